@@ -1,0 +1,80 @@
+package org.mailforge.application;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.mailforge.domain.mail.MailStore;
+import org.mailforge.domain.mail.StoredLocation;
+import org.mailforge.domain.mail.StoredMessage;
+import org.mailforge.domain.mail.StoredMessageRepository;
+import org.mailforge.smtp.spi.InboundMessage;
+import org.mailforge.smtp.spi.Reply;
+
+/**
+ * Takes responsibility for a received message: stores it in every recipient's mailbox and records
+ * it, all or nothing. The 250 it returns means the message is on disk and indexed.
+ */
+@ApplicationScoped
+public class MailDeliveryService {
+
+    private static final Logger LOG = Logger.getLogger(MailDeliveryService.class.getName());
+
+    @Inject
+    MailStore store;
+
+    @Inject
+    StoredMessageRepository repository;
+
+    @Inject
+    MailMetrics metrics;
+
+    public Reply deliver(InboundMessage message) {
+        List<StoredLocation> stored = new ArrayList<>(message.recipients().size());
+        try {
+            for (String recipient : message.recipients()) {
+                stored.add(store.store(recipient, message.reversePath(), message.content()));
+            }
+            List<StoredMessage> index = stored.stream()
+                    .map(location -> new StoredMessage(location, message.reversePath(), message.sessionId(), message.receivedAt()))
+                    .toList();
+            repository.recordAll(index);
+        } catch (IOException | RuntimeException e) {
+            undo(stored);
+            metrics.rejected();
+            LOG.log(Level.WARNING, "session " + message.sessionId() + ": message not stored, answered 4xx", e);
+            return isDiskFull(e)
+                    ? Reply.of(452, "4.3.1", "Error: insufficient system storage, try again later")
+                    : Reply.of(451, "4.3.0", "Error: could not store message, try again later");
+        }
+        metrics.accepted(message.content().size());
+        return Reply.of(250, "2.0.0", "Ok: queued as " + message.sessionId());
+    }
+
+    private void undo(List<StoredLocation> stored) {
+        for (StoredLocation location : stored) {
+            try {
+                store.remove(location);
+            } catch (IOException | RuntimeException e) {
+                LOG.log(Level.SEVERE, "could not remove partly delivered message " + location, e);
+            }
+        }
+    }
+
+    private static boolean isDiskFull(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof IOException) {
+                String text = String.valueOf(t.getMessage());
+                if (text.contains("No space left") || text.contains("Disk quota exceeded")) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+}

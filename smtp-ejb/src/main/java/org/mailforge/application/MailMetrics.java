@@ -1,0 +1,65 @@
+package org.mailforge.application;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+
+import org.eclipse.microprofile.metrics.Counter;
+import org.eclipse.microprofile.metrics.Histogram;
+import org.eclipse.microprofile.metrics.Metadata;
+import org.eclipse.microprofile.metrics.MetricRegistry;
+import org.eclipse.microprofile.metrics.MetricUnits;
+import org.eclipse.microprofile.metrics.Tag;
+import org.eclipse.microprofile.metrics.annotation.RegistryScope;
+import org.mailforge.smtp.ra.ListenerStatistics;
+
+/**
+ * The server's Prometheus metrics (MicroProfile Metrics, exported on SMTP_METRICS_PORT). Names
+ * follow the specification: {@code smtp.messages.received} with tag {@code status} is exported as
+ * {@code smtp_messages_received_total{status="accepted"}}.
+ */
+@ApplicationScoped
+public class MailMetrics {
+
+    @Inject
+    @RegistryScope(scope = MetricRegistry.APPLICATION_SCOPE)
+    MetricRegistry registry;
+
+    private Counter accepted;
+    private Counter rejected;
+    private Histogram messageSize;
+
+    /** Registers the metrics when the application starts, before the first scrape. */
+    void onStart(@Observes @Initialized(ApplicationScoped.class) Object event) {
+        // instantiation is enough: @PostConstruct registers
+    }
+
+    @PostConstruct
+    void register() {
+        Metadata received = Metadata.builder().withName("smtp.messages.received")
+                .withDescription("Messages received (accepted: stored; rejected: refused after DATA)").build();
+        accepted = registry.counter(received, new Tag("status", "accepted"));
+        rejected = registry.counter(received, new Tag("status", "rejected"));
+        messageSize = registry.histogram(Metadata.builder().withName("smtp.message.size")
+                .withDescription("Sizes of accepted messages").withUnit(MetricUnits.BYTES).build());
+        ListenerStatistics connections = ListenerStatistics.global();
+        registry.gauge(Metadata.builder().withName("smtp.connections.active")
+                .withDescription("SMTP connections open now").build(), connections, ListenerStatistics::active);
+        registry.gauge(Metadata.builder().withName("smtp.connections.total")
+                .withDescription("SMTP connections since start").build(), connections, ListenerStatistics::total);
+        registry.gauge(Metadata.builder().withName("smtp.memory")
+                .withDescription("Heap memory in use").withUnit(MetricUnits.BYTES).build(),
+                Runtime.getRuntime(), r -> r.totalMemory() - r.freeMemory());
+    }
+
+    public void accepted(long sizeBytes) {
+        accepted.inc();
+        messageSize.update(sizeBytes);
+    }
+
+    public void rejected() {
+        rejected.inc();
+    }
+}

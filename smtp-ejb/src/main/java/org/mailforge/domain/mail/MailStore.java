@@ -1,0 +1,23 @@
+package org.mailforge.domain.mail;
+
+import java.io.IOException;
+
+import org.mailforge.smtp.spi.MessageContent;
+
+/**
+ * Where accepted mail is kept. {@link #store} returns only once the message is durable; a
+ * message that could not be stored completely leaves nothing visible behind.
+ */
+public interface MailStore {
+
+    /**
+     * @param mailbox    the recipient's address
+     * @param returnPath the envelope sender, empty for the null sender
+     * @param content    the message as received, trace header included
+     * @return where the message now lives, in the store's own terms
+     */
+    StoredLocation store(String mailbox, String returnPath, MessageContent content) throws IOException;
+
+    /** Removes a stored message again (used to undo a partly delivered transaction). */
+    void remove(StoredLocation location) throws IOException;
+}

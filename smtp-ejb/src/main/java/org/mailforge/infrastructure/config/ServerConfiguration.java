@@ -1,0 +1,141 @@
+package org.mailforge.infrastructure.config;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * The typed configuration of the server: every variable of the specification's configuration
+ * table (and the few the issues add), read by name from MicroProfile Config, so environment
+ * variables, server.env, server.xml variables and microprofile-config.properties all apply.
+ */
+public record ServerConfiguration(
+        String host,
+        int port,
+        int maxConnections,
+        long maxMessageSize,
+        int maxRecipients,
+        int timeoutSeconds,
+        String hostname,
+        List<String> localDomains,
+        String dbPath,
+        StorageType storageType,
+        Path storagePath,
+        boolean tlsEnabled,
+        String tlsCert,
+        String tlsKey,
+        boolean authEnabled,
+        int healthPort,
+        int metricsPort,
+        LogLevel logLevel,
+        boolean spamAssassinEnabled,
+        String spamAssassinHost,
+        int spamAssassinPort,
+        boolean clamAvEnabled,
+        String clamAvHost,
+        int clamAvPort) {
+
+    public enum StorageType { MAILDIR, MBOX, DATABASE, S3, TIMESERIES }
+
+    /** The spec's log levels and the java.util.logging level each maps to. */
+    public enum LogLevel {
+        DEBUG(java.util.logging.Level.FINE), INFO(java.util.logging.Level.INFO),
+        WARN(java.util.logging.Level.WARNING), ERROR(java.util.logging.Level.SEVERE);
+
+        private final java.util.logging.Level julLevel;
+
+        LogLevel(java.util.logging.Level julLevel) {
+            this.julLevel = julLevel;
+        }
+
+        public java.util.logging.Level julLevel() {
+            return julLevel;
+        }
+    }
+
+    /**
+     * Reads and validates the configuration.
+     *
+     * @param source looks a variable up by its exact name ({@code SMTP_PORT})
+     * @throws InvalidConfigurationException naming every invalid variable
+     */
+    public static ServerConfiguration load(Function<String, Optional<String>> source) {
+        ConfigReader in = new ConfigReader(source);
+        List<String> storageTypes = Arrays.stream(StorageType.values()).map(t -> t.name().toLowerCase()).toList();
+        List<String> logLevels = Arrays.stream(LogLevel.values()).map(l -> l.name().toLowerCase()).toList();
+        ServerConfiguration config = new ServerConfiguration(
+                in.string("SMTP_HOST", "0.0.0.0"),
+                in.port("SMTP_PORT", 2525),
+                (int) in.number("SMTP_MAX_CONNECTIONS", 100, 1, 100_000),
+                in.number("SMTP_MAX_MESSAGE_SIZE", 52_428_800L, 1, Long.MAX_VALUE),
+                (int) in.number("SMTP_MAX_RECIPIENTS", 100, 1, 100_000),
+                (int) in.number("SMTP_TIMEOUT_SECONDS", 300, 1, 86_400),
+                in.string("SMTP_HOSTNAME", "localhost"),
+                Arrays.stream(in.string("SMTP_LOCAL_DOMAINS", "").split(","))
+                        .map(String::strip).filter(d -> !d.isEmpty()).toList(),
+                in.string("SMTP_DB_PATH", "smtp.db"),
+                StorageType.valueOf(in.choice("SMTP_STORAGE_TYPE", "maildir", storageTypes).toUpperCase()),
+                Path.of(in.string("SMTP_STORAGE_PATH", "/var/mail")),
+                in.bool("SMTP_ENABLE_TLS", false),
+                in.string("SMTP_TLS_CERT", null),
+                in.string("SMTP_TLS_KEY", null),
+                in.bool("SMTP_ENABLE_AUTH", true),
+                in.port("SMTP_HEALTH_PORT", 8080),
+                in.port("SMTP_METRICS_PORT", 8081),
+                LogLevel.valueOf(in.choice("SMTP_LOG_LEVEL", "info", logLevels).toUpperCase()),
+                in.bool("SMTP_ENABLE_SPAMASSASSIN", false),
+                in.string("SMTP_SPAMASSASSIN_HOST", "127.0.0.1"),
+                in.port("SMTP_SPAMASSASSIN_PORT", 783),
+                in.bool("SMTP_ENABLE_CLAMAV", false),
+                in.string("SMTP_CLAMAV_HOST", "127.0.0.1"),
+                in.port("SMTP_CLAMAV_PORT", 3310));
+        in.require(!config.hostname().contains(" "), "SMTP_HOSTNAME must be a host name (was '" + config.hostname() + "')");
+        in.require(config.healthPort() != config.metricsPort(),
+                "SMTP_HEALTH_PORT and SMTP_METRICS_PORT must differ (both " + config.healthPort() + ")");
+        in.require(config.port() != config.healthPort() && config.port() != config.metricsPort(),
+                "SMTP_PORT must differ from SMTP_HEALTH_PORT and SMTP_METRICS_PORT");
+        if (config.tlsEnabled()) {
+            requireReadable(in, "SMTP_TLS_CERT", config.tlsCert());
+            requireReadable(in, "SMTP_TLS_KEY", config.tlsKey());
+        }
+        if (!in.problems().isEmpty()) {
+            throw new InvalidConfigurationException(in.problems());
+        }
+        return config;
+    }
+
+    private static void requireReadable(ConfigReader in, String variable, String file) {
+        in.require(file != null && Files.isReadable(Path.of(file)),
+                variable + " must name a readable PEM file when SMTP_ENABLE_TLS=true (was '" + file + "')");
+    }
+
+    /**
+     * Settings that are valid but whose feature this version does not provide yet; start-up logs
+     * each one so nobody believes it is in effect.
+     */
+    public List<String> unavailableFeatures() {
+        List<String> notes = new ArrayList<>();
+        if (storageType != StorageType.MAILDIR) {
+            notes.add("SMTP_STORAGE_TYPE=" + storageType.name().toLowerCase()
+                    + " is not available in this version; mail is stored as maildir");
+        }
+        if (tlsEnabled) {
+            notes.add("SMTP_ENABLE_TLS=true: STARTTLS is not available in this version yet");
+        }
+        if (authEnabled) {
+            notes.add("SMTP_ENABLE_AUTH=true: SMTP AUTH is not available in this version yet;"
+                    + " mail is accepted for local domains only and never relayed");
+        }
+        if (spamAssassinEnabled) {
+            notes.add("SMTP_ENABLE_SPAMASSASSIN=true: spam scanning is not available in this version yet");
+        }
+        if (clamAvEnabled) {
+            notes.add("SMTP_ENABLE_CLAMAV=true: virus scanning is not available in this version yet");
+        }
+        return notes;
+    }
+}

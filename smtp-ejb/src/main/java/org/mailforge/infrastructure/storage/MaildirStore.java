@@ -1,0 +1,161 @@
+package org.mailforge.infrastructure.storage;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.mailforge.domain.mail.MailStore;
+import org.mailforge.domain.mail.StoredLocation;
+import org.mailforge.smtp.spi.MessageContent;
+
+/**
+ * Maildir delivery (cr.yp.to/proto/maildir.html): write to {@code tmp/}, fsync the file, rename
+ * into {@code new/}, fsync the directory. Only then does the message count as stored.
+ *
+ * <p>Each mailbox is the folder {@code <root>/<recipient address>/}.
+ */
+public final class MaildirStore implements MailStore {
+
+    private static final Set<StandardOpenOption> CREATE_NEW =
+            Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+
+    private final Path root;
+    private final MaildirNames names;
+    private final Set<Path> knownMailboxes = ConcurrentHashMap.newKeySet();
+
+    public MaildirStore(Path root) {
+        this(root, localHostName());
+    }
+
+    MaildirStore(Path root, String hostname) {
+        this.root = root;
+        this.names = new MaildirNames(hostname);
+    }
+
+    private static String localHostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "localhost";
+        }
+    }
+
+    @Override
+    public StoredLocation store(String mailbox, String returnPath, MessageContent content) throws IOException {
+        Path maildir = mailboxDirectory(mailbox);
+        String name = names.next();
+        Path tmp = maildir.resolve("tmp").resolve(name);
+        long size;
+        try (FileChannel file = FileChannel.open(tmp, CREATE_NEW)) {
+            size = writeAll(file, ("Return-Path: <" + returnPath + ">\r\n").getBytes(StandardCharsets.UTF_8));
+            try (InputStream in = content.openStream()) {
+                byte[] chunk = new byte[64 * 1024];
+                for (int n; (n = in.read(chunk)) > 0; ) {
+                    size += writeAll(file, ByteBuffer.wrap(chunk, 0, n));
+                }
+            }
+            file.force(true);
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(tmp);
+            throw e;
+        }
+        Path delivered = maildir.resolve("new").resolve(name);
+        try {
+            Files.move(tmp, delivered, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            Files.deleteIfExists(tmp);
+            throw e;
+        }
+        forceDirectory(maildir.resolve("new"));
+        return new StoredLocation(mailbox, "new/" + name, size);
+    }
+
+    @Override
+    public void remove(StoredLocation location) throws IOException {
+        Path maildir = root.resolve(directoryName(location.mailbox()));
+        Files.deleteIfExists(maildir.resolve(location.key()));
+        forceDirectory(maildir.resolve(location.key()).getParent());
+    }
+
+    /** The maildir of a mailbox, created ({@code tmp}, {@code new}, {@code cur}) on first use. */
+    public Path mailboxDirectory(String mailbox) throws IOException {
+        Path maildir = root.resolve(directoryName(mailbox));
+        if (!knownMailboxes.contains(maildir)) {
+            for (String sub : new String[] {"tmp", "new", "cur"}) {
+                Files.createDirectories(maildir.resolve(sub));
+            }
+            forceDirectory(maildir);
+            forceDirectory(root);
+            knownMailboxes.add(maildir);
+        }
+        return maildir;
+    }
+
+    /**
+     * The folder name for an address: the address itself with the domain in lower case; the few
+     * characters that could escape the storage root or hide the folder are percent-encoded.
+     */
+    static String directoryName(String address) {
+        int at = address.lastIndexOf('@');
+        String normalized = at < 0 ? address : address.substring(0, at) + address.substring(at).toLowerCase(Locale.ROOT);
+        StringBuilder name = new StringBuilder(normalized.length());
+        for (int i = 0; i < normalized.length(); i++) {
+            char c = normalized.charAt(i);
+            if (c == '/' || c == '\\' || c == '%' || c < 0x20 || c == 0x7f || (i == 0 && c == '.')) {
+                name.append('%').append(String.format("%02X", (int) c));
+            } else {
+                name.append(c);
+            }
+        }
+        return name.toString();
+    }
+
+    private static int writeAll(FileChannel file, byte[] bytes) throws IOException {
+        return writeAll(file, ByteBuffer.wrap(bytes));
+    }
+
+    private static int writeAll(FileChannel file, ByteBuffer buffer) throws IOException {
+        int written = buffer.remaining();
+        while (buffer.hasRemaining()) {
+            file.write(buffer);
+        }
+        return written;
+    }
+
+    /** Makes a directory entry (a create or rename inside it) durable. */
+    static void forceDirectory(Path directory) throws IOException {
+        try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ)) {
+            dir.force(true);
+        }
+    }
+
+    /**
+     * Fails with a message naming {@code SMTP_STORAGE_PATH} unless the root exists (or can be
+     * created) and accepts new files.
+     */
+    public void checkWritable() {
+        try {
+            Files.createDirectories(root);
+            Path probe = Files.createTempFile(root, ".write-check-", ".tmp");
+            Files.delete(probe);
+        } catch (IOException | SecurityException e) {
+            throw new IllegalStateException("SMTP_STORAGE_PATH=" + root + " is not writable (" + e
+                    + "); set SMTP_STORAGE_PATH to a folder this server may write", e);
+        }
+    }
+
+    public Path root() {
+        return root;
+    }
+}

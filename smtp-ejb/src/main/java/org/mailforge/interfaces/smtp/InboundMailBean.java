@@ -1,0 +1,31 @@
+package org.mailforge.interfaces.smtp;
+
+import jakarta.ejb.MessageDriven;
+import jakarta.ejb.TransactionManagement;
+import jakarta.ejb.TransactionManagementType;
+import jakarta.inject.Inject;
+
+import org.mailforge.application.MailDeliveryService;
+import org.mailforge.smtp.spi.InboundMessage;
+import org.mailforge.smtp.spi.Reply;
+import org.mailforge.smtp.spi.SmtpMessageListener;
+
+/**
+ * Receives the mail the SMTP resource adapter accepted. The listener's address, port and limits
+ * come from server.xml ({@code activationSpec id="smtp-ear/smtp-ejb/InboundMailBean"}), never
+ * from annotations here, which would override the administrator's settings.
+ *
+ * <p>Bean-managed: the delivery service commits its own transaction before the reply goes out.
+ */
+@MessageDriven(name = "InboundMailBean", messageListenerInterface = SmtpMessageListener.class)
+@TransactionManagement(TransactionManagementType.BEAN)
+public class InboundMailBean implements SmtpMessageListener {
+
+    @Inject
+    MailDeliveryService delivery;
+
+    @Override
+    public Reply deliver(InboundMessage message) {
+        return delivery.deliver(message);
+    }
+}

@@ -1,0 +1,198 @@
+package org.mailforge.smtp.protocol;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Buffered reader of the client's byte stream, with the two framings SMTP needs: command lines and
+ * dot-terminated message data. Memory is bounded whatever the client sends.
+ *
+ * <p>Before it blocks on the socket it runs {@code beforeBlocking} (the session flushes its pending
+ * replies there), which is exactly the RFC 2920 rule for pipelined replies.
+ */
+public final class SmtpInput {
+
+    private final InputStream in;
+    private final Runnable beforeBlocking;
+    private final byte[] buffer = new byte[16 * 1024];
+    private int position;
+    private int limit;
+
+    public SmtpInput(InputStream in, Runnable beforeBlocking) {
+        this.in = in;
+        this.beforeBlocking = beforeBlocking;
+    }
+
+    /** Whether bytes the client already sent are waiting (pipelined input). */
+    public boolean hasBufferedInput() {
+        return position < limit;
+    }
+
+    /** Drops whatever the client sent ahead; used after STARTTLS (no injection across TLS). */
+    public void discardBuffered() {
+        position = limit;
+    }
+
+    private boolean fill() throws IOException {
+        if (position < limit) {
+            return true;
+        }
+        beforeBlocking.run();
+        int n = in.read(buffer, 0, buffer.length);
+        if (n <= 0) {
+            return false;
+        }
+        position = 0;
+        limit = n;
+        return true;
+    }
+
+    /**
+     * Reads one command line terminated by CRLF (a bare LF is tolerated, as most servers do).
+     *
+     * @return the line without its terminator, decoded as UTF-8; null at end of stream
+     * @throws LineTooLongException when the line exceeded {@code maxLength} octets including CRLF;
+     *         the whole line has then been consumed
+     */
+    public String readLine(int maxLength) throws IOException {
+        byte[] line = new byte[128];
+        int length = 0;
+        boolean tooLong = false;
+        while (true) {
+            if (!fill()) {
+                return null;
+            }
+            while (position < limit) {
+                byte b = buffer[position++];
+                if (b == '\n') {
+                    if (length > 0 && line[length - 1] == '\r') {
+                        length--;
+                    }
+                    if (tooLong) {
+                        throw new LineTooLongException(maxLength);
+                    }
+                    return new String(line, 0, length, StandardCharsets.UTF_8);
+                }
+                if (tooLong) {
+                    continue;
+                }
+                // maxLength counts the CRLF; a trailing CR is allowed one octet of slack
+                if (length >= maxLength - 1 && !(length == maxLength - 1 && b == '\r')) {
+                    tooLong = true;
+                    continue;
+                }
+                if (length == line.length) {
+                    line = java.util.Arrays.copyOf(line, Math.min(line.length * 2, maxLength + 1));
+                }
+                line[length++] = b;
+            }
+        }
+    }
+
+    /**
+     * Reads message data up to and including the terminating {@code CRLF.CRLF}, removes dot-stuffing
+     * and writes the content (with its final CRLF) to {@code sink}, stopping writes beyond
+     * {@code maxSize} octets but always reading to the end so the session stays in step.
+     *
+     * <p>Only {@code <CRLF>.<CRLF>} ends the data. A bare CR or LF anywhere is recorded; the caller
+     * rejects such messages, which closes the door on SMTP smuggling (a second message hidden behind
+     * {@code <LF>.<LF>} or {@code <LF>.<CRLF>} for a downstream server that reads lines differently).
+     */
+    public DataResult readData(OutputStream sink, long maxSize) throws IOException {
+        final int lineStart = 0, middle = 1, sawCr = 2, sawDot = 3, sawDotCr = 4;
+        BoundedSink content = new BoundedSink(sink, maxSize);
+        int state = lineStart;
+        boolean bareLineEnding = false;
+        while (true) {
+            if (!fill()) {
+                throw new java.io.EOFException("connection closed during DATA");
+            }
+            while (position < limit) {
+                byte b = buffer[position++];
+                switch (state) {
+                    case lineStart -> {
+                        if (b == '.') {
+                            state = sawDot;
+                            continue;
+                        }
+                    }
+                    case sawDot -> {
+                        if (b == '\r') {
+                            state = sawDotCr;
+                            continue;
+                        }
+                        // a dot-stuffed line: the leading dot is dropped (RFC 5321 4.5.2)
+                    }
+                    case sawDotCr -> {
+                        if (b == '\n') {
+                            content.flush();
+                            return new DataResult(content.size, content.exceeded, bareLineEnding);
+                        }
+                        bareLineEnding = true; // ".<CR>x": the CR was bare
+                        content.write('\r');
+                    }
+                    case sawCr -> {
+                        if (b == '\n') {
+                            content.write('\n');
+                            state = lineStart;
+                            continue;
+                        }
+                        bareLineEnding = true; // the CR before b was bare
+                    }
+                    default -> {
+                    }
+                }
+                if (b == '\r') {
+                    state = sawCr;
+                } else {
+                    state = middle;
+                    bareLineEnding |= b == '\n';
+                }
+                content.write(b);
+            }
+        }
+    }
+
+    /** Batches content octets into the sink and stops writing (but keeps counting) past the limit. */
+    private static final class BoundedSink {
+        private final OutputStream sink;
+        private final long maxSize;
+        private final byte[] batch = new byte[8192];
+        private int length;
+        long size;
+        boolean exceeded;
+
+        BoundedSink(OutputStream sink, long maxSize) {
+            this.sink = sink;
+            this.maxSize = maxSize;
+        }
+
+        void write(int b) throws IOException {
+            if (length == batch.length) {
+                flush();
+            }
+            batch[length++] = (byte) b;
+        }
+
+        void flush() throws IOException {
+            size += length;
+            exceeded |= size > maxSize;
+            if (!exceeded && length > 0) {
+                sink.write(batch, 0, length);
+            }
+            length = 0;
+        }
+    }
+
+    /**
+     * Outcome of reading message data.
+     *
+     * @param size           octets of content after dot-unstuffing
+     * @param exceeded       the content was larger than allowed (and was not all written)
+     * @param bareLineEnding a CR or LF appeared outside a CRLF pair
+     */
+    public record DataResult(long size, boolean exceeded, boolean bareLineEnding) {
+    }
+}

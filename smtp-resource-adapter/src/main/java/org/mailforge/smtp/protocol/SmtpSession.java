@@ -1,0 +1,216 @@
+package org.mailforge.smtp.protocol;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import org.mailforge.smtp.spi.Reply;
+import org.mailforge.smtp.spi.SmtpMessageListener;
+
+/**
+ * One SMTP conversation with one client: reads commands, dispatches them to their handlers and
+ * keeps the state they share. Plain Java over two streams, so it runs the same under the resource
+ * adapter and in a unit test.
+ */
+public final class SmtpSession {
+
+    private static final Logger LOG = Logger.getLogger(SmtpSession.class.getName());
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final char[] ID_ALPHABET = "0123456789BCDFGHJKLMNPQRSTVWXYZ".toCharArray();
+
+    private final SmtpSettings settings;
+    private final CommandRegistry commands;
+    private final SmtpMessageListener listener;
+    private final ClientInfo client;
+    private final Clock clock;
+    private final String id = newId();
+    private final SmtpInput input;
+    private final OutputStream output;
+    private final Instant started;
+
+    private String heloName;
+    private boolean extended;
+    private Transaction transaction;
+    private int errors;
+    private boolean closing;
+
+    public SmtpSession(SmtpSettings settings, CommandRegistry commands, SmtpMessageListener listener,
+                       ClientInfo client, InputStream in, OutputStream out, Clock clock) {
+        this.settings = settings;
+        this.commands = commands;
+        this.listener = listener;
+        this.client = client;
+        this.clock = clock;
+        this.output = new BufferedOutputStream(out, 8 * 1024);
+        this.input = new SmtpInput(in, this::flushQuietly);
+        this.started = clock.instant();
+    }
+
+    /** Runs the conversation until QUIT, end of stream, timeout or a fatal error. Never throws. */
+    public void run() {
+        try {
+            reply(new Reply(220, null, java.util.List.of(settings.hostname() + " ESMTP Mailforge")));
+            while (!closing) {
+                if (clock.instant().isAfter(started.plus(settings.maxSessionTime()))) {
+                    reply(Reply.of(421, "4.4.2", settings.hostname() + " Error: session time limit exceeded"));
+                    break;
+                }
+                String line;
+                try {
+                    line = input.readLine(SmtpSettings.MAX_COMMAND_LINE);
+                } catch (LineTooLongException e) {
+                    reply(Replies.LINE_TOO_LONG);
+                    continue;
+                }
+                if (line == null) {
+                    break;
+                }
+                dispatch(line);
+            }
+            flush();
+        } catch (SocketTimeoutException e) {
+            replyQuietly(Replies.timeout(settings.hostname()));
+        } catch (IOException | UncheckedIOException e) {
+            LOG.log(Level.FINE, "session " + id + " ended: " + e);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "session " + id + " failed", e);
+            replyQuietly(Replies.LOCAL_ERROR);
+        }
+    }
+
+    private void dispatch(String line) throws IOException {
+        int space = line.indexOf(' ');
+        String verb = (space < 0 ? line : line.substring(0, space)).toUpperCase(Locale.ROOT);
+        String argument = space < 0 ? "" : line.substring(space + 1).strip();
+        CommandHandler handler = commands.handler(verb);
+        if (handler == null) {
+            reply(Replies.UNRECOGNIZED);
+            return;
+        }
+        handler.handle(this, argument);
+    }
+
+    /** Queues a reply; it is flushed when the client has no more pipelined input for us. */
+    public void reply(Reply reply) throws IOException {
+        output.write(reply.render().getBytes(StandardCharsets.UTF_8));
+        if (isClientError(reply.code()) && ++errors >= settings.maxBadCommands()) {
+            output.write(Replies.TOO_MANY_ERRORS.render().getBytes(StandardCharsets.UTF_8));
+            close();
+        }
+        if (reply.code() == 421) {
+            close();
+        }
+    }
+
+    private static boolean isClientError(int code) {
+        return code == 500 || code == 501 || code == 502 || code == 503 || code == 504 || code == 555;
+    }
+
+    private void replyQuietly(Reply reply) {
+        try {
+            reply(reply);
+            flush();
+        } catch (IOException | RuntimeException ignored) {
+            // the client is gone; nothing left to tell it
+        }
+    }
+
+    public void flush() throws IOException {
+        output.flush();
+    }
+
+    private void flushQuietly() {
+        try {
+            output.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Ends the session after the replies queued so far. */
+    public void close() {
+        closing = true;
+    }
+
+    public SmtpSettings settings() {
+        return settings;
+    }
+
+    public CommandRegistry commands() {
+        return commands;
+    }
+
+    public SmtpMessageListener listener() {
+        return listener;
+    }
+
+    public ClientInfo client() {
+        return client;
+    }
+
+    public SmtpInput input() {
+        return input;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public Instant now() {
+        return clock.instant();
+    }
+
+    public String heloName() {
+        return heloName;
+    }
+
+    public boolean isExtended() {
+        return extended;
+    }
+
+    /** Records HELO/EHLO, which also resets any transaction (RFC 5321 4.1.4). */
+    public void greeted(String name, boolean extendedSmtp) {
+        this.heloName = name;
+        this.extended = extendedSmtp;
+        this.transaction = null;
+    }
+
+    public Transaction transaction() {
+        return transaction;
+    }
+
+    public void begin(Transaction newTransaction) {
+        this.transaction = newTransaction;
+    }
+
+    public void addRecipient(MailPath recipient) {
+        transaction.addRecipient(recipient);
+    }
+
+    public void resetTransaction() {
+        this.transaction = null;
+    }
+
+    /** Whether mail for this domain may be accepted from this session without relaying rights. */
+    public boolean acceptsMailFor(String domain) {
+        return settings.isLocalDomain(domain);
+    }
+
+    private static String newId() {
+        char[] chars = new char[12];
+        for (int i = 0; i < chars.length; i++) {
+            chars[i] = ID_ALPHABET[RANDOM.nextInt(ID_ALPHABET.length)];
+        }
+        return new String(chars);
+    }
+}

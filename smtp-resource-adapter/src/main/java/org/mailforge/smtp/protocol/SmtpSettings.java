@@ -1,0 +1,56 @@
+package org.mailforge.smtp.protocol;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Everything the protocol engine needs to know about its deployment. Immutable; one instance is
+ * shared by every session of a listener.
+ *
+ * @param hostname         the name this server gives in its greeting and Received: headers
+ * @param localDomains     domains (lower case) this server accepts mail for without authentication
+ * @param maxMessageSize   largest message in octets, advertised as SIZE
+ * @param maxRecipients    recipients per transaction
+ * @param idleTimeout      how long a client may stay silent
+ * @param maxSessionTime   how long one session may last in total
+ * @param maxBadCommands   errors tolerated before the session is closed
+ * @param memoryThreshold  messages up to this size are buffered in memory, larger ones spooled
+ * @param spoolDirectory   where larger messages are spooled while the transaction completes
+ */
+public record SmtpSettings(String hostname,
+                           Set<String> localDomains,
+                           long maxMessageSize,
+                           int maxRecipients,
+                           Duration idleTimeout,
+                           Duration maxSessionTime,
+                           int maxBadCommands,
+                           int memoryThreshold,
+                           Path spoolDirectory) {
+
+    /** RFC 5321 4.5.3.1.4: a command line is at most 512 octets including CRLF. */
+    public static final int MAX_COMMAND_LINE = 512;
+
+    public SmtpSettings {
+        hostname = hostname.toLowerCase(Locale.ROOT);
+        localDomains = localDomains.stream()
+                .map(d -> d.trim().toLowerCase(Locale.ROOT))
+                .filter(d -> !d.isEmpty())
+                .collect(Collectors.toUnmodifiableSet());
+        if (maxMessageSize <= 0 || maxRecipients <= 0 || maxBadCommands <= 0 || memoryThreshold < 0) {
+            throw new IllegalArgumentException("limits must be positive");
+        }
+    }
+
+    public boolean isLocalDomain(String domain) {
+        return localDomains.contains(domain.toLowerCase(Locale.ROOT));
+    }
+
+    /** Settings for tests and embedding: local domains {@code hostname} and {@code localhost}. */
+    public static SmtpSettings defaults(String hostname, Path spoolDirectory) {
+        return new SmtpSettings(hostname, Set.of(hostname, "localhost"), 52_428_800L, 100,
+                Duration.ofSeconds(300), Duration.ofMinutes(30), 20, 256 * 1024, spoolDirectory);
+    }
+}

@@ -1,0 +1,41 @@
+package org.mailforge.smtp.protocol;
+
+import java.nio.charset.StandardCharsets;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+
+/** Builds the Received: trace header the server prepends to every message (RFC 5321 4.4). */
+public final class TraceHeader {
+
+    private static final DateTimeFormatter DATE =
+            DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss Z", Locale.ENGLISH).withZone(ZoneOffset.UTC);
+
+    private TraceHeader() {
+    }
+
+    public static byte[] received(SmtpSession session, Transaction transaction) {
+        ClientInfo client = session.client();
+        StringBuilder header = new StringBuilder(256);
+        header.append("Received: from ").append(session.heloName())
+                .append(" (").append(client.hostName() == null ? "unknown" : client.hostName())
+                .append(" [").append(client.address()).append("])\r\n")
+                .append("\tby ").append(session.settings().hostname())
+                .append(" (Mailforge) with ").append(protocol(session, transaction))
+                .append(" id ").append(session.id());
+        if (transaction.recipients().size() == 1) {
+            // like Postfix, name the recipient only when that discloses nobody else
+            header.append("\r\n\tfor ").append(transaction.recipients().get(0));
+        }
+        header.append(";\r\n\t").append(DATE.format(session.now())).append("\r\n");
+        return header.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The "with" keyword of RFC 3848 / RFC 6531. */
+    private static String protocol(SmtpSession session, Transaction transaction) {
+        if (!session.isExtended()) {
+            return "SMTP";
+        }
+        return transaction.smtpUtf8() ? "UTF8SMTP" : "ESMTP";
+    }
+}

@@ -1,0 +1,75 @@
+package org.mailforge.smtp.protocol.command;
+
+import java.io.IOException;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import org.mailforge.smtp.protocol.CommandHandler;
+import org.mailforge.smtp.protocol.MailPath;
+import org.mailforge.smtp.protocol.MessageBuffer;
+import org.mailforge.smtp.protocol.Replies;
+import org.mailforge.smtp.protocol.SmtpInput;
+import org.mailforge.smtp.protocol.SmtpSession;
+import org.mailforge.smtp.protocol.TraceHeader;
+import org.mailforge.smtp.protocol.Transaction;
+import org.mailforge.smtp.spi.InboundMessage;
+import org.mailforge.smtp.spi.Reply;
+
+/**
+ * DATA: receives the message text and hands it to the listener; the listener's reply (250 only
+ * once the message is durable) is what the client sees.
+ */
+public final class DataHandler implements CommandHandler {
+
+    private static final Logger LOG = Logger.getLogger(DataHandler.class.getName());
+    private static final Reply START_INPUT = new Reply(354, null, java.util.List.of("End data with <CR><LF>.<CR><LF>"));
+    private static final Reply BARE_LINE_ENDING = Reply.of(550, "5.6.0",
+            "Error: bare CR or LF in message text is not allowed (RFC 5321 2.3.8); use CRLF line endings");
+
+    @Override
+    public void handle(SmtpSession session, String argument) throws IOException {
+        Transaction transaction = session.transaction();
+        if (!argument.isEmpty()) {
+            session.reply(Replies.syntax("DATA"));
+            return;
+        }
+        if (transaction == null) {
+            session.reply(Replies.NEED_MAIL);
+            return;
+        }
+        if (transaction.recipients().isEmpty()) {
+            session.reply(Replies.NEED_RCPT);
+            return;
+        }
+        session.reply(START_INPUT);
+        long limit = session.settings().maxMessageSize();
+        try (MessageBuffer buffer = new MessageBuffer(session.settings().memoryThreshold(), session.settings().spoolDirectory())) {
+            buffer.write(TraceHeader.received(session, transaction));
+            SmtpInput.DataResult data = session.input().readData(buffer, limit);
+            session.resetTransaction();
+            if (data.exceeded()) {
+                session.reply(Replies.tooBig(limit));
+            } else if (data.bareLineEnding()) {
+                session.reply(BARE_LINE_ENDING);
+            } else {
+                buffer.flush();
+                session.reply(deliver(session, transaction, buffer));
+            }
+        }
+    }
+
+    /** Hands a complete message to the listener; any failure there becomes a 451, never a 250. */
+    static Reply deliver(SmtpSession session, Transaction transaction, MessageBuffer content) {
+        InboundMessage message = new InboundMessage(session.id(), session.client().address(), session.heloName(),
+                transaction.reversePath().address(),
+                transaction.recipients().stream().map(MailPath::address).toList(),
+                content, session.now(), transaction.smtpUtf8());
+        try {
+            Reply reply = session.listener().deliver(message);
+            return reply != null ? reply : Replies.LOCAL_ERROR;
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "delivery of session " + session.id() + " failed; answered 451", e);
+            return Replies.LOCAL_ERROR;
+        }
+    }
+}

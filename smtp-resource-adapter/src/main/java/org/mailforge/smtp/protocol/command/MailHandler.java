@@ -1,0 +1,87 @@
+package org.mailforge.smtp.protocol.command;
+
+import java.io.IOException;
+import java.util.Map;
+
+import org.mailforge.smtp.protocol.CommandHandler;
+import org.mailforge.smtp.protocol.MailPath;
+import org.mailforge.smtp.protocol.Replies;
+import org.mailforge.smtp.protocol.SmtpSession;
+import org.mailforge.smtp.protocol.Transaction;
+import org.mailforge.smtp.spi.Reply;
+
+/** MAIL FROM: starts a transaction; understands SIZE (RFC 1870), BODY (RFC 6152) and SMTPUTF8 (RFC 6531). */
+public final class MailHandler implements CommandHandler {
+
+    private static final String USAGE = "MAIL FROM:<address>";
+
+    @Override
+    public void handle(SmtpSession session, String argument) throws IOException {
+        if (session.heloName() == null) {
+            session.reply(Replies.NEED_HELO);
+            return;
+        }
+        if (session.transaction() != null) {
+            session.reply(Replies.NESTED_MAIL);
+            return;
+        }
+        PathArgument parsed = PathArgument.parse(argument, "FROM:");
+        if (parsed == null) {
+            session.reply(Replies.syntax(USAGE));
+            return;
+        }
+        Map<String, String> parameters = parsed.parameters();
+        if (!parameters.isEmpty() && !session.isExtended()) {
+            session.reply(Reply.of(555, "5.5.4", "Error: parameters need EHLO"));
+            return;
+        }
+        boolean smtpUtf8 = false;
+        for (Map.Entry<String, String> parameter : parameters.entrySet()) {
+            String value = parameter.getValue();
+            switch (parameter.getKey()) {
+                case "SIZE" -> {
+                    if (value == null || !value.matches("\\d{1,19}")) {
+                        session.reply(Reply.of(501, "5.5.4", "Error: bad SIZE parameter"));
+                        return;
+                    }
+                    if (Long.parseLong(value) > session.settings().maxMessageSize()) {
+                        session.reply(Replies.tooBig(session.settings().maxMessageSize()));
+                        return;
+                    }
+                }
+                case "BODY" -> {
+                    if (value == null || !(value.equalsIgnoreCase("7BIT") || value.equalsIgnoreCase("8BITMIME"))) {
+                        session.reply(Reply.of(501, "5.5.4", "Error: BODY must be 7BIT or 8BITMIME"));
+                        return;
+                    }
+                }
+                case "SMTPUTF8" -> {
+                    if (value != null) {
+                        session.reply(Reply.of(501, "5.5.4", "Error: SMTPUTF8 takes no value"));
+                        return;
+                    }
+                    smtpUtf8 = true;
+                }
+                default -> {
+                    session.reply(Reply.of(555, "5.5.4", "Error: unsupported parameter " + parameter.getKey()));
+                    return;
+                }
+            }
+        }
+        MailPath sender;
+        if (parsed.path().isEmpty()) {
+            sender = MailPath.NULL;
+        } else {
+            try {
+                sender = MailPath.parse(parsed.path(), smtpUtf8);
+            } catch (MailPath.InvalidPathException e) {
+                session.reply(e.needsUtf8()
+                        ? Reply.of(553, "5.6.7", "Error: non-ASCII sender address needs SMTPUTF8")
+                        : Reply.of(501, "5.1.7", "Error: bad sender address syntax"));
+                return;
+            }
+        }
+        session.begin(new Transaction(sender, smtpUtf8));
+        session.reply(Replies.SENDER_OK);
+    }
+}

@@ -1,0 +1,57 @@
+package org.mailforge.smtp.protocol.command;
+
+import java.io.IOException;
+
+import org.mailforge.smtp.protocol.CommandHandler;
+import org.mailforge.smtp.protocol.MailPath;
+import org.mailforge.smtp.protocol.Replies;
+import org.mailforge.smtp.protocol.SmtpSession;
+import org.mailforge.smtp.protocol.Transaction;
+import org.mailforge.smtp.spi.Reply;
+
+/** RCPT TO: adds a recipient, refusing relaying and enforcing the recipient limit. */
+public final class RcptHandler implements CommandHandler {
+
+    @Override
+    public void handle(SmtpSession session, String argument) throws IOException {
+        Transaction transaction = session.transaction();
+        if (transaction == null) {
+            session.reply(Replies.NEED_MAIL);
+            return;
+        }
+        PathArgument parsed = PathArgument.parse(argument, "TO:");
+        if (parsed == null || parsed.path().isEmpty()) {
+            session.reply(Replies.syntax("RCPT TO:<address>"));
+            return;
+        }
+        if (!parsed.parameters().isEmpty()) {
+            String key = parsed.parameters().keySet().iterator().next();
+            session.reply(Reply.of(555, "5.5.4", "Error: unsupported parameter " + key));
+            return;
+        }
+        MailPath recipient;
+        if (parsed.path().equalsIgnoreCase("postmaster")) {
+            // RFC 5321 4.5.1: <postmaster> without a domain must be accepted
+            recipient = new MailPath("postmaster", session.settings().hostname());
+        } else {
+            try {
+                recipient = MailPath.parse(parsed.path(), transaction.smtpUtf8());
+            } catch (MailPath.InvalidPathException e) {
+                session.reply(e.needsUtf8()
+                        ? Reply.of(553, "5.6.7", "Error: non-ASCII recipient address needs SMTPUTF8")
+                        : Reply.of(501, "5.1.3", "Error: bad recipient address syntax"));
+                return;
+            }
+        }
+        if (transaction.recipients().size() >= session.settings().maxRecipients()) {
+            session.reply(Reply.of(452, "4.5.3", "Error: too many recipients"));
+            return;
+        }
+        if (!session.acceptsMailFor(recipient.domain())) {
+            session.reply(Reply.of(550, "5.7.1", recipient + ": Relay access denied"));
+            return;
+        }
+        session.addRecipient(recipient);
+        session.reply(Replies.RECIPIENT_OK);
+    }
+}

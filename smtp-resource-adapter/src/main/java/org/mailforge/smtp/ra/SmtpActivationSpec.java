@@ -1,0 +1,204 @@
+package org.mailforge.smtp.ra;
+
+import java.beans.PropertyDescriptor;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.Set;
+
+import jakarta.resource.ResourceException;
+import jakarta.resource.spi.Activation;
+import jakarta.resource.spi.ActivationSpec;
+import jakarta.resource.spi.ConfigProperty;
+import jakarta.resource.spi.InvalidPropertyException;
+import jakarta.resource.spi.ResourceAdapter;
+
+import org.mailforge.smtp.protocol.SmtpSettings;
+import org.mailforge.smtp.spi.SmtpMessageListener;
+
+/**
+ * One SMTP listener, configured per message-driven bean in server.xml from the {@code SMTP_*}
+ * variables. Nothing deploy-specific belongs in the bean's annotations: those would win over
+ * server.xml.
+ */
+@Activation(messageListeners = SmtpMessageListener.class)
+public class SmtpActivationSpec implements ActivationSpec {
+
+    private ResourceAdapter resourceAdapter;
+
+    @ConfigProperty(defaultValue = "0.0.0.0", description = "Bind address (SMTP_HOST)")
+    private String host = "0.0.0.0";
+
+    @ConfigProperty(defaultValue = "2525", description = "Listener port (SMTP_PORT)")
+    private Integer port = 2525;
+
+    @ConfigProperty(defaultValue = "localhost", description = "Server name in greeting and trace headers (SMTP_HOSTNAME)")
+    private String hostname = "localhost";
+
+    @ConfigProperty(defaultValue = "", description = "Comma-separated extra local domains (SMTP_LOCAL_DOMAINS)")
+    private String localDomains = "";
+
+    @ConfigProperty(defaultValue = "100", description = "Concurrent connections (SMTP_MAX_CONNECTIONS)")
+    private Integer maxConnections = 100;
+
+    @ConfigProperty(defaultValue = "52428800", description = "Largest message in octets (SMTP_MAX_MESSAGE_SIZE)")
+    private Long maxMessageSize = 52_428_800L;
+
+    @ConfigProperty(defaultValue = "100", description = "Recipients per message (SMTP_MAX_RECIPIENTS)")
+    private Integer maxRecipients = 100;
+
+    @ConfigProperty(defaultValue = "300", description = "Idle timeout in seconds (SMTP_TIMEOUT_SECONDS)")
+    private Integer timeoutSeconds = 300;
+
+    @ConfigProperty(defaultValue = "1800", description = "Longest session in seconds (SMTP_MAX_SESSION_SECONDS)")
+    private Integer maxSessionSeconds = 1800;
+
+    @ConfigProperty(defaultValue = "", description = "Spool folder for large messages in transit (empty: the JVM temp folder)")
+    private String spoolDirectory = "";
+
+    @Override
+    public void validate() throws InvalidPropertyException {
+        requireRange("SMTP_PORT", "port", port, 1, 65_535);
+        requireRange("SMTP_MAX_CONNECTIONS", "maxConnections", maxConnections, 1, 100_000);
+        requireRange("SMTP_MAX_RECIPIENTS", "maxRecipients", maxRecipients, 1, 100_000);
+        requireRange("SMTP_TIMEOUT_SECONDS", "timeoutSeconds", timeoutSeconds, 1, 86_400);
+        requireRange("SMTP_MAX_SESSION_SECONDS", "maxSessionSeconds", maxSessionSeconds, 1, 86_400);
+        if (maxMessageSize == null || maxMessageSize < 1) {
+            throw invalid("SMTP_MAX_MESSAGE_SIZE", "maxMessageSize", "must be a positive number of octets");
+        }
+        if (hostname == null || hostname.isBlank() || hostname.contains(" ")) {
+            throw invalid("SMTP_HOSTNAME", "hostname", "must be a host name");
+        }
+        if (host == null || host.isBlank()) {
+            throw invalid("SMTP_HOST", "host", "must be an address to bind");
+        }
+    }
+
+    private static void requireRange(String variable, String property, Integer value, int min, int max)
+            throws InvalidPropertyException {
+        if (value == null || value < min || value > max) {
+            throw invalid(variable, property, "must be between " + min + " and " + max + " (was " + value + ")");
+        }
+    }
+
+    private static InvalidPropertyException invalid(String variable, String property, String rule) {
+        InvalidPropertyException e = new InvalidPropertyException(variable + " " + rule);
+        try {
+            e.setInvalidPropertyDescriptors(new PropertyDescriptor[] {
+                new PropertyDescriptor(property, SmtpActivationSpec.class)});
+        } catch (java.beans.IntrospectionException ignored) {
+            // the message alone names the variable
+        }
+        return e;
+    }
+
+    /** The protocol engine's view of this configuration. */
+    SmtpSettings toSettings() {
+        Set<String> domains = new LinkedHashSet<>();
+        domains.add(hostname);
+        domains.add("localhost");
+        domains.addAll(Arrays.asList(localDomains.split(",")));
+        Path spool = spoolDirectory == null || spoolDirectory.isBlank()
+                ? Path.of(System.getProperty("java.io.tmpdir"), "mailforge-spool")
+                : Path.of(spoolDirectory);
+        return new SmtpSettings(hostname, domains, maxMessageSize, maxRecipients,
+                Duration.ofSeconds(timeoutSeconds), Duration.ofSeconds(maxSessionSeconds),
+                20, 256 * 1024, spool);
+    }
+
+    @Override
+    public ResourceAdapter getResourceAdapter() {
+        return resourceAdapter;
+    }
+
+    @Override
+    public void setResourceAdapter(ResourceAdapter ra) throws ResourceException {
+        this.resourceAdapter = ra;
+    }
+
+    public String getHost() {
+        return host;
+    }
+
+    public void setHost(String host) {
+        this.host = host;
+    }
+
+    public Integer getPort() {
+        return port;
+    }
+
+    public void setPort(Integer port) {
+        this.port = port;
+    }
+
+    public String getHostname() {
+        return hostname;
+    }
+
+    public void setHostname(String hostname) {
+        this.hostname = hostname;
+    }
+
+    public String getLocalDomains() {
+        return localDomains;
+    }
+
+    public void setLocalDomains(String localDomains) {
+        this.localDomains = localDomains == null ? "" : localDomains;
+    }
+
+    public Integer getMaxConnections() {
+        return maxConnections;
+    }
+
+    public void setMaxConnections(Integer maxConnections) {
+        this.maxConnections = maxConnections;
+    }
+
+    public Long getMaxMessageSize() {
+        return maxMessageSize;
+    }
+
+    public void setMaxMessageSize(Long maxMessageSize) {
+        this.maxMessageSize = maxMessageSize;
+    }
+
+    public Integer getMaxRecipients() {
+        return maxRecipients;
+    }
+
+    public void setMaxRecipients(Integer maxRecipients) {
+        this.maxRecipients = maxRecipients;
+    }
+
+    public Integer getTimeoutSeconds() {
+        return timeoutSeconds;
+    }
+
+    public void setTimeoutSeconds(Integer timeoutSeconds) {
+        this.timeoutSeconds = timeoutSeconds;
+    }
+
+    public Integer getMaxSessionSeconds() {
+        return maxSessionSeconds;
+    }
+
+    public void setMaxSessionSeconds(Integer maxSessionSeconds) {
+        this.maxSessionSeconds = maxSessionSeconds;
+    }
+
+    public String getSpoolDirectory() {
+        return spoolDirectory;
+    }
+
+    public void setSpoolDirectory(String spoolDirectory) {
+        this.spoolDirectory = spoolDirectory == null ? "" : spoolDirectory;
+    }
+
+    @Override
+    public String toString() {
+        return "SMTP listener " + host + ":" + port + " (" + hostname + ")";
+    }
+}

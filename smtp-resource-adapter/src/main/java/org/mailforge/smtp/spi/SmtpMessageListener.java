@@ -1,0 +1,14 @@
+package org.mailforge.smtp.spi;
+
+/**
+ * The message listener interface of the SMTP resource adapter: message-driven beans implement it
+ * to take responsibility for received mail.
+ *
+ * <p>The reply returned is what the client sees after its end of data. An implementation returns a
+ * positive reply only once the message is durable; any failure it cannot handle must become a
+ * transient (4xx) reply or an exception, which the adapter turns into {@code 451 4.3.0}.
+ */
+public interface SmtpMessageListener {
+
+    Reply deliver(InboundMessage message);
+}
