@@ -12,7 +12,7 @@ import jakarta.inject.Inject;
 
 import org.mailforge.domain.mail.StoredMessageRepository;
 import org.mailforge.infrastructure.config.ServerConfiguration;
-import org.mailforge.infrastructure.storage.MaildirStore;
+import org.mailforge.domain.mail.MailStore;
 
 /**
  * Start-up checks: a configuration or a path this server cannot use stops the application at once,
@@ -28,7 +28,7 @@ public class ApplicationStartup {
     ServerConfiguration configuration;
 
     @Inject
-    MaildirStore maildir;
+    MailStore store;
 
     @Inject
     StoredMessageRepository messages;
@@ -37,7 +37,7 @@ public class ApplicationStartup {
     void start() {
         Logger.getLogger("org.mailforge").setLevel(configuration.logLevel().julLevel());
         configuration.unavailableFeatures().forEach(LOG::warning);
-        maildir.checkWritable();
+        store.checkAvailable();
         prepareDatabaseFolder(Path.of(configuration.dbPath()).toAbsolutePath());
         long stored = messages.countAll(); // opens the database and brings the schema up to date
         LOG.info(() -> "Mailforge ready: " + configuration.storageType().name().toLowerCase() + " storage at "

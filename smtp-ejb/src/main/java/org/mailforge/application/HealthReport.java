@@ -6,7 +6,7 @@ import jakarta.json.bind.annotation.JsonbProperty;
 import jakarta.json.bind.annotation.JsonbPropertyOrder;
 
 /** The body of {@code GET /health}, in the specification's shape (plus the reasons when unhealthy). */
-@JsonbPropertyOrder({"status", "version", "uptime_seconds", "connections", "memory", "reasons"})
+@JsonbPropertyOrder({"status", "version", "uptimeSeconds", "connections", "memory", "reasons"})
 public record HealthReport(
         String status,
         String version,

@@ -18,6 +18,12 @@ public interface MailStore {
      */
     StoredLocation store(String mailbox, String returnPath, MessageContent content) throws IOException;
 
+    /**
+     * Fails with a message naming the variable to set unless the store can take mail now; called
+     * once at start-up.
+     */
+    void checkAvailable();
+
     /** Removes a stored message again (used to undo a partly delivered transaction). */
     void remove(StoredLocation location) throws IOException;
 }

@@ -12,13 +12,7 @@ public class MailStoreProducer {
 
     @Produces
     @jakarta.inject.Singleton
-    MaildirStore maildir(ServerConfiguration configuration) {
+    MailStore mailStore(ServerConfiguration configuration) {
         return new MaildirStore(configuration.storagePath());
-    }
-
-    @Produces
-    @jakarta.inject.Singleton
-    MailStore mailStore(MaildirStore maildir) {
-        return maildir;
     }
 }

@@ -144,7 +144,8 @@ public final class MaildirStore implements MailStore {
      * Fails with a message naming {@code SMTP_STORAGE_PATH} unless the root exists (or can be
      * created) and accepts new files.
      */
-    public void checkWritable() {
+    @Override
+    public void checkAvailable() {
         try {
             Files.createDirectories(root);
             Path probe = Files.createTempFile(root, ".write-check-", ".tmp");
