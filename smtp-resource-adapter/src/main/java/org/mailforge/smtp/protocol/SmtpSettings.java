@@ -11,7 +11,8 @@ import java.util.stream.Collectors;
  * shared by every session of a listener.
  *
  * @param hostname         the name this server gives in its greeting and Received: headers
- * @param localDomains     domains (lower case) this server accepts mail for without authentication
+ * @param localDomains     domains this server accepts mail for without authentication; the
+ *                         hostname and {@code localhost} are always among them
  * @param maxMessageSize   largest message in octets, advertised as SIZE
  * @param maxRecipients    recipients per transaction
  * @param idleTimeout      how long a client may stay silent
@@ -35,7 +36,7 @@ public record SmtpSettings(String hostname,
 
     public SmtpSettings {
         hostname = hostname.toLowerCase(Locale.ROOT);
-        localDomains = localDomains.stream()
+        localDomains = java.util.stream.Stream.concat(localDomains.stream(), java.util.stream.Stream.of(hostname, "localhost"))
                 .map(d -> d.trim().toLowerCase(Locale.ROOT))
                 .filter(d -> !d.isEmpty())
                 .collect(Collectors.toUnmodifiableSet());
@@ -48,9 +49,4 @@ public record SmtpSettings(String hostname,
         return localDomains.contains(domain.toLowerCase(Locale.ROOT));
     }
 
-    /** Settings for tests and embedding: local domains {@code hostname} and {@code localhost}. */
-    public static SmtpSettings defaults(String hostname, Path spoolDirectory) {
-        return new SmtpSettings(hostname, Set.of(hostname, "localhost"), 52_428_800L, 100,
-                Duration.ofSeconds(300), Duration.ofMinutes(30), 20, 256 * 1024, spoolDirectory);
-    }
 }

@@ -95,10 +95,7 @@ public class SmtpActivationSpec implements ActivationSpec {
 
     /** The protocol engine's view of this configuration. */
     SmtpSettings toSettings() {
-        Set<String> domains = new LinkedHashSet<>();
-        domains.add(hostname);
-        domains.add("localhost");
-        domains.addAll(Arrays.asList(localDomains.split(",")));
+        Set<String> domains = new LinkedHashSet<>(Arrays.asList(localDomains.split(",")));
         Path spool = spoolDirectory == null || spoolDirectory.isBlank()
                 ? Path.of(System.getProperty("java.io.tmpdir"), "mailforge-spool")
                 : Path.of(spoolDirectory);

@@ -1,0 +1,85 @@
+package org.mailforge.infrastructure.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.junit.jupiter.api.Test;
+
+class ServerConfigurationTest {
+
+    private static ServerConfiguration load(Map<String, String> values) {
+        return ServerConfiguration.load(name -> Optional.ofNullable(values.get(name)));
+    }
+
+    @Test
+    void defaultsFollowTheSpecification() {
+        ServerConfiguration config = load(Map.of());
+        assertEquals(2525, config.port());
+        assertEquals("0.0.0.0", config.host());
+        assertEquals(100, config.maxConnections());
+        assertEquals(52_428_800L, config.maxMessageSize());
+        assertEquals(300, config.timeoutSeconds());
+        assertEquals("localhost", config.hostname());
+        assertEquals("smtp.db", config.dbPath());
+        assertEquals(ServerConfiguration.StorageType.MAILDIR, config.storageType());
+        assertEquals(Path.of("/var/mail"), config.storagePath());
+        assertFalse(config.tlsEnabled());
+        assertTrue(config.authEnabled());
+        assertEquals(8080, config.healthPort());
+        assertEquals(8081, config.metricsPort());
+        assertEquals(ServerConfiguration.LogLevel.INFO, config.logLevel());
+        assertEquals(783, config.spamAssassinPort());
+        assertEquals(3310, config.clamAvPort());
+    }
+
+    @Test
+    void readsOverrides() {
+        ServerConfiguration config = load(Map.of("SMTP_PORT", "25", "SMTP_LOCAL_DOMAINS", "a.test, b.test ,",
+                "SMTP_STORAGE_TYPE", "MBOX", "SMTP_LOG_LEVEL", "debug", "SMTP_ENABLE_AUTH", "false"));
+        assertEquals(25, config.port());
+        assertEquals(List.of("a.test", "b.test"), config.localDomains());
+        assertEquals(ServerConfiguration.StorageType.MBOX, config.storageType());
+        assertEquals(ServerConfiguration.LogLevel.DEBUG, config.logLevel());
+        assertFalse(config.authEnabled());
+    }
+
+    @Test
+    void invalidValuesFailNamingEveryVariable() {
+        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class, () -> load(Map.of(
+                "SMTP_PORT", "abc", "SMTP_MAX_CONNECTIONS", "0", "SMTP_ENABLE_TLS", "maybe",
+                "SMTP_STORAGE_TYPE", "floppy", "SMTP_LOG_LEVEL", "loud", "SMTP_CLAMAV_PORT", "70000")));
+        for (String variable : List.of("SMTP_PORT", "SMTP_MAX_CONNECTIONS", "SMTP_ENABLE_TLS", "SMTP_STORAGE_TYPE",
+                "SMTP_LOG_LEVEL", "SMTP_CLAMAV_PORT")) {
+            assertTrue(e.getMessage().contains(variable), variable + " in " + e.getMessage());
+        }
+    }
+
+    @Test
+    void tlsNeedsReadableFiles() {
+        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
+                () -> load(Map.of("SMTP_ENABLE_TLS", "true", "SMTP_TLS_CERT", "/nonexistent/cert.pem")));
+        assertTrue(e.getMessage().contains("SMTP_TLS_CERT"));
+        assertTrue(e.getMessage().contains("SMTP_TLS_KEY"));
+    }
+
+    @Test
+    void portsMustNotCollide() {
+        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
+                () -> load(Map.of("SMTP_HEALTH_PORT", "9000", "SMTP_METRICS_PORT", "9000")));
+        assertTrue(e.getMessage().contains("SMTP_HEALTH_PORT and SMTP_METRICS_PORT must differ"));
+    }
+
+    @Test
+    void featuresOfLaterVersionsAreReported() {
+        List<String> notes = load(Map.of("SMTP_STORAGE_TYPE", "s3", "SMTP_ENABLE_CLAMAV", "true")).unavailableFeatures();
+        assertTrue(notes.stream().anyMatch(n -> n.startsWith("SMTP_STORAGE_TYPE=s3")), notes::toString);
+        assertTrue(notes.stream().anyMatch(n -> n.startsWith("SMTP_ENABLE_CLAMAV")), notes::toString);
+    }
+}

@@ -1,0 +1,96 @@
+package org.mailforge.smtp.protocol;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Function;
+
+import org.mailforge.smtp.spi.InboundMessage;
+import org.mailforge.smtp.spi.Reply;
+import org.mailforge.smtp.spi.SmtpMessageListener;
+
+/**
+ * Runs a session against a client script given up front (which is also what a pipelining client
+ * does) and records the replies and the delivered messages.
+ */
+final class ScriptedSession {
+
+    /** A message as the listener saw it, content copied out before the session released it. */
+    record Delivered(InboundMessage message, byte[] content) {
+        String text() {
+            return new String(content, StandardCharsets.UTF_8);
+        }
+    }
+
+    final List<Delivered> delivered = new ArrayList<>();
+    private final SmtpSettings settings;
+    private Function<InboundMessage, Reply> answer = m -> Reply.of(250, "2.0.0", "Ok: queued");
+    private String output = "";
+
+    ScriptedSession(SmtpSettings settings) {
+        this.settings = settings;
+    }
+
+    static ScriptedSession withDefaults(Path spool) {
+        return new ScriptedSession(new SmtpSettings("mx.example.test", java.util.Set.of("example.test", "localhost"),
+                10_000, 3, java.time.Duration.ofMinutes(5), java.time.Duration.ofMinutes(30), 10, 1024, spool));
+    }
+
+    ScriptedSession answering(Function<InboundMessage, Reply> listenerAnswer) {
+        this.answer = listenerAnswer;
+        return this;
+    }
+
+    ScriptedSession run(String script) {
+        return run(new ByteArrayInputStream(script.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    ScriptedSession run(byte[] script) {
+        return run(new ByteArrayInputStream(script));
+    }
+
+    ScriptedSession run(InputStream in) {
+        SmtpMessageListener listener = message -> {
+            try (InputStream content = message.content().openStream()) {
+                delivered.add(new Delivered(message, content.readAllBytes()));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return answer.apply(message);
+        };
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        new SmtpSession(settings, CommandRegistry.standard(), listener, new ClientInfo("192.0.2.7", null),
+                in, out, Clock.systemUTC()).run();
+        output = out.toString(StandardCharsets.UTF_8);
+        return this;
+    }
+
+    /** The replies, one string per reply line, CRLF removed. */
+    List<String> lines() {
+        return Arrays.asList(output.split("\r\n"));
+    }
+
+    /** The first line of each reply (multi-line replies folded), so indexes match the commands. */
+    List<String> replies() {
+        List<String> replies = new ArrayList<>();
+        for (String line : lines()) {
+            if (line.length() >= 4 && line.charAt(3) == '-') {
+                continue;
+            }
+            replies.add(line);
+        }
+        return replies;
+    }
+
+    String raw() {
+        return output;
+    }
+}

@@ -1,0 +1,305 @@
+package org.mailforge.smtp.protocol;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mailforge.smtp.spi.Reply;
+
+class SmtpSessionTest {
+
+    @TempDir
+    Path spool;
+
+    private ScriptedSession session() {
+        return ScriptedSession.withDefaults(spool);
+    }
+
+    private static String transaction(String body) {
+        return "EHLO client.example\r\nMAIL FROM:<alice@example.org>\r\nRCPT TO:<bob@example.test>\r\nDATA\r\n"
+                + body + ".\r\nQUIT\r\n";
+    }
+
+    @Test
+    void greetsAndAdvertisesExtensions() {
+        ScriptedSession s = session().run("EHLO client.example\r\nQUIT\r\n");
+        List<String> lines = s.lines();
+        assertEquals("220 mx.example.test ESMTP Mailforge", lines.get(0));
+        assertEquals("250-mx.example.test Hello client.example [192.0.2.7]", lines.get(1));
+        assertTrue(lines.containsAll(List.of("250-PIPELINING", "250-SIZE 10000", "250-8BITMIME", "250-SMTPUTF8",
+                "250 ENHANCEDSTATUSCODES")), lines::toString);
+        assertEquals("221 2.0.0 Bye", lines.get(lines.size() - 1));
+    }
+
+    @Test
+    void completeTransactionDeliversContentWithTraceHeader() {
+        ScriptedSession s = session().run(transaction("Subject: hi\r\n\r\nHello\r\n"));
+        assertEquals(List.of("220 mx.example.test ESMTP Mailforge", "250 ENHANCEDSTATUSCODES", "250 2.1.0 Ok",
+                "250 2.1.5 Ok", "354 End data with <CR><LF>.<CR><LF>", "250 2.0.0 Ok: queued", "221 2.0.0 Bye"), s.replies());
+        assertEquals(1, s.delivered.size());
+        ScriptedSession.Delivered d = s.delivered.get(0);
+        assertEquals("alice@example.org", d.message().reversePath());
+        assertEquals(List.of("bob@example.test"), d.message().recipients());
+        assertTrue(d.text().startsWith("Received: from client.example (unknown [192.0.2.7])\r\n\tby mx.example.test (Mailforge) with ESMTP id "
+                + d.message().sessionId() + "\r\n\tfor <bob@example.test>;\r\n\t"), d.text());
+        assertTrue(d.text().endsWith("\r\nSubject: hi\r\n\r\nHello\r\n"), d.text());
+    }
+
+    @Test
+    void removesDotStuffingAndKeepsEightBitBytesExactly() {
+        byte[] body = "Subject: t\r\n\r\n..leading dot\r\n.\u00e9t\u00e9 caf\u00e9\r\n...\r\n".getBytes(StandardCharsets.UTF_8);
+        ByteArrayOutputStream script = new ByteArrayOutputStream();
+        script.writeBytes("EHLO c\r\nMAIL FROM:<a@example.org> BODY=8BITMIME\r\nRCPT TO:<b@example.test>\r\nDATA\r\n".getBytes(StandardCharsets.US_ASCII));
+        script.writeBytes(body);
+        script.writeBytes(new byte[] {(byte) 0xff, (byte) 0x80, '\r', '\n'});
+        script.writeBytes(".\r\nQUIT\r\n".getBytes(StandardCharsets.US_ASCII));
+        ScriptedSession s = session().run(script.toByteArray());
+        byte[] content = s.delivered.get(0).content();
+        String text = new String(content, StandardCharsets.UTF_8);
+        String expected = "Subject: t\r\n\r\n.leading dot\r\n\u00e9t\u00e9 caf\u00e9\r\n..\r\n";
+        byte[] tail = java.util.Arrays.copyOfRange(content, content.length - expected.getBytes(StandardCharsets.UTF_8).length - 4, content.length);
+        ByteArrayOutputStream want = new ByteArrayOutputStream();
+        want.writeBytes(expected.getBytes(StandardCharsets.UTF_8));
+        want.writeBytes(new byte[] {(byte) 0xff, (byte) 0x80, '\r', '\n'});
+        assertArrayEquals(want.toByteArray(), tail, text);
+    }
+
+    @Test
+    void answersPipelinedCommandsInOrder() {
+        StringBuilder script = new StringBuilder("EHLO c\r\n");
+        for (int i = 0; i < 3; i++) {
+            script.append("MAIL FROM:<a@example.org>\r\nRCPT TO:<b@example.test>\r\nRCPT TO:<x@elsewhere.org>\r\nDATA\r\nSubject: ")
+                    .append(i).append("\r\n\r\nbody\r\n.\r\n");
+        }
+        script.append("QUIT\r\n");
+        ScriptedSession s = session().run(script.toString());
+        List<String> replies = s.replies();
+        for (int i = 0; i < 3; i++) {
+            int base = 2 + i * 5;
+            assertEquals("250 2.1.0 Ok", replies.get(base));
+            assertEquals("250 2.1.5 Ok", replies.get(base + 1));
+            assertTrue(replies.get(base + 2).startsWith("550 5.7.1 <x@elsewhere.org>"), replies.get(base + 2));
+            assertTrue(replies.get(base + 3).startsWith("354"));
+            assertEquals("250 2.0.0 Ok: queued", replies.get(base + 4));
+        }
+        assertEquals(3, s.delivered.size());
+        assertEquals(List.of("b@example.test"), s.delivered.get(2).message().recipients());
+    }
+
+    @Test
+    void enforcesCommandSequence() {
+        ScriptedSession s = session().run("MAIL FROM:<a@example.org>\r\nEHLO c\r\nRCPT TO:<b@example.test>\r\nDATA\r\n"
+                + "MAIL FROM:<a@example.org>\r\nDATA\r\nMAIL FROM:<a@example.org>\r\nRSET\r\nRCPT TO:<b@example.test>\r\nQUIT\r\n");
+        assertEquals(List.of("220 mx.example.test ESMTP Mailforge",
+                "503 5.5.1 Error: send HELO/EHLO first",
+                "250 ENHANCEDSTATUSCODES",
+                "503 5.5.1 Error: need MAIL command",
+                "503 5.5.1 Error: need MAIL command",
+                "250 2.1.0 Ok",
+                "503 5.5.1 Error: need RCPT command",
+                "503 5.5.1 Error: nested MAIL command",
+                "250 2.0.0 Ok",
+                "503 5.5.1 Error: need MAIL command",
+                "221 2.0.0 Bye"), s.replies());
+        assertTrue(s.delivered.isEmpty());
+    }
+
+    @Test
+    void refusesRelayingButAcceptsPostmasterAndLocalDomainsInAnyCase() {
+        ScriptedSession s = session().run("HELO c\r\nMAIL FROM:<>\r\nRCPT TO:<victim@gmail.com>\r\nRCPT TO:<Postmaster>\r\n"
+                + "RCPT TO:<Bob@EXAMPLE.Test>\r\nQUIT\r\n");
+        List<String> replies = s.replies();
+        assertEquals("250 mx.example.test", replies.get(1));
+        assertEquals("250 2.1.0 Ok", replies.get(2));
+        assertEquals("550 5.7.1 <victim@gmail.com>: Relay access denied", replies.get(3));
+        assertEquals("250 2.1.5 Ok", replies.get(4));
+        assertEquals("250 2.1.5 Ok", replies.get(5));
+    }
+
+    @Test
+    void limitsRecipientsPerTransaction() {
+        ScriptedSession s = session().run("EHLO c\r\nMAIL FROM:<a@example.org>\r\nRCPT TO:<r1@example.test>\r\n"
+                + "RCPT TO:<r2@example.test>\r\nRCPT TO:<r3@example.test>\r\nRCPT TO:<r4@example.test>\r\nQUIT\r\n");
+        assertEquals("452 4.5.3 Error: too many recipients", s.replies().get(6));
+    }
+
+    @Test
+    void rejectsDeclaredAndActualOversizeButStaysUsable() {
+        String big = "x".repeat(998) + "\r\n";
+        ScriptedSession s = session().run("EHLO c\r\nMAIL FROM:<a@example.org> SIZE=10001\r\nMAIL FROM:<a@example.org> SIZE=500\r\n"
+                + "RCPT TO:<b@example.test>\r\nDATA\r\n" + big.repeat(11) + ".\r\n"
+                + "MAIL FROM:<a@example.org>\r\nRCPT TO:<b@example.test>\r\nDATA\r\nsmall\r\n.\r\nQUIT\r\n");
+        List<String> replies = s.replies();
+        assertEquals("552 5.3.4 Error: message size exceeds fixed limit of 10000 octets", replies.get(2));
+        assertEquals("250 2.1.0 Ok", replies.get(3));
+        assertEquals("552 5.3.4 Error: message size exceeds fixed limit of 10000 octets", replies.get(6));
+        assertEquals("250 2.0.0 Ok: queued", replies.get(10));
+        assertEquals(1, s.delivered.size());
+    }
+
+    @Test
+    void bareLineFeedsAreRejectedAndCannotSmuggleASecondMessage() {
+        String smuggling = "Subject: a\r\n\r\nfirst\n.\r\nMAIL FROM:<evil@example.org>\r\nRCPT TO:<b@example.test>\r\nDATA\r\nsmuggled\r\n";
+        ScriptedSession s = session().run(transaction(smuggling));
+        List<String> replies = s.replies();
+        assertTrue(replies.get(5).startsWith("550 5.6.0 "), replies.toString());
+        assertEquals("221 2.0.0 Bye", replies.get(6));
+        assertTrue(s.delivered.isEmpty());
+    }
+
+    @Test
+    void bareCarriageReturnIsRejected() {
+        ScriptedSession s = session().run(transaction("Subject: a\r\n\r\nx\ry\r\n"));
+        assertTrue(s.replies().get(5).startsWith("550 5.6.0 "), s.replies().toString());
+    }
+
+    @Test
+    void overlongCommandLineIsRefusedAndSessionContinues() {
+        ScriptedSession s = session().run("EHLO c\r\nNOOP " + "a".repeat(600) + "\r\nNOOP\r\nQUIT\r\n");
+        assertEquals(List.of("220 mx.example.test ESMTP Mailforge", "250 ENHANCEDSTATUSCODES",
+                "500 5.5.2 Error: line too long", "250 2.0.0 Ok", "221 2.0.0 Bye"), s.replies());
+    }
+
+    @Test
+    void commandLineOfExactly512OctetsIsAccepted() {
+        String line = "NOOP " + "a".repeat(512 - 5 - 2);
+        ScriptedSession s = session().run("EHLO c\r\n" + line + "\r\nQUIT\r\n");
+        assertEquals("250 2.0.0 Ok", s.replies().get(2));
+    }
+
+    @Test
+    void closesAfterTooManyErrors() {
+        ScriptedSession s = session().run("BOGUS\r\n".repeat(15) + "NOOP\r\n");
+        List<String> replies = s.replies();
+        assertEquals("500 5.5.2 Error: command not recognized", replies.get(1));
+        assertEquals("421 4.7.0 Error: too many errors, closing connection", replies.get(replies.size() - 1));
+        assertEquals(12, replies.size());
+    }
+
+    @Test
+    void distinguishesUnknownFromUnimplementedCommands() {
+        ScriptedSession s = session().run("EHLO c\r\nFOO\r\nEXPN staff\r\nVRFY bob\r\nHELP\r\nQUIT\r\n");
+        List<String> replies = s.replies();
+        assertEquals("500 5.5.2 Error: command not recognized", replies.get(2));
+        assertEquals("502 5.5.1 Error: command not implemented", replies.get(3));
+        assertTrue(replies.get(4).startsWith("252 2.5.2 "));
+        assertTrue(replies.get(5).startsWith("214 2.0.0 Commands: DATA EHLO HELO HELP MAIL NOOP QUIT RCPT RSET VRFY"), replies.get(5));
+    }
+
+    @Test
+    void internationalAddressesNeedSmtpUtf8() {
+        ScriptedSession s = session().run("EHLO c\r\nMAIL FROM:<用户@例え.jp>\r\nMAIL FROM:<用户@例え.jp> SMTPUTF8\r\n"
+                + "RCPT TO:<josé@example.test>\r\nDATA\r\nSubject: ü\r\n\r\nx\r\n.\r\nQUIT\r\n");
+        List<String> replies = s.replies();
+        assertEquals("553 5.6.7 Error: non-ASCII sender address needs SMTPUTF8", replies.get(2));
+        assertEquals("250 2.1.0 Ok", replies.get(3));
+        assertEquals("250 2.1.5 Ok", replies.get(4));
+        assertEquals("用户@例え.jp", s.delivered.get(0).message().reversePath());
+        assertTrue(s.delivered.get(0).message().smtpUtf8());
+        assertTrue(s.delivered.get(0).text().contains(" with UTF8SMTP id "));
+    }
+
+    @Test
+    void validatesAddressesAndParameters() {
+        ScriptedSession s = session().run("EHLO c\r\nMAIL FROM:alice@example.org\r\nMAIL FROM:<a..b@example.org>\r\n"
+                + "MAIL FROM:<a@example.org> FOO=1\r\nMAIL FROM:<a@example.org> BODY=BINARY\r\nMAIL FROM:<a@example.org> SIZE=x\r\n"
+                + "MAIL FROM:<\"quoted name\"@example.org>\r\nRCPT TO:<b@[192.0.2.1]>\r\nRCPT TO:<@relay.example:b@example.test>\r\nQUIT\r\n");
+        List<String> replies = s.replies();
+        assertEquals("501 5.5.4 Syntax: MAIL FROM:<address>", replies.get(2));
+        assertEquals("501 5.1.7 Error: bad sender address syntax", replies.get(3));
+        assertEquals("555 5.5.4 Error: unsupported parameter FOO", replies.get(4));
+        assertEquals("501 5.5.4 Error: BODY must be 7BIT or 8BITMIME", replies.get(5));
+        assertEquals("501 5.5.4 Error: bad SIZE parameter", replies.get(6));
+        assertEquals("250 2.1.0 Ok", replies.get(7));
+        assertEquals("550 5.7.1 <b@[192.0.2.1]>: Relay access denied", replies.get(8));
+        assertEquals("250 2.1.5 Ok", replies.get(9));
+    }
+
+    @Test
+    void parametersNeedEhlo() {
+        ScriptedSession s = session().run("HELO c\r\nMAIL FROM:<a@example.org> SIZE=10\r\nQUIT\r\n");
+        assertEquals("555 5.5.4 Error: parameters need EHLO", s.replies().get(2));
+    }
+
+    @Test
+    void listenerFailureBecomesTemporaryError() {
+        ScriptedSession s = session().answering(m -> {
+            throw new IllegalStateException("disk on fire");
+        }).run(transaction("Subject: x\r\n\r\nx\r\n"));
+        assertEquals("451 4.3.0 Error: local error in processing, try again later", s.replies().get(5));
+    }
+
+    @Test
+    void listenerReplyIsPassedThrough() {
+        ScriptedSession s = session().answering(m -> Reply.of(452, "4.3.1", "Error: insufficient system storage"))
+                .run(transaction("x\r\n"));
+        assertEquals("452 4.3.1 Error: insufficient system storage", s.replies().get(5));
+    }
+
+    @Test
+    void largeMessagesAreSpooledAndIntact() {
+        String body = ("y".repeat(70) + "\r\n").repeat(100);
+        ScriptedSession s = session().run(transaction(body));
+        assertTrue(s.delivered.get(0).text().endsWith(body));
+        try (var files = java.nio.file.Files.list(spool)) {
+            assertEquals(0, files.count(), "the spool file is removed after the transaction");
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    void idleTimeoutClosesWith421() {
+        InputStream timingOut = new InputStream() {
+            private final byte[] first = "EHLO c\r\n".getBytes(StandardCharsets.US_ASCII);
+            private int position;
+
+            @Override
+            public int read() throws IOException {
+                if (position < first.length) {
+                    return first[position++];
+                }
+                throw new SocketTimeoutException("Read timed out");
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                if (position >= first.length) {
+                    throw new SocketTimeoutException("Read timed out");
+                }
+                int n = Math.min(len, first.length - position);
+                System.arraycopy(first, position, b, off, n);
+                position += n;
+                return n;
+            }
+        };
+        ScriptedSession s = session().run(timingOut);
+        List<String> replies = s.replies();
+        assertEquals("421 4.4.2 mx.example.test Error: timeout exceeded", replies.get(replies.size() - 1));
+    }
+
+    @Test
+    void randomInputNeverEscapesTheSession() {
+        java.util.Random random = new java.util.Random(42);
+        for (int round = 0; round < 300; round++) {
+            byte[] noise = new byte[random.nextInt(4000)];
+            random.nextBytes(noise);
+            String prefix = round % 2 == 0 ? "EHLO c\r\nMAIL FROM:<a@example.org>\r\nRCPT TO:<b@example.test>\r\nDATA\r\n" : "";
+            ByteArrayOutputStream script = new ByteArrayOutputStream();
+            script.writeBytes(prefix.getBytes(StandardCharsets.US_ASCII));
+            script.writeBytes(noise);
+            ScriptedSession s = session().run(script.toByteArray());
+            assertTrue(s.raw().startsWith("220 "), "round " + round);
+        }
+    }
+}
