@@ -1,0 +1,69 @@
+package org.mailforge.it;
+
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+
+/** A raw SMTP client for tests that must control every byte on the wire. */
+final class SmtpConnection implements AutoCloseable {
+
+    private final Socket socket;
+    private final InputStream in;
+    private final OutputStream out;
+
+    SmtpConnection(String host, int port) throws IOException {
+        socket = new Socket(host, port);
+        socket.setSoTimeout(30_000);
+        in = new BufferedInputStream(socket.getInputStream());
+        out = socket.getOutputStream();
+    }
+
+    /** Reads one complete reply (all its lines) and returns its last line. */
+    String reply() throws IOException {
+        while (true) {
+            String line = line();
+            if (line == null) {
+                return null;
+            }
+            if (line.length() < 4 || line.charAt(3) != '-') {
+                return line;
+            }
+        }
+    }
+
+    private String line() throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        int b;
+        while ((b = in.read()) != -1) {
+            if (b == '\n') {
+                String text = line.toString(StandardCharsets.UTF_8);
+                return text.endsWith("\r") ? text.substring(0, text.length() - 1) : text;
+            }
+            line.write(b);
+        }
+        return line.size() == 0 ? null : line.toString(StandardCharsets.UTF_8);
+    }
+
+    String command(String command) throws IOException {
+        send(command + "\r\n");
+        return reply();
+    }
+
+    void send(String text) throws IOException {
+        send(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    void send(byte[] bytes) throws IOException {
+        out.write(bytes);
+        out.flush();
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+    }
+}
