@@ -1,0 +1,72 @@
+package org.mailforge.incontainer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Future;
+
+import javax.naming.InitialContext;
+
+import jakarta.enterprise.concurrent.ManagedExecutorService;
+import jakarta.enterprise.inject.spi.CDI;
+
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.shrinkwrap.api.ShrinkWrap;
+import org.jboss.shrinkwrap.api.asset.EmptyAsset;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.mailforge.domain.mail.StoredLocation;
+import org.mailforge.domain.mail.StoredMessage;
+import org.mailforge.domain.mail.StoredMessageRepository;
+
+/**
+ * In the container: the real persistence unit, EclipseLink with the SQLite platform and the
+ * server's one-connection SQLite datasource, under concurrent writers.
+ */
+@ExtendWith(ArquillianExtension.class)
+class StoredMessageRepositoryIT {
+
+    @Deployment
+    static WebArchive deployment() {
+        return ShrinkWrap.create(WebArchive.class, "mailforge-persistence-it.war")
+                .addPackage("org.mailforge.infrastructure.persistence")
+                .addClasses(StoredMessage.class, StoredLocation.class, StoredMessageRepository.class)
+                .addAsResource("META-INF/persistence.xml")
+                .addAsWebInfResource(EmptyAsset.INSTANCE, "beans.xml");
+    }
+
+    @Test
+    void concurrentWritersAllCommitAndPagesDoNotOverlap() throws Exception {
+        // looked up explicitly: the test instance is not a CDI bean of this deployment
+        StoredMessageRepository repository = CDI.current().select(StoredMessageRepository.class).get();
+        ManagedExecutorService executor = InitialContext.doLookup("java:comp/DefaultManagedExecutorService");
+        String mailbox = "arquillian-" + System.nanoTime() + "@example.test";
+        long before = repository.countAll();
+        List<Future<?>> writes = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            int n = i;
+            writes.add(executor.submit(() -> repository.recordAll(List.of(new StoredMessage(
+                    new StoredLocation(mailbox, "new/" + n, 100 + n), "sender@example.org", "S" + n, Instant.now())))));
+        }
+        for (Future<?> write : writes) {
+            write.get(); // SQLITE_BUSY or any other failure surfaces here
+        }
+        assertTrue(repository.countAll() >= before + 50);
+
+        List<StoredMessage> all = repository.findByMailbox(mailbox, 0, 1000);
+        assertEquals(50, all.size());
+        List<StoredMessage> page = repository.findByMailbox(mailbox, 10, 15);
+        assertEquals(15, page.size());
+        assertEquals(all.subList(10, 25).stream().map(StoredMessage::getId).toList(),
+                page.stream().map(StoredMessage::getId).toList());
+        Set<Long> ids = new HashSet<>(all.stream().map(StoredMessage::getId).toList());
+        assertEquals(50, ids.size(), "identity values come from SQLite's rowid and are unique");
+    }
+}
