@@ -4,6 +4,7 @@ import java.util.Collections;
 import java.util.Map;
 import java.util.TreeMap;
 
+import org.mailforge.smtp.protocol.command.AuthHandler;
 import org.mailforge.smtp.protocol.command.DataHandler;
 import org.mailforge.smtp.protocol.command.EhloHandler;
 import org.mailforge.smtp.protocol.command.HeloHandler;
@@ -41,6 +42,7 @@ public final class CommandRegistry {
         map.put("QUIT", new QuitHandler());
         map.put("VRFY", new VrfyHandler());
         map.put("HELP", new HelpHandler());
+        map.put("AUTH", new AuthHandler());
         for (String verb : NOT_IMPLEMENTED) {
             map.put(verb, NOT_OFFERED);
         }

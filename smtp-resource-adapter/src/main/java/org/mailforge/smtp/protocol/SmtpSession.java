@@ -42,6 +42,8 @@ public final class SmtpSession {
     private boolean extended;
     private Transaction transaction;
     private int errors;
+    private int authFailures;
+    private String authenticatedUser;
     private boolean closing;
 
     public SmtpSession(SmtpSettings settings, CommandRegistry commands, SmtpMessageListener listener,
@@ -201,9 +203,22 @@ public final class SmtpSession {
         this.transaction = null;
     }
 
-    /** Whether mail for this domain may be accepted from this session without relaying rights. */
+    /** Local domains take mail from anyone; other domains only from authenticated users (no open relay). */
     public boolean acceptsMailFor(String domain) {
-        return settings.isLocalDomain(domain);
+        return settings.isLocalDomain(domain) || authenticatedUser != null;
+    }
+
+    public String authenticatedUser() {
+        return authenticatedUser;
+    }
+
+    public void authenticated(String user) {
+        this.authenticatedUser = user;
+    }
+
+    /** Counts a failed AUTH; returns the failures so far in this session. */
+    public int authenticationFailed() {
+        return ++authFailures;
     }
 
     private static String newId() {

@@ -20,6 +20,7 @@ import java.util.stream.Collectors;
  * @param maxBadCommands   errors tolerated before the session is closed
  * @param memoryThreshold  messages up to this size are buffered in memory, larger ones spooled
  * @param spoolDirectory   where larger messages are spooled while the transaction completes
+ * @param authRequired     whether MAIL needs a successful AUTH first (SMTP_ENABLE_AUTH)
  */
 public record SmtpSettings(String hostname,
                            Set<String> localDomains,
@@ -29,10 +30,17 @@ public record SmtpSettings(String hostname,
                            Duration maxSessionTime,
                            int maxBadCommands,
                            int memoryThreshold,
-                           Path spoolDirectory) {
+                           Path spoolDirectory,
+                           boolean authRequired) {
 
     /** RFC 5321 4.5.3.1.4: a command line is at most 512 octets including CRLF. */
     public static final int MAX_COMMAND_LINE = 512;
+
+    /** RFC 4954 4: an AUTH command or response line may be up to 12288 octets. */
+    public static final int MAX_AUTH_LINE = 12_288;
+
+    /** Failed AUTH attempts tolerated in one session before it is closed. */
+    public static final int MAX_AUTH_FAILURES = 3;
 
     public SmtpSettings {
         hostname = hostname.toLowerCase(Locale.ROOT);

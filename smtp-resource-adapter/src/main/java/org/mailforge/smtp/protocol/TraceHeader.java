@@ -19,8 +19,12 @@ public final class TraceHeader {
         StringBuilder header = new StringBuilder(256);
         header.append("Received: from ").append(session.heloName())
                 .append(" (").append(client.hostName() == null ? "unknown" : client.hostName())
-                .append(" [").append(client.address()).append("])\r\n")
-                .append("\tby ").append(session.settings().hostname())
+                .append(" [").append(client.address()).append("])\r\n");
+        if (session.authenticatedUser() != null) {
+            // as Postfix does: who submitted, for abuse handling
+            header.append("\t(Authenticated sender: ").append(session.authenticatedUser()).append(")\r\n");
+        }
+        header.append("\tby ").append(session.settings().hostname())
                 .append(" (Mailforge) with ").append(protocol(session, transaction))
                 .append(" id ").append(session.id());
         if (transaction.recipients().size() == 1) {
@@ -31,11 +35,11 @@ public final class TraceHeader {
         return header.toString().getBytes(StandardCharsets.UTF_8);
     }
 
-    /** The "with" keyword of RFC 3848 / RFC 6531. */
+    /** The "with" keyword of RFC 3848 / RFC 6531: ESMTP, plus A when authenticated. */
     private static String protocol(SmtpSession session, Transaction transaction) {
         if (!session.isExtended()) {
             return "SMTP";
         }
-        return transaction.smtpUtf8() ? "UTF8SMTP" : "ESMTP";
+        return (transaction.smtpUtf8() ? "UTF8SMTP" : "ESMTP") + (session.authenticatedUser() != null ? "A" : "");
     }
 }

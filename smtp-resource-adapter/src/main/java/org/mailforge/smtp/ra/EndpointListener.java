@@ -4,6 +4,7 @@ import jakarta.resource.spi.UnavailableException;
 import jakarta.resource.spi.endpoint.MessageEndpoint;
 import jakarta.resource.spi.endpoint.MessageEndpointFactory;
 
+import org.mailforge.smtp.spi.AuthenticationResult;
 import org.mailforge.smtp.spi.InboundMessage;
 import org.mailforge.smtp.spi.Reply;
 import org.mailforge.smtp.spi.SmtpMessageListener;
@@ -22,6 +23,15 @@ final class EndpointListener implements SmtpMessageListener {
 
     @Override
     public Reply deliver(InboundMessage message) {
+        return call(listener -> listener.deliver(message));
+    }
+
+    @Override
+    public AuthenticationResult authenticate(String username, char[] password) {
+        return call(listener -> listener.authenticate(username, password));
+    }
+
+    private <T> T call(java.util.function.Function<SmtpMessageListener, T> invocation) {
         MessageEndpoint endpoint;
         try {
             endpoint = factory.createEndpoint(null);
@@ -29,7 +39,7 @@ final class EndpointListener implements SmtpMessageListener {
             throw new IllegalStateException("message endpoint unavailable", e);
         }
         try {
-            return ((SmtpMessageListener) endpoint).deliver(message);
+            return invocation.apply((SmtpMessageListener) endpoint);
         } finally {
             endpoint.release();
         }

@@ -54,6 +54,9 @@ public class SmtpActivationSpec implements ActivationSpec {
     @ConfigProperty(defaultValue = "1800", description = "Longest session in seconds (SMTP_MAX_SESSION_SECONDS)")
     private Integer maxSessionSeconds = 1800;
 
+    @ConfigProperty(defaultValue = "true", description = "MAIL requires a successful AUTH (SMTP_ENABLE_AUTH)")
+    private Boolean authRequired = true;
+
     @ConfigProperty(defaultValue = "", description = "Spool folder for large messages in transit (empty: the JVM temp folder)")
     private String spoolDirectory = "";
 
@@ -101,7 +104,7 @@ public class SmtpActivationSpec implements ActivationSpec {
                 : Path.of(spoolDirectory);
         return new SmtpSettings(hostname, domains, maxMessageSize, maxRecipients,
                 Duration.ofSeconds(timeoutSeconds), Duration.ofSeconds(maxSessionSeconds),
-                20, 256 * 1024, spool);
+                20, 256 * 1024, spool, authRequired);
     }
 
     @Override
@@ -184,6 +187,14 @@ public class SmtpActivationSpec implements ActivationSpec {
 
     public void setMaxSessionSeconds(Integer maxSessionSeconds) {
         this.maxSessionSeconds = maxSessionSeconds;
+    }
+
+    public Boolean getAuthRequired() {
+        return authRequired;
+    }
+
+    public void setAuthRequired(Boolean authRequired) {
+        this.authRequired = authRequired;
     }
 
     public String getSpoolDirectory() {

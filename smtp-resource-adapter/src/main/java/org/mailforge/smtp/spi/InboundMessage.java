@@ -14,6 +14,7 @@ import java.util.List;
  * @param content      the message, including the Received: trace header the engine added
  * @param receivedAt   when the end of data was seen
  * @param smtpUtf8     whether the client used the SMTPUTF8 parameter
+ * @param authenticatedUser the user the session authenticated as, or null
  */
 public record InboundMessage(String sessionId,
                              String clientAddress,
@@ -22,7 +23,8 @@ public record InboundMessage(String sessionId,
                              List<String> recipients,
                              MessageContent content,
                              Instant receivedAt,
-                             boolean smtpUtf8) {
+                             boolean smtpUtf8,
+                             String authenticatedUser) {
 
     public InboundMessage {
         recipients = List.copyOf(recipients);

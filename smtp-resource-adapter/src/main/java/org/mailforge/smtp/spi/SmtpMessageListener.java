@@ -11,4 +11,13 @@ package org.mailforge.smtp.spi;
 public interface SmtpMessageListener {
 
     Reply deliver(InboundMessage message);
+
+    /**
+     * Checks credentials given with SMTP AUTH. Implementations compare in constant time and never
+     * log the password; the caller wipes the array afterwards.
+     *
+     * @param username the authentication identity as the client sent it
+     * @param password the password as the client sent it
+     */
+    AuthenticationResult authenticate(String username, char[] password);
 }

@@ -13,6 +13,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.function.Function;
 
+import org.mailforge.smtp.spi.AuthenticationResult;
 import org.mailforge.smtp.spi.InboundMessage;
 import org.mailforge.smtp.spi.Reply;
 import org.mailforge.smtp.spi.SmtpMessageListener;
@@ -31,6 +32,8 @@ final class ScriptedSession {
     }
 
     final List<Delivered> delivered = new ArrayList<>();
+    /** The password arrays handed to the listener, to check they are wiped afterwards. */
+    final List<char[]> passwordsSeen = new ArrayList<>();
     private final SmtpSettings settings;
     private Function<InboundMessage, Reply> answer = m -> Reply.of(250, "2.0.0", "Ok: queued");
     private String output = "";
@@ -40,9 +43,22 @@ final class ScriptedSession {
     }
 
     static ScriptedSession withDefaults(Path spool) {
-        return new ScriptedSession(new SmtpSettings("mx.example.test", java.util.Set.of("example.test", "localhost"),
-                10_000, 3, java.time.Duration.ofMinutes(5), java.time.Duration.ofMinutes(30), 10, 1024, spool));
+        return new ScriptedSession(settings(spool, false));
     }
+
+    /** A server that requires AUTH before MAIL (SMTP_ENABLE_AUTH=true). */
+    static ScriptedSession requiringAuth(Path spool) {
+        return new ScriptedSession(settings(spool, true));
+    }
+
+    private static SmtpSettings settings(Path spool, boolean authRequired) {
+        return new SmtpSettings("mx.example.test", java.util.Set.of("example.test", "localhost"),
+                10_000, 3, java.time.Duration.ofMinutes(5), java.time.Duration.ofMinutes(30), 10, 1024, spool, authRequired);
+    }
+
+    /** Credentials the scripted listener accepts: alice / "s3cret pass"; user "busy" fails temporarily. */
+    static final String USER = "alice";
+    static final String PASSWORD = "s3cret pass";
 
     ScriptedSession answering(Function<InboundMessage, Reply> listenerAnswer) {
         this.answer = listenerAnswer;
@@ -58,13 +74,26 @@ final class ScriptedSession {
     }
 
     ScriptedSession run(InputStream in) {
-        SmtpMessageListener listener = message -> {
-            try (InputStream content = message.content().openStream()) {
-                delivered.add(new Delivered(message, content.readAllBytes()));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
+        SmtpMessageListener listener = new SmtpMessageListener() {
+            @Override
+            public Reply deliver(InboundMessage message) {
+                try (InputStream content = message.content().openStream()) {
+                    delivered.add(new Delivered(message, content.readAllBytes()));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                return answer.apply(message);
             }
-            return answer.apply(message);
+
+            @Override
+            public AuthenticationResult authenticate(String username, char[] password) {
+                passwordsSeen.add(password);
+                if (username.equals("busy")) {
+                    return AuthenticationResult.temporaryFailure();
+                }
+                return username.equals(USER) && new String(password).equals(PASSWORD)
+                        ? AuthenticationResult.success(USER) : AuthenticationResult.failure();
+            }
         };
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         new SmtpSession(settings, CommandRegistry.standard(), listener, new ClientInfo("192.0.2.7", null),

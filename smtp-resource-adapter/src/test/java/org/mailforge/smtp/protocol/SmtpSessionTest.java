@@ -37,14 +37,14 @@ class SmtpSessionTest {
         assertEquals("220 mx.example.test ESMTP Mailforge", lines.get(0));
         assertEquals("250-mx.example.test Hello client.example [192.0.2.7]", lines.get(1));
         assertTrue(lines.containsAll(List.of("250-PIPELINING", "250-SIZE 10000", "250-8BITMIME", "250-SMTPUTF8",
-                "250 ENHANCEDSTATUSCODES")), lines::toString);
+                "250-ENHANCEDSTATUSCODES", "250 AUTH PLAIN LOGIN")), lines::toString);
         assertEquals("221 2.0.0 Bye", lines.get(lines.size() - 1));
     }
 
     @Test
     void completeTransactionDeliversContentWithTraceHeader() {
         ScriptedSession s = session().run(transaction("Subject: hi\r\n\r\nHello\r\n"));
-        assertEquals(List.of("220 mx.example.test ESMTP Mailforge", "250 ENHANCEDSTATUSCODES", "250 2.1.0 Ok",
+        assertEquals(List.of("220 mx.example.test ESMTP Mailforge", "250 AUTH PLAIN LOGIN", "250 2.1.0 Ok",
                 "250 2.1.5 Ok", "354 End data with <CR><LF>.<CR><LF>", "250 2.0.0 Ok: queued", "221 2.0.0 Bye"), s.replies());
         assertEquals(1, s.delivered.size());
         ScriptedSession.Delivered d = s.delivered.get(0);
@@ -102,7 +102,7 @@ class SmtpSessionTest {
                 + "MAIL FROM:<a@example.org>\r\nDATA\r\nMAIL FROM:<a@example.org>\r\nRSET\r\nRCPT TO:<b@example.test>\r\nQUIT\r\n");
         assertEquals(List.of("220 mx.example.test ESMTP Mailforge",
                 "503 5.5.1 Error: send HELO/EHLO first",
-                "250 ENHANCEDSTATUSCODES",
+                "250 AUTH PLAIN LOGIN",
                 "503 5.5.1 Error: need MAIL command",
                 "503 5.5.1 Error: need MAIL command",
                 "250 2.1.0 Ok",
@@ -166,7 +166,7 @@ class SmtpSessionTest {
     @Test
     void overlongCommandLineIsRefusedAndSessionContinues() {
         ScriptedSession s = session().run("EHLO c\r\nNOOP " + "a".repeat(600) + "\r\nNOOP\r\nQUIT\r\n");
-        assertEquals(List.of("220 mx.example.test ESMTP Mailforge", "250 ENHANCEDSTATUSCODES",
+        assertEquals(List.of("220 mx.example.test ESMTP Mailforge", "250 AUTH PLAIN LOGIN",
                 "500 5.5.2 Error: line too long", "250 2.0.0 Ok", "221 2.0.0 Bye"), s.replies());
     }
 
@@ -193,7 +193,7 @@ class SmtpSessionTest {
         assertEquals("500 5.5.2 Error: command not recognized", replies.get(2));
         assertEquals("502 5.5.1 Error: command not implemented", replies.get(3));
         assertTrue(replies.get(4).startsWith("252 2.5.2 "));
-        assertTrue(replies.get(5).startsWith("214 2.0.0 Commands: DATA EHLO HELO HELP MAIL NOOP QUIT RCPT RSET VRFY"), replies.get(5));
+        assertTrue(replies.get(5).startsWith("214 2.0.0 Commands: AUTH DATA EHLO HELO HELP MAIL NOOP QUIT RCPT RSET VRFY"), replies.get(5));
     }
 
     @Test

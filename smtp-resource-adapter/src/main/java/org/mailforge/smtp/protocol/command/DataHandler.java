@@ -63,7 +63,7 @@ public final class DataHandler implements CommandHandler {
         InboundMessage message = new InboundMessage(session.id(), session.client().address(), session.heloName(),
                 transaction.reversePath().address(),
                 transaction.recipients().stream().map(MailPath::address).toList(),
-                content, session.now(), transaction.smtpUtf8());
+                content, session.now(), transaction.smtpUtf8(), session.authenticatedUser());
         try {
             Reply reply = session.listener().deliver(message);
             return reply != null ? reply : Replies.LOCAL_ERROR;

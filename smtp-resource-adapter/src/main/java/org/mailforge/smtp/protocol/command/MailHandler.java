@@ -25,6 +25,10 @@ public final class MailHandler implements CommandHandler {
             session.reply(Replies.NESTED_MAIL);
             return;
         }
+        if (session.settings().authRequired() && session.authenticatedUser() == null) {
+            session.reply(Reply.of(530, "5.7.0", "Error: authentication required"));
+            return;
+        }
         PathArgument parsed = PathArgument.parse(argument, "FROM:");
         if (parsed == null) {
             session.reply(Replies.syntax(USAGE));
