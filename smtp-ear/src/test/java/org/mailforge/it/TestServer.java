@@ -21,6 +21,10 @@ final class TestServer {
     static final Path DATA = Path.of(System.getProperty("it.data.dir", "target/it-data"));
     static final Path MAIL = DATA.resolve("mail");
 
+    /** The administrator the test server creates at first start (see src/it/liberty/server.env). */
+    static final String ADMIN = "admin";
+    static final String ADMIN_PASSWORD = "it-admin-password";
+
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private TestServer() {
@@ -30,6 +34,37 @@ final class TestServer {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + HOST + ":" + port + path))
                 .timeout(Duration.ofSeconds(20)).GET().build();
         return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A request to the admin API, with HTTP Basic credentials when {@code user} is not null. */
+    static HttpResponse<String> api(String method, String path, String json, String user, String password)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://" + HOST + ":" + HTTP_PORT + path))
+                .timeout(Duration.ofSeconds(30))
+                .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
+        if (json != null) {
+            request.header("Content-Type", "application/json");
+        }
+        if (user != null) {
+            String token = java.util.Base64.getEncoder().encodeToString((user + ":" + password).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            request.header("Authorization", "Basic " + token);
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static HttpResponse<String> asAdmin(String method, String path, String json) throws IOException, InterruptedException {
+        return api(method, path, json, ADMIN, ADMIN_PASSWORD);
+    }
+
+    /** Creates a user through the API and returns its name; fails the test if that does not work. */
+    static String createUser(String email, String password) throws IOException, InterruptedException {
+        String username = "u" + Long.toString(System.nanoTime(), 36);
+        HttpResponse<String> created = asAdmin("POST", "/api/users", "{\"username\":\"" + username + "\",\"email\":\""
+                + email + "\",\"password\":\"" + password + "\",\"quota_mb\":100}");
+        if (created.statusCode() != 201) {
+            throw new AssertionError("could not create user: " + created.statusCode() + " " + created.body());
+        }
+        return username;
     }
 
     /** The files delivered to a mailbox's new/ folder, oldest name first. */

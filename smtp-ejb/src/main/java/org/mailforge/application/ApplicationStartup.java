@@ -8,6 +8,12 @@ import java.util.logging.Logger;
 import jakarta.annotation.PostConstruct;
 import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
+import jakarta.ejb.TransactionManagement;
+import jakarta.ejb.TransactionManagementType;
+import jakarta.annotation.Resource;
+import javax.sql.DataSource;
+import org.mailforge.domain.user.UserRepository;
+import org.mailforge.infrastructure.persistence.SchemaMigrations;
 import jakarta.inject.Inject;
 
 import org.mailforge.domain.mail.StoredMessageRepository;
@@ -20,6 +26,7 @@ import org.mailforge.domain.mail.MailStore;
  */
 @Singleton
 @Startup
+@TransactionManagement(TransactionManagementType.BEAN) // migrations commit on their own
 public class ApplicationStartup {
 
     private static final Logger LOG = Logger.getLogger(ApplicationStartup.class.getName());
@@ -33,15 +40,61 @@ public class ApplicationStartup {
     @Inject
     StoredMessageRepository messages;
 
+    @Inject
+    UserRepository users;
+
+    @Inject
+    UserService userService;
+
+    @Resource(lookup = "jdbc/mailforge", shareable = false) // returned to the pool on close, even inside a local transaction
+    DataSource dataSource;
+
     @PostConstruct
     void start() {
         Logger.getLogger("org.mailforge").setLevel(configuration.logLevel().julLevel());
         configuration.unavailableFeatures().forEach(LOG::warning);
         store.checkAvailable();
-        prepareDatabaseFolder(Path.of(configuration.dbPath()).toAbsolutePath());
-        long stored = messages.countAll(); // opens the database and brings the schema up to date
+        if (configuration.sqliteFile() != null) {
+            prepareDatabaseFolder(configuration.sqliteFile().toAbsolutePath());
+        }
+        migrateSchema();
+        ensureAdministrator();
+        long stored = messages.countAll();
         LOG.info(() -> "Mailforge ready: " + configuration.storageType().name().toLowerCase() + " storage at "
-                + configuration.storagePath() + ", " + stored + " messages indexed in " + configuration.dbPath());
+                + configuration.storagePath() + ", " + stored + " messages indexed, " + users.count() + " users");
+    }
+
+    private void migrateSchema() {
+        try {
+            var result = SchemaMigrations.migrate(dataSource);
+            LOG.info(() -> "database schema at version " + result.targetSchemaVersion
+                    + " (" + result.migrationsExecuted + " migrations applied now)");
+        } catch (java.sql.SQLException | RuntimeException e) {
+            throw new IllegalStateException("database " + configuration.describeDatabase()
+                    + " cannot be opened or migrated (check SMTP_DB_PATH / SMTP_DB_URL): " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * First start: create the administrator from SMTP_ADMIN_USERNAME / SMTP_ADMIN_PASSWORD, or
+     * with a generated password that is printed once, so a fresh server can be managed at once.
+     */
+    private void ensureAdministrator() {
+        if (users.anyAdmin()) {
+            return;
+        }
+        String username = configuration.adminUsername();
+        boolean generated = configuration.adminPassword() == null;
+        char[] password = generated ? GeneratedPassword.next() : configuration.adminPassword().toCharArray();
+        String shown = generated ? new String(password) : null;
+        userService.create(username, configuration.adminEmail(), password, 0L, true);
+        if (generated) {
+            // deliberately once, at first start, so the administrator can log in; never again
+            LOG.warning("created administrator '" + username + "' with generated password: " + shown
+                    + "  (set SMTP_ADMIN_PASSWORD to choose it; change it with PUT /api/users/" + username + ")");
+        } else {
+            LOG.info("created administrator '" + username + "' from SMTP_ADMIN_USERNAME/SMTP_ADMIN_PASSWORD");
+        }
     }
 
     private static void prepareDatabaseFolder(Path database) {

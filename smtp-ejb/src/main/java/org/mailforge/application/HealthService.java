@@ -35,7 +35,7 @@ public class HealthService {
     @Inject
     Version version;
 
-    @Resource(lookup = "jdbc/mailforge")
+    @Resource(lookup = "jdbc/mailforge", shareable = false) // returned to the pool on close, even inside a local transaction
     DataSource dataSource;
 
     public HealthReport report() {

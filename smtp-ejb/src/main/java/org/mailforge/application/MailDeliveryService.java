@@ -3,6 +3,7 @@ package org.mailforge.application;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -12,7 +13,8 @@ import jakarta.inject.Inject;
 import org.mailforge.domain.mail.MailStore;
 import org.mailforge.domain.mail.StoredLocation;
 import org.mailforge.domain.mail.StoredMessage;
-import org.mailforge.domain.mail.StoredMessageRepository;
+import org.mailforge.domain.user.User;
+import org.mailforge.domain.user.UserRepository;
 import org.mailforge.smtp.spi.InboundMessage;
 import org.mailforge.smtp.spi.Reply;
 
@@ -29,7 +31,10 @@ public class MailDeliveryService {
     MailStore store;
 
     @Inject
-    StoredMessageRepository repository;
+    DeliveryLedger ledger;
+
+    @Inject
+    UserRepository users;
 
     @Inject
     MailMetrics metrics;
@@ -37,13 +42,22 @@ public class MailDeliveryService {
     public Reply deliver(InboundMessage message) {
         List<StoredLocation> stored = new ArrayList<>(message.recipients().size());
         try {
+            List<String> mailboxes = new ArrayList<>(message.recipients().size());
             for (String recipient : message.recipients()) {
-                stored.add(store.store(recipient, message.reversePath(), message.content()));
+                Optional<User> owner = users.findByEmail(recipient);
+                if (owner.isPresent() && owner.get().wouldExceedQuota(message.content().size())) {
+                    metrics.rejected();
+                    return Reply.of(552, "5.2.2", "<" + recipient + ">: mailbox full, quota exceeded");
+                }
+                // a user's mail goes to the canonical (lower-case) address of the account
+                mailboxes.add(owner.map(User::getEmail).orElse(recipient));
             }
-            List<StoredMessage> index = stored.stream()
+            for (String mailbox : mailboxes) {
+                stored.add(store.store(mailbox, message.reversePath(), message.content()));
+            }
+            ledger.record(stored.stream()
                     .map(location -> new StoredMessage(location, message.reversePath(), message.sessionId(), message.receivedAt()))
-                    .toList();
-            repository.recordAll(index);
+                    .toList());
         } catch (IOException | RuntimeException e) {
             undo(stored);
             metrics.rejected();

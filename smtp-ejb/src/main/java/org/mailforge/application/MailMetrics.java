@@ -30,6 +30,8 @@ public class MailMetrics {
     private Counter accepted;
     private Counter rejected;
     private Histogram messageSize;
+    private Counter authSuccess;
+    private Counter authFailure;
 
     /** Registers the metrics when the application starts, before the first scrape. */
     void onStart(@Observes @Initialized(ApplicationScoped.class) Object event) {
@@ -44,6 +46,10 @@ public class MailMetrics {
         rejected = registry.counter(received, new Tag("status", "rejected"));
         messageSize = registry.histogram(Metadata.builder().withName("smtp.message.size")
                 .withDescription("Sizes of accepted messages").withUnit(MetricUnits.BYTES).build());
+        Metadata auth = Metadata.builder().withName("smtp.auth.attempts")
+                .withDescription("Authentication attempts (SMTP AUTH and the admin API)").build();
+        authSuccess = registry.counter(auth, new Tag("result", "success"));
+        authFailure = registry.counter(auth, new Tag("result", "failure"));
         ListenerStatistics connections = ListenerStatistics.global();
         registry.gauge(Metadata.builder().withName("smtp.connections.active")
                 .withDescription("SMTP connections open now").build(), connections, ListenerStatistics::active);
@@ -61,5 +67,9 @@ public class MailMetrics {
 
     public void rejected() {
         rejected.inc();
+    }
+
+    public void authAttempt(boolean success) {
+        (success ? authSuccess : authFailure).inc();
     }
 }

@@ -24,6 +24,9 @@ public interface MailStore {
      */
     void checkAvailable();
 
+    /** Removes a mailbox and every message in it (when its user is deleted). */
+    void removeMailbox(String mailbox) throws IOException;
+
     /** Removes a stored message again (used to undo a partly delivered transaction). */
     void remove(StoredLocation location) throws IOException;
 }

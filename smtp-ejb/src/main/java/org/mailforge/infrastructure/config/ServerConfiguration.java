@@ -23,6 +23,9 @@ public record ServerConfiguration(
         String hostname,
         List<String> localDomains,
         String dbPath,
+        String dbUrl,
+        String dbUser,
+        String dbPassword,
         StorageType storageType,
         Path storagePath,
         boolean tlsEnabled,
@@ -37,7 +40,10 @@ public record ServerConfiguration(
         int spamAssassinPort,
         boolean clamAvEnabled,
         String clamAvHost,
-        int clamAvPort) {
+        int clamAvPort,
+        String adminUsername,
+        String adminPassword,
+        String adminEmail) {
 
     public enum StorageType { MAILDIR, MBOX, DATABASE, S3, TIMESERIES }
 
@@ -78,6 +84,9 @@ public record ServerConfiguration(
                 Arrays.stream(in.string("SMTP_LOCAL_DOMAINS", "").split(","))
                         .map(String::strip).filter(d -> !d.isEmpty()).toList(),
                 in.string("SMTP_DB_PATH", "smtp.db"),
+                in.string("SMTP_DB_URL", null),
+                in.string("SMTP_DB_USER", null),
+                in.string("SMTP_DB_PASSWORD", null),
                 StorageType.valueOf(in.choice("SMTP_STORAGE_TYPE", "maildir", storageTypes).toUpperCase()),
                 Path.of(in.string("SMTP_STORAGE_PATH", "/var/mail")),
                 in.bool("SMTP_ENABLE_TLS", false),
@@ -92,12 +101,21 @@ public record ServerConfiguration(
                 in.port("SMTP_SPAMASSASSIN_PORT", 783),
                 in.bool("SMTP_ENABLE_CLAMAV", false),
                 in.string("SMTP_CLAMAV_HOST", "127.0.0.1"),
-                in.port("SMTP_CLAMAV_PORT", 3310));
+                in.port("SMTP_CLAMAV_PORT", 3310),
+                in.string("SMTP_ADMIN_USERNAME", "admin"),
+                in.string("SMTP_ADMIN_PASSWORD", null),
+                in.string("SMTP_ADMIN_EMAIL", null));
         in.require(!config.hostname().contains(" "), "SMTP_HOSTNAME must be a host name (was '" + config.hostname() + "')");
         in.require(config.healthPort() != config.metricsPort(),
                 "SMTP_HEALTH_PORT and SMTP_METRICS_PORT must differ (both " + config.healthPort() + ")");
         in.require(config.port() != config.healthPort() && config.port() != config.metricsPort(),
                 "SMTP_PORT must differ from SMTP_HEALTH_PORT and SMTP_METRICS_PORT");
+        in.require(config.dbUrl() == null || config.dbUrl().startsWith("jdbc:postgresql:") || config.dbUrl().startsWith("jdbc:sqlite:"),
+                "SMTP_DB_URL must be a jdbc:postgresql: or jdbc:sqlite: URL");
+        in.require(config.adminUsername().matches("[a-z0-9][a-z0-9._-]{0,63}"),
+                "SMTP_ADMIN_USERNAME must be 1-64 characters of a-z, 0-9, '.', '_' or '-'");
+        in.require(config.adminPassword() == null || config.adminPassword().length() >= 8,
+                "SMTP_ADMIN_PASSWORD must have at least 8 characters");
         if (config.tlsEnabled()) {
             requireReadable(in, "SMTP_TLS_CERT", config.tlsCert());
             requireReadable(in, "SMTP_TLS_KEY", config.tlsKey());
@@ -113,6 +131,37 @@ public record ServerConfiguration(
                 variable + " must name a readable PEM file when SMTP_ENABLE_TLS=true (was '" + file + "')");
     }
 
+    /** The administrator's address: SMTP_ADMIN_EMAIL, or the user name at the server's host name. */
+    @Override
+    public String adminEmail() {
+        return adminEmail != null ? adminEmail : adminUsername + "@" + hostname;
+    }
+
+    /** The SQLite database file in use, or null when the database is not SQLite. */
+    public Path sqliteFile() {
+        if (dbUrl == null) {
+            return Path.of(dbPath);
+        }
+        if (!dbUrl.startsWith("jdbc:sqlite:")) {
+            return null;
+        }
+        String file = dbUrl.substring("jdbc:sqlite:".length());
+        int query = file.indexOf('?');
+        return Path.of(query < 0 ? file : file.substring(0, query));
+    }
+
+    /** Where the database is, for messages: never includes credentials. */
+    public String describeDatabase() {
+        return dbUrl != null ? dbUrl.replaceAll("(?i)([?&]password=)[^&]*", "$1***") : dbPath;
+    }
+
+    /** Secrets stay out of logs and error messages. */
+    @Override
+    public String toString() {
+        return "ServerConfiguration[port=" + port + ", hostname=" + hostname + ", storage=" + storageType
+                + " at " + storagePath + ", database=" + describeDatabase() + "]";
+    }
+
     /**
      * Settings that are valid but whose feature this version does not provide yet; start-up logs
      * each one so nobody believes it is in effect.
@@ -125,10 +174,6 @@ public record ServerConfiguration(
         }
         if (tlsEnabled) {
             notes.add("SMTP_ENABLE_TLS=true: STARTTLS is not available in this version yet");
-        }
-        if (authEnabled) {
-            notes.add("SMTP_ENABLE_AUTH=true: SMTP AUTH is not available in this version yet;"
-                    + " mail is accepted for local domains only and never relayed");
         }
         if (spamAssassinEnabled) {
             notes.add("SMTP_ENABLE_SPAMASSASSIN=true: spam scanning is not available in this version yet");

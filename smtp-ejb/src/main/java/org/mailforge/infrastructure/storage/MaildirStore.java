@@ -88,6 +88,21 @@ public final class MaildirStore implements MailStore {
         forceDirectory(maildir.resolve(location.key()).getParent());
     }
 
+    @Override
+    public void removeMailbox(String mailbox) throws IOException {
+        Path maildir = root.resolve(directoryName(mailbox));
+        knownMailboxes.remove(maildir);
+        if (!Files.exists(maildir)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> paths = Files.walk(maildir)) {
+            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
+        forceDirectory(root);
+    }
+
     /** The maildir of a mailbox, created ({@code tmp}, {@code new}, {@code cur}) on first use. */
     public Path mailboxDirectory(String mailbox) throws IOException {
         Path maildir = root.resolve(directoryName(mailbox));

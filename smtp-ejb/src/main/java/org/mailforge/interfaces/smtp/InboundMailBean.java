@@ -5,7 +5,9 @@ import jakarta.ejb.TransactionManagement;
 import jakarta.ejb.TransactionManagementType;
 import jakarta.inject.Inject;
 
+import org.mailforge.application.AuthenticationService;
 import org.mailforge.application.MailDeliveryService;
+import org.mailforge.smtp.spi.AuthenticationResult;
 import org.mailforge.smtp.spi.InboundMessage;
 import org.mailforge.smtp.spi.Reply;
 import org.mailforge.smtp.spi.SmtpMessageListener;
@@ -24,8 +26,21 @@ public class InboundMailBean implements SmtpMessageListener {
     @Inject
     MailDeliveryService delivery;
 
+    @Inject
+    AuthenticationService authentication;
+
     @Override
     public Reply deliver(InboundMessage message) {
         return delivery.deliver(message);
+    }
+
+    @Override
+    public AuthenticationResult authenticate(String username, char[] password) {
+        AuthenticationService.Outcome outcome = authentication.authenticate(username, password);
+        return switch (outcome.verdict()) {
+            case SUCCESS -> AuthenticationResult.success(outcome.user().getUsername());
+            case BUSY -> AuthenticationResult.temporaryFailure();
+            case FAILURE -> AuthenticationResult.failure();
+        };
     }
 }

@@ -203,9 +203,12 @@ public final class SmtpSession {
         this.transaction = null;
     }
 
-    /** Local domains take mail from anyone; other domains only from authenticated users (no open relay). */
+    /**
+     * Local domains take mail from anyone; other domains only from authenticated users, and only
+     * when this server relays at all. Never an open relay.
+     */
     public boolean acceptsMailFor(String domain) {
-        return settings.isLocalDomain(domain) || authenticatedUser != null;
+        return settings.isLocalDomain(domain) || (authenticatedUser != null && settings.relayEnabled());
     }
 
     public String authenticatedUser() {

@@ -21,6 +21,7 @@ import java.util.stream.Collectors;
  * @param memoryThreshold  messages up to this size are buffered in memory, larger ones spooled
  * @param spoolDirectory   where larger messages are spooled while the transaction completes
  * @param authRequired     whether MAIL needs a successful AUTH first (SMTP_ENABLE_AUTH)
+ * @param relayEnabled     whether authenticated users may send to other domains (needs outbound delivery)
  */
 public record SmtpSettings(String hostname,
                            Set<String> localDomains,
@@ -31,7 +32,8 @@ public record SmtpSettings(String hostname,
                            int maxBadCommands,
                            int memoryThreshold,
                            Path spoolDirectory,
-                           boolean authRequired) {
+                           boolean authRequired,
+                           boolean relayEnabled) {
 
     /** RFC 5321 4.5.3.1.4: a command line is at most 512 octets including CRLF. */
     public static final int MAX_COMMAND_LINE = 512;

@@ -57,6 +57,9 @@ public class SmtpActivationSpec implements ActivationSpec {
     @ConfigProperty(defaultValue = "true", description = "MAIL requires a successful AUTH (SMTP_ENABLE_AUTH)")
     private Boolean authRequired = true;
 
+    @ConfigProperty(defaultValue = "false", description = "Authenticated users may send to other domains (needs outbound delivery)")
+    private Boolean relayEnabled = false;
+
     @ConfigProperty(defaultValue = "", description = "Spool folder for large messages in transit (empty: the JVM temp folder)")
     private String spoolDirectory = "";
 
@@ -104,7 +107,7 @@ public class SmtpActivationSpec implements ActivationSpec {
                 : Path.of(spoolDirectory);
         return new SmtpSettings(hostname, domains, maxMessageSize, maxRecipients,
                 Duration.ofSeconds(timeoutSeconds), Duration.ofSeconds(maxSessionSeconds),
-                20, 256 * 1024, spool, authRequired);
+                20, 256 * 1024, spool, authRequired, relayEnabled);
     }
 
     @Override
@@ -195,6 +198,14 @@ public class SmtpActivationSpec implements ActivationSpec {
 
     public void setAuthRequired(Boolean authRequired) {
         this.authRequired = authRequired;
+    }
+
+    public Boolean getRelayEnabled() {
+        return relayEnabled;
+    }
+
+    public void setRelayEnabled(Boolean relayEnabled) {
+        this.relayEnabled = relayEnabled;
     }
 
     public String getSpoolDirectory() {

@@ -126,6 +126,14 @@ class AuthTest {
     }
 
     @Test
+    void withoutOutboundDeliveryEvenAuthenticatedUsersCannotRelay() {
+        ScriptedSession s = ScriptedSession.withoutRelay(spool).run("EHLO c\r\nAUTH PLAIN " + PLAIN + "\r\n"
+                + "MAIL FROM:<alice@example.test>\r\nRCPT TO:<friend@elsewhere.example>\r\nRCPT TO:<bob@example.test>\r\nQUIT\r\n");
+        assertTrue(s.replies().get(4).startsWith("550 5.7.1 "), s.replies().toString());
+        assertEquals("250 2.1.5 Ok", s.replies().get(5));
+    }
+
+    @Test
     void unauthenticatedSessionsCannotRelay() {
         ScriptedSession s = ScriptedSession.withDefaults(spool).run("EHLO c\r\nAUTH PLAIN " + b64("\0alice\0wrong") + "\r\n"
                 + "MAIL FROM:<alice@example.test>\r\nRCPT TO:<friend@elsewhere.example>\r\nQUIT\r\n");

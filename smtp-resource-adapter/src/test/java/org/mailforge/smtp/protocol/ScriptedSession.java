@@ -43,17 +43,23 @@ final class ScriptedSession {
     }
 
     static ScriptedSession withDefaults(Path spool) {
-        return new ScriptedSession(settings(spool, false));
+        return new ScriptedSession(settings(spool, false, true));
     }
 
     /** A server that requires AUTH before MAIL (SMTP_ENABLE_AUTH=true). */
     static ScriptedSession requiringAuth(Path spool) {
-        return new ScriptedSession(settings(spool, true));
+        return new ScriptedSession(settings(spool, true, true));
     }
 
-    private static SmtpSettings settings(Path spool, boolean authRequired) {
+    /** A server without outbound delivery: nobody may send to other domains. */
+    static ScriptedSession withoutRelay(Path spool) {
+        return new ScriptedSession(settings(spool, false, false));
+    }
+
+    private static SmtpSettings settings(Path spool, boolean authRequired, boolean relayEnabled) {
         return new SmtpSettings("mx.example.test", java.util.Set.of("example.test", "localhost"),
-                10_000, 3, java.time.Duration.ofMinutes(5), java.time.Duration.ofMinutes(30), 10, 1024, spool, authRequired);
+                10_000, 3, java.time.Duration.ofMinutes(5), java.time.Duration.ofMinutes(30), 10, 1024, spool,
+                authRequired, relayEnabled);
     }
 
     /** Credentials the scripted listener accepts: alice / "s3cret pass"; user "busy" fails temporarily. */

@@ -1,0 +1,106 @@
+package org.mailforge.application;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Logger;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.mailforge.domain.user.User;
+import org.mailforge.domain.user.UserRepository;
+import org.mailforge.infrastructure.security.CredentialCache;
+import org.mailforge.infrastructure.security.PasswordHasher;
+
+/**
+ * Checks a login (user name or email address) and password for SMTP AUTH and the admin API.
+ *
+ * <p>Each Argon2id check costs about 64 MiB and a few hundred milliseconds of CPU, so at most
+ * {@link #CONCURRENT_HASHES} run at once; a bounded number of callers wait in line and the rest
+ * are told to come back later, so an AUTH flood queues instead of exhausting memory. Credentials
+ * verified in the last minute are recognised from a cache without hashing again.
+ */
+@ApplicationScoped
+public class AuthenticationService {
+
+    private static final Logger LOG = Logger.getLogger(AuthenticationService.class.getName());
+    static final int CONCURRENT_HASHES = Math.max(1, Runtime.getRuntime().availableProcessors());
+    static final int MAX_WAITING = 64;
+
+    public enum Verdict { SUCCESS, FAILURE, BUSY }
+
+    /** The outcome; {@code user} is set on success. */
+    public record Outcome(Verdict verdict, User user) {
+    }
+
+    private final Semaphore hashing = new Semaphore(CONCURRENT_HASHES, true);
+    private final AtomicInteger waiting = new AtomicInteger();
+    private final CredentialCache recentlyVerified = new CredentialCache(Duration.ofSeconds(60), 10_000, Clock.systemUTC());
+
+    @Inject
+    UserRepository users;
+
+    @Inject
+    PasswordHasher hasher;
+
+    @Inject
+    MailMetrics metrics;
+
+    public Outcome authenticate(String login, char[] password) {
+        String normalized = login == null ? "" : login.strip().toLowerCase(Locale.ROOT);
+        Optional<User> found = normalized.isEmpty() ? Optional.empty() : users.findByLogin(normalized);
+        Outcome outcome = check(normalized, password, found);
+        if (outcome.verdict() != Verdict.BUSY) {
+            metrics.authAttempt(outcome.verdict() == Verdict.SUCCESS);
+        }
+        if (outcome.verdict() == Verdict.SUCCESS) {
+            users.recordLogin(outcome.user().getId(), java.time.Instant.now());
+        } else if (outcome.verdict() == Verdict.FAILURE) {
+            // the login only, never the password
+            LOG.fine(() -> "authentication failed for login '" + normalized + "'");
+        }
+        return outcome;
+    }
+
+    private Outcome check(String login, char[] password, Optional<User> found) {
+        if (found.isPresent()) {
+            User user = found.get();
+            if (recentlyVerified.isVerified(login, password, user.getId(), user.getPasswordHash())) {
+                return user.isEnabled() ? new Outcome(Verdict.SUCCESS, user) : new Outcome(Verdict.FAILURE, null);
+            }
+        }
+        if (waiting.incrementAndGet() > MAX_WAITING) {
+            waiting.decrementAndGet();
+            return new Outcome(Verdict.BUSY, null);
+        }
+        try {
+            if (!hashing.tryAcquire(30, TimeUnit.SECONDS)) {
+                return new Outcome(Verdict.BUSY, null);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Outcome(Verdict.BUSY, null);
+        } finally {
+            waiting.decrementAndGet();
+        }
+        try {
+            if (found.isEmpty()) {
+                hasher.verifyDummy(password); // an unknown login costs what a wrong password costs
+                return new Outcome(Verdict.FAILURE, null);
+            }
+            User user = found.get();
+            if (!hasher.verify(password, user.getPasswordHash())) {
+                return new Outcome(Verdict.FAILURE, null);
+            }
+            recentlyVerified.remember(login, password, user.getId(), user.getPasswordHash());
+            return user.isEnabled() ? new Outcome(Verdict.SUCCESS, user) : new Outcome(Verdict.FAILURE, null);
+        } finally {
+            hashing.release();
+        }
+    }
+}

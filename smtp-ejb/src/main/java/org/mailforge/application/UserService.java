@@ -1,0 +1,101 @@
+package org.mailforge.application;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.mailforge.domain.mail.MailStore;
+import org.mailforge.domain.user.DuplicateUserException;
+import org.mailforge.domain.user.User;
+import org.mailforge.domain.user.UserRepository;
+import org.mailforge.domain.user.UserValidation;
+import org.mailforge.infrastructure.security.PasswordHasher;
+
+/** Creating, changing and deleting users: the rules every interface (REST, start-up) goes through. */
+@ApplicationScoped
+public class UserService {
+
+    /** Quota of a new user when none is given. */
+    public static final long DEFAULT_QUOTA_MB = 1000;
+
+    @Inject
+    UserRepository users;
+
+    @Inject
+    PasswordHasher hasher;
+
+    @Inject
+    MailStore store;
+
+    /** The changes an update may carry; null fields stay as they are. */
+    public record Changes(String email, Long quotaMb, Boolean enabled, Boolean admin, char[] password) {
+    }
+
+    public User create(String username, String email, char[] password, Long quotaMb, boolean admin) {
+        User user = new User(UserValidation.username(username), UserValidation.email(email),
+                hasher.hash(UserValidation.password(password)),
+                UserValidation.quotaMb(quotaMb == null ? DEFAULT_QUOTA_MB : quotaMb), admin, Instant.now());
+        Arrays.fill(password, '\0');
+        requireUnique(user);
+        return users.add(user);
+    }
+
+    /**
+     * A clear 409 naming the field for the common case, checked before the writing transaction
+     * (which then starts with its write); the unique constraints still catch a race.
+     */
+    private void requireUnique(User user) {
+        users.findByUsername(user.getUsername()).filter(other -> !other.getId().equals(user.getId()))
+                .ifPresent(other -> {
+                    throw new DuplicateUserException("username");
+                });
+        users.findByEmail(user.getEmail()).filter(other -> !other.getId().equals(user.getId()))
+                .ifPresent(other -> {
+                    throw new DuplicateUserException("email");
+                });
+    }
+
+    public Optional<User> find(String username) {
+        return users.findByUsername(username);
+    }
+
+    public User update(User user, Changes changes) {
+        if (changes.email() != null) {
+            user.setEmail(UserValidation.email(changes.email()));
+        }
+        if (changes.quotaMb() != null) {
+            user.setQuotaMb(UserValidation.quotaMb(changes.quotaMb()));
+        }
+        if (changes.enabled() != null) {
+            user.setEnabled(changes.enabled());
+        }
+        if (changes.admin() != null) {
+            user.setAdmin(changes.admin());
+        }
+        if (changes.password() != null) {
+            user.setPasswordHash(hasher.hash(UserValidation.password(changes.password())));
+            Arrays.fill(changes.password(), '\0');
+        }
+        requireUnique(user);
+        return users.update(user);
+    }
+
+    /** Deletes the user, its index entries and its stored mail. */
+    public void delete(User user) {
+        users.remove(user);
+        try {
+            store.removeMailbox(user.getEmail());
+        } catch (IOException e) {
+            throw new UncheckedIOException("user deleted but its mail could not be removed", e);
+        }
+    }
+
+    public long messagesReceived(User user) {
+        return users.messagesReceived(user);
+    }
+}

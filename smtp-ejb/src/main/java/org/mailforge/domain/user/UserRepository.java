@@ -1,0 +1,40 @@
+package org.mailforge.domain.user;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/** Users, by name and by address (both matched without regard to case). */
+public interface UserRepository {
+
+    Optional<User> findByUsername(String username);
+
+    Optional<User> findByEmail(String email);
+
+    /** A user by login name, or by email address when the login contains {@code @}. */
+    default Optional<User> findByLogin(String login) {
+        return login.contains("@") ? findByEmail(login) : findByUsername(login);
+    }
+
+    List<User> list(int offset, int limit);
+
+    long count();
+
+    boolean anyAdmin();
+
+    /** @throws DuplicateUserException when the username or email is taken */
+    User add(User user);
+
+    /** Saves changes to a user loaded earlier. @throws DuplicateUserException on a taken email */
+    User update(User user);
+
+    void remove(User user);
+
+    void recordLogin(long userId, Instant when);
+
+    /** Counts the stored size of a delivered message against the owner of {@code email}. */
+    void addUsage(String email, long bytes);
+
+    /** Messages stored for this user's address. */
+    long messagesReceived(User user);
+}

@@ -1,0 +1,31 @@
+package org.mailforge.infrastructure.persistence;
+
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.eclipse.persistence.config.SessionCustomizer;
+import org.eclipse.persistence.sessions.DatabaseLogin;
+import org.eclipse.persistence.sessions.JNDIConnector;
+import org.eclipse.persistence.sessions.Session;
+
+/**
+ * Picks EclipseLink's database platform from the configured JDBC URL, so that one persistence
+ * unit serves SQLite and PostgreSQL alike. (persistence.xml names the SQLite platform so that
+ * EclipseLink does not run its own detection, which does not know SQLite.)
+ *
+ * <p>It reads the URL rather than opening a connection: in the server the pool may hold a single
+ * connection, which EclipseLink is about to take.
+ */
+public class DatabasePlatformSelector implements SessionCustomizer {
+
+    @Override
+    public void customize(Session session) {
+        DatabaseLogin login = (DatabaseLogin) session.getDatasourceLogin();
+        String url = login.getConnector() instanceof JNDIConnector
+                ? ConfigProvider.getConfig(DatabasePlatformSelector.class.getClassLoader())
+                        .getOptionalValue("SMTP_DB_URL", String.class).orElse("jdbc:sqlite:")
+                : login.getConnectionString();
+        DatabaseKind kind = DatabaseKind.fromUrl(url);
+        if (kind != DatabaseKind.SQLITE) {
+            login.setPlatform(kind.newPlatform());
+        }
+    }
+}

@@ -1,0 +1,30 @@
+package org.mailforge.interfaces.rest.users;
+
+import jakarta.json.bind.annotation.JsonbProperty;
+
+/** Request bodies of the user API. */
+public final class UserRequests {
+
+    private UserRequests() {
+    }
+
+    /** POST /api/users. */
+    public static class Create {
+        public String username;
+        public String email;
+        public String password;
+        @JsonbProperty("quota_mb")
+        public Long quotaMb;
+        public Boolean admin;
+    }
+
+    /** PUT /api/users/{username}: every field optional. */
+    public static class Update {
+        public String email;
+        public String password;
+        @JsonbProperty("quota_mb")
+        public Long quotaMb;
+        public Boolean enabled;
+        public Boolean admin;
+    }
+}
