@@ -32,6 +32,17 @@ public class UserService {
     @Inject
     MailStore store;
 
+    protected UserService() {
+        // for CDI
+    }
+
+    /** For use outside the container (user-cli). */
+    public UserService(UserRepository users, PasswordHasher hasher, MailStore store) {
+        this.users = users;
+        this.hasher = hasher;
+        this.store = store;
+    }
+
     /** The changes an update may carry; null fields stay as they are. */
     public record Changes(String email, Long quotaMb, Boolean enabled, Boolean admin, char[] password) {
     }
@@ -64,6 +75,11 @@ public class UserService {
         return users.findByUsername(username);
     }
 
+    /** Checks a password without side effects (user-cli verify); disabled users fail. */
+    public boolean verifyPassword(User user, char[] password) {
+        return user.isEnabled() && hasher.verify(password, user.getPasswordHash());
+    }
+
     public User update(User user, Changes changes) {
         if (changes.email() != null) {
             user.setEmail(UserValidation.email(changes.email()));
@@ -93,6 +109,14 @@ public class UserService {
         } catch (IOException e) {
             throw new UncheckedIOException("user deleted but its mail could not be removed", e);
         }
+    }
+
+    public java.util.List<User> list(int offset, int limit) {
+        return users.list(offset, limit);
+    }
+
+    public long count() {
+        return users.count();
     }
 
     public long messagesReceived(User user) {

@@ -2,6 +2,8 @@ package org.mailforge.infrastructure.persistence;
 
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.eclipse.persistence.config.SessionCustomizer;
+import org.eclipse.persistence.internal.databaseaccess.DatasourcePlatform;
+import org.eclipse.persistence.platform.database.DatabasePlatform;
 import org.eclipse.persistence.sessions.DatabaseLogin;
 import org.eclipse.persistence.sessions.JNDIConnector;
 import org.eclipse.persistence.sessions.Session;
@@ -25,7 +27,12 @@ public class DatabasePlatformSelector implements SessionCustomizer {
                 : login.getConnectionString();
         DatabaseKind kind = DatabaseKind.fromUrl(url);
         if (kind != DatabaseKind.SQLITE) {
-            login.setPlatform(kind.newPlatform());
+            DatasourcePlatform configured = (DatasourcePlatform) login.getDatasourcePlatform();
+            DatabasePlatform platform = kind.newPlatform();
+            // keep the sequencing EclipseLink derived from the mappings (IDENTITY columns)
+            platform.setDefaultSequence(configured.getDefaultSequence());
+            platform.setSequences(configured.getSequences());
+            login.setPlatform(platform);
         }
     }
 }

@@ -5,6 +5,7 @@ import java.sql.SQLException;
 import javax.sql.DataSource;
 
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.configuration.FluentConfiguration;
 import org.flywaydb.core.api.output.MigrateResult;
 
 /**
@@ -21,9 +22,19 @@ public final class SchemaMigrations {
     }
 
     public static MigrateResult migrate(DataSource dataSource) throws SQLException {
-        DatabaseKind kind = DatabaseKind.of(dataSource);
-        return Flyway.configure(SchemaMigrations.class.getClassLoader())
-                .dataSource(dataSource)
+        return migrate(configuration().dataSource(dataSource), DatabaseKind.of(dataSource));
+    }
+
+    public static MigrateResult migrate(String url, String user, String password) {
+        return migrate(configuration().dataSource(url, user, password), DatabaseKind.fromUrl(url));
+    }
+
+    private static FluentConfiguration configuration() {
+        return Flyway.configure(SchemaMigrations.class.getClassLoader());
+    }
+
+    private static MigrateResult migrate(FluentConfiguration configuration, DatabaseKind kind) {
+        return configuration
                 .locations(kind.migrationLocation())
                 .failOnMissingLocations(true)
                 .table("schema_history")

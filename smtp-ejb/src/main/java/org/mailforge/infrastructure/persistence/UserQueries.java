@@ -1,0 +1,99 @@
+package org.mailforge.infrastructure.persistence;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceException;
+
+import org.mailforge.domain.user.DuplicateUserException;
+import org.mailforge.domain.user.User;
+
+/**
+ * The user store's JPA operations, written once and used by both the server's container-managed
+ * repository and user-cli's resource-local one; callers supply the transaction.
+ */
+public final class UserQueries {
+
+    private UserQueries() {
+    }
+
+    public static Optional<User> findByUsername(EntityManager em, String username) {
+        return em.createQuery("SELECT u FROM User u WHERE u.username = :name", User.class)
+                .setParameter("name", username.toLowerCase(Locale.ROOT))
+                .getResultStream().findFirst();
+    }
+
+    public static Optional<User> findByEmail(EntityManager em, String email) {
+        return em.createQuery("SELECT u FROM User u WHERE u.email = :email", User.class)
+                .setParameter("email", email.toLowerCase(Locale.ROOT))
+                .getResultStream().findFirst();
+    }
+
+    public static List<User> list(EntityManager em, int offset, int limit) {
+        return em.createQuery("SELECT u FROM User u ORDER BY u.id", User.class)
+                .setFirstResult(offset).setMaxResults(limit).getResultList();
+    }
+
+    public static long count(EntityManager em) {
+        return em.createQuery("SELECT COUNT(u) FROM User u", Long.class).getSingleResult();
+    }
+
+    public static boolean anyAdmin(EntityManager em) {
+        return em.createQuery("SELECT COUNT(u) FROM User u WHERE u.admin = TRUE", Long.class).getSingleResult() > 0;
+    }
+
+    /** Inserts; the write comes first, so a SQLite transaction never upgrades a stale snapshot. */
+    public static User add(EntityManager em, User user) {
+        try {
+            em.persist(user);
+            em.flush();
+            return user;
+        } catch (PersistenceException e) {
+            throw duplicateOr(e, "username or email");
+        }
+    }
+
+    public static User update(EntityManager em, User user) {
+        try {
+            User merged = em.merge(user);
+            em.flush();
+            return merged;
+        } catch (PersistenceException e) {
+            throw duplicateOr(e, "email");
+        }
+    }
+
+    /** Deletes the user and the index entries of its mail. */
+    public static void remove(EntityManager em, User user) {
+        em.createQuery("DELETE FROM StoredMessage m WHERE m.mailbox = :mailbox").setParameter("mailbox", user.getEmail()).executeUpdate();
+        em.createQuery("DELETE FROM User u WHERE u.id = :id").setParameter("id", user.getId()).executeUpdate();
+    }
+
+    public static void recordLogin(EntityManager em, long userId, Instant when) {
+        em.createQuery("UPDATE User u SET u.lastLogin = :when WHERE u.id = :id")
+                .setParameter("when", when).setParameter("id", userId).executeUpdate();
+    }
+
+    public static void addUsage(EntityManager em, String email, long bytes) {
+        em.createQuery("UPDATE User u SET u.usedBytes = u.usedBytes + :bytes WHERE u.email = :email")
+                .setParameter("bytes", bytes).setParameter("email", email.toLowerCase(Locale.ROOT)).executeUpdate();
+    }
+
+    public static long messagesReceived(EntityManager em, User user) {
+        return em.createQuery("SELECT COUNT(m) FROM StoredMessage m WHERE m.mailbox = :mailbox", Long.class)
+                .setParameter("mailbox", user.getEmail()).getSingleResult();
+    }
+
+    private static RuntimeException duplicateOr(PersistenceException e, String field) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String message = String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT);
+            if (message.contains("unique") || message.contains("duplicate")) {
+                return new DuplicateUserException(field);
+            }
+        }
+        return e;
+    }
+}

@@ -1,0 +1,83 @@
+package org.mailforge.interfaces.cli;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+import org.mailforge.domain.user.User;
+import org.mailforge.domain.user.UserRepository;
+import org.mailforge.infrastructure.persistence.UserQueries;
+
+/** The user store for user-cli: {@link UserQueries} in resource-local transactions. */
+final class CliUserRepository implements UserRepository {
+
+    private final CliDatabase db;
+
+    CliUserRepository(CliDatabase db) {
+        this.db = db;
+    }
+
+    @Override
+    public Optional<User> findByUsername(String username) {
+        return db.read(em -> UserQueries.findByUsername(em, username));
+    }
+
+    @Override
+    public Optional<User> findByEmail(String email) {
+        return db.read(em -> UserQueries.findByEmail(em, email));
+    }
+
+    @Override
+    public List<User> list(int offset, int limit) {
+        return db.read(em -> UserQueries.list(em, offset, limit));
+    }
+
+    @Override
+    public long count() {
+        return db.read(UserQueries::count);
+    }
+
+    @Override
+    public boolean anyAdmin() {
+        return db.read(UserQueries::anyAdmin);
+    }
+
+    @Override
+    public User add(User user) {
+        return db.inTransaction(em -> UserQueries.add(em, user));
+    }
+
+    @Override
+    public User update(User user) {
+        return db.inTransaction(em -> UserQueries.update(em, user));
+    }
+
+    @Override
+    public void remove(User user) {
+        db.inTransaction(em -> {
+            UserQueries.remove(em, user);
+            return null;
+        });
+    }
+
+    @Override
+    public void recordLogin(long userId, Instant when) {
+        db.inTransaction(em -> {
+            UserQueries.recordLogin(em, userId, when);
+            return null;
+        });
+    }
+
+    @Override
+    public void addUsage(String email, long bytes) {
+        db.inTransaction(em -> {
+            UserQueries.addUsage(em, email, bytes);
+            return null;
+        });
+    }
+
+    @Override
+    public long messagesReceived(User user) {
+        return db.read(em -> UserQueries.messagesReceived(em, user));
+    }
+}
