@@ -55,9 +55,12 @@ public final class UserCli {
         this.env = env;
     }
 
+    /** Held strongly: java.util.logging forgets the level of a logger nobody references. */
+    private static final java.util.logging.Logger MIGRATION_LOG = java.util.logging.Logger.getLogger("org.flywaydb");
+
     public static void main(String[] args) {
         // the migration library reports every run; only problems belong on a terminal
-        java.util.logging.Logger.getLogger("org.flywaydb").setLevel(java.util.logging.Level.WARNING);
+        MIGRATION_LOG.setLevel(java.util.logging.Level.WARNING);
         System.exit(new UserCli(System.out, System.err, System.in, System::getenv).run(args));
     }
 
