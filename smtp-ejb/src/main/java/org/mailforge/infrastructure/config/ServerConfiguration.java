@@ -172,9 +172,6 @@ public record ServerConfiguration(
             notes.add("SMTP_STORAGE_TYPE=" + storageType.name().toLowerCase()
                     + " is not available in this version; mail is stored as maildir");
         }
-        if (tlsEnabled) {
-            notes.add("SMTP_ENABLE_TLS=true: STARTTLS is not available in this version yet");
-        }
         if (spamAssassinEnabled) {
             notes.add("SMTP_ENABLE_SPAMASSASSIN=true: spam scanning is not available in this version yet");
         }

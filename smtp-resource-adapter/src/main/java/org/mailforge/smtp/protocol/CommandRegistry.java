@@ -14,6 +14,7 @@ import org.mailforge.smtp.protocol.command.NoopHandler;
 import org.mailforge.smtp.protocol.command.QuitHandler;
 import org.mailforge.smtp.protocol.command.RcptHandler;
 import org.mailforge.smtp.protocol.command.RsetHandler;
+import org.mailforge.smtp.protocol.command.StartTlsHandler;
 import org.mailforge.smtp.protocol.command.VrfyHandler;
 
 /** The verbs a listener understands and the handler of each. */
@@ -43,6 +44,7 @@ public final class CommandRegistry {
         map.put("VRFY", new VrfyHandler());
         map.put("HELP", new HelpHandler());
         map.put("AUTH", new AuthHandler());
+        map.put("STARTTLS", new StartTlsHandler());
         for (String verb : NOT_IMPLEMENTED) {
             map.put(verb, NOT_OFFERED);
         }

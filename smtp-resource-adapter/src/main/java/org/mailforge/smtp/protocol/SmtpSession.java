@@ -34,8 +34,9 @@ public final class SmtpSession {
     private final ClientInfo client;
     private final Clock clock;
     private final String id = newId();
-    private final SmtpInput input;
-    private final OutputStream output;
+    private final SmtpTransport transport;
+    private SmtpInput input;
+    private OutputStream output;
     private final Instant started;
 
     private String heloName;
@@ -44,18 +45,61 @@ public final class SmtpSession {
     private int errors;
     private int authFailures;
     private String authenticatedUser;
+    private String tlsDescription;
     private boolean closing;
 
     public SmtpSession(SmtpSettings settings, CommandRegistry commands, SmtpMessageListener listener,
-                       ClientInfo client, InputStream in, OutputStream out, Clock clock) {
+                       ClientInfo client, InputStream in, OutputStream out, Clock clock) throws IOException {
+        this(settings, commands, listener, client, SmtpTransport.of(in, out), clock);
+    }
+
+    public SmtpSession(SmtpSettings settings, CommandRegistry commands, SmtpMessageListener listener,
+                       ClientInfo client, SmtpTransport transport, Clock clock) throws IOException {
         this.settings = settings;
         this.commands = commands;
         this.listener = listener;
         this.client = client;
         this.clock = clock;
-        this.output = new BufferedOutputStream(out, 8 * 1024);
-        this.input = new SmtpInput(in, this::flushQuietly);
+        this.transport = transport;
         this.started = clock.instant();
+        attachStreams();
+    }
+
+    private void attachStreams() throws IOException {
+        this.output = new BufferedOutputStream(transport.output(), 8 * 1024);
+        this.input = new SmtpInput(transport.input(), this::flushQuietly);
+    }
+
+    /** Whether this session may offer STARTTLS now. */
+    public boolean canStartTls() {
+        return transport.tlsAvailable() && tlsDescription == null;
+    }
+
+    /**
+     * Upgrades the connection to TLS after the 220 was sent: anything the client pipelined behind
+     * STARTTLS is discarded (no plaintext injection into the encrypted session), and the session
+     * forgets everything it learnt before, as RFC 3207 4.2 requires.
+     */
+    public void startTls() throws IOException {
+        flush();
+        input.discardBuffered();
+        transport.startTls();
+        tlsDescription = transport.tlsDescription();
+        attachStreams();
+        heloName = null;
+        extended = false;
+        transaction = null;
+        authenticatedUser = null;
+    }
+
+    /** The negotiated TLS, or null while the session is in plaintext. */
+    public String tlsDescription() {
+        return tlsDescription;
+    }
+
+    /** AUTH is offered unless TLS is available, not yet active, and plaintext AUTH is not allowed. */
+    public boolean authAllowed() {
+        return !transport.tlsAvailable() || tlsDescription != null || settings.plaintextAuthAllowed();
     }
 
     /** Runs the conversation until QUIT, end of stream, timeout or a fatal error. Never throws. */

@@ -22,6 +22,7 @@ import java.util.stream.Collectors;
  * @param spoolDirectory   where larger messages are spooled while the transaction completes
  * @param authRequired     whether MAIL needs a successful AUTH first (SMTP_ENABLE_AUTH)
  * @param relayEnabled     whether authenticated users may send to other domains (needs outbound delivery)
+ * @param plaintextAuthAllowed whether AUTH may be used before STARTTLS when TLS is available
  */
 public record SmtpSettings(String hostname,
                            Set<String> localDomains,
@@ -33,7 +34,8 @@ public record SmtpSettings(String hostname,
                            int memoryThreshold,
                            Path spoolDirectory,
                            boolean authRequired,
-                           boolean relayEnabled) {
+                           boolean relayEnabled,
+                           boolean plaintextAuthAllowed) {
 
     /** RFC 5321 4.5.3.1.4: a command line is at most 512 octets including CRLF. */
     public static final int MAX_COMMAND_LINE = 512;

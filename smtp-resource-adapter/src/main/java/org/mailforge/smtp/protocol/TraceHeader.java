@@ -24,6 +24,9 @@ public final class TraceHeader {
             // as Postfix does: who submitted, for abuse handling
             header.append("\t(Authenticated sender: ").append(session.authenticatedUser()).append(")\r\n");
         }
+        if (session.tlsDescription() != null) {
+            header.append("\t(using ").append(session.tlsDescription()).append(")\r\n");
+        }
         header.append("\tby ").append(session.settings().hostname())
                 .append(" (Mailforge) with ").append(protocol(session, transaction))
                 .append(" id ").append(session.id());
@@ -35,11 +38,12 @@ public final class TraceHeader {
         return header.toString().getBytes(StandardCharsets.UTF_8);
     }
 
-    /** The "with" keyword of RFC 3848 / RFC 6531: ESMTP, plus A when authenticated. */
+    /** The "with" keyword of RFC 3848 / RFC 6531: ESMTP, plus S with TLS and A when authenticated. */
     private static String protocol(SmtpSession session, Transaction transaction) {
         if (!session.isExtended()) {
             return "SMTP";
         }
-        return (transaction.smtpUtf8() ? "UTF8SMTP" : "ESMTP") + (session.authenticatedUser() != null ? "A" : "");
+        return (transaction.smtpUtf8() ? "UTF8SMTP" : "ESMTP") + (session.tlsDescription() != null ? "S" : "")
+                + (session.authenticatedUser() != null ? "A" : "");
     }
 }

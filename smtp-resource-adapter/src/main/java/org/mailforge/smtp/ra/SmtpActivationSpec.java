@@ -60,6 +60,18 @@ public class SmtpActivationSpec implements ActivationSpec {
     @ConfigProperty(defaultValue = "false", description = "Authenticated users may send to other domains (needs outbound delivery)")
     private Boolean relayEnabled = false;
 
+    @ConfigProperty(defaultValue = "false", description = "Offer STARTTLS (SMTP_ENABLE_TLS)")
+    private Boolean tlsEnabled = false;
+
+    @ConfigProperty(defaultValue = "", description = "PEM certificate chain (SMTP_TLS_CERT)")
+    private String tlsCertificate = "";
+
+    @ConfigProperty(defaultValue = "", description = "PEM private key (SMTP_TLS_KEY)")
+    private String tlsKey = "";
+
+    @ConfigProperty(defaultValue = "false", description = "Allow AUTH before STARTTLS when TLS is enabled (SMTP_ALLOW_PLAINTEXT_AUTH)")
+    private Boolean plaintextAuthAllowed = false;
+
     @ConfigProperty(defaultValue = "", description = "Spool folder for large messages in transit (empty: the JVM temp folder)")
     private String spoolDirectory = "";
 
@@ -107,7 +119,20 @@ public class SmtpActivationSpec implements ActivationSpec {
                 : Path.of(spoolDirectory);
         return new SmtpSettings(hostname, domains, maxMessageSize, maxRecipients,
                 Duration.ofSeconds(timeoutSeconds), Duration.ofSeconds(maxSessionSeconds),
-                20, 256 * 1024, spool, authRequired, relayEnabled);
+                20, 256 * 1024, spool, authRequired, relayEnabled, plaintextAuthAllowed);
+    }
+
+    /** The TLS context from the PEM files, or null when TLS is not enabled. */
+    javax.net.ssl.SSLContext tlsContext() throws InvalidPropertyException {
+        if (!Boolean.TRUE.equals(tlsEnabled)) {
+            return null;
+        }
+        try {
+            return PemTls.context(Path.of(tlsCertificate), Path.of(tlsKey));
+        } catch (java.io.IOException | java.security.GeneralSecurityException | RuntimeException e) {
+            throw invalid("SMTP_TLS_CERT", "tlsCertificate", "and SMTP_TLS_KEY must name a readable PEM certificate and unencrypted key ("
+                    + e.getMessage() + ")");
+        }
     }
 
     @Override
@@ -206,6 +231,38 @@ public class SmtpActivationSpec implements ActivationSpec {
 
     public void setRelayEnabled(Boolean relayEnabled) {
         this.relayEnabled = relayEnabled;
+    }
+
+    public Boolean getTlsEnabled() {
+        return tlsEnabled;
+    }
+
+    public void setTlsEnabled(Boolean tlsEnabled) {
+        this.tlsEnabled = tlsEnabled;
+    }
+
+    public String getTlsCertificate() {
+        return tlsCertificate;
+    }
+
+    public void setTlsCertificate(String tlsCertificate) {
+        this.tlsCertificate = tlsCertificate == null ? "" : tlsCertificate;
+    }
+
+    public String getTlsKey() {
+        return tlsKey;
+    }
+
+    public void setTlsKey(String tlsKey) {
+        this.tlsKey = tlsKey == null ? "" : tlsKey;
+    }
+
+    public Boolean getPlaintextAuthAllowed() {
+        return plaintextAuthAllowed;
+    }
+
+    public void setPlaintextAuthAllowed(Boolean plaintextAuthAllowed) {
+        this.plaintextAuthAllowed = plaintextAuthAllowed;
     }
 
     public String getSpoolDirectory() {

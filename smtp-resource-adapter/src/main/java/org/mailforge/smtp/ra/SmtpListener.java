@@ -15,6 +15,8 @@ import java.util.concurrent.Semaphore;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
+import javax.net.ssl.SSLContext;
+
 import jakarta.resource.spi.work.Work;
 import jakarta.resource.spi.work.WorkException;
 import jakarta.resource.spi.work.WorkManager;
@@ -41,12 +43,14 @@ final class SmtpListener {
     private final CommandRegistry commands = CommandRegistry.standard();
     private final Semaphore connectionSlots;
     private final Set<Socket> openSockets = ConcurrentHashMap.newKeySet();
+    private final SSLContext tls;
     private final ListenerStatistics statistics = ListenerStatistics.global();
     private volatile ServerSocket serverSocket;
     private volatile boolean running;
 
-    SmtpListener(SmtpActivationSpec spec, SmtpMessageListener listener, WorkManager workManager) {
+    SmtpListener(SmtpActivationSpec spec, SmtpMessageListener listener, WorkManager workManager, SSLContext tls) {
         this.spec = spec;
+        this.tls = tls;
         this.settings = spec.toSettings();
         this.listener = listener;
         this.workManager = workManager;
@@ -135,8 +139,12 @@ final class SmtpListener {
                 socket.setSoTimeout((int) settings.idleTimeout().toMillis());
                 socket.setTcpNoDelay(true);
                 ClientInfo client = new ClientInfo(socket.getInetAddress().getHostAddress(), null);
-                new SmtpSession(settings, commands, listener, client,
-                        socket.getInputStream(), socket.getOutputStream(), Clock.systemUTC()).run();
+                SocketTransport transport = new SocketTransport(socket, tls);
+                try {
+                    new SmtpSession(settings, commands, listener, client, transport, Clock.systemUTC()).run();
+                } finally {
+                    transport.socket().close();
+                }
             } catch (IOException | RuntimeException e) {
                 LOG.log(Level.FINE, "connection ended with an error", e);
             } finally {

@@ -52,7 +52,7 @@ public class SmtpResourceAdapter implements ResourceAdapter {
             throw new NotSupportedException("unexpected activation spec " + activationSpec);
         }
         spec.validate();
-        SmtpListener listener = new SmtpListener(spec, new EndpointListener(factory), workManager);
+        SmtpListener listener = new SmtpListener(spec, new EndpointListener(factory), workManager, spec.tlsContext());
         try {
             listener.start();
         } catch (java.io.IOException | jakarta.resource.spi.work.WorkException e) {

@@ -59,7 +59,7 @@ final class ScriptedSession {
     private static SmtpSettings settings(Path spool, boolean authRequired, boolean relayEnabled) {
         return new SmtpSettings("mx.example.test", java.util.Set.of("example.test", "localhost"),
                 10_000, 3, java.time.Duration.ofMinutes(5), java.time.Duration.ofMinutes(30), 10, 1024, spool,
-                authRequired, relayEnabled);
+                authRequired, relayEnabled, false);
     }
 
     /** Credentials the scripted listener accepts: alice / "s3cret pass"; user "busy" fails temporarily. */
@@ -102,8 +102,12 @@ final class ScriptedSession {
             }
         };
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        new SmtpSession(settings, CommandRegistry.standard(), listener, new ClientInfo("192.0.2.7", null),
-                in, out, Clock.systemUTC()).run();
+        try {
+            new SmtpSession(settings, CommandRegistry.standard(), listener, new ClientInfo("192.0.2.7", null),
+                    in, out, Clock.systemUTC()).run();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         output = out.toString(StandardCharsets.UTF_8);
         return this;
     }

@@ -55,6 +55,10 @@ public final class AuthHandler implements CommandHandler {
             session.reply(Reply.of(503, "5.5.1", "Error: send EHLO first"));
             return;
         }
+        if (!session.authAllowed()) {
+            session.reply(Reply.of(538, "5.7.11", "Encryption required for requested authentication mechanism"));
+            return;
+        }
         if (session.authenticatedUser() != null) {
             session.reply(Reply.of(503, "5.5.1", "Error: already authenticated"));
             return;

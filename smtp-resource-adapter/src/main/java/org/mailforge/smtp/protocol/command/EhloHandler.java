@@ -26,7 +26,12 @@ public final class EhloHandler implements CommandHandler {
         lines.add("8BITMIME");
         lines.add("SMTPUTF8");
         lines.add("ENHANCEDSTATUSCODES");
-        lines.add("AUTH PLAIN LOGIN");
+        if (session.canStartTls()) {
+            lines.add("STARTTLS");
+        }
+        if (session.authAllowed()) {
+            lines.add("AUTH PLAIN LOGIN");
+        }
         session.reply(new Reply(250, null, lines));
     }
 }

@@ -1,0 +1,203 @@
+package org.mailforge.smtp.ra;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.StringWriter;
+import java.math.BigInteger;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Date;
+import java.util.List;
+import java.util.Set;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
+
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mailforge.smtp.protocol.ClientInfo;
+import org.mailforge.smtp.protocol.CommandRegistry;
+import org.mailforge.smtp.protocol.SmtpSession;
+import org.mailforge.smtp.protocol.SmtpSettings;
+import org.mailforge.smtp.spi.AuthenticationResult;
+import org.mailforge.smtp.spi.InboundMessage;
+import org.mailforge.smtp.spi.Reply;
+import org.mailforge.smtp.spi.SmtpMessageListener;
+
+/** STARTTLS over a real socket with a certificate loaded from PEM files, as the adapter runs it. */
+class StartTlsTest {
+
+    @TempDir
+    Path folder;
+
+    /** Writes a self-signed certificate and its key (PKCS#1 "RSA PRIVATE KEY", as openssl writes it). */
+    private SSLContext serverContext() throws Exception {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+        generator.initialize(2048);
+        KeyPair pair = generator.generateKeyPair();
+        X500Name name = new X500Name("CN=localhost");
+        X509Certificate certificate = new JcaX509CertificateConverter().getCertificate(new JcaX509v3CertificateBuilder(
+                name, BigInteger.ONE, Date.from(Instant.now().minusSeconds(60)), Date.from(Instant.now().plus(Duration.ofDays(1))),
+                name, pair.getPublic()).build(new JcaContentSignerBuilder("SHA256withRSA").build(pair.getPrivate())));
+        Path cert = folder.resolve("cert.pem");
+        Path key = folder.resolve("key.pem");
+        Files.writeString(cert, pem(certificate));
+        Files.writeString(key, pem(pair));
+        return PemTls.context(cert, key);
+    }
+
+    private static String pem(Object object) throws IOException {
+        StringWriter text = new StringWriter();
+        try (JcaPEMWriter writer = new JcaPEMWriter(text)) {
+            writer.writeObject(object);
+        }
+        return text.toString();
+    }
+
+    private static SSLContext trustingClient() throws Exception {
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, new TrustManager[] {new X509TrustManager() {
+            @Override
+            public void checkClientTrusted(X509Certificate[] chain, String authType) {
+            }
+
+            @Override
+            public void checkServerTrusted(X509Certificate[] chain, String authType) {
+            }
+
+            @Override
+            public X509Certificate[] getAcceptedIssuers() {
+                return new X509Certificate[0];
+            }
+        }}, null);
+        return context;
+    }
+
+    private static final class Client {
+        BufferedReader in;
+        OutputStream out;
+
+        Client(Socket socket) throws IOException {
+            in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+            out = socket.getOutputStream();
+        }
+
+        List<String> reply() throws IOException {
+            List<String> lines = new ArrayList<>();
+            String line;
+            do {
+                line = in.readLine();
+                lines.add(line);
+            } while (line != null && line.length() > 3 && line.charAt(3) == '-');
+            return lines;
+        }
+
+        List<String> send(String command) throws IOException {
+            out.write((command + "\r\n").getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            return reply();
+        }
+    }
+
+    @Test
+    void upgradesRefusesPlaintextAuthDiscardsInjectedCommandsAndResetsTheSession() throws Exception {
+        SSLContext tls = serverContext();
+        List<InboundMessage> delivered = new ArrayList<>();
+        List<String> stored = new ArrayList<>();
+        SmtpMessageListener listener = new SmtpMessageListener() {
+            @Override
+            public Reply deliver(InboundMessage message) {
+                delivered.add(message);
+                try (var in = message.content().openStream()) {
+                    stored.add(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+                return Reply.of(250, "2.0.0", "Ok");
+            }
+
+            @Override
+            public AuthenticationResult authenticate(String username, char[] password) {
+                return "alice".equals(username) && "secret-pass".equals(new String(password))
+                        ? AuthenticationResult.success("alice") : AuthenticationResult.failure();
+            }
+        };
+        SmtpSettings settings = new SmtpSettings("mx.example.test", Set.of("example.test"), 100_000, 10,
+                Duration.ofSeconds(10), Duration.ofMinutes(1), 10, 4096, folder, false, false, false);
+        try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Thread serverThread = new Thread(() -> {
+                try (Socket socket = server.accept()) {
+                    socket.setSoTimeout(10_000);
+                    SocketTransport transport = new SocketTransport(socket, tls);
+                    new SmtpSession(settings, CommandRegistry.standard(), listener, new ClientInfo("127.0.0.1", null),
+                            transport, Clock.systemUTC()).run();
+                    transport.socket().close();
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            serverThread.start();
+
+            try (Socket plain = new Socket(InetAddress.getLoopbackAddress(), server.getLocalPort())) {
+                plain.setSoTimeout(10_000);
+                Client client = new Client(plain);
+                assertTrue(client.reply().get(0).startsWith("220 "));
+                List<String> ehlo = client.send("EHLO client.example");
+                assertTrue(ehlo.stream().anyMatch(l -> l.substring(4).equals("STARTTLS")), ehlo.toString());
+                assertFalse(ehlo.stream().anyMatch(l -> l.contains("AUTH")), "no AUTH in plaintext: " + ehlo);
+                String credentials = Base64.getEncoder().encodeToString("\0alice\0secret-pass".getBytes(StandardCharsets.UTF_8));
+                assertEquals(List.of("538 5.7.11 Encryption required for requested authentication mechanism"),
+                        client.send("AUTH PLAIN " + credentials));
+
+                // a NOOP pipelined behind STARTTLS must not be executed inside the TLS session
+                assertEquals(List.of("220 2.0.0 Ready to start TLS"), client.send("STARTTLS\r\nNOOP"));
+                SSLSocket secure = (SSLSocket) trustingClient().getSocketFactory()
+                        .createSocket(plain, "localhost", server.getLocalPort(), true);
+                secure.startHandshake();
+                assertTrue(secure.getSession().getProtocol().equals("TLSv1.3") || secure.getSession().getProtocol().equals("TLSv1.2"));
+                Client encrypted = new Client(secure);
+                assertEquals(List.of("503 5.5.1 Error: send HELO/EHLO first"), encrypted.send("MAIL FROM:<alice@example.test>"),
+                        "the session starts over after the handshake (and the injected NOOP never ran)");
+                List<String> secureEhlo = encrypted.send("EHLO client.example");
+                assertFalse(secureEhlo.stream().anyMatch(l -> l.substring(4).equals("STARTTLS")), secureEhlo.toString());
+                assertTrue(secureEhlo.stream().anyMatch(l -> l.endsWith("AUTH PLAIN LOGIN")), secureEhlo.toString());
+                assertEquals(List.of("235 2.7.0 Authentication successful"), encrypted.send("AUTH PLAIN " + credentials));
+                encrypted.send("MAIL FROM:<alice@example.test>");
+                encrypted.send("RCPT TO:<bob@example.test>");
+                encrypted.send("DATA");
+                assertEquals(List.of("250 2.0.0 Ok"), encrypted.send("Subject: secret\r\n\r\nover TLS\r\n."));
+                encrypted.send("QUIT");
+            }
+            serverThread.join(10_000);
+        }
+        assertEquals(1, delivered.size());
+        String message = stored.get(0);
+        assertTrue(message.contains("\t(using TLSv1."), message);
+        assertTrue(message.contains(" with ESMTPSA id "), message);
+    }
+}
