@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import org.mailforge.smtp.protocol.command.AuthHandler;
+import org.mailforge.smtp.protocol.command.BdatHandler;
 import org.mailforge.smtp.protocol.command.DataHandler;
 import org.mailforge.smtp.protocol.command.EhloHandler;
 import org.mailforge.smtp.protocol.command.HeloHandler;
@@ -38,6 +39,7 @@ public final class CommandRegistry {
         map.put("MAIL", new MailHandler());
         map.put("RCPT", new RcptHandler());
         map.put("DATA", new DataHandler());
+        map.put("BDAT", new BdatHandler());
         map.put("RSET", new RsetHandler());
         map.put("NOOP", new NoopHandler());
         map.put("QUIT", new QuitHandler());

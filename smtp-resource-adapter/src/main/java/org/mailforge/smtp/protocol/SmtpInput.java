@@ -187,6 +187,30 @@ public final class SmtpInput {
     }
 
     /**
+     * Reads exactly {@code size} octets of a BDAT chunk (RFC 3030) and writes them unchanged to
+     * {@code sink}, except that nothing beyond {@code allowance} octets is written; the whole chunk
+     * is always consumed so the session stays in step.
+     *
+     * @return whether the chunk fitted into the allowance
+     */
+    public boolean readChunk(OutputStream sink, long size, long allowance) throws IOException {
+        long remaining = size;
+        boolean fits = size <= allowance;
+        while (remaining > 0) {
+            if (!fill()) {
+                throw new java.io.EOFException("connection closed during BDAT");
+            }
+            int n = (int) Math.min(remaining, limit - position);
+            if (fits) {
+                sink.write(buffer, position, n);
+            }
+            position += n;
+            remaining -= n;
+        }
+        return fits;
+    }
+
+    /**
      * Outcome of reading message data.
      *
      * @param size           octets of content after dot-unstuffing

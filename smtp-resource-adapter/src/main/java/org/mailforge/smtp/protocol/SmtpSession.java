@@ -88,7 +88,7 @@ public final class SmtpSession {
         attachStreams();
         heloName = null;
         extended = false;
-        transaction = null;
+        resetTransaction();
         authenticatedUser = null;
     }
 
@@ -131,6 +131,8 @@ public final class SmtpSession {
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "session " + id + " failed", e);
             replyQuietly(Replies.LOCAL_ERROR);
+        } finally {
+            resetTransaction();
         }
     }
 
@@ -228,7 +230,7 @@ public final class SmtpSession {
     public void greeted(String name, boolean extendedSmtp) {
         this.heloName = name;
         this.extended = extendedSmtp;
-        this.transaction = null;
+        resetTransaction();
     }
 
     public Transaction transaction() {
@@ -244,6 +246,9 @@ public final class SmtpSession {
     }
 
     public void resetTransaction() {
+        if (transaction != null) {
+            transaction.discard();
+        }
         this.transaction = null;
     }
 

@@ -23,6 +23,7 @@ import java.util.stream.Collectors;
  * @param authRequired     whether MAIL needs a successful AUTH first (SMTP_ENABLE_AUTH)
  * @param relayEnabled     whether authenticated users may send to other domains (needs outbound delivery)
  * @param plaintextAuthAllowed whether AUTH may be used before STARTTLS when TLS is available
+ * @param deliverByMinimum the smallest DELIVERBY time (seconds) accepted with mode R, advertised in EHLO
  */
 public record SmtpSettings(String hostname,
                            Set<String> localDomains,
@@ -35,7 +36,8 @@ public record SmtpSettings(String hostname,
                            Path spoolDirectory,
                            boolean authRequired,
                            boolean relayEnabled,
-                           boolean plaintextAuthAllowed) {
+                           boolean plaintextAuthAllowed,
+                           long deliverByMinimum) {
 
     /** RFC 5321 4.5.3.1.4: a command line is at most 512 octets including CRLF. */
     public static final int MAX_COMMAND_LINE = 512;

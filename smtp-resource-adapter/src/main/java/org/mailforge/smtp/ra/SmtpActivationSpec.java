@@ -72,6 +72,9 @@ public class SmtpActivationSpec implements ActivationSpec {
     @ConfigProperty(defaultValue = "false", description = "Allow AUTH before STARTTLS when TLS is enabled (SMTP_ALLOW_PLAINTEXT_AUTH)")
     private Boolean plaintextAuthAllowed = false;
 
+    @ConfigProperty(defaultValue = "86400", description = "Smallest DELIVERBY time with mode R, advertised in EHLO (SMTP_DELIVERBY_MIN_SECONDS)")
+    private Long deliverByMinimum = 86_400L;
+
     @ConfigProperty(defaultValue = "", description = "Spool folder for large messages in transit (empty: the JVM temp folder)")
     private String spoolDirectory = "";
 
@@ -119,7 +122,7 @@ public class SmtpActivationSpec implements ActivationSpec {
                 : Path.of(spoolDirectory);
         return new SmtpSettings(hostname, domains, maxMessageSize, maxRecipients,
                 Duration.ofSeconds(timeoutSeconds), Duration.ofSeconds(maxSessionSeconds),
-                20, 256 * 1024, spool, authRequired, relayEnabled, plaintextAuthAllowed);
+                20, 256 * 1024, spool, authRequired, relayEnabled, plaintextAuthAllowed, deliverByMinimum);
     }
 
     /** The TLS context from the PEM files, or null when TLS is not enabled. */
@@ -263,6 +266,14 @@ public class SmtpActivationSpec implements ActivationSpec {
 
     public void setPlaintextAuthAllowed(Boolean plaintextAuthAllowed) {
         this.plaintextAuthAllowed = plaintextAuthAllowed;
+    }
+
+    public Long getDeliverByMinimum() {
+        return deliverByMinimum;
+    }
+
+    public void setDeliverByMinimum(Long deliverByMinimum) {
+        this.deliverByMinimum = deliverByMinimum;
     }
 
     public String getSpoolDirectory() {

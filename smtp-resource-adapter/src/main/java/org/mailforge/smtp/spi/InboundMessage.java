@@ -15,6 +15,7 @@ import java.util.List;
  * @param receivedAt   when the end of data was seen
  * @param smtpUtf8     whether the client used the SMTPUTF8 parameter
  * @param authenticatedUser the user the session authenticated as, or null
+ * @param deliverBy    the DELIVERBY request of MAIL FROM, or null
  */
 public record InboundMessage(String sessionId,
                              String clientAddress,
@@ -24,7 +25,8 @@ public record InboundMessage(String sessionId,
                              MessageContent content,
                              Instant receivedAt,
                              boolean smtpUtf8,
-                             String authenticatedUser) {
+                             String authenticatedUser,
+                             DeliverBy deliverBy) {
 
     public InboundMessage {
         recipients = List.copyOf(recipients);

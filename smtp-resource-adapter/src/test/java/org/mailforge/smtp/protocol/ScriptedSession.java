@@ -59,7 +59,7 @@ final class ScriptedSession {
     private static SmtpSettings settings(Path spool, boolean authRequired, boolean relayEnabled) {
         return new SmtpSettings("mx.example.test", java.util.Set.of("example.test", "localhost"),
                 10_000, 3, java.time.Duration.ofMinutes(5), java.time.Duration.ofMinutes(30), 10, 1024, spool,
-                authRequired, relayEnabled, false);
+                authRequired, relayEnabled, false, 3600);
     }
 
     /** Credentials the scripted listener accepts: alice / "s3cret pass"; user "busy" fails temporarily. */

@@ -37,7 +37,7 @@ class SmtpSessionTest {
         assertEquals("220 mx.example.test ESMTP Mailforge", lines.get(0));
         assertEquals("250-mx.example.test Hello client.example [192.0.2.7]", lines.get(1));
         assertTrue(lines.containsAll(List.of("250-PIPELINING", "250-SIZE 10000", "250-8BITMIME", "250-SMTPUTF8",
-                "250-ENHANCEDSTATUSCODES", "250 AUTH PLAIN LOGIN")), lines::toString);
+                "250-ENHANCEDSTATUSCODES", "250-CHUNKING", "250-DELIVERBY 3600", "250 AUTH PLAIN LOGIN")), lines::toString);
         assertEquals("221 2.0.0 Bye", lines.get(lines.size() - 1));
     }
 
@@ -193,7 +193,7 @@ class SmtpSessionTest {
         assertEquals("500 5.5.2 Error: command not recognized", replies.get(2));
         assertEquals("502 5.5.1 Error: command not implemented", replies.get(3));
         assertTrue(replies.get(4).startsWith("252 2.5.2 "));
-        assertTrue(replies.get(5).startsWith("214 2.0.0 Commands: AUTH DATA EHLO HELO HELP MAIL NOOP QUIT RCPT RSET STARTTLS VRFY"), replies.get(5));
+        assertTrue(replies.get(5).startsWith("214 2.0.0 Commands: AUTH BDAT DATA EHLO HELO HELP MAIL NOOP QUIT RCPT RSET STARTTLS VRFY"), replies.get(5));
     }
 
     @Test
@@ -223,6 +223,20 @@ class SmtpSessionTest {
         assertEquals("250 2.1.0 Ok", replies.get(7));
         assertEquals("550 5.7.1 <b@[192.0.2.1]>: Relay access denied", replies.get(8));
         assertEquals("250 2.1.5 Ok", replies.get(9));
+    }
+
+    @Test
+    void deliverByIsParsedValidatedAndHandedOn() {
+        ScriptedSession s = session().run("EHLO c\r\nMAIL FROM:<a@example.org> BY=soon\r\nMAIL FROM:<a@example.org> BY=60;R\r\n"
+                + "MAIL FROM:<a@example.org> BY=0;R\r\nMAIL FROM:<a@example.org> BY=7200;RT\r\nRCPT TO:<b@example.test>\r\n"
+                + "DATA\r\nx\r\n.\r\nMAIL FROM:<a@example.org> BY=-10;N\r\nQUIT\r\n");
+        List<String> replies = s.replies();
+        assertEquals("501 5.5.4 Error: BY must be <seconds>;R or <seconds>;N, optionally with T", replies.get(2));
+        assertEquals("555 5.5.4 Error: BY time below the minimum of 3600 seconds", replies.get(3));
+        assertEquals("501 5.5.4 Error: BY must be <seconds>;R or <seconds>;N, optionally with T", replies.get(4));
+        assertEquals("250 2.1.0 Ok", replies.get(5));
+        assertEquals(new org.mailforge.smtp.spi.DeliverBy(7200, true, true), s.delivered.get(0).message().deliverBy());
+        assertEquals("250 2.1.0 Ok", replies.get(9), "mode N may carry a time already past");
     }
 
     @Test

@@ -41,6 +41,10 @@ public final class DataHandler implements CommandHandler {
             session.reply(Replies.NEED_RCPT);
             return;
         }
+        if (transaction.chunks() != null) {
+            session.reply(Reply.of(503, "5.5.1", "Error: DATA cannot follow BDAT"));
+            return;
+        }
         session.reply(START_INPUT);
         long limit = session.settings().maxMessageSize();
         try (MessageBuffer buffer = new MessageBuffer(session.settings().memoryThreshold(), session.settings().spoolDirectory())) {
@@ -63,7 +67,7 @@ public final class DataHandler implements CommandHandler {
         InboundMessage message = new InboundMessage(session.id(), session.client().address(), session.heloName(),
                 transaction.reversePath().address(),
                 transaction.recipients().stream().map(MailPath::address).toList(),
-                content, session.now(), transaction.smtpUtf8(), session.authenticatedUser());
+                content, session.now(), transaction.smtpUtf8(), session.authenticatedUser(), transaction.deliverBy());
         try {
             Reply reply = session.listener().deliver(message);
             return reply != null ? reply : Replies.LOCAL_ERROR;

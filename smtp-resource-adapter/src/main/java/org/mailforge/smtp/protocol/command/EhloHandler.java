@@ -26,6 +26,8 @@ public final class EhloHandler implements CommandHandler {
         lines.add("8BITMIME");
         lines.add("SMTPUTF8");
         lines.add("ENHANCEDSTATUSCODES");
+        lines.add("CHUNKING");
+        lines.add("DELIVERBY " + session.settings().deliverByMinimum());
         if (session.canStartTls()) {
             lines.add("STARTTLS");
         }

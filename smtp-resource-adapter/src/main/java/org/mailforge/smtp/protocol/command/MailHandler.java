@@ -8,6 +8,7 @@ import org.mailforge.smtp.protocol.MailPath;
 import org.mailforge.smtp.protocol.Replies;
 import org.mailforge.smtp.protocol.SmtpSession;
 import org.mailforge.smtp.protocol.Transaction;
+import org.mailforge.smtp.spi.DeliverBy;
 import org.mailforge.smtp.spi.Reply;
 
 /** MAIL FROM: starts a transaction; understands SIZE (RFC 1870), BODY (RFC 6152) and SMTPUTF8 (RFC 6531). */
@@ -40,6 +41,7 @@ public final class MailHandler implements CommandHandler {
             return;
         }
         boolean smtpUtf8 = false;
+        DeliverBy deliverBy = null;
         for (Map.Entry<String, String> parameter : parameters.entrySet()) {
             String value = parameter.getValue();
             switch (parameter.getKey()) {
@@ -56,6 +58,18 @@ public final class MailHandler implements CommandHandler {
                 case "BODY" -> {
                     if (value == null || !(value.equalsIgnoreCase("7BIT") || value.equalsIgnoreCase("8BITMIME"))) {
                         session.reply(Reply.of(501, "5.5.4", "Error: BODY must be 7BIT or 8BITMIME"));
+                        return;
+                    }
+                }
+                case "BY" -> {
+                    deliverBy = DeliverByParameter.parse(value);
+                    if (deliverBy == null) {
+                        session.reply(Reply.of(501, "5.5.4", "Error: BY must be <seconds>;R or <seconds>;N, optionally with T"));
+                        return;
+                    }
+                    if (deliverBy.returnOnFailure() && deliverBy.seconds() < session.settings().deliverByMinimum()) {
+                        session.reply(Reply.of(555, "5.5.4", "Error: BY time below the minimum of "
+                                + session.settings().deliverByMinimum() + " seconds"));
                         return;
                     }
                 }
@@ -85,7 +99,7 @@ public final class MailHandler implements CommandHandler {
                 return;
             }
         }
-        session.begin(new Transaction(sender, smtpUtf8));
+        session.begin(new Transaction(sender, smtpUtf8, deliverBy));
         session.reply(Replies.SENDER_OK);
     }
 }

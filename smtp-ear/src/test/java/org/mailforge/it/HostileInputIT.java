@@ -1,0 +1,135 @@
+package org.mailforge.it;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.Arrays;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+
+/** What an attacker or a broken client sends never kills the listener, a worker, or memory. */
+class HostileInputIT {
+
+    private static void assertServerStillServes() throws Exception {
+        try (SmtpConnection smtp = new SmtpConnection(TestServer.HOST, TestServer.SMTP_PORT)) {
+            assertTrue(smtp.reply().startsWith("220 "));
+            assertEquals("250 2.0.0 Ok", smtp.command("NOOP"));
+        }
+        assertEquals(200, TestServer.get(TestServer.HTTP_PORT, "/health").statusCode());
+    }
+
+    @Test
+    void aTenMegabyteLineIsRefusedWithBoundedMemory() throws Exception {
+        try (SmtpConnection smtp = new SmtpConnection(TestServer.HOST, TestServer.SMTP_PORT)) {
+            smtp.reply();
+            byte[] chunk = new byte[1 << 20];
+            Arrays.fill(chunk, (byte) 'A');
+            for (int i = 0; i < 10; i++) {
+                smtp.send(chunk);
+            }
+            smtp.send("\r\n");
+            assertEquals("500 5.5.2 Error: line too long", smtp.reply());
+            assertEquals("250 2.0.0 Ok", smtp.command("NOOP"), "the session goes on");
+        }
+        assertServerStillServes();
+    }
+
+    @Test
+    void tenThousandPipelinedCommandsAreAnsweredInOrder() throws Exception {
+        try (Socket socket = new Socket(TestServer.HOST, TestServer.SMTP_PORT)) {
+            socket.setSoTimeout(60_000);
+            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+            assertTrue(in.readLine().startsWith("220 "));
+            OutputStream out = socket.getOutputStream();
+            CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
+                try {
+                    byte[] noop = "NOOP\r\n".getBytes(StandardCharsets.US_ASCII);
+                    ByteArrayOutputStream batch = new ByteArrayOutputStream();
+                    for (int i = 0; i < 10_000; i++) {
+                        batch.writeBytes(noop);
+                    }
+                    out.write(batch.toByteArray());
+                    out.write("QUIT\r\n".getBytes(StandardCharsets.US_ASCII));
+                    out.flush();
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            for (int i = 0; i < 10_000; i++) {
+                assertEquals("250 2.0.0 Ok", in.readLine(), "reply " + i);
+            }
+            assertEquals("221 2.0.0 Bye", in.readLine());
+            writer.get(60, TimeUnit.SECONDS);
+        }
+        assertServerStillServes();
+    }
+
+    @Test
+    void randomBytesAndNulsNeverKillTheListener() throws Exception {
+        Random random = new Random(7);
+        for (int round = 0; round < 20; round++) {
+            try (Socket socket = new Socket(TestServer.HOST, TestServer.SMTP_PORT)) {
+                socket.setSoTimeout(10_000);
+                byte[] noise = new byte[1 + random.nextInt(200_000)];
+                random.nextBytes(noise);
+                if (round % 2 == 0) {
+                    Arrays.fill(noise, 0, Math.min(noise.length, 1000), (byte) 0);
+                }
+                try {
+                    socket.getOutputStream().write(noise);
+                    socket.getInputStream().read(new byte[4096]);
+                } catch (java.io.IOException expected) {
+                    // the server may close on us: too many errors
+                }
+            }
+        }
+        assertServerStillServes();
+    }
+
+    @Test
+    void halfOpenConnectionsAreTimedOutOrReleased() throws Exception {
+        Socket[] idle = new Socket[5];
+        for (int i = 0; i < idle.length; i++) {
+            idle[i] = new Socket(TestServer.HOST, TestServer.SMTP_PORT);
+            idle[i].getOutputStream().write("EHLO half".getBytes(StandardCharsets.US_ASCII)); // no CRLF, then silence
+        }
+        assertServerStillServes();
+        for (Socket socket : idle) {
+            socket.close();
+        }
+        assertServerStillServes();
+    }
+
+    @Test
+    void bdatCarriesBinaryContentExactly() throws Exception {
+        String rcpt = TestServer.uniqueMailbox("example.test");
+        byte[] header = "Subject: binary\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+        byte[] body = new byte[70_000];
+        new Random(3).nextBytes(body);
+        try (SmtpConnection smtp = new SmtpConnection(TestServer.HOST, TestServer.SMTP_PORT)) {
+            smtp.reply();
+            smtp.command("EHLO bdat.example");
+            smtp.command("MAIL FROM:<b@example.org>");
+            smtp.command("RCPT TO:<" + rcpt + ">");
+            smtp.send(("BDAT " + header.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            smtp.send(header);
+            assertEquals("250 2.0.0 " + header.length + " octets received", smtp.reply());
+            smtp.send(("BDAT " + body.length + " LAST\r\n").getBytes(StandardCharsets.US_ASCII));
+            smtp.send(body);
+            assertTrue(smtp.reply().startsWith("250 2.0.0 Ok"));
+        }
+        byte[] stored = Files.readAllBytes(TestServer.delivered(rcpt).get(0));
+        assertArrayEquals(body, Arrays.copyOfRange(stored, stored.length - body.length, stored.length));
+    }
+}
