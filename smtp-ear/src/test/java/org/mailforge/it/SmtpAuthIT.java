@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.Base64;
 import java.util.List;
-import java.util.Properties;
 
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
@@ -59,11 +58,7 @@ class SmtpAuthIT {
         String email = "jmauth" + System.nanoTime() + "@example.test";
         String password = "Jakarta-Pa55";
         String username = TestServer.createUser(email, password);
-        Properties properties = new Properties();
-        properties.put("mail.smtp.host", TestServer.HOST);
-        properties.put("mail.smtp.port", String.valueOf(TestServer.SMTP_PORT));
-        properties.put("mail.smtp.auth", "true");
-        Session session = Session.getInstance(properties);
+        Session session = TestServer.mailSession("mail.smtp.auth", "true");
         MimeMessage message = new MimeMessage(session);
         message.setFrom(new InternetAddress(email));
         message.setRecipient(Message.RecipientType.TO, new InternetAddress(email));

@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
 import jakarta.mail.Message;
@@ -28,11 +27,7 @@ class SmtpDeliveryIT {
     @Test
     void jakartaMailMessageLandsInMaildir() throws Exception {
         String rcpt = TestServer.uniqueMailbox("example.test");
-        Properties properties = new Properties();
-        properties.put("mail.smtp.host", TestServer.HOST);
-        properties.put("mail.smtp.port", String.valueOf(TestServer.SMTP_PORT));
-        properties.put("mail.smtp.localhost", "it-client.example");
-        Session session = Session.getInstance(properties);
+        Session session = TestServer.mailSession("mail.smtp.localhost", "it-client.example");
         MimeMessage message = new MimeMessage(session);
         message.setFrom(new InternetAddress("sender@example.org"));
         message.setRecipient(Message.RecipientType.TO, new InternetAddress(rcpt));

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.List;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
 import jakarta.mail.Message;
@@ -37,14 +36,10 @@ class StartTlsIT {
     @Test
     void jakartaMailRequiresStartTlsAndTheTraceHeaderRecordsIt() throws Exception {
         String rcpt = TestServer.uniqueMailbox("example.test");
-        Properties properties = new Properties();
-        properties.put("mail.smtp.host", TestServer.HOST);
-        properties.put("mail.smtp.port", String.valueOf(TestServer.SMTP_PORT));
-        properties.put("mail.smtp.starttls.enable", "true");
-        properties.put("mail.smtp.starttls.required", "true");
-        properties.put("mail.smtp.ssl.trust", "*"); // the test certificate is self-signed
-        properties.put("mail.smtp.ssl.protocols", "TLSv1.3 TLSv1.2");
-        Session session = Session.getInstance(properties);
+        Session session = TestServer.mailSession("mail.smtp.starttls.enable", "true",
+                "mail.smtp.starttls.required", "true",
+                "mail.smtp.ssl.trust", "*", // the test certificate is self-signed
+                "mail.smtp.ssl.protocols", "TLSv1.3 TLSv1.2");
         MimeMessage message = new MimeMessage(session);
         message.setFrom(new InternetAddress("tls@example.org"));
         message.setRecipient(Message.RecipientType.TO, new InternetAddress(rcpt));

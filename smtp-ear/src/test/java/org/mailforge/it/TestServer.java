@@ -78,6 +78,17 @@ final class TestServer {
         }
     }
 
+    /** A Jakarta Mail session for the test server, with extra properties as key, value pairs. */
+    static jakarta.mail.Session mailSession(String... extra) {
+        java.util.Properties properties = new java.util.Properties();
+        properties.put("mail.smtp.host", HOST);
+        properties.put("mail.smtp.port", String.valueOf(SMTP_PORT));
+        for (int i = 0; i + 1 < extra.length; i += 2) {
+            properties.put(extra[i], extra[i + 1]);
+        }
+        return jakarta.mail.Session.getInstance(properties);
+    }
+
     /** A mailbox address no other test uses, so tests do not see each other's mail. */
     static String uniqueMailbox(String domain) {
         return "it-" + System.nanoTime() + "@" + domain;

@@ -88,6 +88,12 @@ public class SmtpActivationSpec implements ActivationSpec {
         if (maxMessageSize == null || maxMessageSize < 1) {
             throw invalid("SMTP_MAX_MESSAGE_SIZE", "maxMessageSize", "must be a positive number of octets");
         }
+        if (deliverByMinimum == null || deliverByMinimum < 0 || deliverByMinimum > 999_999_999L) {
+            throw invalid("SMTP_DELIVERBY_MIN_SECONDS", "deliverByMinimum", "must be a whole number of seconds from 0 to 999999999");
+        }
+        if (Boolean.TRUE.equals(tlsEnabled) && (tlsCertificate.isBlank() || tlsKey.isBlank())) {
+            throw invalid("SMTP_TLS_CERT", "tlsCertificate", "and SMTP_TLS_KEY must be set when SMTP_ENABLE_TLS=true");
+        }
         if (hostname == null || hostname.isBlank() || hostname.contains(" ")) {
             throw invalid("SMTP_HOSTNAME", "hostname", "must be a host name");
         }
