@@ -128,7 +128,8 @@ public final class SmtpInput {
                     case sawDotCr -> {
                         if (b == '\n') {
                             content.flush();
-                            return new DataResult(content.size, content.exceeded, bareLineEnding);
+                            return new DataResult(content.size, content.exceeded, bareLineEnding,
+                                    Math.max(content.longestLine, content.lineLength));
                         }
                         bareLineEnding = true; // ".<CR>x": the CR was bare
                         content.write('\r');
@@ -163,6 +164,9 @@ public final class SmtpInput {
         private int length;
         long size;
         boolean exceeded;
+        /** Octets of the current line so far, and the longest line seen (both with their line ending). */
+        long lineLength;
+        long longestLine;
 
         BoundedSink(OutputStream sink, long maxSize) {
             this.sink = sink;
@@ -174,6 +178,11 @@ public final class SmtpInput {
                 flush();
             }
             batch[length++] = (byte) b;
+            lineLength++;
+            if (b == '\n') {
+                longestLine = Math.max(longestLine, lineLength);
+                lineLength = 0;
+            }
         }
 
         void flush() throws IOException {
@@ -216,7 +225,8 @@ public final class SmtpInput {
      * @param size           octets of content after dot-unstuffing
      * @param exceeded       the content was larger than allowed (and was not all written)
      * @param bareLineEnding a CR or LF appeared outside a CRLF pair
+     * @param longestLine    octets of the longest line, its CRLF included (after dot-unstuffing)
      */
-    public record DataResult(long size, boolean exceeded, boolean bareLineEnding) {
+    public record DataResult(long size, boolean exceeded, boolean bareLineEnding, long longestLine) {
     }
 }

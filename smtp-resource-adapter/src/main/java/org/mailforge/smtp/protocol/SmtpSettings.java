@@ -42,6 +42,9 @@ public record SmtpSettings(String hostname,
     /** RFC 5321 4.5.3.1.4: a command line is at most 512 octets including CRLF. */
     public static final int MAX_COMMAND_LINE = 512;
 
+    /** RFC 5321 4.5.3.1.6: a line of message text is at most 1000 octets including CRLF. */
+    public static final int MAX_TEXT_LINE = 1000;
+
     /** RFC 4954 4: an AUTH command or response line may be up to 12288 octets. */
     public static final int MAX_AUTH_LINE = 12_288;
 
@@ -51,16 +54,27 @@ public record SmtpSettings(String hostname,
     public SmtpSettings {
         hostname = hostname.toLowerCase(Locale.ROOT);
         localDomains = java.util.stream.Stream.concat(localDomains.stream(), java.util.stream.Stream.of(hostname, "localhost"))
-                .map(d -> d.trim().toLowerCase(Locale.ROOT))
+                .map(String::trim)
                 .filter(d -> !d.isEmpty())
+                .map(SmtpSettings::asciiDomain)
                 .collect(Collectors.toUnmodifiableSet());
         if (maxMessageSize <= 0 || maxRecipients <= 0 || maxBadCommands <= 0 || memoryThreshold < 0) {
             throw new IllegalArgumentException("limits must be positive");
         }
     }
 
+    /** Whether mail for this domain is delivered here; U-labels and A-labels (IDNA) match alike. */
     public boolean isLocalDomain(String domain) {
-        return localDomains.contains(domain.toLowerCase(Locale.ROOT));
+        try {
+            return localDomains.contains(asciiDomain(domain));
+        } catch (IllegalArgumentException e) {
+            return false; // not a valid internationalised domain name
+        }
+    }
+
+    /** The lower-case ASCII (A-label) form of a domain: {@code bücher.example} is {@code xn--bcher-kva.example}. */
+    static String asciiDomain(String domain) {
+        return java.net.IDN.toASCII(domain, java.net.IDN.ALLOW_UNASSIGNED).toLowerCase(Locale.ROOT);
     }
 
 }

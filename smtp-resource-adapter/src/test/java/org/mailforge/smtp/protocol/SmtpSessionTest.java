@@ -158,6 +158,15 @@ class SmtpSessionTest {
     }
 
     @Test
+    void textLinesOfUpTo998CharactersPassAndLongerOnesAreRefused() {
+        ScriptedSession ok = session().run(transaction("x".repeat(998) + "\r\n.." + "y".repeat(997) + "\r\n"));
+        assertEquals("250 2.0.0 Ok: queued", ok.replies().get(5));
+        ScriptedSession tooLong = session().run(transaction("x".repeat(999) + "\r\n"));
+        assertTrue(tooLong.replies().get(5).startsWith("500 5.5.2 Error: message line longer than 998"), tooLong.replies().toString());
+        assertTrue(tooLong.delivered.isEmpty());
+    }
+
+    @Test
     void bareCarriageReturnIsRejected() {
         ScriptedSession s = session().run(transaction("Subject: a\r\n\r\nx\ry\r\n"));
         assertTrue(s.replies().get(5).startsWith("550 5.6.0 "), s.replies().toString());
@@ -207,6 +216,16 @@ class SmtpSessionTest {
         assertEquals("用户@例え.jp", s.delivered.get(0).message().reversePath());
         assertTrue(s.delivered.get(0).message().smtpUtf8());
         assertTrue(s.delivered.get(0).text().contains(" with UTF8SMTP id "));
+    }
+
+    @Test
+    void internationalDomainNamesMatchInEitherForm() {
+        SmtpSettings settings = new SmtpSettings("mx.example.test", java.util.Set.of("bücher.example"), 10_000, 3,
+                java.time.Duration.ofMinutes(1), java.time.Duration.ofMinutes(1), 10, 1024, spool, false, false, false, 60);
+        assertTrue(settings.isLocalDomain("BÜCHER.example"));
+        assertTrue(settings.isLocalDomain("xn--bcher-kva.example"));
+        assertTrue(settings.isLocalDomain("MX.Example.Test"));
+        assertTrue(!settings.isLocalDomain("buecher.example"));
     }
 
     @Test

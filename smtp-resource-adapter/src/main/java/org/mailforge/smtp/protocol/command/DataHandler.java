@@ -10,6 +10,7 @@ import org.mailforge.smtp.protocol.MessageBuffer;
 import org.mailforge.smtp.protocol.Replies;
 import org.mailforge.smtp.protocol.SmtpInput;
 import org.mailforge.smtp.protocol.SmtpSession;
+import org.mailforge.smtp.protocol.SmtpSettings;
 import org.mailforge.smtp.protocol.TraceHeader;
 import org.mailforge.smtp.protocol.Transaction;
 import org.mailforge.smtp.spi.InboundMessage;
@@ -23,6 +24,8 @@ public final class DataHandler implements CommandHandler {
 
     private static final Logger LOG = Logger.getLogger(DataHandler.class.getName());
     private static final Reply START_INPUT = new Reply(354, null, java.util.List.of("End data with <CR><LF>.<CR><LF>"));
+    private static final Reply LINE_TOO_LONG = Reply.of(500, "5.5.2",
+            "Error: message line longer than 998 characters (RFC 5321 4.5.3.1.6); encode long lines or use BDAT");
     private static final Reply BARE_LINE_ENDING = Reply.of(550, "5.6.0",
             "Error: bare CR or LF in message text is not allowed (RFC 5321 2.3.8); use CRLF line endings");
 
@@ -55,6 +58,8 @@ public final class DataHandler implements CommandHandler {
                 session.reply(Replies.tooBig(limit));
             } else if (data.bareLineEnding()) {
                 session.reply(BARE_LINE_ENDING);
+            } else if (data.longestLine() > SmtpSettings.MAX_TEXT_LINE) {
+                session.reply(LINE_TOO_LONG);
             } else {
                 buffer.flush();
                 session.reply(deliver(session, transaction, buffer));
