@@ -60,6 +60,7 @@ class UsersApiIT {
 
         HttpResponse<String> fetched = TestServer.asAdmin("GET", "/api/users/" + name, null);
         assertEquals(200, fetched.statusCode());
+        assertEquals("1.0", fetched.headers().firstValue("X-API-Version").orElse(null));
         JsonObject stats = json(fetched).getJsonObject("statistics");
         assertEquals(0, stats.getInt("messages_received"));
         assertNoSecrets(fetched, "SecureP@ssw0rd");
@@ -101,6 +102,7 @@ class UsersApiIT {
             assertEquals(400, response.statusCode(), c[0] + " -> " + response.body());
             assertEquals(c[1], json(response).getString("field"), response.body());
             assertEquals("bad_request", json(response).getString("error"));
+            assertEquals("1.0", response.headers().firstValue("X-API-Version").orElse(null), "errors carry the version too");
         }
         HttpResponse<String> malformed = TestServer.asAdmin("POST", "/api/users", "{not json");
         assertEquals(400, malformed.statusCode(), malformed.body());
