@@ -103,8 +103,12 @@ public class UserService {
 
     /** Deletes the user, its index entries and its stored mail. */
     public void delete(User user) {
+        var messages = users.storedMessages(user);
         users.remove(user);
         try {
+            for (var message : messages) {
+                store.remove(message);
+            }
             store.removeMailbox(user.getEmail());
         } catch (IOException e) {
             throw new UncheckedIOException("user deleted but its mail could not be removed", e);

@@ -35,6 +35,9 @@ public interface UserRepository {
     /** Counts the stored size of a delivered message against the owner of {@code email}. */
     void addUsage(String email, long bytes);
 
+    /** Where this user's messages are stored, from the message index. */
+    List<org.mailforge.domain.mail.StoredLocation> storedMessages(User user);
+
     /** Messages stored for this user's address. */
     long messagesReceived(User user);
 }

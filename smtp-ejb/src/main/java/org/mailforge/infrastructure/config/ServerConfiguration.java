@@ -28,6 +28,7 @@ public record ServerConfiguration(
         String dbPassword,
         StorageType storageType,
         Path storagePath,
+        String storageEncryptionKey,
         boolean tlsEnabled,
         String tlsCert,
         String tlsKey,
@@ -89,6 +90,7 @@ public record ServerConfiguration(
                 in.string("SMTP_DB_PASSWORD", null),
                 StorageType.valueOf(in.choice("SMTP_STORAGE_TYPE", "maildir", storageTypes).toUpperCase()),
                 Path.of(in.string("SMTP_STORAGE_PATH", "/var/mail")),
+                in.string("SMTP_STORAGE_ENCRYPTION_KEY", null),
                 in.bool("SMTP_ENABLE_TLS", false),
                 in.string("SMTP_TLS_CERT", null),
                 in.string("SMTP_TLS_KEY", null),
@@ -110,6 +112,8 @@ public record ServerConfiguration(
                 "SMTP_HEALTH_PORT and SMTP_METRICS_PORT must differ (both " + config.healthPort() + ")");
         in.require(config.port() != config.healthPort() && config.port() != config.metricsPort(),
                 "SMTP_PORT must differ from SMTP_HEALTH_PORT and SMTP_METRICS_PORT");
+        in.require(config.storageEncryptionKey() == null || isAesKey(config.storageEncryptionKey()),
+                "SMTP_STORAGE_ENCRYPTION_KEY must be 32 octets in base64 (e.g. from: openssl rand -base64 32)");
         in.require(config.dbUrl() == null || config.dbUrl().startsWith("jdbc:postgresql:") || config.dbUrl().startsWith("jdbc:sqlite:"),
                 "SMTP_DB_URL must be a jdbc:postgresql: or jdbc:sqlite: URL");
         in.require(config.adminUsername().matches("[a-z0-9][a-z0-9._-]{0,63}"),
@@ -124,6 +128,14 @@ public record ServerConfiguration(
             throw new InvalidConfigurationException(in.problems());
         }
         return config;
+    }
+
+    private static boolean isAesKey(String base64) {
+        try {
+            return java.util.Base64.getDecoder().decode(base64.strip()).length == 32;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     private static void requireReadable(ConfigReader in, String variable, String file) {
@@ -168,7 +180,7 @@ public record ServerConfiguration(
      */
     public List<String> unavailableFeatures() {
         List<String> notes = new ArrayList<>();
-        if (storageType != StorageType.MAILDIR) {
+        if (storageType != StorageType.MAILDIR && storageType != StorageType.TIMESERIES) {
             notes.add("SMTP_STORAGE_TYPE=" + storageType.name().toLowerCase()
                     + " is not available in this version; mail is stored as maildir");
         }

@@ -81,6 +81,12 @@ public class JpaUserRepository implements UserRepository {
 
     @Override
     @Transactional(Transactional.TxType.SUPPORTS)
+    public List<org.mailforge.domain.mail.StoredLocation> storedMessages(User user) {
+        return UserQueries.storedMessages(em, user);
+    }
+
+    @Override
+    @Transactional(Transactional.TxType.SUPPORTS)
     public long messagesReceived(User user) {
         return UserQueries.messagesReceived(em, user);
     }

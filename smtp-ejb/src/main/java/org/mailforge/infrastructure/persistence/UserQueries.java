@@ -82,6 +82,14 @@ public final class UserQueries {
                 .setParameter("bytes", bytes).setParameter("email", email.toLowerCase(Locale.ROOT)).executeUpdate();
     }
 
+    public static List<org.mailforge.domain.mail.StoredLocation> storedMessages(EntityManager em, User user) {
+        return em.createQuery("SELECT m FROM StoredMessage m WHERE m.mailbox = :mailbox ORDER BY m.id",
+                        org.mailforge.domain.mail.StoredMessage.class)
+                .setParameter("mailbox", user.getEmail()).getResultStream()
+                .map(m -> new org.mailforge.domain.mail.StoredLocation(m.getMailbox(), m.getStorageKey(), m.getSizeBytes()))
+                .toList();
+    }
+
     public static long messagesReceived(EntityManager em, User user) {
         return em.createQuery("SELECT COUNT(m) FROM StoredMessage m WHERE m.mailbox = :mailbox", Long.class)
                 .setParameter("mailbox", user.getEmail()).getSingleResult();

@@ -6,13 +6,18 @@ import jakarta.enterprise.inject.Produces;
 import org.mailforge.domain.mail.MailStore;
 import org.mailforge.infrastructure.config.ServerConfiguration;
 
-/** Chooses the storage backend from {@code SMTP_STORAGE_TYPE}; maildir is the one this version has. */
+/** Chooses the storage backend from {@code SMTP_STORAGE_TYPE} (maildir or timeseries in this version). */
 @ApplicationScoped
 public class MailStoreProducer {
 
     @Produces
     @jakarta.inject.Singleton
     MailStore mailStore(ServerConfiguration configuration) {
+        if (configuration.storageType() == ServerConfiguration.StorageType.TIMESERIES) {
+            String key = configuration.storageEncryptionKey();
+            return new TimeSeriesStore(configuration.storagePath(), key == null ? null : new MessageEncryption(key),
+                    java.time.Clock.systemUTC());
+        }
         return new MaildirStore(configuration.storagePath());
     }
 }

@@ -4,13 +4,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,9 +22,6 @@ import org.mailforge.smtp.spi.MessageContent;
  * <p>Each mailbox is the folder {@code <root>/<recipient address>/}.
  */
 public final class MaildirStore implements MailStore {
-
-    private static final Set<StandardOpenOption> CREATE_NEW =
-            Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
 
     private final Path root;
     private final MaildirNames names;
@@ -55,37 +48,24 @@ public final class MaildirStore implements MailStore {
     public StoredLocation store(String mailbox, String returnPath, MessageContent content) throws IOException {
         Path maildir = mailboxDirectory(mailbox);
         String name = names.next();
-        Path tmp = maildir.resolve("tmp").resolve(name);
-        long size;
-        try (FileChannel file = FileChannel.open(tmp, CREATE_NEW)) {
-            size = writeAll(file, ("Return-Path: <" + returnPath + ">\r\n").getBytes(StandardCharsets.UTF_8));
-            try (InputStream in = content.openStream()) {
-                byte[] chunk = new byte[64 * 1024];
-                for (int n; (n = in.read(chunk)) > 0; ) {
-                    size += writeAll(file, ByteBuffer.wrap(chunk, 0, n));
-                }
-            }
-            file.force(true);
-        } catch (IOException | RuntimeException e) {
-            Files.deleteIfExists(tmp);
-            throw e;
-        }
-        Path delivered = maildir.resolve("new").resolve(name);
-        try {
-            Files.move(tmp, delivered, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            Files.deleteIfExists(tmp);
-            throw e;
-        }
-        forceDirectory(maildir.resolve("new"));
+        long size = DurableFiles.write(maildir.resolve("tmp").resolve(name), maildir.resolve("new").resolve(name),
+                out -> writeMessage(out, returnPath, content));
         return new StoredLocation(mailbox, "new/" + name, size);
+    }
+
+    /** The stored form of a message: a Return-Path header (RFC 5321 4.4), then the message as received. */
+    static void writeMessage(java.io.OutputStream out, String returnPath, MessageContent content) throws IOException {
+        out.write(("Return-Path: <" + returnPath + ">\r\n").getBytes(StandardCharsets.UTF_8));
+        try (InputStream in = content.openStream()) {
+            in.transferTo(out);
+        }
     }
 
     @Override
     public void remove(StoredLocation location) throws IOException {
         Path maildir = root.resolve(directoryName(location.mailbox()));
         Files.deleteIfExists(maildir.resolve(location.key()));
-        forceDirectory(maildir.resolve(location.key()).getParent());
+        DurableFiles.forceDirectory(maildir.resolve(location.key()).getParent());
     }
 
     @Override
@@ -100,7 +80,7 @@ public final class MaildirStore implements MailStore {
                 Files.delete(path);
             }
         }
-        forceDirectory(root);
+        DurableFiles.forceDirectory(root);
     }
 
     /** The maildir of a mailbox, created ({@code tmp}, {@code new}, {@code cur}) on first use. */
@@ -110,8 +90,8 @@ public final class MaildirStore implements MailStore {
             for (String sub : new String[] {"tmp", "new", "cur"}) {
                 Files.createDirectories(maildir.resolve(sub));
             }
-            forceDirectory(maildir);
-            forceDirectory(root);
+            DurableFiles.forceDirectory(maildir);
+            DurableFiles.forceDirectory(root);
             knownMailboxes.add(maildir);
         }
         return maildir;
@@ -136,31 +116,17 @@ public final class MaildirStore implements MailStore {
         return name.toString();
     }
 
-    private static int writeAll(FileChannel file, byte[] bytes) throws IOException {
-        return writeAll(file, ByteBuffer.wrap(bytes));
-    }
-
-    private static int writeAll(FileChannel file, ByteBuffer buffer) throws IOException {
-        int written = buffer.remaining();
-        while (buffer.hasRemaining()) {
-            file.write(buffer);
-        }
-        return written;
-    }
-
-    /** Makes a directory entry (a create or rename inside it) durable. */
-    static void forceDirectory(Path directory) throws IOException {
-        try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ)) {
-            dir.force(true);
-        }
-    }
-
     /**
      * Fails with a message naming {@code SMTP_STORAGE_PATH} unless the root exists (or can be
      * created) and accepts new files.
      */
     @Override
     public void checkAvailable() {
+        checkWritable(root);
+    }
+
+    /** Fails with a message naming SMTP_STORAGE_PATH unless {@code root} takes new files. */
+    static void checkWritable(Path root) {
         try {
             Files.createDirectories(root);
             Path probe = Files.createTempFile(root, ".write-check-", ".tmp");

@@ -77,6 +77,11 @@ final class CliUserRepository implements UserRepository {
     }
 
     @Override
+    public List<org.mailforge.domain.mail.StoredLocation> storedMessages(User user) {
+        return db.read(em -> UserQueries.storedMessages(em, user));
+    }
+
+    @Override
     public long messagesReceived(User user) {
         return db.read(em -> UserQueries.messagesReceived(em, user));
     }

@@ -19,6 +19,7 @@ import org.mailforge.domain.user.User;
 import org.mailforge.domain.user.UserValidation;
 import org.mailforge.infrastructure.security.PasswordHasher;
 import org.mailforge.infrastructure.storage.MaildirStore;
+import org.mailforge.infrastructure.storage.MessageEncryption;
 
 /**
  * {@code user-cli}: the specification's user management commands, with its exact output. Errors
@@ -36,6 +37,7 @@ public final class UserCli {
             "  delete <username>",
             "  verify <username> <password>",
             "  info <username>",
+            "  decrypt <file>      (an encrypted timeseries message, key in SMTP_STORAGE_ENCRYPTION_KEY)",
             "A password of '-' is read from standard input.",
             "Database: SMTP_DB_URL (JDBC URL) or SMTP_DB_PATH (SQLite file, default smtp.db),",
             "SMTP_DB_USER, SMTP_DB_PASSWORD. Mail storage (for delete): SMTP_STORAGE_PATH.");
@@ -83,6 +85,9 @@ public final class UserCli {
             err.println(USAGE);
             return 2;
         }
+        if (args[0].equals("decrypt")) {
+            return decrypt(Path.of(args[1]));
+        }
         try (CliDatabase db = new CliDatabase(env)) {
             String storage = env.apply("SMTP_STORAGE_PATH");
             UserService users = new UserService(new CliUserRepository(db), new PasswordHasher(),
@@ -103,7 +108,7 @@ public final class UserCli {
             case "create" -> 4;
             case "list" -> 1;
             case "update-password", "set-quota", "verify" -> 3;
-            case "delete", "info" -> 2;
+            case "delete", "info", "decrypt" -> 2;
             default -> throw new UsageException("unknown command '" + args[0] + "'");
         };
         List<String> positional = positional(args);
@@ -197,6 +202,23 @@ public final class UserCli {
             default -> throw new IllegalStateException(args[0]);
         }
         return 0;
+    }
+
+    /** Writes the plaintext of one encrypted stored message to standard output. */
+    private int decrypt(Path file) {
+        String key = env.apply("SMTP_STORAGE_ENCRYPTION_KEY");
+        if (key == null || key.isBlank()) {
+            err.println("Error: set SMTP_STORAGE_ENCRYPTION_KEY to the key the server stores with");
+            return 1;
+        }
+        try {
+            out.write(new MessageEncryption(key).decrypt(java.nio.file.Files.readAllBytes(file)));
+            out.flush();
+            return 0;
+        } catch (IOException | java.security.GeneralSecurityException | IllegalArgumentException e) {
+            err.println("Error: cannot decrypt " + file + ": " + (e.getMessage() != null ? e.getMessage() : e));
+            return 1;
+        }
     }
 
     private static User existing(UserService users, String username) {

@@ -138,6 +138,31 @@ class UserCliTest {
     }
 
     @Test
+    void decryptsAnEncryptedTimeseriesMessage() throws Exception {
+        String key = java.util.Base64.getEncoder().encodeToString(new byte[32]);
+        var store = new org.mailforge.infrastructure.storage.TimeSeriesStore(folder.resolve("archive"),
+                new org.mailforge.infrastructure.storage.MessageEncryption(key), java.time.Clock.systemUTC());
+        byte[] message = "Subject: secret\r\n\r\nbody\r\n".getBytes(StandardCharsets.US_ASCII);
+        var location = store.store("x@example.test", "a@example.org", new org.mailforge.smtp.spi.MessageContent() {
+            @Override
+            public long size() {
+                return message.length;
+            }
+
+            @Override
+            public java.io.InputStream openStream() {
+                return new ByteArrayInputStream(message);
+            }
+        });
+        Map<String, String> env = new HashMap<>();
+        env.put("SMTP_STORAGE_ENCRYPTION_KEY", key);
+        Result plain = run(env, "", "decrypt", folder.resolve("archive").resolve(location.key()).toString());
+        assertEquals(0, plain.status(), plain.err());
+        assertEquals("Return-Path: <a@example.org>\r\nSubject: secret\r\n\r\nbody\r\n", plain.out());
+        assertEquals(1, run(new HashMap<>(), "", "decrypt", "nothing.eml").status());
+    }
+
+    @Test
     void usageMistakesExitWith2AndAnUnreachableDatabaseWith1() {
         Result none = run(sqlite(), "");
         assertEquals(2, none.status());

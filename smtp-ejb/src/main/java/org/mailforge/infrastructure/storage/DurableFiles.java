@@ -1,0 +1,82 @@
+package org.mailforge.infrastructure.storage;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Set;
+
+/**
+ * Writing a file so that it is either complete and durable or absent: write a temporary file,
+ * fsync it, rename it into place, fsync the directory.
+ */
+final class DurableFiles {
+
+    /** Writes the body of a file. */
+    @FunctionalInterface
+    interface Body {
+        void writeTo(OutputStream out) throws IOException;
+    }
+
+    private static final Set<StandardOpenOption> CREATE_NEW = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+
+    private DurableFiles() {
+    }
+
+    /**
+     * @param temporary where to write first (same file system as {@code target})
+     * @return the octets written
+     */
+    static long write(Path temporary, Path target, Body body) throws IOException {
+        long size;
+        try (FileChannel file = FileChannel.open(temporary, CREATE_NEW)) {
+            CountingOutputStream out = new CountingOutputStream(Channels.newOutputStream(file));
+            body.writeTo(out);
+            out.flush();
+            size = out.count;
+            file.force(true);
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(temporary);
+            throw e;
+        }
+        try {
+            Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            Files.deleteIfExists(temporary);
+            throw e;
+        }
+        forceDirectory(target.getParent());
+        return size;
+    }
+
+    /** Makes a directory entry (a create, rename or delete inside it) durable. */
+    static void forceDirectory(Path directory) throws IOException {
+        try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ)) {
+            dir.force(true);
+        }
+    }
+
+    private static final class CountingOutputStream extends java.io.FilterOutputStream {
+        long count;
+
+        CountingOutputStream(OutputStream out) {
+            super(new java.io.BufferedOutputStream(out, 64 * 1024));
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            out.write(b);
+            count++;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+            count += len;
+        }
+    }
+}

@@ -1,0 +1,83 @@
+package org.mailforge.infrastructure.storage;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+
+import org.mailforge.domain.mail.MailStore;
+import org.mailforge.domain.mail.StoredLocation;
+import org.mailforge.smtp.spi.MessageContent;
+
+/**
+ * Date-based storage for archiving: {@code <root>/<yyyy>/<mm>/<dd>/<message-id>.eml}, optionally
+ * encrypted at rest with AES-256-GCM. Which mailbox a file belongs to is in the message index.
+ */
+public final class TimeSeriesStore implements MailStore {
+
+    private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy/MM/dd").withZone(ZoneOffset.UTC);
+    private static final char[] ID = "abcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
+
+    private final Path root;
+    private final MessageEncryption encryption;
+    private final Clock clock;
+    private final SecureRandom random = new SecureRandom();
+
+    /** @param encryption null to store plaintext */
+    public TimeSeriesStore(Path root, MessageEncryption encryption, Clock clock) {
+        this.root = root;
+        this.encryption = encryption;
+        this.clock = clock;
+    }
+
+    @Override
+    public StoredLocation store(String mailbox, String returnPath, MessageContent content) throws IOException {
+        String key = DAY.format(clock.instant()) + "/" + newId() + ".eml";
+        Path target = root.resolve(key);
+        Files.createDirectories(target.getParent());
+        Path staging = Files.createDirectories(root.resolve(".tmp"));
+        long size = DurableFiles.write(staging.resolve(target.getFileName()), target, out -> {
+            if (encryption == null) {
+                MaildirStore.writeMessage(out, returnPath, content);
+            } else {
+                try (OutputStream encrypted = encryption.encrypting(out)) {
+                    MaildirStore.writeMessage(encrypted, returnPath, content);
+                }
+            }
+        });
+        return new StoredLocation(mailbox, key, size);
+    }
+
+    private String newId() {
+        char[] id = new char[16];
+        for (int i = 0; i < id.length; i++) {
+            id[i] = ID[random.nextInt(ID.length)];
+        }
+        return "msg_" + new String(id);
+    }
+
+    @Override
+    public void remove(StoredLocation location) throws IOException {
+        Path file = root.resolve(location.key()).normalize();
+        if (!file.startsWith(root)) {
+            throw new IOException("refusing to delete outside the storage root: " + location.key());
+        }
+        Files.deleteIfExists(file);
+        DurableFiles.forceDirectory(file.getParent());
+    }
+
+    /** Nothing to do: the index lists a mailbox's files, and each is removed through {@link #remove}. */
+    @Override
+    public void removeMailbox(String mailbox) {
+        // files are not grouped by mailbox in this layout
+    }
+
+    @Override
+    public void checkAvailable() {
+        MaildirStore.checkWritable(root);
+    }
+}
