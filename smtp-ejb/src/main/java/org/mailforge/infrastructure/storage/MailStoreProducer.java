@@ -6,7 +6,7 @@ import jakarta.enterprise.inject.Produces;
 import org.mailforge.domain.mail.MailStore;
 import org.mailforge.infrastructure.config.ServerConfiguration;
 
-/** Chooses the storage backend from {@code SMTP_STORAGE_TYPE} (maildir or timeseries in this version). */
+/** Chooses the storage backend from {@code SMTP_STORAGE_TYPE} (maildir, mbox or timeseries in this version). */
 @ApplicationScoped
 public class MailStoreProducer {
 
@@ -17,6 +17,9 @@ public class MailStoreProducer {
             String key = configuration.storageEncryptionKey();
             return new TimeSeriesStore(configuration.storagePath(), key == null ? null : new MessageEncryption(key),
                     java.time.Clock.systemUTC());
+        }
+        if (configuration.storageType() == ServerConfiguration.StorageType.MBOX) {
+            return new MboxStore(configuration.storagePath(), java.time.Clock.systemUTC());
         }
         return new MaildirStore(configuration.storagePath());
     }

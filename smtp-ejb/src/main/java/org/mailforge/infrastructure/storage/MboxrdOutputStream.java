@@ -1,0 +1,110 @@
+package org.mailforge.infrastructure.storage;
+
+import java.io.ByteArrayOutputStream;
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+
+/**
+ * Writes a message body in mboxrd form: CRLF becomes LF (Unix mbox), and every line that starts
+ * with zero or more {@code >} followed by {@code From } gets one more {@code >}, so readers can
+ * undo the quoting exactly. Streams with constant memory whatever the line length.
+ */
+final class MboxrdOutputStream extends FilterOutputStream {
+
+    private static final byte[] FROM = {'F', 'r', 'o', 'm', ' '};
+
+    private final ByteArrayOutputStream prefix = new ByteArrayOutputStream(16);
+    private boolean lineStart = true;
+    private boolean pendingCr;
+    private int fromMatched;
+    private int last = '\n';
+
+    MboxrdOutputStream(OutputStream out) {
+        super(out);
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+        b &= 0xff;
+        if (pendingCr) {
+            pendingCr = false;
+            if (b == '\n') {
+                emit('\n');
+                return;
+            }
+            emit('\r'); // a bare CR stays
+        }
+        if (b == '\r') {
+            flushPrefix();
+            pendingCr = true;
+            return;
+        }
+        if (lineStart) {
+            prefix.write(b);
+            if (b == '>' && fromMatched == 0) {
+                return;
+            }
+            if (b == FROM[fromMatched]) {
+                if (++fromMatched == FROM.length) {
+                    emit('>');
+                    flushPrefix();
+                }
+                return;
+            }
+            flushPrefix();
+            if (b == '\n') {
+                lineStart = true;
+            }
+            return;
+        }
+        emit(b);
+    }
+
+    @Override
+    public void write(byte[] bytes, int offset, int length) throws IOException {
+        for (int i = offset; i < offset + length; i++) {
+            write(bytes[i]);
+        }
+    }
+
+    private void flushPrefix() throws IOException {
+        byte[] pending = prefix.toByteArray();
+        prefix.reset();
+        fromMatched = 0;
+        lineStart = false;
+        for (byte p : pending) {
+            emit(p);
+        }
+    }
+
+    private void emit(int b) throws IOException {
+        out.write(b);
+        last = b;
+        if (b == '\n') {
+            lineStart = true;
+        }
+    }
+
+    /** Ends the message: pending octets, a final newline if missing, and the separating empty line. */
+    void finish() throws IOException {
+        if (pendingCr) {
+            pendingCr = false;
+            emit('\r');
+        }
+        if (prefix.size() > 0) {
+            flushPrefix();
+        }
+        if (last != '\n') {
+            emit('\n');
+        }
+        emit('\n');
+        out.flush();
+    }
+
+    @Override
+    public void close() throws IOException {
+        finish();
+        super.close();
+    }
+}
