@@ -30,9 +30,10 @@ import org.junit.jupiter.api.Test;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 /**
- * The same EAR on a second Liberty server whose database is a real PostgreSQL (SMTP_DB_URL):
- * users, authentication and delivery work unchanged, and the rows are where an independent JDBC
- * reader expects them.
+ * The same EAR on a second Liberty server whose database is a real PostgreSQL (SMTP_DB_URL) and
+ * whose storage is the encrypted timeseries layout: users, authentication and delivery work
+ * unchanged, the rows are where an independent JDBC reader expects them, and the stored file is
+ * ciphertext that user-cli decrypts back to the message.
  */
 class PostgresServerIT {
 
@@ -40,6 +41,9 @@ class PostgresServerIT {
     private static final int HTTP_PORT = 28080;
     private static final String SERVER = "mailforgePG";
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private static final String ENCRYPTION_KEY = Base64.getEncoder().encodeToString(
+            "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII));
 
     private static EmbeddedPostgres postgres;
     private static Path wlp;
@@ -75,6 +79,8 @@ class PostgresServerIT {
                 "SMTP_DB_USER=postgres",
                 "SMTP_DB_PASSWORD=postgres",
                 "SMTP_DB_POOL_SIZE=10",
+                "SMTP_STORAGE_TYPE=timeseries",
+                "SMTP_STORAGE_ENCRYPTION_KEY=" + ENCRYPTION_KEY,
                 "SMTP_LOCAL_DOMAINS=example.test",
                 "SMTP_ENABLE_AUTH=true",
                 "SMTP_ADMIN_USERNAME=pgadmin",
@@ -161,9 +167,21 @@ class PostgresServerIT {
 
         var user = Json.createReader(new StringReader(api("GET", "/api/users/pguser", null).body())).readObject();
         assertEquals(1, user.getJsonObject("statistics").getInt("messages_received"));
-        try (Stream<Path> files = Files.list(data.resolve("mail/pguser@example.test/new"))) {
-            assertEquals(1, files.count(), "delivered to the account's canonical mailbox");
+        Path stored;
+        try (Stream<Path> files = Files.walk(data.resolve("mail"))) {
+            stored = files.filter(f -> f.getFileName().toString().matches("msg_[a-z0-9]{16}\\.eml")).findFirst().orElseThrow();
         }
+        java.time.LocalDate today = java.time.LocalDate.now(java.time.ZoneOffset.UTC);
+        assertEquals(data.resolve("mail").resolve(String.format("%04d/%02d/%02d", today.getYear(), today.getMonthValue(),
+                today.getDayOfMonth())), stored.getParent());
+        assertTrue(new String(Files.readAllBytes(stored), StandardCharsets.ISO_8859_1).startsWith("MAILFORGE-AES256GCM-1\n"));
+        ProcessBuilder decrypt = new ProcessBuilder("java", "-jar", System.getProperty("it.user.cli.jar"), "decrypt", stored.toString());
+        decrypt.environment().put("SMTP_STORAGE_ENCRYPTION_KEY", ENCRYPTION_KEY);
+        Process process = decrypt.start();
+        String plaintext = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, process.waitFor());
+        assertTrue(plaintext.startsWith("Return-Path: <pguser@example.test>\r\nReceived: from pg.example "), plaintext);
+        assertTrue(plaintext.endsWith("Subject: stored on PostgreSQL\r\n\r\nhello\r\n"), plaintext);
 
         try (Connection db = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/postgres", "postgres", "postgres");
              ResultSet rows = db.createStatement().executeQuery(
@@ -178,5 +196,6 @@ class PostgresServerIT {
 
         assertEquals(200, api("DELETE", "/api/users/pguser", null).statusCode());
         assertEquals(404, api("GET", "/api/users/pguser", null).statusCode());
+        assertTrue(Files.notExists(stored), "deleting the user deleted its archived mail through the index");
     }
 }
