@@ -10,7 +10,5 @@ public interface StoredMessageRepository {
 
     long countAll();
 
-    long totalSizeBytes();
-
     List<StoredMessage> findByMailbox(String mailbox, int offset, int limit);
 }

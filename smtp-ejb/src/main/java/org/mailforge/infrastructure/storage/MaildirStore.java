@@ -136,8 +136,4 @@ public final class MaildirStore implements MailStore {
                     + "); set SMTP_STORAGE_PATH to a folder this server may write", e);
         }
     }
-
-    public Path root() {
-        return root;
-    }
 }

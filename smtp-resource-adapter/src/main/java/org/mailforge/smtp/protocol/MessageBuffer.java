@@ -80,11 +80,6 @@ public final class MessageBuffer extends OutputStream implements MessageContent 
         return spoolFile != null ? Files.newInputStream(spoolFile) : new ByteArrayInputStream(memory, 0, memoryLength);
     }
 
-    /** Whether the message went to a spool file (for tests and diagnostics). */
-    public boolean isSpooled() {
-        return spoolFile != null;
-    }
-
     @Override
     public void close() throws IOException {
         memory = null;

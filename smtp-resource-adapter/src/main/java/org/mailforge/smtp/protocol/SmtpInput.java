@@ -25,11 +25,6 @@ public final class SmtpInput {
         this.beforeBlocking = beforeBlocking;
     }
 
-    /** Whether bytes the client already sent are waiting (pipelined input). */
-    public boolean hasBufferedInput() {
-        return position < limit;
-    }
-
     /** Drops whatever the client sent ahead; used after STARTTLS (no injection across TLS). */
     public void discardBuffered() {
         position = limit;

@@ -23,14 +23,6 @@ public record Reply(int code, String status, List<String> lines) implements Seri
         return new Reply(code, status, List.of(text));
     }
 
-    public boolean isPositive() {
-        return code < 400;
-    }
-
-    public boolean isTransientFailure() {
-        return code >= 400 && code < 500;
-    }
-
     /** Renders the reply as it goes on the wire, CRLF-terminated. */
     public String render() {
         StringBuilder out = new StringBuilder(64);
