@@ -40,6 +40,15 @@ public class MailDeliveryService {
     MailMetrics metrics;
 
     public Reply deliver(InboundMessage message) {
+        long start = System.nanoTime();
+        try {
+            return store(message);
+        } finally {
+            metrics.processed(java.time.Duration.ofNanos(System.nanoTime() - start));
+        }
+    }
+
+    private Reply store(InboundMessage message) {
         List<StoredLocation> stored = new ArrayList<>(message.recipients().size());
         try {
             List<String> mailboxes = new ArrayList<>(message.recipients().size());

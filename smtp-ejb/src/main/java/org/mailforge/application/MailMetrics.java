@@ -12,6 +12,7 @@ import org.eclipse.microprofile.metrics.Metadata;
 import org.eclipse.microprofile.metrics.MetricRegistry;
 import org.eclipse.microprofile.metrics.MetricUnits;
 import org.eclipse.microprofile.metrics.Tag;
+import org.eclipse.microprofile.metrics.Timer;
 import org.eclipse.microprofile.metrics.annotation.RegistryScope;
 import org.mailforge.smtp.ra.ListenerStatistics;
 
@@ -32,6 +33,7 @@ public class MailMetrics {
     private Histogram messageSize;
     private Counter authSuccess;
     private Counter authFailure;
+    private Timer processing;
 
     /** Registers the metrics when the application starts, before the first scrape. */
     void onStart(@Observes @Initialized(ApplicationScoped.class) Object event) {
@@ -50,6 +52,8 @@ public class MailMetrics {
                 .withDescription("Authentication attempts (SMTP AUTH and the admin API)").build();
         authSuccess = registry.counter(auth, new Tag("result", "success"));
         authFailure = registry.counter(auth, new Tag("result", "failure"));
+        processing = registry.timer(Metadata.builder().withName("smtp.processing.duration")
+                .withDescription("Time from the end of data to the reply: storing and indexing a message").build());
         ListenerStatistics connections = ListenerStatistics.global();
         registry.gauge(Metadata.builder().withName("smtp.connections.active")
                 .withDescription("SMTP connections open now").build(), connections, ListenerStatistics::active);
@@ -71,5 +75,34 @@ public class MailMetrics {
 
     public void authAttempt(boolean success) {
         (success ? authSuccess : authFailure).inc();
+    }
+
+    public void processed(java.time.Duration duration) {
+        processing.update(duration);
+    }
+
+    /** The figures {@code GET /stats} reports from these metrics. */
+    public Snapshot snapshot() {
+        var timing = processing.getSnapshot();
+        double p95 = 0;
+        double p99 = 0;
+        for (var percentile : timing.percentileValues()) {
+            if (Math.abs(percentile.getPercentile() - 0.95) < 1e-9) {
+                p95 = percentile.getValue();
+            } else if (Math.abs(percentile.getPercentile() - 0.99) < 1e-9) {
+                p99 = percentile.getValue();
+            }
+        }
+        return new Snapshot(accepted.getCount(), rejected.getCount(), authSuccess.getCount(), authFailure.getCount(),
+                nanosToMillis(timing.getMean()), nanosToMillis(p95), nanosToMillis(p99));
+    }
+
+    private static double nanosToMillis(double nanos) {
+        return Math.round(nanos / 100_000.0) / 10.0;
+    }
+
+    /** Counts since start and processing times in milliseconds. */
+    public record Snapshot(long accepted, long rejected, long authSuccesses, long authFailures,
+                           double averageMs, double p95Ms, double p99Ms) {
     }
 }

@@ -10,5 +10,7 @@ public interface StoredMessageRepository {
 
     long countAll();
 
+    long totalSizeBytes();
+
     List<StoredMessage> findByMailbox(String mailbox, int offset, int limit);
 }

@@ -30,6 +30,13 @@ public class JpaStoredMessageRepository implements StoredMessageRepository {
 
     @Override
     @Transactional(Transactional.TxType.SUPPORTS)
+    public long totalSizeBytes() {
+        Long sum = em.createQuery("SELECT SUM(m.sizeBytes) FROM StoredMessage m", Long.class).getSingleResult();
+        return sum == null ? 0 : sum;
+    }
+
+    @Override
+    @Transactional(Transactional.TxType.SUPPORTS)
     public List<StoredMessage> findByMailbox(String mailbox, int offset, int limit) {
         return em.createQuery("SELECT m FROM StoredMessage m WHERE m.mailbox = :mailbox ORDER BY m.id", StoredMessage.class)
                 .setParameter("mailbox", mailbox)

@@ -1,0 +1,35 @@
+package org.mailforge.application;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.mailforge.domain.mail.StoredMessageRepository;
+import org.mailforge.smtp.ra.ListenerStatistics;
+
+/**
+ * The figures of {@code GET /stats}: counters since start from the metrics, storage from the
+ * message index. Outbound delivery and content scanning do not exist yet, so their counts are 0.
+ */
+@ApplicationScoped
+public class StatsService {
+
+    @Inject
+    MailMetrics metrics;
+
+    @Inject
+    StoredMessageRepository messages;
+
+    public ServerStats stats() {
+        MailMetrics.Snapshot m = metrics.snapshot();
+        ListenerStatistics connections = ListenerStatistics.global();
+        long received = m.accepted() + m.rejected();
+        return new ServerStats(
+                new ServerStats.Messages(received, 0, 0, 0),
+                new ServerStats.Connections(connections.active(), connections.total(), connections.rejected()),
+                new ServerStats.Authentication(m.authSuccesses() + m.authFailures(), m.authSuccesses(), m.authFailures()),
+                new ServerStats.Detections(0, 0.0),
+                new ServerStats.Detections(0, 0.0),
+                new ServerStats.Storage(messages.countAll(), Math.round(messages.totalSizeBytes() / 1024.0 / 1024.0 * 10) / 10.0),
+                new ServerStats.Performance(m.averageMs(), m.p95Ms(), m.p99Ms()));
+    }
+}
