@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -32,18 +31,7 @@ class MboxStoreTest {
     private static final Clock CLOCK = Clock.fixed(Instant.parse("2025-10-23T12:00:00Z"), ZoneOffset.UTC);
 
     private static MessageContent content(String text) {
-        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-        return new MessageContent() {
-            @Override
-            public long size() {
-                return bytes.length;
-            }
-
-            @Override
-            public InputStream openStream() {
-                return new ByteArrayInputStream(bytes);
-            }
-        };
+        return MessageContent.of(text.getBytes(StandardCharsets.UTF_8));
     }
 
     /** Reads an mboxrd file back: splits at separator lines and removes one level of quoting. */

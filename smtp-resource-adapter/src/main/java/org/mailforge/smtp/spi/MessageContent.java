@@ -15,4 +15,20 @@ public interface MessageContent {
 
     /** A fresh stream over the whole message. The caller closes it. */
     InputStream openStream() throws IOException;
+
+    /** Content held in memory (generated messages such as bounces, and tests). */
+    static MessageContent of(byte[] bytes) {
+        byte[] copy = bytes.clone();
+        return new MessageContent() {
+            @Override
+            public long size() {
+                return copy.length;
+            }
+
+            @Override
+            public InputStream openStream() {
+                return new java.io.ByteArrayInputStream(copy);
+            }
+        };
+    }
 }

@@ -143,17 +143,7 @@ class UserCliTest {
         var store = new org.mailforge.infrastructure.storage.TimeSeriesStore(folder.resolve("archive"),
                 new org.mailforge.infrastructure.storage.MessageEncryption(key), java.time.Clock.systemUTC());
         byte[] message = "Subject: secret\r\n\r\nbody\r\n".getBytes(StandardCharsets.US_ASCII);
-        var location = store.store("x@example.test", "a@example.org", new org.mailforge.smtp.spi.MessageContent() {
-            @Override
-            public long size() {
-                return message.length;
-            }
-
-            @Override
-            public java.io.InputStream openStream() {
-                return new ByteArrayInputStream(message);
-            }
-        });
+        var location = store.store("x@example.test", "a@example.org", org.mailforge.smtp.spi.MessageContent.of(message));
         Map<String, String> env = new HashMap<>();
         env.put("SMTP_STORAGE_ENCRYPTION_KEY", key);
         Result plain = run(env, "", "decrypt", folder.resolve("archive").resolve(location.key()).toString());
