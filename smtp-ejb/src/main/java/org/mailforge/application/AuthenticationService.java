@@ -34,8 +34,14 @@ public class AuthenticationService {
 
     public enum Verdict { SUCCESS, FAILURE, BUSY }
 
-    /** The outcome; {@code user} is set on success. */
-    public record Outcome(Verdict verdict, User user) {
+    /**
+     * The outcome; {@code user} is set on success. {@code hashed} says the password was checked
+     * now rather than recognised from the cache.
+     */
+    public record Outcome(Verdict verdict, User user, boolean hashed) {
+        Outcome(Verdict verdict) {
+            this(verdict, null, false);
+        }
     }
 
     private final Semaphore hashing = new Semaphore(CONCURRENT_HASHES, true);
@@ -58,7 +64,9 @@ public class AuthenticationService {
         if (outcome.verdict() != Verdict.BUSY) {
             metrics.authAttempt(outcome.verdict() == Verdict.SUCCESS);
         }
-        if (outcome.verdict() == Verdict.SUCCESS) {
+        if (outcome.verdict() == Verdict.SUCCESS && outcome.hashed()) {
+            // at most once per cache lifetime: an API client's every request is no new login,
+            // and each write would queue behind mail deliveries for the database's write lock
             users.recordLogin(outcome.user().getId(), java.time.Instant.now());
         } else if (outcome.verdict() == Verdict.FAILURE) {
             // the login only, never the password
@@ -71,34 +79,34 @@ public class AuthenticationService {
         if (found.isPresent()) {
             User user = found.get();
             if (recentlyVerified.isVerified(login, password, user.getId(), user.getPasswordHash())) {
-                return user.isEnabled() ? new Outcome(Verdict.SUCCESS, user) : new Outcome(Verdict.FAILURE, null);
+                return user.isEnabled() ? new Outcome(Verdict.SUCCESS, user, false) : new Outcome(Verdict.FAILURE);
             }
         }
         if (waiting.incrementAndGet() > MAX_WAITING) {
             waiting.decrementAndGet();
-            return new Outcome(Verdict.BUSY, null);
+            return new Outcome(Verdict.BUSY);
         }
         try {
             if (!hashing.tryAcquire(30, TimeUnit.SECONDS)) {
-                return new Outcome(Verdict.BUSY, null);
+                return new Outcome(Verdict.BUSY);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return new Outcome(Verdict.BUSY, null);
+            return new Outcome(Verdict.BUSY);
         } finally {
             waiting.decrementAndGet();
         }
         try {
             if (found.isEmpty()) {
                 hasher.verifyDummy(password); // an unknown login costs what a wrong password costs
-                return new Outcome(Verdict.FAILURE, null);
+                return new Outcome(Verdict.FAILURE);
             }
             User user = found.get();
             if (!hasher.verify(password, user.getPasswordHash())) {
-                return new Outcome(Verdict.FAILURE, null);
+                return new Outcome(Verdict.FAILURE);
             }
             recentlyVerified.remember(login, password, user.getId(), user.getPasswordHash());
-            return user.isEnabled() ? new Outcome(Verdict.SUCCESS, user) : new Outcome(Verdict.FAILURE, null);
+            return user.isEnabled() ? new Outcome(Verdict.SUCCESS, user, true) : new Outcome(Verdict.FAILURE);
         } finally {
             hashing.release();
         }
