@@ -62,6 +62,15 @@ final class SmtpConnection implements AutoCloseable {
         out.flush();
     }
 
+    /** The raw streams, for a test that turns the connection around (ATRN). */
+    InputStream input() {
+        return in;
+    }
+
+    OutputStream output() {
+        return out;
+    }
+
     @Override
     public void close() throws IOException {
         socket.close();

@@ -38,6 +38,9 @@ public class ApplicationStartup {
     MailStore store;
 
     @Inject
+    org.mailforge.infrastructure.storage.QueueSpool queueSpool;
+
+    @Inject
     StoredMessageRepository messages;
 
     @Inject
@@ -54,6 +57,8 @@ public class ApplicationStartup {
         Logger.getLogger("org.mailforge").setLevel(configuration.logLevel().julLevel());
         configuration.unavailableFeatures().forEach(LOG::warning);
         store.checkAvailable();
+        queueSpool.checkAvailable();
+        LOG.info(() -> "outbound: " + configuration.outbound());
         if (configuration.sqliteFile() != null) {
             prepareDatabaseFolder(configuration.sqliteFile().toAbsolutePath());
         }

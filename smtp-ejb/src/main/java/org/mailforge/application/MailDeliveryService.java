@@ -10,17 +10,22 @@ import java.util.logging.Logger;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import org.mailforge.application.outbound.OutboundQueueService;
 import org.mailforge.domain.mail.MailStore;
 import org.mailforge.domain.mail.StoredLocation;
 import org.mailforge.domain.mail.StoredMessage;
 import org.mailforge.domain.user.User;
+import org.mailforge.domain.queue.QueuedMessage;
 import org.mailforge.domain.user.UserRepository;
+import org.mailforge.infrastructure.config.ServerConfiguration;
+import org.mailforge.smtp.spi.Domains;
 import org.mailforge.smtp.spi.InboundMessage;
 import org.mailforge.smtp.spi.Reply;
 
 /**
- * Takes responsibility for a received message: stores it in every recipient's mailbox and records
- * it, all or nothing. The 250 it returns means the message is on disk and indexed.
+ * Takes responsibility for a received message: stores it in every local recipient's mailbox,
+ * queues it for the remote ones, and records it, all or nothing. The 250 it returns means the
+ * message is on disk and indexed, and its queue entries are committed.
  */
 @ApplicationScoped
 public class MailDeliveryService {
@@ -39,6 +44,12 @@ public class MailDeliveryService {
     @Inject
     MailMetrics metrics;
 
+    @Inject
+    OutboundQueueService outbound;
+
+    @Inject
+    ServerConfiguration configuration;
+
     public Reply deliver(InboundMessage message) {
         long start = System.nanoTime();
         try {
@@ -50,9 +61,15 @@ public class MailDeliveryService {
 
     private Reply store(InboundMessage message) {
         List<StoredLocation> stored = new ArrayList<>(message.recipients().size());
+        List<QueuedMessage> queued = List.of();
         try {
             List<String> mailboxes = new ArrayList<>(message.recipients().size());
+            List<String> remote = new ArrayList<>();
             for (String recipient : message.recipients()) {
+                if (!configuration.isLocalDomain(Domains.of(recipient))) {
+                    remote.add(recipient); // the listener let it through: an authenticated user's relay
+                    continue;
+                }
                 Optional<User> owner = users.findByEmail(recipient);
                 if (owner.isPresent() && owner.get().wouldExceedQuota(message.content().size())) {
                     metrics.rejected();
@@ -64,11 +81,15 @@ public class MailDeliveryService {
             for (String mailbox : mailboxes) {
                 stored.add(store.store(mailbox, message.reversePath(), message.content()));
             }
+            if (!remote.isEmpty()) {
+                queued = outbound.enqueue(message, remote);
+            }
             ledger.record(stored.stream()
                     .map(location -> new StoredMessage(location, message.reversePath(), message.sessionId(), message.receivedAt()))
                     .toList());
         } catch (IOException | RuntimeException e) {
             undo(stored);
+            queued.forEach(entry -> outbound.delete(entry.getId()));
             metrics.rejected();
             LOG.log(Level.WARNING, "session " + message.sessionId() + ": message not stored, answered 4xx", e);
             return isDiskFull(e)
@@ -76,6 +97,7 @@ public class MailDeliveryService {
                     : Reply.of(451, "4.3.0", "Error: could not store message, try again later");
         }
         metrics.accepted(message.content().size());
+        outbound.wake(queued);
         return Reply.of(250, "2.0.0", "Ok: queued as " + message.sessionId());
     }
 

@@ -34,6 +34,11 @@ public class MailMetrics {
     private Counter authSuccess;
     private Counter authFailure;
     private Timer processing;
+    private Counter delivered;
+    private Counter failed;
+
+    @Inject
+    org.mailforge.domain.queue.OutboundQueue queue;
 
     /** Registers the metrics when the application starts, before the first scrape. */
     void onStart(@Observes @Initialized(ApplicationScoped.class) Object event) {
@@ -54,6 +59,12 @@ public class MailMetrics {
         authFailure = registry.counter(auth, new Tag("result", "failure"));
         processing = registry.timer(Metadata.builder().withName("smtp.processing.duration")
                 .withDescription("Time from the end of data to the reply: storing and indexing a message").build());
+        Metadata sent = Metadata.builder().withName("smtp.messages.sent")
+                .withDescription("Queued messages finished (delivered: every recipient accepted; failed: returned to the sender)").build();
+        delivered = registry.counter(sent, new Tag("status", "delivered"));
+        failed = registry.counter(sent, new Tag("status", "failed"));
+        registry.gauge(Metadata.builder().withName("smtp.messages.queued")
+                .withDescription("Messages waiting in the outbound queue (pending or retry)").build(), this, MailMetrics::queued);
         ListenerStatistics connections = ListenerStatistics.global();
         registry.gauge(Metadata.builder().withName("smtp.connections.active")
                 .withDescription("SMTP connections open now").build(), connections, ListenerStatistics::active);
@@ -67,6 +78,18 @@ public class MailMetrics {
     public void accepted(long sizeBytes) {
         accepted.inc();
         messageSize.update(sizeBytes);
+    }
+
+    public void sent(boolean allDelivered) {
+        (allDelivered ? delivered : failed).inc();
+    }
+
+    private long queued() {
+        try {
+            return queue.countWaiting();
+        } catch (RuntimeException e) {
+            return -1; // the database is unreachable; /health says so
+        }
     }
 
     public void rejected() {
@@ -93,7 +116,7 @@ public class MailMetrics {
                 p99 = percentile.getValue();
             }
         }
-        return new Snapshot(accepted.getCount(), rejected.getCount(), authSuccess.getCount(), authFailure.getCount(),
+        return new Snapshot(accepted.getCount(), rejected.getCount(), delivered.getCount(), authSuccess.getCount(), authFailure.getCount(),
                 nanosToMillis(timing.getMean()), nanosToMillis(p95), nanosToMillis(p99));
     }
 
@@ -102,7 +125,7 @@ public class MailMetrics {
     }
 
     /** Counts since start and processing times in milliseconds. */
-    public record Snapshot(long accepted, long rejected, long authSuccesses, long authFailures,
+    public record Snapshot(long accepted, long rejected, long delivered, long authSuccesses, long authFailures,
                            double averageMs, double p95Ms, double p99Ms) {
     }
 }

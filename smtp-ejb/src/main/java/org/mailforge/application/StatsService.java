@@ -4,11 +4,13 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import org.mailforge.domain.mail.StoredMessageRepository;
+import org.mailforge.domain.queue.OutboundQueue;
+import org.mailforge.domain.queue.QueueStatus;
 import org.mailforge.smtp.ra.ListenerStatistics;
 
 /**
  * The figures of {@code GET /stats}: counters since start from the metrics, storage from the
- * message index. Outbound delivery and content scanning do not exist yet, so their counts are 0.
+ * message index and the outbound queue. Content scanning does not exist yet, so its counts are 0.
  */
 @ApplicationScoped
 public class StatsService {
@@ -19,12 +21,15 @@ public class StatsService {
     @Inject
     StoredMessageRepository messages;
 
+    @Inject
+    OutboundQueue queue;
+
     public ServerStats stats() {
         MailMetrics.Snapshot m = metrics.snapshot();
         ListenerStatistics connections = ListenerStatistics.global();
         long received = m.accepted() + m.rejected();
         return new ServerStats(
-                new ServerStats.Messages(received, 0, 0, 0),
+                new ServerStats.Messages(received, m.delivered(), queue.countWaiting(), queue.count(QueueStatus.FAILED)),
                 new ServerStats.Connections(connections.active(), connections.total(), connections.rejected()),
                 new ServerStats.Authentication(m.authSuccesses() + m.authFailures(), m.authSuccesses(), m.authFailures()),
                 new ServerStats.Detections(0, 0.0),

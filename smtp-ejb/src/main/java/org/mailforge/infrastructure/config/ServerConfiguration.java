@@ -44,7 +44,8 @@ public record ServerConfiguration(
         int clamAvPort,
         String adminUsername,
         String adminPassword,
-        String adminEmail) {
+        String adminEmail,
+        OutboundConfiguration outbound) {
 
     public enum StorageType { MAILDIR, MBOX, DATABASE, S3, TIMESERIES }
 
@@ -106,7 +107,8 @@ public record ServerConfiguration(
                 in.port("SMTP_CLAMAV_PORT", 3310),
                 in.string("SMTP_ADMIN_USERNAME", "admin"),
                 in.string("SMTP_ADMIN_PASSWORD", null),
-                in.string("SMTP_ADMIN_EMAIL", null));
+                in.string("SMTP_ADMIN_EMAIL", null),
+                OutboundConfiguration.load(in));
         in.require(!config.hostname().contains(" "), "SMTP_HOSTNAME must be a host name (was '" + config.hostname() + "')");
         in.require(config.healthPort() != config.metricsPort(),
                 "SMTP_HEALTH_PORT and SMTP_METRICS_PORT must differ (both " + config.healthPort() + ")");
@@ -147,6 +149,12 @@ public record ServerConfiguration(
     @Override
     public String adminEmail() {
         return adminEmail != null ? adminEmail : adminUsername + "@" + hostname;
+    }
+
+    /** Whether mail for {@code domain} is delivered here (the same rule the SMTP listener applies at RCPT). */
+    public boolean isLocalDomain(String domain) {
+        return org.mailforge.smtp.spi.Domains.isLocal(
+                org.mailforge.smtp.spi.Domains.localSet(hostname, localDomains), domain);
     }
 
     /** The SQLite database file in use, or null when the database is not SQLite. */

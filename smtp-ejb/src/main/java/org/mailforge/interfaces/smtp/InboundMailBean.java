@@ -1,5 +1,7 @@
 package org.mailforge.interfaces.smtp;
 
+import java.util.List;
+
 import jakarta.ejb.MessageDriven;
 import jakarta.ejb.TransactionManagement;
 import jakarta.ejb.TransactionManagementType;
@@ -7,10 +9,14 @@ import jakarta.inject.Inject;
 
 import org.mailforge.application.AuthenticationService;
 import org.mailforge.application.MailDeliveryService;
+import org.mailforge.application.outbound.DeliveryAgent;
+import org.mailforge.application.outbound.OutboundQueueService;
 import org.mailforge.smtp.spi.AuthenticationResult;
 import org.mailforge.smtp.spi.InboundMessage;
+import org.mailforge.smtp.spi.RecipientReply;
 import org.mailforge.smtp.spi.Reply;
 import org.mailforge.smtp.spi.SmtpMessageListener;
+import org.mailforge.smtp.spi.TurnResult;
 
 /**
  * Receives the mail the SMTP resource adapter accepted. The listener's address, port and limits
@@ -29,9 +35,30 @@ public class InboundMailBean implements SmtpMessageListener {
     @Inject
     AuthenticationService authentication;
 
+    @Inject
+    OutboundQueueService queue;
+
+    @Inject
+    DeliveryAgent agent;
+
     @Override
     public Reply deliver(InboundMessage message) {
         return delivery.deliver(message);
+    }
+
+    @Override
+    public Reply startQueueRun(String domain) {
+        return queue.startRun(domain);
+    }
+
+    @Override
+    public TurnResult turn(String user, List<String> domains) {
+        return queue.turn(user, domains);
+    }
+
+    @Override
+    public void turned(String id, List<RecipientReply> results) {
+        agent.recordTurn(id, results);
     }
 
     @Override

@@ -4,10 +4,12 @@ import java.util.Collections;
 import java.util.Map;
 import java.util.TreeMap;
 
+import org.mailforge.smtp.protocol.command.AtrnHandler;
 import org.mailforge.smtp.protocol.command.AuthHandler;
 import org.mailforge.smtp.protocol.command.BdatHandler;
 import org.mailforge.smtp.protocol.command.DataHandler;
 import org.mailforge.smtp.protocol.command.EhloHandler;
+import org.mailforge.smtp.protocol.command.EtrnHandler;
 import org.mailforge.smtp.protocol.command.HeloHandler;
 import org.mailforge.smtp.protocol.command.HelpHandler;
 import org.mailforge.smtp.protocol.command.MailHandler;
@@ -47,6 +49,8 @@ public final class CommandRegistry {
         map.put("HELP", new HelpHandler());
         map.put("AUTH", new AuthHandler());
         map.put("STARTTLS", new StartTlsHandler());
+        map.put("ETRN", new EtrnHandler());
+        map.put("ATRN", new AtrnHandler());
         for (String verb : NOT_IMPLEMENTED) {
             map.put(verb, NOT_OFFERED);
         }

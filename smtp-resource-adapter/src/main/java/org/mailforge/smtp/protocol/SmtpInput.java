@@ -30,6 +30,15 @@ public final class SmtpInput {
         position = limit;
     }
 
+    /**
+     * The rest of the input as a plain stream: what is buffered, then the connection. For a
+     * session that stops reading commands and hands the connection to someone else (ATRN).
+     */
+    public InputStream remaining() {
+        return new java.io.SequenceInputStream(
+                new java.io.ByteArrayInputStream(buffer, position, limit - position), in);
+    }
+
     private boolean fill() throws IOException {
         if (position < limit) {
             return true;

@@ -92,6 +92,15 @@ public final class SmtpSession {
         authenticatedUser = null;
     }
 
+    /**
+     * Reverses the roles (ATRN, RFC 2645): after the replies queued so far, this server becomes
+     * the client on the same connection and reads the other side's replies from here on.
+     */
+    public org.mailforge.smtp.client.SmtpClient reverse() throws IOException {
+        flush();
+        return new org.mailforge.smtp.client.SmtpClient(input.remaining(), transport.output());
+    }
+
     /** The negotiated TLS, or null while the session is in plaintext. */
     public String tlsDescription() {
         return tlsDescription;

@@ -4,7 +4,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Set;
-import java.util.stream.Collectors;
+
+import org.mailforge.smtp.spi.Domains;
 
 /**
  * Everything the protocol engine needs to know about its deployment. Immutable; one instance is
@@ -53,11 +54,7 @@ public record SmtpSettings(String hostname,
 
     public SmtpSettings {
         hostname = hostname.toLowerCase(Locale.ROOT);
-        localDomains = java.util.stream.Stream.concat(localDomains.stream(), java.util.stream.Stream.of(hostname, "localhost"))
-                .map(String::trim)
-                .filter(d -> !d.isEmpty())
-                .map(SmtpSettings::asciiDomain)
-                .collect(Collectors.toUnmodifiableSet());
+        localDomains = Domains.localSet(hostname, localDomains);
         if (maxMessageSize <= 0 || maxRecipients <= 0 || maxBadCommands <= 0 || memoryThreshold < 0) {
             throw new IllegalArgumentException("limits must be positive");
         }
@@ -65,16 +62,7 @@ public record SmtpSettings(String hostname,
 
     /** Whether mail for this domain is delivered here; U-labels and A-labels (IDNA) match alike. */
     public boolean isLocalDomain(String domain) {
-        try {
-            return localDomains.contains(asciiDomain(domain));
-        } catch (IllegalArgumentException e) {
-            return false; // not a valid internationalised domain name
-        }
-    }
-
-    /** The lower-case ASCII (A-label) form of a domain: {@code bücher.example} is {@code xn--bcher-kva.example}. */
-    static String asciiDomain(String domain) {
-        return java.net.IDN.toASCII(domain, java.net.IDN.ALLOW_UNASSIGNED).toLowerCase(Locale.ROOT);
+        return Domains.isLocal(localDomains, domain);
     }
 
 }

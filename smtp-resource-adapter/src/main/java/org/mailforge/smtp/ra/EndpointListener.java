@@ -4,10 +4,14 @@ import jakarta.resource.spi.UnavailableException;
 import jakarta.resource.spi.endpoint.MessageEndpoint;
 import jakarta.resource.spi.endpoint.MessageEndpointFactory;
 
+import java.util.List;
+
 import org.mailforge.smtp.spi.AuthenticationResult;
 import org.mailforge.smtp.spi.InboundMessage;
+import org.mailforge.smtp.spi.RecipientReply;
 import org.mailforge.smtp.spi.Reply;
 import org.mailforge.smtp.spi.SmtpMessageListener;
+import org.mailforge.smtp.spi.TurnResult;
 
 /**
  * The engine's listener for one activation: each call borrows a message endpoint (an MDB instance
@@ -29,6 +33,24 @@ final class EndpointListener implements SmtpMessageListener {
     @Override
     public AuthenticationResult authenticate(String username, char[] password) {
         return call(listener -> listener.authenticate(username, password));
+    }
+
+    @Override
+    public Reply startQueueRun(String domain) {
+        return call(listener -> listener.startQueueRun(domain));
+    }
+
+    @Override
+    public TurnResult turn(String user, List<String> domains) {
+        return call(listener -> listener.turn(user, domains));
+    }
+
+    @Override
+    public void turned(String id, List<RecipientReply> results) {
+        call(listener -> {
+            listener.turned(id, results);
+            return null;
+        });
     }
 
     private <T> T call(java.util.function.Function<SmtpMessageListener, T> invocation) {

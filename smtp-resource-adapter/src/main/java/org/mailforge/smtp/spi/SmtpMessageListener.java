@@ -20,4 +20,27 @@ public interface SmtpMessageListener {
      * @param password the password as the client sent it
      */
     AuthenticationResult authenticate(String username, char[] password);
+
+    /**
+     * ETRN (RFC 1985): starts delivery of the mail queued for {@code domain} now.
+     *
+     * @return 250 when a run started, 251 when nothing waits, 458/459 when refused
+     */
+    default Reply startQueueRun(String domain) {
+        return Reply.of(458, "4.3.0", "Unable to queue messages for " + domain);
+    }
+
+    /**
+     * ATRN (RFC 2645): the mail waiting for {@code domains} that {@code user} may collect.
+     *
+     * @param domains the domains asked for; empty for every domain the user may collect
+     */
+    default TurnResult turn(String user, java.util.List<String> domains) {
+        return TurnResult.refused(Reply.of(450, "4.7.1", "ATRN is not available here"));
+    }
+
+    /** Reports what the client said about each recipient of held mail delivered over ATRN. */
+    default void turned(String id, java.util.List<RecipientReply> results) {
+        // nothing was handed out, nothing to record
+    }
 }

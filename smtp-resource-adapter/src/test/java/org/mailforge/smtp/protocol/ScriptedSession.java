@@ -37,6 +37,15 @@ final class ScriptedSession {
     private final SmtpSettings settings;
     private Function<InboundMessage, Reply> answer = m -> Reply.of(250, "2.0.0", "Ok: queued");
     private String output = "";
+    /** ETRN: domains asked for; ATRN: what is held, and what the reversed client reported. */
+    final List<String> queueRuns = new ArrayList<>();
+    final java.util.Map<String, List<org.mailforge.smtp.spi.RecipientReply>> turned = new java.util.LinkedHashMap<>();
+    private List<org.mailforge.smtp.spi.HeldMail> held = List.of();
+
+    ScriptedSession holding(List<org.mailforge.smtp.spi.HeldMail> mail) {
+        this.held = mail;
+        return this;
+    }
 
     ScriptedSession(SmtpSettings settings) {
         this.settings = settings;
@@ -89,6 +98,25 @@ final class ScriptedSession {
                     throw new UncheckedIOException(e);
                 }
                 return answer.apply(message);
+            }
+
+            @Override
+            public Reply startQueueRun(String domain) {
+                queueRuns.add(domain);
+                return Reply.of(250, "2.0.0", "Queuing started for " + domain);
+            }
+
+            @Override
+            public org.mailforge.smtp.spi.TurnResult turn(String user, List<String> domains) {
+                if (!domains.equals(List.of("held.example"))) {
+                    return org.mailforge.smtp.spi.TurnResult.refused(Reply.of(450, "4.7.1", "not yours"));
+                }
+                return org.mailforge.smtp.spi.TurnResult.deliver(held);
+            }
+
+            @Override
+            public void turned(String id, List<org.mailforge.smtp.spi.RecipientReply> results) {
+                turned.put(id, results);
             }
 
             @Override

@@ -202,7 +202,7 @@ class SmtpSessionTest {
         assertEquals("500 5.5.2 Error: command not recognized", replies.get(2));
         assertEquals("502 5.5.1 Error: command not implemented", replies.get(3));
         assertTrue(replies.get(4).startsWith("252 2.5.2 "));
-        assertTrue(replies.get(5).startsWith("214 2.0.0 Commands: AUTH BDAT DATA EHLO HELO HELP MAIL NOOP QUIT RCPT RSET STARTTLS VRFY"), replies.get(5));
+        assertTrue(replies.get(5).startsWith("214 2.0.0 Commands: ATRN AUTH BDAT DATA EHLO ETRN HELO HELP MAIL NOOP QUIT RCPT RSET STARTTLS VRFY"), replies.get(5));
     }
 
     @Test

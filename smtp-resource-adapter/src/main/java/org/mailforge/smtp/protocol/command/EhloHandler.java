@@ -28,6 +28,8 @@ public final class EhloHandler implements CommandHandler {
         lines.add("ENHANCEDSTATUSCODES");
         lines.add("CHUNKING");
         lines.add("DELIVERBY " + session.settings().deliverByMinimum());
+        lines.add("ETRN");
+        lines.add("ATRN");
         if (session.canStartTls()) {
             lines.add("STARTTLS");
         }

@@ -27,6 +27,7 @@ import org.mailforge.application.UserService;
 import org.mailforge.domain.user.User;
 import org.mailforge.domain.user.UserRepository;
 import org.mailforge.domain.user.UserValidation;
+import org.mailforge.interfaces.rest.QueryParameters;
 import org.mailforge.interfaces.rest.Roles;
 import org.mailforge.interfaces.rest.errors.ApiError;
 
@@ -35,9 +36,6 @@ import org.mailforge.interfaces.rest.errors.ApiError;
 @RequestScoped
 @Produces(MediaType.APPLICATION_JSON)
 public class UsersResource {
-
-    static final int DEFAULT_LIMIT = 100;
-    static final int MAX_LIMIT = 1000;
 
     @Inject
     UserService service;
@@ -51,8 +49,8 @@ public class UsersResource {
     @GET
     @RolesAllowed(Roles.ADMIN)
     public Response list(@QueryParam("offset") String offsetParam, @QueryParam("limit") String limitParam) {
-        int offset = integer("offset", offsetParam, 0, 0, Integer.MAX_VALUE);
-        int limit = integer("limit", limitParam, DEFAULT_LIMIT, 1, MAX_LIMIT);
+        int offset = QueryParameters.offset(offsetParam);
+        int limit = QueryParameters.limit(limitParam);
         List<UserView> page = users.list(offset, limit).stream().map(UserView::of).toList();
         return Response.ok(Map.of("users", page, "total", users.count(), "offset", offset, "limit", limit)).build();
     }
@@ -115,20 +113,5 @@ public class UsersResource {
 
     private boolean isAdmin() {
         return security.isUserInRole(Roles.ADMIN);
-    }
-
-    private static int integer(String name, String value, int defaultValue, int min, int max) {
-        if (value == null || value.isBlank()) {
-            return defaultValue;
-        }
-        try {
-            int parsed = Integer.parseInt(value.strip());
-            if (parsed >= min && parsed <= max) {
-                return parsed;
-            }
-        } catch (NumberFormatException ignored) {
-            // reported below
-        }
-        throw new UserValidation.InvalidFieldException(name, name + " must be a whole number from " + min + " to " + max);
     }
 }

@@ -1,0 +1,168 @@
+package org.mailforge.it;
+
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+
+/**
+ * A destination SMTP server the tests control, on 127.0.0.1: written independently of the
+ * server's own engine so it can judge the outbound client. It answers each RCPT from a per-
+ * recipient script (e.g. "451, then 250") and records every message it accepted.
+ */
+final class SmtpSink implements AutoCloseable {
+
+    /** A message as the sink received it. */
+    record Received(String mailFrom, List<String> recipients, String content) {
+    }
+
+    private final ServerSocket server;
+    private final List<Received> received = new CopyOnWriteArrayList<>();
+    private final List<String> commands = new CopyOnWriteArrayList<>();
+    private final Map<String, AtomicInteger> attempts = new ConcurrentHashMap<>();
+    private volatile Function<String, List<String>> script = r -> List.of();
+
+    SmtpSink(int port) throws IOException {
+        server = new ServerSocket(port, 50, InetAddress.getLoopbackAddress());
+        Thread acceptor = new Thread(this::accept, "smtp-sink");
+        acceptor.setDaemon(true);
+        acceptor.start();
+    }
+
+    /**
+     * How RCPT is answered: for a recipient, the replies of successive attempts; after the last,
+     * the last repeats. An empty list means always {@code 250 2.1.5 Ok}.
+     */
+    void script(Function<String, List<String>> replies) {
+        this.script = replies;
+    }
+
+    List<Received> received() {
+        return Collections.unmodifiableList(received);
+    }
+
+    List<Received> receivedFor(String recipient) {
+        return received.stream().filter(r -> r.recipients().contains(recipient)).toList();
+    }
+
+    List<String> commands() {
+        return commands;
+    }
+
+    int attempts(String recipient) {
+        AtomicInteger count = attempts.get(recipient);
+        return count == null ? 0 : count.get();
+    }
+
+    private void accept() {
+        while (!server.isClosed()) {
+            try {
+                Socket socket = server.accept();
+                Thread session = new Thread(() -> serve(socket), "smtp-sink-session");
+                session.setDaemon(true);
+                session.start();
+            } catch (IOException e) {
+                return;
+            }
+        }
+    }
+
+    private void serve(Socket socket) {
+        try (socket) {
+            socket.setSoTimeout(30_000);
+            InputStream in = new BufferedInputStream(socket.getInputStream());
+            OutputStream out = socket.getOutputStream();
+            serve(in, out);
+        } catch (IOException e) {
+            // the client went away
+        }
+    }
+
+    /** Plays the server side of one conversation over the streams (also used for ATRN). */
+    void serve(InputStream in, OutputStream out) throws IOException {
+        write(out, "220 sink.test ESMTP test sink");
+        String mailFrom = null;
+        List<String> recipients = new ArrayList<>();
+        String line;
+        while ((line = readLine(in)) != null) {
+            commands.add(line);
+            String upper = line.toUpperCase();
+            if (upper.startsWith("EHLO")) {
+                write(out, "250-sink.test\r\n250-PIPELINING\r\n250-SIZE 10485760\r\n250-8BITMIME\r\n250 SMTPUTF8");
+            } else if (upper.startsWith("HELO")) {
+                write(out, "250 sink.test");
+            } else if (upper.startsWith("MAIL FROM:")) {
+                mailFrom = line.substring(line.indexOf('<') + 1, line.indexOf('>'));
+                recipients.clear();
+                write(out, "250 2.1.0 Ok");
+            } else if (upper.startsWith("RCPT TO:")) {
+                String recipient = line.substring(line.indexOf('<') + 1, line.indexOf('>'));
+                int attempt = attempts.computeIfAbsent(recipient, r -> new AtomicInteger()).incrementAndGet();
+                List<String> replies = script.apply(recipient);
+                String reply = replies.isEmpty() ? "250 2.1.5 Ok" : replies.get(Math.min(attempt, replies.size()) - 1);
+                if (reply.startsWith("2")) {
+                    recipients.add(recipient);
+                }
+                write(out, reply);
+            } else if (upper.equals("DATA")) {
+                if (recipients.isEmpty()) {
+                    write(out, "554 5.5.1 Error: no valid recipients");
+                    continue;
+                }
+                write(out, "354 End data with <CR><LF>.<CR><LF>");
+                ByteArrayOutputStream content = new ByteArrayOutputStream();
+                String text;
+                while ((text = readLine(in)) != null && !text.equals(".")) {
+                    content.writeBytes((text.startsWith(".") ? text.substring(1) : text).getBytes(StandardCharsets.UTF_8));
+                    content.writeBytes(new byte[] {'\r', '\n'});
+                }
+                received.add(new Received(mailFrom, List.copyOf(recipients), content.toString(StandardCharsets.UTF_8)));
+                write(out, "250 2.0.0 Ok: queued by sink");
+            } else if (upper.equals("RSET")) {
+                recipients.clear();
+                write(out, "250 2.0.0 Ok");
+            } else if (upper.equals("QUIT")) {
+                write(out, "221 2.0.0 Bye");
+                return;
+            } else {
+                write(out, "502 5.5.1 Error: command not implemented");
+            }
+        }
+    }
+
+    private static void write(OutputStream out, String reply) throws IOException {
+        out.write((reply + "\r\n").getBytes(StandardCharsets.UTF_8));
+        out.flush();
+    }
+
+    private static String readLine(InputStream in) throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        int b;
+        while ((b = in.read()) != -1) {
+            if (b == '\n') {
+                String text = line.toString(StandardCharsets.UTF_8);
+                return text.endsWith("\r") ? text.substring(0, text.length() - 1) : text;
+            }
+            line.write(b);
+        }
+        return null;
+    }
+
+    @Override
+    public void close() throws IOException {
+        server.close();
+    }
+}

@@ -1,0 +1,204 @@
+package org.mailforge.application.outbound;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.mailforge.application.MailDeliveryService;
+import org.mailforge.application.MailMetrics;
+import org.mailforge.domain.queue.OutboundQueue;
+import org.mailforge.domain.queue.QueuedMessage;
+import org.mailforge.domain.queue.QueuedRecipient;
+import org.mailforge.infrastructure.config.OutboundConfiguration;
+import org.mailforge.infrastructure.config.ServerConfiguration;
+import org.mailforge.infrastructure.storage.QueueSpool;
+import org.mailforge.smtp.spi.InboundMessage;
+import org.mailforge.smtp.spi.MessageContent;
+import org.mailforge.smtp.spi.RecipientReply;
+import org.mailforge.smtp.spi.Reply;
+
+/**
+ * Runs delivery attempts for queue entries and decides what follows: done, retry later with
+ * backoff, or give up and tell the sender (RFC 3464). Every decision is committed before the next
+ * wake-up is sent, so a crash at any point leaves the entry in the queue, never lost.
+ */
+@ApplicationScoped
+public class DeliveryAgent {
+
+    private static final Logger LOG = Logger.getLogger(DeliveryAgent.class.getName());
+
+    @Inject
+    OutboundQueue queue;
+
+    @Inject
+    QueueSpool spool;
+
+    @Inject
+    OutboundTransport transport;
+
+    @Inject
+    QueueWakeups wakeups;
+
+    @Inject
+    ServerConfiguration configuration;
+
+    @Inject
+    MailDeliveryService mail;
+
+    @Inject
+    MailMetrics metrics;
+
+    Clock clock = Clock.systemUTC();
+
+    /** One attempt for the entry, if it is due and nobody else is trying it. */
+    public void attempt(String id) {
+        Instant now = clock.instant();
+        OutboundConfiguration outbound = configuration.outbound();
+        Optional<QueuedMessage> claimed = queue.claim(id, now, now.plus(leaseTime(outbound)));
+        if (claimed.isEmpty()) {
+            return;
+        }
+        QueuedMessage entry = claimed.get();
+        if (entry.deadlinePassed(now)) {
+            entry.fail("delivery time expired (DELIVERBY " + entry.getDeliverBy() + ")");
+            conclude(entry, now);
+            return;
+        }
+        List<QueuedRecipient> pending = entry.pendingRecipients();
+        MessageContent content;
+        try {
+            content = spool.open(entry.getContentFile());
+        } catch (IOException e) {
+            LOG.log(Level.SEVERE, "queue entry " + id + ": content file unreadable, will retry", e);
+            entry.attempted("local error: queued content unreadable");
+            conclude(entry, now);
+            return;
+        }
+        List<RecipientReply> replies = transport.deliver(entry.getDomain(), entry.getSender(),
+                pending.stream().map(QueuedRecipient::getAddress).toList(), content, entry.isSmtpUtf8());
+        record(entry, replies);
+        conclude(entry, clock.instant());
+    }
+
+    /**
+     * Records what an ATRN client said about each recipient of a held entry; no replies means the
+     * entry was not offered (the connection ended first) and only its lease is released.
+     */
+    public void recordTurn(String id, List<RecipientReply> replies) {
+        queue.find(id).ifPresent(entry -> {
+            if (replies.isEmpty()) {
+                entry.release();
+                queue.update(entry);
+                return;
+            }
+            record(entry, replies);
+            conclude(entry, clock.instant());
+        });
+    }
+
+    private static void record(QueuedMessage entry, List<RecipientReply> replies) {
+        String error = null;
+        for (RecipientReply reply : replies) {
+            for (QueuedRecipient recipient : entry.pendingRecipients()) {
+                if (recipient.getAddress().equals(reply.recipient())) {
+                    recipient.record(reply.reply().code(), render(reply.reply()));
+                }
+            }
+            if (!reply.delivered() && error == null) {
+                error = render(reply.reply());
+            }
+        }
+        entry.attempted(error);
+    }
+
+    /** After an attempt: remove, reschedule or give up, and tell the sender what it must know. */
+    private void conclude(QueuedMessage entry, Instant now) {
+        OutboundConfiguration outbound = configuration.outbound();
+        if (entry.hasPendingRecipients() && entry.attemptsExhausted()) {
+            entry.fail("gave up after " + entry.getAttempts() + " attempts");
+        }
+        if (entry.hasPendingRecipients() && entry.getStatus() != org.mailforge.domain.queue.QueueStatus.FAILED) {
+            Instant next = now.plus(outbound.delayAfter(entry.getAttempts()));
+            if (entry.getDeliverBy() != null && next.isAfter(entry.getDeliverBy()) && entry.deadlinePassed(entry.getDeliverBy())) {
+                next = entry.getDeliverBy(); // mode R: return the message at its deadline, not later
+            }
+            if (entry.needsDelayNotice(now)) {
+                notifySender(entry, DeliveryStatusNotification.Kind.DELAYED, entry.pendingRecipients());
+                entry.delayNotified();
+            }
+            if (entry.getNextRetry() == null) {
+                entry.attemptedWhileHeld(); // collected with ATRN: keep holding it for the next turn
+                queue.update(entry);
+                return;
+            }
+            entry.retryAt(next);
+            queue.update(entry);
+            wakeups.wake(entry.getId(), Duration.between(now, next));
+            return;
+        }
+        List<QueuedRecipient> failed = entry.failedRecipients();
+        if (!failed.isEmpty()) {
+            notifySender(entry, DeliveryStatusNotification.Kind.FAILED, failed);
+            entry.fail(entry.getLastError());
+            queue.update(entry); // kept, as failed, for the administrator to inspect, retry or delete
+            metrics.sent(false);
+            LOG.info(() -> "queue entry " + entry.getId() + " failed for " + failed.size() + " recipient(s): " + entry.getLastError());
+        } else {
+            queue.remove(entry.getId());
+            spool.delete(entry.getContentFile());
+            metrics.sent(true);
+            LOG.fine(() -> "queue entry " + entry.getId() + " delivered to " + entry.getDomain());
+        }
+    }
+
+    private void notifySender(QueuedMessage entry, DeliveryStatusNotification.Kind kind, List<QueuedRecipient> recipients) {
+        if (entry.hasNullSender()) {
+            return; // never bounce a bounce
+        }
+        try {
+            boolean expired = entry.deadlinePassed(clock.instant());
+            List<DeliveryStatusNotification.Entry> lines = recipients.stream().map(r -> new DeliveryStatusNotification.Entry(
+                    r.getAddress(), r.getLastReply() != null ? r.getLastReply() : String.valueOf(entry.getLastError()),
+                    expired ? "5.4.7" : statusOf(r.getLastReply(), kind), r.getLastReply() != null)).toList();
+            String reason = kind == DeliveryStatusNotification.Kind.DELAYED
+                    ? "not delivered by " + entry.getDeliverBy() + " as requested (DELIVERBY), still trying"
+                    : entry.getLastError();
+            byte[] report = DeliveryStatusNotification.compose(kind, configuration.hostname(), entry.getId(),
+                    entry.getSender(), entry.getCreatedAt(), reason, lines, spool.open(entry.getContentFile()), clock.instant());
+            Reply reply = mail.deliver(new InboundMessage(entry.getId() + "-dsn", "127.0.0.1", configuration.hostname(), "",
+                    List.of(entry.getSender()), MessageContent.of(report), clock.instant(), false, null, null));
+            if (reply.code() >= 400) {
+                LOG.warning("queue entry " + entry.getId() + ": notification to " + entry.getSender() + " not accepted: " + reply);
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.WARNING, "queue entry " + entry.getId() + ": could not notify " + entry.getSender(), e);
+        }
+    }
+
+    private static String statusOf(String lastReply, DeliveryStatusNotification.Kind kind) {
+        if (lastReply != null) {
+            String[] parts = lastReply.split(" ", 3);
+            if (parts.length > 1 && parts[1].matches("[245]\\.\\d{1,3}\\.\\d{1,3}")) {
+                return kind == DeliveryStatusNotification.Kind.DELAYED ? "4" + parts[1].substring(1) : parts[1];
+            }
+        }
+        return kind == DeliveryStatusNotification.Kind.DELAYED ? "4.4.7" : "5.4.7";
+    }
+
+    private static String render(Reply reply) {
+        return reply.code() + (reply.status() == null ? "" : " " + reply.status()) + " " + String.join(" ", reply.lines());
+    }
+
+    /** How long an attempt may hold an entry: a crashed attempt's entry is retried after this. */
+    static Duration leaseTime(OutboundConfiguration outbound) {
+        return outbound.timeout().multipliedBy(3);
+    }
+}

@@ -1,0 +1,202 @@
+package org.mailforge.application.outbound;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.logging.Logger;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.mail.MessagingException;
+import jakarta.mail.internet.InternetHeaders;
+import jakarta.mail.internet.MimeUtility;
+
+import org.mailforge.domain.queue.OutboundQueue;
+import org.mailforge.domain.queue.QueueStatus;
+import org.mailforge.domain.queue.QueuedMessage;
+import org.mailforge.infrastructure.config.OutboundConfiguration;
+import org.mailforge.infrastructure.config.ServerConfiguration;
+import org.mailforge.infrastructure.storage.QueueSpool;
+import org.mailforge.smtp.spi.Domains;
+import org.mailforge.smtp.spi.HeldMail;
+import org.mailforge.smtp.spi.InboundMessage;
+import org.mailforge.smtp.spi.Reply;
+import org.mailforge.smtp.spi.TurnResult;
+
+/**
+ * The outbound queue as the rest of the server sees it: accepting mail for other domains,
+ * the administrator's view and actions, and the client-triggered runs ETRN and ATRN.
+ */
+@ApplicationScoped
+public class OutboundQueueService {
+
+    private static final Logger LOG = Logger.getLogger(OutboundQueueService.class.getName());
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final char[] ID_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789".toCharArray();
+
+    @Inject
+    OutboundQueue queue;
+
+    @Inject
+    QueueSpool spool;
+
+    @Inject
+    ServerConfiguration configuration;
+
+    @Inject
+    QueueWakeups wakeups;
+
+    Clock clock = Clock.systemUTC();
+
+    /**
+     * Queues a message for its remote recipients, one entry per destination domain. When this
+     * returns, content and entries are durable; call {@link #wake} once the caller has answered.
+     */
+    public List<QueuedMessage> enqueue(InboundMessage message, List<String> remoteRecipients) throws IOException {
+        Map<String, List<String>> byDomain = new LinkedHashMap<>();
+        for (String recipient : remoteRecipients) {
+            byDomain.computeIfAbsent(Domains.of(recipient).toLowerCase(Locale.ROOT), d -> new ArrayList<>()).add(recipient);
+        }
+        OutboundConfiguration outbound = configuration.outbound();
+        Instant now = clock.instant();
+        QueuedMessage.Envelope envelope = new QueuedMessage.Envelope(message.reversePath(), subjectOf(message),
+                message.content().size(), message.smtpUtf8(), message.sessionId(),
+                message.deliverBy() == null ? null : message.receivedAt().plusSeconds(message.deliverBy().seconds()),
+                message.deliverBy() != null && message.deliverBy().returnOnFailure());
+        List<QueuedMessage> entries = new ArrayList<>(byDomain.size());
+        List<String> files = new ArrayList<>(byDomain.size());
+        try {
+            for (Map.Entry<String, List<String>> destination : byDomain.entrySet()) {
+                String id = newId();
+                String file = files.isEmpty() ? spool.write(id, message.content()) : spool.link(files.get(0), id);
+                files.add(file);
+                QueuedMessage entry = new QueuedMessage(id, envelope, destination.getKey(), destination.getValue(),
+                        file, outbound.maxAttempts(), now);
+                if (outbound.isHeld(destination.getKey())) {
+                    entry.hold();
+                }
+                entries.add(entry);
+            }
+            queue.add(entries);
+        } catch (IOException | RuntimeException e) {
+            files.forEach(spool::delete);
+            throw e;
+        }
+        return entries;
+    }
+
+    /** Starts the first attempt of freshly queued entries (held ones wait for ETRN/ATRN). */
+    public void wake(List<QueuedMessage> entries) {
+        for (QueuedMessage entry : entries) {
+            if (entry.getNextRetry() != null) {
+                wakeups.wake(entry.getId(), Duration.ZERO);
+            }
+        }
+    }
+
+    public List<QueuedMessage> list(QueueStatus status, int offset, int limit) {
+        return queue.list(status, offset, limit);
+    }
+
+    public long count(QueueStatus status) {
+        return queue.count(status);
+    }
+
+    /** The administrator's "retry now"; false when there is no such entry. */
+    public boolean retryNow(String id) {
+        Optional<QueuedMessage> found = queue.find(id);
+        if (found.isEmpty()) {
+            return false;
+        }
+        QueuedMessage entry = found.get();
+        entry.forceRetry(clock.instant());
+        queue.update(entry);
+        wakeups.wake(id, Duration.ZERO);
+        return true;
+    }
+
+    /** Removes an entry and its content; false when there is no such entry. */
+    public boolean delete(String id) {
+        Optional<QueuedMessage> found = queue.find(id);
+        if (found.isEmpty()) {
+            return false;
+        }
+        queue.remove(id);
+        spool.delete(found.get().getContentFile());
+        LOG.info(() -> "queue entry " + id + " deleted by an administrator");
+        return true;
+    }
+
+    /** ETRN (RFC 1985): the domain's waiting mail, held or deferred, is tried now. */
+    public Reply startRun(String domain) {
+        if (configuration.isLocalDomain(domain)) {
+            return Reply.of(459, "5.1.2", "Node " + domain + " not allowed: mail for it is delivered here");
+        }
+        List<String> waiting = queue.waitingFor(domain);
+        if (waiting.isEmpty()) {
+            return Reply.of(251, "2.0.0", "OK, no messages waiting for node " + domain);
+        }
+        queue.expedite(domain, clock.instant());
+        waiting.forEach(id -> wakeups.wake(id, Duration.ZERO));
+        return Reply.of(250, "2.0.0", "Queuing started for " + domain);
+    }
+
+    /** ATRN (RFC 2645): the mail held for the domains the user may collect, leased to this session. */
+    public TurnResult turn(String user, List<String> domains) {
+        OutboundConfiguration outbound = configuration.outbound();
+        List<String> asked = domains.isEmpty()
+                ? outbound.heldDomains().entrySet().stream()
+                        .filter(e -> e.getValue().contains(user.toLowerCase(Locale.ROOT))).map(Map.Entry::getKey).toList()
+                : domains;
+        if (asked.isEmpty()) {
+            return TurnResult.refused(Reply.of(450, "4.7.1", "ATRN request refused: no domain to collect for " + user));
+        }
+        for (String domain : asked) {
+            if (!outbound.mayCollect(user, domain)) {
+                return TurnResult.refused(Reply.of(450, "4.7.1", "ATRN request refused: " + user + " may not collect mail for " + domain));
+            }
+        }
+        Instant now = clock.instant();
+        List<HeldMail> mail = new ArrayList<>();
+        for (String domain : asked) {
+            for (String id : queue.waitingFor(domain)) {
+                queue.claimAnyTime(id, now, now.plus(outbound.timeout().multipliedBy(3))).ifPresent(entry -> {
+                    try {
+                        mail.add(new HeldMail(entry.getId(), entry.getSender(),
+                                entry.pendingRecipients().stream().map(r -> r.getAddress()).toList(),
+                                spool.open(entry.getContentFile()), entry.isSmtpUtf8()));
+                    } catch (IOException e) {
+                        LOG.severe("queue entry " + id + ": content unreadable: " + e);
+                    }
+                });
+            }
+        }
+        return TurnResult.deliver(mail);
+    }
+
+    private static String subjectOf(InboundMessage message) {
+        try (InputStream in = message.content().openStream()) {
+            String subject = new InternetHeaders(in).getHeader("Subject", null);
+            return subject == null ? null : MimeUtility.decodeText(MimeUtility.unfold(subject));
+        } catch (IOException | MessagingException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static String newId() {
+        char[] chars = new char[16];
+        for (int i = 0; i < chars.length; i++) {
+            chars[i] = ID_ALPHABET[RANDOM.nextInt(ID_ALPHABET.length)];
+        }
+        return "msg_" + new String(chars);
+    }
+}

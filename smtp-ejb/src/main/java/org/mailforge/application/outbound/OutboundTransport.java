@@ -1,0 +1,20 @@
+package org.mailforge.application.outbound;
+
+import java.util.List;
+
+import org.mailforge.smtp.spi.MessageContent;
+import org.mailforge.smtp.spi.RecipientReply;
+
+/** Hands a queued message to the destination of its domain: the smarthost, or the domain's MX hosts. */
+public interface OutboundTransport {
+
+    /**
+     * One delivery attempt. Never throws for a destination's trouble: a connection that fails,
+     * times out or refuses becomes a 4xx (or, when permanent, 5xx) reply for every recipient.
+     *
+     * @param sender reverse path, empty for the null sender
+     * @return the destination's verdict on each recipient, in order
+     */
+    List<RecipientReply> deliver(String domain, String sender, List<String> recipients,
+                                 MessageContent content, boolean smtpUtf8);
+}

@@ -1,0 +1,46 @@
+package org.mailforge.domain.queue;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/** The outbound queue's entries: what waits for delivery, what is being tried, what failed. */
+public interface OutboundQueue {
+
+    void add(List<QueuedMessage> messages);
+
+    Optional<QueuedMessage> find(String id);
+
+    /**
+     * Takes the entry for one delivery attempt: succeeds only when no other attempt holds it and
+     * it is due (or {@code force}), so duplicate wake-ups never deliver twice.
+     *
+     * @return the entry, now leased until {@code leaseUntil}, or empty when not claimable
+     */
+    Optional<QueuedMessage> claim(String id, Instant now, Instant leaseUntil);
+
+    /** Takes a waiting entry regardless of its schedule (held mail collected with ATRN). */
+    Optional<QueuedMessage> claimAnyTime(String id, Instant now, Instant leaseUntil);
+
+    /** Stores the outcome of an attempt (recipient results, status, next retry). */
+    QueuedMessage update(QueuedMessage message);
+
+    void remove(String id);
+
+    /** A page of entries, oldest first; {@code status} null for all. */
+    List<QueuedMessage> list(QueueStatus status, int offset, int limit);
+
+    long count(QueueStatus status);
+
+    /** Entries still to deliver (pending or retry). */
+    long countWaiting();
+
+    /** Ids of waiting entries due before {@code dueBefore} and not leased now, oldest first. */
+    List<String> due(Instant dueBefore, Instant now, int limit);
+
+    /** Ids of waiting entries for a destination domain. */
+    List<String> waitingFor(String domain);
+
+    /** Makes the waiting entries of a domain due now; returns how many. */
+    int expedite(String domain, Instant now);
+}

@@ -1,0 +1,157 @@
+package org.mailforge.infrastructure.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Settings of outbound delivery: where mail for other domains goes (a smarthost or the
+ * destination's MX hosts), how the queue retries, and which domains wait for ATRN.
+ *
+ * @param relayHost     smarthost for all outbound mail, or null for MX delivery
+ * @param relayPort     the smarthost's port
+ * @param relayUsername AUTH user at the smarthost, or null
+ * @param relayPassword AUTH password at the smarthost, or null
+ * @param tls           STARTTLS policy towards destinations
+ * @param dnsServer     resolver for MX lookups ({@code host} or {@code host:port}), or null for the system's
+ * @param mxPort        the port MX hosts are contacted on (25; tests use another)
+ * @param queuePath     the spool folder of queued message content
+ * @param retrySchedule the delays between attempts; the last repeats
+ * @param maxAttempts   attempts before the message is returned to the sender
+ * @param timeout       connect and per-command timeout towards destinations
+ * @param heldDomains   domains whose mail waits for ATRN, each with the users who may collect it
+ */
+public record OutboundConfiguration(
+        String relayHost,
+        int relayPort,
+        String relayUsername,
+        String relayPassword,
+        TlsPolicy tls,
+        String dnsServer,
+        int mxPort,
+        Path queuePath,
+        List<Duration> retrySchedule,
+        int maxAttempts,
+        Duration timeout,
+        Map<String, Set<String>> heldDomains) {
+
+    /** STARTTLS towards destinations, in Postfix's terms. */
+    public enum TlsPolicy {
+        /** Never. */
+        NONE,
+        /** When offered, without certificate checks (opportunistic, RFC 7435). */
+        MAY,
+        /** Required, with the certificate verified against the JDK trust store. */
+        ENCRYPT
+    }
+
+    public static final String DEFAULT_RETRY_SCHEDULE = "1m,5m,15m,1h,4h";
+
+    static OutboundConfiguration load(ConfigReader in) {
+        String schedule = in.string("SMTP_QUEUE_RETRY_SCHEDULE", DEFAULT_RETRY_SCHEDULE);
+        List<Duration> retrySchedule = parseSchedule(schedule);
+        in.require(retrySchedule != null, "SMTP_QUEUE_RETRY_SCHEDULE must be a comma-separated list of delays"
+                + " such as 1m,5m,15m,1h,4h or 60,300 (seconds) (was '" + schedule + "')");
+        String held = in.string("SMTP_ATRN_DOMAINS", "");
+        Map<String, Set<String>> heldDomains = parseHeldDomains(held);
+        in.require(heldDomains != null, "SMTP_ATRN_DOMAINS must look like customer.example:alice,bob;other.example:carol"
+                + " (was '" + held + "')");
+        String relayHost = in.string("SMTP_RELAY_HOST", null);
+        return new OutboundConfiguration(
+                relayHost,
+                in.port("SMTP_RELAY_PORT", 25),
+                in.string("SMTP_RELAY_USERNAME", null),
+                in.string("SMTP_RELAY_PASSWORD", null),
+                TlsPolicy.valueOf(in.choice("SMTP_OUTBOUND_TLS", "may", List.of("none", "may", "encrypt"))
+                        .toUpperCase(Locale.ROOT)),
+                in.string("SMTP_DNS_SERVER", null),
+                in.port("SMTP_MX_PORT", 25),
+                Path.of(in.string("SMTP_QUEUE_PATH", "/var/spool/mailforge")),
+                retrySchedule == null ? parseSchedule(DEFAULT_RETRY_SCHEDULE) : retrySchedule,
+                (int) in.number("SMTP_QUEUE_MAX_ATTEMPTS", 5, 1, 100),
+                Duration.ofSeconds(in.number("SMTP_OUTBOUND_TIMEOUT_SECONDS", 300, 1, 3600)),
+                heldDomains == null ? Map.of() : heldDomains);
+    }
+
+    /** The delay after attempt number {@code attempts} (1 = after the first attempt). */
+    public Duration delayAfter(int attempts) {
+        int index = Math.max(0, Math.min(attempts, retrySchedule.size()) - 1);
+        return retrySchedule.get(index);
+    }
+
+    public boolean usesRelayHost() {
+        return relayHost != null;
+    }
+
+    public boolean isHeld(String domain) {
+        return heldDomains.containsKey(domain.toLowerCase(Locale.ROOT));
+    }
+
+    /** Whether {@code user} may collect the mail held for {@code domain} with ATRN. */
+    public boolean mayCollect(String user, String domain) {
+        Set<String> users = heldDomains.get(domain.toLowerCase(Locale.ROOT));
+        return users != null && user != null && users.contains(user.toLowerCase(Locale.ROOT));
+    }
+
+    /** {@code 1m,5m,15m,1h,4h}, or plain seconds; null when malformed. */
+    static List<Duration> parseSchedule(String text) {
+        List<Duration> delays = new ArrayList<>();
+        for (String part : text.split(",")) {
+            String item = part.strip().toLowerCase(Locale.ROOT);
+            if (!item.matches("\\d{1,7}[smhd]?")) {
+                return null;
+            }
+            char unit = item.charAt(item.length() - 1);
+            long amount = Long.parseLong(Character.isDigit(unit) ? item : item.substring(0, item.length() - 1));
+            Duration delay = switch (unit) {
+                case 'm' -> Duration.ofMinutes(amount);
+                case 'h' -> Duration.ofHours(amount);
+                case 'd' -> Duration.ofDays(amount);
+                default -> Duration.ofSeconds(amount);
+            };
+            if (delay.isZero()) {
+                return null;
+            }
+            delays.add(delay);
+        }
+        return delays.isEmpty() ? null : List.copyOf(delays);
+    }
+
+    /** {@code customer.example:alice,bob;other.example:carol}; null when malformed. */
+    static Map<String, Set<String>> parseHeldDomains(String text) {
+        Map<String, Set<String>> held = new LinkedHashMap<>();
+        for (String entry : text.split(";")) {
+            if (entry.isBlank()) {
+                continue;
+            }
+            int colon = entry.indexOf(':');
+            String domain = (colon < 0 ? entry : entry.substring(0, colon)).strip().toLowerCase(Locale.ROOT);
+            if (!domain.matches("[a-z0-9]([a-z0-9.-]*[a-z0-9])?")) {
+                return null;
+            }
+            Set<String> users = new TreeSet<>();
+            if (colon >= 0) {
+                for (String user : entry.substring(colon + 1).split(",")) {
+                    if (!user.isBlank()) {
+                        users.add(user.strip().toLowerCase(Locale.ROOT));
+                    }
+                }
+            }
+            held.put(domain, Set.copyOf(users));
+        }
+        return Map.copyOf(held);
+    }
+
+    /** Secrets stay out of logs. */
+    @Override
+    public String toString() {
+        return "OutboundConfiguration[" + (relayHost != null ? "relay " + relayHost + ":" + relayPort : "MX delivery")
+                + ", tls=" + tls + ", retries=" + retrySchedule + ", maxAttempts=" + maxAttempts + "]";
+    }
+}

@@ -1,0 +1,174 @@
+package org.mailforge.infrastructure.outbound;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.security.GeneralSecurityException;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import java.util.logging.Logger;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.mailforge.application.outbound.OutboundTransport;
+import org.mailforge.infrastructure.config.OutboundConfiguration;
+import org.mailforge.infrastructure.config.OutboundConfiguration.TlsPolicy;
+import org.mailforge.infrastructure.config.ServerConfiguration;
+import org.mailforge.smtp.client.SmtpClient;
+import org.mailforge.smtp.spi.MessageContent;
+import org.mailforge.smtp.spi.RecipientReply;
+import org.mailforge.smtp.spi.Reply;
+
+/**
+ * Delivers over SMTP to the smarthost (SMTP_RELAY_HOST) or the destination's MX hosts, trying
+ * them in order until one gives a verdict. STARTTLS follows SMTP_OUTBOUND_TLS.
+ */
+@ApplicationScoped
+public class SmtpOutboundTransport implements OutboundTransport {
+
+    private static final Logger LOG = Logger.getLogger(SmtpOutboundTransport.class.getName());
+    private static final String[] TLS_PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
+
+    private ServerConfiguration configuration;
+    private OutboundConfiguration outbound;
+    private MxResolver resolver;
+
+    @Inject
+    public SmtpOutboundTransport(ServerConfiguration configuration) {
+        this.configuration = configuration;
+        this.outbound = configuration.outbound();
+        this.resolver = outbound.usesRelayHost() ? null : new MxResolver(outbound.dnsServer(), outbound.timeout());
+    }
+
+    protected SmtpOutboundTransport() {
+        // CDI proxy
+    }
+
+    @Override
+    public List<RecipientReply> deliver(String domain, String sender, List<String> recipients,
+                                        MessageContent content, boolean smtpUtf8) {
+        List<MxResolver.Destination> destinations;
+        int port;
+        try {
+            if (outbound.usesRelayHost()) {
+                destinations = List.of(new MxResolver.Destination(outbound.relayHost(), InetAddress.getByName(outbound.relayHost())));
+                port = outbound.relayPort();
+            } else {
+                destinations = resolver.destinations(domain);
+                port = outbound.mxPort();
+            }
+        } catch (MxResolver.NoMailDomainException e) {
+            return all(recipients, e.nullMx() ? Reply.of(556, "5.1.10", e.getMessage()) : Reply.of(550, "5.1.2", e.getMessage()));
+        } catch (MxResolver.DnsTemporaryException | IOException e) {
+            return all(recipients, Reply.of(451, "4.4.3", "cannot resolve the destination of " + domain + ": " + e.getMessage()));
+        }
+        Reply lastFailure = Reply.of(451, "4.4.1", "no destination host for " + domain);
+        for (MxResolver.Destination destination : destinations) {
+            try {
+                return converse(destination, port, sender, recipients, content, smtpUtf8);
+            } catch (IOException e) {
+                lastFailure = Reply.of(451, "4.4.1", destination.host() + "[" + destination.address().getHostAddress() + "]:"
+                        + port + ": " + e.getMessage());
+                LOG.fine(() -> "delivery to " + domain + " via " + destination.host() + " failed: " + e);
+            }
+        }
+        return all(recipients, lastFailure);
+    }
+
+    /** One conversation; an IOException means "this host gave no verdict, try the next". */
+    private List<RecipientReply> converse(MxResolver.Destination destination, int port, String sender, List<String> recipients,
+                                          MessageContent content, boolean smtpUtf8) throws IOException {
+        int timeout = (int) outbound.timeout().toMillis();
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(destination.address(), port), timeout);
+            socket.setSoTimeout(timeout);
+            Socket channel = socket;
+            SmtpClient client = new SmtpClient(channel.getInputStream(), channel.getOutputStream());
+            expect(client.greeting(), 220, "greeting");
+            expect(client.hello(configuration.hostname()), 250, "EHLO");
+            if (outbound.tls() != TlsPolicy.NONE && client.supports("STARTTLS")) {
+                expect(client.command("STARTTLS"), 220, "STARTTLS");
+                channel = startTls(socket, destination.host(), port);
+                client = new SmtpClient(channel.getInputStream(), channel.getOutputStream());
+                expect(client.hello(configuration.hostname()), 250, "EHLO after STARTTLS");
+            } else if (outbound.tls() == TlsPolicy.ENCRYPT) {
+                throw new IOException("STARTTLS is required (SMTP_OUTBOUND_TLS=encrypt) but not offered");
+            }
+            try {
+                if (outbound.relayUsername() != null) {
+                    expect(client.authPlain(outbound.relayUsername(), outbound.relayPassword()), 235, "AUTH");
+                }
+                if (smtpUtf8 && !client.supports("SMTPUTF8")) {
+                    return all(recipients, Reply.of(553, "5.6.7", destination.host() + " does not support SMTPUTF8, which this message needs"));
+                }
+                if (client.maxSize() > 0 && content.size() > client.maxSize()) {
+                    return all(recipients, Reply.of(552, "5.3.4", "message size " + content.size()
+                            + " exceeds the limit of " + destination.host() + " (" + client.maxSize() + ")"));
+                }
+                return client.send(sender, recipients, content, smtpUtf8);
+            } finally {
+                client.quit();
+            }
+        }
+    }
+
+    private SSLSocket startTls(Socket socket, String host, int port) throws IOException {
+        try {
+            SSLContext context;
+            if (outbound.tls() == TlsPolicy.ENCRYPT) {
+                context = SSLContext.getDefault();
+            } else {
+                // opportunistic (RFC 7435): encrypt whatever certificate the peer shows
+                context = SSLContext.getInstance("TLS");
+                context.init(null, new TrustManager[] {new AnyCertificate()}, null);
+            }
+            SSLSocket tls = (SSLSocket) context.getSocketFactory().createSocket(socket, host, port, true);
+            SSLParameters parameters = tls.getSSLParameters();
+            parameters.setProtocols(TLS_PROTOCOLS);
+            if (outbound.tls() == TlsPolicy.ENCRYPT) {
+                parameters.setEndpointIdentificationAlgorithm("HTTPS");
+            }
+            tls.setSSLParameters(parameters);
+            tls.startHandshake();
+            return tls;
+        } catch (GeneralSecurityException e) {
+            throw new IOException("TLS setup failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static void expect(Reply reply, int code, String step) throws IOException {
+        if (reply.code() != code) {
+            throw new IOException(step + " answered " + reply);
+        }
+    }
+
+    private static List<RecipientReply> all(List<String> recipients, Reply reply) {
+        return recipients.stream().map(r -> new RecipientReply(r, reply)).toList();
+    }
+
+    /** Opportunistic TLS checks no certificate; it still defeats passive eavesdropping. */
+    private static final class AnyCertificate implements X509TrustManager {
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) {
+            // not a server
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType) {
+            // opportunistic: any certificate will do
+        }
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+            return new X509Certificate[0];
+        }
+    }
+}

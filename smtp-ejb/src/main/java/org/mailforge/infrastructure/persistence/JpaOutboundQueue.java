@@ -1,0 +1,139 @@
+package org.mailforge.infrastructure.persistence;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import jakarta.persistence.TypedQuery;
+import jakarta.transaction.Transactional;
+
+import org.mailforge.domain.queue.OutboundQueue;
+import org.mailforge.domain.queue.QueueStatus;
+import org.mailforge.domain.queue.QueuedMessage;
+
+@ApplicationScoped
+public class JpaOutboundQueue implements OutboundQueue {
+
+    /** A wake-up may arrive a little before the scheduled time (JMS delivery delay granularity). */
+    private static final long EARLY_MILLIS = 2_000;
+
+    @PersistenceContext(unitName = "mailforge")
+    private EntityManager em;
+
+    @Override
+    @Transactional
+    public void add(List<QueuedMessage> messages) {
+        messages.forEach(em::persist);
+    }
+
+    @Override
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public Optional<QueuedMessage> find(String id) {
+        return Optional.ofNullable(em.find(QueuedMessage.class, id));
+    }
+
+    @Override
+    @Transactional
+    public Optional<QueuedMessage> claim(String id, Instant now, Instant leaseUntil) {
+        // one conditional UPDATE, first in its transaction: the row lock decides between racing claims
+        int claimed = em.createNativeQuery("UPDATE outbound_messages SET lease_until = ?1 WHERE id = ?2"
+                        + " AND status <> 'FAILED' AND next_retry IS NOT NULL AND next_retry <= ?3"
+                        + " AND (lease_until IS NULL OR lease_until < ?4)")
+                .setParameter(1, leaseUntil.toEpochMilli())
+                .setParameter(2, id)
+                .setParameter(3, now.toEpochMilli() + EARLY_MILLIS)
+                .setParameter(4, now.toEpochMilli())
+                .executeUpdate();
+        return claimed == 1 ? Optional.ofNullable(em.find(QueuedMessage.class, id)) : Optional.empty();
+    }
+
+    @Override
+    @Transactional
+    public Optional<QueuedMessage> claimAnyTime(String id, Instant now, Instant leaseUntil) {
+        int claimed = em.createNativeQuery("UPDATE outbound_messages SET lease_until = ?1 WHERE id = ?2"
+                        + " AND status <> 'FAILED' AND (lease_until IS NULL OR lease_until < ?3)")
+                .setParameter(1, leaseUntil.toEpochMilli())
+                .setParameter(2, id)
+                .setParameter(3, now.toEpochMilli())
+                .executeUpdate();
+        return claimed == 1 ? Optional.ofNullable(em.find(QueuedMessage.class, id)) : Optional.empty();
+    }
+
+    @Override
+    @Transactional
+    public QueuedMessage update(QueuedMessage message) {
+        return em.merge(message);
+    }
+
+    @Override
+    @Transactional
+    public void remove(String id) {
+        QueuedMessage message = em.find(QueuedMessage.class, id);
+        if (message != null) {
+            em.remove(message);
+        }
+    }
+
+    @Override
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public List<QueuedMessage> list(QueueStatus status, int offset, int limit) {
+        TypedQuery<QueuedMessage> query = status == null
+                ? em.createQuery("SELECT m FROM QueuedMessage m ORDER BY m.createdAt, m.id", QueuedMessage.class)
+                : em.createQuery("SELECT m FROM QueuedMessage m WHERE m.status = :status ORDER BY m.createdAt, m.id",
+                        QueuedMessage.class).setParameter("status", status);
+        return query.setFirstResult(offset).setMaxResults(limit).getResultList();
+    }
+
+    @Override
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public long count(QueueStatus status) {
+        return status == null
+                ? em.createQuery("SELECT COUNT(m) FROM QueuedMessage m", Long.class).getSingleResult()
+                : em.createQuery("SELECT COUNT(m) FROM QueuedMessage m WHERE m.status = :status", Long.class)
+                        .setParameter("status", status).getSingleResult();
+    }
+
+    @Override
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public long countWaiting() {
+        return em.createQuery("SELECT COUNT(m) FROM QueuedMessage m WHERE m.status <> :failed", Long.class)
+                .setParameter("failed", QueueStatus.FAILED).getSingleResult();
+    }
+
+    @Override
+    @Transactional(Transactional.TxType.SUPPORTS)
+    @SuppressWarnings("unchecked")
+    public List<String> due(Instant dueBefore, Instant now, int limit) {
+        return em.createNativeQuery("SELECT id FROM outbound_messages WHERE status <> 'FAILED'"
+                        + " AND next_retry IS NOT NULL AND next_retry <= ?1"
+                        + " AND (lease_until IS NULL OR lease_until < ?2) ORDER BY next_retry")
+                .setParameter(1, dueBefore.toEpochMilli())
+                .setParameter(2, now.toEpochMilli())
+                .setMaxResults(limit)
+                .getResultList();
+    }
+
+    @Override
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public List<String> waitingFor(String domain) {
+        return em.createQuery("SELECT m.id FROM QueuedMessage m WHERE m.domain = :domain AND m.status <> :failed"
+                        + " ORDER BY m.createdAt", String.class)
+                .setParameter("domain", domain)
+                .setParameter("failed", QueueStatus.FAILED)
+                .getResultList();
+    }
+
+    @Override
+    @Transactional
+    public int expedite(String domain, Instant now) {
+        return em.createNativeQuery("UPDATE outbound_messages SET next_retry = ?1 WHERE domain = ?2"
+                        + " AND status <> 'FAILED' AND (next_retry IS NULL OR next_retry > ?3)")
+                .setParameter(1, now.toEpochMilli())
+                .setParameter(2, domain)
+                .setParameter(3, now.toEpochMilli())
+                .executeUpdate();
+    }
+}
