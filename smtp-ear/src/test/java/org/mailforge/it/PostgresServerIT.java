@@ -3,22 +3,15 @@ package org.mailforge.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.io.StringReader;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
-import java.time.Duration;
 import java.util.Base64;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import jakarta.json.Json;
@@ -40,60 +33,37 @@ class PostgresServerIT {
     private static final int SMTP_PORT = 22525;
     private static final int HTTP_PORT = 28080;
     private static final String SERVER = "mailforgePG";
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private static final String ENCRYPTION_KEY = Base64.getEncoder().encodeToString(
             "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII));
 
     private static EmbeddedPostgres postgres;
-    private static Path wlp;
     private static Path data;
+
+    private static ExtraServer server;
 
     @BeforeAll
     static void startServerOnPostgres() throws Exception {
         postgres = EmbeddedPostgres.builder().start();
-        wlp = Path.of(System.getProperty("it.wlp.home"));
-        Path template = wlp.resolve("usr/servers/" + System.getProperty("it.server.name"));
-        Path server = wlp.resolve("usr/servers/" + SERVER);
-        deleteTree(server);
-        Files.createDirectories(server);
-        Files.copy(template.resolve("server.xml"), server.resolve("server.xml"));
-        for (String folder : new String[] {"lib", "apps"}) {
-            try (Stream<Path> files = Files.list(template.resolve(folder))) {
-                Files.createDirectories(server.resolve(folder));
-                for (Path file : files.filter(Files::isRegularFile).toList()) {
-                    Files.copy(file, server.resolve(folder).resolve(file.getFileName()), StandardCopyOption.REPLACE_EXISTING);
-                }
-            }
-        }
         data = TestServer.DATA.resolveSibling("it-data-postgres");
-        deleteTree(data);
-        Files.writeString(server.resolve("server.env"), String.join("\n",
-                "SMTP_HOST=127.0.0.1",
-                "SMTP_PORT=" + SMTP_PORT,
-                "SMTP_HEALTH_PORT=" + HTTP_PORT,
-                "SMTP_METRICS_PORT=" + (HTTP_PORT + 1),
-                "SMTP_STORAGE_PATH=" + data.resolve("mail"),
-                "SMTP_SPOOL_PATH=" + data.resolve("spool"),
+        ExtraServer.deleteTree(data);
+        server = new ExtraServer(SERVER, ExtraServer.basics(SMTP_PORT, HTTP_PORT, data), java.util.List.of(
                 "SMTP_DB_URL=jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/postgres",
                 "SMTP_DB_USER=postgres",
                 "SMTP_DB_PASSWORD=postgres",
                 "SMTP_DB_POOL_SIZE=10",
                 "SMTP_STORAGE_TYPE=timeseries",
                 "SMTP_STORAGE_ENCRYPTION_KEY=" + ENCRYPTION_KEY,
-                "SMTP_LOCAL_DOMAINS=example.test",
                 "SMTP_ENABLE_AUTH=true",
                 "SMTP_ADMIN_USERNAME=pgadmin",
-                "SMTP_ADMIN_PASSWORD=pg-admin-password",
-                ""));
-        assertEquals(0, liberty("start"), "server start");
-        waitForApplication(server.resolve("logs/messages.log"));
+                "SMTP_ADMIN_PASSWORD=pg-admin-password"));
+        server.start();
     }
 
     @AfterAll
     static void stopServer() throws Exception {
         try {
-            liberty("stop");
+            server.stop();
         } finally {
             if (postgres != null) {
                 postgres.close();
@@ -101,47 +71,8 @@ class PostgresServerIT {
         }
     }
 
-    private static int liberty(String action) throws Exception {
-        Process process = new ProcessBuilder(wlp.resolve("bin/server").toString(), action, SERVER)
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        assertTrue(process.waitFor(180, TimeUnit.SECONDS), "server " + action + " finished");
-        return process.exitValue();
-    }
-
-    private static void waitForApplication(Path log) throws Exception {
-        long deadline = System.currentTimeMillis() + 180_000;
-        while (System.currentTimeMillis() < deadline) {
-            String text = Files.exists(log) ? Files.readString(log) : "";
-            if (text.contains("CWWKZ0001I") && text.contains("SMTP listener ready")) {
-                return;
-            }
-            if (text.contains("CWWKZ0002E") || text.contains("CWWKZ0106E")) {
-                throw new AssertionError("the application failed to start on PostgreSQL; see " + log);
-            }
-            Thread.sleep(500);
-        }
-        throw new AssertionError("the application did not start within 180 s; see " + log);
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        if (Files.exists(root)) {
-            try (Stream<Path> paths = Files.walk(root)) {
-                for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    Files.delete(path);
-                }
-            }
-        }
-    }
-
     private static HttpResponse<String> api(String method, String path, String json) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + HTTP_PORT + path))
-                .timeout(Duration.ofSeconds(30))
-                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString("pgadmin:pg-admin-password".getBytes(StandardCharsets.UTF_8)))
-                .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
-        if (json != null) {
-            request.header("Content-Type", "application/json");
-        }
-        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return TestServer.api(HTTP_PORT, method, path, json, "pgadmin", "pg-admin-password");
     }
 
     @Test

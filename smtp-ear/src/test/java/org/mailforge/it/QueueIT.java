@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
-import java.util.function.BooleanSupplier;
 
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
@@ -63,14 +62,14 @@ class QueueIT {
         String recipient = "friend" + System.nanoTime() + "@remote.test";
         assertEquals("250", send(sender, recipient, "Relay test", "Hello over there.\r\n..a line with a leading dot\r\n").substring(0, 3));
 
-        await(() -> !sink.receivedFor(recipient).isEmpty(), Duration.ofSeconds(20), "the destination gets the message");
+        TestServer.await(() -> !sink.receivedFor(recipient).isEmpty(), Duration.ofSeconds(20), "the destination gets the message");
         SmtpSink.Received received = sink.receivedFor(recipient).get(0);
         assertEquals(sender, received.mailFrom());
         assertTrue(received.content().contains("Subject: Relay test"));
         // sent stuffed as "..a", stored as ".a", stuffed again on the way out: the destination sees ".a"
         assertTrue(received.content().contains("\r\n.a line with a leading dot\r\n"), received.content());
         assertTrue(received.content().startsWith("Received: from "), "our trace header leads");
-        await(() -> queueEntry(recipient) == null, Duration.ofSeconds(10), "a delivered message leaves the queue");
+        TestServer.await(() -> queueEntry(recipient) == null, Duration.ofSeconds(10), "a delivered message leaves the queue");
     }
 
     @Test
@@ -88,7 +87,7 @@ class QueueIT {
         String recipient = "slow" + System.nanoTime() + "@remote.test";
         send(sender, recipient, "Retry me", "Second time lucky.\r\n");
 
-        await(() -> {
+        TestServer.await(() -> {
             JsonObject entry = queueEntry(recipient);
             return entry != null && entry.getString("status").equals("retry") && entry.getInt("attempts") == 1;
         }, Duration.ofSeconds(15), "the entry waits for its retry");
@@ -99,9 +98,9 @@ class QueueIT {
         assertTrue(entry.getString("last_error").startsWith("451 4.2.0"), entry.toString());
         assertEquals(sender, entry.getString("from"));
 
-        await(() -> !sink.receivedFor(recipient).isEmpty(), Duration.ofSeconds(20), "the retry delivers it");
+        TestServer.await(() -> !sink.receivedFor(recipient).isEmpty(), Duration.ofSeconds(20), "the retry delivers it");
         assertEquals(2, sink.attempts(recipient));
-        await(() -> queueEntry(recipient) == null, Duration.ofSeconds(10), "then it leaves the queue");
+        TestServer.await(() -> queueEntry(recipient) == null, Duration.ofSeconds(10), "then it leaves the queue");
     }
 
     @Test
@@ -109,7 +108,7 @@ class QueueIT {
         String recipient = "nobody" + System.nanoTime() + "@remote.test";
         send(sender, recipient, "Doomed", "This will bounce.\r\n");
 
-        await(() -> bounceFor(recipient) != null, Duration.ofSeconds(20), "a DSN reaches the sender's mailbox");
+        TestServer.await(() -> bounceFor(recipient) != null, Duration.ofSeconds(20), "a DSN reaches the sender's mailbox");
         String dsn = bounceFor(recipient);
         assertTrue(dsn.contains("Content-Type: multipart/report; report-type=delivery-status"), dsn);
         assertTrue(dsn.contains("Action: failed"));
@@ -133,19 +132,19 @@ class QueueIT {
         String recipient = "defer" + System.nanoTime() + "@remote.test";
         send(sender, recipient, "Never accepted", "Always deferred.\r\n");
 
-        await(() -> {
+        TestServer.await(() -> {
             JsonObject entry = queueEntry(recipient);
             return entry != null && entry.getString("status").equals("failed");
         }, Duration.ofSeconds(30), "after 3 attempts the message fails");
         assertEquals(3, sink.attempts(recipient));
-        await(() -> bounceFor(recipient) != null, Duration.ofSeconds(10), "and the sender hears of it");
+        TestServer.await(() -> bounceFor(recipient) != null, Duration.ofSeconds(10), "and the sender hears of it");
         assertTrue(bounceFor(recipient).contains("Status: 4.3.2"), "the last temporary reply is reported");
 
         String id = queueEntry(recipient).getString("id");
         var retried = TestServer.asAdmin("POST", "/api/queue/" + id + "/retry", null);
         assertEquals(200, retried.statusCode());
         assertEquals("{\"message\":\"Message queued for immediate retry\",\"success\":true}", canonical(retried.body()));
-        await(() -> sink.attempts(recipient) == 4, Duration.ofSeconds(10), "the forced retry runs at once");
+        TestServer.await(() -> sink.attempts(recipient) == 4, Duration.ofSeconds(10), "the forced retry runs at once");
         assertEquals(404, TestServer.asAdmin("POST", "/api/queue/msg_doesnotexist/retry", null).statusCode());
     }
 
@@ -157,7 +156,7 @@ class QueueIT {
             assertEquals("250 2.1.5 Ok", smtp.command("RCPT TO:<" + recipient + ">"));
             data(smtp, "Deadline", "Must arrive within 3 seconds.\r\n");
         }
-        await(() -> bounceFor(recipient) != null, Duration.ofSeconds(20), "the message is returned at its deadline");
+        TestServer.await(() -> bounceFor(recipient) != null, Duration.ofSeconds(20), "the message is returned at its deadline");
         assertTrue(bounceFor(recipient).contains("DELIVERBY"), bounceFor(recipient));
         assertTrue(sink.attempts(recipient) <= 2, "no attempts after the deadline");
     }
@@ -189,7 +188,7 @@ class QueueIT {
             assertEquals("501 5.5.4 Syntax: ETRN domain", smtp.command("ETRN"));
             assertEquals("250 2.0.0 Queuing started for held.test", smtp.command("ETRN held.test"));
         }
-        await(() -> !sink.receivedFor(recipient).isEmpty(), Duration.ofSeconds(15), "ETRN starts the delivery");
+        TestServer.await(() -> !sink.receivedFor(recipient).isEmpty(), Duration.ofSeconds(15), "ETRN starts the delivery");
     }
 
     @Test
@@ -197,7 +196,7 @@ class QueueIT {
         TestServer.asAdmin("POST", "/api/users", "{\"username\":\"atrnuser\",\"email\":\"atrn@example.test\",\"password\":\"" + PASSWORD + "\"}");
         String recipient = "atrn" + System.nanoTime() + "@held.test";
         send(sender, recipient, "Collect me", "Delivered by role reversal.\r\n");
-        await(() -> queueEntry(recipient) != null, Duration.ofSeconds(10), "queued and held");
+        TestServer.await(() -> queueEntry(recipient) != null, Duration.ofSeconds(10), "queued and held");
 
         try (SmtpConnection smtp = new SmtpConnection(TestServer.HOST, TestServer.SMTP_PORT)) {
             smtp.reply();
@@ -218,7 +217,7 @@ class QueueIT {
         assertEquals(1, customer.receivedFor(recipient).size(), "the held message came over our own connection");
         assertTrue(customer.receivedFor(recipient).get(0).content().contains("Delivered by role reversal."));
         assertTrue(customer.commands().get(0).startsWith("EHLO "), "the server spoke first as a client");
-        await(() -> queueEntry(recipient) == null, Duration.ofSeconds(10), "collected mail leaves the queue");
+        TestServer.await(() -> queueEntry(recipient) == null, Duration.ofSeconds(10), "collected mail leaves the queue");
 
         try (SmtpConnection smtp = new SmtpConnection(TestServer.HOST, TestServer.SMTP_PORT)) {
             smtp.reply();
@@ -287,16 +286,6 @@ class QueueIT {
         object.keySet().stream().sorted().forEach(k -> out.append(out.length() > 1 ? "," : "").append('"').append(k)
                 .append("\":").append(object.get(k)));
         return out.append('}').toString();
-    }
-
-    private static void await(BooleanSupplier condition, Duration timeout, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting until " + what);
-            }
-            Thread.sleep(200);
-        }
     }
 
     private static String b64(String text) {

@@ -34,6 +34,8 @@ final class SmtpSink implements AutoCloseable {
     private final List<String> commands = new CopyOnWriteArrayList<>();
     private final Map<String, AtomicInteger> attempts = new ConcurrentHashMap<>();
     private volatile Function<String, List<String>> script = r -> List.of();
+    private volatile java.util.concurrent.CountDownLatch holdEndOfData;
+    private final AtomicInteger dataSeen = new AtomicInteger();
 
     SmtpSink(int port) throws IOException {
         server = new ServerSocket(port, 50, InetAddress.getLoopbackAddress());
@@ -48,6 +50,16 @@ final class SmtpSink implements AutoCloseable {
      */
     void script(Function<String, List<String>> replies) {
         this.script = replies;
+    }
+
+    /** Until the latch opens, every end of data is received but not answered (a stalled peer). */
+    void holdEndOfData(java.util.concurrent.CountDownLatch latch) {
+        this.holdEndOfData = latch;
+    }
+
+    /** How many messages came in completely, answered or not. */
+    int dataSeen() {
+        return dataSeen.get();
     }
 
     List<Received> received() {
@@ -130,6 +142,16 @@ final class SmtpSink implements AutoCloseable {
                     content.writeBytes(new byte[] {'\r', '\n'});
                 }
                 received.add(new Received(mailFrom, List.copyOf(recipients), content.toString(StandardCharsets.UTF_8)));
+                dataSeen.incrementAndGet();
+                java.util.concurrent.CountDownLatch hold = holdEndOfData;
+                if (hold != null) {
+                    try {
+                        hold.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                }
                 write(out, "250 2.0.0 Ok: queued by sink");
             } else if (upper.equals("RSET")) {
                 recipients.clear();

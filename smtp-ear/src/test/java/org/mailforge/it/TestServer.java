@@ -39,7 +39,13 @@ final class TestServer {
     /** A request to the admin API, with HTTP Basic credentials when {@code user} is not null. */
     static HttpResponse<String> api(String method, String path, String json, String user, String password)
             throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://" + HOST + ":" + HTTP_PORT + path))
+        return api(HTTP_PORT, method, path, json, user, password);
+    }
+
+    /** A call to the API of the server on {@code port} (this one, or an {@link ExtraServer}). */
+    static HttpResponse<String> api(int port, String method, String path, String json, String user, String password)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://" + HOST + ":" + port + path))
                 .timeout(Duration.ofSeconds(30))
                 .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
         if (json != null) {
@@ -92,5 +98,16 @@ final class TestServer {
     /** A mailbox address no other test uses, so tests do not see each other's mail. */
     static String uniqueMailbox(String domain) {
         return "it-" + System.nanoTime() + "@" + domain;
+    }
+
+    /** Waits until the condition holds, polling; fails the test naming what did not happen in time. */
+    static void await(java.util.function.BooleanSupplier condition, Duration timeout, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting until " + what);
+            }
+            Thread.sleep(200);
+        }
     }
 }

@@ -1,0 +1,108 @@
+package org.mailforge.it;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * Another Liberty server with the same server.xml, libraries and EAR as the main test server but
+ * its own environment, for tests that need a different configuration or must crash a server.
+ */
+final class ExtraServer {
+
+    private final String name;
+    private final Path wlp;
+    private final Path folder;
+
+    /** Creates (afresh) the server {@code name} with the given server.env lines (later lines win). */
+    ExtraServer(String name, List<String> basics, List<String> environment) throws IOException {
+        this.name = name;
+        this.wlp = Path.of(System.getProperty("it.wlp.home"));
+        Path template = wlp.resolve("usr/servers/" + System.getProperty("it.server.name"));
+        this.folder = wlp.resolve("usr/servers/" + name);
+        deleteTree(folder);
+        Files.createDirectories(folder);
+        Files.copy(template.resolve("server.xml"), folder.resolve("server.xml"));
+        for (String sub : new String[] {"lib", "apps"}) {
+            try (Stream<Path> files = Files.list(template.resolve(sub))) {
+                Files.createDirectories(folder.resolve(sub));
+                for (Path file : files.filter(Files::isRegularFile).toList()) {
+                    Files.copy(file, folder.resolve(sub).resolve(file.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
+        Files.writeString(folder.resolve("server.env"),
+                String.join("\n", basics) + "\n" + String.join("\n", environment) + "\n");
+    }
+
+    /** The settings every extra server needs: its ports on 127.0.0.1 and its folders under {@code data}. */
+    static List<String> basics(int smtpPort, int httpPort, Path data) {
+        return List.of(
+                "SMTP_HOST=127.0.0.1",
+                "SMTP_PORT=" + smtpPort,
+                "SMTP_HEALTH_PORT=" + httpPort,
+                "SMTP_METRICS_PORT=" + (httpPort + 1),
+                "SMTP_STORAGE_PATH=" + data.resolve("mail"),
+                "SMTP_SPOOL_PATH=" + data.resolve("spool"),
+                "SMTP_QUEUE_PATH=" + data.resolve("queue"),
+                "SMTP_DB_PATH=" + data.resolve("smtp.db"),
+                "SMTP_LOCAL_DOMAINS=example.test");
+    }
+
+    /** Starts the server and waits until the application and its SMTP listener are up. */
+    void start() throws Exception {
+        Files.deleteIfExists(log()); // a previous run's log must not answer for this one
+        assertTrue(liberty("start") == 0, "server " + name + " started");
+        long deadline = System.currentTimeMillis() + 180_000;
+        while (System.currentTimeMillis() < deadline) {
+            String text = Files.exists(log()) ? Files.readString(log()) : "";
+            if (text.contains("CWWKZ0001I") && text.contains("SMTP listener ready")) {
+                return;
+            }
+            if (text.contains("CWWKZ0002E") || text.contains("CWWKZ0106E")) {
+                throw new AssertionError("the application failed to start on " + name + "; see " + log());
+            }
+            Thread.sleep(500);
+        }
+        throw new AssertionError("the application did not start within 180 s; see " + log());
+    }
+
+    void stop() throws Exception {
+        liberty("stop");
+    }
+
+    /** kill -9: the JVM dies at once, no shutdown hooks, nothing flushed. */
+    void kill() throws Exception {
+        long pid = Long.parseLong(Files.readString(wlp.resolve("usr/servers/.pid/" + name + ".pid")).strip());
+        ProcessHandle process = ProcessHandle.of(pid).orElseThrow(() -> new AssertionError("no process " + pid));
+        process.destroyForcibly();
+        process.onExit().get(60, TimeUnit.SECONDS);
+    }
+
+    Path log() {
+        return folder.resolve("logs/messages.log");
+    }
+
+    private int liberty(String action) throws Exception {
+        Process process = new ProcessBuilder(wlp.resolve("bin/server").toString(), action, name)
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        assertTrue(process.waitFor(180, TimeUnit.SECONDS), "server " + action + " finished");
+        return process.exitValue();
+    }
+
+    static void deleteTree(Path root) throws IOException {
+        if (Files.exists(root)) {
+            try (Stream<Path> paths = Files.walk(root)) {
+                for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(path);
+                }
+            }
+        }
+    }
+}
