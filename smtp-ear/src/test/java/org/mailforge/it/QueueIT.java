@@ -205,8 +205,7 @@ class QueueIT {
             assertEquals("235 2.7.0 Authentication successful", smtp.command("AUTH PLAIN " + b64("\0" + senderUser + "\0" + PASSWORD)));
             assertTrue(smtp.command("ATRN held.test").startsWith("450 4.7.1 "), "this user may not collect held.test");
         }
-        SmtpSink customer = new SmtpSink(0);
-        customer.close(); // only its server side is used, over the ATRN connection
+        SmtpSink customer = new SmtpSink(); // plays the customer's server over the ATRN connection
         try (SmtpConnection smtp = new SmtpConnection(TestServer.HOST, TestServer.SMTP_PORT)) {
             smtp.reply();
             smtp.command("EHLO customer.held.test");

@@ -36,6 +36,11 @@ final class SmtpConnection implements AutoCloseable {
     }
 
     private String line() throws IOException {
+        return readLine(in);
+    }
+
+    /** One line without its CRLF (or bare LF); null at the end of the stream. Shared with {@link SmtpSink}. */
+    static String readLine(InputStream in) throws IOException {
         ByteArrayOutputStream line = new ByteArrayOutputStream();
         int b;
         while ((b = in.read()) != -1) {

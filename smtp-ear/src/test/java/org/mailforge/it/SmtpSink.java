@@ -44,6 +44,11 @@ final class SmtpSink implements AutoCloseable {
         acceptor.start();
     }
 
+    /** A sink without a listening socket: it only serves connections it is handed ({@link #serve(InputStream, OutputStream)}). */
+    SmtpSink() {
+        server = null;
+    }
+
     /**
      * How RCPT is answered: for a recipient, the replies of successive attempts; after the last,
      * the last repeats. An empty list means always {@code 250 2.1.5 Ok}.
@@ -109,7 +114,7 @@ final class SmtpSink implements AutoCloseable {
         String mailFrom = null;
         List<String> recipients = new ArrayList<>();
         String line;
-        while ((line = readLine(in)) != null) {
+        while ((line = SmtpConnection.readLine(in)) != null) {
             commands.add(line);
             String upper = line.toUpperCase();
             if (upper.startsWith("EHLO")) {
@@ -137,7 +142,7 @@ final class SmtpSink implements AutoCloseable {
                 write(out, "354 End data with <CR><LF>.<CR><LF>");
                 ByteArrayOutputStream content = new ByteArrayOutputStream();
                 String text;
-                while ((text = readLine(in)) != null && !text.equals(".")) {
+                while ((text = SmtpConnection.readLine(in)) != null && !text.equals(".")) {
                     content.writeBytes((text.startsWith(".") ? text.substring(1) : text).getBytes(StandardCharsets.UTF_8));
                     content.writeBytes(new byte[] {'\r', '\n'});
                 }
@@ -170,21 +175,10 @@ final class SmtpSink implements AutoCloseable {
         out.flush();
     }
 
-    private static String readLine(InputStream in) throws IOException {
-        ByteArrayOutputStream line = new ByteArrayOutputStream();
-        int b;
-        while ((b = in.read()) != -1) {
-            if (b == '\n') {
-                String text = line.toString(StandardCharsets.UTF_8);
-                return text.endsWith("\r") ? text.substring(0, text.length() - 1) : text;
-            }
-            line.write(b);
-        }
-        return null;
-    }
-
     @Override
     public void close() throws IOException {
-        server.close();
+        if (server != null) {
+            server.close();
+        }
     }
 }

@@ -50,6 +50,13 @@ public class MailDeliveryService {
     @Inject
     ServerConfiguration configuration;
 
+    private java.util.Set<String> localDomains;
+
+    @jakarta.annotation.PostConstruct
+    void init() {
+        localDomains = configuration.localDomainSet();
+    }
+
     public Reply deliver(InboundMessage message) {
         long start = System.nanoTime();
         try {
@@ -66,7 +73,7 @@ public class MailDeliveryService {
             List<String> mailboxes = new ArrayList<>(message.recipients().size());
             List<String> remote = new ArrayList<>();
             for (String recipient : message.recipients()) {
-                if (!configuration.isLocalDomain(Domains.of(recipient))) {
+                if (!Domains.isLocal(localDomains, Domains.of(recipient))) {
                     remote.add(recipient); // the listener let it through: an authenticated user's relay
                     continue;
                 }

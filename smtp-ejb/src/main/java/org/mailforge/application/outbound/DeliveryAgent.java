@@ -15,6 +15,7 @@ import jakarta.inject.Inject;
 import org.mailforge.application.MailDeliveryService;
 import org.mailforge.application.MailMetrics;
 import org.mailforge.domain.queue.OutboundQueue;
+import org.mailforge.domain.queue.QueueStatus;
 import org.mailforge.domain.queue.QueuedMessage;
 import org.mailforge.domain.queue.QueuedRecipient;
 import org.mailforge.infrastructure.config.OutboundConfiguration;
@@ -125,10 +126,11 @@ public class DeliveryAgent {
         if (entry.hasPendingRecipients() && entry.attemptsExhausted()) {
             entry.fail("gave up after " + entry.getAttempts() + " attempts");
         }
-        if (entry.hasPendingRecipients() && entry.getStatus() != org.mailforge.domain.queue.QueueStatus.FAILED) {
+        if (entry.hasPendingRecipients() && entry.getStatus() != QueueStatus.FAILED) {
             Instant next = now.plus(outbound.delayAfter(entry.getAttempts()));
-            if (entry.getDeliverBy() != null && next.isAfter(entry.getDeliverBy()) && entry.deadlinePassed(entry.getDeliverBy())) {
-                next = entry.getDeliverBy(); // mode R: return the message at its deadline, not later
+            Instant deadline = entry.returnDeadline();
+            if (deadline != null && next.isAfter(deadline)) {
+                next = deadline; // mode R: return the message at its deadline, not later
             }
             if (entry.needsDelayNotice(now)) {
                 notifySender(entry, DeliveryStatusNotification.Kind.DELAYED, entry.pendingRecipients());

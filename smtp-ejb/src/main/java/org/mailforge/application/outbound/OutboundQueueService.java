@@ -138,7 +138,7 @@ public class OutboundQueueService {
 
     /** ETRN (RFC 1985): the domain's waiting mail, held or deferred, is tried now. */
     public Reply startRun(String domain) {
-        if (configuration.isLocalDomain(domain)) {
+        if (Domains.isLocal(configuration.localDomainSet(), domain)) {
             return Reply.of(459, "5.1.2", "Node " + domain + " not allowed: mail for it is delivered here");
         }
         List<String> waiting = queue.waitingFor(domain);

@@ -189,6 +189,11 @@ public class QueuedMessage {
         leaseUntil = null;
     }
 
+    /** The DELIVERBY deadline in mode R, after which no attempt is made; null otherwise. */
+    public Instant returnDeadline() {
+        return deliverByReturn ? deliverBy : null;
+    }
+
     /** Mode R of DELIVERBY: the deadline has passed, the message must be returned now. */
     public boolean deadlinePassed(Instant now) {
         return deliverBy != null && deliverByReturn && !now.isBefore(deliverBy);

@@ -151,10 +151,12 @@ public record ServerConfiguration(
         return adminEmail != null ? adminEmail : adminUsername + "@" + hostname;
     }
 
-    /** Whether mail for {@code domain} is delivered here (the same rule the SMTP listener applies at RCPT). */
-    public boolean isLocalDomain(String domain) {
-        return org.mailforge.smtp.spi.Domains.isLocal(
-                org.mailforge.smtp.spi.Domains.localSet(hostname, localDomains), domain);
+    /**
+     * The domains mail is delivered to here, in A-label form, for {@code Domains.isLocal} (the same
+     * rule the SMTP listener applies at RCPT). Computed on each call: callers keep it.
+     */
+    public java.util.Set<String> localDomainSet() {
+        return org.mailforge.smtp.spi.Domains.localSet(hostname, localDomains);
     }
 
     /** The SQLite database file in use, or null when the database is not SQLite. */

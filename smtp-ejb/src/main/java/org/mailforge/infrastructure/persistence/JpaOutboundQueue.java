@@ -38,43 +38,50 @@ public class JpaOutboundQueue implements OutboundQueue {
     @Override
     @Transactional
     public Optional<QueuedMessage> claim(String id, Instant now, Instant leaseUntil) {
-        // one conditional UPDATE, first in its transaction: the row lock decides between racing claims
-        int claimed = em.createNativeQuery("UPDATE outbound_messages SET lease_until = ?1 WHERE id = ?2"
-                        + " AND status <> 'FAILED' AND next_retry IS NOT NULL AND next_retry <= ?3"
-                        + " AND (lease_until IS NULL OR lease_until < ?4)")
-                .setParameter(1, leaseUntil.toEpochMilli())
-                .setParameter(2, id)
-                .setParameter(3, now.toEpochMilli() + EARLY_MILLIS)
-                .setParameter(4, now.toEpochMilli())
-                .executeUpdate();
-        return claimed == 1 ? Optional.ofNullable(em.find(QueuedMessage.class, id)) : Optional.empty();
+        return lease(id, now, leaseUntil, true);
     }
 
     @Override
     @Transactional
     public Optional<QueuedMessage> claimAnyTime(String id, Instant now, Instant leaseUntil) {
-        int claimed = em.createNativeQuery("UPDATE outbound_messages SET lease_until = ?1 WHERE id = ?2"
-                        + " AND status <> 'FAILED' AND (lease_until IS NULL OR lease_until < ?3)")
+        return lease(id, now, leaseUntil, false);
+    }
+
+    /**
+     * One conditional UPDATE, first in its transaction: the row lock decides between racing
+     * claims; only a claim that changed the row returns the entry.
+     */
+    private Optional<QueuedMessage> lease(String id, Instant now, Instant leaseUntil, boolean onlyWhenDue) {
+        var update = em.createNativeQuery("UPDATE outbound_messages SET lease_until = ?1 WHERE id = ?2"
+                        + " AND status <> 'FAILED' AND (lease_until IS NULL OR lease_until < ?3)"
+                        + (onlyWhenDue ? " AND next_retry IS NOT NULL AND next_retry <= ?4" : ""))
                 .setParameter(1, leaseUntil.toEpochMilli())
                 .setParameter(2, id)
-                .setParameter(3, now.toEpochMilli())
-                .executeUpdate();
-        return claimed == 1 ? Optional.ofNullable(em.find(QueuedMessage.class, id)) : Optional.empty();
+                .setParameter(3, now.toEpochMilli());
+        if (onlyWhenDue) {
+            update.setParameter(4, now.toEpochMilli() + EARLY_MILLIS);
+        }
+        return update.executeUpdate() == 1 ? Optional.ofNullable(em.find(QueuedMessage.class, id)) : Optional.empty();
     }
 
     @Override
     @Transactional
     public QueuedMessage update(QueuedMessage message) {
-        return em.merge(message);
+        // merge reads the row before writing it; take SQLite's write lock first (the project's
+        // write-first rule), or a concurrent commit makes the upgrade fail with SQLITE_BUSY
+        em.createNativeQuery("UPDATE outbound_messages SET attempts = attempts WHERE id = ?1")
+                .setParameter(1, message.getId()).executeUpdate();
+        QueuedMessage merged = em.merge(message);
+        em.flush();
+        return merged;
     }
 
     @Override
     @Transactional
     public void remove(String id) {
-        QueuedMessage message = em.find(QueuedMessage.class, id);
-        if (message != null) {
-            em.remove(message);
-        }
+        // bulk deletes: the transaction starts with its write (no stale read to upgrade)
+        em.createNativeQuery("DELETE FROM outbound_recipients WHERE message_id = ?1").setParameter(1, id).executeUpdate();
+        em.createNativeQuery("DELETE FROM outbound_messages WHERE id = ?1").setParameter(1, id).executeUpdate();
     }
 
     @Override
