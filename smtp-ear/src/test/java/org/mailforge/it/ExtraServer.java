@@ -45,6 +45,7 @@ final class ExtraServer {
     static List<String> basics(int smtpPort, int httpPort, Path data) {
         return List.of(
                 "SMTP_HOST=127.0.0.1",
+                "SMTP_RATE_LIMIT_EXEMPT=127.0.0.1/32",
                 "SMTP_PORT=" + smtpPort,
                 "SMTP_HEALTH_PORT=" + httpPort,
                 "SMTP_METRICS_PORT=" + (httpPort + 1),

@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.StringReader;
 import java.net.http.HttpResponse;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
@@ -91,10 +89,6 @@ class HealthAndMetricsIT {
     }
 
     private static double metric(String seriesPattern) throws Exception {
-        HttpResponse<String> response = TestServer.get(TestServer.METRICS_PORT, "/metrics");
-        assertEquals(200, response.statusCode());
-        Matcher m = Pattern.compile("(?m)^" + seriesPattern + " ([0-9.eE+-]+)$").matcher(response.body());
-        assertTrue(m.find(), "no series " + seriesPattern + " in /metrics");
-        return Double.parseDouble(m.group(1));
+        return TestServer.metric(seriesPattern);
     }
 }

@@ -16,7 +16,16 @@ final class SmtpConnection implements AutoCloseable {
     private final OutputStream out;
 
     SmtpConnection(String host, int port) throws IOException {
-        socket = new Socket(host, port);
+        this(host, port, null);
+    }
+
+    /** A connection from the given local address (another loopback address, e.g. 127.0.0.2). */
+    SmtpConnection(String host, int port, String from) throws IOException {
+        socket = new Socket();
+        if (from != null) {
+            socket.bind(new java.net.InetSocketAddress(from, 0));
+        }
+        socket.connect(new java.net.InetSocketAddress(host, port), 10_000);
         socket.setSoTimeout(30_000);
         in = new BufferedInputStream(socket.getInputStream());
         out = socket.getOutputStream();

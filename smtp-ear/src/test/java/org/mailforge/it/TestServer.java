@@ -36,6 +36,19 @@ final class TestServer {
         return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
     }
 
+    /** The value of the one series of {@code /metrics} that matches the pattern (name and labels). */
+    static double metric(String seriesPattern) throws IOException, InterruptedException {
+        HttpResponse<String> response = get(METRICS_PORT, "/metrics");
+        if (response.statusCode() != 200) {
+            throw new AssertionError("/metrics answered " + response.statusCode());
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^" + seriesPattern + " ([0-9.eE+-]+)$").matcher(response.body());
+        if (!m.find()) {
+            throw new AssertionError("no series " + seriesPattern + " in /metrics");
+        }
+        return Double.parseDouble(m.group(1));
+    }
+
     /** A request to the admin API, with HTTP Basic credentials when {@code user} is not null. */
     static HttpResponse<String> api(String method, String path, String json, String user, String password)
             throws IOException, InterruptedException {

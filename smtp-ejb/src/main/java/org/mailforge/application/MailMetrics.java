@@ -15,6 +15,7 @@ import org.eclipse.microprofile.metrics.Tag;
 import org.eclipse.microprofile.metrics.Timer;
 import org.eclipse.microprofile.metrics.annotation.RegistryScope;
 import org.mailforge.smtp.ra.ListenerStatistics;
+import org.mailforge.smtp.ratelimit.RateLimit;
 
 /**
  * The server's Prometheus metrics (MicroProfile Metrics, exported on SMTP_METRICS_PORT). Names
@@ -70,6 +71,11 @@ public class MailMetrics {
                 .withDescription("SMTP connections open now").build(), connections, ListenerStatistics::active);
         registry.gauge(Metadata.builder().withName("smtp.connections.total")
                 .withDescription("SMTP connections since start").build(), connections, ListenerStatistics::total);
+        Metadata limited = Metadata.builder().withName("smtp.rate.limited")
+                .withDescription("Requests refused by a per-address rate limit since start").build();
+        for (RateLimit limit : RateLimit.values()) {
+            registry.gauge(limited, connections, c -> c.rateLimited(limit), new Tag("limit", limit.label()));
+        }
         registry.gauge(Metadata.builder().withName("smtp.memory")
                 .withDescription("Heap memory in use").withUnit(MetricUnits.BYTES).build(),
                 Runtime.getRuntime(), r -> r.totalMemory() - r.freeMemory());

@@ -28,6 +28,11 @@ public final class Replies {
         return Reply.of(501, "5.5.4", "Syntax: " + usage);
     }
 
+    /** A rate limit was hit: the session ends (as Postfix's anvil limits do). */
+    public static Reply rateLimited(String hostname, String what) {
+        return Reply.of(421, "4.7.0", hostname + " Error: " + what + ", try again later");
+    }
+
     public static Reply timeout(String hostname) {
         return Reply.of(421, "4.4.2", hostname + " Error: timeout exceeded");
     }

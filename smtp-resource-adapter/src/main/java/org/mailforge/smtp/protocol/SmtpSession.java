@@ -149,6 +149,10 @@ public final class SmtpSession {
         int space = line.indexOf(' ');
         String verb = (space < 0 ? line : line.substring(0, space)).toUpperCase(Locale.ROOT);
         String argument = space < 0 ? "" : line.substring(space + 1).strip();
+        if (!client.budget().tryCommand()) {
+            reply(Replies.rateLimited(settings.hostname(), "too many commands from " + client.address()));
+            return;
+        }
         CommandHandler handler = commands.handler(verb);
         if (handler == null) {
             reply(Replies.UNRECOGNIZED);

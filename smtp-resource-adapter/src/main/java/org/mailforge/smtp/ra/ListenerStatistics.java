@@ -1,6 +1,10 @@
 package org.mailforge.smtp.ra;
 
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+
+import org.mailforge.smtp.ratelimit.RateLimit;
 
 /**
  * Connection counters of every SMTP listener in this server. The application reads them for
@@ -14,6 +18,13 @@ public final class ListenerStatistics {
     private final AtomicLong total = new AtomicLong();
     private final AtomicLong rejected = new AtomicLong();
     private final AtomicLong listening = new AtomicLong();
+    private final Map<RateLimit, AtomicLong> limited = new EnumMap<>(RateLimit.class);
+
+    private ListenerStatistics() {
+        for (RateLimit limit : RateLimit.values()) {
+            limited.put(limit, new AtomicLong());
+        }
+    }
 
     public static ListenerStatistics global() {
         return GLOBAL;
@@ -29,7 +40,12 @@ public final class ListenerStatistics {
         return total.get();
     }
 
-    /** Connections turned away (connection limit). */
+    /** Requests refused by a per-address rate limit. */
+    public long rateLimited(RateLimit limit) {
+        return limited.get(limit).get();
+    }
+
+    /** Connections turned away (connection limit or connection rate). */
     public long rejected() {
         return rejected.get();
     }
@@ -51,6 +67,10 @@ public final class ListenerStatistics {
     void rejectedOne() {
         total.incrementAndGet();
         rejected.incrementAndGet();
+    }
+
+    void limited(RateLimit limit) {
+        limited.get(limit).incrementAndGet();
     }
 
     void listenerStarted() {

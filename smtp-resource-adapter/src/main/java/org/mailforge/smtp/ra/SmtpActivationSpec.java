@@ -4,8 +4,11 @@ import java.beans.PropertyDescriptor;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.LinkedHashSet;
+import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 
 import jakarta.resource.ResourceException;
 import jakarta.resource.spi.Activation;
@@ -15,6 +18,9 @@ import jakarta.resource.spi.InvalidPropertyException;
 import jakarta.resource.spi.ResourceAdapter;
 
 import org.mailforge.smtp.protocol.SmtpSettings;
+import org.mailforge.smtp.ratelimit.Cidr;
+import org.mailforge.smtp.ratelimit.RateLimit;
+import org.mailforge.smtp.ratelimit.RateLimiter;
 import org.mailforge.smtp.spi.SmtpMessageListener;
 
 /**
@@ -24,6 +30,9 @@ import org.mailforge.smtp.spi.SmtpMessageListener;
  */
 @Activation(messageListeners = SmtpMessageListener.class)
 public class SmtpActivationSpec implements ActivationSpec {
+
+    /** About 200 bytes each: the rate limiter's memory stays under 20 MB whatever the traffic. */
+    private static final int MAX_TRACKED_ADDRESSES = 100_000;
 
     private ResourceAdapter resourceAdapter;
 
@@ -75,6 +84,24 @@ public class SmtpActivationSpec implements ActivationSpec {
     @ConfigProperty(defaultValue = "86400", description = "Smallest DELIVERBY time with mode R, advertised in EHLO (SMTP_DELIVERBY_MIN_SECONDS)")
     private Long deliverByMinimum = 86_400L;
 
+    @ConfigProperty(defaultValue = "false", description = "Look up the client's forward-confirmed reverse DNS name (SMTP_REVERSE_DNS)")
+    private Boolean reverseDns = false;
+
+    @ConfigProperty(defaultValue = "10", description = "Connections per minute per client address, 0 = no limit (SMTP_RATE_LIMIT_CONNECTIONS_PER_MINUTE)")
+    private Integer rateLimitConnectionsPerMinute = 10;
+
+    @ConfigProperty(defaultValue = "100", description = "Commands per minute per client address, 0 = no limit (SMTP_RATE_LIMIT_COMMANDS_PER_MINUTE)")
+    private Integer rateLimitCommandsPerMinute = 100;
+
+    @ConfigProperty(defaultValue = "5", description = "Failed AUTH per hour per client address, 0 = no limit (SMTP_RATE_LIMIT_AUTH_FAILURES_PER_HOUR)")
+    private Integer rateLimitAuthFailuresPerHour = 5;
+
+    @ConfigProperty(defaultValue = "20", description = "Messages (MAIL commands) per hour per client address, 0 = no limit (SMTP_RATE_LIMIT_MESSAGES_PER_HOUR)")
+    private Integer rateLimitMessagesPerHour = 20;
+
+    @ConfigProperty(defaultValue = "", description = "Networks never rate limited, CIDR, comma-separated (SMTP_RATE_LIMIT_EXEMPT)")
+    private String rateLimitExempt = "";
+
     @ConfigProperty(defaultValue = "", description = "Spool folder for large messages in transit (empty: the JVM temp folder)")
     private String spoolDirectory = "";
 
@@ -96,6 +123,15 @@ public class SmtpActivationSpec implements ActivationSpec {
         }
         if (hostname == null || hostname.isBlank() || hostname.contains(" ")) {
             throw invalid("SMTP_HOSTNAME", "hostname", "must be a host name");
+        }
+        requireRange("SMTP_RATE_LIMIT_CONNECTIONS_PER_MINUTE", "rateLimitConnectionsPerMinute", rateLimitConnectionsPerMinute, 0, 1_000_000);
+        requireRange("SMTP_RATE_LIMIT_COMMANDS_PER_MINUTE", "rateLimitCommandsPerMinute", rateLimitCommandsPerMinute, 0, 1_000_000);
+        requireRange("SMTP_RATE_LIMIT_AUTH_FAILURES_PER_HOUR", "rateLimitAuthFailuresPerHour", rateLimitAuthFailuresPerHour, 0, 1_000_000);
+        requireRange("SMTP_RATE_LIMIT_MESSAGES_PER_HOUR", "rateLimitMessagesPerHour", rateLimitMessagesPerHour, 0, 1_000_000);
+        try {
+            Cidr.parseList(rateLimitExempt);
+        } catch (IllegalArgumentException e) {
+            throw invalid("SMTP_RATE_LIMIT_EXEMPT", "rateLimitExempt", "must be IP networks in CIDR notation (" + e.getMessage() + ")");
         }
         if (host == null || host.isBlank()) {
             throw invalid("SMTP_HOST", "host", "must be an address to bind");
@@ -129,6 +165,20 @@ public class SmtpActivationSpec implements ActivationSpec {
         return new SmtpSettings(hostname, domains, maxMessageSize, maxRecipients,
                 Duration.ofSeconds(timeoutSeconds), Duration.ofSeconds(maxSessionSeconds),
                 20, 256 * 1024, spool, authRequired, relayEnabled, plaintextAuthAllowed, deliverByMinimum);
+    }
+
+    /** The per-address limits; every refusal is reported to {@code onLimited}. */
+    RateLimiter rateLimiter(Consumer<RateLimit> onLimited) {
+        Map<RateLimit, Integer> limits = new EnumMap<>(RateLimit.class);
+        limits.put(RateLimit.CONNECTIONS, rateLimitConnectionsPerMinute);
+        limits.put(RateLimit.COMMANDS, rateLimitCommandsPerMinute);
+        limits.put(RateLimit.AUTH_FAILURES, rateLimitAuthFailuresPerHour);
+        limits.put(RateLimit.MESSAGES, rateLimitMessagesPerHour);
+        return new RateLimiter(limits, Cidr.parseList(rateLimitExempt), MAX_TRACKED_ADDRESSES, System::nanoTime, onLimited);
+    }
+
+    boolean reverseDnsEnabled() {
+        return Boolean.TRUE.equals(reverseDns);
     }
 
     /** The TLS context from the PEM files, or null when TLS is not enabled. */
@@ -280,6 +330,54 @@ public class SmtpActivationSpec implements ActivationSpec {
 
     public void setDeliverByMinimum(Long deliverByMinimum) {
         this.deliverByMinimum = deliverByMinimum;
+    }
+
+    public Boolean getReverseDns() {
+        return reverseDns;
+    }
+
+    public void setReverseDns(Boolean reverseDns) {
+        this.reverseDns = reverseDns;
+    }
+
+    public Integer getRateLimitConnectionsPerMinute() {
+        return rateLimitConnectionsPerMinute;
+    }
+
+    public void setRateLimitConnectionsPerMinute(Integer rateLimitConnectionsPerMinute) {
+        this.rateLimitConnectionsPerMinute = rateLimitConnectionsPerMinute;
+    }
+
+    public Integer getRateLimitCommandsPerMinute() {
+        return rateLimitCommandsPerMinute;
+    }
+
+    public void setRateLimitCommandsPerMinute(Integer rateLimitCommandsPerMinute) {
+        this.rateLimitCommandsPerMinute = rateLimitCommandsPerMinute;
+    }
+
+    public Integer getRateLimitAuthFailuresPerHour() {
+        return rateLimitAuthFailuresPerHour;
+    }
+
+    public void setRateLimitAuthFailuresPerHour(Integer rateLimitAuthFailuresPerHour) {
+        this.rateLimitAuthFailuresPerHour = rateLimitAuthFailuresPerHour;
+    }
+
+    public Integer getRateLimitMessagesPerHour() {
+        return rateLimitMessagesPerHour;
+    }
+
+    public void setRateLimitMessagesPerHour(Integer rateLimitMessagesPerHour) {
+        this.rateLimitMessagesPerHour = rateLimitMessagesPerHour;
+    }
+
+    public String getRateLimitExempt() {
+        return rateLimitExempt;
+    }
+
+    public void setRateLimitExempt(String rateLimitExempt) {
+        this.rateLimitExempt = rateLimitExempt;
     }
 
     public String getSpoolDirectory() {

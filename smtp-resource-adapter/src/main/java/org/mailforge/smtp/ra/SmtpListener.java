@@ -9,8 +9,10 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -24,7 +26,10 @@ import jakarta.resource.spi.work.WorkManager;
 import org.mailforge.smtp.protocol.ClientInfo;
 import org.mailforge.smtp.protocol.CommandRegistry;
 import org.mailforge.smtp.protocol.SmtpSession;
+import org.mailforge.smtp.protocol.Replies;
 import org.mailforge.smtp.protocol.SmtpSettings;
+import org.mailforge.smtp.ratelimit.ClientBudget;
+import org.mailforge.smtp.ratelimit.RateLimiter;
 import org.mailforge.smtp.spi.Reply;
 import org.mailforge.smtp.spi.SmtpMessageListener;
 
@@ -35,6 +40,8 @@ import org.mailforge.smtp.spi.SmtpMessageListener;
 final class SmtpListener {
 
     private static final Logger LOG = Logger.getLogger(SmtpListener.class.getName());
+    /** How long a greeting may wait for the client's reverse DNS name (SMTP_REVERSE_DNS). */
+    private static final Duration REVERSE_DNS_TIMEOUT = Duration.ofSeconds(2);
 
     private final SmtpActivationSpec spec;
     private final SmtpSettings settings;
@@ -45,6 +52,8 @@ final class SmtpListener {
     private final Set<Socket> openSockets = ConcurrentHashMap.newKeySet();
     private final SSLContext tls;
     private final ListenerStatistics statistics = ListenerStatistics.global();
+    private final RateLimiter rateLimiter;
+    private final ReverseDns reverseDns;
     private volatile ServerSocket serverSocket;
     private volatile boolean running;
 
@@ -55,6 +64,28 @@ final class SmtpListener {
         this.listener = listener;
         this.workManager = workManager;
         this.connectionSlots = new Semaphore(spec.getMaxConnections());
+        this.rateLimiter = spec.rateLimiter(statistics::limited);
+        this.reverseDns = spec.reverseDnsEnabled()
+                ? new ReverseDns(ReverseDns.Resolver.SYSTEM, this::runAsWork, REVERSE_DNS_TIMEOUT)
+                : null;
+    }
+
+    private void runAsWork(Runnable task) {
+        try {
+            workManager.scheduleWork(new Work() {
+                @Override
+                public void run() {
+                    task.run();
+                }
+
+                @Override
+                public void release() {
+                    // a lookup cannot be interrupted; its result is simply no longer awaited
+                }
+            });
+        } catch (WorkException e) {
+            throw new RejectedExecutionException(e);
+        }
     }
 
     void start() throws IOException, WorkException {
@@ -110,6 +141,13 @@ final class SmtpListener {
     }
 
     private void admit(Socket socket) {
+        ClientBudget budget = rateLimiter.budgetFor(socket.getInetAddress());
+        if (!budget.tryConnection()) {
+            statistics.rejectedOne();
+            refuse(socket, Replies.rateLimited(settings.hostname(),
+                    "too many connections from " + socket.getInetAddress().getHostAddress()));
+            return;
+        }
         if (!connectionSlots.tryAcquire()) {
             statistics.rejectedOne();
             refuse(socket, Reply.of(421, "4.3.2", settings.hostname() + " Error: too many connections, try again later"));
@@ -118,7 +156,7 @@ final class SmtpListener {
         statistics.opened();
         openSockets.add(socket);
         try {
-            workManager.scheduleWork(new Connection(socket), WorkManager.INDEFINITE, null, null);
+            workManager.scheduleWork(new Connection(socket, budget), WorkManager.INDEFINITE, null, null);
         } catch (WorkException | RuntimeException e) {
             LOG.log(Level.WARNING, "no thread for a new connection", e);
             finished(socket);
@@ -128,9 +166,11 @@ final class SmtpListener {
 
     private final class Connection implements Work {
         private final Socket socket;
+        private final ClientBudget budget;
 
-        Connection(Socket socket) {
+        Connection(Socket socket, ClientBudget budget) {
             this.socket = socket;
+            this.budget = budget;
         }
 
         @Override
@@ -138,7 +178,9 @@ final class SmtpListener {
             try (socket) {
                 socket.setSoTimeout((int) settings.idleTimeout().toMillis());
                 socket.setTcpNoDelay(true);
-                ClientInfo client = new ClientInfo(socket.getInetAddress().getHostAddress(), null);
+                InetAddress address = socket.getInetAddress();
+                String name = reverseDns == null ? null : reverseDns.verifiedName(address);
+                ClientInfo client = new ClientInfo(address.getHostAddress(), name, budget);
                 SocketTransport transport = new SocketTransport(socket, tls);
                 try {
                     new SmtpSession(settings, commands, listener, client, transport, Clock.systemUTC()).run();

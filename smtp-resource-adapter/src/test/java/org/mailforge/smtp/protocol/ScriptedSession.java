@@ -42,6 +42,14 @@ final class ScriptedSession {
     final java.util.Map<String, List<org.mailforge.smtp.spi.RecipientReply>> turned = new java.util.LinkedHashMap<>();
     private List<org.mailforge.smtp.spi.HeldMail> held = List.of();
 
+    private org.mailforge.smtp.ratelimit.ClientBudget budget = org.mailforge.smtp.ratelimit.ClientBudget.UNLIMITED;
+
+    /** The client's address shares this budget (rate limits). */
+    ScriptedSession limitedBy(org.mailforge.smtp.ratelimit.ClientBudget budget) {
+        this.budget = budget;
+        return this;
+    }
+
     ScriptedSession holding(List<org.mailforge.smtp.spi.HeldMail> mail) {
         this.held = mail;
         return this;
@@ -131,7 +139,7 @@ final class ScriptedSession {
         };
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
-            new SmtpSession(settings, CommandRegistry.standard(), listener, new ClientInfo("192.0.2.7", null),
+            new SmtpSession(settings, CommandRegistry.standard(), listener, new ClientInfo("192.0.2.7", null, budget),
                     in, out, Clock.systemUTC()).run();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -155,6 +163,11 @@ final class ScriptedSession {
             replies.add(line);
         }
         return replies;
+    }
+
+    /** The code of each reply, in order. */
+    List<Integer> codes() {
+        return replies().stream().map(reply -> Integer.parseInt(reply.substring(0, 3))).toList();
     }
 
     String raw() {

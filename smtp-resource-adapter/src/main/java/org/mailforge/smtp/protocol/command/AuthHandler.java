@@ -67,6 +67,11 @@ public final class AuthHandler implements CommandHandler {
             session.reply(Reply.of(503, "5.5.1", "Error: MAIL transaction in progress"));
             return;
         }
+        if (session.client().budget().authBlocked()) {
+            session.reply(Replies.rateLimited(session.settings().hostname(),
+                    "too many failed authentications from " + session.client().address()));
+            return;
+        }
         String[] words = argument.split(" ", -1);
         if (argument.isEmpty() || words.length > 2) {
             session.reply(Replies.syntax("AUTH mechanism [initial-response]"));
@@ -168,6 +173,7 @@ public final class AuthHandler implements CommandHandler {
             }
             case TEMPORARY_FAILURE -> session.reply(TEMPORARY);
             default -> {
+                session.client().budget().authFailed();
                 session.reply(FAILED);
                 if (session.authenticationFailed() >= SmtpSettings.MAX_AUTH_FAILURES) {
                     session.reply(TOO_MANY_FAILURES);

@@ -99,6 +99,11 @@ public final class MailHandler implements CommandHandler {
                 return;
             }
         }
+        if (!session.client().budget().tryMessage()) {
+            session.reply(Reply.of(450, "4.7.0", "Error: too many messages from " + session.client().address()
+                    + ", try again later"));
+            return;
+        }
         session.begin(new Transaction(sender, smtpUtf8, deliverBy));
         session.reply(Replies.SENDER_OK);
     }

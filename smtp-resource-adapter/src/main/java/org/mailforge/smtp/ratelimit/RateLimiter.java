@@ -1,0 +1,220 @@
+package org.mailforge.smtp.ratelimit;
+
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+
+/**
+ * Per-address rate limits shared by every session of a listener: a token bucket per address and
+ * limit (capacity = the limit, refilled evenly over the window), so the request after the limit
+ * is refused and the budget comes back gradually. IPv6 clients are counted per /64, the block a
+ * single site usually gets. Exempt networks are never limited.
+ * <p>
+ * Memory is bounded: at most {@code maxTracked} addresses are remembered. Addresses whose buckets
+ * are full again carry no information and are dropped first; beyond that, the least recently
+ * seen go.
+ */
+public final class RateLimiter {
+
+    private final int[] allowance = new int[RateLimit.values().length];
+    private final List<Cidr> exempt;
+    private final int maxTracked;
+    private final LongSupplier nanoClock;
+    private final Consumer<RateLimit> onLimited;
+    private final Map<Key, Buckets> tracked = new ConcurrentHashMap<>();
+
+    /**
+     * @param limits     allowance per window for each limit; 0 (or absent) switches a limit off
+     * @param exempt     networks that are never limited
+     * @param maxTracked how many addresses to remember at most
+     * @param nanoClock  {@link System#nanoTime()} outside tests
+     * @param onLimited  told of every refusal, for the counters
+     */
+    public RateLimiter(Map<RateLimit, Integer> limits, List<Cidr> exempt, int maxTracked,
+                       LongSupplier nanoClock, Consumer<RateLimit> onLimited) {
+        limits.forEach((limit, value) -> allowance[limit.ordinal()] = Math.max(0, value));
+        this.exempt = List.copyOf(exempt);
+        this.maxTracked = maxTracked;
+        this.nanoClock = nanoClock;
+        this.onLimited = onLimited;
+    }
+
+    /** The budget of this client address (unlimited when exempt or when every limit is off). */
+    public ClientBudget budgetFor(InetAddress address) {
+        if (Arrays.stream(allowance).allMatch(value -> value == 0)
+                || exempt.stream().anyMatch(network -> network.contains(address))) {
+            return ClientBudget.UNLIMITED;
+        }
+        return new AddressBudget(Key.of(address));
+    }
+
+    /** How many addresses are remembered right now. */
+    public int tracked() {
+        return tracked.size();
+    }
+
+    private boolean take(Key key, RateLimit limit) {
+        if (allowance[limit.ordinal()] == 0) {
+            return true;
+        }
+        long now = nanoClock.getAsLong();
+        boolean taken = buckets(key, now).take(limit, now);
+        if (!taken) {
+            onLimited.accept(limit);
+        }
+        return taken;
+    }
+
+    private boolean exhausted(Key key, RateLimit limit) {
+        if (allowance[limit.ordinal()] == 0) {
+            return false;
+        }
+        long now = nanoClock.getAsLong();
+        boolean exhausted = !buckets(key, now).has(limit, now);
+        if (exhausted) {
+            onLimited.accept(limit);
+        }
+        return exhausted;
+    }
+
+    private Buckets buckets(Key key, long now) {
+        Buckets buckets = tracked.get(key);
+        if (buckets == null) {
+            if (tracked.size() >= maxTracked) {
+                evict(now);
+            }
+            buckets = tracked.computeIfAbsent(key, k -> new Buckets(allowance, now));
+        }
+        return buckets;
+    }
+
+    /** Drops addresses with full buckets; if that is not enough, the least recently seen tenth. */
+    private synchronized void evict(long now) {
+        if (tracked.size() < maxTracked) {
+            return;
+        }
+        tracked.values().removeIf(buckets -> buckets.idle(now));
+        if (tracked.size() >= maxTracked) {
+            int drop = Math.max(1, maxTracked / 10);
+            tracked.entrySet().stream()
+                    .sorted(Comparator.comparingLong(entry -> entry.getValue().lastSeen()))
+                    .limit(drop)
+                    .map(Map.Entry::getKey)
+                    .toList()
+                    .forEach(tracked::remove);
+        }
+    }
+
+    private final class AddressBudget implements ClientBudget {
+        private final Key key;
+
+        AddressBudget(Key key) {
+            this.key = key;
+        }
+
+        @Override
+        public boolean tryConnection() {
+            return take(key, RateLimit.CONNECTIONS);
+        }
+
+        @Override
+        public boolean tryCommand() {
+            return take(key, RateLimit.COMMANDS);
+        }
+
+        @Override
+        public boolean tryMessage() {
+            return take(key, RateLimit.MESSAGES);
+        }
+
+        @Override
+        public boolean authBlocked() {
+            return exhausted(key, RateLimit.AUTH_FAILURES);
+        }
+
+        @Override
+        public void authFailed() {
+            take(key, RateLimit.AUTH_FAILURES);
+        }
+    }
+
+    /** An IPv4 address, or the /64 of an IPv6 address. */
+    private record Key(byte[] bytes) {
+        static Key of(InetAddress address) {
+            byte[] bytes = address.getAddress();
+            return new Key(address instanceof Inet6Address ? Arrays.copyOf(bytes, 8) : bytes);
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Key key && Arrays.equals(bytes, key.bytes);
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(bytes);
+        }
+
+        @Override
+        public String toString() {
+            return Arrays.toString(bytes);
+        }
+    }
+
+    /** The token buckets of one address; each starts full and refills evenly over its window. */
+    private static final class Buckets {
+        private final int[] allowance;
+        private final double[] spent;
+        private long refilledAt;
+        private volatile long lastSeen;
+
+        Buckets(int[] allowance, long now) {
+            this.allowance = allowance;
+            this.spent = new double[allowance.length];
+            this.refilledAt = now;
+            this.lastSeen = now;
+        }
+
+        long lastSeen() {
+            return lastSeen;
+        }
+
+        synchronized boolean take(RateLimit limit, long now) {
+            refill(now);
+            lastSeen = now;
+            if (spent[limit.ordinal()] + 1 > allowance[limit.ordinal()]) {
+                return false;
+            }
+            spent[limit.ordinal()] += 1;
+            return true;
+        }
+
+        synchronized boolean has(RateLimit limit, long now) {
+            refill(now);
+            return spent[limit.ordinal()] + 1 <= allowance[limit.ordinal()];
+        }
+
+        synchronized boolean idle(long now) {
+            refill(now);
+            return Arrays.stream(spent).allMatch(value -> value == 0);
+        }
+
+        private void refill(long now) {
+            long elapsed = now - refilledAt;
+            if (elapsed <= 0) {
+                return;
+            }
+            for (RateLimit limit : RateLimit.values()) {
+                double perNano = allowance[limit.ordinal()] / (double) limit.window().toNanos();
+                spent[limit.ordinal()] = Math.max(0, spent[limit.ordinal()] - elapsed * perNano);
+            }
+            refilledAt = now;
+        }
+    }
+}
