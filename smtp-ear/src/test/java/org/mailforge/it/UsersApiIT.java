@@ -29,9 +29,23 @@ class UsersApiIT {
     void requiresAuthentication() throws Exception {
         HttpResponse<String> anonymous = TestServer.api("GET", "/api/users", null, null, null);
         assertEquals(401, anonymous.statusCode());
-        assertTrue(anonymous.headers().firstValue("WWW-Authenticate").orElse("").startsWith("Basic"));
-        assertEquals(401, TestServer.api("GET", "/api/users", null, TestServer.ADMIN, "wrong-password").statusCode());
-        assertEquals(200, TestServer.get(TestServer.HTTP_PORT, "/health").statusCode(), "health needs no credentials");
+        assertTrue(anonymous.headers().firstValue("WWW-Authenticate").orElse("").startsWith("Basic realm=\"mailforge\""));
+        assertJsonError(anonymous, "unauthorized");
+        assertEquals("1.0", anonymous.headers().firstValue("X-API-Version").orElse(null));
+        HttpResponse<String> wrong = TestServer.api("GET", "/api/users", null, TestServer.ADMIN, "wrong-password");
+        assertEquals(401, wrong.statusCode());
+        assertJsonError(wrong, "unauthorized");
+        HttpResponse<String> health = TestServer.get(TestServer.HTTP_PORT, "/health");
+        assertEquals(200, health.statusCode(), "health needs no credentials");
+        assertEquals("1.0", health.headers().firstValue("X-API-Version").orElse(null));
+        assertEquals("100", health.headers().firstValue("X-RateLimit-Limit").orElse(null), "every API response has the rate limit headers");
+    }
+
+    private static void assertJsonError(HttpResponse<String> response, String error) {
+        assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("application/json"), response.headers().toString());
+        jakarta.json.JsonObject body = jakarta.json.Json.createReader(new java.io.StringReader(response.body())).readObject();
+        assertEquals(error, body.getString("error"));
+        assertFalse(body.getString("message").isBlank());
     }
 
     @Test

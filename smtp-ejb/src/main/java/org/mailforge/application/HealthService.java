@@ -24,11 +24,6 @@ import org.mailforge.smtp.ra.ListenerStatistics;
 @ApplicationScoped
 public class HealthService {
 
-    /** Below this share of free space on the storage volume the server reports itself unhealthy. */
-    static final double MIN_FREE_DISK = 0.10;
-    /** Above this share of the maximum heap in use the server reports itself unhealthy. */
-    static final double MAX_HEAP_USE = 0.90;
-
     @Inject
     ServerConfiguration configuration;
 
@@ -37,6 +32,9 @@ public class HealthService {
 
     @Resource(lookup = "jdbc/mailforge", shareable = false) // returned to the pool on close, even inside a local transaction
     DataSource dataSource;
+
+    @Resource(lookup = "jms/mailforge")
+    jakarta.jms.ConnectionFactory connectionFactory;
 
     public HealthReport report() {
         List<String> reasons = readinessProblems();
@@ -55,6 +53,8 @@ public class HealthService {
     public List<String> readinessProblems() {
         List<String> problems = new ArrayList<>(databaseProblems());
         problems.addAll(diskProblems());
+        problems.addAll(connectionProblems());
+        problems.addAll(messagingProblems());
         if (!ListenerStatistics.global().isListening()) {
             problems.add("SMTP listener is not running");
         }
@@ -74,12 +74,23 @@ public class HealthService {
         }
     }
 
+    /** The outbound queue's messaging engine (the embedded one, or Artemis when configured). */
+    public List<String> messagingProblems() {
+        try (jakarta.jms.JMSContext context = connectionFactory.createContext()) {
+            context.createProducer(); // a session exists: the engine answers
+            return List.of();
+        } catch (RuntimeException e) {
+            return List.of("messaging engine unavailable: " + e.getMessage());
+        }
+    }
+
     public List<String> diskProblems() {
         try {
             FileStore store = Files.getFileStore(configuration.storagePath());
-            double free = (double) store.getUsableSpace() / store.getTotalSpace();
-            return free < MIN_FREE_DISK
-                    ? List.of(String.format("free disk space on the storage volume is %.1f%% (below %.0f%%)", free * 100, MIN_FREE_DISK * 100))
+            double free = 100.0 * store.getUsableSpace() / store.getTotalSpace();
+            int minimum = configuration.operations().minFreeDiskPercent();
+            return free < minimum
+                    ? List.of(String.format("free disk space on the storage volume is %.1f%% (below %d%%)", free, minimum))
                     : List.of();
         } catch (IOException e) {
             return List.of("storage path unavailable: " + e.getMessage());
@@ -88,9 +99,19 @@ public class HealthService {
 
     public List<String> memoryProblems() {
         Runtime runtime = Runtime.getRuntime();
-        double used = (double) (runtime.totalMemory() - runtime.freeMemory()) / runtime.maxMemory();
-        return used > MAX_HEAP_USE
-                ? List.of(String.format("heap use is %.0f%% of the maximum (above %.0f%%)", used * 100, MAX_HEAP_USE * 100))
+        double used = 100.0 * (runtime.totalMemory() - runtime.freeMemory()) / runtime.maxMemory();
+        int maximum = configuration.operations().maxHeapPercent();
+        return used > maximum
+                ? List.of(String.format("heap use is %.0f%% of the maximum (above %d%%)", used, maximum))
+                : List.of();
+    }
+
+    /** Many refused connections in a short time: an attack, or too small limits for the load. */
+    public List<String> connectionProblems() {
+        long refused = ListenerStatistics.global().rejectedLastMinute();
+        int maximum = configuration.operations().maxFailedConnectionsPerMinute();
+        return refused > maximum
+                ? List.of("refused SMTP connections in the last minute: " + refused + " (above " + maximum + ")")
                 : List.of();
     }
 

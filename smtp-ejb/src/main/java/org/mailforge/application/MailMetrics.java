@@ -16,6 +16,7 @@ import org.eclipse.microprofile.metrics.Timer;
 import org.eclipse.microprofile.metrics.annotation.RegistryScope;
 import org.mailforge.smtp.ra.ListenerStatistics;
 import org.mailforge.smtp.ratelimit.RateLimit;
+import org.mailforge.smtp.ratelimit.RateLimitCounters;
 
 /**
  * The server's Prometheus metrics (MicroProfile Metrics, exported on SMTP_METRICS_PORT). Names
@@ -74,7 +75,7 @@ public class MailMetrics {
         Metadata limited = Metadata.builder().withName("smtp.rate.limited")
                 .withDescription("Requests refused by a per-address rate limit since start").build();
         for (RateLimit limit : RateLimit.values()) {
-            registry.gauge(limited, connections, c -> c.rateLimited(limit), new Tag("limit", limit.label()));
+            registry.gauge(limited, RateLimitCounters.global(), c -> c.refusals(limit), new Tag("limit", limit.label()));
         }
         registry.gauge(Metadata.builder().withName("smtp.memory")
                 .withDescription("Heap memory in use").withUnit(MetricUnits.BYTES).build(),

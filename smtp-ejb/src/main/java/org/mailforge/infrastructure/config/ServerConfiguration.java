@@ -45,7 +45,8 @@ public record ServerConfiguration(
         String adminUsername,
         String adminPassword,
         String adminEmail,
-        OutboundConfiguration outbound) {
+        OutboundConfiguration outbound,
+        OperationsConfiguration operations) {
 
     public enum StorageType { MAILDIR, MBOX, DATABASE, S3, TIMESERIES }
 
@@ -108,7 +109,8 @@ public record ServerConfiguration(
                 in.string("SMTP_ADMIN_USERNAME", "admin"),
                 in.string("SMTP_ADMIN_PASSWORD", null),
                 in.string("SMTP_ADMIN_EMAIL", null),
-                OutboundConfiguration.load(in));
+                OutboundConfiguration.load(in),
+                OperationsConfiguration.load(in));
         in.require(!config.hostname().contains(" "), "SMTP_HOSTNAME must be a host name (was '" + config.hostname() + "')");
         in.require(config.healthPort() != config.metricsPort(),
                 "SMTP_HEALTH_PORT and SMTP_METRICS_PORT must differ (both " + config.healthPort() + ")");

@@ -1,10 +1,6 @@
 package org.mailforge.smtp.ra;
 
-import java.util.EnumMap;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
-
-import org.mailforge.smtp.ratelimit.RateLimit;
 
 /**
  * Connection counters of every SMTP listener in this server. The application reads them for
@@ -18,13 +14,7 @@ public final class ListenerStatistics {
     private final AtomicLong total = new AtomicLong();
     private final AtomicLong rejected = new AtomicLong();
     private final AtomicLong listening = new AtomicLong();
-    private final Map<RateLimit, AtomicLong> limited = new EnumMap<>(RateLimit.class);
-
-    private ListenerStatistics() {
-        for (RateLimit limit : RateLimit.values()) {
-            limited.put(limit, new AtomicLong());
-        }
-    }
+    private final MinuteWindow recentRejections = new MinuteWindow(() -> System.currentTimeMillis() / 1000);
 
     public static ListenerStatistics global() {
         return GLOBAL;
@@ -40,14 +30,14 @@ public final class ListenerStatistics {
         return total.get();
     }
 
-    /** Requests refused by a per-address rate limit. */
-    public long rateLimited(RateLimit limit) {
-        return limited.get(limit).get();
-    }
-
-    /** Connections turned away (connection limit or connection rate). */
+    /** Connections turned away (connection limit). */
     public long rejected() {
         return rejected.get();
+    }
+
+    /** Connections turned away in the last minute. */
+    public long rejectedLastMinute() {
+        return recentRejections.total();
     }
 
     /** Whether at least one listener socket is bound. */
@@ -67,10 +57,7 @@ public final class ListenerStatistics {
     void rejectedOne() {
         total.incrementAndGet();
         rejected.incrementAndGet();
-    }
-
-    void limited(RateLimit limit) {
-        limited.get(limit).incrementAndGet();
+        recentRejections.record();
     }
 
     void listenerStarted() {

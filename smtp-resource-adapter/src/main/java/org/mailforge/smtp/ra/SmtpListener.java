@@ -29,6 +29,7 @@ import org.mailforge.smtp.protocol.SmtpSession;
 import org.mailforge.smtp.protocol.Replies;
 import org.mailforge.smtp.protocol.SmtpSettings;
 import org.mailforge.smtp.ratelimit.ClientBudget;
+import org.mailforge.smtp.ratelimit.RateLimitCounters;
 import org.mailforge.smtp.ratelimit.RateLimiter;
 import org.mailforge.smtp.spi.Reply;
 import org.mailforge.smtp.spi.SmtpMessageListener;
@@ -64,7 +65,7 @@ final class SmtpListener {
         this.listener = listener;
         this.workManager = workManager;
         this.connectionSlots = new Semaphore(spec.getMaxConnections());
-        this.rateLimiter = spec.rateLimiter(statistics::limited);
+        this.rateLimiter = spec.rateLimiter(RateLimitCounters.global()::refused);
         this.reverseDns = spec.reverseDnsEnabled()
                 ? new ReverseDns(ReverseDns.Resolver.SYSTEM, this::runAsWork, REVERSE_DNS_TIMEOUT)
                 : null;

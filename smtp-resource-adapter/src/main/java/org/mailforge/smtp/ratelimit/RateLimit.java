@@ -7,7 +7,9 @@ public enum RateLimit {
     CONNECTIONS("connections", Duration.ofMinutes(1)),
     COMMANDS("commands", Duration.ofMinutes(1)),
     AUTH_FAILURES("auth_failures", Duration.ofHours(1)),
-    MESSAGES("messages", Duration.ofHours(1));
+    MESSAGES("messages", Duration.ofHours(1)),
+    /** Admin API requests (any endpoint on SMTP_HEALTH_PORT). */
+    API_REQUESTS("api_requests", Duration.ofMinutes(1));
 
     private final String label;
     private final Duration window;

@@ -54,6 +54,23 @@ public final class RateLimiter {
         return new AddressBudget(Key.of(address));
     }
 
+    /**
+     * Spends one unit of {@code limit} for this address and tells what is left; exempt addresses
+     * always get the full allowance.
+     */
+    public Allowance spend(InetAddress address, RateLimit limit) {
+        int allowed = allowance[limit.ordinal()];
+        if (allowed == 0 || exempt.stream().anyMatch(network -> network.contains(address))) {
+            return new Allowance(true, allowed, allowed, 0, 0);
+        }
+        long now = nanoClock.getAsLong();
+        Allowance answer = buckets(Key.of(address), now).spend(limit, now);
+        if (!answer.allowed()) {
+            onLimited.accept(limit);
+        }
+        return answer;
+    }
+
     /** How many addresses are remembered right now. */
     public int tracked() {
         return tracked.size();
@@ -193,6 +210,16 @@ public final class RateLimiter {
             }
             spent[limit.ordinal()] += 1;
             return true;
+        }
+
+        synchronized Allowance spend(RateLimit limit, long now) {
+            boolean allowed = take(limit, now);
+            int index = limit.ordinal();
+            double nanosPerUnit = limit.window().toNanos() / (double) allowance[index];
+            long toFull = (long) Math.ceil(spent[index] * nanosPerUnit / 1e9);
+            long toRetry = allowed ? 0 : Math.max(1, (long) Math.ceil((spent[index] + 1 - allowance[index]) * nanosPerUnit / 1e9));
+            int remaining = (int) Math.floor(allowance[index] - spent[index]);
+            return new Allowance(allowed, allowance[index], remaining, toFull, toRetry);
         }
 
         synchronized boolean has(RateLimit limit, long now) {

@@ -120,4 +120,18 @@ class RateLimiterTest {
             assertThrows(IllegalArgumentException.class, () -> Cidr.parse(bad), bad);
         }
     }
+
+    @Test
+    void anAllowanceTellsWhatIsLeftAndWhenToComeBack() throws Exception {
+        RateLimiter limiter = limiter(Map.of(RateLimit.API_REQUESTS, 60), "10.0.0.0/8", 100);
+        Allowance first = limiter.spend(ip("192.0.2.1"), RateLimit.API_REQUESTS);
+        assertEquals(new Allowance(true, 60, 59, 1, 0), first);
+        for (int i = 0; i < 59; i++) {
+            limiter.spend(ip("192.0.2.1"), RateLimit.API_REQUESTS);
+        }
+        Allowance refused = limiter.spend(ip("192.0.2.1"), RateLimit.API_REQUESTS);
+        assertEquals(new Allowance(false, 60, 0, 60, 1), refused, "one request a second comes back");
+        assertEquals(List.of(RateLimit.API_REQUESTS), refusals);
+        assertEquals(new Allowance(true, 60, 60, 0, 0), limiter.spend(ip("10.1.1.1"), RateLimit.API_REQUESTS));
+    }
 }

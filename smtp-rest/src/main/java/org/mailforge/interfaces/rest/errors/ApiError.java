@@ -13,8 +13,12 @@ public record ApiError(String error, String message, String field) {
     }
 
     public static Response response(Response.Status status, String message, String field) {
-        String error = status.getReasonPhrase().toLowerCase().replace(' ', '_');
         return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE)
-                .entity(new ApiError(error, message, field)).build();
+                .entity(of(status, message, field)).build();
+    }
+
+    /** The error named after the status: {@code not_found}, {@code too_many_requests}, ... */
+    public static ApiError of(Response.Status status, String message, String field) {
+        return new ApiError(status.getReasonPhrase().toLowerCase(java.util.Locale.ROOT).replace(' ', '_'), message, field);
     }
 }

@@ -1,0 +1,86 @@
+package org.mailforge.infrastructure.config;
+
+import java.net.URI;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Settings of running the server: when it calls itself unhealthy, how much the admin API takes
+ * from one address, and where events go (webhooks).
+ *
+ * @param minFreeDiskPercent        below this free share of the storage volume: unhealthy
+ * @param maxHeapPercent            above this share of the maximum heap in use: unhealthy
+ * @param maxFailedConnectionsPerMinute refused SMTP connections (limits, rates) per minute above which: unhealthy
+ * @param apiRequestsPerMinute      admin API requests per client address and minute, 0 = no limit
+ * @param rateLimitExempt           networks (CIDR) never rate limited, SMTP and API alike
+ * @param webhookUrl                where events are posted, or null for none
+ * @param webhookEvents             the events to post
+ * @param webhookSecret             HMAC-SHA256 key of the {@code X-Webhook-Signature} header, or null to send unsigned
+ */
+public record OperationsConfiguration(
+        int minFreeDiskPercent,
+        int maxHeapPercent,
+        int maxFailedConnectionsPerMinute,
+        int apiRequestsPerMinute,
+        String rateLimitExempt,
+        URI webhookUrl,
+        Set<String> webhookEvents,
+        String webhookSecret) {
+
+    /** Every event of the specification's "WebHooks". */
+    public static final List<String> EVENTS = List.of("message.received", "message.sent", "message.failed",
+            "spam.detected", "virus.detected", "user.created", "auth.failed");
+
+    static OperationsConfiguration load(ConfigReader in) {
+        String url = in.string("SMTP_WEBHOOK_URL", null);
+        URI webhookUrl = null;
+        if (url != null && !url.isBlank()) {
+            try {
+                webhookUrl = URI.create(url.strip());
+                in.require(("http".equals(webhookUrl.getScheme()) || "https".equals(webhookUrl.getScheme())) && webhookUrl.getHost() != null,
+                        "SMTP_WEBHOOK_URL must be an http:// or https:// URL (was '" + url + "')");
+            } catch (IllegalArgumentException e) {
+                in.require(false, "SMTP_WEBHOOK_URL must be an http:// or https:// URL (was '" + url + "')");
+            }
+        }
+        String eventList = in.string("SMTP_WEBHOOK_EVENTS", String.join(",", EVENTS));
+        Set<String> events = new LinkedHashSet<>();
+        for (String event : eventList.split(",")) {
+            if (!event.isBlank()) {
+                events.add(event.strip());
+            }
+        }
+        List<String> unknown = events.stream().filter(event -> !EVENTS.contains(event)).toList();
+        in.require(unknown.isEmpty(), "SMTP_WEBHOOK_EVENTS has unknown events " + unknown + "; known: " + String.join(",", EVENTS));
+        String exempt = in.string("SMTP_RATE_LIMIT_EXEMPT", "");
+        try {
+            org.mailforge.smtp.ratelimit.Cidr.parseList(exempt);
+        } catch (IllegalArgumentException e) {
+            in.require(false, "SMTP_RATE_LIMIT_EXEMPT must be IP networks in CIDR notation (" + e.getMessage() + ")");
+        }
+        String secret = in.string("SMTP_WEBHOOK_SECRET", null);
+        return new OperationsConfiguration(
+                (int) in.number("SMTP_HEALTH_MIN_FREE_DISK_PERCENT", 10, 0, 100),
+                (int) in.number("SMTP_HEALTH_MAX_HEAP_PERCENT", 90, 1, 100),
+                (int) in.number("SMTP_HEALTH_MAX_FAILED_CONNECTIONS_PER_MINUTE", 100, 0, 1_000_000),
+                (int) in.number("SMTP_RATE_LIMIT_API_REQUESTS_PER_MINUTE", 100, 0, 1_000_000),
+                exempt,
+                webhookUrl,
+                Set.copyOf(events),
+                secret == null || secret.isBlank() ? null : secret);
+    }
+
+    public boolean webhookWanted(String event) {
+        return webhookUrl != null && webhookEvents.contains(event);
+    }
+
+    @Override
+    public String toString() {
+        return "health(disk>=" + minFreeDiskPercent + "%, heap<=" + maxHeapPercent + "%, failed connections<="
+                + maxFailedConnectionsPerMinute + "/min), api " + apiRequestsPerMinute + "/min, webhook "
+                + (webhookUrl == null ? "off" : webhookUrl + " " + Arrays.toString(webhookEvents.toArray())
+                        + (webhookSecret == null ? " unsigned" : " signed"));
+    }
+}

@@ -1,0 +1,82 @@
+package org.mailforge.interfaces.rest;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.time.Instant;
+import java.util.Map;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.json.bind.Jsonb;
+import jakarta.json.bind.JsonbBuilder;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.ws.rs.core.Response;
+
+import org.mailforge.infrastructure.config.ServerConfiguration;
+import org.mailforge.interfaces.rest.errors.ApiError;
+import org.mailforge.smtp.ratelimit.Allowance;
+import org.mailforge.smtp.ratelimit.Cidr;
+import org.mailforge.smtp.ratelimit.RateLimit;
+import org.mailforge.smtp.ratelimit.RateLimitCounters;
+import org.mailforge.smtp.ratelimit.RateLimiter;
+
+/**
+ * What every request to the API passes first, before authentication (so failed logins are
+ * limited too): the version header, the per-address rate limit with its headers, and 429 beyond
+ * it (spec: Versioning, Rate Limiting). Errors written here have the API's JSON shape.
+ */
+@ApplicationScoped
+public class ApiGate {
+
+    public static final String VERSION_HEADER = "X-API-Version";
+    public static final String VERSION = "1.0";
+    private static final String ADMITTED = ApiGate.class.getName() + ".admitted";
+
+    @Inject
+    ServerConfiguration configuration;
+
+    private RateLimiter limiter;
+    private final Jsonb json = JsonbBuilder.create();
+
+    @PostConstruct
+    void init() {
+        var operations = configuration.operations();
+        limiter = new RateLimiter(Map.of(RateLimit.API_REQUESTS, operations.apiRequestsPerMinute()),
+                Cidr.parseList(operations.rateLimitExempt()), 100_000, System::nanoTime, RateLimitCounters.global()::refused);
+    }
+
+    /**
+     * Counts the request once (however often the container asks) and sets the headers; when the
+     * address is over its limit, writes the 429 and answers false.
+     */
+    public boolean admit(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        if (request.getAttribute(ADMITTED) instanceof Boolean admitted) {
+            return admitted;
+        }
+        response.setHeader(VERSION_HEADER, VERSION);
+        Allowance allowance = limiter.spend(InetAddress.getByName(request.getRemoteAddr()), RateLimit.API_REQUESTS);
+        if (allowance.limit() > 0) {
+            response.setHeader("X-RateLimit-Limit", Integer.toString(allowance.limit()));
+            response.setHeader("X-RateLimit-Remaining", Integer.toString(allowance.remaining()));
+            response.setHeader("X-RateLimit-Reset", Long.toString(Instant.now().getEpochSecond() + allowance.secondsToFull()));
+        }
+        request.setAttribute(ADMITTED, allowance.allowed());
+        if (!allowance.allowed()) {
+            response.setHeader("Retry-After", Long.toString(allowance.secondsToRetry()));
+            error(response, Response.Status.TOO_MANY_REQUESTS, "rate limit of " + allowance.limit()
+                    + " requests per minute exceeded; retry in " + allowance.secondsToRetry() + " s");
+        }
+        return allowance.allowed();
+    }
+
+    /** Writes an error in the API's JSON shape and commits the response. */
+    public void error(HttpServletResponse response, Response.Status status, String message) throws IOException {
+        response.setStatus(status.getStatusCode());
+        response.setContentType("application/json");
+        response.setCharacterEncoding("UTF-8");
+        response.getWriter().write(json.toJson(ApiError.of(status, message, null)));
+        response.flushBuffer();
+    }
+}
