@@ -12,6 +12,8 @@ import java.util.logging.Logger;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import org.mailforge.application.events.ServerEvent;
+import org.mailforge.application.events.ServerEvents;
 import org.mailforge.domain.user.User;
 import org.mailforge.domain.user.UserRepository;
 import org.mailforge.infrastructure.security.CredentialCache;
@@ -57,6 +59,9 @@ public class AuthenticationService {
     @Inject
     MailMetrics metrics;
 
+    @Inject
+    ServerEvents events;
+
     public Outcome authenticate(String login, char[] password) {
         String normalized = login == null ? "" : login.strip().toLowerCase(Locale.ROOT);
         Optional<User> found = normalized.isEmpty() ? Optional.empty() : users.findByLogin(normalized);
@@ -71,6 +76,7 @@ public class AuthenticationService {
         } else if (outcome.verdict() == Verdict.FAILURE) {
             // the login only, never the password
             LOG.fine(() -> "authentication failed for login '" + normalized + "'");
+            events.publish("auth.failed", () -> ServerEvent.fields("username", normalized));
         }
         return outcome;
     }

@@ -10,6 +10,8 @@ import java.util.logging.Logger;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import org.mailforge.application.events.ServerEvent;
+import org.mailforge.application.events.ServerEvents;
 import org.mailforge.application.outbound.OutboundQueueService;
 import org.mailforge.domain.mail.MailStore;
 import org.mailforge.domain.mail.StoredLocation;
@@ -49,6 +51,9 @@ public class MailDeliveryService {
 
     @Inject
     ServerConfiguration configuration;
+
+    @Inject
+    ServerEvents events;
 
     private java.util.Set<String> localDomains;
 
@@ -105,6 +110,12 @@ public class MailDeliveryService {
         }
         metrics.accepted(message.content().size());
         outbound.wake(queued);
+        events.publish("message.received", () -> ServerEvent.fields(
+                "message_id", "msg_" + message.sessionId(),
+                "from", message.reversePath(),
+                "to", message.recipients(),
+                "subject", MessageHeaders.subject(message),
+                "size_bytes", message.content().size()));
         return Reply.of(250, "2.0.0", "Ok: queued as " + message.sessionId());
     }
 

@@ -9,6 +9,8 @@ import java.util.Optional;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import org.mailforge.application.events.ServerEvent;
+import org.mailforge.application.events.ServerEvents;
 import org.mailforge.domain.mail.MailStore;
 import org.mailforge.domain.user.DuplicateUserException;
 import org.mailforge.domain.user.User;
@@ -32,6 +34,10 @@ public class UserService {
     @Inject
     MailStore store;
 
+    /** Null outside the container (user-cli): no server, no webhooks. */
+    @Inject
+    ServerEvents events;
+
     protected UserService() {
         // for CDI
     }
@@ -53,7 +59,15 @@ public class UserService {
                 UserValidation.quotaMb(quotaMb == null ? DEFAULT_QUOTA_MB : quotaMb), admin, Instant.now());
         Arrays.fill(password, '\0');
         requireUnique(user);
-        return users.add(user);
+        User created = users.add(user);
+        if (events != null) {
+            events.publish("user.created", () -> ServerEvent.fields(
+                    "username", created.getUsername(),
+                    "email", created.getEmail(),
+                    "quota_mb", created.getQuotaMb(),
+                    "is_admin", created.isAdmin()));
+        }
+        return created;
     }
 
     /**

@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -14,6 +15,8 @@ import jakarta.inject.Inject;
 
 import org.mailforge.application.MailDeliveryService;
 import org.mailforge.application.MailMetrics;
+import org.mailforge.application.events.ServerEvent;
+import org.mailforge.application.events.ServerEvents;
 import org.mailforge.domain.queue.OutboundQueue;
 import org.mailforge.domain.queue.QueueStatus;
 import org.mailforge.domain.queue.QueuedMessage;
@@ -56,6 +59,9 @@ public class DeliveryAgent {
 
     @Inject
     MailMetrics metrics;
+
+    @Inject
+    ServerEvents events;
 
     Clock clock = Clock.systemUTC();
 
@@ -152,13 +158,26 @@ public class DeliveryAgent {
             entry.fail(entry.getLastError());
             queue.update(entry); // kept, as failed, for the administrator to inspect, retry or delete
             metrics.sent(false);
+            events.publish("message.failed", () -> summary(entry, failed, "error", entry.getLastError()));
             LOG.info(() -> "queue entry " + entry.getId() + " failed for " + failed.size() + " recipient(s): " + entry.getLastError());
         } else {
             queue.remove(entry.getId());
             spool.delete(entry.getContentFile());
             metrics.sent(true);
+            events.publish("message.sent", () -> summary(entry, entry.getRecipients(), "destination", entry.getDomain()));
             LOG.fine(() -> "queue entry " + entry.getId() + " delivered to " + entry.getDomain());
         }
+    }
+
+    private static Map<String, Object> summary(QueuedMessage entry, List<QueuedRecipient> recipients, String name, String value) {
+        return ServerEvent.fields(
+                "message_id", entry.getId(),
+                "from", entry.getSender(),
+                "to", recipients.stream().map(QueuedRecipient::getAddress).toList(),
+                "subject", entry.getSubject(),
+                "size_bytes", entry.getSizeBytes(),
+                "attempts", entry.getAttempts(),
+                name, value);
     }
 
     private void notifySender(QueuedMessage entry, DeliveryStatusNotification.Kind kind, List<QueuedRecipient> recipients) {

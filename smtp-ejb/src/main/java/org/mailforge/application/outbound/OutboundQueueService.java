@@ -16,10 +16,8 @@ import java.util.logging.Logger;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.mail.MessagingException;
-import jakarta.mail.internet.InternetHeaders;
-import jakarta.mail.internet.MimeUtility;
 
+import org.mailforge.application.MessageHeaders;
 import org.mailforge.domain.queue.OutboundQueue;
 import org.mailforge.domain.queue.QueueStatus;
 import org.mailforge.domain.queue.QueuedMessage;
@@ -68,7 +66,7 @@ public class OutboundQueueService {
         }
         OutboundConfiguration outbound = configuration.outbound();
         Instant now = clock.instant();
-        QueuedMessage.Envelope envelope = new QueuedMessage.Envelope(message.reversePath(), subjectOf(message),
+        QueuedMessage.Envelope envelope = new QueuedMessage.Envelope(message.reversePath(), MessageHeaders.subject(message),
                 message.content().size(), message.smtpUtf8(), message.sessionId(),
                 message.deliverBy() == null ? null : message.receivedAt().plusSeconds(message.deliverBy().seconds()),
                 message.deliverBy() != null && message.deliverBy().returnOnFailure());
@@ -181,15 +179,6 @@ public class OutboundQueueService {
             }
         }
         return TurnResult.deliver(mail);
-    }
-
-    private static String subjectOf(InboundMessage message) {
-        try (InputStream in = message.content().openStream()) {
-            String subject = new InternetHeaders(in).getHeader("Subject", null);
-            return subject == null ? null : MimeUtility.decodeText(MimeUtility.unfold(subject));
-        } catch (IOException | MessagingException | RuntimeException e) {
-            return null;
-        }
     }
 
     private static String newId() {

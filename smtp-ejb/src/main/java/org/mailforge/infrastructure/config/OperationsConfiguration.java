@@ -1,6 +1,7 @@
 package org.mailforge.infrastructure.config;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -18,6 +19,7 @@ import java.util.Set;
  * @param webhookUrl                where events are posted, or null for none
  * @param webhookEvents             the events to post
  * @param webhookSecret             HMAC-SHA256 key of the {@code X-Webhook-Signature} header, or null to send unsigned
+ * @param webhookRetrySchedule      delays between the attempts to post an event; one attempt more than delays
  */
 public record OperationsConfiguration(
         int minFreeDiskPercent,
@@ -27,11 +29,14 @@ public record OperationsConfiguration(
         String rateLimitExempt,
         URI webhookUrl,
         Set<String> webhookEvents,
-        String webhookSecret) {
+        String webhookSecret,
+        List<Duration> webhookRetrySchedule) {
 
     /** Every event of the specification's "WebHooks". */
     public static final List<String> EVENTS = List.of("message.received", "message.sent", "message.failed",
             "spam.detected", "virus.detected", "user.created", "auth.failed");
+
+    public static final String DEFAULT_WEBHOOK_RETRY_SCHEDULE = "10s,1m,5m,30m,2h";
 
     static OperationsConfiguration load(ConfigReader in) {
         String url = in.string("SMTP_WEBHOOK_URL", null);
@@ -61,6 +66,10 @@ public record OperationsConfiguration(
             in.require(false, "SMTP_RATE_LIMIT_EXEMPT must be IP networks in CIDR notation (" + e.getMessage() + ")");
         }
         String secret = in.string("SMTP_WEBHOOK_SECRET", null);
+        String schedule = in.string("SMTP_WEBHOOK_RETRY_SCHEDULE", DEFAULT_WEBHOOK_RETRY_SCHEDULE);
+        List<Duration> retrySchedule = OutboundConfiguration.parseSchedule(schedule);
+        in.require(retrySchedule != null, "SMTP_WEBHOOK_RETRY_SCHEDULE must be a comma-separated list of delays such as "
+                + DEFAULT_WEBHOOK_RETRY_SCHEDULE + " (was '" + schedule + "')");
         return new OperationsConfiguration(
                 (int) in.number("SMTP_HEALTH_MIN_FREE_DISK_PERCENT", 10, 0, 100),
                 (int) in.number("SMTP_HEALTH_MAX_HEAP_PERCENT", 90, 1, 100),
@@ -69,7 +78,8 @@ public record OperationsConfiguration(
                 exempt,
                 webhookUrl,
                 Set.copyOf(events),
-                secret == null || secret.isBlank() ? null : secret);
+                secret == null || secret.isBlank() ? null : secret,
+                retrySchedule == null ? OutboundConfiguration.parseSchedule(DEFAULT_WEBHOOK_RETRY_SCHEDULE) : retrySchedule);
     }
 
     public boolean webhookWanted(String event) {
