@@ -88,6 +88,57 @@ class HealthAndMetricsIT {
         assertTrue(metric("smtp_connections_active\\{[^}]*\\}") >= 0);
     }
 
+    /** Every metric of the specification, parsed by the Prometheus project's own Python client. */
+    @Test
+    void theMetricsTextParsesAndHasEverySpecifiedFamily() throws Exception {
+        String python = ExternalTools.requirePython("prometheus_client");
+        String text = TestServer.get(TestServer.METRICS_PORT, "/metrics").body();
+        Process parser = new ProcessBuilder(python, "-c", String.join("\n",
+                "import sys, json",
+                "from prometheus_client.parser import text_string_to_metric_families",
+                "families = {}",
+                "for f in text_string_to_metric_families(sys.stdin.read()):",
+                "    families[f.name] = {'type': f.type, 'samples': [[s.name, s.labels] for s in f.samples]}",
+                "print(json.dumps(families))")).redirectErrorStream(true).start();
+        parser.getOutputStream().write(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        parser.getOutputStream().close();
+        String output = new String(parser.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(parser.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals(0, parser.exitValue(), "the Prometheus parser refused the text: " + output);
+        JsonObject families = Json.createReader(new StringReader(output)).readObject();
+
+        assertFamily(families, "smtp_messages_received", "counter", "status", "accepted", "rejected");
+        assertFamily(families, "smtp_messages_sent", "counter", "status", "delivered", "failed");
+        assertFamily(families, "smtp_auth_attempts", "counter", "result", "success", "failure");
+        assertFamily(families, "smtp_spam_detected", "counter", null);
+        assertFamily(families, "smtp_virus_detected", "counter", null);
+        assertFamily(families, "smtp_connections_active", "gauge", null);
+        assertFamily(families, "smtp_connections_total", "gauge", null);
+        assertFamily(families, "smtp_messages_queued", "gauge", null);
+        assertFamily(families, "smtp_memory_bytes", "gauge", null);
+        assertFamily(families, "smtp_processing_duration_seconds", "histogram", "le", "+Inf");
+        assertFamily(families, "smtp_message_size_bytes", "histogram", "le", "+Inf");
+    }
+
+    private static void assertFamily(JsonObject families, String name, String type, String label, String... values) {
+        assertTrue(families.containsKey(name), name + " missing; families: " + families.keySet());
+        JsonObject family = families.getJsonObject(name);
+        assertEquals(type, family.getString("type"), name);
+        if (label == null) {
+            return;
+        }
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (var sample : family.getJsonArray("samples")) {
+            JsonObject labels = sample.asJsonArray().getJsonObject(1);
+            if (labels.containsKey(label)) {
+                seen.add(labels.getString(label));
+            }
+        }
+        for (String value : values) {
+            assertTrue(seen.contains(value), name + " has no series with " + label + "=" + value + ": " + family);
+        }
+    }
+
     private static double metric(String seriesPattern) throws Exception {
         return TestServer.metric(seriesPattern);
     }

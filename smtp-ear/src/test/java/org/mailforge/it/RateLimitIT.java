@@ -18,6 +18,12 @@ class RateLimitIT {
         return new SmtpConnection(TestServer.HOST, TestServer.SMTP_PORT, address);
     }
 
+    private static long rejectedConnections() throws Exception {
+        var response = TestServer.asAdmin("GET", "/stats", null);
+        return jakarta.json.Json.createReader(new java.io.StringReader(response.body())).readObject()
+                .getJsonObject("connections").getJsonNumber("rejected").longValue();
+    }
+
     private static double limited(String limit) throws Exception {
         return TestServer.metric("smtp_rate_limited\\{[^}]*limit=\"" + limit + "\"[^}]*\\}");
     }
@@ -25,6 +31,7 @@ class RateLimitIT {
     @Test
     void theEleventhConnectionInAMinuteIsTurnedAway() throws Exception {
         double before = limited("connections");
+        long rejectedBefore = rejectedConnections();
         for (int i = 1; i <= 10; i++) {
             try (SmtpConnection smtp = from("127.0.0.2")) {
                 assertTrue(smtp.reply().startsWith("220 "), "connection " + i);
@@ -40,6 +47,7 @@ class RateLimitIT {
             assertTrue(smtp.reply().startsWith("220 "), "the exempt address is not limited");
         }
         assertEquals(before + 1, limited("connections"));
+        assertEquals(rejectedBefore + 1, rejectedConnections(), "/stats counts the refusal");
     }
 
     @Test

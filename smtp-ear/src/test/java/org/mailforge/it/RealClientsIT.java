@@ -2,7 +2,6 @@ package org.mailforge.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,12 +20,7 @@ class RealClientsIT {
     private static final String PASSWORD = "Real-Client-Pass1";
 
     private static boolean available(String command) throws Exception {
-        Process which = new ProcessBuilder("sh", "-c", "command -v " + command).start();
-        boolean found = which.waitFor(10, TimeUnit.SECONDS) && which.exitValue() == 0;
-        if (!found && "true".equals(System.getenv("CI"))) {
-            throw new AssertionError(command + " is not installed; .ci/run must install it");
-        }
-        assumeTrue(found, command + " is not installed here; install it to run this test");
+        ExternalTools.requireCommand(command);
         return true;
     }
 
