@@ -4,10 +4,28 @@ import jakarta.annotation.security.DeclareRoles;
 import jakarta.ws.rs.ApplicationPath;
 import jakarta.ws.rs.core.Application;
 
+import org.eclipse.microprofile.openapi.annotations.OpenAPIDefinition;
+import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeType;
+import org.eclipse.microprofile.openapi.annotations.info.Info;
+import org.eclipse.microprofile.openapi.annotations.info.License;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
 /**
  * The admin REST API, served on SMTP_HEALTH_PORT. HTTP Basic authentication against the user
- * store ({@link org.mailforge.interfaces.rest.security.ApiAuthenticationMechanism}); role {@code admin} for administrators, {@code user} for everyone who can log in.
+ * store ({@link org.mailforge.interfaces.rest.security.ApiAuthenticationMechanism}); role
+ * {@code admin} for administrators, {@code user} for everyone who can log in. Described by MicroProfile OpenAPI at {@code /openapi} (UI: {@code /openapi/ui}) on SMTP_METRICS_PORT.
  */
+@OpenAPIDefinition(
+        info = @Info(title = "Mailforge admin API", version = ApiGate.VERSION,
+                description = "Users, the outbound queue, statistics and health of a Mailforge SMTP server. Every response "
+                        + "carries X-API-Version and the X-RateLimit headers; errors are {\"error\", \"message\"} JSON.",
+                license = @License(name = "MIT")),
+        tags = {
+            @Tag(name = "users", description = "Mail users"),
+            @Tag(name = "queue", description = "Outbound delivery queue"),
+            @Tag(name = "monitoring", description = "Health and statistics")})
+@SecurityScheme(securitySchemeName = ApiDocumentation.BASIC, type = SecuritySchemeType.HTTP, scheme = "basic")
 @ApplicationPath("/")
 @DeclareRoles({Roles.ADMIN, Roles.USER})
 public class AdminApplication extends Application {

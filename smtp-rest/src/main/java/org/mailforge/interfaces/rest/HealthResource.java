@@ -8,11 +8,18 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.mailforge.interfaces.rest.errors.ApiError;
 import org.mailforge.application.HealthReport;
 import org.mailforge.application.HealthService;
 
 /** {@code GET /health}: no authentication; 200 when healthy, 503 with the reasons when not. */
 @Path("/health")
+@Tag(name = "monitoring")
 @RequestScoped
 public class HealthResource {
 
@@ -21,6 +28,10 @@ public class HealthResource {
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Health", description = "No authentication. For load balancers: 200 healthy, 503 unhealthy with the reasons.")
+    @APIResponse(responseCode = "200", description = "Healthy", content = @Content(mediaType = "application/json", schema = @Schema(implementation = HealthReport.class)))
+    @APIResponse(responseCode = "503", description = "Unhealthy; reasons lists why", content = @Content(mediaType = "application/json", schema = @Schema(implementation = HealthReport.class)))
+    @APIResponse(responseCode = "429", description = "Rate limit exceeded (Retry-After)", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     public Response health() {
         HealthReport report = health.report();
         return Response.status(report.healthy() ? Response.Status.OK : Response.Status.SERVICE_UNAVAILABLE)

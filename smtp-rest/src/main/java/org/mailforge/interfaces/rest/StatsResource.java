@@ -8,11 +8,19 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.mailforge.interfaces.rest.errors.ApiError;
 import org.mailforge.application.ServerStats;
 import org.mailforge.application.StatsService;
 
 /** {@code GET /stats}: server statistics for administrators. */
 @Path("/stats")
+@Tag(name = "monitoring")
 @RequestScoped
 public class StatsResource {
 
@@ -22,6 +30,12 @@ public class StatsResource {
     @GET
     @RolesAllowed(Roles.ADMIN)
     @Produces(MediaType.APPLICATION_JSON)
+    @SecurityRequirement(name = ApiDocumentation.BASIC)
+    @Operation(summary = "Server statistics", description = "Counts since start; processing times in milliseconds.")
+    @APIResponse(responseCode = "200", description = "Statistics", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ServerStats.class)))
+    @APIResponse(responseCode = "401", description = "No or wrong credentials", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "403", description = "Not an administrator", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "429", description = "Rate limit exceeded (Retry-After)", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     public ServerStats stats() {
         return stats.stats();
     }

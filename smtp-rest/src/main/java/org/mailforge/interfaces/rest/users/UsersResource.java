@@ -2,7 +2,6 @@ package org.mailforge.interfaces.rest.users;
 
 import java.net.URI;
 import java.util.List;
-import java.util.Map;
 
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
@@ -23,16 +22,28 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
 
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
 import org.mailforge.application.UserService;
 import org.mailforge.domain.user.User;
 import org.mailforge.domain.user.UserRepository;
 import org.mailforge.domain.user.UserValidation;
+import org.mailforge.interfaces.rest.ApiDocumentation;
+import org.mailforge.interfaces.rest.Confirmation;
 import org.mailforge.interfaces.rest.QueryParameters;
 import org.mailforge.interfaces.rest.Roles;
 import org.mailforge.interfaces.rest.errors.ApiError;
 
 /** {@code /api/users}: administrators manage everyone; a user may read and update itself. */
 @Path("/api/users")
+@Tag(name = "users")
+@SecurityRequirement(name = ApiDocumentation.BASIC)
 @RequestScoped
 @Produces(MediaType.APPLICATION_JSON)
 public class UsersResource {
@@ -48,16 +59,29 @@ public class UsersResource {
 
     @GET
     @RolesAllowed(Roles.ADMIN)
-    public Response list(@QueryParam("offset") String offsetParam, @QueryParam("limit") String limitParam) {
+    @Operation(summary = "List users", description = "Administrators only; newest last.")
+    @APIResponse(responseCode = "200", description = "A page of users", content = @Content(mediaType = "application/json", schema = @Schema(implementation = UserPage.class)))
+    @APIResponse(responseCode = "400", description = "Bad offset or limit", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "401", description = "No or wrong credentials", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "403", description = "Not an administrator", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "429", description = "Rate limit exceeded (Retry-After)", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
+    public Response list(@Parameter(description = "Users to skip, default 0") @QueryParam("offset") String offsetParam,
+                         @Parameter(description = "Page size, 1-1000, default 100") @QueryParam("limit") String limitParam) {
         int offset = QueryParameters.offset(offsetParam);
         int limit = QueryParameters.limit(limitParam);
         List<UserView> page = users.list(offset, limit).stream().map(UserView::of).toList();
-        return Response.ok(Map.of("users", page, "total", users.count(), "offset", offset, "limit", limit)).build();
+        return Response.ok(new UserPage(page, users.count(), offset, limit)).build();
     }
 
     @GET
     @Path("{username}")
     @RolesAllowed({Roles.ADMIN, Roles.USER})
+    @Operation(summary = "Get a user with statistics", description = "Administrators: anyone; users: themselves.")
+    @APIResponse(responseCode = "200", description = "The user", content = @Content(mediaType = "application/json", schema = @Schema(implementation = UserView.class)))
+    @APIResponse(responseCode = "401", description = "No or wrong credentials", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "403", description = "Another user's account", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "404", description = "No such user", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "429", description = "Rate limit exceeded (Retry-After)", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     public UserView get(@PathParam("username") String username) {
         User user = visible(username);
         return UserView.of(user, new UserView.Statistics(service.messagesReceived(user), user.getMessagesSent(), user.usedMb()));
@@ -66,6 +90,13 @@ public class UsersResource {
     @POST
     @RolesAllowed(Roles.ADMIN)
     @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Create a user", description = "The password is hashed with Argon2id and never returned.")
+    @APIResponse(responseCode = "201", description = "Created; Location names the user", content = @Content(mediaType = "application/json", schema = @Schema(implementation = UserView.class)))
+    @APIResponse(responseCode = "400", description = "Invalid field (named in field)", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "401", description = "No or wrong credentials", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "403", description = "Not an administrator", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "409", description = "Username or email taken", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "429", description = "Rate limit exceeded (Retry-After)", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     public Response create(UserRequests.Create request) {
         if (request == null) {
             return ApiError.response(Response.Status.BAD_REQUEST, "a JSON body with username, email and password is required");
@@ -82,6 +113,14 @@ public class UsersResource {
     @Path("{username}")
     @RolesAllowed({Roles.ADMIN, Roles.USER})
     @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Update a user", description = "Users may change their own email and password; quota_mb, enabled and admin need an administrator.")
+    @APIResponse(responseCode = "200", description = "The updated user", content = @Content(mediaType = "application/json", schema = @Schema(implementation = UserView.class)))
+    @APIResponse(responseCode = "400", description = "Invalid field", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "401", description = "No or wrong credentials", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "403", description = "Not allowed for this caller", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "404", description = "No such user", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "409", description = "Email taken", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "429", description = "Rate limit exceeded (Retry-After)", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     public UserView update(@PathParam("username") String username, UserRequests.Update request) {
         if (request == null) {
             throw new UserValidation.InvalidFieldException("body", "a JSON body is required");
@@ -97,10 +136,16 @@ public class UsersResource {
     @DELETE
     @Path("{username}")
     @RolesAllowed(Roles.ADMIN)
+    @Operation(summary = "Delete a user", description = "The user's stored mail is deleted too.")
+    @APIResponse(responseCode = "200", description = "Deleted", content = @Content(mediaType = "application/json", schema = @Schema(implementation = Confirmation.class)))
+    @APIResponse(responseCode = "401", description = "No or wrong credentials", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "403", description = "Not an administrator", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "404", description = "No such user", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "429", description = "Rate limit exceeded (Retry-After)", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     public Response delete(@PathParam("username") String username) {
         User user = service.find(username).orElseThrow(() -> new NotFoundException("user not found: " + username));
         service.delete(user);
-        return Response.ok(Map.of("success", true, "message", "User deleted successfully")).build();
+        return Response.ok(new Confirmation(true, "User deleted successfully")).build();
     }
 
     /** The user, if the caller may see it: administrators see all, users only themselves. */
