@@ -14,7 +14,8 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 /**
  * The admin REST API, served on SMTP_HEALTH_PORT. HTTP Basic authentication against the user
  * store ({@link org.mailforge.interfaces.rest.security.ApiAuthenticationMechanism}); role
- * {@code admin} for administrators, {@code user} for everyone who can log in. Described by MicroProfile OpenAPI at {@code /openapi} (UI: {@code /openapi/ui}) on SMTP_METRICS_PORT.
+ * {@code admin} for administrators, {@code user} for everyone who can log in. Described by
+ * MicroProfile OpenAPI at {@code /openapi} (UI: {@code /openapi/ui}) on SMTP_METRICS_PORT.
  */
 @OpenAPIDefinition(
         info = @Info(title = "Mailforge admin API", version = ApiGate.VERSION,
