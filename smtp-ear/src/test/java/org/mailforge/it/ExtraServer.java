@@ -49,6 +49,7 @@ final class ExtraServer {
                 "SMTP_PORT=" + smtpPort,
                 "SMTP_HEALTH_PORT=" + httpPort,
                 "SMTP_METRICS_PORT=" + (httpPort + 1),
+                "SMTP_ADMIN_CONSOLE_PORT=" + (httpPort + 3),
                 "SMTP_STORAGE_PATH=" + data.resolve("mail"),
                 "SMTP_SPOOL_PATH=" + data.resolve("spool"),
                 "SMTP_QUEUE_PATH=" + data.resolve("queue"),
