@@ -15,8 +15,9 @@ public record HealthReport(
         Memory memory,
         List<String> reasons) {
 
+    /** Whether the server takes mail: healthy, or degraded (a scanner down while failing open). */
     public boolean healthy() {
-        return "healthy".equals(status);
+        return !"unhealthy".equals(status);
     }
 
     public record Connections(long active, long total) {

@@ -33,15 +33,22 @@ public class HealthService {
     @Resource(lookup = "jdbc/mailforge", shareable = false) // returned to the pool on close, even inside a local transaction
     DataSource dataSource;
 
+    @Inject
+    org.mailforge.application.scanning.ContentScreening screening;
+
     @Resource(lookup = "jms/mailforge")
     jakarta.jms.ConnectionFactory connectionFactory;
 
     public HealthReport report() {
         List<String> reasons = readinessProblems();
         reasons.addAll(livenessProblems());
+        List<String> degraded = screening.failOpen() ? screening.problems() : List.of();
         Runtime runtime = Runtime.getRuntime();
         ListenerStatistics connections = ListenerStatistics.global();
-        return new HealthReport(reasons.isEmpty() ? "healthy" : "unhealthy",
+        // a scanner that is down with SMTP_SCANNER_FAIL_OPEN=true: mail flows unscanned; say so, stay in service
+        String status = !reasons.isEmpty() ? "unhealthy" : degraded.isEmpty() ? "healthy" : "degraded";
+        reasons.addAll(degraded);
+        return new HealthReport(status,
                 version.number(),
                 ManagementFactory.getRuntimeMXBean().getUptime() / 1000,
                 new HealthReport.Connections(connections.active(), connections.total()),
@@ -55,6 +62,9 @@ public class HealthService {
         problems.addAll(diskProblems());
         problems.addAll(connectionProblems());
         problems.addAll(messagingProblems());
+        if (!screening.failOpen()) {
+            problems.addAll(screening.problems()); // mail is deferred while a scanner is down
+        }
         if (!ListenerStatistics.global().isListening()) {
             problems.add("SMTP listener is not running");
         }

@@ -13,6 +13,8 @@ import jakarta.inject.Inject;
 import org.mailforge.application.events.ServerEvent;
 import org.mailforge.application.events.ServerEvents;
 import org.mailforge.application.outbound.OutboundQueueService;
+import org.mailforge.application.scanning.ContentScreening;
+import org.mailforge.domain.mail.Folder;
 import org.mailforge.domain.mail.MailStore;
 import org.mailforge.domain.mail.StoredLocation;
 import org.mailforge.domain.mail.StoredMessage;
@@ -55,6 +57,9 @@ public class MailDeliveryService {
     @Inject
     ServerEvents events;
 
+    @Inject
+    ContentScreening screening;
+
     private java.util.Set<String> localDomains;
 
     @jakarta.annotation.PostConstruct
@@ -65,13 +70,23 @@ public class MailDeliveryService {
     public Reply deliver(InboundMessage message) {
         long start = System.nanoTime();
         try {
-            return store(message);
+            return screenAndStore(message);
         } finally {
             metrics.processed(java.time.Duration.ofNanos(System.nanoTime() - start));
         }
     }
 
-    private Reply store(InboundMessage message) {
+    private Reply screenAndStore(InboundMessage received) {
+        ContentScreening.Outcome screened = screening.screen(received);
+        if (screened instanceof ContentScreening.Refuse refusal) {
+            metrics.rejected();
+            return refusal.reply();
+        }
+        ContentScreening.Accept accepted = (ContentScreening.Accept) screened;
+        return store(received.withContent(accepted.content()), accepted.folder());
+    }
+
+    private Reply store(InboundMessage message, Folder folder) {
         List<StoredLocation> stored = new ArrayList<>(message.recipients().size());
         List<QueuedMessage> queued = List.of();
         try {
@@ -91,7 +106,7 @@ public class MailDeliveryService {
                 mailboxes.add(owner.map(User::getEmail).orElse(recipient));
             }
             for (String mailbox : mailboxes) {
-                stored.add(store.store(mailbox, message.reversePath(), message.content()));
+                stored.add(store.store(mailbox, folder, message.reversePath(), message.content()));
             }
             if (!remote.isEmpty()) {
                 queued = outbound.enqueue(message, remote);

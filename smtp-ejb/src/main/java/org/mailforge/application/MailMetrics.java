@@ -116,6 +116,12 @@ public class MailMetrics {
         virus.inc();
     }
 
+    /** A scanning daemon did not answer (the message was deferred, or passed unscanned). */
+    public void scannerUnavailable(String scanner) {
+        registry.counter(Metadata.builder().withName("smtp.scanner.unavailable")
+                .withDescription("Messages a scanning daemon did not answer for").build(), new Tag("scanner", scanner)).inc();
+    }
+
     public void rejected() {
         rejected.inc();
     }
@@ -133,6 +139,7 @@ public class MailMetrics {
     public Snapshot snapshot() {
         org.HdrHistogram.Histogram timing = processingMicros.copy();
         return new Snapshot(accepted.getCount(), rejected.getCount(), delivered.getCount(), authSuccess.getCount(), authFailure.getCount(),
+                spam.getCount(), virus.getCount(),
                 microsToMillis(timing.getTotalCount() == 0 ? 0 : timing.getMean()),
                 microsToMillis(timing.getValueAtPercentile(95)), microsToMillis(timing.getValueAtPercentile(99)));
     }
@@ -143,6 +150,7 @@ public class MailMetrics {
 
     /** Counts since start and processing times in milliseconds. */
     public record Snapshot(long accepted, long rejected, long delivered, long authSuccesses, long authFailures,
+                           long spamDetected, long virusDetected,
                            double averageMs, double p95Ms, double p99Ms) {
     }
 }

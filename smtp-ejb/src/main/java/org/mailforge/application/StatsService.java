@@ -32,9 +32,14 @@ public class StatsService {
                 new ServerStats.Messages(received, m.delivered(), queue.countWaiting(), queue.count(QueueStatus.FAILED)),
                 new ServerStats.Connections(connections.active(), connections.total(), connections.rejected()),
                 new ServerStats.Authentication(m.authSuccesses() + m.authFailures(), m.authSuccesses(), m.authFailures()),
-                new ServerStats.Detections(0, 0.0),
-                new ServerStats.Detections(0, 0.0),
+                new ServerStats.Detections(m.spamDetected(), rate(m.spamDetected(), received)),
+                new ServerStats.Detections(m.virusDetected(), rate(m.virusDetected(), received)),
                 new ServerStats.Storage(messages.countAll(), Math.round(messages.totalSizeBytes() / 1024.0 / 1024.0 * 10) / 10.0),
                 new ServerStats.Performance(m.averageMs(), m.p95Ms(), m.p99Ms()));
+    }
+
+    /** Detected per received message, rounded to four places. */
+    private static double rate(long detected, long received) {
+        return received == 0 ? 0.0 : Math.round(10_000.0 * detected / received) / 10_000.0;
     }
 }

@@ -16,7 +16,15 @@ public interface MailStore {
      * @param content    the message as received, trace header included
      * @return where the message now lives, in the store's own terms
      */
-    StoredLocation store(String mailbox, String returnPath, MessageContent content) throws IOException;
+    default StoredLocation store(String mailbox, String returnPath, MessageContent content) throws IOException {
+        return store(mailbox, Folder.INBOX, returnPath, content);
+    }
+
+    /**
+     * Stores into a folder of the mailbox: maildir uses the Maildir++ folder {@code .Junk}, mbox a
+     * second file {@code <mailbox>.Junk}, the time-series layout a {@code Junk/} tree.
+     */
+    StoredLocation store(String mailbox, Folder folder, String returnPath, MessageContent content) throws IOException;
 
     /**
      * Fails with a message naming the variable to set unless the store can take mail now; called

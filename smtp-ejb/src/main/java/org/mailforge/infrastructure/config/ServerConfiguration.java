@@ -36,17 +36,12 @@ public record ServerConfiguration(
         int healthPort,
         int metricsPort,
         LogLevel logLevel,
-        boolean spamAssassinEnabled,
-        String spamAssassinHost,
-        int spamAssassinPort,
-        boolean clamAvEnabled,
-        String clamAvHost,
-        int clamAvPort,
         String adminUsername,
         String adminPassword,
         String adminEmail,
         OutboundConfiguration outbound,
-        OperationsConfiguration operations) {
+        OperationsConfiguration operations,
+        ScanningConfiguration scanning) {
 
     public enum StorageType { MAILDIR, MBOX, DATABASE, S3, TIMESERIES }
 
@@ -100,17 +95,12 @@ public record ServerConfiguration(
                 in.port("SMTP_HEALTH_PORT", 8080),
                 in.port("SMTP_METRICS_PORT", 8081),
                 LogLevel.valueOf(in.choice("SMTP_LOG_LEVEL", "info", logLevels).toUpperCase()),
-                in.bool("SMTP_ENABLE_SPAMASSASSIN", false),
-                in.string("SMTP_SPAMASSASSIN_HOST", "127.0.0.1"),
-                in.port("SMTP_SPAMASSASSIN_PORT", 783),
-                in.bool("SMTP_ENABLE_CLAMAV", false),
-                in.string("SMTP_CLAMAV_HOST", "127.0.0.1"),
-                in.port("SMTP_CLAMAV_PORT", 3310),
                 in.string("SMTP_ADMIN_USERNAME", "admin"),
                 in.string("SMTP_ADMIN_PASSWORD", null),
                 in.string("SMTP_ADMIN_EMAIL", null),
                 OutboundConfiguration.load(in),
-                OperationsConfiguration.load(in));
+                OperationsConfiguration.load(in),
+                ScanningConfiguration.load(in));
         in.require(!config.hostname().contains(" "), "SMTP_HOSTNAME must be a host name (was '" + config.hostname() + "')");
         in.require(config.healthPort() != config.metricsPort(),
                 "SMTP_HEALTH_PORT and SMTP_METRICS_PORT must differ (both " + config.healthPort() + ")");
@@ -195,12 +185,6 @@ public record ServerConfiguration(
         if (storageType == StorageType.DATABASE || storageType == StorageType.S3) {
             notes.add("SMTP_STORAGE_TYPE=" + storageType.name().toLowerCase()
                     + " is not available in this version; mail is stored as maildir");
-        }
-        if (spamAssassinEnabled) {
-            notes.add("SMTP_ENABLE_SPAMASSASSIN=true: spam scanning is not available in this version yet");
-        }
-        if (clamAvEnabled) {
-            notes.add("SMTP_ENABLE_CLAMAV=true: virus scanning is not available in this version yet");
         }
         return notes;
     }

@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
+import org.mailforge.domain.mail.Folder;
 import org.mailforge.domain.mail.MailStore;
 import org.mailforge.domain.mail.StoredLocation;
 import org.mailforge.smtp.spi.MessageContent;
@@ -22,6 +23,9 @@ import org.mailforge.smtp.spi.MessageContent;
  * <p>Each mailbox is the folder {@code <root>/<recipient address>/}.
  */
 public final class MaildirStore implements MailStore {
+
+    /** The Maildir++ name of the Junk folder (Dovecot and Courier show it as "Junk"). */
+    static final String JUNK = ".Junk";
 
     private final Path root;
     private final MaildirNames names;
@@ -45,12 +49,33 @@ public final class MaildirStore implements MailStore {
     }
 
     @Override
-    public StoredLocation store(String mailbox, String returnPath, MessageContent content) throws IOException {
+    public StoredLocation store(String mailbox, Folder folder, String returnPath, MessageContent content) throws IOException {
         Path maildir = mailboxDirectory(mailbox);
+        String prefix = "";
+        if (folder == Folder.JUNK) {
+            prefix = JUNK + "/";
+            maildir = subfolder(maildir.resolve(JUNK));
+        }
         String name = names.next();
         long size = DurableFiles.write(maildir.resolve("tmp").resolve(name), maildir.resolve("new").resolve(name),
                 out -> writeMessage(out, returnPath, content));
-        return new StoredLocation(mailbox, "new/" + name, size);
+        return new StoredLocation(mailbox, prefix + "new/" + name, size);
+    }
+
+    /** A Maildir++ folder: a maildir of its own inside the mailbox, marked with {@code maildirfolder}. */
+    private static Path subfolder(Path folder) throws IOException {
+        if (!Files.isDirectory(folder.resolve("new"))) {
+            for (String sub : new String[] {"tmp", "new", "cur"}) {
+                Files.createDirectories(folder.resolve(sub));
+            }
+            Path marker = folder.resolve("maildirfolder");
+            if (!Files.exists(marker)) {
+                Files.createFile(marker);
+            }
+            DurableFiles.forceDirectory(folder);
+            DurableFiles.forceDirectory(folder.getParent());
+        }
+        return folder;
     }
 
     /** The stored form of a message: a Return-Path header (RFC 5321 4.4), then the message as received. */

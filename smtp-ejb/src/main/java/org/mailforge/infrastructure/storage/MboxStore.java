@@ -21,6 +21,7 @@ import java.util.Locale;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 
+import org.mailforge.domain.mail.Folder;
 import org.mailforge.domain.mail.MailStore;
 import org.mailforge.domain.mail.StoredLocation;
 import org.mailforge.smtp.spi.MessageContent;
@@ -32,6 +33,8 @@ import org.mailforge.smtp.spi.MessageContent;
  * (mail readers, procmail). A failed append is truncated away, so no half message stays visible.
  */
 public final class MboxStore implements MailStore {
+
+    private static final String JUNK_KEY = "Junk:";
 
     private static final DateTimeFormatter ASCTIME =
             DateTimeFormatter.ofPattern("EEE MMM ppd HH:mm:ss yyyy", Locale.ENGLISH).withZone(ZoneOffset.UTC);
@@ -52,9 +55,15 @@ public final class MboxStore implements MailStore {
         return root.resolve(MaildirStore.directoryName(mailbox));
     }
 
+    /** The quarantine of a mailbox: a second mbox file beside it. */
+    Path junkFile(String mailbox) {
+        return root.resolve(MaildirStore.directoryName(mailbox) + ".Junk");
+    }
+
     @Override
-    public StoredLocation store(String mailbox, String returnPath, MessageContent content) throws IOException {
-        Path file = file(mailbox);
+    public StoredLocation store(String mailbox, Folder folder, String returnPath, MessageContent content) throws IOException {
+        String prefix = folder == Folder.JUNK ? JUNK_KEY : "";
+        Path file = folder == Folder.JUNK ? junkFile(mailbox) : file(mailbox);
         Files.createDirectories(root);
         return locked(file, channel -> {
             long start = channel.size();
@@ -70,7 +79,7 @@ public final class MboxStore implements MailStore {
                 body.finish();
                 channel.force(true);
                 long length = channel.size() - start;
-                return new StoredLocation(mailbox, start + ":" + length, length);
+                return new StoredLocation(mailbox, prefix + start + ":" + length, length);
             } catch (IOException | RuntimeException e) {
                 channel.truncate(start);
                 channel.force(true);
@@ -81,8 +90,9 @@ public final class MboxStore implements MailStore {
 
     @Override
     public void remove(StoredLocation location) throws IOException {
-        Path file = file(location.mailbox());
-        String[] range = location.key().split(":");
+        boolean junk = location.key().startsWith(JUNK_KEY);
+        Path file = junk ? junkFile(location.mailbox()) : file(location.mailbox());
+        String[] range = location.key().substring(junk ? JUNK_KEY.length() : 0).split(":");
         long start = Long.parseLong(range[0]);
         long length = Long.parseLong(range[1]);
         locked(file, channel -> {
@@ -113,6 +123,7 @@ public final class MboxStore implements MailStore {
     @Override
     public void removeMailbox(String mailbox) throws IOException {
         Files.deleteIfExists(file(mailbox));
+        Files.deleteIfExists(junkFile(mailbox));
         DurableFiles.forceDirectory(root);
     }
 

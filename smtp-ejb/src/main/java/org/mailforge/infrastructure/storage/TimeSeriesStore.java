@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 
+import org.mailforge.domain.mail.Folder;
 import org.mailforge.domain.mail.MailStore;
 import org.mailforge.domain.mail.StoredLocation;
 import org.mailforge.smtp.spi.MessageContent;
@@ -35,8 +36,8 @@ public final class TimeSeriesStore implements MailStore {
     }
 
     @Override
-    public StoredLocation store(String mailbox, String returnPath, MessageContent content) throws IOException {
-        String key = DAY.format(clock.instant()) + "/" + newId() + ".eml";
+    public StoredLocation store(String mailbox, Folder folder, String returnPath, MessageContent content) throws IOException {
+        String key = (folder == Folder.JUNK ? "Junk/" : "") + DAY.format(clock.instant()) + "/" + newId() + ".eml";
         Path target = root.resolve(key);
         Files.createDirectories(target.getParent());
         Path staging = Files.createDirectories(root.resolve(".tmp"));

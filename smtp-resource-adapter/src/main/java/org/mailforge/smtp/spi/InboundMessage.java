@@ -31,4 +31,10 @@ public record InboundMessage(String sessionId,
     public InboundMessage {
         recipients = List.copyOf(recipients);
     }
+
+    /** The same message with other content (headers added by a scanner, say). */
+    public InboundMessage withContent(MessageContent other) {
+        return other == content ? this : new InboundMessage(sessionId, clientAddress, heloName, reversePath, recipients, other,
+                receivedAt, smtpUtf8, authenticatedUser, deliverBy);
+    }
 }

@@ -1,0 +1,183 @@
+package org.mailforge.application.scanning;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.logging.Logger;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.mailforge.application.MailMetrics;
+import org.mailforge.application.MessageHeaders;
+import org.mailforge.application.events.ServerEvent;
+import org.mailforge.application.events.ServerEvents;
+import org.mailforge.domain.mail.Folder;
+import org.mailforge.infrastructure.config.ScanningConfiguration;
+import org.mailforge.infrastructure.config.ServerConfiguration;
+import org.mailforge.infrastructure.scanning.ClamdClient;
+import org.mailforge.infrastructure.scanning.SpamdClient;
+import org.mailforge.smtp.spi.InboundMessage;
+import org.mailforge.smtp.spi.MessageContent;
+import org.mailforge.smtp.spi.Reply;
+
+/**
+ * Screens a received message before it is stored, so the client hears the verdict in the reply
+ * to its DATA or BDAT: a virus is refused ({@code 554 5.7.1}) and never stored; spam is tagged,
+ * refused or quarantined per {@code SMTP_SPAM_ACTION}; a daemon that does not answer makes the
+ * sender try again later ({@code 451 4.7.1}) unless {@code SMTP_SCANNER_FAIL_OPEN=true}.
+ */
+@ApplicationScoped
+public class ContentScreening {
+
+    private static final Logger LOG = Logger.getLogger(ContentScreening.class.getName());
+
+    /** What becomes of the message. */
+    public sealed interface Outcome permits Refuse, Accept {
+    }
+
+    /** Not stored: this is the reply. */
+    public record Refuse(Reply reply) implements Outcome {
+    }
+
+    /** Store this content (the message with any headers added) into this folder. */
+    public record Accept(MessageContent content, Folder folder) implements Outcome {
+    }
+
+    @Inject
+    ServerConfiguration configuration;
+
+    @Inject
+    MailMetrics metrics;
+
+    @Inject
+    ServerEvents events;
+
+    private ScanningConfiguration settings;
+    private VirusScanner virus;
+    private SpamScanner spam;
+
+    @PostConstruct
+    void init() {
+        settings = configuration.scanning();
+        if (settings.clamAvEnabled()) {
+            virus = new ClamdClient(settings.clamAvHost(), settings.clamAvPort(), settings.timeout(), settings.maxConnections());
+        }
+        if (settings.spamAssassinEnabled()) {
+            spam = new SpamdClient(settings.spamAssassinHost(), settings.spamAssassinPort(), settings.timeout(), settings.maxConnections());
+        }
+    }
+
+    public Outcome screen(InboundMessage message) {
+        MessageContent content = message.content();
+        if (virus == null && spam == null) {
+            return new Accept(content, Folder.INBOX);
+        }
+        if (content.size() > settings.maxScanSize()) {
+            return tagged(content, Folder.INBOX, List.of("X-Mailforge-Scan: skipped, " + content.size()
+                    + " octets is over the scan limit of " + settings.maxScanSize()));
+        }
+        List<String> headers = new ArrayList<>();
+        if (virus != null) {
+            try {
+                VirusVerdict verdict = virus.scan(content);
+                if (verdict.infected()) {
+                    metrics.virusDetected();
+                    LOG.info(() -> "session " + message.sessionId() + ": virus " + verdict.signature() + " refused");
+                    events.publish("virus.detected", () -> ServerEvent.fields(
+                            "message_id", "msg_" + message.sessionId(),
+                            "from", message.reversePath(),
+                            "to", message.recipients(),
+                            "virus", verdict.signature()));
+                    return new Refuse(Reply.of(554, "5.7.1", "Error: message refused, virus found: " + verdict.signature()));
+                }
+            } catch (ScannerUnavailableException e) {
+                Refuse refusal = unavailable("clamav", e);
+                if (refusal != null) {
+                    return refusal;
+                }
+                headers.add("X-Mailforge-Scan: virus scan skipped, scanner unavailable");
+            }
+        }
+        Folder folder = Folder.INBOX;
+        if (spam != null) {
+            try {
+                SpamVerdict verdict = spam.check(content);
+                headers.addAll(spamHeaders(verdict));
+                if (verdict.spam()) {
+                    metrics.spamDetected();
+                    ScanningConfiguration.SpamAction action = settings.spamAction();
+                    events.publish("spam.detected", () -> ServerEvent.fields(
+                            "message_id", "msg_" + message.sessionId(),
+                            "from", message.reversePath(),
+                            "to", message.recipients(),
+                            "subject", MessageHeaders.subject(message),
+                            "score", String.format(Locale.ROOT, "%.1f", verdict.score()),
+                            "action", action.name().toLowerCase(Locale.ROOT)));
+                    if (action == ScanningConfiguration.SpamAction.REJECT) {
+                        return new Refuse(Reply.of(550, "5.7.1", "Error: message refused as spam"));
+                    }
+                    if (action == ScanningConfiguration.SpamAction.QUARANTINE) {
+                        folder = Folder.JUNK;
+                    }
+                }
+            } catch (ScannerUnavailableException e) {
+                Refuse refusal = unavailable("spamassassin", e);
+                if (refusal != null) {
+                    return refusal;
+                }
+                headers.add("X-Mailforge-Scan: spam check skipped, scanner unavailable");
+            }
+        }
+        return tagged(content, folder, headers);
+    }
+
+    /** Counts and logs a daemon that did not answer; the refusal, or null when failing open. */
+    private Refuse unavailable(String scanner, ScannerUnavailableException e) {
+        metrics.scannerUnavailable(scanner);
+        LOG.warning(scanner + " unavailable" + (settings.failOpen() ? ", message accepted unscanned: " : ", message deferred: ")
+                + e.getMessage());
+        return settings.failOpen() ? null
+                : new Refuse(Reply.of(451, "4.7.1", "Error: content scanner unavailable, try again later"));
+    }
+
+    /** SpamAssassin's own header convention, so existing filters (Sieve, procmail) work unchanged. */
+    static List<String> spamHeaders(SpamVerdict verdict) {
+        String score = String.format(Locale.ROOT, "%.1f", verdict.score());
+        String required = String.format(Locale.ROOT, "%.1f", verdict.threshold());
+        List<String> headers = new ArrayList<>();
+        if (verdict.spam()) {
+            headers.add("X-Spam-Flag: YES");
+        }
+        headers.add("X-Spam-Score: " + score);
+        headers.add("X-Spam-Status: " + (verdict.spam() ? "Yes" : "No") + ", score=" + score + " required=" + required
+                + (verdict.rules().isEmpty() ? "" : "\r\n\ttests=" + String.join(",", verdict.rules())));
+        return headers;
+    }
+
+    private static Accept tagged(MessageContent content, Folder folder, List<String> headers) {
+        if (headers.isEmpty()) {
+            return new Accept(content, folder);
+        }
+        String block = String.join("\r\n", headers) + "\r\n";
+        return new Accept(new PrefixedContent(block.getBytes(StandardCharsets.UTF_8), content), folder);
+    }
+
+    /** What is wrong with the enabled daemons now, for /health; empty when they answer. */
+    public List<String> problems() {
+        List<String> problems = new ArrayList<>();
+        if (virus != null && !virus.ping()) {
+            problems.add(virus.describe() + " does not answer" + (settings.failOpen() ? " (mail passes unscanned)" : ""));
+        }
+        if (spam != null && !spam.ping()) {
+            problems.add(spam.describe() + " does not answer" + (settings.failOpen() ? " (mail passes unscanned)" : ""));
+        }
+        return problems;
+    }
+
+    public boolean failOpen() {
+        return settings.failOpen();
+    }
+}

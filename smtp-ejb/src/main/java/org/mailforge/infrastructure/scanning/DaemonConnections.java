@@ -1,0 +1,86 @@
+package org.mailforge.infrastructure.scanning;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+import org.mailforge.application.scanning.ScannerUnavailableException;
+
+/**
+ * Connections to one scanning daemon, at most a few at a time: a slow daemon makes SMTP sessions
+ * wait for a slot for a short while, then fail temporarily, instead of tying up every worker.
+ */
+final class DaemonConnections {
+
+    /** One conversation with the daemon on a connection of the budget. */
+    @FunctionalInterface
+    interface Conversation<T> {
+        T talk(Socket socket) throws IOException;
+    }
+
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
+
+    private final String name;
+    private final String host;
+    private final int port;
+    private final Duration readTimeout;
+    private final Duration slotWait;
+    private final Semaphore slots;
+
+    DaemonConnections(String name, String host, int port, Duration readTimeout, int maxConnections) {
+        this.name = name;
+        this.host = host;
+        this.port = port;
+        this.readTimeout = readTimeout;
+        this.slotWait = Duration.ofSeconds(5);
+        this.slots = new Semaphore(maxConnections, true);
+    }
+
+    <T> T converse(Conversation<T> conversation) throws ScannerUnavailableException {
+        try {
+            if (!slots.tryAcquire(slotWait.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new ScannerUnavailableException(name + " at " + describe() + ": all connections busy");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ScannerUnavailableException(name + ": interrupted", e);
+        }
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(host, port), (int) CONNECT_TIMEOUT.toMillis());
+            socket.setSoTimeout((int) readTimeout.toMillis());
+            return conversation.talk(socket);
+        } catch (ScannerUnavailableException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            throw new ScannerUnavailableException(name + " at " + describe() + ": " + e.getMessage(), e);
+        } finally {
+            slots.release();
+        }
+    }
+
+    /**
+     * Sends {@code request} and reads the reply with {@code reader}: whether it contains
+     * {@code PONG} (health probes; never throws).
+     */
+    boolean pings(byte[] request, boolean halfClose, Conversation<String> reader) {
+        try {
+            return converse(socket -> {
+                socket.getOutputStream().write(request);
+                socket.getOutputStream().flush();
+                if (halfClose) {
+                    socket.shutdownOutput();
+                }
+                return reader.talk(socket);
+            }).contains("PONG");
+        } catch (ScannerUnavailableException e) {
+            return false;
+        }
+    }
+
+    String describe() {
+        return host + ":" + port;
+    }
+}
