@@ -162,6 +162,23 @@ class QueueIT {
     }
 
     @Test
+    void deliverByNotifyModeWarnsTheSenderAndKeepsTrying() throws Exception {
+        String recipient = "defer-notify" + System.nanoTime() + "@remote.test";
+        try (SmtpConnection smtp = authenticated()) {
+            assertEquals("250 2.1.0 Ok", smtp.command("MAIL FROM:<" + sender + "> BY=1;N"));
+            assertEquals("250 2.1.5 Ok", smtp.command("RCPT TO:<" + recipient + ">"));
+            data(smtp, "Soon please", "Tell me if this is late.\r\n");
+        }
+        TestServer.await(() -> bounceFor(recipient) != null, Duration.ofSeconds(20), "a delay notice reaches the sender");
+        String notice = bounceFor(recipient);
+        assertTrue(notice.contains("Subject: Delayed Mail (still being retried)"), notice);
+        assertTrue(notice.contains("Action: delayed"), notice);
+        JsonObject entry = queueEntry(recipient);
+        assertNotNull(entry, "still queued after the notice");
+        assertEquals("retry", entry.getString("status"));
+    }
+
+    @Test
     void queueApiIsForAdministratorsOnly() throws Exception {
         assertEquals(401, TestServer.api("GET", "/api/queue", null, null, null).statusCode());
         assertEquals(403, TestServer.api("GET", "/api/queue", null, senderUser, PASSWORD).statusCode());

@@ -25,8 +25,8 @@ import java.util.function.Function;
  */
 final class SmtpSink implements AutoCloseable {
 
-    /** A message as the sink received it. */
-    record Received(String mailFrom, List<String> recipients, String content) {
+    /** A message as the sink received it; {@code tls} is the protocol after STARTTLS, or null. */
+    record Received(String mailFrom, List<String> recipients, String content, String tls) {
     }
 
     private final ServerSocket server;
@@ -36,8 +36,15 @@ final class SmtpSink implements AutoCloseable {
     private volatile Function<String, List<String>> script = r -> List.of();
     private volatile java.util.concurrent.CountDownLatch holdEndOfData;
     private final AtomicInteger dataSeen = new AtomicInteger();
+    private final javax.net.ssl.SSLContext tls;
 
     SmtpSink(int port) throws IOException {
+        this(port, null);
+    }
+
+    /** A sink that offers STARTTLS with this context (null: no STARTTLS). */
+    SmtpSink(int port, javax.net.ssl.SSLContext tls) throws IOException {
+        this.tls = tls;
         server = new ServerSocket(port, 50, InetAddress.getLoopbackAddress());
         Thread acceptor = new Thread(this::accept, "smtp-sink");
         acceptor.setDaemon(true);
@@ -47,6 +54,27 @@ final class SmtpSink implements AutoCloseable {
     /** A sink without a listening socket: it only serves connections it is handed ({@link #serve(InputStream, OutputStream)}). */
     SmtpSink() {
         server = null;
+        tls = null;
+    }
+
+    /** TLS with the integration tests' certificate (src/it/tls), for a sink that offers STARTTLS. */
+    static javax.net.ssl.SSLContext testCertificate() throws Exception {
+        java.nio.file.Path folder = java.nio.file.Path.of("src/it/tls");
+        String key = java.nio.file.Files.readString(folder.resolve("key.pem")).replaceAll("-----[A-Z ]+-----|\\s", "");
+        java.security.PrivateKey privateKey = java.security.KeyFactory.getInstance("RSA")
+                .generatePrivate(new java.security.spec.PKCS8EncodedKeySpec(java.util.Base64.getDecoder().decode(key)));
+        java.security.cert.Certificate certificate;
+        try (InputStream in = java.nio.file.Files.newInputStream(folder.resolve("cert.pem"))) {
+            certificate = java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in);
+        }
+        java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
+        store.load(null, null);
+        store.setKeyEntry("sink", privateKey, new char[0], new java.security.cert.Certificate[] {certificate});
+        javax.net.ssl.KeyManagerFactory keys = javax.net.ssl.KeyManagerFactory.getInstance(javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+        keys.init(store, new char[0]);
+        javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+        context.init(keys.getKeyManagers(), null, null);
+        return context;
     }
 
     /**
@@ -100,9 +128,16 @@ final class SmtpSink implements AutoCloseable {
     private void serve(Socket socket) {
         try (socket) {
             socket.setSoTimeout(30_000);
-            InputStream in = new BufferedInputStream(socket.getInputStream());
-            OutputStream out = socket.getOutputStream();
-            serve(in, out);
+            Socket current = socket;
+            String protocol = null;
+            while (converse(new BufferedInputStream(current.getInputStream()), current.getOutputStream(), protocol)) {
+                javax.net.ssl.SSLSocket secured = (javax.net.ssl.SSLSocket) tls.getSocketFactory()
+                        .createSocket(current, null, current.getPort(), true);
+                secured.setUseClientMode(false);
+                secured.startHandshake();
+                current = secured;
+                protocol = secured.getSession().getProtocol();
+            }
         } catch (IOException e) {
             // the client went away
         }
@@ -110,7 +145,17 @@ final class SmtpSink implements AutoCloseable {
 
     /** Plays the server side of one conversation over the streams (also used for ATRN). */
     void serve(InputStream in, OutputStream out) throws IOException {
-        write(out, "220 sink.test ESMTP test sink");
+        converse(in, out, null);
+    }
+
+    /**
+     * One conversation, greeting first unless it continues after STARTTLS ({@code protocol} set);
+     * true when the client asked for STARTTLS and the handshake is next.
+     */
+    private boolean converse(InputStream in, OutputStream out, String protocol) throws IOException {
+        if (protocol == null) {
+            write(out, "220 sink.test ESMTP test sink");
+        }
         String mailFrom = null;
         List<String> recipients = new ArrayList<>();
         String line;
@@ -118,7 +163,11 @@ final class SmtpSink implements AutoCloseable {
             commands.add(line);
             String upper = line.toUpperCase();
             if (upper.startsWith("EHLO")) {
-                write(out, "250-sink.test\r\n250-PIPELINING\r\n250-SIZE 10485760\r\n250-8BITMIME\r\n250 SMTPUTF8");
+                write(out, "250-sink.test\r\n250-PIPELINING\r\n250-SIZE 10485760\r\n250-8BITMIME\r\n"
+                        + (tls != null && protocol == null ? "250-STARTTLS\r\n" : "") + "250 SMTPUTF8");
+            } else if (upper.equals("STARTTLS") && tls != null && protocol == null) {
+                write(out, "220 2.0.0 Ready to start TLS");
+                return true;
             } else if (upper.startsWith("HELO")) {
                 write(out, "250 sink.test");
             } else if (upper.startsWith("MAIL FROM:")) {
@@ -146,7 +195,7 @@ final class SmtpSink implements AutoCloseable {
                     content.writeBytes((text.startsWith(".") ? text.substring(1) : text).getBytes(StandardCharsets.UTF_8));
                     content.writeBytes(new byte[] {'\r', '\n'});
                 }
-                received.add(new Received(mailFrom, List.copyOf(recipients), content.toString(StandardCharsets.UTF_8)));
+                received.add(new Received(mailFrom, List.copyOf(recipients), content.toString(StandardCharsets.UTF_8), protocol));
                 dataSeen.incrementAndGet();
                 java.util.concurrent.CountDownLatch hold = holdEndOfData;
                 if (hold != null) {
@@ -154,7 +203,7 @@ final class SmtpSink implements AutoCloseable {
                         hold.await();
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
-                        return;
+                        return false;
                     }
                 }
                 write(out, "250 2.0.0 Ok: queued by sink");
@@ -163,11 +212,12 @@ final class SmtpSink implements AutoCloseable {
                 write(out, "250 2.0.0 Ok");
             } else if (upper.equals("QUIT")) {
                 write(out, "221 2.0.0 Bye");
-                return;
+                return false;
             } else {
                 write(out, "502 5.5.1 Error: command not implemented");
             }
         }
+        return false;
     }
 
     private static void write(OutputStream out, String reply) throws IOException {

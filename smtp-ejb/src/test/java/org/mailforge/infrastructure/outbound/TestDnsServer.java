@@ -1,0 +1,83 @@
+package org.mailforge.infrastructure.outbound;
+
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import org.xbill.DNS.ARecord;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Flags;
+import org.xbill.DNS.MXRecord;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
+
+/**
+ * An authoritative DNS server for a fixed zone, over UDP on 127.0.0.1, so MX lookups are tested
+ * for real without a query leaving the machine. Shared with the integration tests (test-jar).
+ */
+public final class TestDnsServer implements AutoCloseable {
+
+    private final DatagramSocket socket;
+    private final Map<String, List<Record>> zone;
+
+    /** @param zone records by owner name with the trailing dot, lower case */
+    public TestDnsServer(Map<String, List<Record>> zone) throws java.io.IOException {
+        this.zone = Map.copyOf(zone);
+        this.socket = new DatagramSocket(0, InetAddress.getLoopbackAddress());
+        Thread server = new Thread(this::serve, "test-dns");
+        server.setDaemon(true);
+        server.start();
+    }
+
+    /** {@code 127.0.0.1:<port>}, as SMTP_DNS_SERVER takes it. */
+    public String address() {
+        return "127.0.0.1:" + socket.getLocalPort();
+    }
+
+    public static Record mx(String name, int priority, String target) throws java.io.IOException {
+        return new MXRecord(Name.fromString(name), DClass.IN, 60, priority, Name.fromString(target));
+    }
+
+    public static Record a(String name, String address) throws java.io.IOException {
+        return new ARecord(Name.fromString(name), DClass.IN, 60, InetAddress.getByName(address));
+    }
+
+    private void serve() {
+        byte[] buffer = new byte[1500];
+        while (!socket.isClosed()) {
+            try {
+                DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
+                socket.receive(packet);
+                Message query = new Message(Arrays.copyOf(packet.getData(), packet.getLength()));
+                Record question = query.getQuestion();
+                Message response = new Message(query.getHeader().getID());
+                response.getHeader().setFlag(Flags.QR);
+                response.getHeader().setFlag(Flags.AA);
+                response.addRecord(question, Section.QUESTION);
+                List<Record> records = zone.get(question.getName().toString().toLowerCase(Locale.ROOT));
+                if (records == null) {
+                    response.getHeader().setRcode(Rcode.NXDOMAIN);
+                } else {
+                    records.stream().filter(r -> r.getType() == question.getType())
+                            .forEach(r -> response.addRecord(r, Section.ANSWER));
+                }
+                byte[] wire = response.toWire();
+                socket.send(new DatagramPacket(wire, wire.length, packet.getSocketAddress()));
+            } catch (Exception e) {
+                // closed, or a query this tiny server does not understand
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        socket.close();
+    }
+}
