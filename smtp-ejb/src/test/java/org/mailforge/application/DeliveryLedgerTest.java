@@ -1,0 +1,112 @@
+package org.mailforge.application;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.mailforge.domain.mail.StoredLocation;
+import org.mailforge.domain.mail.StoredMessage;
+
+/** Group commit: many deliveries share a transaction, each caller learns its own outcome. */
+class DeliveryLedgerTest {
+
+    /** Records the transactions it is given; a row of the mailbox "bad" fails its transaction. */
+    static final class RecordingWriter extends LedgerWriter {
+        final List<List<StoredMessage>> transactions = Collections.synchronizedList(new ArrayList<>());
+
+        @Override
+        public void write(List<StoredMessage> delivered) {
+            try {
+                Thread.sleep(5); // a commit takes time: others queue meanwhile
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (delivered.stream().anyMatch(m -> m.getMailbox().equals("bad"))) {
+                throw new IllegalStateException("constraint violated");
+            }
+            transactions.add(delivered);
+        }
+
+        int rows() {
+            synchronized (transactions) {
+                return transactions.stream().mapToInt(List::size).sum();
+            }
+        }
+    }
+
+    private static StoredMessage message(String mailbox) {
+        return new StoredMessage(new StoredLocation(mailbox, "new/" + System.nanoTime(), 10), "", "session", Instant.now());
+    }
+
+    private static DeliveryLedger ledger(RecordingWriter writer) {
+        DeliveryLedger ledger = new DeliveryLedger();
+        ledger.writer = writer;
+        return ledger;
+    }
+
+    @Test
+    void concurrentDeliveriesShareTransactionsAndAllAreCommitted() throws Exception {
+        RecordingWriter writer = new RecordingWriter();
+        DeliveryLedger ledger = ledger(writer);
+        ExecutorService pool = Executors.newFixedThreadPool(200);
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<?>> calls = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            String mailbox = "user" + i;
+            calls.add(pool.submit(() -> {
+                start.await();
+                ledger.record(List.of(message(mailbox)));
+                return null;
+            }));
+        }
+        start.countDown();
+        for (Future<?> call : calls) {
+            call.get(60, TimeUnit.SECONDS);
+        }
+        pool.shutdown();
+        assertEquals(1000, writer.rows(), "every row exactly once");
+        assertTrue(writer.transactions.size() < 500, "batched: " + writer.transactions.size() + " transactions");
+        assertTrue(writer.transactions.stream().allMatch(t -> t.size() <= DeliveryLedger.MAX_BATCH));
+    }
+
+    @Test
+    void aFailingDeliveryFailsOnlyItsOwnCaller() throws Exception {
+        RecordingWriter writer = new RecordingWriter();
+        DeliveryLedger ledger = ledger(writer);
+        ExecutorService pool = Executors.newFixedThreadPool(20);
+        List<Future<?>> good = new ArrayList<>();
+        Future<?> bad = null;
+        for (int i = 0; i < 40; i++) {
+            String mailbox = i == 20 ? "bad" : "user" + i;
+            Future<?> call = pool.submit(() -> {
+                ledger.record(List.of(message(mailbox)));
+                return null;
+            });
+            if (i == 20) {
+                bad = call;
+            } else {
+                good.add(call);
+            }
+        }
+        for (Future<?> call : good) {
+            call.get(30, TimeUnit.SECONDS);
+        }
+        Future<?> failing = bad;
+        ExecutionException e = assertThrows(ExecutionException.class, () -> failing.get(30, TimeUnit.SECONDS));
+        assertTrue(e.getCause() instanceof IllegalStateException, e.toString());
+        assertEquals(39, writer.rows());
+        pool.shutdown();
+    }
+}
