@@ -182,7 +182,7 @@ public record ServerConfiguration(
      */
     public List<String> unavailableFeatures() {
         List<String> notes = new ArrayList<>();
-        if (storageType == StorageType.DATABASE || storageType == StorageType.S3) {
+        if (storageType == StorageType.S3) {
             notes.add("SMTP_STORAGE_TYPE=" + storageType.name().toLowerCase()
                     + " is not available in this version; mail is stored as maildir");
         }

@@ -6,13 +6,16 @@ import jakarta.enterprise.inject.Produces;
 import org.mailforge.domain.mail.MailStore;
 import org.mailforge.infrastructure.config.ServerConfiguration;
 
-/** Chooses the storage backend from {@code SMTP_STORAGE_TYPE} (maildir, mbox or timeseries in this version). */
+/** Chooses the storage backend from {@code SMTP_STORAGE_TYPE} (maildir, mbox, database or timeseries in this version). */
 @ApplicationScoped
 public class MailStoreProducer {
 
     @Produces
     @jakarta.inject.Singleton
-    MailStore mailStore(ServerConfiguration configuration) {
+    MailStore mailStore(ServerConfiguration configuration, jakarta.enterprise.inject.Instance<DatabaseMailStore> database) {
+        if (configuration.storageType() == ServerConfiguration.StorageType.DATABASE) {
+            return database.get();
+        }
         if (configuration.storageType() == ServerConfiguration.StorageType.TIMESERIES) {
             String key = configuration.storageEncryptionKey();
             return new TimeSeriesStore(configuration.storagePath(), key == null ? null : new MessageEncryption(key),

@@ -34,6 +34,8 @@ import org.mailforge.application.UserService;
 import org.mailforge.domain.user.User;
 import org.mailforge.domain.user.UserRepository;
 import org.mailforge.domain.user.UserValidation;
+import org.mailforge.infrastructure.config.ServerConfiguration;
+import org.mailforge.infrastructure.storage.MessageSearch;
 import org.mailforge.interfaces.rest.ApiDocumentation;
 import org.mailforge.interfaces.rest.Confirmation;
 import org.mailforge.interfaces.rest.QueryParameters;
@@ -53,6 +55,12 @@ public class UsersResource {
 
     @Inject
     UserRepository users;
+
+    @Inject
+    MessageSearch search;
+
+    @Inject
+    ServerConfiguration configuration;
 
     @Context
     SecurityContext security;
@@ -146,6 +154,32 @@ public class UsersResource {
         User user = service.find(username).orElseThrow(() -> new NotFoundException("user not found: " + username));
         service.delete(user);
         return Response.ok(new Confirmation(true, "User deleted successfully")).build();
+    }
+
+    @GET
+    @Path("{username}/messages")
+    @RolesAllowed({Roles.ADMIN, Roles.USER})
+    @Operation(summary = "List or search a user's messages",
+            description = "With q, every word must occur in the subject or text (full-text index). Needs SMTP_STORAGE_TYPE=database.")
+    @APIResponse(responseCode = "200", description = "A page of messages, newest first",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = MessagePage.class)))
+    @APIResponse(responseCode = "400", description = "Bad offset or limit, or storage other than database", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "401", description = "No or wrong credentials", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "403", description = "Another user's mailbox", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "404", description = "No such user", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "429", description = "Rate limit exceeded (Retry-After)", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
+    public MessagePage messages(@PathParam("username") String username,
+                                @Parameter(description = "Words to search for") @QueryParam("q") String query,
+                                @Parameter(description = "Messages to skip, default 0") @QueryParam("offset") String offsetParam,
+                                @Parameter(description = "Page size, 1-1000, default 100") @QueryParam("limit") String limitParam) {
+        int offset = QueryParameters.offset(offsetParam);
+        int limit = QueryParameters.limit(limitParam);
+        User user = visible(username);
+        if (configuration.storageType() != ServerConfiguration.StorageType.DATABASE) {
+            throw new UserValidation.InvalidFieldException("q", "listing and searching messages needs SMTP_STORAGE_TYPE=database");
+        }
+        MessageSearch.Page page = search.search(user.getEmail(), query, offset, limit);
+        return new MessagePage(page.messages().stream().map(MessageView::of).toList(), page.total(), offset, limit);
     }
 
     /** The user, if the caller may see it: administrators see all, users only themselves. */

@@ -1,0 +1,28 @@
+package org.mailforge.interfaces.rest.users;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+
+import jakarta.json.bind.annotation.JsonbProperty;
+import jakarta.json.bind.annotation.JsonbPropertyOrder;
+
+import org.mailforge.infrastructure.storage.DatabaseMessage;
+
+/** A stored message as the search shows it: its envelope and header fields, not its body. */
+@JsonbPropertyOrder({"id", "messageId", "folder", "from", "to", "subject", "date", "sizeBytes"})
+public record MessageView(
+        long id,
+        @JsonbProperty("message_id") String messageId,
+        String folder,
+        String from,
+        String to,
+        String subject,
+        Instant date,
+        @JsonbProperty("size_bytes") long sizeBytes) {
+
+    static MessageView of(DatabaseMessage message) {
+        return new MessageView(message.getId(), message.getMessageId(), message.getFolder(), message.getFromAddress(),
+                message.getToAddresses(), message.getSubject(),
+                message.getDate() == null ? null : message.getDate().truncatedTo(ChronoUnit.SECONDS), message.getSize());
+    }
+}
