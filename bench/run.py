@@ -5,9 +5,13 @@ same machine, same load generator (Postfix's smtp-source), each figure also as a
     sudo python3 bench/run.py            # builds, installs Postfix if missing, runs everything
     python3 bench/run.py --quick         # one repetition, shorter cells (a smoke run)
 
+Peers: Postfix (Debian, its own instance delivering to a maildir), Haraka 3.3.4 (npm, a small
+queue plugin writing each message to a file, no fsync) and Postfix's smtp-sink (no storage).
+
 Reports (bench/results/<time>.md and stdout): accepted and stored msgs/s for 1 KB and 100 KB at
 concurrency 1, 10, 50 (medians of 3), p50/p99 end-of-DATA-to-250 latency at concurrency 10 (own
 asyncio client, bench/loadclient.py), Mailforge's RSS, heap and CPU seconds per 1,000 messages,
+the live heap after a full GC every 30 s during 5 minutes of steady load (--soak),
 memory with 1,000 idle connections, start-up time to the first 220, and a durability run:
 kill -9 under load at concurrency 50, restart, acknowledged messages vs messages found.
 """
@@ -27,7 +31,8 @@ ROOT = Path(__file__).resolve().parent.parent
 WORK = Path(os.environ.get("BENCH_WORK", "/tmp/mailforge-bench"))
 WLP = ROOT / ".liberty" / "wlp"
 SERVER = "mailforge"
-PORTS = {"mailforge": 2525, "postfix": 2526, "smtp-sink": 2527}
+PORTS = {"mailforge": 2525, "postfix": 2526, "smtp-sink": 2527, "haraka": 2528}
+PEERS = ("postfix", "haraka", "smtp-sink")
 HTTP_PORT = 2580
 
 
@@ -110,11 +115,14 @@ def prepare(args):
         stdout=subprocess.DEVNULL)
     sink = subprocess.Popen(["smtp-sink", "-u", "postfix", f"127.0.0.1:{PORTS['smtp-sink']}", "1000"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    return sink
+    haraka = int(subprocess.run(["bash", str(ROOT / "bench" / "haraka-setup.sh"), str(PORTS["haraka"]), str(WORK / "haraka")],
+                                check=True, capture_output=True, text=True).stdout.strip())
+    return sink, haraka
 
 
 def stores():
-    return {"mailforge": WORK / "mailforge" / "mail", "postfix": WORK / "postfix" / "mail", "smtp-sink": None}
+    return {"mailforge": WORK / "mailforge" / "mail", "postfix": WORK / "postfix" / "mail",
+            "haraka": WORK / "haraka" / "mail", "smtp-sink": None}
 
 
 # ---------------------------------------------------------------- measurements
@@ -203,6 +211,27 @@ def idle_connections(port, pid, n=1000):
     return before, during
 
 
+def heap_after_gc_mb(pid):
+    subprocess.run(["jcmd", str(pid), "GC.run"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    time.sleep(1)
+    return round(heap_mb() or 0, 1)
+
+
+def soak(pid, seconds):
+    """Live heap (after a full GC) every 30 s under steady load: does it grow?"""
+    client = subprocess.Popen([sys.executable, str(ROOT / "bench" / "loadclient.py"), "--port", str(PORTS["mailforge"]),
+                               "--concurrency", "10", "--seconds", str(seconds), "--count", str(10 ** 9)],
+                              stdout=subprocess.PIPE, text=True)
+    samples = []
+    started = time.monotonic()
+    while client.poll() is None and time.monotonic() - started < seconds + 60:
+        samples.append(heap_after_gc_mb(pid))
+        time.sleep(30)
+    result = json.loads(client.communicate()[0])
+    return {"messages": result["acknowledged"], "rate": result["rate"], "heap_after_gc_mb": samples,
+            "rss_mb": round(rss_kb(pid) / 1024, 1)}
+
+
 def durability(seconds_before_kill=5):
     acked = WORK / "acked.txt"
     command = [sys.executable, str(ROOT / "bench" / "loadclient.py"), "--port", str(PORTS["mailforge"]),
@@ -232,13 +261,16 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true", help="one repetition of 3 s cells")
     parser.add_argument("--no-build", action="store_true", help="use the server built before")
+    parser.add_argument("--soak", type=int, default=300, help="seconds of steady load watching the heap (0: skip)")
     args = parser.parse_args()
+    if args.quick:
+        args.soak = min(args.soak, 60)
     repetitions, seconds = (1, 3) if args.quick else (3, 10)
 
-    sink = prepare(args)
+    sink, haraka = prepare(args)
     report = {"machine": f"{os.cpu_count()} cores", "time": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
     try:
-        for target in ("postfix", "smtp-sink"):
+        for target in PEERS:
             wait_for_greeting(PORTS[target])
         report["startup_seconds"] = round(start_mailforge(), 1)
         pid = mailforge_pid()
@@ -248,7 +280,7 @@ def main():
         matrix = {}
         for size in (1024, 102400):
             for concurrency in (1, 10, 50):
-                for target in ("postfix", "smtp-sink", "mailforge"):
+                for target in PEERS + ("mailforge",):
                     runs = []
                     for _ in range(repetitions):
                         cpu0, rss0 = cpu_seconds(pid), rss_kb(pid)
@@ -263,12 +295,16 @@ def main():
         report["matrix"] = matrix
         report["heap_mb"] = round(heap_mb() or 0, 1)
 
-        report["latency_c10"] = {target: load(PORTS[target], 10, count=5000) for target in ("postfix", "smtp-sink", "mailforge")}
+        report["latency_c10"] = {target: load(PORTS[target], 10, count=5000) for target in PEERS + ("mailforge",)}
         log("latency at c=10: " + json.dumps(report["latency_c10"]))
 
         before, during = idle_connections(PORTS["mailforge"], pid)
         report["idle_1000"] = {"rss_before_mb": round(before / 1024, 1), "rss_with_1000_idle_mb": round(during / 1024, 1)}
         log("1000 idle connections: " + json.dumps(report["idle_1000"]))
+
+        if args.soak:
+            report["soak"] = soak(pid, args.soak)
+            log("heap after GC during a %d s run at c=10: %s" % (args.soak, report["soak"]))
 
         acknowledged, found = durability()
         report["durability"] = {"acknowledged": acknowledged, "found_after_restart": found, "lost": acknowledged - found}
@@ -276,6 +312,7 @@ def main():
     finally:
         stop_mailforge()
         sink.terminate()
+        os.kill(haraka, signal.SIGTERM)
         subprocess.run(["postfix", "-c", str(WORK / "postfix" / "etc"), "stop"], stdout=subprocess.DEVNULL,
                        stderr=subprocess.DEVNULL)
 
@@ -289,20 +326,25 @@ def main():
 
 def render(report):
     lines = [f"# Benchmark {report['time']} ({report['machine']})", "",
-             "| size | conc | Postfix acc/s | smtp-sink acc/s | Mailforge acc/s | Postfix stored/s | Mailforge stored/s | stored vs Postfix | Mailforge CPU s/1000 |",
-             "|---|---|---|---|---|---|---|---|---|"]
+             "| size | conc | Postfix acc/s | Haraka acc/s | smtp-sink acc/s | Mailforge acc/s | Postfix stored/s | Haraka stored/s "
+             "| Mailforge stored/s | stored vs Postfix | stored vs Haraka | Mailforge CPU s/1000 |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|"]
     m = report["matrix"]
     for size in (1024, 102400):
         for c in (1, 10, 50):
-            p, s, f = m[f"postfix {size} c{c}"], m[f"smtp-sink {size} c{c}"], m[f"mailforge {size} c{c}"]
-            lines.append(f"| {size // 1024} KB | {c} | {p['accepted_rate']:.0f} | {s['accepted_rate']:.0f} | {f['accepted_rate']:.0f} "
-                         f"| {p['stored_rate']:.0f} | {f['stored_rate']:.0f} | {f['stored_rate'] / p['stored_rate']:.2f}x "
-                         f"| {f['cpu_per_1000']:.2f} |")
+            p, h, s, f = (m[f"{t} {size} c{c}"] for t in ("postfix", "haraka", "smtp-sink", "mailforge"))
+            lines.append(f"| {size // 1024} KB | {c} | {p['accepted_rate']:.0f} | {h['accepted_rate']:.0f} | {s['accepted_rate']:.0f} "
+                         f"| {f['accepted_rate']:.0f} | {p['stored_rate']:.0f} | {h['stored_rate']:.0f} | {f['stored_rate']:.0f} "
+                         f"| {f['stored_rate'] / p['stored_rate']:.2f}x | {f['stored_rate'] / h['stored_rate']:.2f}x | {f['cpu_per_1000']:.2f} |")
     lines += ["", f"Start-up to first 220: {report['startup_seconds']} s; heap after the matrix: {report['heap_mb']} MB; "
               f"RSS peak: {max(v.get('rss_mb', 0) for v in m.values()):.0f} MB", "",
               "End-of-DATA to 250 at concurrency 10, 1 KB (bench/loadclient.py):", ""]
     for target, r in report["latency_c10"].items():
         lines.append(f"- {target}: {r['rate']} msgs/s, p50 {r['p50_ms']} ms, p99 {r['p99_ms']} ms")
+    if "soak" in report:
+        k = report["soak"]
+        lines += ["", f"Steady load at concurrency 10 for the soak: {k['messages']} messages ({k['rate']}/s); live heap after "
+                  f"a full GC every 30 s: {k['heap_after_gc_mb']} MB; RSS at the end {k['rss_mb']} MB"]
     i = report["idle_1000"]
     d = report["durability"]
     lines += ["", f"1,000 idle connections: RSS {i['rss_before_mb']} MB before, {i['rss_with_1000_idle_mb']} MB with them open", "",
