@@ -39,7 +39,8 @@ async def session(number, args, body, counter, latencies, acked, stats, deadline
                 break
             counter[0] += 1
             message_id = "<%d.%d.%d@load.bench.test>" % (os.getpid(), number, counter[0])
-            writer.write(b"MAIL FROM:<load@client.test>\r\nRCPT TO:<user@bench.test>\r\nDATA\r\n")
+            recipient = b"user%d@bench.test" % (counter[0] % args.recipients)
+            writer.write(b"MAIL FROM:<load@client.test>\r\nRCPT TO:<" + recipient + b">\r\nDATA\r\n")
             codes = [(await read_reply(reader))[0] for _ in range(3)]
             if codes != [250, 250, 354]:
                 stats["failed"] += 1
@@ -83,6 +84,8 @@ async def main():
     parser.add_argument("--size", type=int, default=1024)
     parser.add_argument("--seconds", type=float, default=0, help="stop after this long (0: after --count)")
     parser.add_argument("--acked", help="file to append acknowledged Message-IDs to")
+    parser.add_argument("--recipients", type=int, default=1000,
+                        help="spread messages over this many mailboxes (one maildir of 500,000 files slows any server)")
     args = parser.parse_args()
     body = make_body(args.size)
     counter = [0]

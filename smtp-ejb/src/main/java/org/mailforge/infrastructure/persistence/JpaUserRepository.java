@@ -20,13 +20,19 @@ public class JpaUserRepository implements UserRepository {
     private EntityManager em;
 
     @Override
-    @Transactional(Transactional.TxType.SUPPORTS)
+    @Transactional(Transactional.TxType.REQUIRED) // see findByEmail
     public Optional<User> findByUsername(String username) {
         return UserQueries.findByUsername(em, username);
     }
 
     @Override
-    @Transactional(Transactional.TxType.SUPPORTS)
+    /**
+     * Its own short transaction when called without one (the delivery path): the connection goes
+     * back to the pool at once. Under Liberty's local transaction containment a read outside a
+     * transaction keeps its connection until the calling bean method ends, and sessions waiting in
+     * the delivery ledger while holding one can starve the pool its writer needs.
+     */
+    @Transactional(Transactional.TxType.REQUIRED)
     public Optional<User> findByEmail(String email) {
         return UserQueries.findByEmail(em, email);
     }
