@@ -6,9 +6,6 @@ import java.util.logging.Logger;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.jms.ConnectionFactory;
-import jakarta.jms.DeliveryMode;
-import jakarta.jms.JMSContext;
-import jakarta.jms.JMSProducer;
 import jakarta.jms.JMSRuntimeException;
 import jakarta.jms.Queue;
 import jakarta.transaction.Transactional;
@@ -33,13 +30,8 @@ public class JmsQueueWakeups implements QueueWakeups {
     @Override
     @Transactional(Transactional.TxType.NOT_SUPPORTED) // sent at once, never held back by a caller's transaction
     public void wake(String id, Duration delay) {
-        try (JMSContext context = connectionFactory.createContext()) {
-            JMSProducer producer = context.createProducer().setDeliveryMode(DeliveryMode.PERSISTENT);
-            if (delay.isNegative() || delay.isZero()) {
-                producer.send(queue, id);
-            } else {
-                producer.setDeliveryDelay(delay.toMillis()).send(queue, id);
-            }
+        try {
+            PersistentMessages.send(connectionFactory, queue, id, delay, java.util.Map.of());
         } catch (JMSRuntimeException e) {
             // not lost: the queue sweeper wakes every overdue entry
             LOG.warning("could not schedule delivery of " + id + " (the sweeper will): " + e);

@@ -6,14 +6,12 @@ import java.util.logging.Logger;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.jms.ConnectionFactory;
-import jakarta.jms.DeliveryMode;
-import jakarta.jms.JMSContext;
-import jakarta.jms.JMSProducer;
 import jakarta.jms.JMSRuntimeException;
 import jakarta.jms.Queue;
 
 import org.mailforge.application.events.WebhookCall;
 import org.mailforge.application.events.WebhookOutbox;
+import org.mailforge.infrastructure.messaging.PersistentMessages;
 
 /**
  * Webhook calls as persistent JMS messages on {@code jms/webhooks}, delayed with the JMS 2
@@ -36,13 +34,9 @@ public class JmsWebhookOutbox implements WebhookOutbox {
 
     @Override
     public void schedule(WebhookCall call, Duration delay) {
-        try (JMSContext context = connectionFactory.createContext()) {
-            JMSProducer producer = context.createProducer().setDeliveryMode(DeliveryMode.PERSISTENT)
-                    .setProperty(ID, call.id()).setProperty(EVENT, call.event()).setProperty(ATTEMPT, call.attempt());
-            if (!delay.isZero() && !delay.isNegative()) {
-                producer.setDeliveryDelay(delay.toMillis());
-            }
-            producer.send(queue, call.body());
+        try {
+            PersistentMessages.send(connectionFactory, queue, call.body(), delay,
+                    java.util.Map.of(ID, call.id(), EVENT, call.event(), ATTEMPT, call.attempt()));
         } catch (JMSRuntimeException e) {
             LOG.warning("webhook " + call.event() + " " + call.id() + " could not be queued and is lost: " + e);
         }

@@ -26,8 +26,11 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
             @Tag(name = "users", description = "Mail users"),
             @Tag(name = "queue", description = "Outbound delivery queue"),
             @Tag(name = "monitoring", description = "Health and statistics")})
-@SecurityScheme(securitySchemeName = ApiDocumentation.BASIC, type = SecuritySchemeType.HTTP, scheme = "basic")
+@SecurityScheme(securitySchemeName = AdminApplication.BASIC_AUTH, type = SecuritySchemeType.HTTP, scheme = "basic")
 @ApplicationPath("/")
 @DeclareRoles({Roles.ADMIN, Roles.USER})
 public class AdminApplication extends Application {
+
+    /** The OpenAPI name of HTTP Basic, which the secured operations require. */
+    public static final String BASIC_AUTH = "basic";
 }

@@ -30,7 +30,7 @@ public class StatsResource {
     @GET
     @RolesAllowed(Roles.ADMIN)
     @Produces(MediaType.APPLICATION_JSON)
-    @SecurityRequirement(name = ApiDocumentation.BASIC)
+    @SecurityRequirement(name = AdminApplication.BASIC_AUTH)
     @Operation(summary = "Server statistics", description = "Counts since start; processing times in milliseconds.")
     @APIResponse(responseCode = "200", description = "Statistics", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ServerStats.class)))
     @APIResponse(responseCode = "401", description = "No or wrong credentials", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))

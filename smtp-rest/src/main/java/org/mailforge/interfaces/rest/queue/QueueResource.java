@@ -28,7 +28,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.mailforge.application.outbound.OutboundQueueService;
 import org.mailforge.domain.queue.QueueStatus;
 import org.mailforge.domain.user.UserValidation;
-import org.mailforge.interfaces.rest.ApiDocumentation;
+import org.mailforge.interfaces.rest.AdminApplication;
 import org.mailforge.interfaces.rest.Confirmation;
 import org.mailforge.interfaces.rest.QueryParameters;
 import org.mailforge.interfaces.rest.errors.ApiError;
@@ -40,7 +40,7 @@ import org.mailforge.interfaces.rest.Roles;
 @Produces(MediaType.APPLICATION_JSON)
 @RolesAllowed(Roles.ADMIN)
 @Tag(name = "queue")
-@SecurityRequirement(name = ApiDocumentation.BASIC)
+@SecurityRequirement(name = AdminApplication.BASIC_AUTH)
 public class QueueResource {
 
     @Inject

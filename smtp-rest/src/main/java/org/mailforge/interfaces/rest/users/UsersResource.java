@@ -36,7 +36,7 @@ import org.mailforge.domain.user.UserRepository;
 import org.mailforge.domain.user.UserValidation;
 import org.mailforge.infrastructure.config.ServerConfiguration;
 import org.mailforge.infrastructure.storage.MessageSearch;
-import org.mailforge.interfaces.rest.ApiDocumentation;
+import org.mailforge.interfaces.rest.AdminApplication;
 import org.mailforge.interfaces.rest.Confirmation;
 import org.mailforge.interfaces.rest.QueryParameters;
 import org.mailforge.interfaces.rest.Roles;
@@ -45,7 +45,7 @@ import org.mailforge.interfaces.rest.errors.ApiError;
 /** {@code /api/users}: administrators manage everyone; a user may read and update itself. */
 @Path("/api/users")
 @Tag(name = "users")
-@SecurityRequirement(name = ApiDocumentation.BASIC)
+@SecurityRequirement(name = AdminApplication.BASIC_AUTH)
 @RequestScoped
 @Produces(MediaType.APPLICATION_JSON)
 public class UsersResource {
