@@ -55,7 +55,6 @@ public class ApplicationStartup {
     @PostConstruct
     void start() {
         Logger.getLogger("org.mailforge").setLevel(configuration.logLevel().julLevel());
-        configuration.unavailableFeatures().forEach(LOG::warning);
         store.checkAvailable();
         queueSpool.checkAvailable();
         LOG.info(() -> "outbound: " + configuration.outbound());
@@ -66,7 +65,7 @@ public class ApplicationStartup {
         ensureAdministrator();
         long stored = messages.countAll();
         LOG.info(() -> "Mailforge ready: " + configuration.storageType().name().toLowerCase() + " storage at "
-                + configuration.storagePath() + ", " + stored + " messages indexed, " + users.count() + " users");
+                + configuration.describeStorage() + ", " + stored + " messages indexed, " + users.count() + " users");
     }
 
     private void migrateSchema() {

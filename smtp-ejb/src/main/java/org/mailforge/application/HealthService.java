@@ -30,6 +30,9 @@ public class HealthService {
     @Inject
     Version version;
 
+    @Inject
+    org.mailforge.domain.mail.MailStore store;
+
     @Resource(lookup = "jdbc/mailforge", shareable = false) // returned to the pool on close, even inside a local transaction
     DataSource dataSource;
 
@@ -60,6 +63,7 @@ public class HealthService {
     public List<String> readinessProblems() {
         List<String> problems = new ArrayList<>(databaseProblems());
         problems.addAll(diskProblems());
+        problems.addAll(store.problems());
         problems.addAll(connectionProblems());
         problems.addAll(messagingProblems());
         if (!screening.failOpen()) {
@@ -94,16 +98,23 @@ public class HealthService {
         }
     }
 
+    /**
+     * Free space where this server writes mail: the storage path for the file stores, the queue
+     * folder when mail itself lives in the database or S3 (the queue still needs local disk).
+     */
     public List<String> diskProblems() {
+        ServerConfiguration.StorageType type = configuration.storageType();
+        boolean remote = type == ServerConfiguration.StorageType.S3 || type == ServerConfiguration.StorageType.DATABASE;
+        java.nio.file.Path volume = remote ? configuration.outbound().queuePath() : configuration.storagePath();
         try {
-            FileStore store = Files.getFileStore(configuration.storagePath());
+            FileStore store = Files.getFileStore(volume);
             double free = 100.0 * store.getUsableSpace() / store.getTotalSpace();
             int minimum = configuration.operations().minFreeDiskPercent();
             return free < minimum
                     ? List.of(String.format("free disk space on the storage volume is %.1f%% (below %d%%)", free, minimum))
                     : List.of();
         } catch (IOException e) {
-            return List.of("storage path unavailable: " + e.getMessage());
+            return List.of((remote ? "queue" : "storage") + " path unavailable: " + e.getMessage());
         }
     }
 

@@ -32,6 +32,14 @@ public interface MailStore {
      */
     void checkAvailable();
 
+    /**
+     * What keeps the store from taking mail right now (for readiness), empty when it can. Stores on
+     * the local file system leave this to the disk check; a remote store says whether it answers.
+     */
+    default java.util.List<String> problems() {
+        return java.util.List.of();
+    }
+
     /** Removes a mailbox and every message in it (when its user is deleted). */
     void removeMailbox(String mailbox) throws IOException;
 

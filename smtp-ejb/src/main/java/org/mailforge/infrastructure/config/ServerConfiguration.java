@@ -2,7 +2,6 @@ package org.mailforge.infrastructure.config;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -29,6 +28,7 @@ public record ServerConfiguration(
         StorageType storageType,
         Path storagePath,
         String storageEncryptionKey,
+        S3Configuration s3,
         boolean tlsEnabled,
         String tlsCert,
         String tlsKey,
@@ -71,6 +71,7 @@ public record ServerConfiguration(
         ConfigReader in = new ConfigReader(source);
         List<String> storageTypes = Arrays.stream(StorageType.values()).map(t -> t.name().toLowerCase()).toList();
         List<String> logLevels = Arrays.stream(LogLevel.values()).map(l -> l.name().toLowerCase()).toList();
+        StorageType storageType = StorageType.valueOf(in.choice("SMTP_STORAGE_TYPE", "maildir", storageTypes).toUpperCase());
         ServerConfiguration config = new ServerConfiguration(
                 in.string("SMTP_HOST", "0.0.0.0"),
                 in.port("SMTP_PORT", 2525),
@@ -85,9 +86,10 @@ public record ServerConfiguration(
                 in.string("SMTP_DB_URL", null),
                 in.string("SMTP_DB_USER", null),
                 in.string("SMTP_DB_PASSWORD", null),
-                StorageType.valueOf(in.choice("SMTP_STORAGE_TYPE", "maildir", storageTypes).toUpperCase()),
+                storageType,
                 Path.of(in.string("SMTP_STORAGE_PATH", "/var/mail")),
                 in.string("SMTP_STORAGE_ENCRYPTION_KEY", null),
+                S3Configuration.load(in, storageType == StorageType.S3),
                 in.bool("SMTP_ENABLE_TLS", false),
                 in.string("SMTP_TLS_CERT", null),
                 in.string("SMTP_TLS_KEY", null),
@@ -173,19 +175,11 @@ public record ServerConfiguration(
     @Override
     public String toString() {
         return "ServerConfiguration[port=" + port + ", hostname=" + hostname + ", storage=" + storageType
-                + " at " + storagePath + ", database=" + describeDatabase() + "]";
+                + " at " + describeStorage() + ", database=" + describeDatabase() + "]";
     }
 
-    /**
-     * Settings that are valid but whose feature this version does not provide yet; start-up logs
-     * each one so nobody believes it is in effect.
-     */
-    public List<String> unavailableFeatures() {
-        List<String> notes = new ArrayList<>();
-        if (storageType == StorageType.S3) {
-            notes.add("SMTP_STORAGE_TYPE=" + storageType.name().toLowerCase()
-                    + " is not available in this version; mail is stored as maildir");
-        }
-        return notes;
+    /** Where mail is stored, for messages: the bucket for S3, else the storage path. */
+    public String describeStorage() {
+        return storageType == StorageType.S3 ? s3.toString() : storagePath.toString();
     }
 }

@@ -1,7 +1,6 @@
 package org.mailforge.infrastructure.storage;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.security.SecureRandom;
 import java.sql.SQLException;
 import java.util.List;
@@ -52,14 +51,7 @@ public class DatabaseMailStore implements MailStore {
     @Override
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     public StoredLocation store(String mailbox, Folder folder, String returnPath, MessageContent content) throws IOException {
-        byte[] raw;
-        try (InputStream in = content.openStream()) {
-            byte[] message = in.readAllBytes();
-            byte[] header = ("Return-Path: <" + returnPath + ">\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
-            raw = new byte[header.length + message.length];
-            System.arraycopy(header, 0, raw, 0, header.length);
-            System.arraycopy(message, 0, raw, header.length, message.length);
-        }
+        byte[] raw = new StoredForm(returnPath, content).readAllBytes();
         ParsedMessage parsed = ParsedMessage.of(raw);
         DatabaseMessage row = new DatabaseMessage(newId(), mailbox, folder == Folder.JUNK ? "Junk" : "INBOX", parsed, raw);
         em.persist(row);

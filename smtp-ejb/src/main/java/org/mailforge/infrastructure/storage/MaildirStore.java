@@ -1,10 +1,8 @@
 package org.mailforge.infrastructure.storage;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -58,7 +56,7 @@ public final class MaildirStore implements MailStore {
         }
         String name = names.next();
         long size = DurableFiles.write(maildir.resolve("tmp").resolve(name), maildir.resolve("new").resolve(name),
-                out -> writeMessage(out, returnPath, content));
+                new StoredForm(returnPath, content)::writeTo);
         return new StoredLocation(mailbox, prefix + "new/" + name, size);
     }
 
@@ -76,14 +74,6 @@ public final class MaildirStore implements MailStore {
             DurableFiles.forceDirectory(folder.getParent());
         }
         return folder;
-    }
-
-    /** The stored form of a message: a Return-Path header (RFC 5321 4.4), then the message as received. */
-    static void writeMessage(java.io.OutputStream out, String returnPath, MessageContent content) throws IOException {
-        out.write(("Return-Path: <" + returnPath + ">\r\n").getBytes(StandardCharsets.UTF_8));
-        try (InputStream in = content.openStream()) {
-            in.transferTo(out);
-        }
     }
 
     @Override

@@ -1,7 +1,6 @@
 package org.mailforge.infrastructure.storage;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
@@ -72,10 +71,7 @@ public final class MboxStore implements MailStore {
                 String sender = returnPath.isEmpty() ? "MAILER-DAEMON" : returnPath;
                 out.write(("From " + sender + " " + ASCTIME.format(clock.instant()) + "\n").getBytes(StandardCharsets.UTF_8));
                 MboxrdOutputStream body = new MboxrdOutputStream(out);
-                try (InputStream in = content.openStream()) {
-                    body.write(("Return-Path: <" + returnPath + ">\r\n").getBytes(StandardCharsets.UTF_8));
-                    in.transferTo(body);
-                }
+                new StoredForm(returnPath, content).writeTo(body);
                 body.finish();
                 channel.force(true);
                 long length = channel.size() - start;

@@ -4,10 +4,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Clock;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 
 import org.mailforge.domain.mail.Folder;
 import org.mailforge.domain.mail.MailStore;
@@ -20,45 +17,34 @@ import org.mailforge.smtp.spi.MessageContent;
  */
 public final class TimeSeriesStore implements MailStore {
 
-    private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy/MM/dd").withZone(ZoneOffset.UTC);
-    private static final char[] ID = "abcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
-
     private final Path root;
     private final MessageEncryption encryption;
-    private final Clock clock;
-    private final SecureRandom random = new SecureRandom();
+    private final ArchiveKeys keys;
 
     /** @param encryption null to store plaintext */
     public TimeSeriesStore(Path root, MessageEncryption encryption, Clock clock) {
         this.root = root;
         this.encryption = encryption;
-        this.clock = clock;
+        this.keys = new ArchiveKeys(clock);
     }
 
     @Override
     public StoredLocation store(String mailbox, Folder folder, String returnPath, MessageContent content) throws IOException {
-        String key = (folder == Folder.JUNK ? "Junk/" : "") + DAY.format(clock.instant()) + "/" + newId() + ".eml";
+        String key = keys.next(folder);
         Path target = root.resolve(key);
         Files.createDirectories(target.getParent());
         Path staging = Files.createDirectories(root.resolve(".tmp"));
+        StoredForm stored = new StoredForm(returnPath, content);
         long size = DurableFiles.write(staging.resolve(target.getFileName()), target, out -> {
             if (encryption == null) {
-                MaildirStore.writeMessage(out, returnPath, content);
+                stored.writeTo(out);
             } else {
                 try (OutputStream encrypted = encryption.encrypting(out)) {
-                    MaildirStore.writeMessage(encrypted, returnPath, content);
+                    stored.writeTo(encrypted);
                 }
             }
         });
         return new StoredLocation(mailbox, key, size);
-    }
-
-    private String newId() {
-        char[] id = new char[16];
-        for (int i = 0; i < id.length; i++) {
-            id[i] = ID[random.nextInt(ID.length)];
-        }
-        return "msg_" + new String(id);
     }
 
     @Override

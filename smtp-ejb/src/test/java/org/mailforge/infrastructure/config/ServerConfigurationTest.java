@@ -77,9 +77,16 @@ class ServerConfigurationTest {
     }
 
     @Test
-    void featuresOfLaterVersionsAreReported() {
-        List<String> notes = load(Map.of("SMTP_STORAGE_TYPE", "s3", "SMTP_ENABLE_CLAMAV", "true")).unavailableFeatures();
-        assertEquals(1, notes.size(), notes::toString);
-        assertTrue(notes.get(0).startsWith("SMTP_STORAGE_TYPE=s3"), notes::toString);
+    void s3StorageNeedsABucketAndBothKeys() {
+        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
+                () -> load(Map.of("SMTP_STORAGE_TYPE", "s3", "SMTP_S3_ACCESS_KEY", "AKIA", "SMTP_S3_ENDPOINT", "ftp://x")));
+        assertTrue(e.getMessage().contains("SMTP_S3_BUCKET must name an existing bucket"), e.getMessage());
+        assertTrue(e.getMessage().contains("SMTP_S3_ACCESS_KEY and SMTP_S3_SECRET_KEY go together"), e.getMessage());
+        assertTrue(e.getMessage().contains("SMTP_S3_ENDPOINT must be an http:// or https:// URL"), e.getMessage());
+        ServerConfiguration config = load(Map.of("SMTP_STORAGE_TYPE", "s3", "SMTP_S3_BUCKET", "mail-archive",
+                "SMTP_S3_ENDPOINT", "http://127.0.0.1:9000", "SMTP_S3_SECRET_KEY", "very-secret", "SMTP_S3_ACCESS_KEY", "k"));
+        assertTrue(config.s3().pathStyle(), "an endpoint override means an S3-compatible store: path-style addressing");
+        assertEquals(16L << 20, config.s3().multipartThreshold());
+        assertTrue(!config.toString().contains("very-secret") && config.toString().contains("s3://mail-archive"), config.toString());
     }
 }
