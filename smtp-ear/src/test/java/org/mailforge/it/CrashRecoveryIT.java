@@ -23,8 +23,8 @@ import org.junit.jupiter.api.Test;
  */
 class CrashRecoveryIT {
 
-    private static final int SMTP_PORT = 32525;
-    private static final int HTTP_PORT = 38080;
+    private static final int SMTP_PORT = 20125;
+    private static final int HTTP_PORT = 30180;
     private static final int SINK_PORT = 32527;
 
     private static ExtraServer server;

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 class DatabaseStorageContractIT extends StorageBackendContract {
 
     DatabaseStorageContractIT() {
-        super("mailforgeDatabase", 33525, 34080);
+        super("mailforgeDatabase", 21225, 31280);
     }
 
     @Override

@@ -75,10 +75,10 @@ class DatabaseStorageIT {
 
     @BeforeAll
     static void startServers() throws Exception {
-        sqlite = start("mailforgeDbSqlite", 57525, 61080, null, null, null, List.of());
+        sqlite = start("mailforgeDbSqlite", 20725, 30780, null, null, null, List.of());
         postgres = EmbeddedPostgres.builder().start();
         String url = "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/postgres";
-        postgresql = start("mailforgeDbPostgres", 58525, 62080, url, "postgres", "postgres", List.of(
+        postgresql = start("mailforgeDbPostgres", 20825, 30880, url, "postgres", "postgres", List.of(
                 "SMTP_DB_URL=" + url, "SMTP_DB_USER=postgres", "SMTP_DB_PASSWORD=postgres", "SMTP_DB_POOL_SIZE=10"));
     }
 

@@ -87,6 +87,11 @@ final class ExtraServer {
         process.onExit().get(60, TimeUnit.SECONDS);
     }
 
+    /** The server's folder in the Liberty installation (wlp/usr/servers/NAME). */
+    Path folder() {
+        return folder;
+    }
+
     Path log() {
         return folder.resolve("logs/messages.log");
     }

@@ -22,8 +22,8 @@ import org.junit.jupiter.api.Test;
  */
 class HealthRulesIT {
 
-    private static final int SMTP_PORT = 42525;
-    private static final int HTTP_PORT = 48080;
+    private static final int SMTP_PORT = 20225;
+    private static final int HTTP_PORT = 30280;
     private static ExtraServer server;
 
     @BeforeAll

@@ -9,7 +9,7 @@ import java.util.List;
 class MaildirStorageIT extends StorageBackendContract {
 
     MaildirStorageIT() {
-        super("mailforgeMaildir", 23525, 24080);
+        super("mailforgeMaildir", 20925, 30980);
     }
 
     @Override

@@ -9,7 +9,7 @@ import java.util.List;
 class MboxStorageIT extends StorageBackendContract {
 
     MboxStorageIT() {
-        super("mailforgeMbox", 25525, 26080);
+        super("mailforgeMbox", 21025, 31080);
     }
 
     @Override

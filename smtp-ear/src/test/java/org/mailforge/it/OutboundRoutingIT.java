@@ -27,9 +27,9 @@ import org.mailforge.infrastructure.outbound.TestDnsServer;
  */
 class OutboundRoutingIT {
 
-    private static final int SMTP_PORT = 55525;
-    private static final int HTTP_PORT = 56080;
-    private static final int MX_PORT = 55526;
+    private static final int SMTP_PORT = 20625;
+    private static final int HTTP_PORT = 30680;
+    private static final int MX_PORT = 20626;
     private static final String PASSWORD = "Routing-Pass-123";
 
     private static TestDnsServer dns;

@@ -98,11 +98,11 @@ class ScanningIT {
             exchange.close();
         });
         hooks.start();
-        tagging = start("mailforgeScanTag", 52525, 58080, "SMTP_WEBHOOK_URL=http://127.0.0.1:" + HOOK_PORT + "/",
+        tagging = start("mailforgeScanTag", 20325, 30380, "SMTP_WEBHOOK_URL=http://127.0.0.1:" + HOOK_PORT + "/",
                 "SMTP_WEBHOOK_EVENTS=spam.detected,virus.detected");
-        rejecting = start("mailforgeScanReject", 53525, 59080, "SMTP_SPAM_ACTION=reject", "SMTP_SCANNER_FAIL_OPEN=true",
+        rejecting = start("mailforgeScanReject", 20425, 30480, "SMTP_SPAM_ACTION=reject", "SMTP_SCANNER_FAIL_OPEN=true",
                 "SMTP_SCAN_MAX_SIZE=20000");
-        quarantining = start("mailforgeScanJunk", 54525, 60080, "SMTP_SPAM_ACTION=quarantine");
+        quarantining = start("mailforgeScanJunk", 20525, 30580, "SMTP_SPAM_ACTION=quarantine");
     }
 
     @AfterAll

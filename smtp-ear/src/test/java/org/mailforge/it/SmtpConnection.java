@@ -62,6 +62,22 @@ final class SmtpConnection implements AutoCloseable {
         return line.size() == 0 ? null : line.toString(StandardCharsets.UTF_8);
     }
 
+    /**
+     * One unauthenticated message through DATA (the text already dot-stuffed, CRLF line ends);
+     * fails the test unless the envelope is taken. Returns the reply to the final dot.
+     */
+    static String deliver(int port, String from, String to, String message) throws IOException {
+        try (SmtpConnection smtp = new SmtpConnection(TestServer.HOST, port)) {
+            smtp.reply();
+            smtp.command("EHLO client.example");
+            org.junit.jupiter.api.Assertions.assertEquals("250 2.1.0 Ok", smtp.command("MAIL FROM:<" + from + ">"));
+            org.junit.jupiter.api.Assertions.assertEquals("250 2.1.5 Ok", smtp.command("RCPT TO:<" + to + ">"));
+            smtp.command("DATA");
+            smtp.send(message + ".\r\n");
+            return smtp.reply();
+        }
+    }
+
     String command(String command) throws IOException {
         send(command + "\r\n");
         return reply();

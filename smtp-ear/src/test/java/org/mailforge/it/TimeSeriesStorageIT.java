@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 class TimeSeriesStorageIT extends StorageBackendContract {
 
     TimeSeriesStorageIT() {
-        super("mailforgeTimeSeries", 27525, 29080);
+        super("mailforgeTimeSeries", 21125, 31180);
     }
 
     @Override

@@ -91,7 +91,15 @@ public class ApplicationStartup {
         boolean generated = configuration.adminPassword() == null;
         char[] password = generated ? GeneratedPassword.next() : configuration.adminPassword().toCharArray();
         String shown = generated ? new String(password) : null;
-        userService.create(username, configuration.adminEmail(), password, 0L, true);
+        try {
+            userService.create(username, configuration.adminEmail(), password, 0L, true);
+        } catch (RuntimeException e) {
+            if (users.anyAdmin()) { // another node of the cluster, starting at the same time, was first
+                LOG.info(() -> "administrator created by another node: " + e.getMessage());
+                return;
+            }
+            throw e;
+        }
         if (generated) {
             // deliberately once, at first start, so the administrator can log in; never again
             LOG.warning("created administrator '" + username + "' with generated password: " + shown

@@ -29,6 +29,7 @@ public record ServerConfiguration(
         Path storagePath,
         String storageEncryptionKey,
         S3Configuration s3,
+        boolean queueInS3,
         boolean tlsEnabled,
         String tlsCert,
         String tlsKey,
@@ -72,6 +73,7 @@ public record ServerConfiguration(
         List<String> storageTypes = Arrays.stream(StorageType.values()).map(t -> t.name().toLowerCase()).toList();
         List<String> logLevels = Arrays.stream(LogLevel.values()).map(l -> l.name().toLowerCase()).toList();
         StorageType storageType = StorageType.valueOf(in.choice("SMTP_STORAGE_TYPE", "maildir", storageTypes).toUpperCase());
+        boolean queueInS3 = "s3".equals(in.choice("SMTP_QUEUE_STORAGE", "file", List.of("file", "s3")));
         ServerConfiguration config = new ServerConfiguration(
                 in.string("SMTP_HOST", "0.0.0.0"),
                 in.port("SMTP_PORT", 2525),
@@ -89,7 +91,8 @@ public record ServerConfiguration(
                 storageType,
                 Path.of(in.string("SMTP_STORAGE_PATH", "/var/mail")),
                 in.string("SMTP_STORAGE_ENCRYPTION_KEY", null),
-                S3Configuration.load(in, storageType == StorageType.S3),
+                S3Configuration.load(in, storageType == StorageType.S3 || queueInS3),
+                queueInS3,
                 in.bool("SMTP_ENABLE_TLS", false),
                 in.string("SMTP_TLS_CERT", null),
                 in.string("SMTP_TLS_KEY", null),

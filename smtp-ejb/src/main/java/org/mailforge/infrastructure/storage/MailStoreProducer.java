@@ -1,39 +1,59 @@
 package org.mailforge.infrastructure.storage;
 
+import java.time.Clock;
+
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
 
 import org.mailforge.domain.mail.MailStore;
 import org.mailforge.infrastructure.config.ServerConfiguration;
 
-/** Chooses the storage backend from {@code SMTP_STORAGE_TYPE} (maildir, mbox, database, timeseries or s3). */
+/**
+ * Chooses the storage backend from {@code SMTP_STORAGE_TYPE} (maildir, mbox, database, timeseries
+ * or s3) and the queue spool from {@code SMTP_QUEUE_STORAGE} (file or s3); the two share one S3 client.
+ */
 @ApplicationScoped
 public class MailStoreProducer {
 
+    private S3Objects bucket;
+
+    private synchronized S3Objects bucket(ServerConfiguration configuration) {
+        if (bucket == null) {
+            bucket = S3Objects.connect(configuration.s3());
+        }
+        return bucket;
+    }
+
     @Produces
-    @jakarta.inject.Singleton
-    MailStore mailStore(ServerConfiguration configuration, jakarta.enterprise.inject.Instance<DatabaseMailStore> database) {
-        if (configuration.storageType() == ServerConfiguration.StorageType.DATABASE) {
-            return database.get();
-        }
-        if (configuration.storageType() == ServerConfiguration.StorageType.TIMESERIES) {
-            String key = configuration.storageEncryptionKey();
-            return new TimeSeriesStore(configuration.storagePath(), key == null ? null : new MessageEncryption(key),
-                    java.time.Clock.systemUTC());
-        }
-        if (configuration.storageType() == ServerConfiguration.StorageType.S3) {
-            return S3MailStore.connect(configuration.s3(), java.time.Clock.systemUTC());
-        }
-        if (configuration.storageType() == ServerConfiguration.StorageType.MBOX) {
-            return new MboxStore(configuration.storagePath(), java.time.Clock.systemUTC());
-        }
-        return new MaildirStore(configuration.storagePath());
+    @Singleton
+    MailStore mailStore(ServerConfiguration configuration, Instance<DatabaseMailStore> database) {
+        Clock clock = Clock.systemUTC();
+        return switch (configuration.storageType()) {
+            case DATABASE -> database.get();
+            case S3 -> new S3MailStore(bucket(configuration), clock);
+            case TIMESERIES -> {
+                String key = configuration.storageEncryptionKey();
+                yield new TimeSeriesStore(configuration.storagePath(), key == null ? null : new MessageEncryption(key), clock);
+            }
+            case MBOX -> new MboxStore(configuration.storagePath(), clock);
+            case MAILDIR -> new MaildirStore(configuration.storagePath());
+        };
+    }
+
+    @Produces
+    @Singleton
+    QueueSpool queueSpool(ServerConfiguration configuration) {
+        return configuration.queueInS3() ? new S3QueueSpool(bucket(configuration))
+                : new FileQueueSpool(configuration.outbound().queuePath());
     }
 
     /** Releases the S3 client's connection pool when the application stops. */
-    void close(@jakarta.enterprise.inject.Disposes MailStore store) throws Exception {
-        if (store instanceof AutoCloseable closeable) {
-            closeable.close();
+    @jakarta.annotation.PreDestroy
+    synchronized void close() {
+        if (bucket != null) {
+            bucket.close();
         }
     }
 }

@@ -1,184 +1,52 @@
 package org.mailforge.infrastructure.storage;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
-import java.util.logging.Logger;
 
 import org.mailforge.domain.mail.Folder;
 import org.mailforge.domain.mail.MailStore;
 import org.mailforge.domain.mail.StoredLocation;
-import org.mailforge.infrastructure.config.S3Configuration;
 import org.mailforge.smtp.spi.MessageContent;
 
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
-import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
-import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.http.ContentStreamProvider;
-import software.amazon.awssdk.http.apache.ApacheHttpClient;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.S3ClientBuilder;
-import software.amazon.awssdk.services.s3.model.CompletedPart;
-import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
-import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
- * Mail in an S3 bucket under {@code <yyyy>/<mm>/<dd>/<message-id>.eml}. A message counts as stored
- * when S3 has acknowledged the PUT (or completed the multipart upload) with the Content-MD5 of
- * every octet checked by the server; until then nothing is visible under the key, and a failed
- * multipart upload is aborted so that no parts linger. Which mailbox a key belongs to is in the
- * message index, as for the time-series layout.
+ * Mail in an S3 bucket under {@code <yyyy>/<mm>/<dd>/<message-id>.eml}, durable once S3 has
+ * acknowledged it (see {@link S3Objects}). Which mailbox a key belongs to is in the message index,
+ * as for the time-series layout.
  */
 public final class S3MailStore implements MailStore, AutoCloseable {
 
-    private static final Logger LOG = Logger.getLogger(S3MailStore.class.getName());
-    private static final String MESSAGE = "message/rfc822";
     private static final Duration HEALTH_CACHE = Duration.ofSeconds(5);
 
-    private final S3Client s3;
-    private final S3Configuration configuration;
+    private final S3Objects bucket;
     private final ArchiveKeys keys;
     private volatile List<String> lastProblems;
     private volatile long problemsCheckedAt;
 
-    S3MailStore(S3Client s3, S3Configuration configuration, Clock clock) {
-        this.s3 = s3;
-        this.configuration = configuration;
+    S3MailStore(S3Objects bucket, Clock clock) {
+        this.bucket = bucket;
         this.keys = new ArchiveKeys(clock);
     }
 
-    /** A store with its own client: Apache HttpClient, bounded connection pool, no Netty. */
-    public static S3MailStore connect(S3Configuration configuration, Clock clock) {
-        S3ClientBuilder builder = S3Client.builder()
-                .region(Region.of(configuration.region()))
-                .forcePathStyle(configuration.pathStyle())
-                .httpClientBuilder(ApacheHttpClient.builder()
-                        .maxConnections(64)
-                        .connectionTimeout(Duration.ofSeconds(5))
-                        .socketTimeout(Duration.ofSeconds(60)))
-                // Content-MD5 on every PUT instead of the newer flexible checksums, which not every
-                // S3-compatible store understands; S3 rejects a body that does not match it
-                .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
-                .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
-        if (configuration.endpoint() != null) {
-            builder.endpointOverride(configuration.endpoint());
-        }
-        if (configuration.accessKey() != null) {
-            builder.credentialsProvider(StaticCredentialsProvider.create(
-                    AwsBasicCredentials.create(configuration.accessKey(), configuration.secretKey())));
-        }
-        return new S3MailStore(builder.build(), configuration, clock);
+    /** A store with a client of its own (tests; the server shares one with the queue spool). */
+    public static S3MailStore connect(org.mailforge.infrastructure.config.S3Configuration configuration, Clock clock) {
+        return new S3MailStore(S3Objects.connect(configuration), clock);
     }
 
     @Override
     public StoredLocation store(String mailbox, Folder folder, String returnPath, MessageContent content) throws IOException {
         String key = keys.next(folder);
         StoredForm stored = new StoredForm(returnPath, content);
-        long size = stored.size();
-        long partSize = size > configuration.multipartThreshold() ? configuration.partSize() : size;
-        List<String> digests = partDigests(stored, partSize);
-        try {
-            if (digests.size() == 1) {
-                s3.putObject(put -> put.bucket(configuration.bucket()).key(key).contentType(MESSAGE)
-                                .contentLength(size).contentMD5(digests.get(0)),
-                        RequestBody.fromContentProvider(range(stored, 0, size), size, MESSAGE));
-            } else {
-                uploadInParts(key, stored, partSize, digests);
-            }
-        } catch (SdkException e) {
-            throw new IOException("S3 " + configuration + " did not take " + key + ": " + e.getMessage(), e);
-        }
-        return new StoredLocation(mailbox, key, size);
-    }
-
-    private void uploadInParts(String key, StoredForm stored, long partSize, List<String> digests) {
-        String uploadId = s3.createMultipartUpload(create -> create.bucket(configuration.bucket()).key(key)
-                .contentType(MESSAGE)).uploadId();
-        try {
-            List<CompletedPart> parts = new ArrayList<>(digests.size());
-            for (int i = 0; i < digests.size(); i++) {
-                int number = i + 1;
-                long offset = i * partSize;
-                long length = Math.min(partSize, stored.size() - offset);
-                String digest = digests.get(i);
-                String etag = s3.uploadPart(part -> part.bucket(configuration.bucket()).key(key).uploadId(uploadId)
-                                .partNumber(number).contentLength(length).contentMD5(digest),
-                        RequestBody.fromContentProvider(range(stored, offset, length), length, MESSAGE)).eTag();
-                parts.add(CompletedPart.builder().partNumber(number).eTag(etag).build());
-            }
-            s3.completeMultipartUpload(complete -> complete.bucket(configuration.bucket()).key(key).uploadId(uploadId)
-                    .multipartUpload(upload -> upload.parts(parts)));
-        } catch (SdkException | UncheckedIOException e) {
-            try {
-                s3.abortMultipartUpload(abort -> abort.bucket(configuration.bucket()).key(key).uploadId(uploadId));
-            } catch (SdkException abortFailed) {
-                e.addSuppressed(abortFailed); // the bucket's lifecycle rule for incomplete uploads cleans up
-            }
-            throw e;
-        }
-    }
-
-    /** The base64 MD5 of each {@code partSize} slice of the message, in one pass over it. */
-    private static List<String> partDigests(StoredForm stored, long partSize) throws IOException {
-        MessageDigest md5 = md5();
-        List<String> digests = new ArrayList<>();
-        byte[] buffer = new byte[64 * 1024];
-        long inPart = 0;
-        try (InputStream in = stored.openStream()) {
-            int n;
-            while ((n = in.read(buffer, 0, (int) Math.min(buffer.length, partSize - inPart))) > 0) {
-                md5.update(buffer, 0, n);
-                inPart += n;
-                if (inPart == partSize) {
-                    digests.add(Base64.getEncoder().encodeToString(md5.digest()));
-                    inPart = 0;
-                }
-            }
-        }
-        if (inPart > 0 || digests.isEmpty()) {
-            digests.add(Base64.getEncoder().encodeToString(md5.digest()));
-        }
-        return digests;
-    }
-
-    private static MessageDigest md5() {
-        try {
-            return MessageDigest.getInstance("MD5");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java platform has MD5", e);
-        }
-    }
-
-    /** The body of a request, readable again when the SDK retries it. */
-    private static ContentStreamProvider range(StoredForm stored, long offset, long length) {
-        return () -> {
-            try {
-                return stored.openRange(offset, length);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        };
+        bucket.put(key, stored.asContent());
+        return new StoredLocation(mailbox, key, stored.size());
     }
 
     @Override
     public void remove(StoredLocation location) throws IOException {
-        try {
-            s3.deleteObject(delete -> delete.bucket(configuration.bucket()).key(location.key()));
-        } catch (SdkException e) {
-            throw new IOException("S3 " + configuration + " did not delete " + location.key() + ": " + e.getMessage(), e);
-        }
+        bucket.delete(location.key());
     }
 
     /** Nothing to do: the index lists a mailbox's objects, and each is removed through {@link #remove}. */
@@ -187,31 +55,9 @@ public final class S3MailStore implements MailStore, AutoCloseable {
         // objects are not grouped by mailbox in this layout
     }
 
-    /**
-     * A missing bucket or refused credentials stop start-up (naming the variable to fix); a store
-     * that does not answer yet only delays mail, which is deferred with 451 until it does.
-     */
     @Override
     public void checkAvailable() {
-        try {
-            s3.headBucket(head -> head.bucket(configuration.bucket()));
-        } catch (NoSuchBucketException e) {
-            throw new IllegalStateException("SMTP_S3_BUCKET: no bucket '" + configuration.bucket() + "' at " + configuration
-                    + "; create it first (the server never creates buckets)", e);
-        } catch (S3Exception e) {
-            if (e.statusCode() == 404) {
-                throw new IllegalStateException("SMTP_S3_BUCKET: no bucket '" + configuration.bucket() + "' at " + configuration
-                        + "; create it first (the server never creates buckets)", e);
-            }
-            if (e.statusCode() == 401 || e.statusCode() == 403) {
-                throw new IllegalStateException("S3 " + configuration + " refused SMTP_S3_ACCESS_KEY/SMTP_S3_SECRET_KEY ("
-                        + e.statusCode() + "): check the keys and the bucket policy", e);
-            }
-            LOG.warning(() -> "S3 " + configuration + " answered " + e.statusCode() + " at start-up; mail is deferred until it works");
-        } catch (SdkClientException e) {
-            LOG.warning(() -> "S3 " + configuration + " is not reachable at start-up (" + e.getMessage()
-                    + "); mail is deferred with 451 until it is");
-        }
+        bucket.checkBucket();
     }
 
     /** Whether the bucket answers, asked at most every five seconds however often /health is called. */
@@ -224,10 +70,10 @@ public final class S3MailStore implements MailStore, AutoCloseable {
         }
         List<String> problems;
         try {
-            s3.headBucket(head -> head.bucket(configuration.bucket()));
+            bucket.client().headBucket(head -> head.bucket(bucket.configuration().bucket()));
             problems = List.of();
         } catch (SdkException e) {
-            problems = List.of("S3 storage " + configuration + " unavailable: " + e.getMessage());
+            problems = List.of("S3 storage " + bucket.configuration() + " unavailable: " + e.getMessage());
         }
         problemsCheckedAt = now;
         lastProblems = problems;
@@ -236,6 +82,6 @@ public final class S3MailStore implements MailStore, AutoCloseable {
 
     @Override
     public void close() {
-        s3.close();
+        bucket.close();
     }
 }

@@ -32,9 +32,14 @@ final class StoredForm {
         return new SequenceInputStream(new ByteArrayInputStream(returnPath), content.openStream());
     }
 
-    /** {@code length} octets from {@code offset}: one part of a multipart upload. */
-    InputStream openRange(long offset, long length) throws IOException {
-        InputStream in = openStream();
+    /** The stored form as content of its own (for stores that take a stream and a length). */
+    MessageContent asContent() {
+        return new LazyContent(size(), this::openStream);
+    }
+
+    /** {@code length} octets of {@code content} from {@code offset}: one part of a multipart upload. */
+    static InputStream openRange(MessageContent content, long offset, long length) throws IOException {
+        InputStream in = content.openStream();
         try {
             in.skipNBytes(offset);
         } catch (IOException e) {

@@ -1,0 +1,228 @@
+package org.mailforge.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.StringReader;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.mailforge.infrastructure.storage.S3ProxyServer;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * Two nodes of one cluster on 127.0.0.1, started at the same moment: one PostgreSQL for all JPA
+ * state (users, message index, outbound queue with its leases), one S3 bucket for mail and for
+ * queued content (SMTP_QUEUE_STORAGE=s3), and a destination SMTP server. Mail taken by node A is
+ * visible through node B's API; queued mail is delivered exactly once while both nodes consume
+ * the queue; after kill -9 of node A, node B delivers what A had accepted and nothing is lost.
+ * (Each node keeps its embedded messaging engine for wake-ups; the shared queue in PostgreSQL and
+ * every node's sweeper make that safe.)
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class MultiNodeIT {
+
+    private static final String BUCKET = "mailforge-cluster";
+    private static final String ADMIN_PASSWORD = "cluster-admin-password";
+    private static final String PASSWORD = "Cluster-Pass-123";
+    private static final int SINK_PORT = 21426;
+
+    private static EmbeddedPostgres postgres;
+    private static S3ProxyServer s3;
+    private static S3Client reader;
+    private static SmtpSink sink;
+    private static Node a;
+    private static Node b;
+
+    record Node(ExtraServer server, int smtpPort, int httpPort) {
+
+        HttpResponse<String> api(String method, String path, String json) throws Exception {
+            return TestServer.api(httpPort, method, path, json, "admin", ADMIN_PASSWORD);
+        }
+
+        JsonObject json(String path) throws Exception {
+            HttpResponse<String> response = api("GET", path, null);
+            assertEquals(200, response.statusCode(), response.body());
+            return Json.createReader(new StringReader(response.body())).readObject();
+        }
+
+        /** Sends one message; with a user, authenticated (which is what lets it leave for other domains). */
+        String send(String user, String from, String to, String subject) throws Exception {
+            try (SmtpConnection smtp = new SmtpConnection(TestServer.HOST, smtpPort)) {
+                smtp.reply();
+                smtp.command("EHLO cluster.example");
+                if (user != null) {
+                    String token = Base64.getEncoder().encodeToString(("\0" + user + "\0" + PASSWORD).getBytes(StandardCharsets.UTF_8));
+                    assertEquals("235 2.7.0 Authentication successful", smtp.command("AUTH PLAIN " + token));
+                }
+                assertEquals("250 2.1.0 Ok", smtp.command("MAIL FROM:<" + from + ">"));
+                assertEquals("250 2.1.5 Ok", smtp.command("RCPT TO:<" + to + ">"));
+                smtp.command("DATA");
+                smtp.send("Subject: " + subject + "\r\nX-Cluster: " + subject + "\r\n\r\nsent through port " + smtpPort + "\r\n.\r\n");
+                return smtp.reply();
+            }
+        }
+    }
+
+    private static Node node(String name, int smtpPort, int httpPort, Path data) throws Exception {
+        ExtraServer.deleteTree(data);
+        String db = "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/postgres";
+        ExtraServer server = new ExtraServer(name, ExtraServer.basics(smtpPort, httpPort, data), List.of(
+                "SMTP_DB_URL=" + db, "SMTP_DB_USER=postgres", "SMTP_DB_PASSWORD=postgres", "SMTP_DB_POOL_SIZE=10",
+                "SMTP_STORAGE_TYPE=s3", "SMTP_QUEUE_STORAGE=s3",
+                "SMTP_S3_BUCKET=" + BUCKET, "SMTP_S3_ENDPOINT=" + s3.endpoint(),
+                "SMTP_S3_ACCESS_KEY=" + S3ProxyServer.ACCESS_KEY, "SMTP_S3_SECRET_KEY=" + S3ProxyServer.SECRET_KEY,
+                "SMTP_ENABLE_AUTH=false", "SMTP_ALLOW_PLAINTEXT_AUTH=true",
+                "SMTP_ADMIN_PASSWORD=" + ADMIN_PASSWORD,
+                "SMTP_RELAY_HOST=127.0.0.1", "SMTP_RELAY_PORT=" + SINK_PORT,
+                "SMTP_QUEUE_RETRY_SCHEDULE=2s,4s", "SMTP_OUTBOUND_TIMEOUT_SECONDS=10"));
+        return new Node(server, smtpPort, httpPort);
+    }
+
+    @BeforeAll
+    static void startCluster() throws Exception {
+        postgres = EmbeddedPostgres.builder().start();
+        Path folder = TestServer.DATA.resolveSibling("it-cluster");
+        ExtraServer.deleteTree(folder);
+        s3 = new S3ProxyServer(21391, folder.resolve("s3")).start();
+        reader = s3.client();
+        reader.createBucket(create -> create.bucket(BUCKET));
+        sink = new SmtpSink(SINK_PORT);
+        sink.script(recipient -> recipient.startsWith("slow") ? List.of("451 4.2.0 try again later", "250 2.1.5 Ok") : List.of());
+        a = node("mailforgeNodeA", 21425, 31480, folder.resolve("a"));
+        b = node("mailforgeNodeB", 21525, 31580, folder.resolve("b"));
+        // both at once, as a rolling start of a fresh cluster would: one schema migration, one administrator
+        CompletableFuture<Void> startA = CompletableFuture.runAsync(() -> start(a));
+        CompletableFuture<Void> startB = CompletableFuture.runAsync(() -> start(b));
+        startA.join();
+        startB.join();
+    }
+
+    private static void start(Node node) {
+        try {
+            node.server().start();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @AfterAll
+    static void stopCluster() throws Exception {
+        for (Node node : new Node[] {a, b}) {
+            try {
+                if (node != null) {
+                    node.server().stop();
+                }
+            } catch (Exception | AssertionError ignored) {
+                // a killed node has nothing to stop
+            }
+        }
+        if (sink != null) {
+            sink.close();
+        }
+        if (reader != null) {
+            reader.close();
+        }
+        if (s3 != null) {
+            s3.close();
+        }
+        if (postgres != null) {
+            postgres.close();
+        }
+    }
+
+    private static String createUser(Node node, String username) throws Exception {
+        String email = username + "@example.test";
+        HttpResponse<String> created = node.api("POST", "/api/users", "{\"username\":\"" + username + "\",\"email\":\"" + email
+                + "\",\"password\":\"" + PASSWORD + "\"}");
+        assertEquals(201, created.statusCode(), created.body());
+        return email;
+    }
+
+    private static long objects(String prefix) {
+        return reader.listObjectsV2Paginator(list -> list.bucket(BUCKET).prefix(prefix)).contents().stream()
+                .filter(object -> !object.key().endsWith("/")).count();
+    }
+
+    @Test
+    @Order(1)
+    void mailTakenByOneNodeIsVisibleThroughTheOther() throws Exception {
+        String alice = createUser(b, "alice");
+        assertTrue(a.send(null, "someone@example.org", alice, "to-alice").startsWith("250 2.0.0 "));
+        JsonObject user = b.json("/api/users/alice");
+        assertEquals(1, user.getJsonObject("statistics").getInt("messages_received"));
+        assertEquals(1, b.json("/stats").getJsonObject("storage").getInt("messages_stored"));
+        assertEquals(1, objects(String.valueOf(java.time.Year.now(java.time.ZoneOffset.UTC).getValue())), "the message is in the shared bucket");
+    }
+
+    @Test
+    @Order(2)
+    void queuedMailIsDeliveredExactlyOnceWhileBothNodesConsume() throws Exception {
+        String bob = createUser(a, "bob");
+        List<String> recipients = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            String recipient = (i % 4 == 0 ? "slow" : "peer") + i + "@remote.example";
+            recipients.add(recipient);
+            Node via = i % 2 == 0 ? a : b;
+            assertTrue(via.send("bob", bob, recipient, "outbound-" + i).startsWith("250 2.0.0 "));
+        }
+        TestServer.await(() -> recipients.stream().allMatch(r -> !sink.receivedFor(r).isEmpty()), Duration.ofSeconds(60),
+                "every queued message reaches the destination");
+        Thread.sleep(5_000); // time for a duplicate to show up, if any node were to send one
+        for (String recipient : recipients) {
+            assertEquals(1, sink.receivedFor(recipient).size(), recipient + " delivered exactly once");
+            assertEquals(recipient.startsWith("slow") ? 2 : 1, sink.attempts(recipient), recipient + " attempts");
+        }
+        TestServer.await(() -> objects("queue/") == 0, Duration.ofSeconds(10), "queued content removed after delivery");
+        TestServer.await(() -> {
+            try {
+                return b.json("/api/queue").getInt("total") == 0;
+            } catch (Exception e) {
+                return false;
+            }
+        }, Duration.ofSeconds(10), "the shared queue is empty on every node");
+    }
+
+    @Test
+    @Order(3)
+    void afterKillMinus9OfOneNodeTheOtherDeliversAndNothingIsLost() throws Exception {
+        String carol = createUser(b, "carol");
+        String dave = createUser(b, "dave");
+        for (int i = 0; i < 5; i++) {
+            assertTrue(a.send(null, "someone@example.org", carol, "local-" + i).startsWith("250 2.0.0 "));
+        }
+        List<String> remote = List.of("slow-late1@remote.example", "slow-late2@remote.example");
+        for (String recipient : remote) {
+            assertTrue(a.send("dave", dave, recipient, "late").startsWith("250 2.0.0 "));
+        }
+        TestServer.await(() -> remote.stream().allMatch(r -> sink.attempts(r) == 1), Duration.ofSeconds(20),
+                "node A made its first attempts (deferred by the destination)");
+        a.server().kill();
+
+        JsonObject user = b.json("/api/users/carol");
+        assertEquals(5, user.getJsonObject("statistics").getInt("messages_received"), "every acknowledged message is there");
+        TestServer.await(() -> remote.stream().allMatch(r -> !sink.receivedFor(r).isEmpty()), Duration.ofSeconds(120),
+                "node B's sweeper delivers what node A had queued");
+        for (String recipient : remote) {
+            assertEquals(1, sink.receivedFor(recipient).size(), recipient + " delivered once");
+        }
+        assertTrue(b.send(null, "someone@example.org", carol, "after").startsWith("250 2.0.0 "), "node B keeps taking mail");
+    }
+}

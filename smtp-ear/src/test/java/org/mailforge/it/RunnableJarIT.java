@@ -1,0 +1,86 @@
+package org.mailforge.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The release artifact: {@code java -jar mailforge.jar} with nothing but a JRE starts Open Liberty
+ * with the EAR on the embedded defaults (settings from the environment) and takes mail.
+ */
+class RunnableJarIT {
+
+    private static final int SMTP_PORT = 21725;
+    private static final int HTTP_PORT = 31780;
+    private static Process server;
+    private static Path folder;
+
+    @BeforeAll
+    static void start() throws Exception {
+        Path jar = Path.of(System.getProperty("it.runnable.jar"));
+        assertTrue(Files.isRegularFile(jar), "the build made " + jar);
+        folder = TestServer.DATA.resolveSibling("it-runnable");
+        ExtraServer.deleteTree(folder);
+        Files.createDirectories(folder);
+        ProcessBuilder java = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString())
+                .directory(folder.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(folder.resolve("console.log").toFile());
+        Map<String, String> environment = java.environment();
+        environment.put("WLP_JAR_EXTRACT_ROOT", folder.resolve("extract").toString());
+        environment.put("SMTP_HOST", "127.0.0.1");
+        environment.put("SMTP_PORT", String.valueOf(SMTP_PORT));
+        environment.put("SMTP_HEALTH_PORT", String.valueOf(HTTP_PORT));
+        environment.put("SMTP_METRICS_PORT", String.valueOf(HTTP_PORT + 1));
+        environment.put("SMTP_ADMIN_CONSOLE_PORT", String.valueOf(HTTP_PORT + 3));
+        environment.put("SMTP_ENABLE_AUTH", "false");
+        environment.put("SMTP_ADMIN_PASSWORD", "runnable-admin-password");
+        environment.put("SMTP_LOCAL_DOMAINS", "example.test");
+        server = java.start();
+        long deadline = System.currentTimeMillis() + 180_000;
+        while (System.currentTimeMillis() < deadline) {
+            String console = Files.exists(folder.resolve("console.log")) ? Files.readString(folder.resolve("console.log")) : "";
+            if (console.contains("CWWKZ0001I")) {
+                return;
+            }
+            if (!server.isAlive()) {
+                throw new AssertionError("java -jar ended: " + console);
+            }
+            Thread.sleep(500);
+        }
+        throw new AssertionError("the runnable jar did not start the application within 180 s; see " + folder.resolve("console.log"));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (server != null) {
+            server.destroy(); // SIGTERM: Liberty stops cleanly
+            if (!server.waitFor(60, TimeUnit.SECONDS)) {
+                server.destroyForcibly();
+            }
+        }
+    }
+
+    @Test
+    void startsWithJavaMinusJarAndTakesMail() throws Exception {
+        TestServer.await(() -> {
+            try (SmtpConnection probe = new SmtpConnection(TestServer.HOST, SMTP_PORT)) {
+                return probe.reply().startsWith("220 ");
+            } catch (Exception e) {
+                return false;
+            }
+        }, java.time.Duration.ofSeconds(60), "the SMTP listener of the runnable jar");
+        assertTrue(SmtpConnection.deliver(SMTP_PORT, "someone@example.org", "postmaster@example.test",
+                "Subject: from the runnable jar\r\n\r\nhello\r\n").startsWith("250 2.0.0 "));
+        var health = TestServer.get(HTTP_PORT, "/health");
+        assertEquals(200, health.statusCode(), health.body());
+    }
+}
