@@ -28,7 +28,11 @@ final class ExtraServer {
         this.folder = wlp.resolve("usr/servers/" + name);
         deleteTree(folder);
         Files.createDirectories(folder);
-        Files.copy(template.resolve("server.xml"), folder.resolve("server.xml"));
+        try (Stream<Path> configuration = Files.list(template)) { // server.xml and the files it includes
+            for (Path file : configuration.filter(f -> f.getFileName().toString().endsWith(".xml")).toList()) {
+                Files.copy(file, folder.resolve(file.getFileName()));
+            }
+        }
         for (String sub : new String[] {"lib", "apps"}) {
             try (Stream<Path> files = Files.list(template.resolve(sub))) {
                 Files.createDirectories(folder.resolve(sub));

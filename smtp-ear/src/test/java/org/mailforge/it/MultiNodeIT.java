@@ -29,12 +29,11 @@ import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * Two nodes of one cluster on 127.0.0.1, started at the same moment: one PostgreSQL for all JPA
- * state (users, message index, outbound queue with its leases), one S3 bucket for mail and for
- * queued content (SMTP_QUEUE_STORAGE=s3), and a destination SMTP server. Mail taken by node A is
- * visible through node B's API; queued mail is delivered exactly once while both nodes consume
- * the queue; after kill -9 of node A, node B delivers what A had accepted and nothing is lost.
- * (Each node keeps its embedded messaging engine for wake-ups; the shared queue in PostgreSQL and
- * every node's sweeper make that safe.)
+ * state (users, message index, outbound queue with its leases), one ActiveMQ Artemis broker as the
+ * JMS provider through its resource adapter (SMTP_MESSAGING=artemis), one S3 bucket for mail and
+ * for queued content (SMTP_QUEUE_STORAGE=s3), and a destination SMTP server. Mail taken by node A
+ * is visible through node B's API; queued mail is delivered exactly once while both nodes consume
+ * the same JMS queue; after kill -9 of node A, node B delivers what A had accepted and nothing is lost.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class MultiNodeIT {
@@ -45,6 +44,7 @@ class MultiNodeIT {
     private static final int SINK_PORT = 21426;
 
     private static EmbeddedPostgres postgres;
+    private static ArtemisBroker artemis;
     private static S3ProxyServer s3;
     private static S3Client reader;
     private static SmtpSink sink;
@@ -91,6 +91,8 @@ class MultiNodeIT {
                 "SMTP_S3_ACCESS_KEY=" + S3ProxyServer.ACCESS_KEY, "SMTP_S3_SECRET_KEY=" + S3ProxyServer.SECRET_KEY,
                 "SMTP_ENABLE_AUTH=false", "SMTP_ALLOW_PLAINTEXT_AUTH=true",
                 "SMTP_ADMIN_PASSWORD=" + ADMIN_PASSWORD,
+                "SMTP_MESSAGING=artemis", "SMTP_ARTEMIS_CONNECTION=" + artemis.connectionParameters(),
+                "SMTP_ARTEMIS_USER=" + ArtemisBroker.USER, "SMTP_ARTEMIS_PASSWORD=" + ArtemisBroker.PASSWORD,
                 "SMTP_RELAY_HOST=127.0.0.1", "SMTP_RELAY_PORT=" + SINK_PORT,
                 "SMTP_QUEUE_RETRY_SCHEDULE=2s,4s", "SMTP_OUTBOUND_TIMEOUT_SECONDS=10"));
         return new Node(server, smtpPort, httpPort);
@@ -101,6 +103,7 @@ class MultiNodeIT {
         postgres = EmbeddedPostgres.builder().start();
         Path folder = TestServer.DATA.resolveSibling("it-cluster");
         ExtraServer.deleteTree(folder);
+        artemis = new ArtemisBroker(21616, folder.resolve("artemis")).start();
         s3 = new S3ProxyServer(21391, folder.resolve("s3")).start();
         reader = s3.client();
         reader.createBucket(create -> create.bucket(BUCKET));
@@ -142,6 +145,9 @@ class MultiNodeIT {
         }
         if (s3 != null) {
             s3.close();
+        }
+        if (artemis != null) {
+            artemis.close();
         }
         if (postgres != null) {
             postgres.close();
@@ -219,7 +225,7 @@ class MultiNodeIT {
         JsonObject user = b.json("/api/users/carol");
         assertEquals(5, user.getJsonObject("statistics").getInt("messages_received"), "every acknowledged message is there");
         TestServer.await(() -> remote.stream().allMatch(r -> !sink.receivedFor(r).isEmpty()), Duration.ofSeconds(120),
-                "node B's sweeper delivers what node A had queued");
+                "node B takes over the deliveries node A had queued");
         for (String recipient : remote) {
             assertEquals(1, sink.receivedFor(recipient).size(), recipient + " delivered once");
         }
