@@ -50,7 +50,7 @@ public record S3Configuration(
                 in.number("SMTP_S3_PART_SIZE", 8 * MIB, 5 * MIB, 5L * 1024 * MIB));
         if (required) {
             in.require(config.bucket() != null && config.bucket().matches("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]"),
-                    "SMTP_S3_BUCKET must name an existing bucket (3-63 characters of a-z, 0-9, '.', '-') when SMTP_STORAGE_TYPE=s3");
+                    "SMTP_S3_BUCKET must name an existing bucket (3-63 characters of a-z, 0-9, '.', '-') when SMTP_STORAGE_TYPE=s3 or SMTP_QUEUE_STORAGE=s3");
             in.require((config.accessKey() == null) == (config.secretKey() == null),
                     "SMTP_S3_ACCESS_KEY and SMTP_S3_SECRET_KEY go together (set both, or neither for the default AWS credential chain)");
         }
