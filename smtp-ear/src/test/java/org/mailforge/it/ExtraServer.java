@@ -58,7 +58,8 @@ final class ExtraServer {
                 "SMTP_SPOOL_PATH=" + data.resolve("spool"),
                 "SMTP_QUEUE_PATH=" + data.resolve("queue"),
                 "SMTP_DB_PATH=" + data.resolve("smtp.db"),
-                "SMTP_LOCAL_DOMAINS=example.test");
+                "SMTP_LOCAL_DOMAINS=example.test",
+                "SMTP_REJECT_UNKNOWN_RECIPIENTS=false"); // as on the main test server; some servers set it back
     }
 
     /** Starts the server and waits until the application and its SMTP listener are up. */

@@ -89,7 +89,7 @@ class MultiNodeIT {
                 "SMTP_STORAGE_TYPE=s3", "SMTP_QUEUE_STORAGE=s3",
                 "SMTP_S3_BUCKET=" + BUCKET, "SMTP_S3_ENDPOINT=" + s3.endpoint(),
                 "SMTP_S3_ACCESS_KEY=" + S3ProxyServer.ACCESS_KEY, "SMTP_S3_SECRET_KEY=" + S3ProxyServer.SECRET_KEY,
-                "SMTP_ENABLE_AUTH=false", "SMTP_ALLOW_PLAINTEXT_AUTH=true",
+                "SMTP_ENABLE_AUTH=false", "SMTP_ALLOW_PLAINTEXT_AUTH=true", "SMTP_REJECT_UNKNOWN_RECIPIENTS=true",
                 "SMTP_ADMIN_PASSWORD=" + ADMIN_PASSWORD,
                 "SMTP_MESSAGING=artemis", "SMTP_ARTEMIS_CONNECTION=" + artemis.connectionParameters(),
                 "SMTP_ARTEMIS_USER=" + ArtemisBroker.USER, "SMTP_ARTEMIS_PASSWORD=" + ArtemisBroker.PASSWORD,

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The release artifact: {@code java -jar mailforge.jar} with nothing but a JRE starts Open Liberty
- * with the EAR on the embedded defaults (settings from the environment) and takes mail.
+ * with the EAR on the embedded defaults (settings from the environment) and takes mail: for its
+ * users and postmaster, not for unknown local addresses (the default local recipient check).
  */
 class RunnableJarIT {
 
@@ -80,6 +81,15 @@ class RunnableJarIT {
         }, java.time.Duration.ofSeconds(60), "the SMTP listener of the runnable jar");
         assertTrue(SmtpConnection.deliver(SMTP_PORT, "someone@example.org", "postmaster@example.test",
                 "Subject: from the runnable jar\r\n\r\nhello\r\n").startsWith("250 2.0.0 "));
+        try (SmtpConnection smtp = new SmtpConnection(TestServer.HOST, SMTP_PORT)) {
+            smtp.reply();
+            smtp.command("EHLO runnable.example");
+            smtp.command("MAIL FROM:<someone@example.org>");
+            assertEquals("550 5.1.1 <nobody@example.test>: Recipient address rejected: User unknown in local recipient table",
+                    smtp.command("RCPT TO:<nobody@example.test>"));
+        }
+        var admin = TestServer.api(HTTP_PORT, "GET", "/api/users/admin", null, "admin", "runnable-admin-password");
+        assertTrue(admin.body().contains("\"messages_received\":1"), "postmaster is an alias of the administrator: " + admin.body());
         var health = TestServer.get(HTTP_PORT, "/health");
         assertEquals(200, health.statusCode(), health.body());
     }

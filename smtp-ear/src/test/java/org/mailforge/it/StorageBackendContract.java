@@ -50,7 +50,8 @@ abstract class StorageBackendContract {
         static Backend start(String name, int smtpPort, int httpPort, List<String> environment) throws Exception {
             Path data = TestServer.DATA.resolveSibling("it-data-" + name);
             ExtraServer.deleteTree(data);
-            List<String> settings = new ArrayList<>(List.of("SMTP_ENABLE_AUTH=false", "SMTP_ADMIN_PASSWORD=" + ADMIN_PASSWORD));
+            List<String> settings = new ArrayList<>(List.of("SMTP_ENABLE_AUTH=false", "SMTP_ADMIN_PASSWORD=" + ADMIN_PASSWORD,
+                    "SMTP_REJECT_UNKNOWN_RECIPIENTS=true"));
             settings.addAll(environment);
             ExtraServer server = new ExtraServer(name, ExtraServer.basics(smtpPort, httpPort, data), settings);
             server.start();

@@ -67,6 +67,23 @@ public class MailDeliveryService {
         localDomains = configuration.localDomainSet();
     }
 
+    /**
+     * RCPT TO an address of a local domain: taken when a user has that address (in any case) or
+     * when it is postmaster (RFC 5321 4.5.1), refused with 550 5.1.1 otherwise, as Postfix's
+     * local recipient table does. SMTP_REJECT_UNKNOWN_RECIPIENTS=false takes every address.
+     */
+    public Reply verifyRecipient(String address) {
+        if (!configuration.rejectUnknownRecipients() || isPostmaster(address) || users.findByEmail(address).isPresent()) {
+            return null;
+        }
+        return Reply.of(550, "5.1.1", "<" + address + ">: Recipient address rejected: User unknown in local recipient table");
+    }
+
+    private static boolean isPostmaster(String address) {
+        int at = address.lastIndexOf('@');
+        return (at < 0 ? address : address.substring(0, at)).equalsIgnoreCase("postmaster");
+    }
+
     public Reply deliver(InboundMessage message) {
         long start = System.nanoTime();
         try {
@@ -102,8 +119,10 @@ public class MailDeliveryService {
                     metrics.rejected();
                     return Reply.of(552, "5.2.2", "<" + recipient + ">: mailbox full, quota exceeded");
                 }
-                // a user's mail goes to the canonical (lower-case) address of the account
-                mailboxes.add(owner.map(User::getEmail).orElse(recipient));
+                // a user's mail goes to the canonical (lower-case) address of the account; postmaster
+                // without an account of its own is an alias of the administrator
+                mailboxes.add(owner.map(User::getEmail)
+                        .orElseGet(() -> isPostmaster(recipient) ? configuration.adminEmail() : recipient));
             }
             for (String mailbox : mailboxes) {
                 stored.add(store.store(mailbox, folder, message.reversePath(), message.content()));

@@ -47,6 +47,11 @@ public class InboundMailBean implements SmtpMessageListener {
     }
 
     @Override
+    public Reply verifyRecipient(String address) {
+        return delivery.verifyRecipient(address);
+    }
+
+    @Override
     public Reply startQueueRun(String domain) {
         return queue.startRun(domain);
     }

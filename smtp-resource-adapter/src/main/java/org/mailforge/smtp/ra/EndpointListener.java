@@ -31,6 +31,11 @@ final class EndpointListener implements SmtpMessageListener {
     }
 
     @Override
+    public Reply verifyRecipient(String address) {
+        return call(listener -> listener.verifyRecipient(address));
+    }
+
+    @Override
     public AuthenticationResult authenticate(String username, char[] password) {
         return call(listener -> listener.authenticate(username, password));
     }

@@ -13,6 +13,16 @@ public interface SmtpMessageListener {
     Reply deliver(InboundMessage message);
 
     /**
+     * RCPT TO an address of a local domain: whether a mailbox takes mail for it here, so that mail
+     * for nobody is refused in the session instead of bounced later (no backscatter).
+     *
+     * @return null to accept the recipient, or the refusal (550 5.1.1 for an unknown user)
+     */
+    default Reply verifyRecipient(String address) {
+        return null;
+    }
+
+    /**
      * Checks credentials given with SMTP AUTH. Implementations compare in constant time and never
      * log the password; the caller wipes the array afterwards.
      *

@@ -36,6 +36,10 @@ final class ScriptedSession {
     final List<char[]> passwordsSeen = new ArrayList<>();
     private final SmtpSettings settings;
     private Function<InboundMessage, Reply> answer = m -> Reply.of(250, "2.0.0", "Ok: queued");
+    /** RCPT for a local domain: null takes the address (the default takes every one). */
+    private Function<String, Reply> recipients = address -> null;
+    /** The addresses the listener was asked about at RCPT. */
+    final List<String> verified = new ArrayList<>();
     private String output = "";
     /** ETRN: domains asked for; ATRN: what is held, and what the reversed client reported. */
     final List<String> queueRuns = new ArrayList<>();
@@ -83,6 +87,11 @@ final class ScriptedSession {
     static final String USER = "alice";
     static final String PASSWORD = "s3cret pass";
 
+    ScriptedSession verifyingRecipients(Function<String, Reply> verdict) {
+        this.recipients = verdict;
+        return this;
+    }
+
     ScriptedSession answering(Function<InboundMessage, Reply> listenerAnswer) {
         this.answer = listenerAnswer;
         return this;
@@ -106,6 +115,12 @@ final class ScriptedSession {
                     throw new UncheckedIOException(e);
                 }
                 return answer.apply(message);
+            }
+
+            @Override
+            public Reply verifyRecipient(String address) {
+                verified.add(address);
+                return recipients.apply(address);
             }
 
             @Override

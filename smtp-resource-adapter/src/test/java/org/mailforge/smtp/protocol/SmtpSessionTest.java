@@ -115,6 +115,25 @@ class SmtpSessionTest {
     }
 
     @Test
+    void asksTheApplicationAboutLocalRecipientsOnlyAndSurvivesItsFailure() {
+        ScriptedSession s = session().verifyingRecipients(address -> switch (address) {
+            case "nobody@example.test" -> Reply.of(550, "5.1.1", "<nobody@example.test>: Recipient address rejected: User unknown");
+            case "broken@example.test" -> throw new IllegalStateException("database down");
+            default -> null;
+        }).run("EHLO c\r\nAUTH PLAIN " + java.util.Base64.getEncoder().encodeToString(
+                ("\0" + ScriptedSession.USER + "\0" + ScriptedSession.PASSWORD).getBytes(StandardCharsets.UTF_8))
+                + "\r\nMAIL FROM:<a@example.org>\r\nRCPT TO:<nobody@example.test>\r\nRCPT TO:<broken@example.test>\r\n"
+                + "RCPT TO:<bob@example.test>\r\nRCPT TO:<friend@elsewhere.example>\r\nDATA\r\nhi\r\n.\r\nQUIT\r\n");
+        List<String> replies = s.replies();
+        assertEquals("550 5.1.1 <nobody@example.test>: Recipient address rejected: User unknown", replies.get(4));
+        assertEquals("451 4.3.0 <broken@example.test>: cannot verify the recipient now, try again later", replies.get(5));
+        assertEquals("250 2.1.5 Ok", replies.get(6));
+        assertEquals("250 2.1.5 Ok", replies.get(7), "relayed for an authenticated user, not a local mailbox");
+        assertEquals(List.of("nobody@example.test", "broken@example.test", "bob@example.test"), s.verified);
+        assertEquals(2, s.delivered.get(0).message().recipients().size(), "only the accepted recipients");
+    }
+
+    @Test
     void refusesRelayingButAcceptsPostmasterAndLocalDomainsInAnyCase() {
         ScriptedSession s = session().run("HELO c\r\nMAIL FROM:<>\r\nRCPT TO:<victim@gmail.com>\r\nRCPT TO:<Postmaster>\r\n"
                 + "RCPT TO:<Bob@EXAMPLE.Test>\r\nQUIT\r\n");

@@ -9,7 +9,10 @@ import org.mailforge.smtp.protocol.SmtpSession;
 import org.mailforge.smtp.protocol.Transaction;
 import org.mailforge.smtp.spi.Reply;
 
-/** RCPT TO: adds a recipient, refusing relaying and enforcing the recipient limit. */
+/**
+ * RCPT TO: adds a recipient, refusing relaying, addresses of local domains that have no mailbox,
+ * and recipients beyond the limit.
+ */
 public final class RcptHandler implements CommandHandler {
 
     @Override
@@ -50,6 +53,18 @@ public final class RcptHandler implements CommandHandler {
         if (!session.acceptsMailFor(recipient.domain())) {
             session.reply(Reply.of(550, "5.7.1", recipient + ": Relay access denied"));
             return;
+        }
+        if (session.settings().isLocalDomain(recipient.domain())) {
+            Reply refusal;
+            try {
+                refusal = session.listener().verifyRecipient(recipient.address());
+            } catch (RuntimeException e) {
+                refusal = Reply.of(451, "4.3.0", recipient + ": cannot verify the recipient now, try again later");
+            }
+            if (refusal != null) {
+                session.reply(refusal);
+                return;
+            }
         }
         session.addRecipient(recipient);
         session.reply(Replies.RECIPIENT_OK);
