@@ -75,12 +75,13 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--no-build", action="store_true")
     parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--backends", default=",".join(BACKENDS), help="comma-separated subset")
     args = parser.parse_args()
     if not args.no_build:
         bench.run(["mvn", "-q", "-B", "-DskipTests", "install"], cwd=bench.ROOT)
         bench.run(["mvn", "-q", "-B", "-DskipTests", "-pl", "smtp-ear", "liberty:create", "liberty:deploy"], cwd=bench.ROOT)
     rows = []
-    for backend in BACKENDS:
+    for backend in args.backends.split(","):
         shutil.rmtree(bench.WORK / "mailforge", ignore_errors=True)
         shutil.rmtree(bench.WORK / "s3", ignore_errors=True)
         s3 = start_s3proxy(bench.WORK) if backend == "s3" else None

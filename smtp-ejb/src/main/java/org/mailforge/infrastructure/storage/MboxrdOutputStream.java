@@ -61,10 +61,25 @@ final class MboxrdOutputStream extends FilterOutputStream {
         emit(b);
     }
 
+    /** Octets in the middle of a line pass through in bulk; line ends and line starts go one by one. */
     @Override
     public void write(byte[] bytes, int offset, int length) throws IOException {
-        for (int i = offset; i < offset + length; i++) {
-            write(bytes[i]);
+        int end = offset + length;
+        int i = offset;
+        while (i < end) {
+            if (!pendingCr && !lineStart) { // mid-line: nothing to quote, nothing pending
+                int run = i;
+                while (run < end && bytes[run] != '\r' && bytes[run] != '\n') {
+                    run++;
+                }
+                if (run > i) {
+                    out.write(bytes, i, run - i);
+                    last = bytes[run - 1] & 0xff;
+                    i = run;
+                    continue;
+                }
+            }
+            write(bytes[i++]);
         }
     }
 
