@@ -128,6 +128,21 @@ class QueueIT {
     }
 
     @Test
+    void failedEntriesArePurgedWithTheirContentAfterTheRetention() throws Exception {
+        String recipient = "nobody-purged" + System.nanoTime() + "@remote.test";
+        send(sender, recipient, "Doomed and forgotten", "This will bounce, then go.\r\n");
+        TestServer.await(() -> queueEntry(recipient) != null && queueEntry(recipient).getString("status").equals("failed"),
+                Duration.ofSeconds(20), "the entry fails");
+        String id = queueEntry(recipient).getString("id");
+        java.nio.file.Path content = TestServer.DATA.resolve("queue").resolve(id + ".eml");
+        assertTrue(java.nio.file.Files.exists(content), "the content waits with the failed entry");
+        // SMTP_QUEUE_FAILED_RETENTION=20s in the test server; the sweeper runs every 30 s
+        TestServer.await(() -> queueEntry(recipient) == null, Duration.ofSeconds(75), "the failed entry is purged");
+        assertTrue(java.nio.file.Files.notExists(content), "and its content with it");
+        assertTrue(bounceFor(recipient) != null, "the sender had its bounce");
+    }
+
+    @Test
     void attemptsAreLimitedAndAnAdministratorCanForceARetry() throws Exception {
         String recipient = "defer" + System.nanoTime() + "@remote.test";
         send(sender, recipient, "Never accepted", "Always deferred.\r\n");

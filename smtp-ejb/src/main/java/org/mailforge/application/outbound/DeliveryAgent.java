@@ -75,7 +75,7 @@ public class DeliveryAgent {
         }
         QueuedMessage entry = claimed.get();
         if (entry.deadlinePassed(now)) {
-            entry.fail("delivery time expired (DELIVERBY " + entry.getDeliverBy() + ")");
+            entry.fail("delivery time expired (DELIVERBY " + entry.getDeliverBy() + ")", now);
             conclude(entry, now);
             return;
         }
@@ -130,7 +130,7 @@ public class DeliveryAgent {
     private void conclude(QueuedMessage entry, Instant now) {
         OutboundConfiguration outbound = configuration.outbound();
         if (entry.hasPendingRecipients() && entry.attemptsExhausted()) {
-            entry.fail("gave up after " + entry.getAttempts() + " attempts");
+            entry.fail("gave up after " + entry.getAttempts() + " attempts", now);
         }
         if (entry.hasPendingRecipients() && entry.getStatus() != QueueStatus.FAILED) {
             Instant next = now.plus(outbound.delayAfter(entry.getAttempts()));
@@ -155,7 +155,7 @@ public class DeliveryAgent {
         List<QueuedRecipient> failed = entry.failedRecipients();
         if (!failed.isEmpty()) {
             notifySender(entry, DeliveryStatusNotification.Kind.FAILED, failed);
-            entry.fail(entry.getLastError());
+            entry.fail(entry.getLastError(), now);
             queue.update(entry); // kept, as failed, for the administrator to inspect, retry or delete
             metrics.sent(false);
             events.publish("message.failed", () -> summary(entry, failed, "error", entry.getLastError()));

@@ -134,6 +134,21 @@ public class OutboundQueueService {
         return true;
     }
 
+    /**
+     * Removes failed entries older than SMTP_QUEUE_FAILED_RETENTION with their content: the sender
+     * had its bounce when the entry failed, the administrator had the retention to look at it.
+     *
+     * @return how many entries were removed
+     */
+    public int purgeFailed(java.time.Instant now) {
+        List<QueuedMessage> expired = queue.failedBefore(now.minus(configuration.outbound().failedRetention()), 1000);
+        for (QueuedMessage entry : expired) {
+            queue.remove(entry.getId());
+            spool.delete(entry.getContentFile());
+        }
+        return expired.size();
+    }
+
     /** ETRN (RFC 1985): the domain's waiting mail, held or deferred, is tried now. */
     public Reply startRun(String domain) {
         if (Domains.isLocal(configuration.localDomainSet(), domain)) {

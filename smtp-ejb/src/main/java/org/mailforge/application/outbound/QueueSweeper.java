@@ -16,7 +16,8 @@ import org.mailforge.domain.queue.OutboundQueue;
 
 /**
  * The queue's safety net: every 30 seconds, wakes entries that are overdue and not being tried,
- * which covers wake-ups lost in a crash and attempts whose node died (their lease expired).
+ * which covers wake-ups lost in a crash and attempts whose node died (their lease expired), and
+ * purges failed entries past their retention.
  */
 @Singleton
 @TransactionManagement(TransactionManagementType.BEAN)
@@ -33,6 +34,9 @@ public class QueueSweeper {
     @Inject
     QueueWakeups wakeups;
 
+    @Inject
+    OutboundQueueService service;
+
     Clock clock = Clock.systemUTC();
 
     @Schedule(hour = "*", minute = "*", second = "*/30", persistent = false)
@@ -43,6 +47,10 @@ public class QueueSweeper {
             if (!overdue.isEmpty()) {
                 LOG.info(() -> "waking " + overdue.size() + " overdue queue entries");
                 overdue.forEach(id -> wakeups.wake(id, Duration.ZERO));
+            }
+            int purged = service.purgeFailed(now);
+            if (purged > 0) {
+                LOG.info(() -> "purged " + purged + " failed queue entries past SMTP_QUEUE_FAILED_RETENTION");
             }
         } catch (RuntimeException e) {
             LOG.warning("queue sweep failed, next one in 30 s: " + e);

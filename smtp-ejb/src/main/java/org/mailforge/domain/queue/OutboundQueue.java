@@ -41,6 +41,9 @@ public interface OutboundQueue {
     /** Ids of waiting entries for a destination domain. */
     List<String> waitingFor(String domain);
 
+    /** Failed entries that gave up before {@code cutoff}, oldest first (the retention purge). */
+    List<QueuedMessage> failedBefore(Instant cutoff, int limit);
+
     /** Makes the waiting entries of a domain due now; returns how many. */
     int expedite(String domain, Instant now);
 }

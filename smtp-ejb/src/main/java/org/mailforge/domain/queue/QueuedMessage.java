@@ -63,6 +63,10 @@ public class QueuedMessage {
     @Column(name = "last_error", length = 1000)
     private String lastError;
 
+    /** When the entry gave up: failed entries are kept for inspection, then purged (SMTP_QUEUE_FAILED_RETENTION). */
+    @Column(name = "failed_at")
+    private Instant failedAt;
+
     /** While a delivery attempt runs, no other node or thread starts one (crash: it expires). */
     @Column(name = "lease_until")
     private Instant leaseUntil;
@@ -168,7 +172,8 @@ public class QueuedMessage {
     }
 
     /** Gives up: every recipient still pending failed; the sender gets a bounce. */
-    public void fail(String reason) {
+    public void fail(String reason, Instant now) {
+        failedAt = now;
         recipients.forEach(r -> r.giveUp(reason));
         if (reason != null) {
             lastError = reason.length() <= 1000 ? reason : reason.substring(0, 1000);
@@ -187,6 +192,7 @@ public class QueuedMessage {
         status = attempts == 0 ? QueueStatus.PENDING : QueueStatus.RETRY;
         nextRetry = now;
         leaseUntil = null;
+        failedAt = null;
     }
 
     /** The DELIVERBY deadline in mode R, after which no attempt is made; null otherwise. */

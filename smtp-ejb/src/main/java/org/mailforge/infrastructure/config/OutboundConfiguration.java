@@ -26,6 +26,7 @@ import java.util.TreeSet;
  * @param maxAttempts   attempts before the message is returned to the sender
  * @param timeout       connect and per-command timeout towards destinations
  * @param heldDomains   domains whose mail waits for ATRN, each with the users who may collect it
+ * @param failedRetention how long failed entries (the sender has its bounce) stay listed before they are purged
  */
 public record OutboundConfiguration(
         String relayHost,
@@ -39,7 +40,8 @@ public record OutboundConfiguration(
         List<Duration> retrySchedule,
         int maxAttempts,
         Duration timeout,
-        Map<String, Set<String>> heldDomains) {
+        Map<String, Set<String>> heldDomains,
+        Duration failedRetention) {
 
     /** STARTTLS towards destinations, in Postfix's terms. */
     public enum TlsPolicy {
@@ -62,6 +64,10 @@ public record OutboundConfiguration(
         Map<String, Set<String>> heldDomains = parseHeldDomains(held);
         in.require(heldDomains != null, "SMTP_ATRN_DOMAINS must look like customer.example:alice,bob;other.example:carol"
                 + " (was '" + held + "')");
+        String retention = in.string("SMTP_QUEUE_FAILED_RETENTION", "7d");
+        List<Duration> failedRetention = parseSchedule(retention);
+        in.require(failedRetention != null && failedRetention.size() == 1, "SMTP_QUEUE_FAILED_RETENTION must be one"
+                + " duration such as 7d, 12h or 30m (was '" + retention + "')");
         String relayHost = in.string("SMTP_RELAY_HOST", null);
         return new OutboundConfiguration(
                 relayHost,
@@ -76,7 +82,8 @@ public record OutboundConfiguration(
                 retrySchedule == null ? parseSchedule(DEFAULT_RETRY_SCHEDULE) : retrySchedule,
                 (int) in.number("SMTP_QUEUE_MAX_ATTEMPTS", 5, 1, 100),
                 Duration.ofSeconds(in.number("SMTP_OUTBOUND_TIMEOUT_SECONDS", 300, 1, 3600)),
-                heldDomains == null ? Map.of() : heldDomains);
+                heldDomains == null ? Map.of() : heldDomains,
+                failedRetention != null && failedRetention.size() == 1 ? failedRetention.get(0) : Duration.ofDays(7));
     }
 
     /** The delay after attempt number {@code attempts} (1 = after the first attempt). */

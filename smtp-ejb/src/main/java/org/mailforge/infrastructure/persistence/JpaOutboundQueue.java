@@ -125,6 +125,18 @@ public class JpaOutboundQueue implements OutboundQueue {
 
     @Override
     @Transactional(Transactional.TxType.SUPPORTS)
+    @SuppressWarnings("unchecked")
+    public List<QueuedMessage> failedBefore(Instant cutoff, int limit) {
+        // entries that failed before failed_at existed count from their creation
+        return em.createNativeQuery("SELECT * FROM outbound_messages WHERE status = 'FAILED'"
+                        + " AND COALESCE(failed_at, created_at) < ?1 ORDER BY created_at", QueuedMessage.class)
+                .setParameter(1, cutoff.toEpochMilli())
+                .setMaxResults(limit)
+                .getResultList();
+    }
+
+    @Override
+    @Transactional(Transactional.TxType.SUPPORTS)
     public List<String> waitingFor(String domain) {
         return em.createQuery("SELECT m.id FROM QueuedMessage m WHERE m.domain = :domain AND m.status <> :failed"
                         + " ORDER BY m.createdAt", String.class)

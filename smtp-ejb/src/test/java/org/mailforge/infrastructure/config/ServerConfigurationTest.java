@@ -77,6 +77,15 @@ class ServerConfigurationTest {
     }
 
     @Test
+    void failedQueueEntriesAreKeptForAWeekUnlessConfigured() {
+        assertEquals(java.time.Duration.ofDays(7), load(Map.of()).outbound().failedRetention());
+        assertEquals(java.time.Duration.ofHours(12), load(Map.of("SMTP_QUEUE_FAILED_RETENTION", "12h")).outbound().failedRetention());
+        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
+                () -> load(Map.of("SMTP_QUEUE_FAILED_RETENTION", "1h,2h")));
+        assertTrue(e.getMessage().contains("SMTP_QUEUE_FAILED_RETENTION must be one duration"), e.getMessage());
+    }
+
+    @Test
     void s3StorageNeedsABucketAndBothKeys() {
         InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
                 () -> load(Map.of("SMTP_STORAGE_TYPE", "s3", "SMTP_S3_ACCESS_KEY", "AKIA", "SMTP_S3_ENDPOINT", "ftp://x")));
