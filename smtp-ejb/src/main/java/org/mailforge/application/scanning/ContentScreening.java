@@ -162,7 +162,7 @@ public class ContentScreening {
             return new Accept(content, folder);
         }
         String block = String.join("\r\n", headers) + "\r\n";
-        return new Accept(new PrefixedContent(block.getBytes(StandardCharsets.UTF_8), content), folder);
+        return new Accept(MessageContent.prefixed(block.getBytes(StandardCharsets.UTF_8), content), folder);
     }
 
     /** What is wrong with the enabled daemons now, for /health; empty when they answer. */

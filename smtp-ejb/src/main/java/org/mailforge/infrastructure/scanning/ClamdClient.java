@@ -1,6 +1,5 @@
 package org.mailforge.infrastructure.scanning;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -69,15 +68,6 @@ public final class ClamdClient implements VirusScanner {
 
     /** A reply of the z-commands: text up to the NUL. */
     private static String readReply(Socket socket) throws IOException {
-        InputStream in = socket.getInputStream();
-        ByteArrayOutputStream reply = new ByteArrayOutputStream();
-        int b;
-        while ((b = in.read()) > 0) {
-            if (reply.size() >= MAX_REPLY) {
-                throw new IOException("reply too long");
-            }
-            reply.write(b);
-        }
-        return reply.toString(StandardCharsets.US_ASCII).strip();
+        return DaemonConnections.readReply(socket, 0, MAX_REPLY, StandardCharsets.US_ASCII).strip();
     }
 }

@@ -80,6 +80,23 @@ final class DaemonConnections {
         }
     }
 
+    /**
+     * The daemon's reply: the octets up to {@code end} (clamd's NUL), or up to the end of the
+     * stream when {@code end} is -1 (spamd), at most {@code max} of them.
+     */
+    static String readReply(Socket socket, int end, int max, java.nio.charset.Charset charset) throws IOException {
+        java.io.InputStream in = new java.io.BufferedInputStream(socket.getInputStream());
+        java.io.ByteArrayOutputStream reply = new java.io.ByteArrayOutputStream();
+        int b;
+        while ((b = in.read()) >= 0 && b != end) {
+            if (reply.size() >= max) {
+                throw new IOException("reply too long");
+            }
+            reply.write(b);
+        }
+        return reply.toString(charset);
+    }
+
     String describe() {
         return host + ":" + port;
     }

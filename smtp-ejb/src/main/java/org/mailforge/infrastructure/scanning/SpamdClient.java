@@ -1,9 +1,6 @@
 package org.mailforge.infrastructure.scanning;
 
-import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -41,9 +38,7 @@ public final class SpamdClient implements SpamScanner {
             OutputStream out = socket.getOutputStream();
             out.write(("SYMBOLS SPAMC/1.5\r\nContent-length: " + content.size() + "\r\nUser: mailforge\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
-            try (InputStream in = content.openStream()) {
-                in.transferTo(out);
-            }
+            content.writeTo(out);
             out.flush();
             socket.shutdownOutput();
             return readAll(socket);
@@ -79,16 +74,6 @@ public final class SpamdClient implements SpamScanner {
     }
 
     private static String readAll(Socket socket) throws IOException {
-        InputStream in = new BufferedInputStream(socket.getInputStream());
-        ByteArrayOutputStream reply = new ByteArrayOutputStream();
-        byte[] buffer = new byte[8192];
-        int n;
-        while ((n = in.read(buffer)) > 0) {
-            if (reply.size() + n > MAX_REPLY) {
-                throw new IOException("reply too long");
-            }
-            reply.write(buffer, 0, n);
-        }
-        return reply.toString(StandardCharsets.UTF_8);
+        return DaemonConnections.readReply(socket, -1, MAX_REPLY, StandardCharsets.UTF_8);
     }
 }

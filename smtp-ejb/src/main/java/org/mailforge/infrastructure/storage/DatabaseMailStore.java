@@ -51,7 +51,10 @@ public class DatabaseMailStore implements MailStore {
     @Override
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     public StoredLocation store(String mailbox, Folder folder, String returnPath, MessageContent content) throws IOException {
-        byte[] raw = new StoredForm(returnPath, content).readAllBytes();
+        byte[] raw;
+        try (java.io.InputStream in = StoredForm.of(returnPath, content).openStream()) {
+            raw = in.readAllBytes();
+        }
         ParsedMessage parsed = ParsedMessage.of(raw);
         DatabaseMessage row = new DatabaseMessage(newId(), mailbox, folder == Folder.JUNK ? "Junk" : "INBOX", parsed, raw);
         em.persist(row);

@@ -1,7 +1,6 @@
 package org.mailforge.infrastructure.storage;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,11 +36,7 @@ public final class FileQueueSpool implements QueueSpool {
     public String write(String id, MessageContent content) throws IOException {
         String name = id + ".eml";
         Files.createDirectories(folder);
-        DurableFiles.write(folder.resolve(id + ".tmp"), folder.resolve(name), out -> {
-            try (InputStream in = content.openStream()) {
-                in.transferTo(out);
-            }
-        });
+        DurableFiles.write(folder.resolve(id + ".tmp"), folder.resolve(name), content::writeTo);
         return name;
     }
 

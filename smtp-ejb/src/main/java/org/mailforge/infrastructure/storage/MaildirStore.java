@@ -56,7 +56,7 @@ public final class MaildirStore implements MailStore {
         }
         String name = names.next();
         long size = DurableFiles.write(maildir.resolve("tmp").resolve(name), maildir.resolve("new").resolve(name),
-                new StoredForm(returnPath, content)::writeTo);
+                StoredForm.of(returnPath, content)::writeTo);
         return new StoredLocation(mailbox, prefix + "new/" + name, size);
     }
 

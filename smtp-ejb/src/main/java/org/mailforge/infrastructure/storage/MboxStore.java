@@ -71,7 +71,7 @@ public final class MboxStore implements MailStore {
                 String sender = returnPath.isEmpty() ? "MAILER-DAEMON" : returnPath;
                 out.write(("From " + sender + " " + ASCTIME.format(clock.instant()) + "\n").getBytes(StandardCharsets.UTF_8));
                 MboxrdOutputStream body = new MboxrdOutputStream(out);
-                new StoredForm(returnPath, content).writeTo(body);
+                StoredForm.of(returnPath, content).writeTo(body);
                 body.finish();
                 channel.force(true);
                 long length = channel.size() - start;

@@ -39,8 +39,8 @@ public final class S3MailStore implements MailStore, AutoCloseable {
     @Override
     public StoredLocation store(String mailbox, Folder folder, String returnPath, MessageContent content) throws IOException {
         String key = keys.next(folder);
-        StoredForm stored = new StoredForm(returnPath, content);
-        bucket.put(key, stored.asContent());
+        MessageContent stored = StoredForm.of(returnPath, content);
+        bucket.put(key, stored);
         return new StoredLocation(mailbox, key, stored.size());
     }
 

@@ -87,11 +87,8 @@ final class S3Objects implements AutoCloseable {
     void checkBucket() {
         try {
             s3.headBucket(head -> head.bucket(configuration.bucket()));
-        } catch (NoSuchBucketException e) {
-            throw new IllegalStateException("SMTP_S3_BUCKET: no bucket '" + configuration.bucket() + "' at " + configuration
-                    + "; create it first (the server never creates buckets)", e);
         } catch (S3Exception e) {
-            if (e.statusCode() == 404) {
+            if (e instanceof NoSuchBucketException || e.statusCode() == 404) {
                 throw new IllegalStateException("SMTP_S3_BUCKET: no bucket '" + configuration.bucket() + "' at " + configuration
                         + "; create it first (the server never creates buckets)", e);
             }
@@ -224,11 +221,75 @@ final class S3Objects implements AutoCloseable {
     private static ContentStreamProvider range(MessageContent content, long offset, long length) {
         return () -> {
             try {
-                return StoredForm.openRange(content, offset, length);
+                return openRange(content, offset, length);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
         };
+    }
+
+    /** {@code length} octets of {@code content} from {@code offset}: one part of a multipart upload. */
+    private static InputStream openRange(MessageContent content, long offset, long length) throws IOException {
+        InputStream in = content.openStream();
+        try {
+            in.skipNBytes(offset);
+        } catch (IOException e) {
+            in.close();
+            throw e;
+        }
+        return new BoundedInputStream(in, length);
+    }
+
+    /** Reads at most a given number of octets of an underlying stream, and closes it. */
+    private static final class BoundedInputStream extends java.io.FilterInputStream {
+
+        private long remaining;
+
+        BoundedInputStream(InputStream in, long limit) {
+            super(in);
+            this.remaining = limit;
+        }
+
+        @Override
+        public int read() throws IOException {
+            if (remaining <= 0) {
+                return -1;
+            }
+            int b = super.read();
+            if (b >= 0) {
+                remaining--;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            if (remaining <= 0) {
+                return -1;
+            }
+            int n = super.read(buffer, offset, (int) Math.min(length, remaining));
+            if (n > 0) {
+                remaining -= n;
+            }
+            return n;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            long skipped = super.skip(Math.min(n, remaining));
+            remaining -= skipped;
+            return skipped;
+        }
+
+        @Override
+        public int available() throws IOException {
+            return (int) Math.min(super.available(), remaining);
+        }
+
+        @Override
+        public boolean markSupported() {
+            return false;
+        }
     }
 
     @Override

@@ -34,7 +34,7 @@ public final class TimeSeriesStore implements MailStore {
         Path target = root.resolve(key);
         Files.createDirectories(target.getParent());
         Path staging = Files.createDirectories(root.resolve(".tmp"));
-        StoredForm stored = new StoredForm(returnPath, content);
+        MessageContent stored = StoredForm.of(returnPath, content);
         long size = DurableFiles.write(staging.resolve(target.getFileName()), target, out -> {
             if (encryption == null) {
                 stored.writeTo(out);

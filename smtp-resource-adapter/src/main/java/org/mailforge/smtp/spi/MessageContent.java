@@ -1,7 +1,10 @@
 package org.mailforge.smtp.spi;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.SequenceInputStream;
 
 /**
  * The bytes of one received message (trace header included), exactly as they will be stored.
@@ -15,6 +18,34 @@ public interface MessageContent {
 
     /** A fresh stream over the whole message. The caller closes it. */
     InputStream openStream() throws IOException;
+
+    /** Copies the whole message to {@code out}. */
+    default void writeTo(OutputStream out) throws IOException {
+        try (InputStream in = openStream()) {
+            in.transferTo(out);
+        }
+    }
+
+    /**
+     * Header lines put in front of a message without copying it (a Return-Path at final delivery,
+     * the X-Spam headers of a scan).
+     *
+     * @param header complete lines, each ending in CRLF
+     */
+    static MessageContent prefixed(byte[] header, MessageContent content) {
+        byte[] lines = header.clone();
+        return new MessageContent() {
+            @Override
+            public long size() {
+                return lines.length + content.size();
+            }
+
+            @Override
+            public InputStream openStream() throws IOException {
+                return new SequenceInputStream(new ByteArrayInputStream(lines), content.openStream());
+            }
+        };
+    }
 
     /** Content held in memory (generated messages such as bounces, and tests). */
     static MessageContent of(byte[] bytes) {
