@@ -60,6 +60,48 @@ class DatabaseStorageIT {
         }
     }
 
+    /**
+     * Hostile content on PostgreSQL: a NUL in the subject and the text (PostgreSQL's text type
+     * refuses NUL) and 1.5 MB of distinct words (over the 1 MB a tsvector may hold). Both used to
+     * be refused with 451 forever; now the raw message is stored whole and the derived columns are
+     * cleaned and bounded.
+     */
+    @Test
+    void hostileContentIsStoredOnPostgresql() throws Exception {
+        String mailbox = TestServer.uniqueMailbox("example.test");
+        java.io.ByteArrayOutputStream message = new java.io.ByteArrayOutputStream();
+        message.writeBytes(("From: <writer@example.org>\r\nSubject: nul\0here\r\n\r\nbefore\0after\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+        for (int line = 0; line < 15_000; line++) {
+            StringBuilder words = new StringBuilder();
+            for (int w = 0; w < 12; w++) {
+                words.append("w").append(Integer.toString(line * 12 + w, 36)).append(' ');
+            }
+            message.writeBytes((words + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        }
+        byte[] content = message.toByteArray();
+        assertTrue(content.length > 1_000_000, "over the tsvector limit: " + content.length);
+        try (SmtpConnection smtp = new SmtpConnection(TestServer.HOST, postgresql.smtpPort())) {
+            smtp.reply();
+            smtp.command("EHLO db.example");
+            smtp.command("MAIL FROM:<writer@example.org>");
+            assertTrue(smtp.command("RCPT TO:<" + mailbox + ">").startsWith("250 "));
+            smtp.send(("BDAT " + content.length + " LAST\r\n").getBytes(StandardCharsets.US_ASCII));
+            smtp.send(content);
+            String reply = smtp.reply();
+            assertTrue(reply.startsWith("250 "), reply);
+        }
+        try (Connection db = DriverManager.getConnection(postgresql.jdbcUrl(), postgresql.dbUser(), postgresql.dbPassword());
+             ResultSet rows = db.createStatement().executeQuery("SELECT length(body), subject, position('after' in body_text) > 0,"
+                     + " search @@ plainto_tsquery('simple', 'w1') FROM messages WHERE \"user\" = '" + mailbox + "'")) {
+            assertTrue(rows.next(), "stored");
+            assertTrue(rows.getInt(1) >= content.length, "the raw message is whole");
+            assertEquals("nulhere", rows.getString(2));
+            assertTrue(rows.getBoolean(3), "the text without its NUL");
+            assertTrue(rows.getBoolean(4), "indexed (the start of the text)");
+        }
+    }
+
     private static Target start(String name, int smtpPort, int httpPort, String jdbcUrl, String user, String password,
                                 List<String> database) throws Exception {
         Path data = TestServer.DATA.resolveSibling("it-data-" + name);

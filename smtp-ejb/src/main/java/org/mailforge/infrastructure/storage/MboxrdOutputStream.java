@@ -1,6 +1,5 @@
 package org.mailforge.infrastructure.storage;
 
-import java.io.ByteArrayOutputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -8,13 +7,21 @@ import java.io.OutputStream;
 /**
  * Writes a message body in mboxrd form: CRLF becomes LF (Unix mbox), and every line that starts
  * with zero or more {@code >} followed by {@code From } gets one more {@code >}, so readers can
- * undo the quoting exactly. Streams with constant memory whatever the line length.
+ * undo the quoting exactly. Streams with constant memory whatever the line length: a run of
+ * {@code >} at a line start is counted, not buffered, so 50 MB of them cost a counter.
  */
 final class MboxrdOutputStream extends FilterOutputStream {
 
     private static final byte[] FROM = {'F', 'r', 'o', 'm', ' '};
 
-    private final ByteArrayOutputStream prefix = new ByteArrayOutputStream(16);
+    private static final byte[] QUOTES = new byte[256];
+
+    static {
+        java.util.Arrays.fill(QUOTES, (byte) '>');
+    }
+
+    /** The line start held back until we know whether it is a From line: quotes, then part of "From ". */
+    private long pendingQuotes;
     private boolean lineStart = true;
     private boolean pendingCr;
     private int fromMatched;
@@ -41,8 +48,8 @@ final class MboxrdOutputStream extends FilterOutputStream {
             return;
         }
         if (lineStart) {
-            prefix.write(b);
             if (b == '>' && fromMatched == 0) {
+                pendingQuotes++;
                 return;
             }
             if (b == FROM[fromMatched]) {
@@ -53,9 +60,7 @@ final class MboxrdOutputStream extends FilterOutputStream {
                 return;
             }
             flushPrefix();
-            if (b == '\n') {
-                lineStart = true;
-            }
+            emit(b);
             return;
         }
         emit(b);
@@ -84,12 +89,17 @@ final class MboxrdOutputStream extends FilterOutputStream {
     }
 
     private void flushPrefix() throws IOException {
-        byte[] pending = prefix.toByteArray();
-        prefix.reset();
-        fromMatched = 0;
         lineStart = false;
-        for (byte p : pending) {
-            emit(p);
+        while (pendingQuotes > 0) {
+            int n = (int) Math.min(pendingQuotes, QUOTES.length);
+            out.write(QUOTES, 0, n);
+            last = '>';
+            pendingQuotes -= n;
+        }
+        if (fromMatched > 0) {
+            out.write(FROM, 0, fromMatched);
+            last = FROM[fromMatched - 1];
+            fromMatched = 0;
         }
     }
 
@@ -107,7 +117,7 @@ final class MboxrdOutputStream extends FilterOutputStream {
             pendingCr = false;
             emit('\r');
         }
-        if (prefix.size() > 0) {
+        if (pendingQuotes > 0 || fromMatched > 0) {
             flushPrefix();
         }
         if (last != '\n') {

@@ -21,12 +21,25 @@ import jakarta.mail.internet.MimeUtility;
  * What the database keeps beside the raw message, read with Jakarta Mail: the addresses, subject
  * and date of the header, the header block as text, and the readable text for the full-text
  * index (text/plain parts, else text/html without its markup).
+ *
+ * <p>Everything here is the sender's to choose, so every derived column is bounded and free of
+ * NUL (PostgreSQL's text refuses it), and HTML goes through jsoup, linear in its input, never
+ * through regular expressions that backtrack.
  */
 record ParsedMessage(String from, String to, String subject, Instant date, String headers, String text) {
 
     private static final Session SESSION = Session.getInstance(new Properties());
-    /** The full-text index gets this much text at most per message. */
-    private static final int MAX_TEXT = 1 << 20;
+    /**
+     * The full-text index gets this much text at most per message: well inside PostgreSQL's 1 MB
+     * limit for a tsvector even when every word is distinct.
+     */
+    static final int MAX_TEXT = 128 * 1024;
+    /** The header block as text, and each address list. */
+    static final int MAX_HEADERS = 64 * 1024;
+    static final int MAX_ADDRESSES = 8 * 1024;
+    static final int MAX_SUBJECT = 998;
+    /** HTML parsed for the index per part; the text taken from it is cut at MAX_TEXT anyway. */
+    private static final int MAX_HTML = 4 * MAX_TEXT;
 
     static ParsedMessage of(byte[] raw) {
         try {
@@ -38,13 +51,28 @@ record ParsedMessage(String from, String to, String subject, Instant date, Strin
             }
             StringBuilder text = new StringBuilder();
             collectText(message, text);
-            return new ParsedMessage(addresses(message.getFrom()), addresses(message.getAllRecipients()),
-                    message.getSubject(), message.getSentDate() == null ? null : message.getSentDate().toInstant(),
-                    headers.toString(), text.length() > MAX_TEXT ? text.substring(0, MAX_TEXT) : text.toString());
+            return new ParsedMessage(bounded(addresses(message.getFrom()), MAX_ADDRESSES),
+                    bounded(addresses(message.getAllRecipients()), MAX_ADDRESSES),
+                    bounded(message.getSubject(), MAX_SUBJECT), message.getSentDate() == null ? null : message.getSentDate().toInstant(),
+                    bounded(headers.toString(), MAX_HEADERS), bounded(text.toString(), MAX_TEXT));
         } catch (MessagingException | IOException | RuntimeException e) {
             // unparseable mail is still stored: the raw body is kept, only the derived columns stay empty
-            return new ParsedMessage(null, null, null, null, null, new String(raw, java.nio.charset.StandardCharsets.ISO_8859_1));
+            String start = new String(raw, 0, Math.min(raw.length, MAX_TEXT), java.nio.charset.StandardCharsets.ISO_8859_1);
+            return new ParsedMessage(null, null, null, null, null, bounded(start, MAX_TEXT));
         }
+    }
+
+    /** At most {@code max} characters (a surrogate pair is never split), without NUL. */
+    static String bounded(String value, int max) {
+        if (value == null) {
+            return null;
+        }
+        String cut = value;
+        if (cut.length() > max) {
+            int end = Character.isHighSurrogate(cut.charAt(max - 1)) ? max - 1 : max;
+            cut = cut.substring(0, end);
+        }
+        return cut.indexOf('\0') < 0 ? cut : cut.replace("\0", "");
     }
 
     private static String addresses(Address[] addresses) {
@@ -62,12 +90,20 @@ record ParsedMessage(String from, String to, String subject, Instant date, Strin
         return String.join(", ", decoded);
     }
 
+    /** The readable text of an HTML document (scripts and styles dropped), by jsoup's parser. */
+    static String htmlText(String html) {
+        org.jsoup.nodes.Document document = org.jsoup.Jsoup.parse(html);
+        document.select("script, style").remove();
+        return document.text();
+    }
+
     private static void collectText(Part part, StringBuilder text) throws MessagingException, IOException {
         if (text.length() > MAX_TEXT) {
             return;
         }
         if (part.isMimeType("text/plain")) {
-            text.append(part.getContent()).append('\n');
+            String plain = String.valueOf(part.getContent());
+            text.append(plain, 0, Math.min(plain.length(), MAX_TEXT - text.length() + 1)).append('\n');
         } else if (part.isMimeType("multipart/alternative")) {
             Multipart alternatives = (Multipart) part.getContent();
             Part chosen = null;
@@ -86,8 +122,8 @@ record ParsedMessage(String from, String to, String subject, Instant date, Strin
                 collectText(parts.getBodyPart(i), text);
             }
         } else if (part.isMimeType("text/html")) {
-            text.append(String.valueOf(part.getContent()).replaceAll("(?s)<(script|style)[^>]*>.*?</\\1>", " ")
-                    .replaceAll("<[^>]+>", " ")).append('\n');
+            String html = String.valueOf(part.getContent());
+            text.append(htmlText(html.length() > MAX_HTML ? html.substring(0, MAX_HTML) : html)).append('\n');
         } else if (part.isMimeType("message/rfc822")) {
             collectText((Part) part.getContent(), text);
         }

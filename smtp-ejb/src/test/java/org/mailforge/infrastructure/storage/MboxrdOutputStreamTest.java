@@ -53,4 +53,44 @@ class MboxrdOutputStreamTest {
         assertEquals("Subject: x\n\n>From here\n>>From there\nnot From\nbare\rcr\n\n",
                 new String(quoted(input, new Random(1)), StandardCharsets.US_ASCII));
     }
+
+    /** Counts octets and keeps only the last few: a 50 MB run costs the test no memory either. */
+    private static final class Tail extends java.io.OutputStream {
+        long count;
+        long quotes;
+        final StringBuilder tail = new StringBuilder();
+
+        @Override
+        public void write(int b) {
+            count++;
+            if (b == '>') {
+                quotes++;
+            }
+            tail.append((char) b);
+            if (tail.length() > 32) {
+                tail.deleteCharAt(0);
+            }
+        }
+    }
+
+    /** Hostile input: 50 MB of '>' at a line start are counted, not buffered, and quoted right. */
+    @Test
+    void aFiftyMegabyteRunOfQuotesAtALineStartIsCountedNotBuffered() throws Exception {
+        int run = 50 * 1024 * 1024;
+        byte[] chunk = new byte[64 * 1024];
+        java.util.Arrays.fill(chunk, (byte) '>');
+        for (String rest : new String[] {"From x\r\n", "x\r\n"}) {
+            Tail sink = new Tail();
+            MboxrdOutputStream mbox = new MboxrdOutputStream(sink);
+            for (int written = 0; written < run; written += chunk.length) {
+                mbox.write(chunk, 0, chunk.length);
+            }
+            mbox.write(rest.getBytes(StandardCharsets.US_ASCII));
+            mbox.finish();
+            boolean from = rest.startsWith("From");
+            assertEquals(run + (from ? 1 : 0), sink.quotes, rest);
+            assertEquals(sink.quotes + rest.length() - 1 + 1, sink.count, "CRLF becomes LF, one empty line follows");
+            assertEquals(from ? ">From x\n\n" : ">x\n\n", sink.tail.substring(sink.tail.length() - (from ? 9 : 4)));
+        }
+    }
 }
