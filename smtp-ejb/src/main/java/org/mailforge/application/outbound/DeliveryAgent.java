@@ -24,6 +24,7 @@ import org.mailforge.domain.queue.QueuedRecipient;
 import org.mailforge.infrastructure.config.OutboundConfiguration;
 import org.mailforge.infrastructure.config.ServerConfiguration;
 import org.mailforge.infrastructure.storage.QueueSpool;
+import org.mailforge.smtp.ratelimit.Slots;
 import org.mailforge.smtp.spi.InboundMessage;
 import org.mailforge.smtp.spi.MessageContent;
 import org.mailforge.smtp.spi.RecipientReply;
@@ -65,11 +66,38 @@ public class DeliveryAgent {
 
     Clock clock = Clock.systemUTC();
 
+    /** When a destination has all its slots busy, the entry is looked at again after this. */
+    static final Duration BUSY_DESTINATION_DELAY = Duration.ofSeconds(30);
+
+    /** Attempts per destination domain at once on this node (SMTP_OUTBOUND_MAX_PER_DESTINATION). */
+    private Slots<String> destinations;
+
+    @jakarta.annotation.PostConstruct
+    void init() {
+        destinations = new Slots<>(configuration.outbound().maxPerDestination());
+    }
+
     /** One attempt for the entry, if it is due and nobody else is trying it. */
     public void attempt(String id) {
         Instant now = clock.instant();
         OutboundConfiguration outbound = configuration.outbound();
-        Optional<QueuedMessage> claimed = queue.claim(id, now, now.plus(leaseTime(outbound)));
+        Optional<QueuedMessage> peek = queue.find(id);
+        if (peek.isEmpty()) {
+            return;
+        }
+        // a destination that holds its connections (a tarpit) may take only its share of the workers
+        Slots.Slot slot = destinations.tryTake(peek.get().getDomain().toLowerCase(java.util.Locale.ROOT));
+        if (slot == null) {
+            wakeups.wake(id, BUSY_DESTINATION_DELAY); // not an attempt: nothing is counted against the entry
+            return;
+        }
+        try (slot) {
+            attempt(id, now, outbound);
+        }
+    }
+
+    private void attempt(String id, Instant now, OutboundConfiguration outbound) {
+        Optional<QueuedMessage> claimed = queue.claim(id, now, now.plus(outbound.leaseTime()));
         if (claimed.isEmpty()) {
             return;
         }
@@ -218,8 +246,4 @@ public class DeliveryAgent {
         return reply.code() + (reply.status() == null ? "" : " " + reply.status()) + " " + String.join(" ", reply.lines());
     }
 
-    /** How long an attempt may hold an entry: a crashed attempt's entry is retried after this. */
-    static Duration leaseTime(OutboundConfiguration outbound) {
-        return outbound.timeout().multipliedBy(3);
-    }
 }

@@ -182,7 +182,7 @@ public class OutboundQueueService {
         List<HeldMail> mail = new ArrayList<>();
         for (String domain : asked) {
             for (String id : queue.waitingFor(domain)) {
-                queue.claimAnyTime(id, now, now.plus(outbound.timeout().multipliedBy(3))).ifPresent(entry -> {
+                queue.claimAnyTime(id, now, now.plus(outbound.leaseTime())).ifPresent(entry -> {
                     try {
                         mail.add(new HeldMail(entry.getId(), entry.getSender(),
                                 entry.pendingRecipients().stream().map(r -> r.getAddress()).toList(),

@@ -27,6 +27,8 @@ import java.util.TreeSet;
  * @param timeout       connect and per-command timeout towards destinations
  * @param heldDomains   domains whose mail waits for ATRN, each with the users who may collect it
  * @param failedRetention how long failed entries (the sender has its bounce) stay listed before they are purged
+ * @param attemptTimeout  wall-clock limit of one delivery attempt, all MX hosts together
+ * @param maxPerDestination attempts to one destination domain at once on this node
  */
 public record OutboundConfiguration(
         String relayHost,
@@ -41,7 +43,14 @@ public record OutboundConfiguration(
         int maxAttempts,
         Duration timeout,
         Map<String, Set<String>> heldDomains,
-        Duration failedRetention) {
+        Duration failedRetention,
+        Duration attemptTimeout,
+        int maxPerDestination) {
+
+    /** Connecting to one destination host may take this long at most. */
+    public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(30);
+    /** Addresses tried in one attempt at most (RFC 5321 5.1 asks for a limit; Postfix tries 5). */
+    public static final int MAX_ADDRESSES_PER_ATTEMPT = 5;
 
     /** STARTTLS towards destinations, in Postfix's terms. */
     public enum TlsPolicy {
@@ -83,13 +92,23 @@ public record OutboundConfiguration(
                 (int) in.number("SMTP_QUEUE_MAX_ATTEMPTS", 5, 1, 100),
                 Duration.ofSeconds(in.number("SMTP_OUTBOUND_TIMEOUT_SECONDS", 300, 1, 3600)),
                 heldDomains == null ? Map.of() : heldDomains,
-                failedRetention != null && failedRetention.size() == 1 ? failedRetention.get(0) : Duration.ofDays(7));
+                failedRetention != null && failedRetention.size() == 1 ? failedRetention.get(0) : Duration.ofDays(7),
+                Duration.ofSeconds(in.number("SMTP_OUTBOUND_ATTEMPT_SECONDS", 600, 1, 86_400)),
+                (int) in.number("SMTP_OUTBOUND_MAX_PER_DESTINATION", 5, 1, 10_000));
     }
 
     /** The delay after attempt number {@code attempts} (1 = after the first attempt). */
     public Duration delayAfter(int attempts) {
         int index = Math.max(0, Math.min(attempts, retrySchedule.size()) - 1);
         return retrySchedule.get(index);
+    }
+
+    /**
+     * How long an attempt holds its queue entry: a crashed attempt's entry is retried after this.
+     * Always longer than an attempt may last, with time to record its outcome.
+     */
+    public Duration leaseTime() {
+        return attemptTimeout.plus(timeout).plusSeconds(60);
     }
 
     public boolean usesRelayHost() {

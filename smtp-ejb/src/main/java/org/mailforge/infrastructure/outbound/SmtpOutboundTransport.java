@@ -7,6 +7,10 @@ import java.net.Socket;
 import java.security.GeneralSecurityException;
 import java.security.cert.X509Certificate;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
 import javax.net.ssl.SSLContext;
@@ -15,6 +19,7 @@ import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
 
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -30,6 +35,12 @@ import org.mailforge.smtp.spi.Reply;
 /**
  * Delivers over SMTP to the smarthost (SMTP_RELAY_HOST) or the destination's MX hosts, trying
  * them in order until one gives a verdict. STARTTLS follows SMTP_OUTBOUND_TLS.
+ *
+ * <p>An attempt has a wall-clock limit (SMTP_OUTBOUND_ATTEMPT_SECONDS) over all its hosts: when
+ * it runs out, the connection is closed whatever it is doing (a peer that answers one octet at a
+ * time resets every read timeout, never this one) and the recipients are deferred. At most
+ * {@link OutboundConfiguration#MAX_ADDRESSES_PER_ATTEMPT} addresses are tried, each connect for at
+ * most {@link OutboundConfiguration#CONNECT_TIMEOUT}.
  */
 @ApplicationScoped
 public class SmtpOutboundTransport implements OutboundTransport {
@@ -40,12 +51,26 @@ public class SmtpOutboundTransport implements OutboundTransport {
     private ServerConfiguration configuration;
     private OutboundConfiguration outbound;
     private MxResolver resolver;
+    /** Closes connections whose attempt ran out of time. */
+    private ScheduledExecutorService deadlines;
 
     @Inject
     public SmtpOutboundTransport(ServerConfiguration configuration) {
         this.configuration = configuration;
         this.outbound = configuration.outbound();
         this.resolver = outbound.usesRelayHost() ? null : new MxResolver(outbound.dnsServer(), outbound.timeout());
+        this.deadlines = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread thread = new Thread(task, "outbound-attempt-deadlines");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    @PreDestroy
+    void close() {
+        if (deadlines != null) {
+            deadlines.shutdownNow();
+        }
     }
 
     protected SmtpOutboundTransport() {
@@ -70,53 +95,82 @@ public class SmtpOutboundTransport implements OutboundTransport {
         } catch (MxResolver.DnsTemporaryException | IOException e) {
             return all(recipients, Reply.of(451, "4.4.3", "cannot resolve the destination of " + domain + ": " + e.getMessage()));
         }
+        long deadline = System.nanoTime() + outbound.attemptTimeout().toNanos();
         Reply lastFailure = Reply.of(451, "4.4.1", "no destination host for " + domain);
-        for (MxResolver.Destination destination : destinations) {
+        for (MxResolver.Destination destination : destinations.subList(0,
+                Math.min(destinations.size(), OutboundConfiguration.MAX_ADDRESSES_PER_ATTEMPT))) {
+            if (deadline - System.nanoTime() <= 0) {
+                break;
+            }
             try {
-                return converse(destination, port, sender, recipients, content, smtpUtf8);
+                return converse(destination, port, sender, recipients, content, smtpUtf8, deadline);
             } catch (IOException e) {
                 lastFailure = Reply.of(451, "4.4.1", destination.host() + "[" + destination.address().getHostAddress() + "]:"
                         + port + ": " + e.getMessage());
                 LOG.fine(() -> "delivery to " + domain + " via " + destination.host() + " failed: " + e);
             }
         }
+        if (deadline - System.nanoTime() <= 0) {
+            lastFailure = Reply.of(451, "4.4.2", "delivery attempt to " + domain + " took longer than "
+                    + outbound.attemptTimeout().toSeconds() + " s (SMTP_OUTBOUND_ATTEMPT_SECONDS)");
+        }
         return all(recipients, lastFailure);
     }
 
     /** One conversation; an IOException means "this host gave no verdict, try the next". */
     private List<RecipientReply> converse(MxResolver.Destination destination, int port, String sender, List<String> recipients,
-                                          MessageContent content, boolean smtpUtf8) throws IOException {
+                                          MessageContent content, boolean smtpUtf8, long deadline) throws IOException {
         int timeout = (int) outbound.timeout().toMillis();
+        long remaining = deadline - System.nanoTime();
         try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(destination.address(), port), timeout);
-            socket.setSoTimeout(timeout);
-            Socket channel = socket;
-            SmtpClient client = new SmtpClient(channel.getInputStream(), channel.getOutputStream());
-            expect(client.greeting(), 220, "greeting");
-            expect(client.hello(configuration.hostname()), 250, "EHLO");
-            if (outbound.tls() != TlsPolicy.NONE && client.supports("STARTTLS")) {
-                expect(client.command("STARTTLS"), 220, "STARTTLS");
-                channel = startTls(socket, destination.host(), port);
-                client = new SmtpClient(channel.getInputStream(), channel.getOutputStream());
-                expect(client.hello(configuration.hostname()), 250, "EHLO after STARTTLS");
-            } else if (outbound.tls() == TlsPolicy.ENCRYPT) {
-                throw new IOException("STARTTLS is required (SMTP_OUTBOUND_TLS=encrypt) but not offered");
-            }
+            ScheduledFuture<?> cutOff = deadlines.schedule(() -> closeQuietly(socket), remaining, TimeUnit.NANOSECONDS);
             try {
-                if (outbound.relayUsername() != null) {
-                    expect(client.authPlain(outbound.relayUsername(), outbound.relayPassword()), 235, "AUTH");
-                }
-                if (smtpUtf8 && !client.supports("SMTPUTF8")) {
-                    return all(recipients, Reply.of(553, "5.6.7", destination.host() + " does not support SMTPUTF8, which this message needs"));
-                }
-                if (client.maxSize() > 0 && content.size() > client.maxSize()) {
-                    return all(recipients, Reply.of(552, "5.3.4", "message size " + content.size()
-                            + " exceeds the limit of " + destination.host() + " (" + client.maxSize() + ")"));
-                }
-                return client.send(sender, recipients, content, smtpUtf8);
+                socket.connect(new InetSocketAddress(destination.address(), port), (int) Math.max(1,
+                        Math.min(OutboundConfiguration.CONNECT_TIMEOUT.toMillis(), TimeUnit.NANOSECONDS.toMillis(remaining))));
+                socket.setSoTimeout(timeout);
+                return converse(socket, destination, port, sender, recipients, content, smtpUtf8);
             } finally {
-                client.quit();
+                cutOff.cancel(false);
             }
+        }
+    }
+
+    private List<RecipientReply> converse(Socket socket, MxResolver.Destination destination, int port, String sender,
+                                          List<String> recipients, MessageContent content, boolean smtpUtf8) throws IOException {
+        Socket channel = socket;
+        SmtpClient client = new SmtpClient(channel.getInputStream(), channel.getOutputStream());
+        expect(client.greeting(), 220, "greeting");
+        expect(client.hello(configuration.hostname()), 250, "EHLO");
+        if (outbound.tls() != TlsPolicy.NONE && client.supports("STARTTLS")) {
+            expect(client.command("STARTTLS"), 220, "STARTTLS");
+            channel = startTls(socket, destination.host(), port);
+            client = new SmtpClient(channel.getInputStream(), channel.getOutputStream());
+            expect(client.hello(configuration.hostname()), 250, "EHLO after STARTTLS");
+        } else if (outbound.tls() == TlsPolicy.ENCRYPT) {
+            throw new IOException("STARTTLS is required (SMTP_OUTBOUND_TLS=encrypt) but not offered");
+        }
+        try {
+            if (outbound.relayUsername() != null) {
+                expect(client.authPlain(outbound.relayUsername(), outbound.relayPassword()), 235, "AUTH");
+            }
+            if (smtpUtf8 && !client.supports("SMTPUTF8")) {
+                return all(recipients, Reply.of(553, "5.6.7", destination.host() + " does not support SMTPUTF8, which this message needs"));
+            }
+            if (client.maxSize() > 0 && content.size() > client.maxSize()) {
+                return all(recipients, Reply.of(552, "5.3.4", "message size " + content.size()
+                        + " exceeds the limit of " + destination.host() + " (" + client.maxSize() + ")"));
+            }
+            return client.send(sender, recipients, content, smtpUtf8);
+        } finally {
+            client.quit();
+        }
+    }
+
+    private static void closeQuietly(Socket socket) {
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // closing anyway
         }
     }
 

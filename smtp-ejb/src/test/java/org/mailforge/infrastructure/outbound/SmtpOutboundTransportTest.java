@@ -1,0 +1,131 @@
+package org.mailforge.infrastructure.outbound;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.mailforge.infrastructure.outbound.TestDnsServer.a;
+import static org.mailforge.infrastructure.outbound.TestDnsServer.mx;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.Test;
+import org.mailforge.infrastructure.config.ServerConfiguration;
+import org.mailforge.smtp.spi.MessageContent;
+import org.mailforge.smtp.spi.RecipientReply;
+
+/** Hostile destinations: a tarpit, and a domain with more MX hosts than an attempt may try. */
+class SmtpOutboundTransportTest {
+
+    private static SmtpOutboundTransport transport(Map<String, String> settings) {
+        Map<String, String> all = new HashMap<>(Map.of("SMTP_OUTBOUND_TLS", "none", "SMTP_OUTBOUND_TIMEOUT_SECONDS", "5"));
+        all.putAll(settings);
+        return new SmtpOutboundTransport(ServerConfiguration.load(name -> Optional.ofNullable(all.get(name))));
+    }
+
+    /**
+     * A peer that answers one octet every 200 ms never lets a read time out; the attempt's
+     * wall-clock limit (2 s here) still ends it, closes the connection and defers the recipients.
+     */
+    @Test
+    void aTarpitHoldsAnAttemptNoLongerThanItsDeadline() throws Exception {
+        try (ServerSocket tarpit = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
+            AtomicInteger droppedByUs = new AtomicInteger();
+            Thread peer = new Thread(() -> {
+                try (Socket client = tarpit.accept(); OutputStream out = client.getOutputStream()) {
+                    byte[] greeting = "220 tarpit.test ESMTP slowly".getBytes();
+                    for (int i = 0; ; i = (i + 1) % greeting.length) {
+                        out.write(greeting[i]);
+                        out.flush();
+                        Thread.sleep(200);
+                    }
+                } catch (IOException e) {
+                    droppedByUs.incrementAndGet(); // the transport closed the connection
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            peer.start();
+            SmtpOutboundTransport transport = transport(Map.of(
+                    "SMTP_RELAY_HOST", "127.0.0.1", "SMTP_RELAY_PORT", String.valueOf(tarpit.getLocalPort()),
+                    "SMTP_OUTBOUND_ATTEMPT_SECONDS", "2"));
+            try {
+                List<RecipientReply> replies = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> transport.deliver(
+                        "remote.test", "a@example.test", List.of("b@remote.test", "c@remote.test"),
+                        MessageContent.of("Subject: x\r\n\r\nx\r\n".getBytes()), false));
+                assertEquals(2, replies.size());
+                for (RecipientReply reply : replies) {
+                    assertEquals(451, reply.reply().code(), reply.toString());
+                    assertEquals("4.4.2", reply.reply().status(), reply.toString());
+                    assertTrue(reply.reply().lines().get(0).contains("SMTP_OUTBOUND_ATTEMPT_SECONDS"), reply.toString());
+                }
+                peer.join(10_000);
+                assertEquals(1, droppedByUs.get(), "the tarpit's connection was closed by the transport");
+            } finally {
+                transport.close();
+            }
+        }
+    }
+
+    /** Eight MX hosts that each drop the connection: one attempt tries five of them, in preference order. */
+    @Test
+    void oneAttemptTriesAtMostFiveAddresses() throws Exception {
+        List<ServerSocket> hosts = new ArrayList<>();
+        List<Integer> accepted = java.util.Collections.synchronizedList(new ArrayList<>());
+        Map<String, List<org.xbill.DNS.Record>> zone = new HashMap<>();
+        List<org.xbill.DNS.Record> mxRecords = new ArrayList<>();
+        try {
+            int port = 0;
+            for (int i = 1; i <= 8; i++) {
+                ServerSocket host = new ServerSocket();
+                host.bind(new InetSocketAddress("127.0.0." + (40 + i), port));
+                port = host.getLocalPort(); // every host listens on the same port, as MX hosts do on 25
+                hosts.add(host);
+                int number = i;
+                Thread acceptor = new Thread(() -> {
+                    while (!host.isClosed()) {
+                        try (Socket client = host.accept()) {
+                            accepted.add(number);
+                        } catch (IOException e) {
+                            return;
+                        }
+                    }
+                });
+                acceptor.setDaemon(true);
+                acceptor.start();
+                String name = "mx" + i + ".many.test.";
+                mxRecords.add(mx("many.test.", 10 * i, name));
+                zone.put(name, List.of(a(name, "127.0.0." + (40 + i))));
+            }
+            zone.put("many.test.", mxRecords);
+            try (TestDnsServer dns = new TestDnsServer(zone)) {
+                SmtpOutboundTransport transport = transport(Map.of("SMTP_DNS_SERVER", dns.address(),
+                        "SMTP_MX_PORT", String.valueOf(port)));
+                try {
+                    List<RecipientReply> replies = transport.deliver("many.test", "a@example.test", List.of("b@many.test"),
+                            MessageContent.of("Subject: x\r\n\r\nx\r\n".getBytes()), false);
+                    assertEquals(451, replies.get(0).reply().code(), replies.toString());
+                    assertEquals(List.of(1, 2, 3, 4, 5), List.copyOf(accepted));
+                } finally {
+                    transport.close();
+                }
+            }
+        } finally {
+            for (ServerSocket host : hosts) {
+                host.close();
+            }
+        }
+    }
+}
