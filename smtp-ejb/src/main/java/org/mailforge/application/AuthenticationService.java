@@ -2,11 +2,10 @@ package org.mailforge.application;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -18,36 +17,51 @@ import org.mailforge.domain.user.User;
 import org.mailforge.domain.user.UserRepository;
 import org.mailforge.infrastructure.security.CredentialCache;
 import org.mailforge.infrastructure.security.PasswordHasher;
+import org.mailforge.smtp.ratelimit.Allowance;
+import org.mailforge.smtp.ratelimit.RateLimit;
+import org.mailforge.smtp.ratelimit.RateLimiter;
 
 /**
  * Checks a login (user name or email address) and password for SMTP AUTH and the admin API.
  *
- * <p>Each Argon2id check costs about 64 MiB and a few hundred milliseconds of CPU, so at most
- * {@link #CONCURRENT_HASHES} run at once; a bounded number of callers wait in line and the rest
- * are told to come back later, so an AUTH flood queues instead of exhausting memory. Credentials
- * verified in the last minute are recognised from a cache without hashing again.
+ * <p>Each Argon2id check passes the hasher's bounded gate; when its line is full the caller is told
+ * to come back later ({@link Verdict#BUSY}), so an AUTH flood queues instead of exhausting memory.
+ * Credentials verified in the last minute are recognised from a cache without hashing again.
  */
 @ApplicationScoped
 public class AuthenticationService {
 
     private static final Logger LOG = Logger.getLogger(AuthenticationService.class.getName());
-    static final int CONCURRENT_HASHES = Math.max(1, Runtime.getRuntime().availableProcessors());
-    static final int MAX_WAITING = 64;
-
-    public enum Verdict { SUCCESS, FAILURE, BUSY }
+    /**
+     * BUSY: the hashing gate's line is full; BLOCKED: this login failed too often lately (from
+     * anywhere), so the password was not even checked.
+     */
+    public enum Verdict { SUCCESS, FAILURE, BUSY, BLOCKED }
 
     /**
      * The outcome; {@code user} is set on success. {@code hashed} says the password was checked
-     * now rather than recognised from the cache.
+     * now rather than recognised from the cache; {@code retryAfterSeconds} is set when BLOCKED.
      */
-    public record Outcome(Verdict verdict, User user, boolean hashed) {
+    public record Outcome(Verdict verdict, User user, boolean hashed, long retryAfterSeconds) {
         Outcome(Verdict verdict) {
-            this(verdict, null, false);
+            this(verdict, null, false, 0);
+        }
+
+        Outcome(Verdict verdict, User user, boolean hashed) {
+            this(verdict, user, hashed, 0);
         }
     }
 
-    private final Semaphore hashing = new Semaphore(CONCURRENT_HASHES, true);
-    private final AtomicInteger waiting = new AtomicInteger();
+    /**
+     * Failed logins per account and hour, from all addresses together: this many times the
+     * per-address budget (SMTP_RATE_LIMIT_AUTH_FAILURES_PER_HOUR), so one address cannot lock an
+     * account, while guessing spread over many addresses is still capped.
+     */
+    static final int ACCOUNT_BUDGET_FACTOR = 10;
+    /** auth.failed webhooks per hour at most, whatever the failures (a token bucket: bursts up to it). */
+    static final int AUTH_FAILED_EVENTS_PER_HOUR = 600;
+    private static final String ALL_EVENTS = "auth.failed";
+
     private final CredentialCache recentlyVerified = new CredentialCache(Duration.ofSeconds(60), 10_000, Clock.systemUTC());
 
     @Inject
@@ -62,11 +76,26 @@ public class AuthenticationService {
     @Inject
     ServerEvents events;
 
+    @Inject
+    org.mailforge.infrastructure.config.ServerConfiguration configuration;
+
+    private RateLimiter accounts;
+    private RateLimiter failureEvents;
+
+    @jakarta.annotation.PostConstruct
+    void init() {
+        int perAddress = configuration.operations().authFailuresPerHour();
+        accounts = new RateLimiter(Map.of(RateLimit.AUTH_FAILURES, perAddress * ACCOUNT_BUDGET_FACTOR), List.of(),
+                100_000, System::nanoTime, limit -> { });
+        failureEvents = new RateLimiter(Map.of(RateLimit.AUTH_FAILURES, AUTH_FAILED_EVENTS_PER_HOUR), List.of(),
+                1, System::nanoTime, limit -> { });
+    }
+
     public Outcome authenticate(String login, char[] password) {
         String normalized = login == null ? "" : login.strip().toLowerCase(Locale.ROOT);
         Optional<User> found = normalized.isEmpty() ? Optional.empty() : users.findByLogin(normalized);
         Outcome outcome = check(normalized, password, found);
-        if (outcome.verdict() != Verdict.BUSY) {
+        if (outcome.verdict() == Verdict.SUCCESS || outcome.verdict() == Verdict.FAILURE) {
             metrics.authAttempt(outcome.verdict() == Verdict.SUCCESS);
         }
         if (outcome.verdict() == Verdict.SUCCESS && outcome.hashed()) {
@@ -75,8 +104,11 @@ public class AuthenticationService {
             users.recordLogin(outcome.user().getId(), java.time.Instant.now());
         } else if (outcome.verdict() == Verdict.FAILURE) {
             // the login only, never the password
-            LOG.fine(() -> "authentication failed for login '" + normalized + "'");
-            events.publish("auth.failed", () -> ServerEvent.fields("username", normalized));
+            LOG.fine(() -> "authentication failed for login '" + LogText.escape(normalized) + "'");
+            accounts.spend(normalized, RateLimit.AUTH_FAILURES);
+            if (failureEvents.spend(ALL_EVENTS, RateLimit.AUTH_FAILURES).allowed()) {
+                events.publish("auth.failed", () -> ServerEvent.fields("username", normalized));
+            }
         }
         return outcome;
     }
@@ -88,19 +120,9 @@ public class AuthenticationService {
                 return user.isEnabled() ? new Outcome(Verdict.SUCCESS, user, false) : new Outcome(Verdict.FAILURE);
             }
         }
-        if (waiting.incrementAndGet() > MAX_WAITING) {
-            waiting.decrementAndGet();
-            return new Outcome(Verdict.BUSY);
-        }
-        try {
-            if (!hashing.tryAcquire(30, TimeUnit.SECONDS)) {
-                return new Outcome(Verdict.BUSY);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return new Outcome(Verdict.BUSY);
-        } finally {
-            waiting.decrementAndGet();
+        Allowance account = accounts.peek(login, RateLimit.AUTH_FAILURES);
+        if (!account.allowed()) {
+            return new Outcome(Verdict.BLOCKED, null, false, account.secondsToRetry());
         }
         try {
             if (found.isEmpty()) {
@@ -113,8 +135,8 @@ public class AuthenticationService {
             }
             recentlyVerified.remember(login, password, user.getId(), user.getPasswordHash());
             return user.isEnabled() ? new Outcome(Verdict.SUCCESS, user, true) : new Outcome(Verdict.FAILURE);
-        } finally {
-            hashing.release();
+        } catch (PasswordHasher.Busy e) {
+            return new Outcome(Verdict.BUSY);
         }
     }
 }

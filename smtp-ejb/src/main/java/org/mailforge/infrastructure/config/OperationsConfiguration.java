@@ -15,6 +15,7 @@ import java.util.Set;
  * @param maxHeapPercent            above this share of the maximum heap in use: unhealthy
  * @param maxFailedConnectionsPerMinute refused SMTP connections (limits, rates) per minute above which: unhealthy
  * @param apiRequestsPerMinute      admin API requests per client address and minute, 0 = no limit
+ * @param authFailuresPerHour       failed logins per client address and hour (SMTP AUTH and the API alike), 0 = no limit
  * @param rateLimitExempt           networks (CIDR) never rate limited, SMTP and API alike
  * @param webhookUrl                where events are posted, or null for none
  * @param webhookEvents             the events to post
@@ -26,6 +27,7 @@ public record OperationsConfiguration(
         int maxHeapPercent,
         int maxFailedConnectionsPerMinute,
         int apiRequestsPerMinute,
+        int authFailuresPerHour,
         String rateLimitExempt,
         URI webhookUrl,
         Set<String> webhookEvents,
@@ -75,6 +77,7 @@ public record OperationsConfiguration(
                 (int) in.number("SMTP_HEALTH_MAX_HEAP_PERCENT", 90, 1, 100),
                 (int) in.number("SMTP_HEALTH_MAX_FAILED_CONNECTIONS_PER_MINUTE", 100, 0, 1_000_000),
                 (int) in.number("SMTP_RATE_LIMIT_API_REQUESTS_PER_MINUTE", 100, 0, 1_000_000),
+                (int) in.number("SMTP_RATE_LIMIT_AUTH_FAILURES_PER_HOUR", 5, 0, 1_000_000),
                 exempt,
                 webhookUrl,
                 Set.copyOf(events),

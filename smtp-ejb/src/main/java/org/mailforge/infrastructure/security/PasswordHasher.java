@@ -17,8 +17,28 @@ import org.bouncycastle.crypto.params.Argon2Parameters;
  * Argon2id exactly as the specification sets it (t=3, m=65536 KiB, p=4, 16-byte random salt,
  * 32-byte hash), in the PHC string format {@code $argon2id$v=19$m=65536,t=3,p=4$<salt>$<hash>}
  * with unpadded standard base64, as the reference {@code argon2} tool writes it.
+ *
+ * <p>Each hash costs 64 MiB and a few hundred milliseconds of CPU, so every one of them (checks,
+ * new passwords, changed passwords, the dummy check for unknown logins) passes one gate: at most
+ * one per processor at once, a bounded line of callers waiting, and {@link Busy} for the rest. A
+ * flood of logins or password changes queues instead of exhausting the heap.
  */
 public final class PasswordHasher {
+
+    /** Thrown when the gate's line is full or the wait ran out: try again later. */
+    public static final class Busy extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Busy() {
+            super("too many password hashes in progress; try again later");
+        }
+    }
+
+    /** Hashes that may run at once. */
+    static final int CONCURRENT_HASHES = Math.max(1, Runtime.getRuntime().availableProcessors());
+    /** Callers that may wait for a turn; more are refused at once. */
+    static final int MAX_WAITING = 64;
+    private static final long MAX_WAIT_SECONDS = 30;
 
     public static final int ITERATIONS = 3;
     public static final int MEMORY_KIB = 65_536;
@@ -32,6 +52,21 @@ public final class PasswordHasher {
     private static final Base64.Decoder DECODER = Base64.getDecoder();
 
     private final SecureRandom random = new SecureRandom();
+    private final java.util.concurrent.Semaphore running;
+    private final int maxWaiting;
+    private final long maxWaitSeconds;
+    private final java.util.concurrent.atomic.AtomicInteger waiting = new java.util.concurrent.atomic.AtomicInteger();
+
+    public PasswordHasher() {
+        this(CONCURRENT_HASHES, MAX_WAITING, MAX_WAIT_SECONDS);
+    }
+
+    /** A hasher with its own gate: {@code concurrent} hashes at once, {@code maxWaiting} callers in line. */
+    PasswordHasher(int concurrent, int maxWaiting, long maxWaitSeconds) {
+        this.running = new java.util.concurrent.Semaphore(concurrent, true);
+        this.maxWaiting = maxWaiting;
+        this.maxWaitSeconds = maxWaitSeconds;
+    }
 
     public String hash(char[] password) {
         byte[] salt = new byte[SALT_BYTES];
@@ -67,7 +102,29 @@ public final class PasswordHasher {
         derive(password, new byte[SALT_BYTES], MEMORY_KIB, ITERATIONS, PARALLELISM, HASH_BYTES);
     }
 
-    private static byte[] derive(char[] password, byte[] salt, int memoryKib, int iterations, int parallelism, int length) {
+    private byte[] derive(char[] password, byte[] salt, int memoryKib, int iterations, int parallelism, int length) {
+        if (waiting.incrementAndGet() > maxWaiting) {
+            waiting.decrementAndGet();
+            throw new Busy();
+        }
+        try {
+            if (!running.tryAcquire(maxWaitSeconds, java.util.concurrent.TimeUnit.SECONDS)) {
+                throw new Busy();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Busy();
+        } finally {
+            waiting.decrementAndGet();
+        }
+        try {
+            return argon2id(password, salt, memoryKib, iterations, parallelism, length);
+        } finally {
+            running.release();
+        }
+    }
+
+    private static byte[] argon2id(char[] password, byte[] salt, int memoryKib, int iterations, int parallelism, int length) {
         Argon2BytesGenerator generator = new Argon2BytesGenerator();
         generator.init(new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id)
                 .withVersion(Argon2Parameters.ARGON2_VERSION_13)

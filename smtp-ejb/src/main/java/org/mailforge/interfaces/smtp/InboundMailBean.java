@@ -71,7 +71,7 @@ public class InboundMailBean implements SmtpMessageListener {
         AuthenticationService.Outcome outcome = authentication.authenticate(username, password);
         return switch (outcome.verdict()) {
             case SUCCESS -> AuthenticationResult.success(outcome.user().getUsername());
-            case BUSY -> AuthenticationResult.temporaryFailure();
+            case BUSY, BLOCKED -> AuthenticationResult.temporaryFailure();
             case FAILURE -> AuthenticationResult.failure();
         };
     }

@@ -44,4 +44,41 @@ class PasswordHasherTest {
         assertTrue(hasher.verify("pässwörd-日本".toCharArray(), hash));
         assertFalse(hasher.verify("passwort-日本".toCharArray(), hash));
     }
+
+    /**
+     * A burst of hashes (logins, password changes) passes one gate: one at a time here, two more
+     * waiting, and the rest are refused at once instead of each taking 64 MiB of heap.
+     */
+    @Test
+    void aBurstOfHashesQueuesAtTheGateAndTheRestIsRefused() throws Exception {
+        PasswordHasher gated = new PasswordHasher(1, 2, 30);
+        int callers = 12;
+        java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicInteger hashed = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger busy = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.List<Thread> threads = new java.util.ArrayList<>();
+        for (int i = 0; i < callers; i++) {
+            Thread thread = new Thread(() -> {
+                try {
+                    start.await();
+                    gated.hash("burst".toCharArray());
+                    hashed.incrementAndGet();
+                } catch (PasswordHasher.Busy e) {
+                    busy.incrementAndGet();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            thread.start();
+            threads.add(thread);
+        }
+        start.countDown();
+        for (Thread thread : threads) {
+            thread.join(60_000);
+        }
+        assertEquals(callers, hashed.get() + busy.get());
+        assertTrue(hashed.get() >= 3, "the running one and the two waiting: " + hashed.get());
+        assertTrue(busy.get() >= callers / 2, "most of the burst is refused at once: " + busy.get());
+        assertTrue(gated.verify("burst".toCharArray(), gated.hash("burst".toCharArray())), "the gate opens again");
+    }
 }

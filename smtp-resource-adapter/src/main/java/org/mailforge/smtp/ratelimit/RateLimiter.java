@@ -1,6 +1,5 @@
 package org.mailforge.smtp.ratelimit;
 
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -27,7 +26,7 @@ public final class RateLimiter {
     private final int maxTracked;
     private final LongSupplier nanoClock;
     private final Consumer<RateLimit> onLimited;
-    private final Map<Key, Buckets> tracked = new ConcurrentHashMap<>();
+    private final Map<Object, Buckets> tracked = new ConcurrentHashMap<>();
 
     /**
      * @param limits     allowance per window for each limit; 0 (or absent) switches a limit off
@@ -51,7 +50,7 @@ public final class RateLimiter {
                 || exempt.stream().anyMatch(network -> network.contains(address))) {
             return ClientBudget.UNLIMITED;
         }
-        return new AddressBudget(Key.of(address));
+        return new AddressBudget(AddressKey.of(address));
     }
 
     /**
@@ -64,11 +63,58 @@ public final class RateLimiter {
             return new Allowance(true, allowed, allowed, 0, 0);
         }
         long now = nanoClock.getAsLong();
-        Allowance answer = buckets(Key.of(address), now).spend(limit, now);
+        Allowance answer = buckets(AddressKey.of(address), now).spend(limit, now);
         if (!answer.allowed()) {
             onLimited.accept(limit);
         }
         return answer;
+    }
+
+    /** What is left of {@code limit} for this address, without spending any. */
+    public Allowance peek(InetAddress address, RateLimit limit) {
+        int allowed = allowance[limit.ordinal()];
+        if (allowed == 0 || exempt.stream().anyMatch(network -> network.contains(address))) {
+            return new Allowance(true, allowed, allowed, 0, 0);
+        }
+        return peek(AddressKey.of(address), limit);
+    }
+
+    /**
+     * The same budgets for a name rather than an address (an account, or one shared key): nobody
+     * is exempt. Spends one unit and tells what is left.
+     */
+    public Allowance spend(String name, RateLimit limit) {
+        int allowed = allowance[limit.ordinal()];
+        if (allowed == 0) {
+            return new Allowance(true, 0, 0, 0, 0);
+        }
+        long now = nanoClock.getAsLong();
+        Allowance answer = buckets(new NameKey(name), now).spend(limit, now);
+        if (!answer.allowed()) {
+            onLimited.accept(limit);
+        }
+        return answer;
+    }
+
+    /** What is left of {@code limit} for this name, without spending any. */
+    public Allowance peek(String name, RateLimit limit) {
+        if (allowance[limit.ordinal()] == 0) {
+            return new Allowance(true, 0, 0, 0, 0);
+        }
+        return peek(new NameKey(name), limit);
+    }
+
+    private Allowance peek(Object key, RateLimit limit) {
+        long now = nanoClock.getAsLong();
+        Allowance answer = buckets(key, now).peek(limit, now);
+        if (!answer.allowed()) {
+            onLimited.accept(limit);
+        }
+        return answer;
+    }
+
+    /** Names are kept apart from addresses in the one map. */
+    private record NameKey(String name) {
     }
 
     /** How many addresses are remembered right now. */
@@ -76,7 +122,7 @@ public final class RateLimiter {
         return tracked.size();
     }
 
-    private boolean take(Key key, RateLimit limit) {
+    private boolean take(AddressKey key, RateLimit limit) {
         if (allowance[limit.ordinal()] == 0) {
             return true;
         }
@@ -88,7 +134,7 @@ public final class RateLimiter {
         return taken;
     }
 
-    private boolean exhausted(Key key, RateLimit limit) {
+    private boolean exhausted(AddressKey key, RateLimit limit) {
         if (allowance[limit.ordinal()] == 0) {
             return false;
         }
@@ -100,7 +146,7 @@ public final class RateLimiter {
         return exhausted;
     }
 
-    private Buckets buckets(Key key, long now) {
+    private Buckets buckets(Object key, long now) {
         Buckets buckets = tracked.get(key);
         if (buckets == null) {
             if (tracked.size() >= maxTracked) {
@@ -129,9 +175,9 @@ public final class RateLimiter {
     }
 
     private final class AddressBudget implements ClientBudget {
-        private final Key key;
+        private final AddressKey key;
 
-        AddressBudget(Key key) {
+        AddressBudget(AddressKey key) {
             this.key = key;
         }
 
@@ -158,29 +204,6 @@ public final class RateLimiter {
         @Override
         public void authFailed() {
             take(key, RateLimit.AUTH_FAILURES);
-        }
-    }
-
-    /** An IPv4 address, or the /64 of an IPv6 address. */
-    private record Key(byte[] bytes) {
-        static Key of(InetAddress address) {
-            byte[] bytes = address.getAddress();
-            return new Key(address instanceof Inet6Address ? Arrays.copyOf(bytes, 8) : bytes);
-        }
-
-        @Override
-        public boolean equals(Object other) {
-            return other instanceof Key key && Arrays.equals(bytes, key.bytes);
-        }
-
-        @Override
-        public int hashCode() {
-            return Arrays.hashCode(bytes);
-        }
-
-        @Override
-        public String toString() {
-            return Arrays.toString(bytes);
         }
     }
 
@@ -213,7 +236,14 @@ public final class RateLimiter {
         }
 
         synchronized Allowance spend(RateLimit limit, long now) {
-            boolean allowed = take(limit, now);
+            return allowance(limit, take(limit, now));
+        }
+
+        synchronized Allowance peek(RateLimit limit, long now) {
+            return allowance(limit, has(limit, now));
+        }
+
+        private Allowance allowance(RateLimit limit, boolean allowed) {
             int index = limit.ordinal();
             double nanosPerUnit = limit.window().toNanos() / (double) allowance[index];
             long toFull = (long) Math.ceil(spent[index] * nanosPerUnit / 1e9);

@@ -134,4 +134,25 @@ class RateLimiterTest {
         assertEquals(List.of(RateLimit.API_REQUESTS), refusals);
         assertEquals(new Allowance(true, 60, 60, 0, 0), limiter.spend(ip("10.1.1.1"), RateLimit.API_REQUESTS));
     }
+
+    /** Failed logins per account: peeking spends nothing; names never collide with addresses. */
+    @Test
+    void namedBudgetsArePeekedBeforeTheyAreSpent() throws Exception {
+        RateLimiter limiter = limiter(Map.of(RateLimit.AUTH_FAILURES, 3), "127.0.0.1/32", 100);
+        for (int i = 0; i < 10; i++) {
+            org.junit.jupiter.api.Assertions.assertTrue(limiter.peek("alice", RateLimit.AUTH_FAILURES).allowed());
+        }
+        for (int i = 0; i < 3; i++) {
+            org.junit.jupiter.api.Assertions.assertTrue(limiter.spend("alice", RateLimit.AUTH_FAILURES).allowed());
+        }
+        Allowance blocked = limiter.peek("alice", RateLimit.AUTH_FAILURES);
+        org.junit.jupiter.api.Assertions.assertFalse(blocked.allowed());
+        org.junit.jupiter.api.Assertions.assertEquals(1200, blocked.secondsToRetry(), "one failure comes back every 20 minutes");
+        org.junit.jupiter.api.Assertions.assertTrue(limiter.peek("bob", RateLimit.AUTH_FAILURES).allowed());
+        org.junit.jupiter.api.Assertions.assertTrue(limiter.peek(ip("192.0.2.9"), RateLimit.AUTH_FAILURES).allowed());
+        org.junit.jupiter.api.Assertions.assertTrue(limiter.spend("127.0.0.1", RateLimit.AUTH_FAILURES).allowed(),
+                "a name that looks like an exempt address is still just a name");
+        now.addAndGet(java.time.Duration.ofMinutes(20).toNanos());
+        org.junit.jupiter.api.Assertions.assertTrue(limiter.peek("alice", RateLimit.AUTH_FAILURES).allowed());
+    }
 }

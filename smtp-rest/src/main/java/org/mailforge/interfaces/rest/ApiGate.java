@@ -43,7 +43,8 @@ public class ApiGate {
     @PostConstruct
     void init() {
         var operations = configuration.operations();
-        limiter = new RateLimiter(Map.of(RateLimit.API_REQUESTS, operations.apiRequestsPerMinute()),
+        limiter = new RateLimiter(Map.of(RateLimit.API_REQUESTS, operations.apiRequestsPerMinute(),
+                        RateLimit.AUTH_FAILURES, operations.authFailuresPerHour()),
                 Cidr.parseList(operations.rateLimitExempt()), 100_000, System::nanoTime, RateLimitCounters.global()::refused);
     }
 
@@ -69,6 +70,31 @@ public class ApiGate {
                     + " requests per minute exceeded; retry in " + allowance.secondsToRetry() + " s");
         }
         return allowance.allowed();
+    }
+
+    /**
+     * Before a password is checked: an address that failed too often lately
+     * (SMTP_RATE_LIMIT_AUTH_FAILURES_PER_HOUR, as for SMTP AUTH) gets 429 with Retry-After, and
+     * no hashing is spent on it. Answers false when it wrote that.
+     */
+    public boolean admitLogin(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        Allowance allowance = limiter.peek(InetAddress.getByName(request.getRemoteAddr()), RateLimit.AUTH_FAILURES);
+        if (!allowance.allowed()) {
+            tooManyFailures(response, allowance.secondsToRetry());
+        }
+        return allowance.allowed();
+    }
+
+    /** A failed login from this request's address spends one unit of its budget. */
+    public void loginFailed(HttpServletRequest request) throws IOException {
+        limiter.spend(InetAddress.getByName(request.getRemoteAddr()), RateLimit.AUTH_FAILURES);
+    }
+
+    /** 429 for failed logins, from this address or against this account. */
+    public void tooManyFailures(HttpServletResponse response, long retryAfterSeconds) throws IOException {
+        response.setHeader("Retry-After", Long.toString(Math.max(1, retryAfterSeconds)));
+        error(response, Response.Status.TOO_MANY_REQUESTS, "too many failed logins; retry in "
+                + Math.max(1, retryAfterSeconds) + " s");
     }
 
     /** Writes an error in the API's JSON shape and commits the response. */

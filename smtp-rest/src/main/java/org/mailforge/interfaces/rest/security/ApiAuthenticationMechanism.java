@@ -3,32 +3,37 @@ package org.mailforge.interfaces.rest.security;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.security.enterprise.AuthenticationStatus;
 import jakarta.security.enterprise.authentication.mechanism.http.HttpAuthenticationMechanism;
 import jakarta.security.enterprise.authentication.mechanism.http.HttpMessageContext;
-import jakarta.security.enterprise.credential.UsernamePasswordCredential;
-import jakarta.security.enterprise.identitystore.CredentialValidationResult;
-import jakarta.security.enterprise.identitystore.IdentityStoreHandler;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.ws.rs.core.Response;
 
+import org.mailforge.application.AuthenticationService;
 import org.mailforge.interfaces.rest.ApiGate;
+import org.mailforge.interfaces.rest.Roles;
 
 /**
  * HTTP Basic authentication for the admin API (RFC 7617), with the API's JSON error body on 401
- * rather than the container's page. Every request first passes the {@link ApiGate}.
+ * rather than the container's page. Every request first passes the {@link ApiGate}; a login is
+ * checked by the same service as SMTP AUTH, under the same budgets: too many failures from the
+ * address or against the account give 429 before any hashing, a full hashing gate 503.
  */
 @ApplicationScoped
 public class ApiAuthenticationMechanism implements HttpAuthenticationMechanism {
 
     private static final String CHALLENGE = "Basic realm=\"mailforge\", charset=\"UTF-8\"";
+    private static final String CHECKED = ApiAuthenticationMechanism.class.getName() + ".outcome";
+    private static final AuthenticationService.Outcome MALFORMED =
+            new AuthenticationService.Outcome(AuthenticationService.Verdict.FAILURE, null, false, 0);
 
     @Inject
-    IdentityStoreHandler identityStores;
+    AuthenticationService authentication;
 
     @Inject
     ApiGate gate;
@@ -42,11 +47,30 @@ public class ApiAuthenticationMechanism implements HttpAuthenticationMechanism {
             }
             String authorization = request.getHeader("Authorization");
             if (authorization != null && authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
-                UsernamePasswordCredential credential = decode(authorization.substring(6).strip());
-                CredentialValidationResult result = credential == null ? CredentialValidationResult.INVALID_RESULT
-                        : identityStores.validate(credential);
-                if (result.getStatus() == CredentialValidationResult.Status.VALID) {
-                    return context.notifyContainerAboutLogin(result);
+                // the container may ask more than once per request: the login is checked, and a
+                // failure counted, once
+                boolean first = !(request.getAttribute(CHECKED) instanceof AuthenticationService.Outcome);
+                if (first && !gate.admitLogin(request, response)) {
+                    return AuthenticationStatus.SEND_FAILURE;
+                }
+                AuthenticationService.Outcome outcome = first ? check(authorization.substring(6).strip())
+                        : (AuthenticationService.Outcome) request.getAttribute(CHECKED);
+                request.setAttribute(CHECKED, outcome);
+                if (outcome.verdict() == AuthenticationService.Verdict.SUCCESS) {
+                    Set<String> groups = outcome.user().isAdmin() ? Set.of(Roles.ADMIN, Roles.USER) : Set.of(Roles.USER);
+                    return context.notifyContainerAboutLogin(outcome.user().getUsername(), groups);
+                }
+                if (outcome.verdict() == AuthenticationService.Verdict.BLOCKED) {
+                    gate.tooManyFailures(response, outcome.retryAfterSeconds());
+                    return AuthenticationStatus.SEND_FAILURE;
+                }
+                if (outcome.verdict() == AuthenticationService.Verdict.BUSY) {
+                    response.setHeader("Retry-After", "5");
+                    gate.error(response, Response.Status.SERVICE_UNAVAILABLE, "too many logins in progress; try again later");
+                    return AuthenticationStatus.SEND_FAILURE;
+                }
+                if (first) {
+                    gate.loginFailed(request);
                 }
                 return unauthorized(response, "wrong user name or password");
             }
@@ -65,8 +89,14 @@ public class ApiAuthenticationMechanism implements HttpAuthenticationMechanism {
         return AuthenticationStatus.SEND_FAILURE;
     }
 
-    /** {@code user:password} in base64 (UTF-8), or null when it is not that. */
-    private static UsernamePasswordCredential decode(String token) {
+    /** Checks the credentials of a Basic token; a token that is not {@code user:password} fails. */
+    private AuthenticationService.Outcome check(String token) {
+        String[] credential = decode(token);
+        return credential == null ? MALFORMED : authentication.authenticate(credential[0], credential[1].toCharArray());
+    }
+
+    /** {@code user:password} in base64 (UTF-8) as its two parts, or null when it is not that. */
+    private static String[] decode(String token) {
         String pair;
         try {
             pair = new String(Base64.getDecoder().decode(token), StandardCharsets.UTF_8);
@@ -74,6 +104,6 @@ public class ApiAuthenticationMechanism implements HttpAuthenticationMechanism {
             return null;
         }
         int colon = pair.indexOf(':');
-        return colon <= 0 ? null : new UsernamePasswordCredential(pair.substring(0, colon), pair.substring(colon + 1));
+        return colon <= 0 ? null : new String[] {pair.substring(0, colon), pair.substring(colon + 1)};
     }
 }
