@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The unhealthy conditions of /health and MicroProfile Health, made reachable by configuration on
  * a server of their own: a free-disk minimum of 100 %, a heap maximum of 1 %, and at most two
- * refused SMTP connections a minute (one connection a minute allowed from 127.0.0.2).
+ * refused SMTP connections a minute (one connection a minute allowed from 127.0.0.2). Refused
+ * connections are named in /health but never reach readiness: clients cause them.
  */
 class HealthRulesIT {
 
@@ -80,5 +81,8 @@ class HealthRulesIT {
         assertEquals(3, refused, "one connection a minute from 127.0.0.2");
         List<String> after = reasons();
         assertTrue(after.contains("refused SMTP connections in the last minute: 3 (above 2)"), after.toString());
+        HttpResponse<String> readyAfter = TestServer.get(HTTP_PORT + 1, "/health/ready");
+        assertTrue(readyAfter.body().contains("free disk space"), readyAfter.body());
+        assertTrue(!readyAfter.body().contains("refused SMTP connections"), "readiness never counts what clients do: " + readyAfter.body());
     }
 }

@@ -78,6 +78,19 @@ final class SmtpConnection implements AutoCloseable {
         }
     }
 
+    /** A reply if one arrives within {@code wait}, else null (the connection stays usable). */
+    String replyWithin(java.time.Duration wait) throws IOException {
+        int before = socket.getSoTimeout();
+        socket.setSoTimeout((int) wait.toMillis());
+        try {
+            return reply();
+        } catch (java.net.SocketTimeoutException e) {
+            return null;
+        } finally {
+            socket.setSoTimeout(before);
+        }
+    }
+
     String command(String command) throws IOException {
         send(command + "\r\n");
         return reply();

@@ -40,7 +40,12 @@ final class TestServer {
 
     /** The value of the one series of {@code /metrics} that matches the pattern (name and labels). */
     static double metric(String seriesPattern) throws IOException, InterruptedException {
-        HttpResponse<String> response = get(METRICS_PORT, "/metrics");
+        return metric(METRICS_PORT, seriesPattern);
+    }
+
+    /** The same for the server whose metrics port is {@code metricsPort}. */
+    static double metric(int metricsPort, String seriesPattern) throws IOException, InterruptedException {
+        HttpResponse<String> response = get(metricsPort, "/metrics");
         if (response.statusCode() != 200) {
             throw new AssertionError("/metrics answered " + response.statusCode());
         }

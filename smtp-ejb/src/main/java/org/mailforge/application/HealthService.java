@@ -45,10 +45,14 @@ public class HealthService {
     public HealthReport report() {
         List<String> reasons = readinessProblems();
         reasons.addAll(livenessProblems());
-        List<String> degraded = screening.failOpen() ? screening.problems() : List.of();
+        List<String> degraded = new ArrayList<>(connectionProblems());
+        if (screening.failOpen()) {
+            degraded.addAll(screening.problems());
+        }
         Runtime runtime = Runtime.getRuntime();
         ListenerStatistics connections = ListenerStatistics.global();
-        // a scanner that is down with SMTP_SCANNER_FAIL_OPEN=true: mail flows unscanned; say so, stay in service
+        // what clients do to us (refused connections) and a scanner that is down with
+        // SMTP_SCANNER_FAIL_OPEN=true: mail still flows; say so, stay in service
         String status = !reasons.isEmpty() ? "unhealthy" : degraded.isEmpty() ? "healthy" : "degraded";
         reasons.addAll(degraded);
         return new HealthReport(status,
@@ -59,12 +63,15 @@ public class HealthService {
                 reasons.isEmpty() ? null : reasons);
     }
 
-    /** Readiness: whether the server can take and store mail now. */
+    /**
+     * Readiness: whether the server can take and store mail now. Only what the node itself can
+     * do counts: nothing a client sends (refused connections, say) may take it out of a load
+     * balancer's rotation.
+     */
     public List<String> readinessProblems() {
         List<String> problems = new ArrayList<>(databaseProblems());
         problems.addAll(diskProblems());
         problems.addAll(store.problems());
-        problems.addAll(connectionProblems());
         problems.addAll(messagingProblems());
         if (!screening.failOpen()) {
             problems.addAll(screening.problems()); // mail is deferred while a scanner is down
@@ -127,7 +134,10 @@ public class HealthService {
                 : List.of();
     }
 
-    /** Many refused connections in a short time: an attack, or too small limits for the load. */
+    /**
+     * Many refused connections in a short time: an attack, or too small limits for the load. It
+     * makes {@code /health} "degraded" (HTTP 200), never unready: an attacker controls it.
+     */
     public List<String> connectionProblems() {
         long refused = ListenerStatistics.global().rejectedLastMinute();
         int maximum = configuration.operations().maxFailedConnectionsPerMinute();

@@ -77,6 +77,15 @@ public class MailMetrics {
                 .withDescription("SMTP connections open now").build(), connections, ListenerStatistics::active);
         registry.gauge(Metadata.builder().withName("smtp.connections.total")
                 .withDescription("SMTP connections since start").build(), connections, ListenerStatistics::total);
+        registry.gauge(Metadata.builder().withName("smtp.connections.refused")
+                .withDescription("SMTP connections refused at connect since start (rate limit, per-address limit, connection limit)").build(),
+                connections, ListenerStatistics::rejected);
+        registry.gauge(Metadata.builder().withName("smtp.connections.refused.per.address")
+                .withDescription("SMTP connections refused since start because their address had SMTP_MAX_CONNECTIONS_PER_IP sessions open").build(),
+                connections, ListenerStatistics::refusedPerAddress);
+        registry.gauge(Metadata.builder().withName("smtp.stress.timeouts")
+                .withDescription("SMTP sessions cut off by the stress timeout (more than 80% of SMTP_MAX_CONNECTIONS taken) since start").build(),
+                connections, ListenerStatistics::stressTimeouts);
         spam = registry.counter(Metadata.builder().withName("smtp.spam.detected")
                 .withDescription("Messages the spam scanner classified as spam").build());
         virus = registry.counter(Metadata.builder().withName("smtp.virus.detected")

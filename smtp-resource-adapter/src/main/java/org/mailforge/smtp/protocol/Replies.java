@@ -37,6 +37,10 @@ public final class Replies {
         return Reply.of(421, "4.4.2", hostname + " Error: timeout exceeded");
     }
 
+    public static Reply sessionTimeLimit(String hostname) {
+        return Reply.of(421, "4.4.2", hostname + " Error: session time limit exceeded");
+    }
+
     public static Reply tooBig(long limit) {
         return Reply.of(552, "5.3.4", "Error: message size exceeds fixed limit of " + limit + " octets");
     }

@@ -9,18 +9,26 @@ import java.nio.charset.StandardCharsets;
  * Buffered reader of the client's byte stream, with the two framings SMTP needs: command lines and
  * dot-terminated message data. Memory is bounded whatever the client sends.
  *
- * <p>Before it blocks on the socket it runs {@code beforeBlocking} (the session flushes its pending
- * replies there), which is exactly the RFC 2920 rule for pipelined replies.
+ * <p>Before it blocks on the socket it runs {@code beforeBlocking}: the session flushes its pending
+ * replies there, which is exactly the RFC 2920 rule for pipelined replies, and sets how long this
+ * read may wait (or ends the session when its time is up). Every read of the session passes there:
+ * command lines, DATA, BDAT and AUTH exchanges alike.
  */
 public final class SmtpInput {
 
     private final InputStream in;
-    private final Runnable beforeBlocking;
+    private final BeforeRead beforeBlocking;
     private final byte[] buffer = new byte[16 * 1024];
     private int position;
     private int limit;
 
-    public SmtpInput(InputStream in, Runnable beforeBlocking) {
+    /** Runs before each read that may block; it may refuse the read by throwing. */
+    @FunctionalInterface
+    public interface BeforeRead {
+        void run() throws IOException;
+    }
+
+    public SmtpInput(InputStream in, BeforeRead beforeBlocking) {
         this.in = in;
         this.beforeBlocking = beforeBlocking;
     }

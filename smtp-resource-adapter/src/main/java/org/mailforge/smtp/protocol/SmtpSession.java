@@ -9,6 +9,7 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.logging.Level;
@@ -37,7 +38,7 @@ public final class SmtpSession {
     private final SmtpTransport transport;
     private SmtpInput input;
     private OutputStream output;
-    private final Instant started;
+    private final Instant deadline;
 
     private String heloName;
     private boolean extended;
@@ -61,13 +62,13 @@ public final class SmtpSession {
         this.client = client;
         this.clock = clock;
         this.transport = transport;
-        this.started = clock.instant();
+        this.deadline = clock.instant().plus(settings.maxSessionTime());
         attachStreams();
     }
 
     private void attachStreams() throws IOException {
         this.output = new BufferedOutputStream(transport.output(), 8 * 1024);
-        this.input = new SmtpInput(transport.input(), this::flushQuietly);
+        this.input = new SmtpInput(transport.input(), this::beforeRead);
     }
 
     /** Whether this session may offer STARTTLS now. */
@@ -83,6 +84,7 @@ public final class SmtpSession {
     public void startTls() throws IOException {
         flush();
         input.discardBuffered();
+        armReadTimeout(); // the handshake is read under the same limits
         transport.startTls();
         tlsDescription = transport.tlsDescription();
         attachStreams();
@@ -116,8 +118,8 @@ public final class SmtpSession {
         try {
             reply(new Reply(220, null, java.util.List.of(settings.hostname() + " ESMTP Mailforge")));
             while (!closing) {
-                if (clock.instant().isAfter(started.plus(settings.maxSessionTime()))) {
-                    reply(Reply.of(421, "4.4.2", settings.hostname() + " Error: session time limit exceeded"));
+                if (!clock.instant().isBefore(deadline)) {
+                    reply(Replies.sessionTimeLimit(settings.hostname()));
                     break;
                 }
                 String line;
@@ -133,8 +135,12 @@ public final class SmtpSession {
                 dispatch(line);
             }
             flush();
+        } catch (SessionTimeLimitException e) {
+            replyQuietly(Replies.sessionTimeLimit(settings.hostname()));
         } catch (SocketTimeoutException e) {
-            replyQuietly(Replies.timeout(settings.hostname()));
+            // a read that was cut short by the deadline rather than by the idle timeout says so
+            replyQuietly(clock.instant().isBefore(deadline) ? Replies.timeout(settings.hostname())
+                    : Replies.sessionTimeLimit(settings.hostname()));
         } catch (IOException | UncheckedIOException e) {
             LOG.log(Level.FINE, "session " + id + " ended: " + e);
         } catch (RuntimeException e) {
@@ -190,12 +196,27 @@ public final class SmtpSession {
         output.flush();
     }
 
-    private void flushQuietly() {
-        try {
-            output.flush();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+    /**
+     * Before any read that may block: pending replies go out, and the read may wait for the idle
+     * timeout but never past the session's deadline, so a client that trickles octets inside a
+     * line, DATA, BDAT or an AUTH exchange is still cut off at SMTP_MAX_SESSION_SECONDS.
+     */
+    private void beforeRead() throws IOException {
+        output.flush();
+        armReadTimeout();
+    }
+
+    private void armReadTimeout() throws IOException {
+        long remaining = Duration.between(clock.instant(), deadline).toMillis();
+        if (remaining <= 0) {
+            throw new SessionTimeLimitException();
         }
+        transport.readTimeout((int) Math.min(settings.idleTimeout().toMillis(), remaining));
+    }
+
+    /** The session's time (SMTP_MAX_SESSION_SECONDS) ran out while it waited for the client. */
+    private static final class SessionTimeLimitException extends java.io.InterruptedIOException {
+        private static final long serialVersionUID = 1L;
     }
 
     /** Ends the session after the replies queued so far. */

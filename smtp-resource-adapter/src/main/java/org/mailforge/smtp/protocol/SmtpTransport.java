@@ -20,6 +20,14 @@ public interface SmtpTransport {
     /** Performs the server side of the TLS handshake; afterwards the streams are the encrypted ones. */
     void startTls() throws IOException;
 
+    /**
+     * How long the next read may wait for the client before it fails with a
+     * {@link java.net.SocketTimeoutException}; plain streams ignore it.
+     */
+    default void readTimeout(int millis) throws IOException {
+        // plain streams cannot time out
+    }
+
     /** A description of the negotiated TLS ("TLSv1.3 with cipher TLS_AES_256_GCM_SHA384"), or null. */
     String tlsDescription();
 

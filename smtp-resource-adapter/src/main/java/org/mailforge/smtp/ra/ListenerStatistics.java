@@ -14,6 +14,8 @@ public final class ListenerStatistics {
     private final AtomicLong total = new AtomicLong();
     private final AtomicLong rejected = new AtomicLong();
     private final AtomicLong listening = new AtomicLong();
+    private final AtomicLong refusedPerAddress = new AtomicLong();
+    private final AtomicLong stressTimeouts = new AtomicLong();
     private final MinuteWindow recentRejections = new MinuteWindow(() -> System.currentTimeMillis() / 1000);
 
     public static ListenerStatistics global() {
@@ -40,6 +42,16 @@ public final class ListenerStatistics {
         return recentRejections.total();
     }
 
+    /** Connections refused because their address had SMTP_MAX_CONNECTIONS_PER_IP sessions open. */
+    public long refusedPerAddress() {
+        return refusedPerAddress.get();
+    }
+
+    /** Sessions cut off by the stress timeout (more than 80 % of the connection slots taken). */
+    public long stressTimeouts() {
+        return stressTimeouts.get();
+    }
+
     /** Whether at least one listener socket is bound. */
     public boolean isListening() {
         return listening.get() > 0;
@@ -58,6 +70,14 @@ public final class ListenerStatistics {
         total.incrementAndGet();
         rejected.incrementAndGet();
         recentRejections.record();
+    }
+
+    void refusedOnePerAddress() {
+        refusedPerAddress.incrementAndGet();
+    }
+
+    void stressTimedOut() {
+        stressTimeouts.incrementAndGet();
     }
 
     void listenerStarted() {

@@ -51,6 +51,12 @@ public class SmtpActivationSpec implements ActivationSpec {
     @ConfigProperty(defaultValue = "100", description = "Concurrent connections (SMTP_MAX_CONNECTIONS)")
     private Integer maxConnections = 100;
 
+    @ConfigProperty(defaultValue = "10", description = "Concurrent sessions per client address, IPv6 per /64, 0 = no limit (SMTP_MAX_CONNECTIONS_PER_IP)")
+    private Integer maxConnectionsPerIp = 10;
+
+    @ConfigProperty(defaultValue = "10", description = "Idle timeout in seconds while more than 80% of the connections are taken (SMTP_STRESS_TIMEOUT_SECONDS)")
+    private Integer stressTimeoutSeconds = 10;
+
     @ConfigProperty(defaultValue = "52428800", description = "Largest message in octets (SMTP_MAX_MESSAGE_SIZE)")
     private Long maxMessageSize = 52_428_800L;
 
@@ -109,6 +115,8 @@ public class SmtpActivationSpec implements ActivationSpec {
     public void validate() throws InvalidPropertyException {
         requireRange("SMTP_PORT", "port", port, 1, 65_535);
         requireRange("SMTP_MAX_CONNECTIONS", "maxConnections", maxConnections, 1, 100_000);
+        requireRange("SMTP_MAX_CONNECTIONS_PER_IP", "maxConnectionsPerIp", maxConnectionsPerIp, 0, 100_000);
+        requireRange("SMTP_STRESS_TIMEOUT_SECONDS", "stressTimeoutSeconds", stressTimeoutSeconds, 1, 86_400);
         requireRange("SMTP_MAX_RECIPIENTS", "maxRecipients", maxRecipients, 1, 100_000);
         requireRange("SMTP_TIMEOUT_SECONDS", "timeoutSeconds", timeoutSeconds, 1, 86_400);
         requireRange("SMTP_MAX_SESSION_SECONDS", "maxSessionSeconds", maxSessionSeconds, 1, 86_400);
@@ -177,6 +185,11 @@ public class SmtpActivationSpec implements ActivationSpec {
         return new RateLimiter(limits, Cidr.parseList(rateLimitExempt), MAX_TRACKED_ADDRESSES, System::nanoTime, onLimited);
     }
 
+    /** Open sessions per client address; exempt networks are not counted. */
+    org.mailforge.smtp.ratelimit.ConcurrentSessions concurrentSessions() {
+        return new org.mailforge.smtp.ratelimit.ConcurrentSessions(maxConnectionsPerIp, Cidr.parseList(rateLimitExempt));
+    }
+
     boolean reverseDnsEnabled() {
         return Boolean.TRUE.equals(reverseDns);
     }
@@ -242,6 +255,22 @@ public class SmtpActivationSpec implements ActivationSpec {
 
     public void setMaxConnections(Integer maxConnections) {
         this.maxConnections = maxConnections;
+    }
+
+    public Integer getMaxConnectionsPerIp() {
+        return maxConnectionsPerIp;
+    }
+
+    public void setMaxConnectionsPerIp(Integer maxConnectionsPerIp) {
+        this.maxConnectionsPerIp = maxConnectionsPerIp;
+    }
+
+    public Integer getStressTimeoutSeconds() {
+        return stressTimeoutSeconds;
+    }
+
+    public void setStressTimeoutSeconds(Integer stressTimeoutSeconds) {
+        this.stressTimeoutSeconds = stressTimeoutSeconds;
     }
 
     public Long getMaxMessageSize() {

@@ -6,14 +6,17 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -29,34 +32,52 @@ import org.mailforge.smtp.protocol.SmtpSession;
 import org.mailforge.smtp.protocol.Replies;
 import org.mailforge.smtp.protocol.SmtpSettings;
 import org.mailforge.smtp.ratelimit.ClientBudget;
+import org.mailforge.smtp.ratelimit.ConcurrentSessions;
+import org.mailforge.smtp.ratelimit.Slots;
 import org.mailforge.smtp.ratelimit.RateLimitCounters;
 import org.mailforge.smtp.ratelimit.RateLimiter;
 import org.mailforge.smtp.spi.Reply;
 import org.mailforge.smtp.spi.SmtpMessageListener;
 
 /**
- * A bound SMTP socket: accepts connections on a work thread and runs each session as its own
- * work, up to the connection limit; beyond it, clients get {@code 421 4.3.2} at once.
+ * A bound SMTP socket. One platform thread accepts; each session runs on a thread of its own
+ * ({@link SessionThreads}: virtual where the JVM has them), never on the server's shared
+ * executor. Admission, in order: the per-address rate limit, the per-address count of open
+ * sessions, the listener's connection limit; a refused client gets its {@code 421} at once.
+ *
+ * <p>A watch thread runs once a second. Under stress (more than 80 % of the connection slots
+ * taken, as Postfix's stress mode) it cuts off sessions that have waited for their client longer
+ * than the stress timeout, new and old alike; and it closes any connection that outlived its
+ * session deadline by a grace period (a client that does not read our replies, a stalled
+ * handshake), whatever the session is doing.
  */
 final class SmtpListener {
 
     private static final Logger LOG = Logger.getLogger(SmtpListener.class.getName());
     /** How long a greeting may wait for the client's reverse DNS name (SMTP_REVERSE_DNS). */
     private static final Duration REVERSE_DNS_TIMEOUT = Duration.ofSeconds(2);
+    /** Past its deadline a session gets this long to say goodbye before its socket is closed. */
+    private static final Duration DEADLINE_GRACE = Duration.ofSeconds(15);
 
     private final SmtpActivationSpec spec;
     private final SmtpSettings settings;
     private final SmtpMessageListener listener;
     private final WorkManager workManager;
     private final CommandRegistry commands = CommandRegistry.standard();
+    private final int maxConnections;
     private final Semaphore connectionSlots;
-    private final Set<Socket> openSockets = ConcurrentHashMap.newKeySet();
+    private final Set<Connection> open = ConcurrentHashMap.newKeySet();
     private final SSLContext tls;
     private final ListenerStatistics statistics = ListenerStatistics.global();
     private final RateLimiter rateLimiter;
+    private final ConcurrentSessions perAddress;
+    private final long stressTimeoutNanos;
     private final ReverseDns reverseDns;
+    private final ThreadFactory sessionThreads;
     private volatile ServerSocket serverSocket;
     private volatile boolean running;
+    private volatile boolean stressed;
+    private ScheduledExecutorService watch;
 
     SmtpListener(SmtpActivationSpec spec, SmtpMessageListener listener, WorkManager workManager, SSLContext tls) {
         this.spec = spec;
@@ -64,8 +85,12 @@ final class SmtpListener {
         this.settings = spec.toSettings();
         this.listener = listener;
         this.workManager = workManager;
-        this.connectionSlots = new Semaphore(spec.getMaxConnections());
+        this.maxConnections = spec.getMaxConnections();
+        this.connectionSlots = new Semaphore(maxConnections);
         this.rateLimiter = spec.rateLimiter(RateLimitCounters.global()::refused);
+        this.perAddress = spec.concurrentSessions();
+        this.stressTimeoutNanos = Duration.ofSeconds(spec.getStressTimeoutSeconds()).toNanos();
+        this.sessionThreads = SessionThreads.factory("smtp-session-" + spec.getPort() + "-");
         this.reverseDns = spec.reverseDnsEnabled()
                 ? new ReverseDns(ReverseDns.Resolver.SYSTEM, this::runAsWork, REVERSE_DNS_TIMEOUT)
                 : null;
@@ -89,16 +114,25 @@ final class SmtpListener {
         }
     }
 
-    void start() throws IOException, WorkException {
+    void start() throws IOException {
         ServerSocket socket = new ServerSocket();
         socket.setReuseAddress(true);
-        socket.bind(new InetSocketAddress(InetAddress.getByName(spec.getHost()), spec.getPort()), 512);
+        socket.bind(new InetSocketAddress(InetAddress.getByName(spec.getHost()), spec.getPort()), 1024);
         serverSocket = socket;
         running = true;
         statistics.listenerStarted();
-        workManager.scheduleWork(new AcceptLoop(), WorkManager.INDEFINITE, null, null);
+        watch = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread thread = new Thread(task, "smtp-watch-" + socket.getLocalPort());
+            thread.setDaemon(true);
+            return thread;
+        });
+        watch.scheduleWithFixedDelay(this::watchSessions, 1, 1, TimeUnit.SECONDS);
+        Thread acceptor = new Thread(this::acceptLoop, "smtp-accept-" + socket.getLocalPort());
+        acceptor.setDaemon(true);
+        acceptor.start();
         LOG.info(() -> "SMTP listener ready on " + spec.getHost() + ":" + socket.getLocalPort()
-                + " as " + settings.hostname() + ", local domains " + settings.localDomains());
+                + " as " + settings.hostname() + ", local domains " + settings.localDomains()
+                + "; up to " + maxConnections + " sessions on " + SessionThreads.kind() + " threads");
     }
 
     void stop() {
@@ -108,70 +142,108 @@ final class SmtpListener {
         running = false;
         statistics.listenerStopped();
         closeQuietly(serverSocket);
-        openSockets.forEach(SmtpListener::closeQuietly);
+        if (watch != null) {
+            watch.shutdownNow();
+        }
+        open.forEach(connection -> closeQuietly(connection.socket));
         LOG.info(() -> "SMTP listener on " + spec.getHost() + ":" + spec.getPort() + " stopped");
     }
 
-    private final class AcceptLoop implements Work {
-        @Override
-        public void run() {
-            while (running) {
-                Socket socket;
-                try {
-                    socket = serverSocket.accept();
-                } catch (SocketException e) {
-                    if (running) {
-                        LOG.log(Level.WARNING, "accept failed; listener continues", e);
-                        pause();
-                    }
-                    continue;
-                } catch (IOException | RuntimeException e) {
-                    // e.g. too many open files: keep the listener alive and back off briefly
+    private void acceptLoop() {
+        while (running) {
+            Socket socket;
+            try {
+                socket = serverSocket.accept();
+            } catch (IOException | RuntimeException e) {
+                // e.g. too many open files: keep the listener alive and back off briefly
+                if (running) {
                     LOG.log(Level.WARNING, "accept failed; listener continues", e);
                     pause();
-                    continue;
                 }
-                admit(socket);
+                continue;
             }
-        }
-
-        @Override
-        public void release() {
-            stop();
+            try {
+                admit(socket);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "could not admit a connection", e);
+                closeQuietly(socket);
+            }
         }
     }
 
     private void admit(Socket socket) {
-        ClientBudget budget = rateLimiter.budgetFor(socket.getInetAddress());
+        InetAddress address = socket.getInetAddress();
+        ClientBudget budget = rateLimiter.budgetFor(address);
         if (!budget.tryConnection()) {
             statistics.rejectedOne();
+            refuse(socket, Replies.rateLimited(settings.hostname(), "too many connections from " + address.getHostAddress()));
+            return;
+        }
+        Slots.Slot slot = perAddress.tryOpen(address);
+        if (slot == null) {
+            statistics.rejectedOne();
+            statistics.refusedOnePerAddress();
             refuse(socket, Replies.rateLimited(settings.hostname(),
-                    "too many connections from " + socket.getInetAddress().getHostAddress()));
+                    "too many concurrent connections from " + address.getHostAddress()));
             return;
         }
         if (!connectionSlots.tryAcquire()) {
+            slot.close();
             statistics.rejectedOne();
             refuse(socket, Reply.of(421, "4.3.2", settings.hostname() + " Error: too many connections, try again later"));
             return;
         }
+        Connection connection = new Connection(socket, budget, slot);
         statistics.opened();
-        openSockets.add(socket);
+        open.add(connection);
+        stressed = underStress();
         try {
-            workManager.scheduleWork(new Connection(socket, budget), WorkManager.INDEFINITE, null, null);
-        } catch (WorkException | RuntimeException e) {
+            sessionThreads.newThread(connection).start();
+        } catch (RuntimeException | OutOfMemoryError e) {
             LOG.log(Level.WARNING, "no thread for a new connection", e);
-            finished(socket);
+            finished(connection);
             refuse(socket, Reply.of(421, "4.3.2", settings.hostname() + " Error: server busy, try again later"));
         }
     }
 
-    private final class Connection implements Work {
+    /** Postfix's stress mode: more than 80 % of the connection slots are taken. */
+    private boolean underStress() {
+        return open.size() * 5L > maxConnections * 4L;
+    }
+
+    /** Once a second: the stress timeout for waiting sessions, and the hard end of every session. */
+    private void watchSessions() {
+        try {
+            stressed = underStress();
+            long now = System.nanoTime();
+            for (Connection connection : open) {
+                if (now - connection.closeAt > 0) {
+                    closeQuietly(connection.socket); // past its deadline and grace: whatever it is doing
+                    continue;
+                }
+                SocketTransport transport = connection.transport;
+                if (stressed && transport != null && transport.waitingNanos(now) > stressTimeoutNanos) {
+                    statistics.stressTimedOut();
+                    transport.cutOff();
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "session watch failed; it runs again in a second", e);
+        }
+    }
+
+    private final class Connection implements Runnable {
         private final Socket socket;
         private final ClientBudget budget;
+        private final Slots.Slot slot;
+        private final long closeAt;
+        private volatile SocketTransport transport;
 
-        Connection(Socket socket, ClientBudget budget) {
+        Connection(Socket socket, ClientBudget budget, Slots.Slot slot) {
             this.socket = socket;
             this.budget = budget;
+            this.slot = slot;
+            this.closeAt = System.nanoTime() + settings.maxSessionTime().plus(DEADLINE_GRACE).toNanos();
         }
 
         @Override
@@ -182,7 +254,7 @@ final class SmtpListener {
                 InetAddress address = socket.getInetAddress();
                 String name = reverseDns == null ? null : reverseDns.verifiedName(address);
                 ClientInfo client = new ClientInfo(address.getHostAddress(), name, budget);
-                SocketTransport transport = new SocketTransport(socket, tls);
+                transport = new SocketTransport(socket, tls);
                 try {
                     new SmtpSession(settings, commands, listener, client, transport, Clock.systemUTC()).run();
                 } finally {
@@ -191,18 +263,14 @@ final class SmtpListener {
             } catch (IOException | RuntimeException e) {
                 LOG.log(Level.FINE, "connection ended with an error", e);
             } finally {
-                finished(socket);
+                finished(this);
             }
-        }
-
-        @Override
-        public void release() {
-            closeQuietly(socket);
         }
     }
 
-    private void finished(Socket socket) {
-        if (openSockets.remove(socket)) {
+    private void finished(Connection connection) {
+        if (open.remove(connection)) {
+            connection.slot.close();
             statistics.closed();
             connectionSlots.release();
         }

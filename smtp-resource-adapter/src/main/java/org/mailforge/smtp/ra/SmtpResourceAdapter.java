@@ -55,7 +55,7 @@ public class SmtpResourceAdapter implements ResourceAdapter {
         SmtpListener listener = new SmtpListener(spec, new EndpointListener(factory), workManager, spec.tlsContext());
         try {
             listener.start();
-        } catch (java.io.IOException | jakarta.resource.spi.work.WorkException e) {
+        } catch (java.io.IOException e) {
             throw new ResourceException("cannot listen on " + spec.getHost() + ":" + spec.getPort()
                     + " (check SMTP_HOST and SMTP_PORT): " + e.getMessage(), e);
         }

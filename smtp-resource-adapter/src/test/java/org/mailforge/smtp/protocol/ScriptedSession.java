@@ -46,6 +46,14 @@ final class ScriptedSession {
     final java.util.Map<String, List<org.mailforge.smtp.spi.RecipientReply>> turned = new java.util.LinkedHashMap<>();
     private List<org.mailforge.smtp.spi.HeldMail> held = List.of();
 
+    private Clock clock = Clock.systemUTC();
+
+    /** The session reads time from this clock (deadlines). */
+    ScriptedSession withClock(Clock sessionClock) {
+        this.clock = sessionClock;
+        return this;
+    }
+
     private org.mailforge.smtp.ratelimit.ClientBudget budget = org.mailforge.smtp.ratelimit.ClientBudget.UNLIMITED;
 
     /** The client's address shares this budget (rate limits). */
@@ -105,8 +113,9 @@ final class ScriptedSession {
         return run(new ByteArrayInputStream(script));
     }
 
-    ScriptedSession run(InputStream in) {
-        SmtpMessageListener listener = new SmtpMessageListener() {
+    /** The listener this script talks to: it records deliveries and answers as configured. */
+    SmtpMessageListener listenerForTests() {
+        return new SmtpMessageListener() {
             @Override
             public Reply deliver(InboundMessage message) {
                 try (InputStream content = message.content().openStream()) {
@@ -152,10 +161,14 @@ final class ScriptedSession {
                         ? AuthenticationResult.success(USER) : AuthenticationResult.failure();
             }
         };
+    }
+
+    ScriptedSession run(InputStream in) {
+        SmtpMessageListener listener = listenerForTests();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
             new SmtpSession(settings, CommandRegistry.standard(), listener, new ClientInfo("192.0.2.7", null, budget),
-                    in, out, Clock.systemUTC()).run();
+                    in, out, clock).run();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

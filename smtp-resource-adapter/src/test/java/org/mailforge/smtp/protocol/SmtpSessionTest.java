@@ -340,6 +340,131 @@ class SmtpSessionTest {
         assertEquals("421 4.4.2 mx.example.test Error: timeout exceeded", replies.get(replies.size() - 1));
     }
 
+    /** A clock a test moves forward by hand. */
+    private static final class ManualClock extends java.time.Clock {
+        java.time.Instant now = java.time.Instant.parse("2026-12-01T12:00:00Z");
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+        }
+
+        @Override
+        public java.time.Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public java.time.Instant instant() {
+            return now;
+        }
+    }
+
+    /** A client that sends its script slowly: each read comes {@code pause} later by the clock. */
+    private static final class PacedInput extends InputStream {
+        private final byte[] script;
+        private final ManualClock clock;
+        private final java.time.Duration pause;
+        private final boolean lineAtATime;
+        private int position;
+        int reads;
+
+        PacedInput(byte[] script, ManualClock clock, java.time.Duration pause, boolean lineAtATime) {
+            this.script = script;
+            this.clock = clock;
+            this.pause = pause;
+            this.lineAtATime = lineAtATime;
+        }
+
+        @Override
+        public int read() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) {
+            if (position >= script.length) {
+                return -1;
+            }
+            clock.now = clock.now.plus(pause);
+            reads++;
+            int end = position + 1; // one octet, or up to the end of the line
+            while (lineAtATime && script[end - 1] != '\n') {
+                end++;
+            }
+            int n = end - position;
+            System.arraycopy(script, position, b, off, n);
+            position = end;
+            return n;
+        }
+    }
+
+    /**
+     * A slowloris inside DATA: one octet per read, each 10 s after the last (well inside the 5-minute
+     * idle timeout). The 30-minute session deadline still ends it, mid-message, with 421 4.4.2, and
+     * nothing is delivered.
+     */
+    @Test
+    void theSessionDeadlineHoldsWhileTheClientTricklesInsideData() {
+        ManualClock clock = new ManualClock();
+        byte[] script = ("EHLO c\r\nMAIL FROM:<a@example.org>\r\nRCPT TO:<b@example.test>\r\nDATA\r\nSubject: slow\r\n\r\n"
+                + "x".repeat(10_000)).getBytes(StandardCharsets.US_ASCII);
+        PacedInput trickle = new PacedInput(script, clock, java.time.Duration.ofSeconds(10), false);
+        ScriptedSession s = session().withClock(clock).run(trickle);
+        List<String> replies = s.replies();
+        assertEquals("354 End data with <CR><LF>.<CR><LF>", replies.get(replies.size() - 2), replies::toString);
+        assertEquals("421 4.4.2 mx.example.test Error: session time limit exceeded", replies.get(replies.size() - 1));
+        assertEquals(30 * 60 / 10, trickle.reads, "no read after the deadline");
+        assertEquals(0, s.delivered.size());
+    }
+
+    @Test
+    void eachReadMayWaitTheIdleTimeoutButNeverPastTheDeadline() throws IOException {
+        ManualClock clock = new ManualClock();
+        List<Integer> timeouts = new java.util.ArrayList<>();
+        byte[] script = "EHLO c\r\nNOOP\r\nNOOP\r\n".getBytes(StandardCharsets.US_ASCII);
+        InputStream lines = new PacedInput(script, clock, java.time.Duration.ofMinutes(14), true); // 14 minutes of silence each
+        SmtpTransport transport = new SmtpTransport() {
+            private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+            @Override
+            public InputStream input() {
+                return lines;
+            }
+
+            @Override
+            public java.io.OutputStream output() {
+                return out;
+            }
+
+            @Override
+            public boolean tlsAvailable() {
+                return false;
+            }
+
+            @Override
+            public void startTls() {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public String tlsDescription() {
+                return null;
+            }
+
+            @Override
+            public void readTimeout(int millis) {
+                timeouts.add(millis);
+            }
+        };
+        SmtpSettings settings = new SmtpSettings("mx.example.test", java.util.Set.of("example.test"), 10_000, 3,
+                java.time.Duration.ofMinutes(5), java.time.Duration.ofMinutes(30), 10, 1024, spool, false, false, false, 3600);
+        new SmtpSession(settings, CommandRegistry.standard(), new ScriptedSession(settings).listenerForTests(),
+                new ClientInfo("192.0.2.7", null), transport, clock).run();
+        // reads at 0, 14 and 28 minutes: the idle timeout twice, then the 2 minutes left of the session
+        assertEquals(List.of(300_000, 300_000, 120_000), timeouts);
+    }
+
     @Test
     void randomInputNeverEscapesTheSession() {
         java.util.Random random = new java.util.Random(42);
