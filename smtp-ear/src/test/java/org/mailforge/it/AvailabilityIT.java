@@ -41,8 +41,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class AvailabilityIT {
 
-    private static final int SMTP_PORT = 20325;
-    private static final int HTTP_PORT = 30380;
+    private static final int SMTP_PORT = 22625;
+    private static final int HTTP_PORT = 31880;
     private static final int METRICS_PORT = HTTP_PORT + 1;
     private static final int MAX_SESSION_SECONDS = 25;
     private static final String ADMIN_PASSWORD = "availability-admin-password";
@@ -292,5 +292,24 @@ class AvailabilityIT {
 
     private static String readLine(InputStream in) throws IOException {
         return SmtpConnection.readLine(in);
+    }
+
+    /** The server always keeps an enabled administrator: the last one cannot be demoted, disabled or deleted. */
+    @Test
+    @Order(6)
+    void theLastAdministratorStays() throws Exception {
+        for (String change : new String[] {"{\"admin\":false}", "{\"enabled\":false}"}) {
+            HttpResponse<String> refused = TestServer.api(HTTP_PORT, "PUT", "/api/users/admin", change, "admin", ADMIN_PASSWORD);
+            assertEquals(409, refused.statusCode(), change + ": " + refused.body());
+            assertTrue(refused.body().contains("last enabled administrator"), refused.body());
+        }
+        assertEquals(409, TestServer.api(HTTP_PORT, "DELETE", "/api/users/admin", null, "admin", ADMIN_PASSWORD).statusCode());
+        String second = "admin2" + System.nanoTime();
+        assertEquals(201, TestServer.api(HTTP_PORT, "POST", "/api/users", "{\"username\":\"" + second + "\",\"email\":\"" + second
+                + "@example.test\",\"password\":\"Second-Admin-1\",\"admin\":true}", "admin", ADMIN_PASSWORD).statusCode());
+        assertEquals(200, TestServer.api(HTTP_PORT, "PUT", "/api/users/" + second, "{\"enabled\":false}", "admin", ADMIN_PASSWORD)
+                .statusCode(), "with another enabled administrator the change is fine");
+        assertEquals(409, TestServer.api(HTTP_PORT, "PUT", "/api/users/admin", "{\"admin\":false}", "admin", ADMIN_PASSWORD)
+                .statusCode(), "a disabled administrator does not count");
     }
 }

@@ -41,7 +41,8 @@ class CrashRecoveryIT {
                 "SMTP_RELAY_HOST=127.0.0.1",
                 "SMTP_RELAY_PORT=" + SINK_PORT,
                 "SMTP_QUEUE_RETRY_SCHEDULE=20s",
-                "SMTP_OUTBOUND_TIMEOUT_SECONDS=5"));
+                "SMTP_OUTBOUND_TIMEOUT_SECONDS=5",
+                "SMTP_OUTBOUND_ATTEMPT_SECONDS=10")); // lease 15 s: the crashed attempt's entry is taken again soon
         server.start();
     }
 

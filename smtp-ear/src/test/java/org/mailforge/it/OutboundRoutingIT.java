@@ -53,6 +53,7 @@ class OutboundRoutingIT {
                 "SMTP_ADMIN_PASSWORD=routing-admin-password",
                 "SMTP_DNS_SERVER=" + dns.address(),
                 "SMTP_MX_PORT=" + MX_PORT,
+                "SMTP_OUTBOUND_ALLOW_PRIVATE=true", // the test's MX hosts are on 127.0.0.1
                 "SMTP_OUTBOUND_TLS=may",
                 "SMTP_OUTBOUND_TIMEOUT_SECONDS=10",
                 "SMTP_QUEUE_RETRY_SCHEDULE=2s"));

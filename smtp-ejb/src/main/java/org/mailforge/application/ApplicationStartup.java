@@ -84,17 +84,28 @@ public class ApplicationStartup {
      * with a generated password that is printed once, so a fresh server can be managed at once.
      */
     private void ensureAdministrator() {
-        if (users.anyAdmin()) {
+        if (users.activeAdmins() > 0) {
             return;
         }
         String username = configuration.adminUsername();
+        java.util.Optional<org.mailforge.domain.user.User> existing = users.findByUsername(username);
+        if (existing.isPresent()) {
+            // the account is there but no longer an enabled administrator (changed outside the
+            // API, say): make it one again rather than failing on a duplicate user
+            org.mailforge.domain.user.User admin = existing.get();
+            admin.setAdmin(true);
+            admin.setEnabled(true);
+            users.update(admin);
+            LOG.warning("no enabled administrator: made '" + username + "' (SMTP_ADMIN_USERNAME) an enabled administrator again");
+            return;
+        }
         boolean generated = configuration.adminPassword() == null;
         char[] password = generated ? GeneratedPassword.next() : configuration.adminPassword().toCharArray();
         String shown = generated ? new String(password) : null;
         try {
             userService.create(username, configuration.adminEmail(), password, 0L, true);
         } catch (RuntimeException e) {
-            if (users.anyAdmin()) { // another node of the cluster, starting at the same time, was first
+            if (users.activeAdmins() > 0) { // another node of the cluster, starting at the same time, was first
                 LOG.info(() -> "administrator created by another node: " + e.getMessage());
                 return;
             }

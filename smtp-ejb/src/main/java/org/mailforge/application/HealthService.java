@@ -24,6 +24,9 @@ import org.mailforge.smtp.ra.ListenerStatistics;
 @ApplicationScoped
 public class HealthService {
 
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(HealthService.class.getName());
+    private final java.util.Map<String, String> lastLogged = new java.util.concurrent.ConcurrentHashMap<>();
+
     @Inject
     ServerConfiguration configuration;
 
@@ -91,7 +94,7 @@ public class HealthService {
         try (Connection connection = dataSource.getConnection()) {
             return connection.isValid(2) ? List.of() : List.of("database connection is not valid");
         } catch (Exception e) {
-            return List.of("database unreachable: " + e.getMessage());
+            return List.of(logged("database unreachable", e));
         }
     }
 
@@ -101,7 +104,7 @@ public class HealthService {
             context.createProducer(); // a session exists: the engine answers
             return List.of();
         } catch (RuntimeException e) {
-            return List.of("messaging engine unavailable: " + e.getMessage());
+            return List.of(logged("messaging engine unavailable", e));
         }
     }
 
@@ -121,7 +124,7 @@ public class HealthService {
                     ? List.of(String.format("free disk space on the storage volume is %.1f%% (below %d%%)", free, minimum))
                     : List.of();
         } catch (IOException e) {
-            return List.of((remote ? "queue" : "storage") + " path unavailable: " + e.getMessage());
+            return List.of(logged((remote ? "queue" : "storage") + " path unavailable", e));
         }
     }
 
@@ -144,6 +147,18 @@ public class HealthService {
         return refused > maximum
                 ? List.of("refused SMTP connections in the last minute: " + refused + " (above " + maximum + ")")
                 : List.of();
+    }
+
+    /**
+     * {@code /health} is public: a problem is named there, its exception text goes to the log,
+     * once for each new text rather than at every probe.
+     */
+    private String logged(String problem, Exception e) {
+        String detail = LogText.escape(String.valueOf(e.getMessage()));
+        if (!detail.equals(lastLogged.put(problem, detail))) {
+            LOG.warning(problem + ": " + detail);
+        }
+        return problem + " (details in the server log)";
     }
 
     private static double megabytes(long bytes) {

@@ -73,7 +73,12 @@ public class MailDeliveryService {
      * local recipient table does. SMTP_REJECT_UNKNOWN_RECIPIENTS=false takes every address.
      */
     public Reply verifyRecipient(String address) {
-        if (!configuration.rejectUnknownRecipients() || isPostmaster(address) || users.findByEmail(address).isPresent()) {
+        Optional<User> owner = users.findByEmail(address);
+        if (owner.isPresent() && owner.get().wouldExceedQuota(1)) {
+            // refused for this recipient only: the others of the transaction still get the message
+            return Reply.of(452, "4.2.2", "<" + address + ">: Mailbox full, quota exceeded");
+        }
+        if (!configuration.rejectUnknownRecipients() || isPostmaster(address) || owner.isPresent()) {
             return null;
         }
         return Reply.of(550, "5.1.1", "<" + address + ">: Recipient address rejected: User unknown in local recipient table");
@@ -93,7 +98,15 @@ public class MailDeliveryService {
         }
     }
 
-    private Reply screenAndStore(InboundMessage received) {
+    private Reply screenAndStore(InboundMessage message) {
+        InboundMessage received;
+        try {
+            // verdict headers are ours to write: a sender's own X-Spam-* never reaches a mailbox
+            received = message.withContent(ForgedHeaders.strip(message.content()));
+        } catch (java.io.IOException e) {
+            LOG.log(java.util.logging.Level.WARNING, "session " + message.sessionId() + ": message unreadable, answered 451", e);
+            return Reply.of(451, "4.3.0", "Error: local error in processing, try again later");
+        }
         ContentScreening.Outcome screened = screening.screen(received);
         if (screened instanceof ContentScreening.Refuse refusal) {
             metrics.rejected();
@@ -124,7 +137,8 @@ public class MailDeliveryService {
                 mailboxes.add(owner.map(User::getEmail)
                         .orElseGet(() -> isPostmaster(recipient) ? configuration.adminEmail() : recipient));
             }
-            for (String mailbox : mailboxes) {
+            // one copy per mailbox, however many of its addresses the transaction named
+            for (String mailbox : new java.util.LinkedHashSet<>(mailboxes)) {
                 stored.add(store.store(mailbox, folder, message.reversePath(), message.content()));
             }
             if (!remote.isEmpty()) {

@@ -13,6 +13,7 @@ import org.mailforge.application.events.ServerEvent;
 import org.mailforge.application.events.ServerEvents;
 import org.mailforge.domain.mail.MailStore;
 import org.mailforge.domain.user.DuplicateUserException;
+import org.mailforge.domain.user.LastAdministratorException;
 import org.mailforge.domain.user.User;
 import org.mailforge.domain.user.UserRepository;
 import org.mailforge.domain.user.UserValidation;
@@ -95,6 +96,8 @@ public class UserService {
     }
 
     public User update(User user, Changes changes) {
+        boolean demotes = (Boolean.FALSE.equals(changes.admin()) || Boolean.FALSE.equals(changes.enabled()));
+        requireAnotherAdministrator(user, demotes);
         if (changes.email() != null) {
             user.setEmail(UserValidation.email(changes.email()));
         }
@@ -115,8 +118,19 @@ public class UserService {
         return users.update(user);
     }
 
+    /**
+     * The last enabled administrator may not be demoted, disabled or deleted: nobody could manage
+     * the server any more, and its next start would try to create the administrator again.
+     */
+    private void requireAnotherAdministrator(User user, boolean removesAdministrator) {
+        if (removesAdministrator && user.isAdmin() && user.isEnabled() && users.activeAdmins() <= 1) {
+            throw new LastAdministratorException(user.getUsername());
+        }
+    }
+
     /** Deletes the user, its index entries and its stored mail. */
     public void delete(User user) {
+        requireAnotherAdministrator(user, true);
         var messages = users.storedMessages(user);
         users.remove(user);
         try {

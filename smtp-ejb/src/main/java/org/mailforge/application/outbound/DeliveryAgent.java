@@ -13,6 +13,7 @@ import java.util.logging.Logger;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import org.mailforge.application.LogText;
 import org.mailforge.application.MailDeliveryService;
 import org.mailforge.application.MailMetrics;
 import org.mailforge.application.events.ServerEvent;
@@ -113,13 +114,13 @@ public class DeliveryAgent {
             content = spool.open(entry.getContentFile());
         } catch (IOException e) {
             LOG.log(Level.SEVERE, "queue entry " + id + ": content file unreadable, will retry", e);
-            entry.attempted("local error: queued content unreadable");
+            entry.attempted("local error: queued content unreadable", now, outbound.delayAfter(entry.getAttempts()));
             conclude(entry, now);
             return;
         }
         List<RecipientReply> replies = transport.deliver(entry.getDomain(), entry.getSender(),
                 pending.stream().map(QueuedRecipient::getAddress).toList(), content, entry.isSmtpUtf8());
-        record(entry, replies);
+        record(entry, replies, clock.instant(), outbound.delayAfter(entry.getAttempts()));
         conclude(entry, clock.instant());
     }
 
@@ -134,12 +135,12 @@ public class DeliveryAgent {
                 queue.update(entry);
                 return;
             }
-            record(entry, replies);
+            record(entry, replies, clock.instant(), configuration.outbound().delayAfter(entry.getAttempts()));
             conclude(entry, clock.instant());
         });
     }
 
-    private static void record(QueuedMessage entry, List<RecipientReply> replies) {
+    private static void record(QueuedMessage entry, List<RecipientReply> replies, Instant now, Duration scheduledGap) {
         String error = null;
         for (RecipientReply reply : replies) {
             for (QueuedRecipient recipient : entry.pendingRecipients()) {
@@ -151,7 +152,7 @@ public class DeliveryAgent {
                 error = render(reply.reply());
             }
         }
-        entry.attempted(error);
+        entry.attempted(error, now, scheduledGap);
     }
 
     /** After an attempt: remove, reschedule or give up, and tell the sender what it must know. */
@@ -161,7 +162,8 @@ public class DeliveryAgent {
             entry.fail("gave up after " + entry.getAttempts() + " attempts", now);
         }
         if (entry.hasPendingRecipients() && entry.getStatus() != QueueStatus.FAILED) {
-            Instant next = now.plus(outbound.delayAfter(entry.getAttempts()));
+            // by the schedule, from the last attempt that counted (an ETRN run does not move it)
+            Instant next = entry.dueAfter(outbound.delayAfter(entry.getAttempts()), now);
             Instant deadline = entry.returnDeadline();
             if (deadline != null && next.isAfter(deadline)) {
                 next = deadline; // mode R: return the message at its deadline, not later
@@ -187,7 +189,7 @@ public class DeliveryAgent {
             queue.update(entry); // kept, as failed, for the administrator to inspect, retry or delete
             metrics.sent(false);
             events.publish("message.failed", () -> summary(entry, failed, "error", entry.getLastError()));
-            LOG.info(() -> "queue entry " + entry.getId() + " failed for " + failed.size() + " recipient(s): " + entry.getLastError());
+            LOG.info(() -> "queue entry " + entry.getId() + " failed for " + failed.size() + " recipient(s): " + LogText.escape(entry.getLastError()));
         } else {
             queue.remove(entry.getId());
             spool.delete(entry.getContentFile());
@@ -225,7 +227,7 @@ public class DeliveryAgent {
             Reply reply = mail.deliver(new InboundMessage(entry.getId() + "-dsn", "127.0.0.1", configuration.hostname(), "",
                     List.of(entry.getSender()), MessageContent.of(report), clock.instant(), false, null, null));
             if (reply.code() >= 400) {
-                LOG.warning("queue entry " + entry.getId() + ": notification to " + entry.getSender() + " not accepted: " + reply);
+                LOG.warning("queue entry " + entry.getId() + ": notification to " + LogText.escape(entry.getSender()) + " not accepted: " + reply);
             }
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.WARNING, "queue entry " + entry.getId() + ": could not notify " + entry.getSender(), e);

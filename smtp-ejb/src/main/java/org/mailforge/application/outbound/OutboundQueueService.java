@@ -149,11 +149,32 @@ public class OutboundQueueService {
         return expired.size();
     }
 
-    /** ETRN (RFC 1985): the domain's waiting mail, held or deferred, is tried now. */
+    /** ETRN asks for a domain at most this often (per node); more often is refused with 458. */
+    static final Duration ETRN_INTERVAL = Duration.ofMinutes(1);
+    private final java.util.Map<String, Instant> lastRuns = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * ETRN (RFC 1985): the domain's deferred mail is tried now. Anyone may ask, so it may not do
+     * harm: held domains (ATRN customers) are refused, a domain is expedited at most once a
+     * minute, and an attempt brought forward does not count against the retry schedule.
+     */
     public Reply startRun(String domain) {
         if (Domains.isLocal(configuration.localDomainSet(), domain)) {
             return Reply.of(459, "5.1.2", "Node " + domain + " not allowed: mail for it is delivered here");
         }
+        if (configuration.outbound().isHeld(domain)) {
+            return Reply.of(459, "5.7.1", "Node " + domain + " not allowed: its mail waits for ATRN");
+        }
+        Instant now = clock.instant();
+        String key = domain.toLowerCase(java.util.Locale.ROOT);
+        Instant last = lastRuns.get(key);
+        if (last != null && now.isBefore(last.plus(ETRN_INTERVAL))) {
+            return Reply.of(458, "4.7.0", "Unable to queue messages for node " + domain + ": asked less than a minute ago");
+        }
+        if (lastRuns.size() > 10_000) {
+            lastRuns.values().removeIf(at -> now.isAfter(at.plus(ETRN_INTERVAL)));
+        }
+        lastRuns.put(key, now);
         List<String> waiting = queue.waitingFor(domain);
         if (waiting.isEmpty()) {
             return Reply.of(251, "2.0.0", "OK, no messages waiting for node " + domain);

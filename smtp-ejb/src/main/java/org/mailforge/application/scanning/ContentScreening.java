@@ -85,7 +85,7 @@ public class ContentScreening {
                 VirusVerdict verdict = virus.scan(content);
                 if (verdict.infected()) {
                     metrics.virusDetected();
-                    LOG.info(() -> "session " + message.sessionId() + ": virus " + verdict.signature() + " refused");
+                    LOG.info(() -> "session " + message.sessionId() + ": virus " + org.mailforge.application.LogText.escape(verdict.signature()) + " refused");
                     events.publish("virus.detected", () -> ServerEvent.fields(
                             "message_id", "msg_" + message.sessionId(),
                             "from", message.reversePath(),

@@ -63,6 +63,10 @@ public class QueuedMessage {
     @Column(name = "last_error", length = 1000)
     private String lastError;
 
+    /** When the last attempt that counted ran; null before the first. */
+    @Column(name = "last_attempt_at")
+    private Instant lastAttemptAt;
+
     /** When the entry gave up: failed entries are kept for inspection, then purged (SMTP_QUEUE_FAILED_RETENTION). */
     @Column(name = "failed_at")
     private Instant failedAt;
@@ -138,10 +142,28 @@ public class QueuedMessage {
     }
 
     /** Counts an attempt that reached (or tried to reach) the destination. */
-    public void attempted(String error) {
-        attempts++;
+    /**
+     * Records an attempt. It counts against the maximum only when it ran when the retry schedule
+     * allowed ({@code scheduledGap} after the last counted attempt): an attempt someone brought
+     * forward (ETRN) costs the sender nothing, however often it is asked for.
+     *
+     * @return whether the attempt counted
+     */
+    public boolean attempted(String error, Instant now, java.time.Duration scheduledGap) {
+        boolean counted = lastAttemptAt == null || !now.isBefore(lastAttemptAt.plus(scheduledGap));
+        if (counted) {
+            attempts++;
+            lastAttemptAt = now;
+        }
         lastError = error == null || error.length() <= 1000 ? error : error.substring(0, 1000);
         leaseUntil = null;
+        return counted;
+    }
+
+    /** When the next attempt is due by the retry schedule: {@code gap} after the last counted attempt, never before {@code now}. */
+    public Instant dueAfter(java.time.Duration gap, Instant now) {
+        Instant due = lastAttemptAt == null ? now.plus(gap) : lastAttemptAt.plus(gap);
+        return due.isBefore(now) ? now : due;
     }
 
     public boolean attemptsExhausted() {

@@ -20,7 +20,8 @@ public interface UserRepository {
 
     long count();
 
-    boolean anyAdmin();
+    /** Administrators who can log in (enabled): the server must always keep one. */
+    long activeAdmins();
 
     /** @throws DuplicateUserException when the username or email is taken */
     User add(User user);

@@ -29,6 +29,7 @@ import java.util.TreeSet;
  * @param failedRetention how long failed entries (the sender has its bounce) stay listed before they are purged
  * @param attemptTimeout  wall-clock limit of one delivery attempt, all MX hosts together
  * @param maxPerDestination attempts to one destination domain at once on this node
+ * @param allowPrivate    whether MX hosts may have special-purpose addresses (loopback, private); tests and closed networks
  */
 public record OutboundConfiguration(
         String relayHost,
@@ -45,7 +46,8 @@ public record OutboundConfiguration(
         Map<String, Set<String>> heldDomains,
         Duration failedRetention,
         Duration attemptTimeout,
-        int maxPerDestination) {
+        int maxPerDestination,
+        boolean allowPrivate) {
 
     /** Connecting to one destination host may take this long at most. */
     public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(30);
@@ -78,6 +80,8 @@ public record OutboundConfiguration(
         in.require(failedRetention != null && failedRetention.size() == 1, "SMTP_QUEUE_FAILED_RETENTION must be one"
                 + " duration such as 7d, 12h or 30m (was '" + retention + "')");
         String relayHost = in.string("SMTP_RELAY_HOST", null);
+        in.require(relayHost != null || (in.string("SMTP_RELAY_USERNAME", null) == null && in.string("SMTP_RELAY_PASSWORD", null) == null),
+                "SMTP_RELAY_USERNAME and SMTP_RELAY_PASSWORD need SMTP_RELAY_HOST: credentials go to the configured smarthost only, never to MX hosts");
         return new OutboundConfiguration(
                 relayHost,
                 in.port("SMTP_RELAY_PORT", 25),
@@ -94,7 +98,8 @@ public record OutboundConfiguration(
                 heldDomains == null ? Map.of() : heldDomains,
                 failedRetention != null && failedRetention.size() == 1 ? failedRetention.get(0) : Duration.ofDays(7),
                 Duration.ofSeconds(in.number("SMTP_OUTBOUND_ATTEMPT_SECONDS", 600, 1, 86_400)),
-                (int) in.number("SMTP_OUTBOUND_MAX_PER_DESTINATION", 5, 1, 10_000));
+                (int) in.number("SMTP_OUTBOUND_MAX_PER_DESTINATION", 5, 1, 10_000),
+                in.bool("SMTP_OUTBOUND_ALLOW_PRIVATE", false));
     }
 
     /** The delay after attempt number {@code attempts} (1 = after the first attempt). */
@@ -105,10 +110,11 @@ public record OutboundConfiguration(
 
     /**
      * How long an attempt holds its queue entry: a crashed attempt's entry is retried after this.
-     * Always longer than an attempt may last, with time to record its outcome.
+     * Always longer than an attempt may last (its connection is closed at the deadline), with a
+     * reply timeout more to record its outcome.
      */
     public Duration leaseTime() {
-        return attemptTimeout.plus(timeout).plusSeconds(60);
+        return attemptTimeout.plus(timeout);
     }
 
     public boolean usesRelayHost() {

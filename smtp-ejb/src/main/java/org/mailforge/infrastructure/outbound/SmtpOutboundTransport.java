@@ -23,6 +23,7 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import org.mailforge.application.LogText;
 import org.mailforge.application.outbound.OutboundTransport;
 import org.mailforge.infrastructure.config.OutboundConfiguration;
 import org.mailforge.infrastructure.config.OutboundConfiguration.TlsPolicy;
@@ -89,6 +90,13 @@ public class SmtpOutboundTransport implements OutboundTransport {
             } else {
                 destinations = resolver.destinations(domain);
                 port = outbound.mxPort();
+                if (!outbound.allowPrivate()) {
+                    destinations = destinations.stream().filter(d -> !SpecialAddresses.isSpecial(d.address())).toList();
+                    if (destinations.isEmpty()) {
+                        return all(recipients, Reply.of(550, "5.4.4", "the MX hosts of " + domain + " have only special-purpose"
+                                + " addresses (loopback, private, link-local, reserved); not delivered"));
+                    }
+                }
             }
         } catch (MxResolver.NoMailDomainException e) {
             return all(recipients, e.nullMx() ? Reply.of(556, "5.1.10", e.getMessage()) : Reply.of(550, "5.1.2", e.getMessage()));
@@ -107,7 +115,7 @@ public class SmtpOutboundTransport implements OutboundTransport {
             } catch (IOException e) {
                 lastFailure = Reply.of(451, "4.4.1", destination.host() + "[" + destination.address().getHostAddress() + "]:"
                         + port + ": " + e.getMessage());
-                LOG.fine(() -> "delivery to " + domain + " via " + destination.host() + " failed: " + e);
+                LOG.fine(() -> "delivery to " + domain + " via " + destination.host() + " failed: " + LogText.escape(e.toString()));
             }
         }
         if (deadline - System.nanoTime() <= 0) {
@@ -141,16 +149,21 @@ public class SmtpOutboundTransport implements OutboundTransport {
         SmtpClient client = new SmtpClient(channel.getInputStream(), channel.getOutputStream());
         expect(client.greeting(), 220, "greeting");
         expect(client.hello(configuration.hostname()), 250, "EHLO");
-        if (outbound.tls() != TlsPolicy.NONE && client.supports("STARTTLS")) {
+        // smarthost credentials only ever travel over TLS with a verified certificate
+        boolean credentials = outbound.relayUsername() != null;
+        TlsPolicy policy = credentials ? TlsPolicy.ENCRYPT : outbound.tls();
+        if (policy != TlsPolicy.NONE && client.supports("STARTTLS")) {
             expect(client.command("STARTTLS"), 220, "STARTTLS");
-            channel = startTls(socket, destination.host(), port);
+            channel = startTls(socket, destination.host(), port, policy);
             client = new SmtpClient(channel.getInputStream(), channel.getOutputStream());
             expect(client.hello(configuration.hostname()), 250, "EHLO after STARTTLS");
-        } else if (outbound.tls() == TlsPolicy.ENCRYPT) {
-            throw new IOException("STARTTLS is required (SMTP_OUTBOUND_TLS=encrypt) but not offered");
+        } else if (policy == TlsPolicy.ENCRYPT) {
+            throw new IOException(credentials
+                    ? "the smarthost does not offer STARTTLS; SMTP_RELAY_USERNAME is only sent over verified TLS"
+                    : "STARTTLS is required (SMTP_OUTBOUND_TLS=encrypt) but not offered");
         }
         try {
-            if (outbound.relayUsername() != null) {
+            if (credentials) {
                 expect(client.authPlain(outbound.relayUsername(), outbound.relayPassword()), 235, "AUTH");
             }
             if (smtpUtf8 && !client.supports("SMTPUTF8")) {
@@ -174,10 +187,10 @@ public class SmtpOutboundTransport implements OutboundTransport {
         }
     }
 
-    private SSLSocket startTls(Socket socket, String host, int port) throws IOException {
+    private SSLSocket startTls(Socket socket, String host, int port, TlsPolicy policy) throws IOException {
         try {
             SSLContext context;
-            if (outbound.tls() == TlsPolicy.ENCRYPT) {
+            if (policy == TlsPolicy.ENCRYPT) {
                 context = SSLContext.getDefault();
             } else {
                 // opportunistic (RFC 7435): encrypt whatever certificate the peer shows
@@ -187,7 +200,7 @@ public class SmtpOutboundTransport implements OutboundTransport {
             SSLSocket tls = (SSLSocket) context.getSocketFactory().createSocket(socket, host, port, true);
             SSLParameters parameters = tls.getSSLParameters();
             parameters.setProtocols(TLS_PROTOCOLS);
-            if (outbound.tls() == TlsPolicy.ENCRYPT) {
+            if (policy == TlsPolicy.ENCRYPT) {
                 parameters.setEndpointIdentificationAlgorithm("HTTPS");
             }
             tls.setSSLParameters(parameters);
@@ -198,9 +211,14 @@ public class SmtpOutboundTransport implements OutboundTransport {
         }
     }
 
+    /**
+     * A step that did not get the expected code fails the host. Only the code is kept: the text of
+     * a greeting or an EHLO reply (a banner) ends up in the sender's DSN otherwise, which would
+     * tell a sender what runs on a host it pointed us at.
+     */
     private static void expect(Reply reply, int code, String step) throws IOException {
         if (reply.code() != code) {
-            throw new IOException(step + " answered " + reply);
+            throw new IOException(step + " answered " + reply.code() + (reply.status() == null ? "" : " " + reply.status()));
         }
     }
 

@@ -51,8 +51,8 @@ public class JpaUserRepository implements UserRepository {
 
     @Override
     @Transactional(Transactional.TxType.SUPPORTS)
-    public boolean anyAdmin() {
-        return UserQueries.anyAdmin(em);
+    public long activeAdmins() {
+        return UserQueries.activeAdmins(em);
     }
 
     @Override

@@ -41,8 +41,8 @@ public final class UserQueries {
         return em.createQuery("SELECT COUNT(u) FROM User u", Long.class).getSingleResult();
     }
 
-    public static boolean anyAdmin(EntityManager em) {
-        return em.createQuery("SELECT COUNT(u) FROM User u WHERE u.admin = TRUE", Long.class).getSingleResult() > 0;
+    public static long activeAdmins(EntityManager em) {
+        return em.createQuery("SELECT COUNT(u) FROM User u WHERE u.admin = TRUE AND u.enabled = TRUE", Long.class).getSingleResult();
     }
 
     /** Inserts; the write comes first, so a SQLite transaction never upgrades a stale snapshot. */

@@ -53,6 +53,32 @@ final class DurableFiles {
         return size;
     }
 
+    /**
+     * Creates a directory and whatever parents are missing, each made durable: a new directory's
+     * entry lives in its parent, so every parent that got a new entry is fsynced, up to the first
+     * directory that already existed. Without that, the first message of a new mailbox or day
+     * could vanish in a crash after its 250.
+     */
+    static Path createDirectoriesDurably(Path directory) throws IOException {
+        Path absolute = directory.toAbsolutePath();
+        if (Files.isDirectory(absolute)) {
+            return directory;
+        }
+        java.util.Deque<Path> missing = new java.util.ArrayDeque<>();
+        for (Path p = absolute; p != null && !Files.isDirectory(p); p = p.getParent()) {
+            missing.push(p);
+        }
+        for (Path created : missing) {
+            try {
+                Files.createDirectory(created);
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                // made at the same moment by another session: its entry is what we need to sync
+            }
+            forceDirectory(created.getParent());
+        }
+        return directory;
+    }
+
     /** Makes a directory entry (a create, rename or delete inside it) durable. */
     static void forceDirectory(Path directory) throws IOException {
         try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ)) {

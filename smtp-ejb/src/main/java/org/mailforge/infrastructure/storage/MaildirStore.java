@@ -55,8 +55,20 @@ public final class MaildirStore implements MailStore {
             maildir = subfolder(maildir.resolve(JUNK));
         }
         String name = names.next();
-        long size = DurableFiles.write(maildir.resolve("tmp").resolve(name), maildir.resolve("new").resolve(name),
-                StoredForm.of(returnPath, content)::writeTo);
+        long size;
+        try {
+            size = DurableFiles.write(maildir.resolve("tmp").resolve(name), maildir.resolve("new").resolve(name),
+                    StoredForm.of(returnPath, content)::writeTo);
+        } catch (java.nio.file.NoSuchFileException e) {
+            // removed outside the server since we last saw it (user-cli, another node): make it again
+            knownMailboxes.remove(root.resolve(directoryName(mailbox)));
+            maildir = mailboxDirectory(mailbox);
+            if (folder == Folder.JUNK) {
+                maildir = subfolder(maildir.resolve(JUNK));
+            }
+            size = DurableFiles.write(maildir.resolve("tmp").resolve(name), maildir.resolve("new").resolve(name),
+                    StoredForm.of(returnPath, content)::writeTo);
+        }
         return new StoredLocation(mailbox, prefix + "new/" + name, size);
     }
 
@@ -64,14 +76,13 @@ public final class MaildirStore implements MailStore {
     private static Path subfolder(Path folder) throws IOException {
         if (!Files.isDirectory(folder.resolve("new"))) {
             for (String sub : new String[] {"tmp", "new", "cur"}) {
-                Files.createDirectories(folder.resolve(sub));
+                DurableFiles.createDirectoriesDurably(folder.resolve(sub));
             }
             Path marker = folder.resolve("maildirfolder");
             if (!Files.exists(marker)) {
                 Files.createFile(marker);
             }
             DurableFiles.forceDirectory(folder);
-            DurableFiles.forceDirectory(folder.getParent());
         }
         return folder;
     }
@@ -103,10 +114,8 @@ public final class MaildirStore implements MailStore {
         Path maildir = root.resolve(directoryName(mailbox));
         if (!knownMailboxes.contains(maildir)) {
             for (String sub : new String[] {"tmp", "new", "cur"}) {
-                Files.createDirectories(maildir.resolve(sub));
+                DurableFiles.createDirectoriesDurably(maildir.resolve(sub));
             }
-            DurableFiles.forceDirectory(maildir);
-            DurableFiles.forceDirectory(root);
             knownMailboxes.add(maildir);
         }
         return maildir;

@@ -63,11 +63,14 @@ public final class MboxStore implements MailStore {
     public StoredLocation store(String mailbox, Folder folder, String returnPath, MessageContent content) throws IOException {
         String prefix = folder == Folder.JUNK ? JUNK_KEY : "";
         Path file = folder == Folder.JUNK ? junkFile(mailbox) : file(mailbox);
-        Files.createDirectories(root);
-        return locked(file, channel -> {
+        DurableFiles.createDirectoriesDurably(root);
+        boolean newFile = Files.notExists(file);
+        StoredLocation location = locked(file, channel -> {
             long start = channel.size();
             try {
-                OutputStream out = new java.io.BufferedOutputStream(Channels.newOutputStream(channel.position(start)), 64 * 1024);
+                java.util.zip.CheckedOutputStream checked = new java.util.zip.CheckedOutputStream(
+                        Channels.newOutputStream(channel.position(start)), new java.util.zip.CRC32());
+                OutputStream out = new java.io.BufferedOutputStream(checked, 64 * 1024);
                 String sender = returnPath.isEmpty() ? "MAILER-DAEMON" : returnPath;
                 out.write(("From " + sender + " " + ASCTIME.format(clock.instant()) + "\n").getBytes(StandardCharsets.UTF_8));
                 MboxrdOutputStream body = new MboxrdOutputStream(out);
@@ -75,13 +78,19 @@ public final class MboxStore implements MailStore {
                 body.finish();
                 channel.force(true);
                 long length = channel.size() - start;
-                return new StoredLocation(mailbox, prefix + start + ":" + length, length);
+                // the checksum lets an undo make sure it cuts out exactly this message, nothing else
+                return new StoredLocation(mailbox, prefix + start + ":" + length + ":"
+                        + Long.toHexString(checked.getChecksum().getValue()), length);
             } catch (IOException | RuntimeException e) {
                 channel.truncate(start);
                 channel.force(true);
                 throw e;
             }
         });
+        if (newFile) {
+            DurableFiles.forceDirectory(root); // the new file's name, before the 250
+        }
+        return location;
     }
 
     @Override
@@ -91,11 +100,10 @@ public final class MboxStore implements MailStore {
         String[] range = location.key().substring(junk ? JUNK_KEY.length() : 0).split(":");
         long start = Long.parseLong(range[0]);
         long length = Long.parseLong(range[1]);
+        Long checksum = range.length > 2 ? Long.parseLong(range[2], 16) : null;
         locked(file, channel -> {
-            ByteBuffer separator = ByteBuffer.allocate(5);
-            channel.read(separator, start);
-            if (start + length > channel.size() || !"From ".equals(new String(separator.array(), StandardCharsets.US_ASCII))) {
-                return null; // the file changed since; nothing safe to remove
+            if (start + length > channel.size() || !holds(channel, start, length, checksum)) {
+                return null; // the file changed since (an append, an earlier removal): nothing safe to remove
             }
             // move everything after the message down over it, then cut the tail
             ByteBuffer chunk = ByteBuffer.allocate(64 * 1024);
@@ -114,6 +122,34 @@ public final class MboxStore implements MailStore {
             channel.force(true);
             return null;
         });
+    }
+
+    /**
+     * Whether the range still holds the message stored there: its octets have the checksum taken
+     * when it was written (older locations without one: it must be the file's last message).
+     */
+    private static boolean holds(FileChannel channel, long start, long length, Long checksum) throws IOException {
+        ByteBuffer separator = ByteBuffer.allocate(5);
+        channel.read(separator, start);
+        if (!"From ".equals(new String(separator.array(), StandardCharsets.US_ASCII))) {
+            return false;
+        }
+        if (checksum == null) {
+            return start + length == channel.size();
+        }
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        ByteBuffer chunk = ByteBuffer.allocate(64 * 1024);
+        for (long at = start; at < start + length;) {
+            chunk.clear().limit((int) Math.min(chunk.capacity(), start + length - at));
+            int n = channel.read(chunk, at);
+            if (n <= 0) {
+                return false;
+            }
+            chunk.flip();
+            crc.update(chunk);
+            at += n;
+        }
+        return crc.getValue() == checksum;
     }
 
     @Override

@@ -73,7 +73,12 @@ public final class S3MailStore implements MailStore, AutoCloseable {
             bucket.client().headBucket(head -> head.bucket(bucket.configuration().bucket()));
             problems = List.of();
         } catch (SdkException e) {
-            problems = List.of("S3 storage " + bucket.configuration() + " unavailable: " + e.getMessage());
+            // /health is public: the reason goes to the log (once per change), not to the caller
+            problems = List.of("S3 storage unavailable (details in the server log)");
+            if (cached == null || cached.isEmpty()) {
+                java.util.logging.Logger.getLogger(S3MailStore.class.getName()).warning("S3 storage " + bucket.configuration()
+                        + " unavailable: " + org.mailforge.application.LogText.escape(e.getMessage()));
+            }
         }
         problemsCheckedAt = now;
         lastProblems = problems;

@@ -32,8 +32,8 @@ public final class TimeSeriesStore implements MailStore {
     public StoredLocation store(String mailbox, Folder folder, String returnPath, MessageContent content) throws IOException {
         String key = keys.next(folder);
         Path target = root.resolve(key);
-        Files.createDirectories(target.getParent());
-        Path staging = Files.createDirectories(root.resolve(".tmp"));
+        DurableFiles.createDirectoriesDurably(target.getParent()); // a new year, month or day
+        Path staging = DurableFiles.createDirectoriesDurably(root.resolve(".tmp"));
         MessageContent stored = StoredForm.of(returnPath, content);
         long size = DurableFiles.write(staging.resolve(target.getFileName()), target, out -> {
             if (encryption == null) {

@@ -79,7 +79,10 @@ class SmtpOutboundTransportTest {
         }
     }
 
-    /** Eight MX hosts that each drop the connection: one attempt tries five of them, in preference order. */
+    /**
+     * Eight MX hosts that each drop the connection: one attempt tries five of them, in preference
+     * order; without SMTP_OUTBOUND_ALLOW_PRIVATE none, since they are all on loopback.
+     */
     @Test
     void oneAttemptTriesAtMostFiveAddresses() throws Exception {
         List<ServerSocket> hosts = new ArrayList<>();
@@ -112,7 +115,7 @@ class SmtpOutboundTransportTest {
             zone.put("many.test.", mxRecords);
             try (TestDnsServer dns = new TestDnsServer(zone)) {
                 SmtpOutboundTransport transport = transport(Map.of("SMTP_DNS_SERVER", dns.address(),
-                        "SMTP_MX_PORT", String.valueOf(port)));
+                        "SMTP_MX_PORT", String.valueOf(port), "SMTP_OUTBOUND_ALLOW_PRIVATE", "true"));
                 try {
                     List<RecipientReply> replies = transport.deliver("many.test", "a@example.test", List.of("b@many.test"),
                             MessageContent.of("Subject: x\r\n\r\nx\r\n".getBytes()), false);
@@ -121,11 +124,86 @@ class SmtpOutboundTransportTest {
                 } finally {
                     transport.close();
                 }
+                // by default an MX on loopback or a private network is not contacted at all
+                accepted.clear();
+                SmtpOutboundTransport guarded = transport(Map.of("SMTP_DNS_SERVER", dns.address(), "SMTP_MX_PORT", String.valueOf(port)));
+                try {
+                    List<RecipientReply> replies = guarded.deliver("many.test", "a@example.test", List.of("b@many.test"),
+                            MessageContent.of("Subject: x\r\n\r\nx\r\n".getBytes()), false);
+                    assertEquals(550, replies.get(0).reply().code(), replies.toString());
+                    assertEquals("5.4.4", replies.get(0).reply().status());
+                    assertEquals(List.of(), List.copyOf(accepted), "no connection to a special-purpose address");
+                } finally {
+                    guarded.close();
+                }
             }
         } finally {
             for (ServerSocket host : hosts) {
                 host.close();
             }
         }
+    }
+
+    /**
+     * A smarthost that offers no STARTTLS never sees the credentials: the recipients are deferred
+     * and no AUTH command is sent, whatever SMTP_OUTBOUND_TLS says.
+     */
+    @Test
+    void smarthostCredentialsAreNeverSentWithoutVerifiedTls() throws Exception {
+        try (ServerSocket relay = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
+            List<String> commands = java.util.Collections.synchronizedList(new ArrayList<>());
+            Thread peer = new Thread(() -> {
+                try (Socket client = relay.accept();
+                     java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(client.getInputStream()));
+                     OutputStream out = client.getOutputStream()) {
+                    out.write("220 relay.test ESMTP\r\n".getBytes());
+                    String line;
+                    while ((line = in.readLine()) != null) {
+                        commands.add(line);
+                        out.write((line.startsWith("EHLO") ? "250-relay.test\r\n250 AUTH PLAIN\r\n"
+                                : line.startsWith("QUIT") ? "221 bye\r\n" : "250 ok\r\n").getBytes());
+                        if (line.startsWith("QUIT")) {
+                            break;
+                        }
+                    }
+                } catch (IOException e) {
+                    // the transport hung up
+                }
+            });
+            peer.start();
+            SmtpOutboundTransport transport = transport(Map.of("SMTP_RELAY_HOST", "127.0.0.1",
+                    "SMTP_RELAY_PORT", String.valueOf(relay.getLocalPort()), "SMTP_OUTBOUND_TLS", "may",
+                    "SMTP_RELAY_USERNAME", "relay-user", "SMTP_RELAY_PASSWORD", "relay-secret"));
+            try {
+                List<RecipientReply> replies = transport.deliver("remote.test", "a@example.test", List.of("b@remote.test"),
+                        MessageContent.of("Subject: x\r\n\r\nx\r\n".getBytes()), false);
+                assertEquals(451, replies.get(0).reply().code(), replies.toString());
+                assertTrue(replies.get(0).reply().lines().get(0).contains("only sent over verified TLS"), replies.toString());
+                peer.join(10_000);
+                assertTrue(commands.stream().noneMatch(c -> c.toUpperCase(java.util.Locale.ROOT).startsWith("AUTH")), commands.toString());
+            } finally {
+                transport.close();
+            }
+        }
+    }
+
+    @Test
+    void specialPurposeAddressesAreKnown() throws Exception {
+        for (String special : List.of("127.0.0.1", "10.1.2.3", "172.16.0.1", "192.168.1.1", "169.254.1.1", "100.64.0.1",
+                "0.0.0.0", "192.0.2.1", "198.18.0.1", "240.0.0.1", "255.255.255.255", "::1", "fe80::1", "fd00::1",
+                "2001:db8::1", "::ffff:127.0.0.1", "::ffff:10.0.0.1", "224.0.0.1")) {
+            assertTrue(SpecialAddresses.isSpecial(InetAddress.getByName(special)), special);
+        }
+        for (String global : List.of("8.8.8.8", "1.1.1.1", "172.32.0.1", "2606:4700::1111", "100.128.0.1")) {
+            org.junit.jupiter.api.Assertions.assertFalse(SpecialAddresses.isSpecial(InetAddress.getByName(global)), global);
+        }
+    }
+
+    @Test
+    void credentialsWithoutASmarthostStopTheStart() {
+        RuntimeException refused = org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class,
+                () -> ServerConfiguration.load(name -> Optional.ofNullable(Map.of("SMTP_RELAY_USERNAME", "u",
+                        "SMTP_RELAY_PASSWORD", "p").get(name))));
+        assertTrue(refused.getMessage().contains("SMTP_RELAY_USERNAME and SMTP_RELAY_PASSWORD need SMTP_RELAY_HOST"), refused.getMessage());
     }
 }

@@ -122,4 +122,28 @@ class MaildirStoreTest {
         IllegalStateException e = assertThrows(IllegalStateException.class, store::checkAvailable);
         assertTrue(e.getMessage().contains("SMTP_STORAGE_PATH"), e.getMessage());
     }
+
+    /** A mailbox removed behind the server's back (user-cli, another node) is made again, not a 451 until restart. */
+    @Test
+    void aMailboxRemovedOutsideTheServerIsMadeAgain() throws Exception {
+        MaildirStore store = new MaildirStore(root, "host");
+        store.store("gone@example.test", "", content("Subject: 1\r\n\r\none\r\n"));
+        Path maildir = root.resolve("gone@example.test");
+        try (java.util.stream.Stream<Path> paths = java.nio.file.Files.walk(maildir)) {
+            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                java.nio.file.Files.delete(path);
+            }
+        }
+        StoredLocation again = store.store("gone@example.test", "", content("Subject: 2\r\n\r\ntwo\r\n"));
+        assertTrue(java.nio.file.Files.exists(maildir.resolve(again.key())), again.toString());
+        assertTrue(java.nio.file.Files.isDirectory(maildir.resolve("cur")));
+    }
+
+    @Test
+    void newParentsAreCreatedWholeUnderAnExistingRoot() throws Exception {
+        Path deep = root.resolve("2026/12/01");
+        assertEquals(deep, DurableFiles.createDirectoriesDurably(deep));
+        assertTrue(java.nio.file.Files.isDirectory(deep));
+        assertEquals(deep, DurableFiles.createDirectoriesDurably(deep), "an existing folder is fine");
+    }
 }

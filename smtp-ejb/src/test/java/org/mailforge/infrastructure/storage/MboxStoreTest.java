@@ -111,6 +111,24 @@ class MboxStoreTest {
         assertEquals(List.of("Return-Path: <>\nSubject: one\n\n1\n", "Return-Path: <>\nSubject: three\n\n3\n"), messages);
     }
 
+    /**
+     * An undo whose offset has moved (an earlier undo removed a message before it) used to cut out
+     * another session's acknowledged message that now started there. It must cut nothing.
+     */
+    @Test
+    void anUndoWhoseOffsetMovedCutsNothing() throws Exception {
+        MboxStore store = new MboxStore(root, CLOCK);
+        StoredLocation one = store.store("u@example.test", "", content("Subject: one\r\n\r\n1\r\n"));
+        StoredLocation two = store.store("u@example.test", "", content("Subject: two\r\n\r\n2\r\n"));
+        store.store("u@example.test", "", content("Subject: three\r\n\r\n3\r\n"));
+        store.remove(one); // "two" and "three" move down; two's stored offset now points into "three"
+        store.remove(two);
+        store.remove(two); // twice: still nothing more
+        List<String> messages = readMboxrd(root.resolve("u@example.test"));
+        assertEquals(List.of("Return-Path: <>\nSubject: two\n\n2\n", "Return-Path: <>\nSubject: three\n\n3\n"), messages,
+                "the moved message is kept rather than another one cut");
+    }
+
     @Test
     void pythonMailboxReadsIt() throws Exception {
         boolean python = new ProcessBuilder("sh", "-c", "command -v python3").start().waitFor() == 0;

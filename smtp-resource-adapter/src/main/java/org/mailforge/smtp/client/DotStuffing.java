@@ -5,9 +5,10 @@ import java.io.InputStream;
 import java.io.OutputStream;
 
 /**
- * Writes message content for DATA (RFC 5321 4.5.2): a line that begins with a period gets one
- * more, and the content ends with CRLF so the terminating {@code .} stands on its own line.
- * Nothing else changes.
+ * Writes message content for DATA (RFC 5321 4.5.2, 2.3.8): every line ending leaves as CRLF
+ * (a bare CR or LF too, so no line ending that a next hop reads differently can hide a second
+ * message), a line that begins with a period gets one more, and the content ends with CRLF so the
+ * terminating {@code .} stands on its own line. Nothing else changes.
  */
 final class DotStuffing {
 
@@ -16,24 +17,42 @@ final class DotStuffing {
 
     static void copy(InputStream in, OutputStream out) throws IOException {
         byte[] buffer = new byte[16 * 1024];
+        byte[] output = new byte[2 * buffer.length + 2];
         boolean lineStart = true;
-        int previous = '\n';
+        boolean pendingCr = false;
         int n;
         while ((n = in.read(buffer)) > 0) {
-            int from = 0;
+            int length = 0;
             for (int i = 0; i < n; i++) {
                 byte b = buffer[i];
-                if (lineStart && b == '.') {
-                    out.write(buffer, from, i - from);
-                    out.write('.');
-                    from = i;
+                if (pendingCr) {
+                    pendingCr = false;
+                    output[length++] = '\r';
+                    output[length++] = '\n';
+                    lineStart = true;
+                    if (b == '\n') {
+                        continue; // the CRLF pair, written
+                    }
                 }
-                lineStart = b == '\n';
+                if (b == '\r') {
+                    pendingCr = true;
+                    continue;
+                }
+                if (b == '\n') { // a bare LF
+                    output[length++] = '\r';
+                    output[length++] = '\n';
+                    lineStart = true;
+                    continue;
+                }
+                if (lineStart && b == '.') {
+                    output[length++] = '.';
+                }
+                output[length++] = b;
+                lineStart = false;
             }
-            out.write(buffer, from, n - from);
-            previous = buffer[n - 1];
+            out.write(output, 0, length);
         }
-        if (previous != '\n') {
+        if (pendingCr || !lineStart) {
             out.write('\r');
             out.write('\n');
         }

@@ -1,5 +1,6 @@
 package org.mailforge.smtp.protocol;
 
+import java.text.Normalizer;
 import java.util.Locale;
 
 /**
@@ -28,18 +29,39 @@ public record MailPath(String localPart, String domain) {
         return "<" + address() + ">";
     }
 
-    /** Why a path was refused: a syntax error, or non-ASCII text without SMTPUTF8. */
+    /**
+     * Why a path was refused: a syntax error, non-ASCII text without SMTPUTF8, or characters no
+     * address may hold (controls, format and bidi controls, line separators).
+     */
     public static final class InvalidPathException extends Exception {
         private final boolean needsUtf8;
+        private final boolean badCharacters;
 
         InvalidPathException(String message, boolean needsUtf8) {
+            this(message, needsUtf8, false);
+        }
+
+        InvalidPathException(String message, boolean needsUtf8, boolean badCharacters) {
             super(message);
             this.needsUtf8 = needsUtf8;
+            this.badCharacters = badCharacters;
         }
 
         public boolean needsUtf8() {
             return needsUtf8;
         }
+
+        public boolean badCharacters() {
+            return badCharacters;
+        }
+    }
+
+    /** The reply for a refused path: 553 5.1.3 for characters no address may hold, else {@code syntax}. */
+    public static org.mailforge.smtp.spi.Reply refusal(InvalidPathException e, org.mailforge.smtp.spi.Reply syntax) {
+        if (e.badCharacters()) {
+            return org.mailforge.smtp.spi.Reply.of(553, "5.1.3", "Error: control, format or bidi characters in an address are not allowed");
+        }
+        return syntax;
     }
 
     /**
@@ -64,9 +86,18 @@ public record MailPath(String localPart, String domain) {
         }
         String local = path.substring(0, at);
         String domain = path.substring(at + 1);
+        if (path.chars().anyMatch(MailPath::isForbidden)) {
+            throw new InvalidPathException("control, format or bidi characters", false, true);
+        }
         boolean ascii = path.chars().allMatch(c -> c < 0x80);
         if (!ascii && !utf8Allowed) {
             throw new InvalidPathException("non-ASCII address requires SMTPUTF8", true);
+        }
+        if (!ascii) {
+            // one spelling per address: what a mailbox is called must not depend on how the
+            // client composed its characters (RFC 6530 10.1)
+            local = Normalizer.normalize(local, Normalizer.Form.NFC);
+            domain = Normalizer.normalize(domain, Normalizer.Form.NFC);
         }
         if (!isValidLocalPart(local)) {
             throw new InvalidPathException("invalid local part", false);
@@ -74,7 +105,48 @@ public record MailPath(String localPart, String domain) {
         if (!isValidDomain(domain)) {
             throw new InvalidPathException("invalid domain", false);
         }
-        return new MailPath(local, domain.toLowerCase(Locale.ROOT));
+        if (!domain.startsWith("[")) {
+            try {
+                domain = org.mailforge.smtp.spi.Domains.canonical(domain); // one spelling for relay, mailbox and MX
+            } catch (IllegalArgumentException e) {
+                throw new InvalidPathException("invalid domain", false);
+            }
+        }
+        return new MailPath(unquoted(local), domain.toLowerCase(Locale.ROOT));
+    }
+
+    /**
+     * Characters no address may hold, even with SMTPUTF8: C0 and C1 controls, DEL, format
+     * characters (bidi overrides such as U+202E, zero-width joiners), line and paragraph separators.
+     */
+    static boolean isForbidden(int c) {
+        int type = Character.getType(c);
+        return type == Character.CONTROL || type == Character.FORMAT || type == Character.LINE_SEPARATOR
+                || type == Character.PARAGRAPH_SEPARATOR || type == Character.UNASSIGNED
+                || type == Character.PRIVATE_USE;
+    }
+
+    /**
+     * A quoted local part that needs no quotes is the same mailbox as its dot-atom
+     * ({@code "alice"@example.com} is {@code alice@example.com}, RFC 5321 4.1.2); keep the quotes only
+     * where they are needed.
+     */
+    private static String unquoted(String local) {
+        if (!local.startsWith("\"")) {
+            return local;
+        }
+        StringBuilder plain = new StringBuilder(local.length());
+        for (int i = 1; i < local.length() - 1; i++) {
+            char c = local.charAt(i);
+            if (c == '\\') {
+                c = local.charAt(++i);
+            }
+            plain.append(c);
+        }
+        String candidate = plain.toString();
+        boolean dotAtom = !candidate.isEmpty() && !candidate.startsWith(".") && !candidate.endsWith(".")
+                && !candidate.contains("..") && candidate.chars().allMatch(c -> c == '.' || isAtext(c));
+        return dotAtom ? candidate : local;
     }
 
     private static boolean isValidLocalPart(String local) {
@@ -111,6 +183,31 @@ public record MailPath(String localPart, String domain) {
     private static boolean isAtext(int c) {
         return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
                 || "!#$%&'*+-/=?^_`{|}~".indexOf(c) >= 0 || c >= 0x80;
+    }
+
+    /**
+     * What HELO/EHLO must give (RFC 5321 4.1.1.1): a domain (LDH or U-labels; underscores and a
+     * single label are tolerated, as real clients send them) or an address literal in brackets.
+     */
+    public static boolean isValidHeloName(String name) {
+        if (name.startsWith("[")) {
+            return name.endsWith("]") && isAddressLiteral(name.substring(1, name.length() - 1));
+        }
+        String domain = name.endsWith(".") ? name.substring(0, name.length() - 1) : name;
+        if (domain.isEmpty() || domain.length() > 253 || domain.chars().anyMatch(MailPath::isForbidden)) {
+            return false;
+        }
+        for (String label : domain.split("\\.", -1)) {
+            if (label.isEmpty() || label.length() > 63
+                    || !label.chars().allMatch(c -> c == '-' || c == '_' || (c < 0x80 ? isAsciiLetterOrDigit(c) : Character.isLetterOrDigit(c)))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isAsciiLetterOrDigit(int c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
     }
 
     private static boolean isValidDomain(String domain) {

@@ -18,6 +18,10 @@ public final class Replies {
     public static final Reply NEED_RCPT = Reply.of(503, "5.5.1", "Error: need RCPT command");
     public static final Reply NESTED_MAIL = Reply.of(503, "5.5.1", "Error: nested MAIL command");
 
+    /** RFC 5321 4.1.1.1: a domain or an address literal; nothing else reaches our Received: header. */
+    public static final Reply BAD_HELO_NAME = Reply.of(501, "5.5.4", "Syntax: HELO/EHLO needs a domain name or an address literal");
+    public static final Reply CONTROL_CHARACTERS = Reply.of(501, "5.5.4", "Error: control characters are not allowed in commands");
+
     public static final Reply TOO_MANY_ERRORS = Reply.of(421, "4.7.0", "Error: too many errors, closing connection");
     public static final Reply LOCAL_ERROR = Reply.of(451, "4.3.0", "Error: local error in processing, try again later");
 

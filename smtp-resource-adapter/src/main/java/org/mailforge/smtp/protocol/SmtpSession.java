@@ -155,6 +155,11 @@ public final class SmtpSession {
         int space = line.indexOf(' ');
         String verb = (space < 0 ? line : line.substring(0, space)).toUpperCase(Locale.ROOT);
         String argument = space < 0 ? "" : line.substring(space + 1).strip();
+        if (line.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+            // a bare CR, NUL or escape inside a command line: never part of SMTP, often an injection
+            reply(Replies.CONTROL_CHARACTERS);
+            return;
+        }
         if (!client.budget().tryCommand()) {
             reply(Replies.rateLimited(settings.hostname(), "too many commands from " + client.address()));
             return;

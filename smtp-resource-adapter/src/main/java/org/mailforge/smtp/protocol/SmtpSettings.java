@@ -25,6 +25,7 @@ import org.mailforge.smtp.spi.Domains;
  * @param relayEnabled     whether authenticated users may send to other domains (needs outbound delivery)
  * @param plaintextAuthAllowed whether AUTH may be used before STARTTLS when TLS is available
  * @param deliverByMinimum the smallest DELIVERBY time (seconds) accepted with mode R, advertised in EHLO
+ * @param receivedShowsLogin whether our Received: header names the authenticated login (SMTP_RECEIVED_SHOW_LOGIN)
  */
 public record SmtpSettings(String hostname,
                            Set<String> localDomains,
@@ -38,7 +39,8 @@ public record SmtpSettings(String hostname,
                            boolean authRequired,
                            boolean relayEnabled,
                            boolean plaintextAuthAllowed,
-                           long deliverByMinimum) {
+                           long deliverByMinimum,
+                           boolean receivedShowsLogin) {
 
     /** RFC 5321 4.5.3.1.4: a command line is at most 512 octets including CRLF. */
     public static final int MAX_COMMAND_LINE = 512;

@@ -20,8 +20,9 @@ public final class TraceHeader {
         header.append("Received: from ").append(session.heloName())
                 .append(" (").append(client.hostName() == null ? "unknown" : client.hostName())
                 .append(" [").append(client.address()).append("])\r\n");
-        if (session.authenticatedUser() != null) {
-            // as Postfix does: who submitted, for abuse handling
+        if (session.authenticatedUser() != null && session.settings().receivedShowsLogin()) {
+            // as Postfix's smtpd_sasl_authenticated_header: who submitted, for abuse handling; off by
+            // default, since every recipient reads it
             header.append("\t(Authenticated sender: ").append(session.authenticatedUser()).append(")\r\n");
         }
         if (session.tlsDescription() != null) {
@@ -36,6 +37,51 @@ public final class TraceHeader {
         }
         header.append(";\r\n\t").append(DATE.format(session.now())).append("\r\n");
         return header.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The most of a header block looked at for Received: headers. */
+    private static final int MAX_HEADER_SCAN = 1024 * 1024;
+    private static final byte[] RECEIVED = "received:".getBytes(StandardCharsets.US_ASCII);
+
+    /**
+     * Counts the {@code Received:} fields of a message's header block, up to {@code stopAt}; reads
+     * no further than the end of the header block (or the first MiB of it).
+     */
+    public static int hops(java.io.InputStream content, int stopAt) throws java.io.IOException {
+        java.io.InputStream in = new java.io.BufferedInputStream(content, 8192);
+        int hops = 0;
+        int matched = 0;      // octets of "received:" matched at the start of the current line
+        boolean lineStart = true;
+        boolean emptyLine = true;
+        for (int read = 0; read < MAX_HEADER_SCAN && hops < stopAt; read++) {
+            int b = in.read();
+            if (b < 0) {
+                break;
+            }
+            if (b == '\n') {
+                if (emptyLine) {
+                    break; // the blank line: end of the header block
+                }
+                lineStart = true;
+                emptyLine = true;
+                matched = 0;
+                continue;
+            }
+            if (b != '\r') {
+                emptyLine = false;
+            }
+            if (lineStart) {
+                if (matched < RECEIVED.length && Character.toLowerCase(b) == RECEIVED[matched]) {
+                    if (++matched == RECEIVED.length) {
+                        hops++;
+                        lineStart = false;
+                    }
+                } else if (b != '\r') {
+                    lineStart = false;
+                }
+            }
+        }
+        return hops;
     }
 
     /** The "with" keyword of RFC 3848 / RFC 6531: ESMTP, plus S with TLS and A when authenticated. */

@@ -15,6 +15,8 @@ public final class Transaction {
     private final List<MailPath> recipients = new ArrayList<>();
     /** The message so far when it arrives in BDAT chunks; null until the first chunk. */
     private MessageBuffer chunks;
+    /** Watches the chunks' line endings; null until the first chunk. */
+    private LineEndings chunkLineEndings;
     /** Message octets received in BDAT chunks so far (the trace header not counted). */
     private long chunkOctets;
 
@@ -51,6 +53,12 @@ public final class Transaction {
 
     public void chunks(MessageBuffer buffer) {
         this.chunks = buffer;
+        this.chunkLineEndings = new LineEndings(buffer);
+    }
+
+    /** Where chunk content goes: into {@link #chunks()}, its line endings watched. */
+    public LineEndings chunkSink() {
+        return chunkLineEndings;
     }
 
     public long chunkOctets() {

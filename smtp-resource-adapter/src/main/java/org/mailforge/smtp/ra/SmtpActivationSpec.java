@@ -108,6 +108,9 @@ public class SmtpActivationSpec implements ActivationSpec {
     @ConfigProperty(defaultValue = "", description = "Networks never rate limited, CIDR, comma-separated (SMTP_RATE_LIMIT_EXEMPT)")
     private String rateLimitExempt = "";
 
+    @ConfigProperty(defaultValue = "false", description = "Name the authenticated login in the Received: header (SMTP_RECEIVED_SHOW_LOGIN)")
+    private Boolean receivedShowsLogin = false;
+
     @ConfigProperty(defaultValue = "", description = "Spool folder for large messages in transit (empty: the JVM temp folder)")
     private String spoolDirectory = "";
 
@@ -172,7 +175,8 @@ public class SmtpActivationSpec implements ActivationSpec {
                 : Path.of(spoolDirectory);
         return new SmtpSettings(hostname, domains, maxMessageSize, maxRecipients,
                 Duration.ofSeconds(timeoutSeconds), Duration.ofSeconds(maxSessionSeconds),
-                20, 256 * 1024, spool, authRequired, relayEnabled, plaintextAuthAllowed, deliverByMinimum);
+                20, 256 * 1024, spool, authRequired, relayEnabled, plaintextAuthAllowed, deliverByMinimum,
+                Boolean.TRUE.equals(receivedShowsLogin));
     }
 
     /** The per-address limits; every refusal is reported to {@code onLimited}. */
@@ -407,6 +411,14 @@ public class SmtpActivationSpec implements ActivationSpec {
 
     public void setRateLimitExempt(String rateLimitExempt) {
         this.rateLimitExempt = rateLimitExempt;
+    }
+
+    public Boolean getReceivedShowsLogin() {
+        return receivedShowsLogin;
+    }
+
+    public void setReceivedShowsLogin(Boolean receivedShowsLogin) {
+        this.receivedShowsLogin = receivedShowsLogin;
     }
 
     public String getSpoolDirectory() {

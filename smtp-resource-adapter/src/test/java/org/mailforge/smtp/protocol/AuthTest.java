@@ -114,15 +114,19 @@ class AuthTest {
         assertEquals("250 2.1.0 Ok", replies.get(4));
     }
 
+    /** The login stays out of the Received: header unless SMTP_RECEIVED_SHOW_LOGIN=true: every recipient reads it. */
     @Test
-    void authenticatedUsersMayRelayAndAreNamedInTheTraceHeader() {
-        ScriptedSession s = ScriptedSession.withDefaults(spool).run("EHLO c\r\nAUTH PLAIN " + PLAIN + "\r\n"
-                + "MAIL FROM:<alice@example.test>\r\nRCPT TO:<friend@elsewhere.example>\r\nDATA\r\nSubject: x\r\n\r\nx\r\n.\r\nQUIT\r\n");
+    void authenticatedUsersMayRelayAndAreNamedInTheTraceHeaderOnlyWhenConfigured() {
+        String script = "EHLO c\r\nAUTH PLAIN " + PLAIN + "\r\n"
+                + "MAIL FROM:<alice@example.test>\r\nRCPT TO:<friend@elsewhere.example>\r\nDATA\r\nSubject: x\r\n\r\nx\r\n.\r\nQUIT\r\n";
+        ScriptedSession s = ScriptedSession.withDefaults(spool).run(script);
         assertEquals("250 2.1.5 Ok", s.replies().get(4));
         assertEquals("alice", s.delivered.get(0).message().authenticatedUser());
         String text = s.delivered.get(0).text();
-        assertTrue(text.contains("\t(Authenticated sender: alice)\r\n"), text);
+        assertTrue(!text.contains("Authenticated sender") && !text.contains("alice"), text);
         assertTrue(text.contains(" with ESMTPA id "), text);
+        String shown = ScriptedSession.showingLogins(spool).run(script).delivered.get(0).text();
+        assertTrue(shown.contains("\t(Authenticated sender: alice)\r\n"), shown);
     }
 
     @Test

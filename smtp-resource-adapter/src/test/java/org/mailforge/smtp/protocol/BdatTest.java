@@ -27,11 +27,15 @@ class BdatTest {
 
     @Test
     void chunksArriveBinarySafeWithoutDotStuffing() throws Exception {
-        byte[] first = bytes("Subject: binary\r\n\r\n.\r\n.a line with a dot\n");
-        byte[] second = new byte[256];
-        for (int i = 0; i < second.length; i++) {
-            second[i] = (byte) i; // every octet, NUL, bare CR and LF included
+        byte[] first = bytes("Subject: binary\r\n\r\n.\r\n.a line with a dot\r\n");
+        ByteArrayOutputStream octets = new ByteArrayOutputStream();
+        for (int i = 0; i < 256; i++) {
+            if (i != '\r' && i != '\n') {
+                octets.write(i); // every other octet, NUL and 8-bit ones included; CR and LF only as CRLF
+            }
         }
+        octets.writeBytes(bytes("\r\n"));
+        byte[] second = octets.toByteArray();
         ByteArrayOutputStream script = new ByteArrayOutputStream();
         script.writeBytes(bytes(START + "BDAT " + first.length + "\r\n"));
         script.writeBytes(first);

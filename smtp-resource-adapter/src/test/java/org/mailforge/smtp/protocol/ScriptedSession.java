@@ -85,10 +85,19 @@ final class ScriptedSession {
         return new ScriptedSession(settings(spool, false, false));
     }
 
+    /** A server whose Received: header names the authenticated login (SMTP_RECEIVED_SHOW_LOGIN=true). */
+    static ScriptedSession showingLogins(Path spool) {
+        return new ScriptedSession(settings(spool, false, true, true));
+    }
+
     private static SmtpSettings settings(Path spool, boolean authRequired, boolean relayEnabled) {
+        return settings(spool, authRequired, relayEnabled, false);
+    }
+
+    private static SmtpSettings settings(Path spool, boolean authRequired, boolean relayEnabled, boolean showLogins) {
         return new SmtpSettings("mx.example.test", java.util.Set.of("example.test", "localhost"),
                 10_000, 3, java.time.Duration.ofMinutes(5), java.time.Duration.ofMinutes(30), 10, 1024, spool,
-                authRequired, relayEnabled, false, 3600);
+                authRequired, relayEnabled, false, 3600, showLogins);
     }
 
     /** Credentials the scripted listener accepts: alice / "s3cret pass"; user "busy" fails temporarily. */

@@ -148,7 +148,7 @@ class StartTlsTest {
             }
         };
         SmtpSettings settings = new SmtpSettings("mx.example.test", Set.of("example.test"), 100_000, 10,
-                Duration.ofSeconds(10), Duration.ofMinutes(1), 10, 4096, folder, false, false, false, 86400);
+                Duration.ofSeconds(10), Duration.ofMinutes(1), 10, 4096, folder, false, false, false, 86400, false);
         try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             Thread serverThread = new Thread(() -> {
                 try (Socket socket = server.accept()) {

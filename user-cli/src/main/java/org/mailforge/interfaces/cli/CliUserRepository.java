@@ -38,8 +38,8 @@ final class CliUserRepository implements UserRepository {
     }
 
     @Override
-    public boolean anyAdmin() {
-        return db.read(UserQueries::anyAdmin);
+    public long activeAdmins() {
+        return db.read(UserQueries::activeAdmins);
     }
 
     @Override

@@ -11,9 +11,10 @@ import org.mailforge.smtp.protocol.Transaction;
 import org.mailforge.smtp.spi.Reply;
 
 /**
- * BDAT (RFC 3030 CHUNKING): the message in chunks of announced size, binary-safe (no dot-stuffing,
- * no line rules). A chunk is always read completely, even when it is refused, so the session
- * stays in step with the client; the size limit counts across all chunks.
+ * BDAT (RFC 3030 CHUNKING): the message in chunks of announced size, no dot-stuffing. BINARYMIME
+ * is not offered, so the content is CRLF text: a bare CR or LF anywhere is refused at LAST with
+ * {@code 550 5.6.0}, as in DATA. A chunk is always read completely, even when it is refused, so
+ * the session stays in step with the client; the size limit counts across all chunks.
  */
 public final class BdatHandler implements CommandHandler {
 
@@ -43,7 +44,7 @@ public final class BdatHandler implements CommandHandler {
             transaction.chunks(buffer);
             buffer.write(TraceHeader.received(session, transaction));
         }
-        if (!session.input().readChunk(buffer, size, limit - transaction.chunkOctets())) {
+        if (!session.input().readChunk(transaction.chunkSink(), size, limit - transaction.chunkOctets())) {
             session.resetTransaction();
             session.reply(Replies.tooBig(limit));
             return;
@@ -51,6 +52,11 @@ public final class BdatHandler implements CommandHandler {
         transaction.chunkReceived(size);
         if (!last) {
             session.reply(Reply.of(250, "2.0.0", size + " octets received"));
+            return;
+        }
+        if (transaction.chunkSink().bareLineEnding()) {
+            session.resetTransaction();
+            session.reply(DataHandler.BARE_LINE_ENDING);
             return;
         }
         buffer.flush();

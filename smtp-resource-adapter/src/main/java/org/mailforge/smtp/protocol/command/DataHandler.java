@@ -26,7 +26,7 @@ public final class DataHandler implements CommandHandler {
     private static final Reply START_INPUT = new Reply(354, null, java.util.List.of("End data with <CR><LF>.<CR><LF>"));
     private static final Reply LINE_TOO_LONG = Reply.of(500, "5.5.2",
             "Error: message line longer than 998 characters (RFC 5321 4.5.3.1.6); encode long lines or use BDAT");
-    private static final Reply BARE_LINE_ENDING = Reply.of(550, "5.6.0",
+    static final Reply BARE_LINE_ENDING = Reply.of(550, "5.6.0",
             "Error: bare CR or LF in message text is not allowed (RFC 5321 2.3.8); use CRLF line endings");
 
     @Override
@@ -67,8 +67,25 @@ public final class DataHandler implements CommandHandler {
         }
     }
 
-    /** Hands a complete message to the listener; any failure there becomes a 451, never a 250. */
+    /** RFC 5321 6.3: a message that has passed this many relays is looping. */
+    static final int MAX_HOPS = 50;
+    static final Reply TOO_MANY_HOPS = Reply.of(554, "5.4.6", "Error: too many hops (more than " + MAX_HOPS
+            + " Received: headers), mail loop?");
+
+    /**
+     * Hands a complete message to the listener; any failure there becomes a 451, never a 250. A
+     * message with more than {@link #MAX_HOPS} {@code Received:} headers (ours included) is
+     * refused: mutual forwarding would otherwise loop for ever.
+     */
     static Reply deliver(SmtpSession session, Transaction transaction, MessageBuffer content) {
+        try (java.io.InputStream in = content.openStream()) {
+            if (TraceHeader.hops(in, MAX_HOPS + 1) > MAX_HOPS) {
+                return TOO_MANY_HOPS;
+            }
+        } catch (java.io.IOException e) {
+            LOG.log(Level.WARNING, "session " + session.id() + ": message unreadable; answered 451", e);
+            return Replies.LOCAL_ERROR;
+        }
         InboundMessage message = new InboundMessage(session.id(), session.client().address(), session.heloName(),
                 transaction.reversePath().address(),
                 transaction.recipients().stream().map(MailPath::address).toList(),

@@ -18,6 +18,10 @@ public final class EhloHandler implements CommandHandler {
             session.reply(Replies.syntax("EHLO hostname"));
             return;
         }
+        if (!org.mailforge.smtp.protocol.MailPath.isValidHeloName(argument)) {
+            session.reply(Replies.BAD_HELO_NAME);
+            return;
+        }
         session.greeted(argument, true);
         List<String> lines = new ArrayList<>();
         lines.add(session.settings().hostname() + " Hello " + argument + " [" + session.client().address() + "]");

@@ -17,6 +17,10 @@ public final class HeloHandler implements CommandHandler {
             session.reply(Replies.syntax("HELO hostname"));
             return;
         }
+        if (!org.mailforge.smtp.protocol.MailPath.isValidHeloName(argument)) {
+            session.reply(Replies.BAD_HELO_NAME);
+            return;
+        }
         session.greeted(argument, false);
         session.reply(new Reply(250, null, List.of(session.settings().hostname())));
     }

@@ -46,11 +46,12 @@ public final class MailHandler implements CommandHandler {
             String value = parameter.getValue();
             switch (parameter.getKey()) {
                 case "SIZE" -> {
-                    if (value == null || !value.matches("\\d{1,19}")) {
+                    if (value == null || !value.matches("\\d{1,40}")) {
                         session.reply(Reply.of(501, "5.5.4", "Error: bad SIZE parameter"));
                         return;
                     }
-                    if (Long.parseLong(value) > session.settings().maxMessageSize()) {
+                    // any number of digits is a size; one too large for a long is simply too big
+                    if (value.length() > 18 || Long.parseLong(value) > session.settings().maxMessageSize()) {
                         session.reply(Replies.tooBig(session.settings().maxMessageSize()));
                         return;
                     }
@@ -95,7 +96,7 @@ public final class MailHandler implements CommandHandler {
             } catch (MailPath.InvalidPathException e) {
                 session.reply(e.needsUtf8()
                         ? Reply.of(553, "5.6.7", "Error: non-ASCII sender address needs SMTPUTF8")
-                        : Reply.of(501, "5.1.7", "Error: bad sender address syntax"));
+                        : MailPath.refusal(e, Reply.of(501, "5.1.7", "Error: bad sender address syntax")));
                 return;
             }
         }

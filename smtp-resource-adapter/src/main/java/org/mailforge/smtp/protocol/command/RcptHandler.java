@@ -42,9 +42,14 @@ public final class RcptHandler implements CommandHandler {
             } catch (MailPath.InvalidPathException e) {
                 session.reply(e.needsUtf8()
                         ? Reply.of(553, "5.6.7", "Error: non-ASCII recipient address needs SMTPUTF8")
-                        : Reply.of(501, "5.1.3", "Error: bad recipient address syntax"));
+                        : MailPath.refusal(e, Reply.of(501, "5.1.3", "Error: bad recipient address syntax")));
                 return;
             }
+        }
+        if (transaction.recipients().contains(recipient)) {
+            // the same mailbox twice gets one copy (100 identical RCPTs must not mean 100 copies)
+            session.reply(Replies.RECIPIENT_OK);
+            return;
         }
         if (transaction.recipients().size() >= session.settings().maxRecipients()) {
             session.reply(Reply.of(452, "4.5.3", "Error: too many recipients"));

@@ -65,6 +65,14 @@ public final class ExceptionMappers {
         }
     }
 
+    @Provider
+    public static class LastAdministrator implements ExceptionMapper<org.mailforge.domain.user.LastAdministratorException> {
+        @Override
+        public Response toResponse(org.mailforge.domain.user.LastAdministratorException e) {
+            return ApiError.response(Response.Status.CONFLICT, e.getMessage());
+        }
+    }
+
     /** Every password hash passes one bounded gate; when its line is full, come back later. */
     @Provider
     public static class HashingBusy implements ExceptionMapper<org.mailforge.infrastructure.security.PasswordHasher.Busy> {

@@ -121,21 +121,23 @@ public class UsersResource {
     @Path("{username}")
     @RolesAllowed({Roles.ADMIN, Roles.USER})
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Update a user", description = "Users may change their own email and password; quota_mb, enabled and admin need an administrator.")
+    @Operation(summary = "Update a user", description = "Users may change their own password; email, quota_mb, enabled and admin need an administrator. The last enabled administrator cannot be demoted or disabled (409).")
     @APIResponse(responseCode = "200", description = "The updated user", content = @Content(mediaType = "application/json", schema = @Schema(implementation = UserView.class)))
     @APIResponse(responseCode = "400", description = "Invalid field", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     @APIResponse(responseCode = "401", description = "No or wrong credentials", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     @APIResponse(responseCode = "403", description = "Not allowed for this caller", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     @APIResponse(responseCode = "404", description = "No such user", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
-    @APIResponse(responseCode = "409", description = "Email taken", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "409", description = "Email taken or reserved, or the last enabled administrator", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     @APIResponse(responseCode = "429", description = "Rate limit exceeded (Retry-After)", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     public UserView update(@PathParam("username") String username, UserRequests.Update request) {
         if (request == null) {
             throw new UserValidation.InvalidFieldException("body", "a JSON body is required");
         }
         User user = visible(username);
-        if (!isAdmin() && (request.quotaMb != null || request.enabled != null || request.admin != null)) {
-            throw new ForbiddenException("only an administrator may change quota_mb, enabled or admin");
+        if (!isAdmin() && (request.email != null || request.quotaMb != null || request.enabled != null || request.admin != null)) {
+            // an address is where mail goes: a user who could pick any free one could take over
+            // postmaster@ or an address another user gave up
+            throw new ForbiddenException("only an administrator may change email, quota_mb, enabled or admin");
         }
         return UserView.of(service.update(user, new UserService.Changes(request.email, request.quotaMb, request.enabled,
                 request.admin, request.password == null ? null : request.password.toCharArray())));
@@ -144,11 +146,12 @@ public class UsersResource {
     @DELETE
     @Path("{username}")
     @RolesAllowed(Roles.ADMIN)
-    @Operation(summary = "Delete a user", description = "The user's stored mail is deleted too.")
+    @Operation(summary = "Delete a user", description = "The user's stored mail is deleted too. The last enabled administrator cannot be deleted (409).")
     @APIResponse(responseCode = "200", description = "Deleted", content = @Content(mediaType = "application/json", schema = @Schema(implementation = Confirmation.class)))
     @APIResponse(responseCode = "401", description = "No or wrong credentials", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     @APIResponse(responseCode = "403", description = "Not an administrator", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     @APIResponse(responseCode = "404", description = "No such user", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "409", description = "The last enabled administrator", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     @APIResponse(responseCode = "429", description = "Rate limit exceeded (Retry-After)", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     public Response delete(@PathParam("username") String username) {
         User user = service.find(username).orElseThrow(() -> new NotFoundException("user not found: " + username));

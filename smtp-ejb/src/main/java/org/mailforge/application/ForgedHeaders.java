@@ -1,0 +1,215 @@
+package org.mailforge.application;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+
+import org.mailforge.smtp.spi.MessageContent;
+
+/**
+ * Removes from a received message the header fields that only this server may write: the spam
+ * verdict ({@code X-Spam-*}) and the scan note ({@code X-Mailforge-Scan}). A sender's own
+ * {@code X-Spam-Flag: NO} would otherwise sit beside ours, and many filters read any of them.
+ *
+ * <p>Streaming, constant memory: one pass over the header block finds out whether there is
+ * anything to remove (and how many octets); only then is the content read through the filter.
+ * The body is never looked at.
+ */
+public final class ForgedHeaders {
+
+    /** A field name longer than this is no field of ours: it passes. */
+    private static final int MAX_NAME = 64;
+
+    private ForgedHeaders() {
+    }
+
+    /** Whether a field of this name is ours alone. */
+    static boolean ours(String name) {
+        String lower = name.strip().toLowerCase(Locale.ROOT);
+        return lower.startsWith("x-spam-") || lower.equals("x-mailforge-scan");
+    }
+
+    /** The content without forged verdict headers; the same object when there are none. */
+    public static MessageContent strip(MessageContent content) throws IOException {
+        long removed = 0;
+        try (InputStream in = new java.io.BufferedInputStream(content.openStream(), 8192)) {
+            Filter filter = new Filter();
+            int b;
+            while (!filter.inBody() && (b = in.read()) >= 0) {
+                removed += 1 - filter.accept((byte) b);
+            }
+            removed -= filter.finish();
+        }
+        if (removed == 0) {
+            return content;
+        }
+        long size = content.size() - removed;
+        return new MessageContent() {
+            @Override
+            public long size() {
+                return size;
+            }
+
+            @Override
+            public InputStream openStream() throws IOException {
+                return new FilteredInput(content.openStream());
+            }
+        };
+    }
+
+    /**
+     * The header-block state machine: takes octets one at a time and says how many come out now
+     * (a held-back field name comes out once it is known to pass).
+     */
+    private static final class Filter {
+        private final byte[] name = new byte[MAX_NAME];
+        private int nameLength;
+        private boolean lineStart = true;
+        private boolean collecting;
+        private boolean dropping;      // the current field (and its continuation lines) is removed
+        private boolean pendingCr;     // a CR at a line start: the blank line, if LF follows
+        private boolean body;
+        /** Octets released by the last call, in order: held-back name octets, then the octet itself. */
+        final byte[] out = new byte[MAX_NAME + 2];
+        int outLength;
+
+        boolean inBody() {
+            return body;
+        }
+
+        /** Feeds one octet; returns how many octets leave (they are in {@link #out}). */
+        int accept(byte b) {
+            outLength = 0;
+            if (body) {
+                return emit(b);
+            }
+            if (pendingCr) {
+                pendingCr = false;
+                if (b == '\n') {
+                    body = true; // CRLF CRLF: the header block ended
+                    emit('\r');
+                    emit(b);
+                    return outLength;
+                }
+                emit('\r'); // a bare CR at a line start: text of a line of its own
+                lineStart = false;
+                dropping = false;
+            }
+            if (lineStart) {
+                lineStart = false;
+                if (b == '\r') {
+                    pendingCr = true;
+                    return outLength;
+                }
+                if (b == '\n') {
+                    body = true;
+                    emit(b);
+                    return outLength;
+                }
+                if (b == ' ' || b == '\t') {
+                    // a continuation line belongs to the field before it
+                    return dropping ? outLength : emit(b);
+                }
+                dropping = false;
+                collecting = true;
+                nameLength = 0;
+            }
+            if (collecting) {
+                if (b == ':' || b == '\n' || nameLength == MAX_NAME) {
+                    collecting = false;
+                    dropping = b == ':' && ours(new String(name, 0, nameLength, StandardCharsets.ISO_8859_1));
+                    if (!dropping) {
+                        System.arraycopy(name, 0, out, outLength, nameLength);
+                        outLength += nameLength;
+                    }
+                } else {
+                    name[nameLength++] = b;
+                    return outLength;
+                }
+            }
+            if (!dropping) {
+                emit(b);
+            }
+            if (b == '\n') {
+                lineStart = true;
+            }
+            return outLength;
+        }
+
+        /** At the end of the content: what is still held back (a name without a colon) comes out. */
+        int finish() {
+            outLength = 0;
+            if (collecting && !dropping) {
+                System.arraycopy(name, 0, out, 0, nameLength);
+                outLength = nameLength;
+                collecting = false;
+            }
+            if (pendingCr) {
+                pendingCr = false;
+                out[outLength++] = '\r';
+            }
+            return outLength;
+        }
+
+        private int emit(int b) {
+            out[outLength++] = (byte) b;
+            return outLength;
+        }
+    }
+
+    /** The content read through the filter. */
+    private static final class FilteredInput extends InputStream {
+        private final InputStream in;
+        private final Filter filter = new Filter();
+        private int position;
+        private int available;
+        private boolean ended;
+
+        FilteredInput(InputStream in) {
+            this.in = new java.io.BufferedInputStream(in, 8192);
+        }
+
+        @Override
+        public int read() throws IOException {
+            while (position == available) {
+                if (ended) {
+                    return -1;
+                }
+                if (filter.inBody()) {
+                    return in.read(); // past the header block: the rest as it is
+                }
+                int b = in.read();
+                available = b < 0 ? filter.finish() : filter.accept((byte) b);
+                ended = b < 0;
+                position = 0;
+            }
+            return filter.out[position++] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            if (length == 0) {
+                return 0;
+            }
+            int n = 0;
+            while (n < length) {
+                if (position == available && filter.inBody()) {
+                    int m = in.read(buffer, offset + n, length - n); // the body: straight from the source
+                    return m < 0 ? (n == 0 ? -1 : n) : n + m;
+                }
+                int b = read();
+                if (b < 0) {
+                    return n == 0 ? -1 : n;
+                }
+                buffer[offset + n++] = (byte) b;
+            }
+            return n;
+        }
+
+        @Override
+        public void close() throws IOException {
+            in.close();
+        }
+    }
+}
