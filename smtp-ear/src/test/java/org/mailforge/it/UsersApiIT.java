@@ -158,4 +158,38 @@ class UsersApiIT {
         assertEquals(200, TestServer.asAdmin("PUT", "/api/users/" + name, "{\"enabled\":false}").statusCode());
         assertEquals(401, TestServer.api("GET", "/api/users/" + name, null, name, "N3w-password-1").statusCode());
     }
+
+    /**
+     * Mail belongs to the user, not to the address: when an administrator moves a user to another
+     * address the mail moves too, and whoever gets the old address later finds none of it. Role
+     * addresses are for administrators only.
+     */
+    @Test
+    void mailMovesWithItsUserAndAnOldAddressCarriesNothing() throws Exception {
+        String first = TestServer.uniqueMailbox("example.test");
+        String name = TestServer.createUser(first, "Moving-Pass-1");
+        SmtpConnection.deliver(TestServer.SMTP_PORT, "a@example.org", first, "Subject: kept\r\n\r\nmine\r\n");
+        TestServer.await(() -> {
+            try {
+                return TestServer.delivered(first).size() == 1;
+            } catch (java.io.IOException e) {
+                return false;
+            }
+        }, java.time.Duration.ofSeconds(10), "delivered");
+        String second = TestServer.uniqueMailbox("example.test");
+        HttpResponse<String> moved = TestServer.asAdmin("PUT", "/api/users/" + name, "{\"email\":\"" + second + "\"}");
+        assertEquals(200, moved.statusCode(), moved.body());
+        assertEquals(1, TestServer.delivered(second).size(), "the mail moved with the user");
+        assertTrue(TestServer.delivered(first).isEmpty(), "nothing left under the old address");
+
+        String heir = TestServer.createUser(first, "Heir-Pass-1");
+        assertTrue(TestServer.delivered(first).isEmpty(), "the next owner of the address reads nothing of the last");
+        HttpResponse<String> heirView = TestServer.api("GET", "/api/users/" + heir, null, heir, "Heir-Pass-1");
+        assertEquals(0, json(heirView).getJsonObject("statistics").getInt("messages_received"), heirView.body());
+
+        HttpResponse<String> role = TestServer.asAdmin("POST", "/api/users", "{\"username\":\"role" + System.nanoTime()
+                + "\",\"email\":\"abuse@example.test\",\"password\":\"Role-Pass-123\"}");
+        assertEquals(400, role.statusCode(), role.body());
+        assertTrue(role.body().contains("role addresses"), role.body());
+    }
 }

@@ -60,6 +60,7 @@ public class UserService {
                 UserValidation.quotaMb(quotaMb == null ? DEFAULT_QUOTA_MB : quotaMb), admin, Instant.now());
         Arrays.fill(password, '\0');
         requireUnique(user);
+        requireNoRoleAddress(user);
         User created = users.add(user);
         if (events != null) {
             events.publish("user.created", () -> ServerEvent.fields(
@@ -98,6 +99,7 @@ public class UserService {
     public User update(User user, Changes changes) {
         boolean demotes = (Boolean.FALSE.equals(changes.admin()) || Boolean.FALSE.equals(changes.enabled()));
         requireAnotherAdministrator(user, demotes);
+        String previousEmail = user.getEmail();
         if (changes.email() != null) {
             user.setEmail(UserValidation.email(changes.email()));
         }
@@ -115,7 +117,38 @@ public class UserService {
             Arrays.fill(changes.password(), '\0');
         }
         requireUnique(user);
-        return users.update(user);
+        requireNoRoleAddress(user);
+        if (previousEmail.equals(user.getEmail())) {
+            return users.update(user);
+        }
+        // the mail belongs to the user: it moves with the address (files first, undone if the
+        // database refuses the change)
+        try {
+            store.renameMailbox(previousEmail, user.getEmail());
+        } catch (IOException e) {
+            throw new UncheckedIOException("the mailbox could not be moved to " + user.getEmail(), e);
+        }
+        try {
+            return users.update(user, previousEmail);
+        } catch (RuntimeException e) {
+            try {
+                store.renameMailbox(user.getEmail(), previousEmail);
+            } catch (IOException undo) {
+                e.addSuppressed(undo);
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Role addresses (RFC 2142: postmaster, abuse) receive reports about the server itself; only an
+     * administrator's account may have one.
+     */
+    private static void requireNoRoleAddress(User user) {
+        String local = user.getEmail().substring(0, Math.max(0, user.getEmail().lastIndexOf('@'))).toLowerCase(java.util.Locale.ROOT);
+        if (!user.isAdmin() && (local.equals("postmaster") || local.equals("abuse"))) {
+            throw new UserValidation.InvalidFieldException("email", "postmaster@ and abuse@ are role addresses, reserved for administrators");
+        }
     }
 
     /**

@@ -40,6 +40,17 @@ public interface MailStore {
         return java.util.List.of();
     }
 
+    /**
+     * Moves a mailbox's mail to a new address (its user's address changed): the mail belongs to
+     * the user, not to the address, so the next owner of the old address finds none of it. Stores
+     * that keep mail by index only (time series, S3) have nothing to move.
+     *
+     * @throws IOException when the mail cannot be moved, or the new address has mail already
+     */
+    default void renameMailbox(String from, String to) throws IOException {
+        // nothing stored under the address itself
+    }
+
     /** Removes a mailbox and every message in it (when its user is deleted). */
     void removeMailbox(String mailbox) throws IOException;
 

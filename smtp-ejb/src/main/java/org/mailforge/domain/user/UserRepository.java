@@ -29,6 +29,12 @@ public interface UserRepository {
     /** Saves changes to a user loaded earlier. @throws DuplicateUserException on a taken email */
     User update(User user);
 
+    /**
+     * Saves changes that include a new address: the index of the user's stored mail moves with it,
+     * in the same transaction.
+     */
+    User update(User user, String previousEmail);
+
     void remove(User user);
 
     void recordLogin(long userId, Instant when);

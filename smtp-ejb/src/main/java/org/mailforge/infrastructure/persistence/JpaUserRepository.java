@@ -69,6 +69,12 @@ public class JpaUserRepository implements UserRepository {
 
     @Override
     @Transactional
+    public User update(User user, String previousEmail) {
+        return UserQueries.update(em, user, previousEmail);
+    }
+
+    @Override
+    @Transactional
     public void remove(User user) {
         UserQueries.remove(em, user);
     }

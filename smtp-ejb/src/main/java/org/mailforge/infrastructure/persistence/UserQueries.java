@@ -66,6 +66,14 @@ public final class UserQueries {
         }
     }
 
+    /** Saves a user whose address changed, and moves the index of its mail to the new address. */
+    public static User update(EntityManager em, User user, String previousEmail) {
+        User merged = update(em, user);
+        em.createQuery("UPDATE StoredMessage m SET m.mailbox = :now WHERE m.mailbox = :before")
+                .setParameter("now", merged.getEmail()).setParameter("before", previousEmail).executeUpdate();
+        return merged;
+    }
+
     /** Deletes the user and the index entries of its mail. */
     public static void remove(EntityManager em, User user) {
         em.createQuery("DELETE FROM StoredMessage m WHERE m.mailbox = :mailbox").setParameter("mailbox", user.getEmail()).executeUpdate();

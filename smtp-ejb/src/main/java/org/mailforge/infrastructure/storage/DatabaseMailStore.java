@@ -79,6 +79,13 @@ public class DatabaseMailStore implements MailStore {
 
     @Override
     @Transactional(Transactional.TxType.REQUIRES_NEW)
+    public void renameMailbox(String from, String to) {
+        em.createQuery("UPDATE DatabaseMessage m SET m.user = :to WHERE m.user = :from")
+                .setParameter("to", to).setParameter("from", from).executeUpdate();
+    }
+
+    @Override
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
     public void removeMailbox(String mailbox) {
         delete(em.createQuery("SELECT m.id FROM DatabaseMessage m WHERE m.user = :user", Long.class)
                 .setParameter("user", mailbox).getResultList());

@@ -95,6 +95,22 @@ public final class MaildirStore implements MailStore {
     }
 
     @Override
+    public void renameMailbox(String from, String to) throws IOException {
+        Path source = root.resolve(directoryName(from));
+        Path target = root.resolve(directoryName(to));
+        knownMailboxes.remove(source);
+        knownMailboxes.remove(target);
+        if (!Files.exists(source) || source.equals(target)) {
+            return;
+        }
+        if (Files.exists(target)) {
+            throw new java.nio.file.FileAlreadyExistsException(target.toString(), null, "the new address has mail already");
+        }
+        Files.move(source, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        DurableFiles.forceDirectory(root);
+    }
+
+    @Override
     public void removeMailbox(String mailbox) throws IOException {
         Path maildir = root.resolve(directoryName(mailbox));
         knownMailboxes.remove(maildir);

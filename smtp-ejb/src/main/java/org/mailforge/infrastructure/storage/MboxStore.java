@@ -153,6 +153,21 @@ public final class MboxStore implements MailStore {
     }
 
     @Override
+    public void renameMailbox(String from, String to) throws IOException {
+        for (boolean junk : new boolean[] {false, true}) {
+            Path source = junk ? junkFile(from) : file(from);
+            Path target = junk ? junkFile(to) : file(to);
+            if (Files.exists(source) && !source.equals(target)) {
+                if (Files.exists(target)) {
+                    throw new FileAlreadyExistsException(target.toString(), null, "the new address has mail already");
+                }
+                Files.move(source, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            }
+        }
+        DurableFiles.forceDirectory(root);
+    }
+
+    @Override
     public void removeMailbox(String mailbox) throws IOException {
         Files.deleteIfExists(file(mailbox));
         Files.deleteIfExists(junkFile(mailbox));

@@ -43,6 +43,11 @@ final class CliUserRepository implements UserRepository {
     }
 
     @Override
+    public User update(User user, String previousEmail) {
+        return db.inTransaction(em -> UserQueries.update(em, user, previousEmail));
+    }
+
+    @Override
     public User add(User user) {
         return db.inTransaction(em -> UserQueries.add(em, user));
     }
