@@ -12,6 +12,9 @@ Cases, each on a freshly started Mailforge (maildir storage, only 127.0.0.1 exem
              line, SMTP_MAX_CONNECTIONS=6000 (stress mode on): a client from 127.0.0.1 connects
              and delivers 20 messages one after the other; time to its 220 and to its 250,
              and the RSS growth.
+  load       not hostile: the cost of the thread model itself, 1 KB messages at concurrency 50
+             for 20 s after 5,000 of warm-up (bench/loadclient.py; rate limits exempted for the
+             client): msgs/s, p50/p99 ms, and the server's CPU seconds per 1,000 messages.
   hostile    ten parallel 50 MB hostile messages (BDAT, mbox storage): one line of '>' (the mboxrd
              quoting run), a 50 MB header block (the subject parser), 50 MB of '<' (HTML);
              -Xmx512m: every session gets an answer, the server stays healthy; heap after GC.
@@ -254,7 +257,21 @@ def case_hostile(java):
         stop(env)
 
 
-CASES = {"idle": case_idle, "slowloris": case_slowloris, "hostile": case_hostile}
+def case_load(java):
+    env = start(java, {"SMTP_RATE_LIMIT_EXEMPT": "127.0.0.0/8", "SMTP_MAX_CONNECTIONS": "2000"})
+    try:
+        pid = bench.mailforge_pid()
+        bench.load(SMTP_PORT, 50, count=5000)  # warm-up
+        cpu = bench.cpu_seconds(pid)
+        result = bench.load(SMTP_PORT, 50, seconds=20)
+        used = bench.cpu_seconds(pid) - cpu
+        return {"msgs/s": result["rate"], "p50 ms": result["p50_ms"], "p99 ms": result["p99_ms"],
+                "server CPU s per 1000 msgs": round(1000 * used / max(1, result["acknowledged"]), 2)}
+    finally:
+        stop(env)
+
+
+CASES = {"idle": case_idle, "slowloris": case_slowloris, "load": case_load, "hostile": case_hostile}
 
 
 def main():

@@ -18,7 +18,14 @@ public final class SmtpInput {
 
     private final InputStream in;
     private final BeforeRead beforeBlocking;
-    private final byte[] buffer = new byte[16 * 1024];
+    /**
+     * What a session holds while it waits for commands: with thousands of idle sessions, the
+     * buffers are most of their memory. Message data is read through a larger one, given back
+     * when the data has been read.
+     */
+    static final int COMMAND_BUFFER = 1024;
+    static final int DATA_BUFFER = 16 * 1024;
+    private byte[] buffer = new byte[COMMAND_BUFFER];
     private int position;
     private int limit;
 
@@ -113,6 +120,28 @@ public final class SmtpInput {
      * {@code <LF>.<LF>} or {@code <LF>.<CRLF>} for a downstream server that reads lines differently).
      */
     public DataResult readData(OutputStream sink, long maxSize) throws IOException {
+        resize(DATA_BUFFER);
+        try {
+            return readDataLines(sink, maxSize);
+        } finally {
+            resize(COMMAND_BUFFER);
+        }
+    }
+
+    /** Moves what is buffered into a buffer of {@code size} octets, if it fits there. */
+    private void resize(int size) {
+        int pending = limit - position;
+        if (buffer.length == size || pending > size) {
+            return;
+        }
+        byte[] resized = new byte[size];
+        System.arraycopy(buffer, position, resized, 0, pending);
+        buffer = resized;
+        position = 0;
+        limit = pending;
+    }
+
+    private DataResult readDataLines(OutputStream sink, long maxSize) throws IOException {
         final int lineStart = 0, middle = 1, sawCr = 2, sawDot = 3, sawDotCr = 4;
         BoundedSink content = new BoundedSink(sink, maxSize);
         int state = lineStart;
@@ -215,6 +244,17 @@ public final class SmtpInput {
      * @return whether the chunk fitted into the allowance
      */
     public boolean readChunk(OutputStream sink, long size, long allowance) throws IOException {
+        if (size > COMMAND_BUFFER) {
+            resize(DATA_BUFFER);
+        }
+        try {
+            return readChunkOctets(sink, size, allowance);
+        } finally {
+            resize(COMMAND_BUFFER);
+        }
+    }
+
+    private boolean readChunkOctets(OutputStream sink, long size, long allowance) throws IOException {
         long remaining = size;
         boolean fits = size <= allowance;
         while (remaining > 0) {

@@ -67,7 +67,8 @@ public final class SmtpSession {
     }
 
     private void attachStreams() throws IOException {
-        this.output = new BufferedOutputStream(transport.output(), 8 * 1024);
+        // small: an idle session holds it; a longer reply is written through
+        this.output = new BufferedOutputStream(transport.output(), 1024);
         this.input = new SmtpInput(transport.input(), this::beforeRead);
     }
 
