@@ -29,16 +29,27 @@ public class MailStoreProducer {
     @Produces
     @Singleton
     MailStore mailStore(ServerConfiguration configuration, Instance<DatabaseMailStore> database) {
-        Clock clock = Clock.systemUTC();
         return switch (configuration.storageType()) {
             case DATABASE -> database.get();
-            case S3 -> new S3MailStore(bucket(configuration), clock);
+            case S3 -> new S3MailStore(bucket(configuration), Clock.systemUTC());
+            default -> fileStore(configuration);
+        };
+    }
+
+    /**
+     * The store on the local file system that {@code SMTP_STORAGE_TYPE} names (maildir, mbox or
+     * timeseries), or null for database and s3; the server and user-cli both take it from here.
+     */
+    public static MailStore fileStore(ServerConfiguration configuration) {
+        Clock clock = Clock.systemUTC();
+        return switch (configuration.storageType()) {
             case TIMESERIES -> {
                 String key = configuration.storageEncryptionKey();
                 yield new TimeSeriesStore(configuration.storagePath(), key == null ? null : new MessageEncryption(key), clock);
             }
             case MBOX -> new MboxStore(configuration.storagePath(), clock);
             case MAILDIR -> new MaildirStore(configuration.storagePath());
+            case DATABASE, S3 -> null;
         };
     }
 

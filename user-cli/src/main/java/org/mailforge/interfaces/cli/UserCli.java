@@ -18,7 +18,6 @@ import org.mailforge.application.UserService;
 import org.mailforge.domain.user.User;
 import org.mailforge.domain.user.UserValidation;
 import org.mailforge.infrastructure.security.PasswordHasher;
-import org.mailforge.infrastructure.storage.MaildirStore;
 import org.mailforge.infrastructure.storage.MessageEncryption;
 
 /**
@@ -40,7 +39,7 @@ public final class UserCli {
             "  decrypt <file>      (an encrypted timeseries message, key in SMTP_STORAGE_ENCRYPTION_KEY)",
             "A password of '-' is read from standard input.",
             "Database: SMTP_DB_URL (JDBC URL) or SMTP_DB_PATH (SQLite file, default smtp.db),",
-            "SMTP_DB_USER, SMTP_DB_PASSWORD. Mail storage (for delete): SMTP_STORAGE_PATH.");
+            "SMTP_DB_USER, SMTP_DB_PASSWORD. Mail storage (for delete): SMTP_STORAGE_TYPE, SMTP_STORAGE_PATH.");
 
     private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy-MM-dd").withZone(ZoneOffset.UTC);
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
@@ -89,9 +88,11 @@ public final class UserCli {
             return decrypt(Path.of(args[1]));
         }
         try (CliDatabase db = new CliDatabase(env)) {
-            String storage = env.apply("SMTP_STORAGE_PATH");
-            UserService users = new UserService(new CliUserRepository(db), new PasswordHasher(),
-                    new MaildirStore(Path.of(storage == null || storage.isBlank() ? "/var/mail" : storage)));
+            UserService users = new UserService(new CliUserRepository(db), new PasswordHasher(), mailStore());
+            if (args[0].equals("delete") && mailRefusal != null) {
+                err.println("Error: " + mailRefusal); // before anything is deleted
+                return 1;
+            }
             return execute(users, args);
         } catch (Exception e) {
             // validation, duplicates, unknown users, an unreachable database: one line, no stack trace
@@ -102,6 +103,63 @@ public final class UserCli {
         }
         return 1;
     }
+
+    /**
+     * The server's own store for SMTP_STORAGE_TYPE, so that deleting (or moving) a user treats its
+     * mail as the server would. Database and S3 mail is the server's to remove: those commands are
+     * refused here rather than leaving the mail behind.
+     */
+    private org.mailforge.domain.mail.MailStore mailStore() {
+        String why;
+        try {
+            org.mailforge.infrastructure.config.ServerConfiguration configuration =
+                    org.mailforge.infrastructure.config.ServerConfiguration.load(name -> java.util.Optional.ofNullable(env.apply(name)));
+            org.mailforge.domain.mail.MailStore files = org.mailforge.infrastructure.storage.MailStoreProducer.fileStore(configuration);
+            if (files != null) {
+                return files;
+            }
+            why = "with SMTP_STORAGE_TYPE=" + configuration.storageType().name().toLowerCase(java.util.Locale.ROOT)
+                    + " the server removes a user's mail: delete or move users through the API (DELETE /api/users/<name>)";
+        } catch (RuntimeException e) { // a setting the server would refuse too: the commands without mail still work
+            why = e.getMessage();
+        }
+        String reason = why;
+        mailRefusal = reason;
+        return new org.mailforge.domain.mail.MailStore() {
+            private UnsupportedOperationException refused() {
+                return new UnsupportedOperationException(reason);
+            }
+
+            @Override
+            public org.mailforge.domain.mail.StoredLocation store(String mailbox, org.mailforge.domain.mail.Folder folder,
+                                                                   String returnPath, org.mailforge.smtp.spi.MessageContent content) {
+                throw refused();
+            }
+
+            @Override
+            public void checkAvailable() {
+                // nothing to check from here
+            }
+
+            @Override
+            public void renameMailbox(String from, String to) {
+                throw refused();
+            }
+
+            @Override
+            public void removeMailbox(String mailbox) {
+                throw refused();
+            }
+
+            @Override
+            public void remove(org.mailforge.domain.mail.StoredLocation location) {
+                throw refused();
+            }
+        };
+    }
+
+    /** Why this configuration's mail cannot be handled from here, or null when it can. */
+    private String mailRefusal;
 
     private static void checkUsage(String[] args) throws UsageException {
         int expected = switch (args[0]) {

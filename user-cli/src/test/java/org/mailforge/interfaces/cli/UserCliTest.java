@@ -169,4 +169,26 @@ class UserCliTest {
         assertTrue(broken.err().startsWith("Error: "), broken.err());
         assertFalse(Files.exists(folder.resolve("no")));
     }
+
+    /** delete treats the mail as the server's store does: an mbox file goes too; database mail is left to the server's API. */
+    @Test
+    void deleteRemovesTheMailOfTheConfiguredStore() throws Exception {
+        Map<String, String> env = sqlite();
+        env.put("SMTP_STORAGE_TYPE", "mbox");
+        assertEquals(0, run(env, "", "create", "mboxer", "mboxer@example.com", "Secret-Password-1").status());
+        var store = new org.mailforge.infrastructure.storage.MboxStore(folder.resolve("mail"), java.time.Clock.systemUTC());
+        store.store("mboxer@example.com", "a@example.org", org.mailforge.smtp.spi.MessageContent.of(
+                "Subject: x\r\n\r\nx\r\n".getBytes(StandardCharsets.US_ASCII)));
+        assertTrue(Files.exists(folder.resolve("mail").resolve("mboxer@example.com")));
+        Result deleted = run(env, "", "delete", "mboxer");
+        assertEquals(0, deleted.status(), deleted.err());
+        assertFalse(Files.exists(folder.resolve("mail").resolve("mboxer@example.com")), "the mbox file went with its user");
+
+        env.put("SMTP_STORAGE_TYPE", "database");
+        assertEquals(0, run(env, "", "create", "dbuser", "dbuser@example.com", "Secret-Password-1").status());
+        Result refused = run(env, "", "delete", "dbuser");
+        assertEquals(1, refused.status());
+        assertTrue(refused.err().contains("through the API"), refused.err());
+        assertEquals(0, run(env, "", "info", "dbuser").status(), "refused before anything was deleted");
+    }
 }
