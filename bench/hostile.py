@@ -124,6 +124,15 @@ def healthy():
         return None
 
 
+def command(sock, replies, line):
+    """Sends one command line and returns the last line of its (possibly multi-line) reply."""
+    sock.sendall(line + b"\r\n")
+    reply = replies.readline()
+    while reply[3:4] == b"-":
+        reply = replies.readline()
+    return reply
+
+
 def legitimate_delivery(n=20):
     """One client from 127.0.0.1, n messages one after the other: seconds to 220 and to 250."""
     greetings, acks = [], []
@@ -133,11 +142,8 @@ def legitimate_delivery(n=20):
             f = s.makefile("rb")
             assert f.readline().startswith(b"220"), "greeting"
             greetings.append(time.monotonic() - t0)
-            for command in (b"EHLO legit.example", b"MAIL FROM:<a@elsewhere.example>", b"RCPT TO:<legit@bench.test>", b"DATA"):
-                s.sendall(command + b"\r\n")
-                line = f.readline()
-                while line[3:4] == b"-":
-                    line = f.readline()
+            for line in (b"EHLO legit.example", b"MAIL FROM:<a@elsewhere.example>", b"RCPT TO:<legit@bench.test>", b"DATA"):
+                command(s, f, line)
             t1 = time.monotonic()
             s.sendall(b"Subject: legit %d\r\n\r\nhello\r\n.\r\n" % i)
             reply = f.readline()
@@ -224,11 +230,8 @@ def bdat(kind, size, results):
         with socket.create_connection(("127.0.0.1", SMTP_PORT), timeout=300) as s:
             f = s.makefile("rb")
             f.readline()
-            for command in (b"EHLO hostile.example", b"MAIL FROM:<h@elsewhere.example>", b"RCPT TO:<victim@bench.test>"):
-                s.sendall(command + b"\r\n")
-                line = f.readline()
-                while line[3:4] == b"-":
-                    line = f.readline()
+            for line in (b"EHLO hostile.example", b"MAIL FROM:<h@elsewhere.example>", b"RCPT TO:<victim@bench.test>"):
+                command(s, f, line)
             s.sendall(b"BDAT %d LAST\r\n" % len(body))
             s.sendall(body)
             results.append((kind, f.readline().decode().strip()))

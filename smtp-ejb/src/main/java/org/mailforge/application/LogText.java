@@ -19,9 +19,8 @@ public final class LogText {
         StringBuilder out = new StringBuilder(Math.min(text.length(), MAX_CHARS) + 8);
         for (int i = 0; i < text.length() && out.length() < MAX_CHARS; i++) {
             char c = text.charAt(i);
-            int type = Character.getType(c);
-            if (c == '\\' || type == Character.CONTROL || type == Character.FORMAT
-                    || type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR) {
+            // the characters no address may hold are the ones no log line may show raw
+            if (c == '\\' || org.mailforge.smtp.protocol.MailPath.isForbidden(c)) {
                 out.append(c == '\\' ? "\\\\" : String.format("\\u%04X", (int) c));
             } else {
                 out.append(c);

@@ -125,6 +125,8 @@ public class UserService {
         // database refuses the change)
         try {
             store.renameMailbox(previousEmail, user.getEmail());
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            throw new DuplicateUserException("email"); // the new address has mail of its own: 409, nothing moved
         } catch (IOException e) {
             throw new UncheckedIOException("the mailbox could not be moved to " + user.getEmail(), e);
         }

@@ -165,21 +165,22 @@ public class OutboundQueueService {
         if (configuration.outbound().isHeld(domain)) {
             return Reply.of(459, "5.7.1", "Node " + domain + " not allowed: its mail waits for ATRN");
         }
-        Instant now = clock.instant();
-        String key = domain.toLowerCase(java.util.Locale.ROOT);
-        Instant last = lastRuns.get(key);
-        if (last != null && now.isBefore(last.plus(ETRN_INTERVAL))) {
-            return Reply.of(458, "4.7.0", "Unable to queue messages for node " + domain + ": asked less than a minute ago");
-        }
-        if (lastRuns.size() > 10_000) {
-            lastRuns.values().removeIf(at -> now.isAfter(at.plus(ETRN_INTERVAL)));
-        }
-        lastRuns.put(key, now);
         List<String> waiting = queue.waitingFor(domain);
         if (waiting.isEmpty()) {
             return Reply.of(251, "2.0.0", "OK, no messages waiting for node " + domain);
         }
-        queue.expedite(domain, clock.instant());
+        // only domains with waiting mail are remembered, so the memory is bounded by the queue
+        Instant now = clock.instant();
+        boolean[] due = new boolean[1];
+        lastRuns.compute(domain.toLowerCase(java.util.Locale.ROOT), (key, last) -> {
+            due[0] = last == null || !now.isBefore(last.plus(ETRN_INTERVAL));
+            return due[0] ? now : last;
+        });
+        if (!due[0]) {
+            return Reply.of(458, "4.7.0", "Unable to queue messages for node " + domain + ": asked less than a minute ago");
+        }
+        lastRuns.values().removeIf(at -> now.isAfter(at.plus(ETRN_INTERVAL)));
+        queue.expedite(domain, now);
         waiting.forEach(id -> wakeups.wake(id, Duration.ZERO));
         return Reply.of(250, "2.0.0", "Queuing started for " + domain);
     }

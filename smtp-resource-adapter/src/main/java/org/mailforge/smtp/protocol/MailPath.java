@@ -119,7 +119,7 @@ public record MailPath(String localPart, String domain) {
      * Characters no address may hold, even with SMTPUTF8: C0 and C1 controls, DEL, format
      * characters (bidi overrides such as U+202E, zero-width joiners), line and paragraph separators.
      */
-    static boolean isForbidden(int c) {
+    public static boolean isForbidden(int c) {
         int type = Character.getType(c);
         return type == Character.CONTROL || type == Character.FORMAT || type == Character.LINE_SEPARATOR
                 || type == Character.PARAGRAPH_SEPARATOR || type == Character.UNASSIGNED
