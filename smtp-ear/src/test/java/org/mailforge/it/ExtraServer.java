@@ -59,7 +59,15 @@ final class ExtraServer {
                 "SMTP_QUEUE_PATH=" + data.resolve("queue"),
                 "SMTP_DB_PATH=" + data.resolve("smtp.db"),
                 "SMTP_LOCAL_DOMAINS=example.test",
-                "SMTP_REJECT_UNKNOWN_RECIPIENTS=false"); // as on the main test server; some servers set it back
+                "SMTP_REJECT_UNKNOWN_RECIPIENTS=false", // as on the main test server; some servers set it back
+                // what `server create` writes: the console's key store password, random per server
+                "keystore_password=" + java.util.HexFormat.of().formatHex(secureRandomBytes()));
+    }
+
+    private static byte[] secureRandomBytes() {
+        byte[] bytes = new byte[12];
+        new java.security.SecureRandom().nextBytes(bytes);
+        return bytes;
     }
 
     /** Starts the server and waits until the application and its SMTP listener are up. */

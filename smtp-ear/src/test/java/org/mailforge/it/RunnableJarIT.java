@@ -45,6 +45,7 @@ class RunnableJarIT {
         environment.put("SMTP_ENABLE_AUTH", "false");
         environment.put("SMTP_ADMIN_PASSWORD", "runnable-admin-password");
         environment.put("SMTP_LOCAL_DOMAINS", "example.test");
+        environment.put("SMTP_API_HOST", "127.0.0.1"); // the plain API port for this host only
         server = java.start();
         long deadline = System.currentTimeMillis() + 180_000;
         while (System.currentTimeMillis() < deadline) {
@@ -92,5 +93,31 @@ class RunnableJarIT {
         assertTrue(admin.body().contains("\"messages_received\":1"), "postmaster is an alias of the administrator: " + admin.body());
         var health = TestServer.get(HTTP_PORT, "/health");
         assertEquals(200, health.statusCode(), health.body());
+    }
+
+    /** SMTP_API_HOST=127.0.0.1: any other address of this host, loopback included, is refused. */
+    @Test
+    void theApiListensWhereSmtpApiHostSays() throws Exception {
+        TestServer.await(() -> listens("127.0.0.1", HTTP_PORT), java.time.Duration.ofSeconds(60), "the API port opens");
+        assertTrue(!listens("127.0.0.2", HTTP_PORT), "127.0.0.2 is refused");
+        assertTrue(listens("127.0.0.2", HTTP_PORT + 1), "the metrics port (all interfaces) takes it: the check can tell");
+    }
+
+    /** The release jar carries no private key: the console's is made on the machine that runs it. */
+    @Test
+    void theJarShipsNoKeyStore() throws Exception {
+        try (var jar = new java.util.zip.ZipFile(System.getProperty("it.runnable.jar"))) {
+            assertTrue(jar.stream().noneMatch(entry -> entry.getName().contains("resources/security/")),
+                    "no resources/security/ in the jar");
+        }
+    }
+
+    private static boolean listens(String address, int port) {
+        try (java.net.Socket socket = new java.net.Socket()) {
+            socket.connect(new java.net.InetSocketAddress(address, port), 2000);
+            return true;
+        } catch (java.io.IOException e) {
+            return false;
+        }
     }
 }

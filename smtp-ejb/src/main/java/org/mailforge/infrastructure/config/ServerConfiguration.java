@@ -37,6 +37,7 @@ public record ServerConfiguration(
         boolean rejectUnknownRecipients,
         int healthPort,
         int metricsPort,
+        int apiHttpsPort,
         LogLevel logLevel,
         String adminUsername,
         String adminPassword,
@@ -101,6 +102,7 @@ public record ServerConfiguration(
                 in.bool("SMTP_REJECT_UNKNOWN_RECIPIENTS", true),
                 in.port("SMTP_HEALTH_PORT", 8080),
                 in.port("SMTP_METRICS_PORT", 8081),
+                (int) in.number("SMTP_API_HTTPS_PORT", 0, 0, 65_535),
                 LogLevel.valueOf(in.choice("SMTP_LOG_LEVEL", "info", logLevels).toUpperCase()),
                 in.string("SMTP_ADMIN_USERNAME", "admin"),
                 in.string("SMTP_ADMIN_PASSWORD", null),
@@ -121,7 +123,10 @@ public record ServerConfiguration(
                 "SMTP_ADMIN_USERNAME must be 1-64 characters of a-z, 0-9, '.', '_' or '-'");
         in.require(config.adminPassword() == null || config.adminPassword().length() >= 8,
                 "SMTP_ADMIN_PASSWORD must have at least 8 characters");
-        if (config.tlsEnabled()) {
+        in.require(config.apiHttpsPort() == 0 || (config.apiHttpsPort() != config.healthPort()
+                        && config.apiHttpsPort() != config.metricsPort() && config.apiHttpsPort() != config.port()),
+                "SMTP_API_HTTPS_PORT must differ from SMTP_PORT, SMTP_HEALTH_PORT and SMTP_METRICS_PORT");
+        if (config.tlsEnabled() || config.apiHttpsPort() != 0) {
             requireReadable(in, "SMTP_TLS_CERT", config.tlsCert());
             requireReadable(in, "SMTP_TLS_KEY", config.tlsKey());
         }
@@ -141,7 +146,7 @@ public record ServerConfiguration(
 
     private static void requireReadable(ConfigReader in, String variable, String file) {
         in.require(file != null && Files.isReadable(Path.of(file)),
-                variable + " must name a readable PEM file when SMTP_ENABLE_TLS=true (was '" + file + "')");
+                variable + " must name a readable PEM file when SMTP_ENABLE_TLS=true or SMTP_API_HTTPS_PORT is set (was '" + file + "')");
     }
 
     /** The administrator's address: SMTP_ADMIN_EMAIL, or the user name at the server's host name. */

@@ -70,6 +70,16 @@ class ServerConfigurationTest {
     }
 
     @Test
+    void httpsForTheApiNeedsTheCertificateAndItsOwnPort() {
+        assertEquals(0, load(Map.of()).apiHttpsPort(), "off unless asked for");
+        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
+                () -> load(Map.of("SMTP_API_HTTPS_PORT", "8443")));
+        assertTrue(e.getMessage().contains("SMTP_TLS_CERT") && e.getMessage().contains("SMTP_TLS_KEY"), e.getMessage());
+        e = assertThrows(InvalidConfigurationException.class, () -> load(Map.of("SMTP_API_HTTPS_PORT", "8080")));
+        assertTrue(e.getMessage().contains("SMTP_API_HTTPS_PORT must differ"), e.getMessage());
+    }
+
+    @Test
     void portsMustNotCollide() {
         InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
                 () -> load(Map.of("SMTP_HEALTH_PORT", "9000", "SMTP_METRICS_PORT", "9000")));

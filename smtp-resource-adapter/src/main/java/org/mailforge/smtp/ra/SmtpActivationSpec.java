@@ -22,6 +22,7 @@ import org.mailforge.smtp.ratelimit.Cidr;
 import org.mailforge.smtp.ratelimit.RateLimit;
 import org.mailforge.smtp.ratelimit.RateLimiter;
 import org.mailforge.smtp.spi.SmtpMessageListener;
+import org.mailforge.smtp.tls.PemTls;
 
 /**
  * One SMTP listener, configured per message-driven bean in server.xml from the {@code SMTP_*}

@@ -12,6 +12,7 @@ import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
 
 import org.mailforge.smtp.protocol.SmtpTransport;
+import org.mailforge.smtp.tls.PemTls;
 
 /**
  * A client connection; STARTTLS layers TLS 1.2+ over the same socket. It also tells the listener

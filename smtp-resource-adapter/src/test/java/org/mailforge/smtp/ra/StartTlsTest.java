@@ -48,6 +48,7 @@ import org.mailforge.smtp.spi.AuthenticationResult;
 import org.mailforge.smtp.spi.InboundMessage;
 import org.mailforge.smtp.spi.Reply;
 import org.mailforge.smtp.spi.SmtpMessageListener;
+import org.mailforge.smtp.tls.PemTls;
 
 /** STARTTLS over a real socket with a certificate loaded from PEM files, as the adapter runs it. */
 class StartTlsTest {

@@ -1,4 +1,4 @@
-package org.mailforge.smtp.ra;
+package org.mailforge.smtp.tls;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -21,16 +21,31 @@ import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 
-/** Builds the server's TLS context from a PEM certificate chain and a PEM private key. */
-final class PemTls {
+/**
+ * The server's certificate from a PEM certificate chain and a PEM private key (SMTP_TLS_CERT,
+ * SMTP_TLS_KEY): as the SMTP listener's TLS context, and as the PKCS12 key store Liberty's HTTPS
+ * endpoint for the API reads.
+ */
+public final class PemTls {
 
     /** TLS 1.2 and newer only. */
-    static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
+    public static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
 
     private PemTls() {
     }
 
-    static SSLContext context(Path certificateFile, Path keyFile) throws IOException, GeneralSecurityException {
+    public static SSLContext context(Path certificateFile, Path keyFile) throws IOException, GeneralSecurityException {
+        char[] password = new char[0];
+        KeyStore store = keyStore(certificateFile, keyFile, password);
+        KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        keys.init(store, password);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(keys.getKeyManagers(), null, null);
+        return context;
+    }
+
+    /** A PKCS12 key store in memory holding the key and its chain under the alias "server". */
+    public static KeyStore keyStore(Path certificateFile, Path keyFile, char[] password) throws IOException, GeneralSecurityException {
         List<Certificate> chain = new ArrayList<>();
         try (var in = Files.newInputStream(certificateFile)) {
             chain.addAll(CertificateFactory.getInstance("X.509").generateCertificates(in));
@@ -41,13 +56,8 @@ final class PemTls {
         PrivateKey key = privateKey(keyFile);
         KeyStore store = KeyStore.getInstance("PKCS12");
         store.load(null, null);
-        char[] password = new char[0];
-        store.setKeyEntry("smtp", key, password, chain.toArray(Certificate[]::new));
-        KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        keys.init(store, password);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(keys.getKeyManagers(), null, null);
-        return context;
+        store.setKeyEntry("server", key, password, chain.toArray(Certificate[]::new));
+        return store;
     }
 
     private static PrivateKey privateKey(Path keyFile) throws IOException, GeneralSecurityException {

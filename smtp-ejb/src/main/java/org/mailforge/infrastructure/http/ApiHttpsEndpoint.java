@@ -1,0 +1,170 @@
+package org.mailforge.infrastructure.http;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.logging.Logger;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.ejb.Schedule;
+import jakarta.ejb.Singleton;
+import jakarta.ejb.Startup;
+import jakarta.inject.Inject;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.mailforge.infrastructure.config.ServerConfiguration;
+import org.mailforge.smtp.tls.PemTls;
+
+/**
+ * HTTPS for the admin API on SMTP_API_HTTPS_PORT with the certificate SMTP uses (SMTP_TLS_CERT,
+ * SMTP_TLS_KEY, PEM).
+ *
+ * <p>Liberty reads key stores, not PEM files, and opens an HTTPS port only with a key store that
+ * exists when it reads its configuration. So this class converts the PEM pair into a PKCS12 key
+ * store with a random password, then writes the endpoint, its SSL configuration and that key store
+ * as a configuration drop-in; Liberty notices the drop-in and opens the port with our certificate
+ * (never with its own generated one). Once a minute the PEM files are compared with what was
+ * converted: a renewed certificate (certbot, cert-manager) is taken up without a restart. Without
+ * SMTP_API_HTTPS_PORT the drop-in is removed and the API is plain HTTP only.
+ */
+@Singleton
+@Startup
+public class ApiHttpsEndpoint {
+
+    private static final Logger LOG = Logger.getLogger(ApiHttpsEndpoint.class.getName());
+
+    /** Written first into the drop-in: the digest of the PEM files it was made from. */
+    private static final String DIGEST_MARK = "<!-- pem-sha256: ";
+
+    @Inject
+    ServerConfiguration configuration;
+
+    /** ${server.config.dir} and ${server.output.dir}, handed over by server.xml. */
+    @Inject
+    @ConfigProperty(name = "mailforge.liberty.config.dir")
+    java.util.Optional<String> libertyConfigDir;
+
+    @Inject
+    @ConfigProperty(name = "mailforge.liberty.output.dir")
+    java.util.Optional<String> libertyOutputDir;
+
+    @PostConstruct
+    void start() {
+        if (libertyConfigDir.isEmpty() || libertyOutputDir.isEmpty()) {
+            if (configuration.apiHttpsPort() != 0) {
+                throw new IllegalStateException("SMTP_API_HTTPS_PORT needs Open Liberty with Mailforge's server.xml"
+                        + " (mailforge.liberty.config.dir is not set)");
+            }
+            return;
+        }
+        try {
+            refresh();
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalStateException("SMTP_API_HTTPS_PORT=" + configuration.apiHttpsPort()
+                    + ": cannot set up HTTPS from SMTP_TLS_CERT / SMTP_TLS_KEY: " + e.getMessage(), e);
+        }
+    }
+
+    /** A renewed certificate replaces the old one within a minute. */
+    @Schedule(hour = "*", minute = "*", second = "7", persistent = false)
+    void renew() {
+        if (libertyConfigDir.isEmpty() || configuration.apiHttpsPort() == 0) {
+            return;
+        }
+        try {
+            refresh();
+        } catch (IOException | GeneralSecurityException | RuntimeException e) {
+            // keep serving the certificate converted before; say why the new one is not taken up
+            LOG.warning("HTTPS for the API keeps its current certificate: SMTP_TLS_CERT / SMTP_TLS_KEY cannot be read ("
+                    + e.getMessage() + ")");
+        }
+    }
+
+    private Path dropIn() {
+        return Path.of(libertyConfigDir.orElseThrow(), "configDropins", "overrides", "mailforge-api-https.xml");
+    }
+
+    private Path keyStoreFile() {
+        return Path.of(libertyOutputDir.orElseThrow(), "resources", "security", "mailforge-api-https.p12");
+    }
+
+    synchronized void refresh() throws IOException, GeneralSecurityException {
+        Path dropIn = dropIn();
+        if (configuration.apiHttpsPort() == 0) {
+            if (Files.deleteIfExists(dropIn)) {
+                LOG.info("SMTP_API_HTTPS_PORT is not set: the API's HTTPS endpoint is removed");
+            }
+            Files.deleteIfExists(keyStoreFile());
+            return;
+        }
+        Path certificate = Path.of(configuration.tlsCert());
+        Path key = Path.of(configuration.tlsKey());
+        String digest = digest(certificate, key);
+        if (Files.exists(dropIn) && Files.exists(keyStoreFile())
+                && Files.readString(dropIn).contains(DIGEST_MARK + digest + " ")
+                && Files.readString(dropIn).contains("httpsPort=\"" + configuration.apiHttpsPort() + "\"")) {
+            return; // as converted before
+        }
+        char[] password = randomPassword();
+        KeyStore store = PemTls.keyStore(certificate, key, password);
+        writePrivately(keyStoreFile(), out -> store.store(out, password));
+        String xml = DIGEST_MARK + digest + " (written by Mailforge from SMTP_API_HTTPS_PORT, SMTP_TLS_CERT, SMTP_TLS_KEY;"
+                + " edits are overwritten) -->\n"
+                + "<server>\n"
+                + "    <keyStore id=\"mailforgeApiKeyStore\" type=\"PKCS12\" location=\"" + xmlText(keyStoreFile().toString())
+                + "\" password=\"" + new String(password) + "\"/>\n"
+                + "    <ssl id=\"mailforgeApiSSLConfig\" keyStoreRef=\"mailforgeApiKeyStore\" sslProtocol=\"TLSv1.2,TLSv1.3\"/>\n"
+                + "    <sslOptions id=\"mailforgeApiSslOptions\" sslRef=\"mailforgeApiSSLConfig\"/>\n"
+                + "    <httpEndpoint id=\"apiHttpsEndpoint\" host=\"*\" httpPort=\"-1\" httpsPort=\""
+                + configuration.apiHttpsPort() + "\" sslOptionsRef=\"mailforgeApiSslOptions\"/>\n"
+                + "</server>\n";
+        writePrivately(dropIn, out -> out.write(xml.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        LOG.info(() -> "API on HTTPS port " + configuration.apiHttpsPort() + " with the certificate of " + certificate);
+    }
+
+    private interface Writer {
+        void write(OutputStream out) throws IOException, GeneralSecurityException;
+    }
+
+    /** Owner-only file, written beside its final name and renamed over it: Liberty never reads half a file. */
+    private static void writePrivately(Path file, Writer writer) throws IOException, GeneralSecurityException {
+        Files.createDirectories(file.getParent());
+        Path temporary = file.resolveSibling("." + file.getFileName() + ".tmp");
+        Files.deleteIfExists(temporary);
+        try {
+            Files.createFile(temporary, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        } catch (UnsupportedOperationException e) {
+            Files.createFile(temporary);
+        }
+        try (OutputStream out = Files.newOutputStream(temporary)) {
+            writer.write(out);
+        }
+        Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private static String digest(Path certificate, Path key) throws IOException, GeneralSecurityException {
+        MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+        sha256.update(Files.readAllBytes(certificate));
+        sha256.update((byte) 0);
+        sha256.update(Files.readAllBytes(key));
+        return HexFormat.of().formatHex(sha256.digest());
+    }
+
+    private static char[] randomPassword() {
+        byte[] random = new byte[24];
+        new SecureRandom().nextBytes(random);
+        return HexFormat.of().formatHex(random).toCharArray();
+    }
+
+    private static String xmlText(String text) {
+        return text.replace("&", "&amp;").replace("\"", "&quot;").replace("<", "&lt;");
+    }
+}
