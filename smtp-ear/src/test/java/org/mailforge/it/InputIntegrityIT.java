@@ -135,4 +135,51 @@ class InputIntegrityIT {
         assertEquals(1, TestServer.delivered(full).size());
         assertEquals(1, TestServer.delivered(other).size());
     }
+
+    /**
+     * Eight sessions end their DATA at the same moment for a mailbox with room for three of the
+     * messages: three are taken, five refused, and the mailbox stays within its quota. The check
+     * against the usage before the message used to let all eight through.
+     */
+    @Test
+    void concurrentDeliveriesCannotOverrunAQuota() throws Exception {
+        String mailbox = TestServer.uniqueMailbox("example.test");
+        String user = TestServer.createUser(mailbox, "Quota-Race-1");
+        assertEquals(200, TestServer.asAdmin("PUT", "/api/users/" + user, "{\"quota_mb\":1}").statusCode());
+        String body = "Subject: a third of the quota\r\n\r\n" + ("y".repeat(998) + "\r\n").repeat(300); // 300 KB
+        java.util.List<SmtpConnection> sessions = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < 8; i++) {
+                SmtpConnection smtp = open();
+                sessions.add(smtp);
+                smtp.command("EHLO client.example");
+                smtp.command("MAIL FROM:<a@example.org>");
+                assertEquals("250 2.1.5 Ok", smtp.command("RCPT TO:<" + mailbox + ">"));
+                assertTrue(smtp.command("DATA").startsWith("354"));
+                smtp.send(body);
+            }
+            for (SmtpConnection smtp : sessions) {
+                smtp.send(".\r\n"); // all eight messages complete at once
+            }
+            int taken = 0;
+            for (SmtpConnection smtp : sessions) {
+                String reply = smtp.reply();
+                if (reply.startsWith("250 ")) {
+                    taken++;
+                } else {
+                    assertEquals("552 5.2.2 <" + mailbox + ">: mailbox full, quota exceeded", reply);
+                }
+            }
+            assertEquals(3, taken, "3 x 300 KB fit into 1 MB, a fourth does not");
+        } finally {
+            for (SmtpConnection smtp : sessions) {
+                smtp.close();
+            }
+        }
+        assertEquals(3, TestServer.delivered(mailbox).size());
+        String info = TestServer.asAdmin("GET", "/api/users/" + user, null).body();
+        java.util.regex.Matcher used = java.util.regex.Pattern.compile("\"used_mb\":([0-9.]+)").matcher(info);
+        assertTrue(used.find(), info);
+        assertTrue(Double.parseDouble(used.group(1)) <= 1.0, "within the quota: " + info);
+    }
 }

@@ -60,6 +60,9 @@ public class MailDeliveryService {
     @Inject
     ContentScreening screening;
 
+    @Inject
+    MailboxQuotas quotas;
+
     private java.util.Set<String> localDomains;
 
     @jakarta.annotation.PostConstruct
@@ -119,6 +122,7 @@ public class MailDeliveryService {
     private Reply store(InboundMessage message, Folder folder) {
         List<StoredLocation> stored = new ArrayList<>(message.recipients().size());
         List<QueuedMessage> queued = List.of();
+        List<MailboxQuotas.Claim> claims = new ArrayList<>(message.recipients().size());
         try {
             List<String> mailboxes = new ArrayList<>(message.recipients().size());
             List<String> remote = new ArrayList<>();
@@ -127,14 +131,15 @@ public class MailDeliveryService {
                     remote.add(recipient); // the listener let it through: an authenticated user's relay
                     continue;
                 }
-                Optional<User> owner = users.findByEmail(recipient);
-                if (owner.isPresent() && owner.get().wouldExceedQuota(message.content().size())) {
+                MailboxQuotas.Claim claim = quotas.claim(recipient, message.content().size());
+                claims.add(claim);
+                if (!claim.fits()) { // with this message, or with others being delivered right now
                     metrics.rejected();
                     return Reply.of(552, "5.2.2", "<" + recipient + ">: mailbox full, quota exceeded");
                 }
                 // a user's mail goes to the canonical (lower-case) address of the account; postmaster
                 // without an account of its own is an alias of the administrator
-                mailboxes.add(owner.map(User::getEmail)
+                mailboxes.add(claim.owner().map(User::getEmail)
                         .orElseGet(() -> isPostmaster(recipient) ? configuration.adminEmail() : recipient));
             }
             // one copy per mailbox, however many of its addresses the transaction named
@@ -155,6 +160,8 @@ public class MailDeliveryService {
             return isDiskFull(e)
                     ? Reply.of(452, "4.3.1", "Error: insufficient system storage, try again later")
                     : Reply.of(451, "4.3.0", "Error: could not store message, try again later");
+        } finally {
+            quotas.release(claims); // committed usage (or none) from here on
         }
         metrics.accepted(message.content().size());
         outbound.wake(queued);
