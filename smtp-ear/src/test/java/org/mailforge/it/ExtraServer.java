@@ -19,6 +19,7 @@ final class ExtraServer {
     private final String name;
     private final Path wlp;
     private final Path folder;
+    private final List<String> settings;
 
     /** Creates (afresh) the server {@code name} with the given server.env lines (later lines win). */
     ExtraServer(String name, List<String> basics, List<String> environment) throws IOException {
@@ -41,8 +42,9 @@ final class ExtraServer {
                 }
             }
         }
-        Files.writeString(folder.resolve("server.env"),
-                String.join("\n", basics) + "\n" + String.join("\n", environment) + "\n");
+        this.settings = new java.util.ArrayList<>(basics);
+        settings.addAll(environment);
+        Files.writeString(folder.resolve("server.env"), String.join("\n", settings) + "\n");
     }
 
     /** The settings every extra server needs: its ports on 127.0.0.1 and its folders under {@code data}. */
@@ -98,6 +100,16 @@ final class ExtraServer {
         ProcessHandle process = ProcessHandle.of(pid).orElseThrow(() -> new AssertionError("no process " + pid));
         process.destroyForcibly();
         process.onExit().get(60, TimeUnit.SECONDS);
+    }
+
+    /** Its server.env as NAME=VALUE pairs (later lines win), e.g. for user-cli on the same data. */
+    java.util.Map<String, String> settings() {
+        java.util.Map<String, String> pairs = new java.util.LinkedHashMap<>();
+        for (String line : settings) {
+            int equals = line.indexOf('=');
+            pairs.put(line.substring(0, equals), line.substring(equals + 1));
+        }
+        return pairs;
     }
 
     /** The server's folder in the Liberty installation (wlp/usr/servers/NAME). */

@@ -50,4 +50,10 @@ class MboxStorageIT extends StorageBackendContract {
             Files.move(away, file);
         };
     }
+
+    /** The mbox file and its Junk file go. */
+    @Override
+    boolean anyMailLeft(String mailbox, List<String> keys) {
+        return Files.exists(backend().mail().resolve(mailbox)) || Files.exists(backend().mail().resolve(mailbox + ".Junk"));
+    }
 }

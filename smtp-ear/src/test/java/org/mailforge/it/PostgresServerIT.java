@@ -106,11 +106,10 @@ class PostgresServerIT {
         assertEquals(data.resolve("mail").resolve(String.format("%04d/%02d/%02d", today.getYear(), today.getMonthValue(),
                 today.getDayOfMonth())), stored.getParent());
         assertTrue(new String(Files.readAllBytes(stored), StandardCharsets.ISO_8859_1).startsWith("MAILFORGE-AES256GCM-1\n"));
-        ProcessBuilder decrypt = new ProcessBuilder("java", "-jar", System.getProperty("it.user.cli.jar"), "decrypt", stored.toString());
-        decrypt.environment().put("SMTP_STORAGE_ENCRYPTION_KEY", ENCRYPTION_KEY);
-        Process process = decrypt.start();
-        String plaintext = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, process.waitFor());
+        UserCliProcess.Result decrypted = UserCliProcess.run(java.util.Map.of("SMTP_STORAGE_ENCRYPTION_KEY", ENCRYPTION_KEY),
+                "decrypt", stored.toString());
+        String plaintext = decrypted.output();
+        assertEquals(0, decrypted.status(), plaintext);
         assertTrue(plaintext.startsWith("Return-Path: <pguser@example.test>\r\nReceived: from pg.example "), plaintext);
         assertTrue(plaintext.endsWith("Subject: stored on PostgreSQL\r\n\r\nhello\r\n"), plaintext);
 

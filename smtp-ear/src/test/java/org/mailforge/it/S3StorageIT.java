@@ -98,4 +98,20 @@ class S3StorageIT extends StorageBackendContract {
             s3.start();
         }
     }
+
+    /** The index no longer lists them: their objects must be gone too. */
+    @Override
+    boolean anyMailLeft(String mailbox, List<String> keys) {
+        return keys.stream().anyMatch(key -> {
+            try {
+                reader.headObject(head -> head.bucket(BUCKET).key(key));
+                return true;
+            } catch (software.amazon.awssdk.services.s3.model.S3Exception e) {
+                if (e.statusCode() == 404) {
+                    return false;
+                }
+                throw e;
+            }
+        });
+    }
 }

@@ -233,6 +233,29 @@ abstract class StorageBackendContract {
         byte[] apply(String key) throws Exception;
     }
 
+    /**
+     * Deleting a user with user-cli, run on the server's own settings, removes its mail from this
+     * backend as the API would: files, rows or objects, not only the index.
+     */
+    @Test
+    void userCliDeleteRemovesTheUsersMail() throws Exception {
+        String mailbox = newUser(100);
+        assertAccepted(sendData(mailbox, simple("leaving")));
+        assertEquals(1, read(mailbox).size());
+        List<String> keys = IndependentReaders.indexedKeys(backend.data().resolve("smtp.db"), mailbox);
+        assertEquals(1, keys.size());
+        String username = mailbox.substring(0, mailbox.indexOf('@'));
+        UserCliProcess.Result deleted = UserCliProcess.run(backend.server().settings(), "delete", username);
+        assertEquals(0, deleted.status(), deleted.output());
+        assertEquals(404, backend.api("GET", "/api/users/" + username, null).statusCode());
+        assertTrue(!anyMailLeft(mailbox, keys), "none of " + mailbox + "'s mail is left");
+    }
+
+    /** Whether anything of the mailbox's messages (index keys taken before) is still stored. */
+    boolean anyMailLeft(String mailbox, List<String> keys) throws Exception {
+        return !read(mailbox).isEmpty();
+    }
+
     /** After one more delivery: how many messages the server's index lists in all. */
     long deliverAndCountIndexed() throws Exception {
         assertAccepted(sendData(newUser(100), simple("indexed")));

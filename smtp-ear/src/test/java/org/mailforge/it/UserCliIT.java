@@ -5,10 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Base64;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
@@ -18,26 +15,16 @@ import org.junit.jupiter.api.Test;
 /** The real user-cli jar on the running server's database: create via CLI, AUTH via SMTP, see via API. */
 class UserCliIT {
 
-    private record Result(int status, String output) {
-    }
-
-    private static Result cli(String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of("java", "-jar", System.getProperty("it.user.cli.jar")));
-        command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-        builder.environment().put("SMTP_DB_PATH", TestServer.DATA.resolve("smtp.db").toString());
-        builder.environment().put("SMTP_STORAGE_PATH", TestServer.MAIL.toString());
-        builder.environment().remove("SMTP_DB_URL");
-        Process process = builder.start();
-        assertTrue(process.waitFor(120, TimeUnit.SECONDS), "user-cli finished");
-        return new Result(process.exitValue(), new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+    private static UserCliProcess.Result cli(String... args) throws Exception {
+        return UserCliProcess.run(java.util.Map.of("SMTP_DB_PATH", TestServer.DATA.resolve("smtp.db").toString(),
+                "SMTP_STORAGE_PATH", TestServer.MAIL.toString()), args);
     }
 
     @Test
     void createdWithTheCliUsableEverywhereWhileTheServerRuns() throws Exception {
         String name = "cli" + Long.toString(System.nanoTime(), 36);
         String email = name + "@example.test";
-        Result created = cli("create", name, email, "Cli-Passw0rd");
+        UserCliProcess.Result created = cli("create", name, email, "Cli-Passw0rd");
         assertEquals(0, created.status(), created.output());
         assertTrue(created.output().startsWith("User created successfully:\n  Username: " + name + "\n"), created.output());
 
@@ -56,7 +43,7 @@ class UserCliIT {
         user = Json.createReader(new StringReader(TestServer.asAdmin("GET", "/api/users/" + name, null).body())).readObject();
         assertEquals(250, user.getInt("quota_mb"), "the server sees the CLI's change at once");
 
-        Result info = cli("info", name);
+        UserCliProcess.Result info = cli("info", name);
         assertTrue(info.output().contains("  Last Login: 20"), "the SMTP login was recorded: " + info.output());
 
         assertEquals(0, cli("delete", name).status());

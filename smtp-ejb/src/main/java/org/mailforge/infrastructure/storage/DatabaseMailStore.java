@@ -72,14 +72,17 @@ public class DatabaseMailStore implements MailStore {
     @Override
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     public void remove(StoredLocation location) {
-        if (location.key().startsWith(KEY_PREFIX)) {
-            delete(List.of(Long.parseLong(location.key().substring(KEY_PREFIX.length()))));
-        }
+        deleteRow(em, kind() == DatabaseKind.SQLITE, location);
     }
 
     @Override
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     public void renameMailbox(String from, String to) {
+        moveMailboxRows(em, from, to);
+    }
+
+    /** Gives a mailbox's messages to another address in the caller's transaction (the server and user-cli share this). */
+    public static void moveMailboxRows(EntityManager em, String from, String to) {
         em.createQuery("UPDATE DatabaseMessage m SET m.user = :to WHERE m.user = :from")
                 .setParameter("to", to).setParameter("from", from).executeUpdate();
     }
@@ -87,13 +90,25 @@ public class DatabaseMailStore implements MailStore {
     @Override
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     public void removeMailbox(String mailbox) {
-        delete(em.createQuery("SELECT m.id FROM DatabaseMessage m WHERE m.user = :user", Long.class)
+        deleteMailboxRows(em, kind() == DatabaseKind.SQLITE, mailbox);
+    }
+
+    /** Deletes one stored message in the caller's transaction (the server and user-cli share this). */
+    public static void deleteRow(EntityManager em, boolean sqlite, StoredLocation location) {
+        if (location.key().startsWith(KEY_PREFIX)) {
+            delete(em, sqlite, List.of(Long.parseLong(location.key().substring(KEY_PREFIX.length()))));
+        }
+    }
+
+    /** Deletes every message of a mailbox in the caller's transaction (the server and user-cli share this). */
+    public static void deleteMailboxRows(EntityManager em, boolean sqlite, String mailbox) {
+        delete(em, sqlite, em.createQuery("SELECT m.id FROM DatabaseMessage m WHERE m.user = :user", Long.class)
                 .setParameter("user", mailbox).getResultList());
     }
 
-    private void delete(List<Long> ids) {
+    private static void delete(EntityManager em, boolean sqlite, List<Long> ids) {
         for (Long id : ids) {
-            if (kind() == DatabaseKind.SQLITE) {
+            if (sqlite) { // the full-text index is a table of its own there
                 em.createNativeQuery("DELETE FROM messages_fts WHERE rowid = ?").setParameter(1, id).executeUpdate();
             }
             em.createQuery("DELETE FROM DatabaseMessage m WHERE m.id = :id").setParameter("id", id).executeUpdate();

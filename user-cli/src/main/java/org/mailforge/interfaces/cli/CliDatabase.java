@@ -57,6 +57,11 @@ final class CliDatabase implements AutoCloseable {
         return value == null || value.isBlank() ? null : value.strip();
     }
 
+    /** Whether this is SQLite (whose full-text index is a table of its own). */
+    boolean sqlite() {
+        return url.startsWith("jdbc:sqlite:");
+    }
+
     /** Runs work in one transaction and returns its result. */
     <T> T inTransaction(Function<EntityManager, T> work) {
         EntityManager em = factory.createEntityManager();
@@ -72,6 +77,14 @@ final class CliDatabase implements AutoCloseable {
             }
             em.close();
         }
+    }
+
+    /** Runs work that returns nothing in one transaction. */
+    void inTransactionDo(java.util.function.Consumer<EntityManager> work) {
+        inTransaction(em -> {
+            work.accept(em);
+            return null;
+        });
     }
 
     /** Runs a read without a transaction. */

@@ -59,26 +59,17 @@ final class CliUserRepository implements UserRepository {
 
     @Override
     public void remove(User user) {
-        db.inTransaction(em -> {
-            UserQueries.remove(em, user);
-            return null;
-        });
+        db.inTransactionDo(em -> UserQueries.remove(em, user));
     }
 
     @Override
     public void recordLogin(long userId, Instant when) {
-        db.inTransaction(em -> {
-            UserQueries.recordLogin(em, userId, when);
-            return null;
-        });
+        db.inTransactionDo(em -> UserQueries.recordLogin(em, userId, when));
     }
 
     @Override
     public void addUsage(String email, long bytes) {
-        db.inTransaction(em -> {
-            UserQueries.addUsage(em, email, bytes);
-            return null;
-        });
+        db.inTransactionDo(em -> UserQueries.addUsage(em, email, bytes));
     }
 
     @Override

@@ -39,7 +39,7 @@ public final class UserCli {
             "  decrypt <file>      (an encrypted timeseries message, key in SMTP_STORAGE_ENCRYPTION_KEY)",
             "A password of '-' is read from standard input.",
             "Database: SMTP_DB_URL (JDBC URL) or SMTP_DB_PATH (SQLite file, default smtp.db),",
-            "SMTP_DB_USER, SMTP_DB_PASSWORD. Mail storage (for delete): SMTP_STORAGE_TYPE, SMTP_STORAGE_PATH.");
+            "SMTP_DB_USER, SMTP_DB_PASSWORD. Mail storage (for delete): SMTP_STORAGE_TYPE, SMTP_STORAGE_PATH, SMTP_S3_*.");
 
     private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy-MM-dd").withZone(ZoneOffset.UTC);
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
@@ -88,12 +88,19 @@ public final class UserCli {
             return decrypt(Path.of(args[1]));
         }
         try (CliDatabase db = new CliDatabase(env)) {
-            UserService users = new UserService(new CliUserRepository(db), new PasswordHasher(), mailStore());
-            if (args[0].equals("delete") && mailRefusal != null) {
-                err.println("Error: " + mailRefusal); // before anything is deleted
-                return 1;
+            org.mailforge.domain.mail.MailStore mail = mailStore(db);
+            try {
+                UserService users = new UserService(new CliUserRepository(db), new PasswordHasher(), mail);
+                if (args[0].equals("delete") && mailRefusal != null) {
+                    err.println("Error: " + mailRefusal); // before anything is deleted
+                    return 1;
+                }
+                return execute(users, args);
+            } finally {
+                if (mail instanceof AutoCloseable connection) { // the S3 client's connection pool
+                    connection.close();
+                }
             }
-            return execute(users, args);
         } catch (Exception e) {
             // validation, duplicates, unknown users, an unreachable database: one line, no stack trace
             err.println("Error: " + (e.getMessage() != null ? e.getMessage() : e.toString()));
@@ -105,21 +112,20 @@ public final class UserCli {
     }
 
     /**
-     * The server's own store for SMTP_STORAGE_TYPE, so that deleting (or moving) a user treats its
-     * mail as the server would. Database and S3 mail is the server's to remove: those commands are
-     * refused here rather than leaving the mail behind.
+     * The server's own store for SMTP_STORAGE_TYPE, so that deleting a user removes its mail as the
+     * server would, whatever the backend: maildir, mbox and time-series files, database rows (with
+     * their full-text index) or S3 objects.
      */
-    private org.mailforge.domain.mail.MailStore mailStore() {
+    private org.mailforge.domain.mail.MailStore mailStore(CliDatabase db) {
         String why;
         try {
             org.mailforge.infrastructure.config.ServerConfiguration configuration =
                     org.mailforge.infrastructure.config.ServerConfiguration.load(name -> java.util.Optional.ofNullable(env.apply(name)));
-            org.mailforge.domain.mail.MailStore files = org.mailforge.infrastructure.storage.MailStoreProducer.fileStore(configuration);
-            if (files != null) {
-                return files;
-            }
-            why = "with SMTP_STORAGE_TYPE=" + configuration.storageType().name().toLowerCase(java.util.Locale.ROOT)
-                    + " the server removes a user's mail: delete or move users through the API (DELETE /api/users/<name>)";
+            return switch (configuration.storageType()) {
+                case DATABASE -> new CliDatabaseMailStore(db);
+                case S3 -> org.mailforge.infrastructure.storage.S3MailStore.connect(configuration.s3(), java.time.Clock.systemUTC());
+                default -> org.mailforge.infrastructure.storage.MailStoreProducer.fileStore(configuration);
+            };
         } catch (RuntimeException e) { // a setting the server would refuse too: the commands without mail still work
             why = e.getMessage();
         }

@@ -184,11 +184,16 @@ class UserCliTest {
         assertEquals(0, deleted.status(), deleted.err());
         assertFalse(Files.exists(folder.resolve("mail").resolve("mboxer@example.com")), "the mbox file went with its user");
 
-        env.put("SMTP_STORAGE_TYPE", "database");
+        env.put("SMTP_STORAGE_TYPE", "database"); // rows of the same database (the contract ITs check them)
         assertEquals(0, run(env, "", "create", "dbuser", "dbuser@example.com", "Secret-Password-1").status());
-        Result refused = run(env, "", "delete", "dbuser");
+        assertEquals(0, run(env, "", "delete", "dbuser").status());
+        assertEquals(1, run(env, "", "info", "dbuser").status(), "deleted");
+
+        env.put("SMTP_STORAGE_TYPE", "s3"); // without SMTP_S3_BUCKET: the server would not start either
+        assertEquals(0, run(env, "", "create", "s3user", "s3user@example.com", "Secret-Password-1").status());
+        Result refused = run(env, "", "delete", "s3user");
         assertEquals(1, refused.status());
-        assertTrue(refused.err().contains("through the API"), refused.err());
-        assertEquals(0, run(env, "", "info", "dbuser").status(), "refused before anything was deleted");
+        assertTrue(refused.err().contains("SMTP_S3_BUCKET"), refused.err());
+        assertEquals(0, run(env, "", "info", "s3user").status(), "refused before anything was deleted");
     }
 }
