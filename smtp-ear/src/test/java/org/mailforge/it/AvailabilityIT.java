@@ -85,7 +85,7 @@ class AvailabilityIT {
     @Test
     @Order(1)
     void refusedConnectionsLeaveTheNodeReady() throws Exception {
-        double refusedBefore = metric("smtp_connections_refused");
+        double refusedBefore = metric("smtp_connections_refused_total");
         int greeted = 0;
         int refused = 0;
         for (int i = 0; i < 130; i++) {
@@ -100,7 +100,7 @@ class AvailabilityIT {
         }
         assertEquals(10, greeted, "SMTP_RATE_LIMIT_CONNECTIONS_PER_MINUTE=10");
         assertEquals(120, refused);
-        assertEquals(refusedBefore + 120, metric("smtp_connections_refused"));
+        assertEquals(refusedBefore + 120, TestServer.awaitMetric(METRICS_PORT, "smtp_connections_refused_total\\{[^}]*\\}", refusedBefore + 120));
 
         JsonObject health = health();
         assertEquals("degraded", health.getString("status"), health.toString());
@@ -115,7 +115,7 @@ class AvailabilityIT {
     @Test
     @Order(2)
     void oneAddressHoldsAtMostItsShareOfTheSlots() throws Exception {
-        double before = metric("smtp_connections_refused_per_address");
+        double before = metric("smtp_connections_refused_per_address_total");
         List<SmtpConnection> held = new ArrayList<>();
         try {
             for (int i = 0; i < 3; i++) {
@@ -129,7 +129,7 @@ class AvailabilityIT {
             try (SmtpConnection other = new SmtpConnection(TestServer.HOST, SMTP_PORT, "127.0.0.4")) {
                 assertTrue(other.reply().startsWith("220 "), "another address is not affected");
             }
-            assertEquals(before + 1, metric("smtp_connections_refused_per_address"));
+            assertEquals(before + 1, TestServer.awaitMetric(METRICS_PORT, "smtp_connections_refused_per_address_total\\{[^}]*\\}", before + 1));
             held.remove(0).close();
             // the slot comes back when the session has ended on the server side
             TestServer.await(() -> {
@@ -154,7 +154,7 @@ class AvailabilityIT {
     @Test
     @Order(3)
     void thousandsOfIdleSessionsNeitherLockOutClientsNorStarveTheServer() throws Exception {
-        double stressTimeoutsBefore = metric("smtp_stress_timeouts");
+        double stressTimeoutsBefore = metric("smtp_stress_timeouts_total");
         List<Socket> held = new ArrayList<>();
         try {
             for (int i = 0; i < 1000; i++) {
@@ -194,7 +194,8 @@ class AvailabilityIT {
                 String last = readLine(socket.getInputStream());
                 assertTrue(last != null && last.startsWith("421 4.4.2"), "an idle session: " + last);
             }
-            double cut = metric("smtp_stress_timeouts") - stressTimeoutsBefore;
+            double cut = TestServer.awaitMetric(METRICS_PORT, "smtp_stress_timeouts_total\\{[^}]*\\}", stressTimeoutsBefore + 41)
+                    - stressTimeoutsBefore;
             System.out.printf("AvailabilityIT: %.0f of 1,000 idle sessions cut off by the stress timeout%n", cut);
             assertTrue(cut >= 41, "the stress timeout brought the listener back below 80 %: " + cut);
             TestServer.await(() -> {

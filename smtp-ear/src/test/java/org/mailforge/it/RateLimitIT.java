@@ -25,7 +25,11 @@ class RateLimitIT {
     }
 
     private static double limited(String limit) throws Exception {
-        return TestServer.metric("smtp_rate_limited\\{[^}]*limit=\"" + limit + "\"[^}]*\\}");
+        return TestServer.metric(series(limit));
+    }
+
+    private static String series(String limit) {
+        return "smtp_rate_limited_total\\{[^}]*limit=\"" + limit + "\"[^}]*\\}";
     }
 
     @Test
@@ -46,7 +50,7 @@ class RateLimitIT {
         try (SmtpConnection smtp = from("127.0.0.1")) {
             assertTrue(smtp.reply().startsWith("220 "), "the exempt address is not limited");
         }
-        assertEquals(before + 1, limited("connections"));
+        assertEquals(before + 1, TestServer.awaitMetric(TestServer.METRICS_PORT, series("connections"), before + 1));
         assertEquals(rejectedBefore + 1, rejectedConnections(), "/stats counts the refusal");
     }
 

@@ -19,11 +19,6 @@ class RealClientsIT {
 
     private static final String PASSWORD = "Real-Client-Pass1";
 
-    private static boolean available(String command) throws Exception {
-        ExternalTools.requireCommand(command);
-        return true;
-    }
-
     private static String run(List<String> command, String stdin) throws Exception {
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         if (stdin != null) {
@@ -38,10 +33,10 @@ class RealClientsIT {
 
     @Test
     void swaksWithStartTlsAuthAndPipelining() throws Exception {
-        available("swaks");
+        String swaks = ExternalTools.requireCommand("swaks");
         String email = "swaks" + System.nanoTime() + "@example.test";
         String user = TestServer.createUser(email, PASSWORD);
-        String output = run(List.of("swaks", "--server", TestServer.HOST, "--port", String.valueOf(TestServer.SMTP_PORT),
+        String output = run(List.of(swaks, "--server", TestServer.HOST, "--port", String.valueOf(TestServer.SMTP_PORT),
                 "--from", email, "--to", email, "--tls", "--auth", "PLAIN", "--auth-user", user, "--auth-password", PASSWORD,
                 "--pipeline", "--header", "Subject: from swaks", "--body", "swaks was here"), null);
         assertTrue(output.contains("<~  235 2.7.0 Authentication successful"), output);
@@ -54,7 +49,7 @@ class RealClientsIT {
 
     @Test
     void pythonSmtplibWithStartTlsLoginAndSmtpUtf8() throws Exception {
-        available("python3");
+        String python = ExternalTools.requirePython("smtplib");
         String email = "python" + System.nanoTime() + "@example.test";
         String user = TestServer.createUser(email, PASSWORD);
         String script = String.join("\n",
@@ -68,7 +63,7 @@ class RealClientsIT {
                 "print('refused', refused)",
                 "s.quit()",
                 "");
-        String output = run(List.of("python3", "-"), script);
+        String output = run(List.of(python, "-"), script);
         assertTrue(output.contains("refused {}"), output);
         List<Path> files = TestServer.delivered(email);
         assertEquals(1, files.size());

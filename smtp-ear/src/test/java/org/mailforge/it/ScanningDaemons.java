@@ -30,19 +30,24 @@ final class ScanningDaemons {
     private Process clamd;
     private Process spamd;
 
-    private ScanningDaemons(Path folder) {
+    private final String clamdProgram;
+    private final String spamdProgram;
+
+    private ScanningDaemons(Path folder, String clamdProgram, String spamdProgram) {
         this.folder = folder;
+        this.clamdProgram = clamdProgram;
+        this.spamdProgram = spamdProgram;
     }
 
     /** Both daemons, started once for all tests (skipped or failed as ExternalTools says when missing). */
     static synchronized ScanningDaemons shared() throws Exception {
-        ExternalTools.requireCommand("clamd");
-        ExternalTools.requireCommand("spamd");
+        String clamdProgram = ExternalTools.requireCommand("clamd");
+        String spamdProgram = ExternalTools.requireCommand("spamd");
         if (shared == null) {
             Path folder = TestServer.DATA.resolveSibling("it-scanners");
             ExtraServer.deleteTree(folder);
             Files.createDirectories(folder.resolve("db"));
-            shared = new ScanningDaemons(folder);
+            shared = new ScanningDaemons(folder, clamdProgram, spamdProgram);
             shared.writeClamdConfiguration();
             shared.startClamd();
             shared.startSpamd();
@@ -65,13 +70,13 @@ final class ScanningDaemons {
     }
 
     void startClamd() throws Exception {
-        clamd = new ProcessBuilder("clamd", "-c", folder.resolve("clamd.conf").toString())
+        clamd = new ProcessBuilder(clamdProgram, "-c", folder.resolve("clamd.conf").toString())
                 .redirectErrorStream(true).redirectOutput(folder.resolve("clamd.out").toFile()).start();
         awaitPort(CLAMD_PORT, "clamd");
     }
 
     void startSpamd() throws Exception {
-        spamd = new ProcessBuilder("spamd", "--listen=127.0.0.1:" + SPAMD_PORT, "--allowed-ips=127.0.0.1", "--local",
+        spamd = new ProcessBuilder(spamdProgram, "--listen=127.0.0.1:" + SPAMD_PORT, "--allowed-ips=127.0.0.1", "--local",
                 "--max-children=3", "--nouser-config", "--syslog=stderr", "--pidfile=" + folder.resolve("spamd.pid"))
                 .redirectErrorStream(true).redirectOutput(folder.resolve("spamd.out").toFile()).start();
         awaitPort(SPAMD_PORT, "spamd");

@@ -95,7 +95,7 @@ class SmtpDeliveryIT {
         String rcpt = TestServer.uniqueMailbox("example.test");
         Path mail = Files.createTempFile("curl-mail", ".eml");
         Files.writeString(mail, "From: curl@example.org\r\nTo: " + rcpt + "\r\nSubject: via curl\r\n\r\nsent by curl\r\n");
-        Process curl = new ProcessBuilder("curl", "-sS", "--url", "smtp://" + TestServer.HOST + ":" + TestServer.SMTP_PORT,
+        Process curl = new ProcessBuilder(ExternalTools.requireCommand("curl"), "-sS", "--url", "smtp://" + TestServer.HOST + ":" + TestServer.SMTP_PORT,
                 "--mail-from", "curl@example.org", "--mail-rcpt", rcpt, "--upload-file", mail.toString())
                 .redirectErrorStream(true).start();
         assertTrue(curl.waitFor(60, TimeUnit.SECONDS));

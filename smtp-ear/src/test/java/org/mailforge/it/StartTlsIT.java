@@ -21,7 +21,7 @@ class StartTlsIT {
 
     @Test
     void opensslNegotiatesTls12OrNewerAfterStartTls() throws Exception {
-        Process openssl = new ProcessBuilder("openssl", "s_client", "-starttls", "smtp", "-brief", "-crlf",
+        Process openssl = new ProcessBuilder(ExternalTools.requireCommand("openssl"), "s_client", "-starttls", "smtp", "-brief", "-crlf",
                 "-connect", TestServer.HOST + ":" + TestServer.SMTP_PORT, "-servername", "localhost")
                 .redirectErrorStream(true).start();
         openssl.getOutputStream().write("EHLO openssl.example\nQUIT\n".getBytes(StandardCharsets.US_ASCII));

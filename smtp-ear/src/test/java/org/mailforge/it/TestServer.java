@@ -56,6 +56,23 @@ final class TestServer {
         return Double.parseDouble(m.group(1));
     }
 
+    /**
+     * Waits until the series reaches at least {@code expected} and returns its value: the
+     * counters of listener figures (connections, refusals, rate limits) catch up every 5 s.
+     */
+    static double awaitMetric(int metricsPort, String seriesPattern, double expected) throws InterruptedException {
+        double[] seen = {Double.NaN};
+        await(() -> {
+            try {
+                seen[0] = metric(metricsPort, seriesPattern);
+                return seen[0] >= expected;
+            } catch (IOException | InterruptedException | AssertionError e) {
+                return false;
+            }
+        }, Duration.ofSeconds(30), seriesPattern + " >= " + expected + " (last seen " + seen[0] + ")");
+        return seen[0];
+    }
+
     /** A request to the admin API, with HTTP Basic credentials when {@code user} is not null. */
     static HttpResponse<String> api(String method, String path, String json, String user, String password)
             throws IOException, InterruptedException {

@@ -10,14 +10,11 @@ import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
 import jakarta.ejb.TransactionManagement;
 import jakarta.ejb.TransactionManagementType;
-import jakarta.annotation.Resource;
-import javax.sql.DataSource;
 import org.mailforge.domain.user.UserRepository;
-import org.mailforge.infrastructure.persistence.SchemaMigrations;
 import jakarta.inject.Inject;
 
 import org.mailforge.domain.mail.StoredMessageRepository;
-import org.mailforge.infrastructure.config.ServerConfiguration;
+import org.mailforge.application.config.ServerConfiguration;
 import org.mailforge.domain.mail.MailStore;
 
 /**
@@ -38,7 +35,7 @@ public class ApplicationStartup {
     MailStore store;
 
     @Inject
-    org.mailforge.infrastructure.storage.QueueSpool queueSpool;
+    org.mailforge.domain.queue.QueueSpool queueSpool;
 
     @Inject
     StoredMessageRepository messages;
@@ -49,8 +46,8 @@ public class ApplicationStartup {
     @Inject
     UserService userService;
 
-    @Resource(lookup = "jdbc/mailforge", shareable = false) // returned to the pool on close, even inside a local transaction
-    DataSource dataSource;
+    @Inject
+    DatabaseSchema schema;
 
     @PostConstruct
     void start() {
@@ -70,9 +67,8 @@ public class ApplicationStartup {
 
     private void migrateSchema() {
         try {
-            var result = SchemaMigrations.migrate(dataSource);
-            LOG.info(() -> "database schema at version " + result.targetSchemaVersion
-                    + " (" + result.migrationsExecuted + " migrations applied now)");
+            DatabaseSchema.Migrated result = schema.migrate();
+            LOG.info(() -> "database schema at version " + result.version() + " (" + result.applied() + " migrations applied now)");
         } catch (java.sql.SQLException | RuntimeException e) {
             throw new IllegalStateException("database " + configuration.describeDatabase()
                     + " cannot be opened or migrated (check SMTP_DB_PATH / SMTP_DB_URL): " + e.getMessage(), e);

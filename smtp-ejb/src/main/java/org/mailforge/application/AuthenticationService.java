@@ -15,8 +15,6 @@ import org.mailforge.application.events.ServerEvent;
 import org.mailforge.application.events.ServerEvents;
 import org.mailforge.domain.user.User;
 import org.mailforge.domain.user.UserRepository;
-import org.mailforge.infrastructure.security.CredentialCache;
-import org.mailforge.infrastructure.security.PasswordHasher;
 import org.mailforge.smtp.ratelimit.Allowance;
 import org.mailforge.smtp.ratelimit.RateLimit;
 import org.mailforge.smtp.ratelimit.RateLimiter;
@@ -68,7 +66,7 @@ public class AuthenticationService {
     UserRepository users;
 
     @Inject
-    PasswordHasher hasher;
+    PasswordHashing hasher;
 
     @Inject
     MailMetrics metrics;
@@ -77,7 +75,7 @@ public class AuthenticationService {
     ServerEvents events;
 
     @Inject
-    org.mailforge.infrastructure.config.ServerConfiguration configuration;
+    org.mailforge.application.config.ServerConfiguration configuration;
 
     private RateLimiter accounts;
     private RateLimiter failureEvents;
@@ -135,7 +133,7 @@ public class AuthenticationService {
             }
             recentlyVerified.remember(login, password, user.getId(), user.getPasswordHash());
             return user.isEnabled() ? new Outcome(Verdict.SUCCESS, user, true) : new Outcome(Verdict.FAILURE);
-        } catch (PasswordHasher.Busy e) {
+        } catch (PasswordHashing.Busy e) {
             return new Outcome(Verdict.BUSY);
         }
     }

@@ -14,8 +14,7 @@ import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import org.mailforge.infrastructure.config.ServerConfiguration;
-import org.mailforge.smtp.ra.ListenerStatistics;
+import org.mailforge.application.config.ServerConfiguration;
 
 /**
  * Decides whether the server is healthy, for {@code /health} on the API port and for the
@@ -26,6 +25,9 @@ public class HealthService {
 
     private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(HealthService.class.getName());
     private final java.util.Map<String, String> lastLogged = new java.util.concurrent.ConcurrentHashMap<>();
+
+    @Inject
+    ListenerStatus listener;
 
     @Inject
     ServerConfiguration configuration;
@@ -53,7 +55,6 @@ public class HealthService {
             degraded.addAll(screening.problems());
         }
         Runtime runtime = Runtime.getRuntime();
-        ListenerStatistics connections = ListenerStatistics.global();
         // what clients do to us (refused connections) and a scanner that is down with
         // SMTP_SCANNER_FAIL_OPEN=true: mail still flows; say so, stay in service
         String status = !reasons.isEmpty() ? "unhealthy" : degraded.isEmpty() ? "healthy" : "degraded";
@@ -61,7 +62,7 @@ public class HealthService {
         return new HealthReport(status,
                 version.number(),
                 ManagementFactory.getRuntimeMXBean().getUptime() / 1000,
-                new HealthReport.Connections(connections.active(), connections.total()),
+                new HealthReport.Connections(listener.active(), listener.total()),
                 new HealthReport.Memory(megabytes(runtime.totalMemory()), megabytes(runtime.totalMemory() - runtime.freeMemory())),
                 reasons.isEmpty() ? null : reasons);
     }
@@ -79,7 +80,7 @@ public class HealthService {
         if (!screening.failOpen()) {
             problems.addAll(screening.problems()); // mail is deferred while a scanner is down
         }
-        if (!ListenerStatistics.global().isListening()) {
+        if (!listener.isListening()) {
             problems.add("SMTP listener is not running");
         }
         return problems;
@@ -142,7 +143,7 @@ public class HealthService {
      * makes {@code /health} "degraded" (HTTP 200), never unready: an attacker controls it.
      */
     public List<String> connectionProblems() {
-        long refused = ListenerStatistics.global().rejectedLastMinute();
+        long refused = listener.refusedLastMinute();
         int maximum = configuration.operations().maxFailedConnectionsPerMinute();
         return refused > maximum
                 ? List.of("refused SMTP connections in the last minute: " + refused + " (above " + maximum + ")")

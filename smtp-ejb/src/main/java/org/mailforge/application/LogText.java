@@ -20,7 +20,7 @@ public final class LogText {
         for (int i = 0; i < text.length() && out.length() < MAX_CHARS; i++) {
             char c = text.charAt(i);
             // the characters no address may hold are the ones no log line may show raw
-            if (c == '\\' || org.mailforge.smtp.protocol.MailPath.isForbidden(c)) {
+            if (c == '\\' || org.mailforge.smtp.spi.UnsafeCharacters.isForbidden(c)) {
                 out.append(c == '\\' ? "\\\\" : String.format("\\u%04X", (int) c));
             } else {
                 out.append(c);

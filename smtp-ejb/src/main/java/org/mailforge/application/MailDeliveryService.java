@@ -21,7 +21,7 @@ import org.mailforge.domain.mail.StoredMessage;
 import org.mailforge.domain.user.User;
 import org.mailforge.domain.queue.QueuedMessage;
 import org.mailforge.domain.user.UserRepository;
-import org.mailforge.infrastructure.config.ServerConfiguration;
+import org.mailforge.application.config.ServerConfiguration;
 import org.mailforge.smtp.spi.Domains;
 import org.mailforge.smtp.spi.InboundMessage;
 import org.mailforge.smtp.spi.Reply;

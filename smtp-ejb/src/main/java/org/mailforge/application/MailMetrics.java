@@ -14,7 +14,6 @@ import org.eclipse.microprofile.metrics.MetricUnits;
 import org.eclipse.microprofile.metrics.Tag;
 import org.eclipse.microprofile.metrics.Timer;
 import org.eclipse.microprofile.metrics.annotation.RegistryScope;
-import org.mailforge.smtp.ra.ListenerStatistics;
 import org.mailforge.smtp.ratelimit.RateLimit;
 import org.mailforge.smtp.ratelimit.RateLimitCounters;
 
@@ -47,6 +46,15 @@ public class MailMetrics {
     @Inject
     org.mailforge.domain.queue.OutboundQueue queue;
 
+    @Inject
+    ListenerStatus listener;
+
+    private Counter connections;
+    private Counter refused;
+    private Counter refusedPerAddress;
+    private Counter stressTimeouts;
+    private final java.util.Map<RateLimit, Counter> rateLimited = new java.util.EnumMap<>(RateLimit.class);
+
     /** Registers the metrics when the application starts, before the first scrape. */
     void onStart(@Observes @Initialized(ApplicationScoped.class) Object event) {
         // instantiation is enough: @PostConstruct registers
@@ -72,32 +80,51 @@ public class MailMetrics {
         failed = registry.counter(sent, new Tag("status", "failed"));
         registry.gauge(Metadata.builder().withName("smtp.messages.queued")
                 .withDescription("Messages waiting in the outbound queue (pending or retry)").build(), this, MailMetrics::queued);
-        ListenerStatistics connections = ListenerStatistics.global();
         registry.gauge(Metadata.builder().withName("smtp.connections.active")
-                .withDescription("SMTP connections open now").build(), connections, ListenerStatistics::active);
-        registry.gauge(Metadata.builder().withName("smtp.connections.total")
-                .withDescription("SMTP connections since start").build(), connections, ListenerStatistics::total);
-        registry.gauge(Metadata.builder().withName("smtp.connections.refused")
-                .withDescription("SMTP connections refused at connect since start (rate limit, per-address limit, connection limit)").build(),
-                connections, ListenerStatistics::rejected);
-        registry.gauge(Metadata.builder().withName("smtp.connections.refused.per.address")
-                .withDescription("SMTP connections refused since start because their address had SMTP_MAX_CONNECTIONS_PER_IP sessions open").build(),
-                connections, ListenerStatistics::refusedPerAddress);
-        registry.gauge(Metadata.builder().withName("smtp.stress.timeouts")
-                .withDescription("SMTP sessions cut off by the stress timeout (more than 80% of SMTP_MAX_CONNECTIONS taken) since start").build(),
-                connections, ListenerStatistics::stressTimeouts);
+                .withDescription("SMTP connections open now").build(), listener, ListenerStatus::active);
+        // counts kept by the listener and the rate limiters, exported as counters (_total): see syncCounts
+        connections = registry.counter(Metadata.builder().withName("smtp.connections")
+                .withDescription("SMTP connections accepted since start").build());
+        refused = registry.counter(Metadata.builder().withName("smtp.connections.refused")
+                .withDescription("SMTP connections refused at connect (rate limit, per-address limit, connection limit)").build());
+        refusedPerAddress = registry.counter(Metadata.builder().withName("smtp.connections.refused.per.address")
+                .withDescription("SMTP connections refused because their address had SMTP_MAX_CONNECTIONS_PER_IP sessions open").build());
+        stressTimeouts = registry.counter(Metadata.builder().withName("smtp.stress.timeouts")
+                .withDescription("SMTP sessions cut off by the stress timeout (more than 80% of SMTP_MAX_CONNECTIONS taken)").build());
         spam = registry.counter(Metadata.builder().withName("smtp.spam.detected")
                 .withDescription("Messages the spam scanner classified as spam").build());
         virus = registry.counter(Metadata.builder().withName("smtp.virus.detected")
                 .withDescription("Messages the virus scanner found infected").build());
         Metadata limited = Metadata.builder().withName("smtp.rate.limited")
-                .withDescription("Requests refused by a per-address rate limit since start").build();
+                .withDescription("Requests refused by a per-address rate limit").build();
         for (RateLimit limit : RateLimit.values()) {
-            registry.gauge(limited, RateLimitCounters.global(), c -> c.refusals(limit), new Tag("limit", limit.label()));
+            rateLimited.put(limit, registry.counter(limited, new Tag("limit", limit.label())));
         }
+        syncCounts();
         registry.gauge(Metadata.builder().withName("smtp.memory")
                 .withDescription("Heap memory in use").withUnit(MetricUnits.BYTES).build(),
                 Runtime.getRuntime(), r -> r.totalMemory() - r.freeMemory());
+    }
+
+    /**
+     * Brings the counters of figures the listener and the rate limiters keep (connections,
+     * refusals, stress timeouts, rate-limited requests) up to those figures; called every few
+     * seconds. MicroProfile Metrics has no counter that reads a value, and these only grow.
+     */
+    public synchronized void syncCounts() {
+        catchUp(connections, listener.total());
+        catchUp(refused, listener.refused());
+        catchUp(refusedPerAddress, listener.refusedPerAddress());
+        catchUp(stressTimeouts, listener.stressTimeouts());
+        RateLimitCounters counters = RateLimitCounters.global();
+        rateLimited.forEach((limit, counter) -> catchUp(counter, counters.refusals(limit)));
+    }
+
+    private static void catchUp(Counter counter, long figure) {
+        long behind = figure - counter.getCount();
+        if (behind > 0) {
+            counter.inc(behind);
+        }
     }
 
     public void accepted(long sizeBytes) {

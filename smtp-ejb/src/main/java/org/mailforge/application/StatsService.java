@@ -6,7 +6,6 @@ import jakarta.inject.Inject;
 import org.mailforge.domain.mail.StoredMessageRepository;
 import org.mailforge.domain.queue.OutboundQueue;
 import org.mailforge.domain.queue.QueueStatus;
-import org.mailforge.smtp.ra.ListenerStatistics;
 
 /**
  * The figures of {@code GET /stats}: counters since start from the metrics, storage from the
@@ -14,6 +13,9 @@ import org.mailforge.smtp.ra.ListenerStatistics;
  */
 @ApplicationScoped
 public class StatsService {
+
+    @Inject
+    ListenerStatus listener;
 
     @Inject
     MailMetrics metrics;
@@ -26,11 +28,10 @@ public class StatsService {
 
     public ServerStats stats() {
         MailMetrics.Snapshot m = metrics.snapshot();
-        ListenerStatistics connections = ListenerStatistics.global();
         long received = m.accepted() + m.rejected();
         return new ServerStats(
                 new ServerStats.Messages(received, m.delivered(), queue.countWaiting(), queue.count(QueueStatus.FAILED)),
-                new ServerStats.Connections(connections.active(), connections.total(), connections.rejected()),
+                new ServerStats.Connections(listener.active(), listener.total(), listener.refused()),
                 new ServerStats.Authentication(m.authSuccesses() + m.authFailures(), m.authSuccesses(), m.authFailures()),
                 new ServerStats.Detections(m.spamDetected(), rate(m.spamDetected(), received)),
                 new ServerStats.Detections(m.virusDetected(), rate(m.virusDetected(), received)),

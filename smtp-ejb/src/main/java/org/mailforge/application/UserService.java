@@ -17,7 +17,6 @@ import org.mailforge.domain.user.LastAdministratorException;
 import org.mailforge.domain.user.User;
 import org.mailforge.domain.user.UserRepository;
 import org.mailforge.domain.user.UserValidation;
-import org.mailforge.infrastructure.security.PasswordHasher;
 
 /** Creating, changing and deleting users: the rules every interface (REST, start-up) goes through. */
 @ApplicationScoped
@@ -30,7 +29,7 @@ public class UserService {
     UserRepository users;
 
     @Inject
-    PasswordHasher hasher;
+    PasswordHashing hasher;
 
     @Inject
     MailStore store;
@@ -44,7 +43,7 @@ public class UserService {
     }
 
     /** For use outside the container (user-cli). */
-    public UserService(UserRepository users, PasswordHasher hasher, MailStore store) {
+    public UserService(UserRepository users, PasswordHashing hasher, MailStore store) {
         this.users = users;
         this.hasher = hasher;
         this.store = store;

@@ -8,7 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 
-import org.mailforge.infrastructure.config.ServerConfiguration;
+import org.mailforge.application.config.ServerConfiguration;
 
 /**
  * Where services report events. An event nobody subscribed to costs nothing (its details are not

@@ -15,10 +15,8 @@ import org.mailforge.application.MessageHeaders;
 import org.mailforge.application.events.ServerEvent;
 import org.mailforge.application.events.ServerEvents;
 import org.mailforge.domain.mail.Folder;
-import org.mailforge.infrastructure.config.ScanningConfiguration;
-import org.mailforge.infrastructure.config.ServerConfiguration;
-import org.mailforge.infrastructure.scanning.ClamdClient;
-import org.mailforge.infrastructure.scanning.SpamdClient;
+import org.mailforge.application.config.ScanningConfiguration;
+import org.mailforge.application.config.ServerConfiguration;
 import org.mailforge.smtp.spi.InboundMessage;
 import org.mailforge.smtp.spi.MessageContent;
 import org.mailforge.smtp.spi.Reply;
@@ -55,6 +53,9 @@ public class ContentScreening {
     @Inject
     ServerEvents events;
 
+    @Inject
+    Scanners scanners;
+
     private ScanningConfiguration settings;
     private VirusScanner virus;
     private SpamScanner spam;
@@ -62,12 +63,8 @@ public class ContentScreening {
     @PostConstruct
     void init() {
         settings = configuration.scanning();
-        if (settings.clamAvEnabled()) {
-            virus = new ClamdClient(settings.clamAvHost(), settings.clamAvPort(), settings.timeout(), settings.maxConnections());
-        }
-        if (settings.spamAssassinEnabled()) {
-            spam = new SpamdClient(settings.spamAssassinHost(), settings.spamAssassinPort(), settings.timeout(), settings.maxConnections());
-        }
+        virus = scanners.virus();
+        spam = scanners.spam();
     }
 
     public Outcome screen(InboundMessage message) {

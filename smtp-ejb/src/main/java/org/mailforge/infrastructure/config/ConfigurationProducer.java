@@ -1,5 +1,7 @@
 package org.mailforge.infrastructure.config;
 
+import org.mailforge.application.config.ServerConfiguration;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 

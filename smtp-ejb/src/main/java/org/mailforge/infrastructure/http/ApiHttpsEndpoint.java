@@ -20,7 +20,7 @@ import jakarta.ejb.Startup;
 import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.mailforge.infrastructure.config.ServerConfiguration;
+import org.mailforge.application.config.ServerConfiguration;
 import org.mailforge.smtp.tls.PemTls;
 
 /**

@@ -25,9 +25,9 @@ import jakarta.inject.Inject;
 
 import org.mailforge.application.LogText;
 import org.mailforge.application.outbound.OutboundTransport;
-import org.mailforge.infrastructure.config.OutboundConfiguration;
-import org.mailforge.infrastructure.config.OutboundConfiguration.TlsPolicy;
-import org.mailforge.infrastructure.config.ServerConfiguration;
+import org.mailforge.application.config.OutboundConfiguration;
+import org.mailforge.application.config.OutboundConfiguration.TlsPolicy;
+import org.mailforge.application.config.ServerConfiguration;
 import org.mailforge.smtp.client.SmtpClient;
 import org.mailforge.smtp.spi.MessageContent;
 import org.mailforge.smtp.spi.RecipientReply;

@@ -13,6 +13,8 @@ import java.util.regex.Pattern;
 import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
 import org.bouncycastle.crypto.params.Argon2Parameters;
 
+import org.mailforge.application.PasswordHashing;
+
 /**
  * Argon2id exactly as the specification sets it (t=3, m=65536 KiB, p=4, 16-byte random salt,
  * 32-byte hash), in the PHC string format {@code $argon2id$v=19$m=65536,t=3,p=4$<salt>$<hash>}
@@ -20,19 +22,10 @@ import org.bouncycastle.crypto.params.Argon2Parameters;
  *
  * <p>Each hash costs 64 MiB and a few hundred milliseconds of CPU, so every one of them (checks,
  * new passwords, changed passwords, the dummy check for unknown logins) passes one gate: at most
- * one per processor at once, a bounded line of callers waiting, and {@link Busy} for the rest. A
+ * one per processor at once, a bounded line of callers waiting, and {@link PasswordHashing.Busy} for the rest. A
  * flood of logins or password changes queues instead of exhausting the heap.
  */
-public final class PasswordHasher {
-
-    /** Thrown when the gate's line is full or the wait ran out: try again later. */
-    public static final class Busy extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        Busy() {
-            super("too many password hashes in progress; try again later");
-        }
-    }
+public final class PasswordHasher implements PasswordHashing {
 
     /** Hashes that may run at once. */
     static final int CONCURRENT_HASHES = Math.max(1, Runtime.getRuntime().availableProcessors());
@@ -68,6 +61,7 @@ public final class PasswordHasher {
         this.maxWaitSeconds = maxWaitSeconds;
     }
 
+    @Override
     public String hash(char[] password) {
         byte[] salt = new byte[SALT_BYTES];
         random.nextBytes(salt);
@@ -85,6 +79,7 @@ public final class PasswordHasher {
      * Checks a password against a stored PHC string in constant time. Parameters are read from the
      * string, so hashes made with other costs keep working.
      */
+    @Override
     public boolean verify(char[] password, String phc) {
         Matcher m = phc == null ? null : PHC.matcher(phc);
         if (m == null || !m.matches()) {
@@ -98,6 +93,7 @@ public final class PasswordHasher {
     }
 
     /** Burns the same work as a real check, so an unknown user cannot be told from a wrong password. */
+    @Override
     public void verifyDummy(char[] password) {
         derive(password, new byte[SALT_BYTES], MEMORY_KIB, ITERATIONS, PARALLELISM, HASH_BYTES);
     }
@@ -105,15 +101,15 @@ public final class PasswordHasher {
     private byte[] derive(char[] password, byte[] salt, int memoryKib, int iterations, int parallelism, int length) {
         if (waiting.incrementAndGet() > maxWaiting) {
             waiting.decrementAndGet();
-            throw new Busy();
+            throw new PasswordHashing.Busy();
         }
         try {
             if (!running.tryAcquire(maxWaitSeconds, java.util.concurrent.TimeUnit.SECONDS)) {
-                throw new Busy();
+                throw new PasswordHashing.Busy();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new Busy();
+            throw new PasswordHashing.Busy();
         } finally {
             waiting.decrementAndGet();
         }

@@ -5,6 +5,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import org.mailforge.domain.queue.QueueSpool;
 import org.mailforge.smtp.spi.MessageContent;
 
 /**

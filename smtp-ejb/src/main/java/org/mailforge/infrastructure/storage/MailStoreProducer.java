@@ -8,7 +8,8 @@ import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
 import org.mailforge.domain.mail.MailStore;
-import org.mailforge.infrastructure.config.ServerConfiguration;
+import org.mailforge.application.config.ServerConfiguration;
+import org.mailforge.domain.queue.QueueSpool;
 
 /**
  * Chooses the storage backend from {@code SMTP_STORAGE_TYPE} (maildir, mbox, database, timeseries

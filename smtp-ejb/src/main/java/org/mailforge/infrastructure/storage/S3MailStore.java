@@ -32,7 +32,7 @@ public final class S3MailStore implements MailStore, AutoCloseable {
     }
 
     /** A store with a client of its own (tests; the server shares one with the queue spool). */
-    public static S3MailStore connect(org.mailforge.infrastructure.config.S3Configuration configuration, Clock clock) {
+    public static S3MailStore connect(org.mailforge.application.config.S3Configuration configuration, Clock clock) {
         return new S3MailStore(S3Objects.connect(configuration), clock);
     }
 

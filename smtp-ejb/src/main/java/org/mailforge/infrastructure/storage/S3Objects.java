@@ -10,7 +10,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 
-import org.mailforge.infrastructure.config.S3Configuration;
+import org.mailforge.application.config.S3Configuration;
 import org.mailforge.smtp.spi.MessageContent;
 
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;

@@ -3,6 +3,7 @@ package org.mailforge.infrastructure.storage;
 import java.io.IOException;
 import java.util.logging.Logger;
 
+import org.mailforge.domain.queue.QueueSpool;
 import org.mailforge.smtp.spi.MessageContent;
 
 /**

@@ -18,7 +18,7 @@ import jakarta.inject.Inject;
 import org.mailforge.application.Version;
 import org.mailforge.application.events.WebhookCall;
 import org.mailforge.application.events.WebhookReceiver;
-import org.mailforge.infrastructure.config.ServerConfiguration;
+import org.mailforge.application.config.ServerConfiguration;
 
 /**
  * Posts a call to {@code SMTP_WEBHOOK_URL}: JSON body, {@code X-Webhook-Event}, {@code X-Webhook-Id},

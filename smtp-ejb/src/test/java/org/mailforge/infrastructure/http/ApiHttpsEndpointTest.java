@@ -31,7 +31,7 @@ import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.mailforge.infrastructure.config.ServerConfiguration;
+import org.mailforge.application.config.ServerConfiguration;
 
 /** The PEM pair becomes a key store and a Liberty drop-in; a renewed certificate replaces both. */
 class ApiHttpsEndpointTest {

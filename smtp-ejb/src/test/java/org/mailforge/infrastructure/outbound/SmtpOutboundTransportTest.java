@@ -22,7 +22,7 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
-import org.mailforge.infrastructure.config.ServerConfiguration;
+import org.mailforge.application.config.ServerConfiguration;
 import org.mailforge.smtp.spi.MessageContent;
 import org.mailforge.smtp.spi.RecipientReply;
 

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mailforge.domain.mail.Folder;
 import org.mailforge.domain.mail.StoredLocation;
-import org.mailforge.infrastructure.config.S3Configuration;
+import org.mailforge.application.config.S3Configuration;
 import org.mailforge.smtp.spi.MessageContent;
 
 import software.amazon.awssdk.services.s3.S3Client;

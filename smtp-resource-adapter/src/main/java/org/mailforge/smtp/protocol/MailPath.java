@@ -3,6 +3,8 @@ package org.mailforge.smtp.protocol;
 import java.text.Normalizer;
 import java.util.Locale;
 
+import org.mailforge.smtp.spi.UnsafeCharacters;
+
 /**
  * An RFC 5321 mailbox ({@code local-part@domain}) as it appears in a reverse or forward path.
  * The domain is kept in lower case; the local part exactly as sent (it may be case-sensitive).
@@ -86,7 +88,7 @@ public record MailPath(String localPart, String domain) {
         }
         String local = path.substring(0, at);
         String domain = path.substring(at + 1);
-        if (path.chars().anyMatch(MailPath::isForbidden)) {
+        if (path.chars().anyMatch(UnsafeCharacters::isForbidden)) {
             throw new InvalidPathException("control, format or bidi characters", false, true);
         }
         boolean ascii = path.chars().allMatch(c -> c < 0x80);
@@ -113,17 +115,6 @@ public record MailPath(String localPart, String domain) {
             }
         }
         return new MailPath(unquoted(local), domain.toLowerCase(Locale.ROOT));
-    }
-
-    /**
-     * Characters no address may hold, even with SMTPUTF8: C0 and C1 controls, DEL, format
-     * characters (bidi overrides such as U+202E, zero-width joiners), line and paragraph separators.
-     */
-    public static boolean isForbidden(int c) {
-        int type = Character.getType(c);
-        return type == Character.CONTROL || type == Character.FORMAT || type == Character.LINE_SEPARATOR
-                || type == Character.PARAGRAPH_SEPARATOR || type == Character.UNASSIGNED
-                || type == Character.PRIVATE_USE;
     }
 
     /**
@@ -194,7 +185,7 @@ public record MailPath(String localPart, String domain) {
             return name.endsWith("]") && isAddressLiteral(name.substring(1, name.length() - 1));
         }
         String domain = name.endsWith(".") ? name.substring(0, name.length() - 1) : name;
-        if (domain.isEmpty() || domain.length() > 253 || domain.chars().anyMatch(MailPath::isForbidden)) {
+        if (domain.isEmpty() || domain.length() > 253 || domain.chars().anyMatch(UnsafeCharacters::isForbidden)) {
             return false;
         }
         for (String label : domain.split("\\.", -1)) {

@@ -14,7 +14,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.ws.rs.core.Response;
 
-import org.mailforge.infrastructure.config.ServerConfiguration;
+import org.mailforge.application.config.ServerConfiguration;
 import org.mailforge.interfaces.rest.errors.ApiError;
 import org.mailforge.smtp.ratelimit.Allowance;
 import org.mailforge.smtp.ratelimit.Cidr;

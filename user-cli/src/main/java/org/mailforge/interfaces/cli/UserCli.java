@@ -119,8 +119,8 @@ public final class UserCli {
     private org.mailforge.domain.mail.MailStore mailStore(CliDatabase db) {
         String why;
         try {
-            org.mailforge.infrastructure.config.ServerConfiguration configuration =
-                    org.mailforge.infrastructure.config.ServerConfiguration.load(name -> java.util.Optional.ofNullable(env.apply(name)));
+            org.mailforge.application.config.ServerConfiguration configuration =
+                    org.mailforge.application.config.ServerConfiguration.load(name -> java.util.Optional.ofNullable(env.apply(name)));
             return switch (configuration.storageType()) {
                 case DATABASE -> new CliDatabaseMailStore(db);
                 case S3 -> org.mailforge.infrastructure.storage.S3MailStore.connect(configuration.s3(), java.time.Clock.systemUTC());

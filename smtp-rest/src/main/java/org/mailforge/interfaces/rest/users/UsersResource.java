@@ -34,7 +34,7 @@ import org.mailforge.application.UserService;
 import org.mailforge.domain.user.User;
 import org.mailforge.domain.user.UserRepository;
 import org.mailforge.domain.user.UserValidation;
-import org.mailforge.infrastructure.config.ServerConfiguration;
+import org.mailforge.application.config.ServerConfiguration;
 import org.mailforge.infrastructure.storage.MessageSearch;
 import org.mailforge.interfaces.rest.AdminApplication;
 import org.mailforge.interfaces.rest.Confirmation;

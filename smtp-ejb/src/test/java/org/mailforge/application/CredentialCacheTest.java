@@ -1,4 +1,4 @@
-package org.mailforge.infrastructure.security;
+package org.mailforge.application;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

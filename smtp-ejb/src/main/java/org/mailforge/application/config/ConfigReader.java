@@ -1,4 +1,4 @@
-package org.mailforge.infrastructure.config;
+package org.mailforge.application.config;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package org.mailforge.infrastructure.storage;
+package org.mailforge.domain.queue;
 
 import java.io.IOException;
 

@@ -1,4 +1,4 @@
-package org.mailforge.infrastructure.security;
+package org.mailforge.application;
 
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;

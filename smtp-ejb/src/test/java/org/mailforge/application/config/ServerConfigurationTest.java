@@ -1,4 +1,4 @@
-package org.mailforge.infrastructure.config;
+package org.mailforge.application.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,0 +1,25 @@
+package org.mailforge.infrastructure.persistence;
+
+import java.sql.SQLException;
+
+import javax.sql.DataSource;
+
+import jakarta.annotation.Resource;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.flywaydb.core.api.output.MigrateResult;
+import org.mailforge.application.DatabaseSchema;
+
+/** The server's schema migrations on its data source (user-cli runs the same ones on its own connection). */
+@ApplicationScoped
+public class FlywayDatabaseSchema implements DatabaseSchema {
+
+    @Resource(lookup = "jdbc/mailforge", shareable = false) // returned to the pool on close, even inside a local transaction
+    DataSource dataSource;
+
+    @Override
+    public Migrated migrate() throws SQLException {
+        MigrateResult result = SchemaMigrations.migrate(dataSource);
+        return new Migrated(result.targetSchemaVersion, result.migrationsExecuted);
+    }
+}

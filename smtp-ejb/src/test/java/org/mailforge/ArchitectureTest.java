@@ -1,0 +1,69 @@
+package org.mailforge;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchRule;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * The layers, as in Eclipse Cargo Tracker: {@code domain} (entities, repositories as interfaces),
+ * {@code application} (services and the interfaces they need), {@code infrastructure} (JPA, files,
+ * S3, daemons: implementations of those interfaces), {@code interfaces} (MDBs, REST, CLI).
+ * Dependencies point inwards; the build fails when one does not.
+ */
+class ArchitectureTest {
+
+    private static final JavaClasses SERVER = new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("org.mailforge.domain", "org.mailforge.application", "org.mailforge.infrastructure",
+                    "org.mailforge.interfaces");
+
+    static final ArchRule LAYERS = layeredArchitecture().consideringOnlyDependenciesInLayers()
+            .layer("domain").definedBy("org.mailforge.domain..")
+            .layer("application").definedBy("org.mailforge.application..")
+            .layer("infrastructure").definedBy("org.mailforge.infrastructure..")
+            .layer("interfaces").definedBy("org.mailforge.interfaces..")
+            .whereLayer("interfaces").mayNotBeAccessedByAnyLayer()
+            .whereLayer("infrastructure").mayOnlyBeAccessedByLayers("interfaces")
+            .whereLayer("application").mayOnlyBeAccessedByLayers("infrastructure", "interfaces")
+            .whereLayer("domain").mayOnlyBeAccessedByLayers("application", "infrastructure", "interfaces");
+
+    /** The SMTP adapter's insides (sessions, sockets, its statistics) are infrastructure's to read. */
+    static final ArchRule ADAPTER_INSIDES = noClasses().that().resideInAnyPackage("org.mailforge.domain..", "org.mailforge.application..")
+            .should().dependOnClassesThat().resideInAnyPackage("org.mailforge.smtp.ra..", "org.mailforge.smtp.protocol..");
+
+    /** The domain knows neither the container's services nor the wire. */
+    static final ArchRule PLAIN_DOMAIN = noClasses().that().resideInAPackage("org.mailforge.domain..")
+            .should().dependOnClassesThat().resideInAnyPackage("jakarta.ejb..", "jakarta.jms..", "jakarta.ws.rs..",
+                    "jakarta.servlet..", "org.eclipse.microprofile..");
+
+    @Test
+    void dependenciesPointInwards() {
+        LAYERS.check(SERVER);
+    }
+
+    @Test
+    void onlyInfrastructureReadsTheAdaptersInsides() {
+        ADAPTER_INSIDES.check(SERVER);
+    }
+
+    @Test
+    void theDomainIsPlain() {
+        PLAIN_DOMAIN.check(SERVER);
+    }
+
+    /** The rules can fail: an application class that uses an infrastructure class breaks them. */
+    @Test
+    void aDeliberateViolationFails() {
+        JavaClasses violating = new ClassFileImporter().importClasses(
+                org.mailforge.application.architecture.UsesInfrastructure.class,
+                org.mailforge.infrastructure.security.PasswordHasher.class);
+        assertThrows(AssertionError.class, () -> LAYERS.check(violating));
+    }
+}
