@@ -10,7 +10,6 @@ import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -22,9 +21,7 @@ import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.Base64;
 
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSession;
-import javax.net.ssl.TrustManagerFactory;
 
 import org.junit.jupiter.api.Test;
 
@@ -37,24 +34,6 @@ class HttpsAndBindingIT {
 
     private static final int HTTPS_PORT = Integer.getInteger("it.https.port", 18444);
     private static final int CONSOLE_PORT = Integer.getInteger("it.console.port", 18443);
-    private static final Path CERTIFICATE = Path.of("src/it/tls/cert.pem");
-
-    /** Trusts the test certificate and nothing else, and checks the host name as any client does. */
-    private static HttpClient verifyingClient() throws Exception {
-        Certificate certificate;
-        try (InputStream in = Files.newInputStream(CERTIFICATE)) {
-            certificate = CertificateFactory.getInstance("X.509").generateCertificate(in);
-        }
-        KeyStore trusted = KeyStore.getInstance("PKCS12");
-        trusted.load(null, null);
-        trusted.setCertificateEntry("mailforge-it", certificate);
-        TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        trust.init(trusted);
-        SSLContext tls = SSLContext.getInstance("TLS");
-        tls.init(null, trust.getTrustManagers(), null);
-        return HttpClient.newBuilder().sslContext(tls).version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5)).build();
-    }
 
     private static HttpResponse<String> getOverHttps(String path, String user, String password) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("https://localhost:" + HTTPS_PORT + path))
@@ -63,7 +42,7 @@ class HttpsAndBindingIT {
             request.header("Authorization", "Basic " + Base64.getEncoder()
                     .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8)));
         }
-        return verifyingClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return TestServer.httpsClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static boolean accepts(String address, int port) {
@@ -84,7 +63,7 @@ class HttpsAndBindingIT {
         assertTrue(users.body().contains("\"username\":\"admin\""), users.body());
         SSLSession session = users.sslSession().orElseThrow();
         assertTrue(session.getProtocol().equals("TLSv1.3") || session.getProtocol().equals("TLSv1.2"), session.getProtocol());
-        try (InputStream in = Files.newInputStream(CERTIFICATE)) {
+        try (InputStream in = Files.newInputStream(TestServer.CERTIFICATE)) {
             Certificate expected = CertificateFactory.getInstance("X.509").generateCertificate(in);
             assertArrayEquals(expected.getEncoded(), session.getPeerCertificates()[0].getEncoded(),
                     "the certificate of SMTP_TLS_CERT, not one Liberty made up");

@@ -102,4 +102,32 @@ class OpenApiIT {
         assertEquals(200, ui.statusCode());
         assertTrue(ui.body().toLowerCase(Locale.ROOT).contains("<html"), ui.body());
     }
+
+    /**
+     * "Try it out" works: every server the document names (HTTPS first, then HTTP) answers an
+     * operation of the document, with the administrator's credentials.
+     */
+    @Test
+    void theServersOfTheDocumentAreWhereTheApiIs() throws Exception {
+        List<String> urls = document().getJsonArray("servers").getValuesAs(JsonObject.class).stream()
+                .map(server -> server.getString("url")).toList();
+        int https = Integer.getInteger("it.https.port", 18444);
+        assertEquals(List.of("https://localhost:" + https, "http://localhost:" + TestServer.HTTP_PORT), urls);
+        TestServer.await(() -> {
+            try (java.net.Socket probe = new java.net.Socket("127.0.0.1", https)) {
+                return true;
+            } catch (java.io.IOException e) {
+                return false;
+            }
+        }, java.time.Duration.ofSeconds(60), "the API's HTTPS port opens");
+        for (String url : urls) {
+            java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(url + "/api/users"))
+                    .header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(
+                            (TestServer.ADMIN + ":" + TestServer.ADMIN_PASSWORD).getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                    .timeout(java.time.Duration.ofSeconds(30)).build();
+            HttpResponse<String> users = TestServer.httpsClient().send(request, HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, users.statusCode(), url + ": " + users.body());
+            assertTrue(users.body().contains("\"username\":\"admin\""), url + ": " + users.body());
+        }
+    }
 }

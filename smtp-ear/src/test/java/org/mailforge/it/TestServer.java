@@ -25,6 +25,9 @@ final class TestServer {
     static final String ADMIN = "admin";
     static final String ADMIN_PASSWORD = "it-admin-password";
 
+    /** The certificate of src/it/tls (SMTP STARTTLS and the API's HTTPS), for localhost and 127.0.0.1. */
+    static final Path CERTIFICATE = Path.of("src/it/tls/cert.pem");
+
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
             .version(HttpClient.Version.HTTP_1_1) // no h2c upgrade: Liberty's OpenAPI UI filter hangs on it
             .build();
@@ -36,6 +39,20 @@ final class TestServer {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + HOST + ":" + port + path))
                 .timeout(Duration.ofSeconds(20)).GET().build();
         return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** An HTTPS client that trusts the test certificate and nothing else, and checks host names as any client does. */
+    static HttpClient httpsClient() throws java.security.GeneralSecurityException, IOException {
+        java.security.KeyStore trusted = java.security.KeyStore.getInstance("PKCS12");
+        trusted.load(null, null);
+        try (java.io.InputStream in = Files.newInputStream(CERTIFICATE)) {
+            trusted.setCertificateEntry("mailforge-it", java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in));
+        }
+        javax.net.ssl.TrustManagerFactory trust = javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+        trust.init(trusted);
+        javax.net.ssl.SSLContext tls = javax.net.ssl.SSLContext.getInstance("TLS");
+        tls.init(null, trust.getTrustManagers(), null);
+        return HttpClient.newBuilder().sslContext(tls).version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
     }
 
     /** The value of the one series of {@code /metrics} that matches the pattern (name and labels). */

@@ -125,6 +125,10 @@ public class ApiHttpsEndpoint {
                 + "    <sslOptions id=\"mailforgeApiSslOptions\" sslRef=\"mailforgeApiSSLConfig\"/>\n"
                 + "    <httpEndpoint id=\"apiHttpsEndpoint\" host=\"*\" httpPort=\"-1\" httpsPort=\""
                 + configuration.apiHttpsPort() + "\" sslOptionsRef=\"mailforgeApiSslOptions\"/>\n"
+                // merged into server.xml's api_host: the API's web module answers on this port too
+                + "    <virtualHost id=\"api_host\" allowFromEndpointRef=\"apiHttpEndpoint,apiHttpsEndpoint\">\n"
+                + "        <hostAlias>*:" + configuration.apiHttpsPort() + "</hostAlias>\n"
+                + "    </virtualHost>\n"
                 + "</server>\n";
         writePrivately(dropIn, out -> out.write(xml.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         LOG.info(() -> "API on HTTPS port " + configuration.apiHttpsPort() + " with the certificate of " + certificate);
