@@ -94,7 +94,8 @@ class MultiNodeIT {
                 "SMTP_MESSAGING=artemis", "SMTP_ARTEMIS_CONNECTION=" + artemis.connectionParameters(),
                 "SMTP_ARTEMIS_USER=" + ArtemisBroker.USER, "SMTP_ARTEMIS_PASSWORD=" + ArtemisBroker.PASSWORD,
                 "SMTP_RELAY_HOST=127.0.0.1", "SMTP_RELAY_PORT=" + SINK_PORT,
-                "SMTP_QUEUE_RETRY_SCHEDULE=2s,4s", "SMTP_OUTBOUND_TIMEOUT_SECONDS=10"));
+                "SMTP_QUEUE_RETRY_SCHEDULE=2s,4s", "SMTP_OUTBOUND_TIMEOUT_SECONDS=10",
+                "SMTP_HOSTNAME=" + name.toLowerCase(java.util.Locale.ROOT) + ".example")); // its EHLO name tells the nodes apart
         return new Node(server, smtpPort, httpPort);
     }
 
@@ -228,6 +229,7 @@ class MultiNodeIT {
                 "node B takes over the deliveries node A had queued");
         for (String recipient : remote) {
             assertEquals(1, sink.receivedFor(recipient).size(), recipient + " delivered once");
+            assertEquals("mailforgenodeb.example", sink.receivedFor(recipient).get(0).helo(), "delivered by node B, after A died");
         }
         assertTrue(b.send(null, "someone@example.org", carol, "after").startsWith("250 2.0.0 "), "node B keeps taking mail");
     }

@@ -85,13 +85,13 @@ class SmtpAuthIT {
             smtp.command("MAIL FROM:<x@example.org>");
             assertEquals("250 2.1.5 Ok", smtp.command("RCPT TO:<" + email + ">"));
             smtp.command("DATA");
-            smtp.send("Subject: to be deleted\r\n\r\nbye\r\n.\r\n");
+            smtp.send("Subject: to be deleted\r\n\r\n" + ("b".repeat(998) + "\r\n").repeat(150) + ".\r\n"); // 150 KB
             assertTrue(smtp.reply().startsWith("250 "));
         }
         assertEquals(1, TestServer.delivered(email).size());
         JsonObject before = Json.createReader(new StringReader(TestServer.asAdmin("GET", "/api/users/" + username, null).body())).readObject();
         assertEquals(1, before.getJsonObject("statistics").getInt("messages_received"));
-        assertTrue(before.getJsonNumber("used_mb").doubleValue() >= 0);
+        assertTrue(before.getJsonNumber("used_mb").doubleValue() >= 0.1, "the 150 KB are counted: " + before);
 
         assertEquals(200, TestServer.asAdmin("DELETE", "/api/users/" + username, null).statusCode());
         assertTrue(TestServer.delivered(email).isEmpty(), "the user's maildir is gone");

@@ -26,7 +26,8 @@ import java.util.function.Function;
 final class SmtpSink implements AutoCloseable {
 
     /** A message as the sink received it; {@code tls} is the protocol after STARTTLS, or null. */
-    record Received(String mailFrom, List<String> recipients, String content, String tls) {
+    /** One accepted message: envelope, content, the TLS protocol (null: plain) and the client's EHLO/HELO name. */
+    record Received(String mailFrom, List<String> recipients, String content, String tls, String helo) {
     }
 
     private final ServerSocket server;
@@ -157,11 +158,15 @@ final class SmtpSink implements AutoCloseable {
             write(out, "220 sink.test ESMTP test sink");
         }
         String mailFrom = null;
+        String helo = null;
         List<String> recipients = new ArrayList<>();
         String line;
         while ((line = SmtpConnection.readLine(in)) != null) {
             commands.add(line);
             String upper = line.toUpperCase();
+            if (upper.startsWith("EHLO") || upper.startsWith("HELO")) {
+                helo = line.length() > 5 ? line.substring(5).strip() : "";
+            }
             if (upper.startsWith("EHLO")) {
                 write(out, "250-sink.test\r\n250-PIPELINING\r\n250-SIZE 10485760\r\n250-8BITMIME\r\n"
                         + (tls != null && protocol == null ? "250-STARTTLS\r\n" : "") + "250 SMTPUTF8");
@@ -195,7 +200,7 @@ final class SmtpSink implements AutoCloseable {
                     content.writeBytes((text.startsWith(".") ? text.substring(1) : text).getBytes(StandardCharsets.UTF_8));
                     content.writeBytes(new byte[] {'\r', '\n'});
                 }
-                received.add(new Received(mailFrom, List.copyOf(recipients), content.toString(StandardCharsets.UTF_8), protocol));
+                received.add(new Received(mailFrom, List.copyOf(recipients), content.toString(StandardCharsets.UTF_8), protocol, helo));
                 dataSeen.incrementAndGet();
                 java.util.concurrent.CountDownLatch hold = holdEndOfData;
                 if (hold != null) {
