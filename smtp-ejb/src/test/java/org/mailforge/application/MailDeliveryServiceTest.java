@@ -1,0 +1,187 @@
+package org.mailforge.application;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.lang.reflect.Proxy;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+import org.junit.jupiter.api.Test;
+import org.mailforge.application.config.ServerConfiguration;
+import org.mailforge.application.events.ServerEvents;
+import org.mailforge.application.outbound.OutboundQueueService;
+import org.mailforge.application.scanning.ContentScreening;
+import org.mailforge.domain.mail.Folder;
+import org.mailforge.domain.mail.MailStore;
+import org.mailforge.domain.mail.StoredLocation;
+import org.mailforge.domain.mail.StoredMessage;
+import org.mailforge.domain.queue.QueuedMessage;
+import org.mailforge.domain.user.User;
+import org.mailforge.domain.user.UserRepository;
+import org.mailforge.smtp.spi.InboundMessage;
+import org.mailforge.smtp.spi.MessageContent;
+import org.mailforge.smtp.spi.Reply;
+
+/**
+ * The delivery contract: 250 only when every local copy is stored and recorded; otherwise a 4xx
+ * and nothing of the message left in any mailbox, and no quota promised.
+ */
+class MailDeliveryServiceTest {
+
+    /** Mailboxes and what was stored and removed; a mailbox named in failOn refuses. */
+    private final List<StoredLocation> stored = new ArrayList<>();
+    private final List<StoredLocation> removed = new ArrayList<>();
+    private final Map<String, IOException> failOn = new HashMap<>();
+    private final List<List<StoredMessage>> recorded = new ArrayList<>();
+    private RuntimeException ledgerFailure;
+
+    private final MailStore store = new MailStore() {
+        @Override
+        public StoredLocation store(String mailbox, Folder folder, String returnPath, MessageContent content) throws IOException {
+            if (failOn.containsKey(mailbox)) {
+                throw failOn.get(mailbox);
+            }
+            StoredLocation location = new StoredLocation(mailbox, "key-" + stored.size(), content.size());
+            stored.add(location);
+            return location;
+        }
+
+        @Override
+        public void checkAvailable() {
+        }
+
+        @Override
+        public void removeMailbox(String mailbox) {
+        }
+
+        @Override
+        public void remove(StoredLocation location) {
+            removed.add(location);
+        }
+    };
+
+    /** Users by address: alice has an account; everyone else none. */
+    private static UserRepository users() {
+        User alice = new User("alice", "alice@example.test", "$argon2id$x", 0, false, Instant.EPOCH);
+        return (UserRepository) Proxy.newProxyInstance(UserRepository.class.getClassLoader(), new Class<?>[] {UserRepository.class},
+                (proxy, method, args) -> {
+                    if (method.getName().equals("findByEmail")) {
+                        return Optional.ofNullable(((String) args[0]).equalsIgnoreCase("alice@example.test") ? alice : null);
+                    }
+                    throw new UnsupportedOperationException(method.getName());
+                });
+    }
+
+    private MailDeliveryService service() {
+        ServerConfiguration configuration = ServerConfiguration.load(name -> Optional.ofNullable(Map.of(
+                "SMTP_LOCAL_DOMAINS", "example.test", "SMTP_HOSTNAME", "mx.example.test", "SMTP_ADMIN_USERNAME", "admin").get(name)));
+        MailDeliveryService service = new MailDeliveryService();
+        service.configuration = configuration;
+        service.store = store;
+        service.users = users();
+        service.ledger = new DeliveryLedger() {
+            @Override
+            public void record(List<StoredMessage> delivered) {
+                if (ledgerFailure != null) {
+                    throw ledgerFailure;
+                }
+                recorded.add(delivered);
+            }
+        };
+        service.metrics = new MailMetrics() {
+            @Override
+            public void accepted(long sizeBytes) {
+            }
+
+            @Override
+            public void rejected() {
+            }
+
+            @Override
+            public void processed(java.time.Duration duration) {
+            }
+        };
+        service.events = new ServerEvents() {
+            @Override
+            public void publish(String event, Supplier<Map<String, Object>> data) {
+            }
+        };
+        service.outbound = new OutboundQueueService() {
+            @Override
+            public void wake(List<QueuedMessage> entries) {
+            }
+        };
+        service.screening = new ContentScreening() { // no scanners: every message as it came
+            @Override
+            public Outcome screen(InboundMessage message) {
+                return new Accept(message.content(), Folder.INBOX);
+            }
+        };
+        MailboxQuotas quotas = new MailboxQuotas();
+        quotas.users = service.users;
+        service.quotas = quotas;
+        service.init();
+        return service;
+    }
+
+    private static InboundMessage message(String... recipients) {
+        return new InboundMessage("s1", "192.0.2.1", "client.example", "sender@example.org", List.of(recipients),
+                MessageContent.of("Subject: x\r\n\r\nhello\r\n".getBytes(StandardCharsets.US_ASCII)), Instant.EPOCH, false, null, null);
+    }
+
+    @Test
+    void everyCopyStoredAndRecordedIsA250() {
+        MailDeliveryService service = service();
+        Reply reply = service.deliver(message("alice@example.test", "bob@example.test"));
+        assertEquals(250, reply.code(), reply.render());
+        assertEquals(List.of("alice@example.test", "bob@example.test"), stored.stream().map(StoredLocation::mailbox).toList());
+        assertEquals(1, recorded.size());
+        assertEquals(2, recorded.get(0).size());
+        assertEquals(List.of(), removed);
+        assertEquals(0, service.quotas.inFlight(), "no quota promise outlives the delivery");
+    }
+
+    @Test
+    void aMailboxThatRefusesUndoesTheCopiesBeforeIt() {
+        failOn.put("bob@example.test", new IOException("read-only file system"));
+        MailDeliveryService service = service();
+        Reply reply = service.deliver(message("alice@example.test", "bob@example.test"));
+        assertEquals("451 4.3.0 Error: could not store message, try again later", reply.render().strip());
+        assertEquals(stored, removed, "alice's copy is gone again");
+        assertEquals(List.of(), recorded, "nothing recorded");
+        assertEquals(0, service.quotas.inFlight());
+    }
+
+    @Test
+    void aFullDiskIsSaidSo() {
+        failOn.put("bob@example.test", new IOException("No space left on device"));
+        Reply reply = service().deliver(message("alice@example.test", "bob@example.test"));
+        assertEquals("452 4.3.1 Error: insufficient system storage, try again later", reply.render().strip());
+        assertEquals(stored, removed);
+    }
+
+    @Test
+    void aLedgerThatCannotCommitUndoesEveryCopy() {
+        ledgerFailure = new IllegalStateException("database is locked");
+        Reply reply = service().deliver(message("alice@example.test", "bob@example.test"));
+        assertEquals(451, reply.code());
+        assertEquals(2, stored.size());
+        assertEquals(stored, removed, "both copies removed: a 4xx leaves nothing behind");
+    }
+
+    @Test
+    void anAccountNamedTwiceGetsOneCopy() {
+        Reply reply = service().deliver(message("alice@example.test", "ALICE@example.test"));
+        assertEquals(250, reply.code());
+        assertEquals(1, stored.size(), "one mailbox, one copy: " + stored);
+        assertTrue(stored.get(0).mailbox().equals("alice@example.test"));
+    }
+}
