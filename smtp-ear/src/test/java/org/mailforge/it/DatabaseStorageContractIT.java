@@ -70,4 +70,12 @@ class DatabaseStorageContractIT extends StorageBackendContract {
             assertEquals(0, rows.getLong(3), "no entry without its message");
         }
     }
+
+    /** Search on this server's SQLite database (FTS5); the same on PostgreSQL is in DatabaseStorageIT. */
+    @org.junit.jupiter.api.Test
+    void searchOnSqliteWithFts5() throws Exception {
+        DatabaseStorageIT.storesAndFinds(new DatabaseStorageIT.Target(backend().smtpPort(), backend().httpPort(),
+                        "jdbc:sqlite:" + backend().data().resolve("smtp.db"), null, null, ADMIN_PASSWORD),
+                "SELECT COUNT(*) FROM messages_fts WHERE messages_fts MATCH 'kangaroo'");
+    }
 }
