@@ -33,7 +33,7 @@ class PlainLibertyIT {
         Files.createDirectories(shared);
         Files.move(server.folder().resolve("server.xml"), shared.resolve("mailforge.xml"),
                 java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        // messaging-embedded.xml and messaging-artemis.xml stay in the server's folder (server.config.dir)
+        // messaging-*.xml and console-*.xml stay in the server's folder (server.config.dir)
         Files.writeString(server.folder().resolve("server.xml"), """
                 <?xml version="1.0" encoding="UTF-8"?>
                 <server description="an existing Liberty server that also runs other applications">
