@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -45,19 +43,10 @@ class HttpsAndBindingIT {
         return TestServer.httpsClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    private static boolean accepts(String address, int port) {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(address, port), 2000);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
     @Test
     void theApiAnswersOnHttpsWithTheSmtpCertificate() throws Exception {
         // the application writes the endpoint once it has converted the PEM files; Liberty then opens it
-        TestServer.await(() -> accepts("127.0.0.1", HTTPS_PORT), Duration.ofSeconds(60), "the API's HTTPS port opens");
+        TestServer.await(() -> TestServer.accepts("127.0.0.1", HTTPS_PORT), Duration.ofSeconds(60), "the API's HTTPS port opens");
         HttpResponse<String> users = getOverHttps("/api/users", TestServer.ADMIN, TestServer.ADMIN_PASSWORD);
         assertEquals(200, users.statusCode(), users.body());
         assertTrue(users.body().contains("\"username\":\"admin\""), users.body());
@@ -75,10 +64,10 @@ class HttpsAndBindingIT {
 
     @Test
     void theConsoleListensOnLocalhostOnly() throws Exception {
-        TestServer.await(() -> accepts("127.0.0.1", CONSOLE_PORT), Duration.ofSeconds(60), "the console port opens");
+        TestServer.await(() -> TestServer.accepts("127.0.0.1", CONSOLE_PORT), Duration.ofSeconds(60), "the console port opens");
         // every 127/8 address reaches a socket bound to all interfaces; the console is bound to localhost
-        assertTrue(!accepts("127.0.0.2", CONSOLE_PORT), "the console refuses connections to another address of this host");
-        assertTrue(accepts("127.0.0.2", TestServer.HTTP_PORT), "the API (SMTP_API_HOST=*) takes them: the check can tell");
+        assertTrue(!TestServer.accepts("127.0.0.2", CONSOLE_PORT), "the console refuses connections to another address of this host");
+        assertTrue(TestServer.accepts("127.0.0.2", TestServer.HTTP_PORT), "the API (SMTP_API_HOST=*) takes them: the check can tell");
     }
 
     @Test

@@ -113,13 +113,7 @@ class OpenApiIT {
                 .map(server -> server.getString("url")).toList();
         int https = Integer.getInteger("it.https.port", 18444);
         assertEquals(List.of("https://localhost:" + https, "http://localhost:" + TestServer.HTTP_PORT), urls);
-        TestServer.await(() -> {
-            try (java.net.Socket probe = new java.net.Socket("127.0.0.1", https)) {
-                return true;
-            } catch (java.io.IOException e) {
-                return false;
-            }
-        }, java.time.Duration.ofSeconds(60), "the API's HTTPS port opens");
+        TestServer.await(() -> TestServer.accepts("127.0.0.1", https), java.time.Duration.ofSeconds(60), "the API's HTTPS port opens");
         for (String url : urls) {
             java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(url + "/api/users"))
                     .header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(

@@ -98,9 +98,9 @@ class RunnableJarIT {
     /** SMTP_API_HOST=127.0.0.1: any other address of this host, loopback included, is refused. */
     @Test
     void theApiListensWhereSmtpApiHostSays() throws Exception {
-        TestServer.await(() -> listens("127.0.0.1", HTTP_PORT), java.time.Duration.ofSeconds(60), "the API port opens");
-        assertTrue(!listens("127.0.0.2", HTTP_PORT), "127.0.0.2 is refused");
-        assertTrue(listens("127.0.0.2", HTTP_PORT + 1), "the metrics port (all interfaces) takes it: the check can tell");
+        TestServer.await(() -> TestServer.accepts("127.0.0.1", HTTP_PORT), java.time.Duration.ofSeconds(60), "the API port opens");
+        assertTrue(!TestServer.accepts("127.0.0.2", HTTP_PORT), "127.0.0.2 is refused");
+        assertTrue(TestServer.accepts("127.0.0.2", HTTP_PORT + 1), "the metrics port (all interfaces) takes it: the check can tell");
     }
 
     /** The release jar carries no private key: the console's is made on the machine that runs it. */
@@ -112,12 +112,4 @@ class RunnableJarIT {
         }
     }
 
-    private static boolean listens(String address, int port) {
-        try (java.net.Socket socket = new java.net.Socket()) {
-            socket.connect(new java.net.InetSocketAddress(address, port), 2000);
-            return true;
-        } catch (java.io.IOException e) {
-            return false;
-        }
-    }
 }

@@ -154,6 +154,16 @@ final class TestServer {
         return "it-" + System.nanoTime() + "@" + domain;
     }
 
+    /** Whether something accepts a TCP connection at address:port within 2 s (every 127/8 address is this host). */
+    static boolean accepts(String address, int port) {
+        try (java.net.Socket socket = new java.net.Socket()) {
+            socket.connect(new java.net.InetSocketAddress(address, port), 2000);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     /** Waits until the condition holds, polling; fails the test naming what did not happen in time. */
     static void await(java.util.function.BooleanSupplier condition, Duration timeout, String what) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();

@@ -108,9 +108,8 @@ public class ApiHttpsEndpoint {
         Path certificate = Path.of(configuration.tlsCert());
         Path key = Path.of(configuration.tlsKey());
         String digest = digest(certificate, key);
-        if (Files.exists(dropIn) && Files.exists(keyStoreFile())
-                && Files.readString(dropIn).contains(DIGEST_MARK + digest + " ")
-                && Files.readString(dropIn).contains("httpsPort=\"" + configuration.apiHttpsPort() + "\"")) {
+        String written = Files.exists(dropIn) && Files.exists(keyStoreFile()) ? Files.readString(dropIn) : "";
+        if (written.contains(DIGEST_MARK + digest + " ") && written.contains("httpsPort=\"" + configuration.apiHttpsPort() + "\"")) {
             return; // as converted before
         }
         char[] password = randomPassword();
