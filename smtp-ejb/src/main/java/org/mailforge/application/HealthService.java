@@ -15,6 +15,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import org.mailforge.application.config.ServerConfiguration;
+import org.mailforge.smtp.spi.AdapterStatistics;
 
 /**
  * Decides whether the server is healthy, for {@code /health} on the API port and for the
@@ -27,7 +28,7 @@ public class HealthService {
     private final java.util.Map<String, String> lastLogged = new java.util.concurrent.ConcurrentHashMap<>();
 
     @Inject
-    ListenerStatus listener;
+    AdapterStatistics listener;
 
     @Inject
     ServerConfiguration configuration;

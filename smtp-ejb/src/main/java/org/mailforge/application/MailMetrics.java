@@ -16,6 +16,7 @@ import org.eclipse.microprofile.metrics.Timer;
 import org.eclipse.microprofile.metrics.annotation.RegistryScope;
 import org.mailforge.smtp.ratelimit.RateLimit;
 import org.mailforge.smtp.ratelimit.RateLimitCounters;
+import org.mailforge.smtp.spi.AdapterStatistics;
 
 /**
  * The server's Prometheus metrics (MicroProfile Metrics, exported on SMTP_METRICS_PORT). Names
@@ -47,13 +48,14 @@ public class MailMetrics {
     org.mailforge.domain.queue.OutboundQueue queue;
 
     @Inject
-    ListenerStatus listener;
+    AdapterStatistics listener;
 
     private Counter connections;
     private Counter refused;
     private Counter refusedPerAddress;
     private Counter stressTimeouts;
     private final java.util.Map<RateLimit, Counter> rateLimited = new java.util.EnumMap<>(RateLimit.class);
+    private final RateLimitCounters apiRefusals = new RateLimitCounters();
 
     /** Registers the metrics when the application starts, before the first scrape. */
     void onStart(@Observes @Initialized(ApplicationScoped.class) Object event) {
@@ -81,7 +83,7 @@ public class MailMetrics {
         registry.gauge(Metadata.builder().withName("smtp.messages.queued")
                 .withDescription("Messages waiting in the outbound queue (pending or retry)").build(), this, MailMetrics::queued);
         registry.gauge(Metadata.builder().withName("smtp.connections.active")
-                .withDescription("SMTP connections open now").build(), listener, ListenerStatus::active);
+                .withDescription("SMTP connections open now").build(), listener, AdapterStatistics::active);
         // counts kept by the listener and the rate limiters, exported as counters (_total): see syncCounts
         connections = registry.counter(Metadata.builder().withName("smtp.connections")
                 .withDescription("SMTP connections accepted since start").build());
@@ -100,7 +102,6 @@ public class MailMetrics {
         for (RateLimit limit : RateLimit.values()) {
             rateLimited.put(limit, registry.counter(limited, new Tag("limit", limit.label())));
         }
-        syncCounts();
         registry.gauge(Metadata.builder().withName("smtp.memory")
                 .withDescription("Heap memory in use").withUnit(MetricUnits.BYTES).build(),
                 Runtime.getRuntime(), r -> r.totalMemory() - r.freeMemory());
@@ -116,8 +117,12 @@ public class MailMetrics {
         catchUp(refused, listener.refused());
         catchUp(refusedPerAddress, listener.refusedPerAddress());
         catchUp(stressTimeouts, listener.stressTimeouts());
-        RateLimitCounters counters = RateLimitCounters.global();
-        rateLimited.forEach((limit, counter) -> catchUp(counter, counters.refusals(limit)));
+        rateLimited.forEach((limit, counter) -> catchUp(counter, listener.rateLimited(limit) + apiRefusals.refusals(limit)));
+    }
+
+    /** The admin API refused a request under {@code limit} (the SMTP listener counts its own). */
+    public void apiRateLimited(RateLimit limit) {
+        apiRefusals.refused(limit);
     }
 
     private static void catchUp(Counter counter, long figure) {

@@ -6,6 +6,7 @@ import jakarta.inject.Inject;
 import org.mailforge.domain.mail.StoredMessageRepository;
 import org.mailforge.domain.queue.OutboundQueue;
 import org.mailforge.domain.queue.QueueStatus;
+import org.mailforge.smtp.spi.AdapterStatistics;
 
 /**
  * The figures of {@code GET /stats}: counters since start from the metrics, storage from the
@@ -15,7 +16,7 @@ import org.mailforge.domain.queue.QueueStatus;
 public class StatsService {
 
     @Inject
-    ListenerStatus listener;
+    AdapterStatistics listener;
 
     @Inject
     MailMetrics metrics;

@@ -32,7 +32,7 @@ class AdapterArchitectureTest {
     @Test
     void aDeliberateViolationFails() {
         JavaClasses violating = new ClassFileImporter().importClasses(
-                org.mailforge.smtp.protocol.architecture.UsesTheAdapter.class, org.mailforge.smtp.ra.ListenerStatistics.class);
+                org.mailforge.smtp.protocol.architecture.UsesTheAdapter.class, org.mailforge.smtp.ra.AdapterStatisticsObject.class);
         assertThrows(AssertionError.class, () -> PLAIN_ENGINE.check(violating));
     }
 }

@@ -3,12 +3,13 @@ package org.mailforge.smtp.ra;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Connection counters of every SMTP listener in this server. The application reads them for
- * {@code /health}, {@code /stats} and the Prometheus gauges; the adapter is the only writer.
+ * Connection counters of the adapter's SMTP listeners; the adapter owns one and is its only
+ * writer. The application reads them through {@link AdapterStatisticsObject}.
  */
-public final class ListenerStatistics {
+final class ListenerStatistics {
 
-    private static final ListenerStatistics GLOBAL = new ListenerStatistics();
+    /** The figures of an adapter not yet associated: all zero. */
+    static final ListenerStatistics NONE = new ListenerStatistics();
 
     private final AtomicLong active = new AtomicLong();
     private final AtomicLong total = new AtomicLong();
@@ -18,42 +19,38 @@ public final class ListenerStatistics {
     private final AtomicLong stressTimeouts = new AtomicLong();
     private final MinuteWindow recentRejections = new MinuteWindow(() -> System.currentTimeMillis() / 1000);
 
-    public static ListenerStatistics global() {
-        return GLOBAL;
-    }
-
     /** Connections open right now. */
-    public long active() {
+    long active() {
         return active.get();
     }
 
     /** Connections accepted since start, including those rejected at once. */
-    public long total() {
+    long total() {
         return total.get();
     }
 
     /** Connections turned away (connection limit). */
-    public long rejected() {
+    long rejected() {
         return rejected.get();
     }
 
     /** Connections turned away in the last minute. */
-    public long rejectedLastMinute() {
+    long rejectedLastMinute() {
         return recentRejections.total();
     }
 
     /** Connections refused because their address had SMTP_MAX_CONNECTIONS_PER_IP sessions open. */
-    public long refusedPerAddress() {
+    long refusedPerAddress() {
         return refusedPerAddress.get();
     }
 
     /** Sessions cut off by the stress timeout (more than 80 % of the connection slots taken). */
-    public long stressTimeouts() {
+    long stressTimeouts() {
         return stressTimeouts.get();
     }
 
     /** Whether at least one listener socket is bound. */
-    public boolean isListening() {
+    boolean isListening() {
         return listening.get() > 0;
     }
 

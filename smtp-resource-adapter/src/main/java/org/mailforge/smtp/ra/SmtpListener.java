@@ -68,7 +68,7 @@ final class SmtpListener {
     private final Semaphore connectionSlots;
     private final Set<Connection> open = ConcurrentHashMap.newKeySet();
     private final SSLContext tls;
-    private final ListenerStatistics statistics = ListenerStatistics.global();
+    private final ListenerStatistics statistics;
     private final RateLimiter rateLimiter;
     private final ConcurrentSessions perAddress;
     private final long stressTimeoutNanos;
@@ -79,15 +79,17 @@ final class SmtpListener {
     private volatile boolean stressed;
     private ScheduledExecutorService watch;
 
-    SmtpListener(SmtpActivationSpec spec, SmtpMessageListener listener, WorkManager workManager, SSLContext tls) {
+    SmtpListener(SmtpActivationSpec spec, SmtpMessageListener listener, WorkManager workManager, SSLContext tls,
+            ListenerStatistics statistics, RateLimitCounters rateLimitCounters) {
         this.spec = spec;
+        this.statistics = statistics;
         this.tls = tls;
         this.settings = spec.toSettings();
         this.listener = listener;
         this.workManager = workManager;
         this.maxConnections = spec.getMaxConnections();
         this.connectionSlots = new Semaphore(maxConnections);
-        this.rateLimiter = spec.rateLimiter(RateLimitCounters.global()::refused);
+        this.rateLimiter = spec.rateLimiter(rateLimitCounters::refused);
         this.perAddress = spec.concurrentSessions();
         this.stressTimeoutNanos = Duration.ofSeconds(spec.getStressTimeoutSeconds()).toNanos();
         this.sessionThreads = SessionThreads.factory("smtp-session-" + spec.getPort() + "-");

@@ -17,6 +17,8 @@ import jakarta.resource.spi.TransactionSupport;
 import jakarta.resource.spi.endpoint.MessageEndpointFactory;
 import jakarta.resource.spi.work.WorkManager;
 
+import org.mailforge.smtp.ratelimit.RateLimitCounters;
+
 /**
  * The SMTP resource adapter: for every activated message-driven bean it binds an SMTP listener
  * and delivers the mail received there to that bean.
@@ -32,6 +34,8 @@ public class SmtpResourceAdapter implements ResourceAdapter {
     private static final Logger LOG = Logger.getLogger(SmtpResourceAdapter.class.getName());
 
     private final Map<ActivationKey, SmtpListener> listeners = new ConcurrentHashMap<>();
+    private final ListenerStatistics statistics = new ListenerStatistics();
+    private final RateLimitCounters rateLimitCounters = new RateLimitCounters();
     private WorkManager workManager;
 
     @Override
@@ -52,7 +56,8 @@ public class SmtpResourceAdapter implements ResourceAdapter {
             throw new NotSupportedException("unexpected activation spec " + activationSpec);
         }
         spec.validate();
-        SmtpListener listener = new SmtpListener(spec, new EndpointListener(factory), workManager, spec.tlsContext());
+        SmtpListener listener = new SmtpListener(spec, new EndpointListener(factory), workManager, spec.tlsContext(),
+                statistics, rateLimitCounters);
         try {
             listener.start();
         } catch (java.io.IOException e) {
@@ -68,6 +73,16 @@ public class SmtpResourceAdapter implements ResourceAdapter {
         if (listener != null) {
             listener.stop();
         }
+    }
+
+    /** The connection counters of this adapter's listeners. */
+    ListenerStatistics statistics() {
+        return statistics;
+    }
+
+    /** The refusals of this adapter's rate limiters. */
+    RateLimitCounters rateLimitCounters() {
+        return rateLimitCounters;
     }
 
     @Override

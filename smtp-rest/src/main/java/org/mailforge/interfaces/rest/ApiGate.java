@@ -14,12 +14,12 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.ws.rs.core.Response;
 
+import org.mailforge.application.MailMetrics;
 import org.mailforge.application.config.ServerConfiguration;
 import org.mailforge.interfaces.rest.errors.ApiError;
 import org.mailforge.smtp.ratelimit.Allowance;
 import org.mailforge.smtp.ratelimit.Cidr;
 import org.mailforge.smtp.ratelimit.RateLimit;
-import org.mailforge.smtp.ratelimit.RateLimitCounters;
 import org.mailforge.smtp.ratelimit.RateLimiter;
 
 /**
@@ -37,6 +37,9 @@ public class ApiGate {
     @Inject
     ServerConfiguration configuration;
 
+    @Inject
+    MailMetrics metrics;
+
     private RateLimiter limiter;
     private final Jsonb json = JsonbBuilder.create();
 
@@ -45,7 +48,7 @@ public class ApiGate {
         var operations = configuration.operations();
         limiter = new RateLimiter(Map.of(RateLimit.API_REQUESTS, operations.apiRequestsPerMinute(),
                         RateLimit.AUTH_FAILURES, operations.authFailuresPerHour()),
-                Cidr.parseList(operations.rateLimitExempt()), 100_000, System::nanoTime, RateLimitCounters.global()::refused);
+                Cidr.parseList(operations.rateLimitExempt()), 100_000, System::nanoTime, metrics::apiRateLimited);
     }
 
     /**

@@ -1,9 +1,9 @@
 package org.mailforge.smtp.protocol.architecture;
 
-import org.mailforge.smtp.ra.ListenerStatistics;
+import org.mailforge.smtp.ra.AdapterStatisticsObject;
 
 /** Breaks the engine's rule on purpose, for AdapterArchitectureTest. */
 public class UsesTheAdapter {
 
-    final ListenerStatistics statistics = ListenerStatistics.global();
+    final AdapterStatisticsObject statistics = new AdapterStatisticsObject();
 }
