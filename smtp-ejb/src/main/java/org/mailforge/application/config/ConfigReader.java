@@ -6,6 +6,8 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Function;
 
+import org.mailforge.smtp.spi.ListenerSetting;
+
 /**
  * Reads typed settings by their environment-variable names and collects every problem, so that one
  * failed start names all the variables to fix, not just the first.
@@ -25,6 +27,25 @@ final class ConfigReader {
 
     private Optional<String> raw(String name) {
         return source.apply(name).map(String::strip).filter(v -> !v.isEmpty());
+    }
+
+    /**
+     * A setting the SMTP listener shares (its default and rule are the listener's): the value, or
+     * the default when it is missing or wrong (then a problem is recorded).
+     */
+    String listener(ListenerSetting setting) {
+        String value = source.apply(setting.variable()).orElse(null);
+        Optional<String> problem = setting.problem(value);
+        problem.ifPresent(problems::add);
+        return problem.isPresent() ? setting.defaultValue() : setting.orDefault(value);
+    }
+
+    int listenerInt(ListenerSetting setting) {
+        return setting.integer(listener(setting));
+    }
+
+    boolean listenerBool(ListenerSetting setting) {
+        return setting.bool(listener(setting));
     }
 
     String string(String name, String defaultValue) {

@@ -7,6 +7,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
+import org.mailforge.smtp.spi.ListenerSetting;
+
 /**
  * Settings of running the server: when it calls itself unhealthy, how much the admin API takes
  * from one address, and where events go (webhooks).
@@ -61,12 +63,7 @@ public record OperationsConfiguration(
         }
         List<String> unknown = events.stream().filter(event -> !EVENTS.contains(event)).toList();
         in.require(unknown.isEmpty(), "SMTP_WEBHOOK_EVENTS has unknown events " + unknown + "; known: " + String.join(",", EVENTS));
-        String exempt = in.string("SMTP_RATE_LIMIT_EXEMPT", "");
-        try {
-            org.mailforge.smtp.ratelimit.Cidr.parseList(exempt);
-        } catch (IllegalArgumentException e) {
-            in.require(false, "SMTP_RATE_LIMIT_EXEMPT must be IP networks in CIDR notation (" + e.getMessage() + ")");
-        }
+        String exempt = in.listener(ListenerSetting.RATE_LIMIT_EXEMPT);
         String secret = in.string("SMTP_WEBHOOK_SECRET", null);
         String schedule = in.string("SMTP_WEBHOOK_RETRY_SCHEDULE", DEFAULT_WEBHOOK_RETRY_SCHEDULE);
         List<Duration> retrySchedule = OutboundConfiguration.parseSchedule(schedule);
@@ -77,7 +74,7 @@ public record OperationsConfiguration(
                 (int) in.number("SMTP_HEALTH_MAX_HEAP_PERCENT", 90, 1, 100),
                 (int) in.number("SMTP_HEALTH_MAX_FAILED_CONNECTIONS_PER_MINUTE", 100, 0, 1_000_000),
                 (int) in.number("SMTP_RATE_LIMIT_API_REQUESTS_PER_MINUTE", 100, 0, 1_000_000),
-                (int) in.number("SMTP_RATE_LIMIT_AUTH_FAILURES_PER_HOUR", 5, 0, 1_000_000),
+                in.listenerInt(ListenerSetting.RATE_LIMIT_AUTH_FAILURES_PER_HOUR),
                 exempt,
                 webhookUrl,
                 Set.copyOf(events),

@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 
+import org.mailforge.smtp.spi.ListenerSetting;
+
 /**
  * The typed configuration of the server: every variable of the specification's configuration
  * table (and the few the issues add), read by name from MicroProfile Config, so environment
@@ -77,14 +79,14 @@ public record ServerConfiguration(
         StorageType storageType = StorageType.valueOf(in.choice("SMTP_STORAGE_TYPE", "maildir", storageTypes).toUpperCase());
         boolean queueInS3 = "s3".equals(in.choice("SMTP_QUEUE_STORAGE", "file", List.of("file", "s3")));
         ServerConfiguration config = new ServerConfiguration(
-                in.string("SMTP_HOST", "0.0.0.0"),
-                in.port("SMTP_PORT", 2525),
-                (int) in.number("SMTP_MAX_CONNECTIONS", 100, 1, 100_000),
-                in.number("SMTP_MAX_MESSAGE_SIZE", 52_428_800L, 1, Long.MAX_VALUE),
-                (int) in.number("SMTP_MAX_RECIPIENTS", 100, 1, 100_000),
-                (int) in.number("SMTP_TIMEOUT_SECONDS", 300, 1, 86_400),
-                in.string("SMTP_HOSTNAME", "localhost"),
-                Arrays.stream(in.string("SMTP_LOCAL_DOMAINS", "").split(","))
+                in.listener(ListenerSetting.HOST),
+                in.listenerInt(ListenerSetting.PORT),
+                in.listenerInt(ListenerSetting.MAX_CONNECTIONS),
+                ListenerSetting.MAX_MESSAGE_SIZE.number(in.listener(ListenerSetting.MAX_MESSAGE_SIZE)),
+                in.listenerInt(ListenerSetting.MAX_RECIPIENTS),
+                in.listenerInt(ListenerSetting.TIMEOUT_SECONDS),
+                in.listener(ListenerSetting.HOSTNAME),
+                Arrays.stream(in.listener(ListenerSetting.LOCAL_DOMAINS).split(","))
                         .map(String::strip).filter(d -> !d.isEmpty()).toList(),
                 in.string("SMTP_DB_PATH", "smtp.db"),
                 in.string("SMTP_DB_URL", null),
@@ -95,10 +97,10 @@ public record ServerConfiguration(
                 in.string("SMTP_STORAGE_ENCRYPTION_KEY", null),
                 S3Configuration.load(in, storageType == StorageType.S3 || queueInS3),
                 queueInS3,
-                in.bool("SMTP_ENABLE_TLS", false),
-                in.string("SMTP_TLS_CERT", null),
-                in.string("SMTP_TLS_KEY", null),
-                in.bool("SMTP_ENABLE_AUTH", true),
+                in.listenerBool(ListenerSetting.TLS_ENABLED),
+                blankAsNull(in.listener(ListenerSetting.TLS_CERTIFICATE)),
+                blankAsNull(in.listener(ListenerSetting.TLS_KEY)),
+                in.listenerBool(ListenerSetting.AUTH_REQUIRED),
                 in.bool("SMTP_REJECT_UNKNOWN_RECIPIENTS", true),
                 in.port("SMTP_HEALTH_PORT", 8080),
                 in.port("SMTP_METRICS_PORT", 8081),
@@ -110,7 +112,6 @@ public record ServerConfiguration(
                 OutboundConfiguration.load(in),
                 OperationsConfiguration.load(in),
                 ScanningConfiguration.load(in));
-        in.require(!config.hostname().contains(" "), "SMTP_HOSTNAME must be a host name (was '" + config.hostname() + "')");
         in.require(config.healthPort() != config.metricsPort(),
                 "SMTP_HEALTH_PORT and SMTP_METRICS_PORT must differ (both " + config.healthPort() + ")");
         in.require(config.port() != config.healthPort() && config.port() != config.metricsPort(),
@@ -134,6 +135,10 @@ public record ServerConfiguration(
             throw new InvalidConfigurationException(in.problems());
         }
         return config;
+    }
+
+    private static String blankAsNull(String value) {
+        return value.isEmpty() ? null : value;
     }
 
     private static boolean isAesKey(String base64) {

@@ -1,14 +1,17 @@
 package org.mailforge.smtp.ra;
 
-import java.beans.PropertyDescriptor;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
+
+import javax.net.ssl.SSLContext;
 
 import jakarta.resource.ResourceException;
 import jakarta.resource.spi.Activation;
@@ -19,15 +22,19 @@ import jakarta.resource.spi.ResourceAdapter;
 
 import org.mailforge.smtp.protocol.SmtpSettings;
 import org.mailforge.smtp.ratelimit.Cidr;
+import org.mailforge.smtp.ratelimit.ConcurrentSessions;
 import org.mailforge.smtp.ratelimit.RateLimit;
 import org.mailforge.smtp.ratelimit.RateLimiter;
+import org.mailforge.smtp.spi.ListenerSetting;
 import org.mailforge.smtp.spi.SmtpMessageListener;
 import org.mailforge.smtp.tls.PemTls;
 
 /**
  * One SMTP listener, configured per message-driven bean in server.xml from the {@code SMTP_*}
- * variables. Nothing deploy-specific belongs in the bean's annotations: those would win over
- * server.xml.
+ * variables. Every property is a {@link ListenerSetting}: its default, its rule and its parsing
+ * live there, shared with the application's configuration. Properties are strings, so a value is
+ * read exactly as the application reads it ({@code yes} is true in both). Nothing deploy-specific
+ * belongs in the bean's annotations: those would win over server.xml.
  */
 @Activation(messageListeners = SmtpMessageListener.class)
 public class SmtpActivationSpec implements ActivationSpec {
@@ -36,178 +43,99 @@ public class SmtpActivationSpec implements ActivationSpec {
     private static final int MAX_TRACKED_ADDRESSES = 100_000;
 
     private ResourceAdapter resourceAdapter;
+    private final Map<ListenerSetting, String> values = new EnumMap<>(ListenerSetting.class);
 
-    @ConfigProperty(defaultValue = "0.0.0.0", description = "Bind address (SMTP_HOST)")
-    private String host = "0.0.0.0";
+    /** The value of {@code setting}: what server.xml gave, or its default. */
+    String get(ListenerSetting setting) {
+        return setting.orDefault(values.get(setting));
+    }
 
-    @ConfigProperty(defaultValue = "2525", description = "Listener port (SMTP_PORT)")
-    private Integer port = 2525;
+    private int integer(ListenerSetting setting) {
+        return setting.integer(values.get(setting));
+    }
 
-    @ConfigProperty(defaultValue = "localhost", description = "Server name in greeting and trace headers (SMTP_HOSTNAME)")
-    private String hostname = "localhost";
-
-    @ConfigProperty(defaultValue = "", description = "Comma-separated extra local domains (SMTP_LOCAL_DOMAINS)")
-    private String localDomains = "";
-
-    @ConfigProperty(defaultValue = "100", description = "Concurrent connections (SMTP_MAX_CONNECTIONS)")
-    private Integer maxConnections = 100;
-
-    @ConfigProperty(defaultValue = "10", description = "Concurrent sessions per client address, IPv6 per /64, 0 = no limit (SMTP_MAX_CONNECTIONS_PER_IP)")
-    private Integer maxConnectionsPerIp = 10;
-
-    @ConfigProperty(defaultValue = "10", description = "Idle timeout in seconds while more than 80% of the connections are taken (SMTP_STRESS_TIMEOUT_SECONDS)")
-    private Integer stressTimeoutSeconds = 10;
-
-    @ConfigProperty(defaultValue = "52428800", description = "Largest message in octets (SMTP_MAX_MESSAGE_SIZE)")
-    private Long maxMessageSize = 52_428_800L;
-
-    @ConfigProperty(defaultValue = "100", description = "Recipients per message (SMTP_MAX_RECIPIENTS)")
-    private Integer maxRecipients = 100;
-
-    @ConfigProperty(defaultValue = "300", description = "Idle timeout in seconds (SMTP_TIMEOUT_SECONDS)")
-    private Integer timeoutSeconds = 300;
-
-    @ConfigProperty(defaultValue = "1800", description = "Longest session in seconds (SMTP_MAX_SESSION_SECONDS)")
-    private Integer maxSessionSeconds = 1800;
-
-    @ConfigProperty(defaultValue = "true", description = "MAIL requires a successful AUTH (SMTP_ENABLE_AUTH)")
-    private Boolean authRequired = true;
-
-    @ConfigProperty(defaultValue = "false", description = "Authenticated users may send to other domains (needs outbound delivery)")
-    private Boolean relayEnabled = false;
-
-    @ConfigProperty(defaultValue = "false", description = "Offer STARTTLS (SMTP_ENABLE_TLS)")
-    private Boolean tlsEnabled = false;
-
-    @ConfigProperty(defaultValue = "", description = "PEM certificate chain (SMTP_TLS_CERT)")
-    private String tlsCertificate = "";
-
-    @ConfigProperty(defaultValue = "", description = "PEM private key (SMTP_TLS_KEY)")
-    private String tlsKey = "";
-
-    @ConfigProperty(defaultValue = "false", description = "Allow AUTH before STARTTLS when TLS is enabled (SMTP_ALLOW_PLAINTEXT_AUTH)")
-    private Boolean plaintextAuthAllowed = false;
-
-    @ConfigProperty(defaultValue = "86400", description = "Smallest DELIVERBY time with mode R, advertised in EHLO (SMTP_DELIVERBY_MIN_SECONDS)")
-    private Long deliverByMinimum = 86_400L;
-
-    @ConfigProperty(defaultValue = "false", description = "Look up the client's forward-confirmed reverse DNS name (SMTP_REVERSE_DNS)")
-    private Boolean reverseDns = false;
-
-    @ConfigProperty(defaultValue = "10", description = "Connections per minute per client address, 0 = no limit (SMTP_RATE_LIMIT_CONNECTIONS_PER_MINUTE)")
-    private Integer rateLimitConnectionsPerMinute = 10;
-
-    @ConfigProperty(defaultValue = "100", description = "Commands per minute per client address, 0 = no limit (SMTP_RATE_LIMIT_COMMANDS_PER_MINUTE)")
-    private Integer rateLimitCommandsPerMinute = 100;
-
-    @ConfigProperty(defaultValue = "5", description = "Failed AUTH per hour per client address, 0 = no limit (SMTP_RATE_LIMIT_AUTH_FAILURES_PER_HOUR)")
-    private Integer rateLimitAuthFailuresPerHour = 5;
-
-    @ConfigProperty(defaultValue = "20", description = "Messages (MAIL commands) per hour per client address, 0 = no limit (SMTP_RATE_LIMIT_MESSAGES_PER_HOUR)")
-    private Integer rateLimitMessagesPerHour = 20;
-
-    @ConfigProperty(defaultValue = "", description = "Networks never rate limited, CIDR, comma-separated (SMTP_RATE_LIMIT_EXEMPT)")
-    private String rateLimitExempt = "";
-
-    @ConfigProperty(defaultValue = "false", description = "Name the authenticated login in the Received: header (SMTP_RECEIVED_SHOW_LOGIN)")
-    private Boolean receivedShowsLogin = false;
-
-    @ConfigProperty(defaultValue = "", description = "Spool folder for large messages in transit (empty: the JVM temp folder)")
-    private String spoolDirectory = "";
+    private boolean bool(ListenerSetting setting) {
+        return setting.bool(values.get(setting));
+    }
 
     @Override
     public void validate() throws InvalidPropertyException {
-        requireRange("SMTP_PORT", "port", port, 1, 65_535);
-        requireRange("SMTP_MAX_CONNECTIONS", "maxConnections", maxConnections, 1, 100_000);
-        requireRange("SMTP_MAX_CONNECTIONS_PER_IP", "maxConnectionsPerIp", maxConnectionsPerIp, 0, 100_000);
-        requireRange("SMTP_STRESS_TIMEOUT_SECONDS", "stressTimeoutSeconds", stressTimeoutSeconds, 1, 86_400);
-        requireRange("SMTP_MAX_RECIPIENTS", "maxRecipients", maxRecipients, 1, 100_000);
-        requireRange("SMTP_TIMEOUT_SECONDS", "timeoutSeconds", timeoutSeconds, 1, 86_400);
-        requireRange("SMTP_MAX_SESSION_SECONDS", "maxSessionSeconds", maxSessionSeconds, 1, 86_400);
-        if (maxMessageSize == null || maxMessageSize < 1) {
-            throw invalid("SMTP_MAX_MESSAGE_SIZE", "maxMessageSize", "must be a positive number of octets");
+        List<String> problems = new ArrayList<>();
+        for (ListenerSetting setting : ListenerSetting.values()) {
+            setting.problem(values.get(setting)).ifPresent(problems::add);
         }
-        if (deliverByMinimum == null || deliverByMinimum < 0 || deliverByMinimum > 999_999_999L) {
-            throw invalid("SMTP_DELIVERBY_MIN_SECONDS", "deliverByMinimum", "must be a whole number of seconds from 0 to 999999999");
+        if (problems.isEmpty() && bool(ListenerSetting.TLS_ENABLED)
+                && (get(ListenerSetting.TLS_CERTIFICATE).isEmpty() || get(ListenerSetting.TLS_KEY).isEmpty())) {
+            problems.add("SMTP_TLS_CERT and SMTP_TLS_KEY must be set when SMTP_ENABLE_TLS=true");
         }
-        if (Boolean.TRUE.equals(tlsEnabled) && (tlsCertificate.isBlank() || tlsKey.isBlank())) {
-            throw invalid("SMTP_TLS_CERT", "tlsCertificate", "and SMTP_TLS_KEY must be set when SMTP_ENABLE_TLS=true");
+        if (!problems.isEmpty()) {
+            throw new InvalidPropertyException(String.join("; ", problems));
         }
-        if (hostname == null || hostname.isBlank() || hostname.contains(" ")) {
-            throw invalid("SMTP_HOSTNAME", "hostname", "must be a host name");
-        }
-        requireRange("SMTP_RATE_LIMIT_CONNECTIONS_PER_MINUTE", "rateLimitConnectionsPerMinute", rateLimitConnectionsPerMinute, 0, 1_000_000);
-        requireRange("SMTP_RATE_LIMIT_COMMANDS_PER_MINUTE", "rateLimitCommandsPerMinute", rateLimitCommandsPerMinute, 0, 1_000_000);
-        requireRange("SMTP_RATE_LIMIT_AUTH_FAILURES_PER_HOUR", "rateLimitAuthFailuresPerHour", rateLimitAuthFailuresPerHour, 0, 1_000_000);
-        requireRange("SMTP_RATE_LIMIT_MESSAGES_PER_HOUR", "rateLimitMessagesPerHour", rateLimitMessagesPerHour, 0, 1_000_000);
-        try {
-            Cidr.parseList(rateLimitExempt);
-        } catch (IllegalArgumentException e) {
-            throw invalid("SMTP_RATE_LIMIT_EXEMPT", "rateLimitExempt", "must be IP networks in CIDR notation (" + e.getMessage() + ")");
-        }
-        if (host == null || host.isBlank()) {
-            throw invalid("SMTP_HOST", "host", "must be an address to bind");
-        }
-    }
-
-    private static void requireRange(String variable, String property, Integer value, int min, int max)
-            throws InvalidPropertyException {
-        if (value == null || value < min || value > max) {
-            throw invalid(variable, property, "must be between " + min + " and " + max + " (was " + value + ")");
-        }
-    }
-
-    private static InvalidPropertyException invalid(String variable, String property, String rule) {
-        InvalidPropertyException e = new InvalidPropertyException(variable + " " + rule);
-        try {
-            e.setInvalidPropertyDescriptors(new PropertyDescriptor[] {
-                new PropertyDescriptor(property, SmtpActivationSpec.class)});
-        } catch (java.beans.IntrospectionException ignored) {
-            // the message alone names the variable
-        }
-        return e;
     }
 
     /** The protocol engine's view of this configuration. */
     SmtpSettings toSettings() {
-        Set<String> domains = new LinkedHashSet<>(Arrays.asList(localDomains.split(",")));
-        Path spool = spoolDirectory == null || spoolDirectory.isBlank()
+        Set<String> domains = new LinkedHashSet<>(Arrays.asList(get(ListenerSetting.LOCAL_DOMAINS).split(",")));
+        String spoolDirectory = get(ListenerSetting.SPOOL_PATH);
+        Path spool = spoolDirectory.isEmpty()
                 ? Path.of(System.getProperty("java.io.tmpdir"), "mailforge-spool")
                 : Path.of(spoolDirectory);
-        return new SmtpSettings(hostname, domains, maxMessageSize, maxRecipients,
-                Duration.ofSeconds(timeoutSeconds), Duration.ofSeconds(maxSessionSeconds),
-                20, 256 * 1024, spool, authRequired, relayEnabled, plaintextAuthAllowed, deliverByMinimum,
-                Boolean.TRUE.equals(receivedShowsLogin));
+        return new SmtpSettings(get(ListenerSetting.HOSTNAME), domains, ListenerSetting.MAX_MESSAGE_SIZE.number(values.get(ListenerSetting.MAX_MESSAGE_SIZE)),
+                integer(ListenerSetting.MAX_RECIPIENTS), Duration.ofSeconds(integer(ListenerSetting.TIMEOUT_SECONDS)),
+                Duration.ofSeconds(integer(ListenerSetting.MAX_SESSION_SECONDS)), 20, 256 * 1024, spool,
+                bool(ListenerSetting.AUTH_REQUIRED), bool(ListenerSetting.RELAY_ENABLED), bool(ListenerSetting.PLAINTEXT_AUTH_ALLOWED),
+                ListenerSetting.DELIVER_BY_MINIMUM.number(values.get(ListenerSetting.DELIVER_BY_MINIMUM)),
+                bool(ListenerSetting.RECEIVED_SHOWS_LOGIN));
     }
 
     /** The per-address limits; every refusal is reported to {@code onLimited}. */
     RateLimiter rateLimiter(Consumer<RateLimit> onLimited) {
         Map<RateLimit, Integer> limits = new EnumMap<>(RateLimit.class);
-        limits.put(RateLimit.CONNECTIONS, rateLimitConnectionsPerMinute);
-        limits.put(RateLimit.COMMANDS, rateLimitCommandsPerMinute);
-        limits.put(RateLimit.AUTH_FAILURES, rateLimitAuthFailuresPerHour);
-        limits.put(RateLimit.MESSAGES, rateLimitMessagesPerHour);
-        return new RateLimiter(limits, Cidr.parseList(rateLimitExempt), MAX_TRACKED_ADDRESSES, System::nanoTime, onLimited);
+        limits.put(RateLimit.CONNECTIONS, integer(ListenerSetting.RATE_LIMIT_CONNECTIONS_PER_MINUTE));
+        limits.put(RateLimit.COMMANDS, integer(ListenerSetting.RATE_LIMIT_COMMANDS_PER_MINUTE));
+        limits.put(RateLimit.AUTH_FAILURES, integer(ListenerSetting.RATE_LIMIT_AUTH_FAILURES_PER_HOUR));
+        limits.put(RateLimit.MESSAGES, integer(ListenerSetting.RATE_LIMIT_MESSAGES_PER_HOUR));
+        return new RateLimiter(limits, exemptNetworks(), MAX_TRACKED_ADDRESSES, System::nanoTime, onLimited);
+    }
+
+    private List<Cidr> exemptNetworks() {
+        return Cidr.parseList(get(ListenerSetting.RATE_LIMIT_EXEMPT));
     }
 
     /** Open sessions per client address; exempt networks are not counted. */
-    org.mailforge.smtp.ratelimit.ConcurrentSessions concurrentSessions() {
-        return new org.mailforge.smtp.ratelimit.ConcurrentSessions(maxConnectionsPerIp, Cidr.parseList(rateLimitExempt));
+    ConcurrentSessions concurrentSessions() {
+        return new ConcurrentSessions(integer(ListenerSetting.MAX_CONNECTIONS_PER_IP), exemptNetworks());
+    }
+
+    String host() {
+        return get(ListenerSetting.HOST);
+    }
+
+    int port() {
+        return integer(ListenerSetting.PORT);
+    }
+
+    int maxConnections() {
+        return integer(ListenerSetting.MAX_CONNECTIONS);
+    }
+
+    Duration stressTimeout() {
+        return Duration.ofSeconds(integer(ListenerSetting.STRESS_TIMEOUT_SECONDS));
     }
 
     boolean reverseDnsEnabled() {
-        return Boolean.TRUE.equals(reverseDns);
+        return bool(ListenerSetting.REVERSE_DNS);
     }
 
     /** The TLS context from the PEM files, or null when TLS is not enabled. */
-    javax.net.ssl.SSLContext tlsContext() throws InvalidPropertyException {
-        if (!Boolean.TRUE.equals(tlsEnabled)) {
+    SSLContext tlsContext() throws InvalidPropertyException {
+        if (!bool(ListenerSetting.TLS_ENABLED)) {
             return null;
         }
         try {
-            return PemTls.context(Path.of(tlsCertificate), Path.of(tlsKey));
+            return PemTls.context(Path.of(get(ListenerSetting.TLS_CERTIFICATE)), Path.of(get(ListenerSetting.TLS_KEY)));
         } catch (java.io.IOException | java.security.GeneralSecurityException | RuntimeException e) {
-            throw invalid("SMTP_TLS_CERT", "tlsCertificate", "and SMTP_TLS_KEY must name a readable PEM certificate and unencrypted key ("
+            throw new InvalidPropertyException("SMTP_TLS_CERT and SMTP_TLS_KEY must name a readable PEM certificate and unencrypted key ("
                     + e.getMessage() + ")");
         }
     }
@@ -222,216 +150,244 @@ public class SmtpActivationSpec implements ActivationSpec {
         this.resourceAdapter = ra;
     }
 
+    // The JavaBean properties server.xml sets (properties.smtp-ear.smtp-resource-adapter), one per ListenerSetting.
+
     public String getHost() {
-        return host;
+        return get(ListenerSetting.HOST);
     }
 
-    public void setHost(String host) {
-        this.host = host;
+    @ConfigProperty
+    public void setHost(String value) {
+        values.put(ListenerSetting.HOST, value);
     }
 
-    public Integer getPort() {
-        return port;
+    public String getPort() {
+        return get(ListenerSetting.PORT);
     }
 
-    public void setPort(Integer port) {
-        this.port = port;
+    @ConfigProperty
+    public void setPort(String value) {
+        values.put(ListenerSetting.PORT, value);
     }
 
     public String getHostname() {
-        return hostname;
+        return get(ListenerSetting.HOSTNAME);
     }
 
-    public void setHostname(String hostname) {
-        this.hostname = hostname;
+    @ConfigProperty
+    public void setHostname(String value) {
+        values.put(ListenerSetting.HOSTNAME, value);
     }
 
     public String getLocalDomains() {
-        return localDomains;
+        return get(ListenerSetting.LOCAL_DOMAINS);
     }
 
-    public void setLocalDomains(String localDomains) {
-        this.localDomains = localDomains == null ? "" : localDomains;
+    @ConfigProperty
+    public void setLocalDomains(String value) {
+        values.put(ListenerSetting.LOCAL_DOMAINS, value);
     }
 
-    public Integer getMaxConnections() {
-        return maxConnections;
+    public String getMaxConnections() {
+        return get(ListenerSetting.MAX_CONNECTIONS);
     }
 
-    public void setMaxConnections(Integer maxConnections) {
-        this.maxConnections = maxConnections;
+    @ConfigProperty
+    public void setMaxConnections(String value) {
+        values.put(ListenerSetting.MAX_CONNECTIONS, value);
     }
 
-    public Integer getMaxConnectionsPerIp() {
-        return maxConnectionsPerIp;
+    public String getMaxConnectionsPerIp() {
+        return get(ListenerSetting.MAX_CONNECTIONS_PER_IP);
     }
 
-    public void setMaxConnectionsPerIp(Integer maxConnectionsPerIp) {
-        this.maxConnectionsPerIp = maxConnectionsPerIp;
+    @ConfigProperty
+    public void setMaxConnectionsPerIp(String value) {
+        values.put(ListenerSetting.MAX_CONNECTIONS_PER_IP, value);
     }
 
-    public Integer getStressTimeoutSeconds() {
-        return stressTimeoutSeconds;
+    public String getStressTimeoutSeconds() {
+        return get(ListenerSetting.STRESS_TIMEOUT_SECONDS);
     }
 
-    public void setStressTimeoutSeconds(Integer stressTimeoutSeconds) {
-        this.stressTimeoutSeconds = stressTimeoutSeconds;
+    @ConfigProperty
+    public void setStressTimeoutSeconds(String value) {
+        values.put(ListenerSetting.STRESS_TIMEOUT_SECONDS, value);
     }
 
-    public Long getMaxMessageSize() {
-        return maxMessageSize;
+    public String getMaxMessageSize() {
+        return get(ListenerSetting.MAX_MESSAGE_SIZE);
     }
 
-    public void setMaxMessageSize(Long maxMessageSize) {
-        this.maxMessageSize = maxMessageSize;
+    @ConfigProperty
+    public void setMaxMessageSize(String value) {
+        values.put(ListenerSetting.MAX_MESSAGE_SIZE, value);
     }
 
-    public Integer getMaxRecipients() {
-        return maxRecipients;
+    public String getMaxRecipients() {
+        return get(ListenerSetting.MAX_RECIPIENTS);
     }
 
-    public void setMaxRecipients(Integer maxRecipients) {
-        this.maxRecipients = maxRecipients;
+    @ConfigProperty
+    public void setMaxRecipients(String value) {
+        values.put(ListenerSetting.MAX_RECIPIENTS, value);
     }
 
-    public Integer getTimeoutSeconds() {
-        return timeoutSeconds;
+    public String getTimeoutSeconds() {
+        return get(ListenerSetting.TIMEOUT_SECONDS);
     }
 
-    public void setTimeoutSeconds(Integer timeoutSeconds) {
-        this.timeoutSeconds = timeoutSeconds;
+    @ConfigProperty
+    public void setTimeoutSeconds(String value) {
+        values.put(ListenerSetting.TIMEOUT_SECONDS, value);
     }
 
-    public Integer getMaxSessionSeconds() {
-        return maxSessionSeconds;
+    public String getMaxSessionSeconds() {
+        return get(ListenerSetting.MAX_SESSION_SECONDS);
     }
 
-    public void setMaxSessionSeconds(Integer maxSessionSeconds) {
-        this.maxSessionSeconds = maxSessionSeconds;
+    @ConfigProperty
+    public void setMaxSessionSeconds(String value) {
+        values.put(ListenerSetting.MAX_SESSION_SECONDS, value);
     }
 
-    public Boolean getAuthRequired() {
-        return authRequired;
+    public String getAuthRequired() {
+        return get(ListenerSetting.AUTH_REQUIRED);
     }
 
-    public void setAuthRequired(Boolean authRequired) {
-        this.authRequired = authRequired;
+    @ConfigProperty
+    public void setAuthRequired(String value) {
+        values.put(ListenerSetting.AUTH_REQUIRED, value);
     }
 
-    public Boolean getRelayEnabled() {
-        return relayEnabled;
+    public String getTlsEnabled() {
+        return get(ListenerSetting.TLS_ENABLED);
     }
 
-    public void setRelayEnabled(Boolean relayEnabled) {
-        this.relayEnabled = relayEnabled;
-    }
-
-    public Boolean getTlsEnabled() {
-        return tlsEnabled;
-    }
-
-    public void setTlsEnabled(Boolean tlsEnabled) {
-        this.tlsEnabled = tlsEnabled;
+    @ConfigProperty
+    public void setTlsEnabled(String value) {
+        values.put(ListenerSetting.TLS_ENABLED, value);
     }
 
     public String getTlsCertificate() {
-        return tlsCertificate;
+        return get(ListenerSetting.TLS_CERTIFICATE);
     }
 
-    public void setTlsCertificate(String tlsCertificate) {
-        this.tlsCertificate = tlsCertificate == null ? "" : tlsCertificate;
+    @ConfigProperty
+    public void setTlsCertificate(String value) {
+        values.put(ListenerSetting.TLS_CERTIFICATE, value);
     }
 
     public String getTlsKey() {
-        return tlsKey;
+        return get(ListenerSetting.TLS_KEY);
     }
 
-    public void setTlsKey(String tlsKey) {
-        this.tlsKey = tlsKey == null ? "" : tlsKey;
+    @ConfigProperty
+    public void setTlsKey(String value) {
+        values.put(ListenerSetting.TLS_KEY, value);
     }
 
-    public Boolean getPlaintextAuthAllowed() {
-        return plaintextAuthAllowed;
+    public String getPlaintextAuthAllowed() {
+        return get(ListenerSetting.PLAINTEXT_AUTH_ALLOWED);
     }
 
-    public void setPlaintextAuthAllowed(Boolean plaintextAuthAllowed) {
-        this.plaintextAuthAllowed = plaintextAuthAllowed;
+    @ConfigProperty
+    public void setPlaintextAuthAllowed(String value) {
+        values.put(ListenerSetting.PLAINTEXT_AUTH_ALLOWED, value);
     }
 
-    public Long getDeliverByMinimum() {
-        return deliverByMinimum;
+    public String getDeliverByMinimum() {
+        return get(ListenerSetting.DELIVER_BY_MINIMUM);
     }
 
-    public void setDeliverByMinimum(Long deliverByMinimum) {
-        this.deliverByMinimum = deliverByMinimum;
+    @ConfigProperty
+    public void setDeliverByMinimum(String value) {
+        values.put(ListenerSetting.DELIVER_BY_MINIMUM, value);
     }
 
-    public Boolean getReverseDns() {
-        return reverseDns;
+    public String getRelayEnabled() {
+        return get(ListenerSetting.RELAY_ENABLED);
     }
 
-    public void setReverseDns(Boolean reverseDns) {
-        this.reverseDns = reverseDns;
+    @ConfigProperty
+    public void setRelayEnabled(String value) {
+        values.put(ListenerSetting.RELAY_ENABLED, value);
     }
 
-    public Integer getRateLimitConnectionsPerMinute() {
-        return rateLimitConnectionsPerMinute;
+    public String getReverseDns() {
+        return get(ListenerSetting.REVERSE_DNS);
     }
 
-    public void setRateLimitConnectionsPerMinute(Integer rateLimitConnectionsPerMinute) {
-        this.rateLimitConnectionsPerMinute = rateLimitConnectionsPerMinute;
+    @ConfigProperty
+    public void setReverseDns(String value) {
+        values.put(ListenerSetting.REVERSE_DNS, value);
     }
 
-    public Integer getRateLimitCommandsPerMinute() {
-        return rateLimitCommandsPerMinute;
+    public String getReceivedShowsLogin() {
+        return get(ListenerSetting.RECEIVED_SHOWS_LOGIN);
     }
 
-    public void setRateLimitCommandsPerMinute(Integer rateLimitCommandsPerMinute) {
-        this.rateLimitCommandsPerMinute = rateLimitCommandsPerMinute;
+    @ConfigProperty
+    public void setReceivedShowsLogin(String value) {
+        values.put(ListenerSetting.RECEIVED_SHOWS_LOGIN, value);
     }
 
-    public Integer getRateLimitAuthFailuresPerHour() {
-        return rateLimitAuthFailuresPerHour;
+    public String getRateLimitConnectionsPerMinute() {
+        return get(ListenerSetting.RATE_LIMIT_CONNECTIONS_PER_MINUTE);
     }
 
-    public void setRateLimitAuthFailuresPerHour(Integer rateLimitAuthFailuresPerHour) {
-        this.rateLimitAuthFailuresPerHour = rateLimitAuthFailuresPerHour;
+    @ConfigProperty
+    public void setRateLimitConnectionsPerMinute(String value) {
+        values.put(ListenerSetting.RATE_LIMIT_CONNECTIONS_PER_MINUTE, value);
     }
 
-    public Integer getRateLimitMessagesPerHour() {
-        return rateLimitMessagesPerHour;
+    public String getRateLimitCommandsPerMinute() {
+        return get(ListenerSetting.RATE_LIMIT_COMMANDS_PER_MINUTE);
     }
 
-    public void setRateLimitMessagesPerHour(Integer rateLimitMessagesPerHour) {
-        this.rateLimitMessagesPerHour = rateLimitMessagesPerHour;
+    @ConfigProperty
+    public void setRateLimitCommandsPerMinute(String value) {
+        values.put(ListenerSetting.RATE_LIMIT_COMMANDS_PER_MINUTE, value);
+    }
+
+    public String getRateLimitAuthFailuresPerHour() {
+        return get(ListenerSetting.RATE_LIMIT_AUTH_FAILURES_PER_HOUR);
+    }
+
+    @ConfigProperty
+    public void setRateLimitAuthFailuresPerHour(String value) {
+        values.put(ListenerSetting.RATE_LIMIT_AUTH_FAILURES_PER_HOUR, value);
+    }
+
+    public String getRateLimitMessagesPerHour() {
+        return get(ListenerSetting.RATE_LIMIT_MESSAGES_PER_HOUR);
+    }
+
+    @ConfigProperty
+    public void setRateLimitMessagesPerHour(String value) {
+        values.put(ListenerSetting.RATE_LIMIT_MESSAGES_PER_HOUR, value);
     }
 
     public String getRateLimitExempt() {
-        return rateLimitExempt;
+        return get(ListenerSetting.RATE_LIMIT_EXEMPT);
     }
 
-    public void setRateLimitExempt(String rateLimitExempt) {
-        this.rateLimitExempt = rateLimitExempt;
-    }
-
-    public Boolean getReceivedShowsLogin() {
-        return receivedShowsLogin;
-    }
-
-    public void setReceivedShowsLogin(Boolean receivedShowsLogin) {
-        this.receivedShowsLogin = receivedShowsLogin;
+    @ConfigProperty
+    public void setRateLimitExempt(String value) {
+        values.put(ListenerSetting.RATE_LIMIT_EXEMPT, value);
     }
 
     public String getSpoolDirectory() {
-        return spoolDirectory;
+        return get(ListenerSetting.SPOOL_PATH);
     }
 
-    public void setSpoolDirectory(String spoolDirectory) {
-        this.spoolDirectory = spoolDirectory == null ? "" : spoolDirectory;
+    @ConfigProperty
+    public void setSpoolDirectory(String value) {
+        values.put(ListenerSetting.SPOOL_PATH, value);
     }
 
     @Override
     public String toString() {
-        return "SMTP listener " + host + ":" + port + " (" + hostname + ")";
+        return "SMTP listener " + host() + ":" + port() + " (" + get(ListenerSetting.HOSTNAME) + ")";
     }
 }

@@ -87,12 +87,12 @@ final class SmtpListener {
         this.settings = spec.toSettings();
         this.listener = listener;
         this.workManager = workManager;
-        this.maxConnections = spec.getMaxConnections();
+        this.maxConnections = spec.maxConnections();
         this.connectionSlots = new Semaphore(maxConnections);
         this.rateLimiter = spec.rateLimiter(rateLimitCounters::refused);
         this.perAddress = spec.concurrentSessions();
-        this.stressTimeoutNanos = Duration.ofSeconds(spec.getStressTimeoutSeconds()).toNanos();
-        this.sessionThreads = SessionThreads.factory("smtp-session-" + spec.getPort() + "-");
+        this.stressTimeoutNanos = spec.stressTimeout().toNanos();
+        this.sessionThreads = SessionThreads.factory("smtp-session-" + spec.port() + "-");
         this.reverseDns = spec.reverseDnsEnabled()
                 ? new ReverseDns(ReverseDns.Resolver.SYSTEM, this::runAsWork, REVERSE_DNS_TIMEOUT)
                 : null;
@@ -119,7 +119,7 @@ final class SmtpListener {
     void start() throws IOException {
         ServerSocket socket = new ServerSocket();
         socket.setReuseAddress(true);
-        socket.bind(new InetSocketAddress(InetAddress.getByName(spec.getHost()), spec.getPort()), 1024);
+        socket.bind(new InetSocketAddress(InetAddress.getByName(spec.host()), spec.port()), 1024);
         serverSocket = socket;
         running = true;
         statistics.listenerStarted();
@@ -132,7 +132,7 @@ final class SmtpListener {
         Thread acceptor = new Thread(this::acceptLoop, "smtp-accept-" + socket.getLocalPort());
         acceptor.setDaemon(true);
         acceptor.start();
-        LOG.info(() -> "SMTP listener ready on " + spec.getHost() + ":" + socket.getLocalPort()
+        LOG.info(() -> "SMTP listener ready on " + spec.host() + ":" + socket.getLocalPort()
                 + " as " + settings.hostname() + ", local domains " + settings.localDomains()
                 + "; up to " + maxConnections + " sessions on " + SessionThreads.kind() + " threads");
     }
@@ -148,7 +148,7 @@ final class SmtpListener {
             watch.shutdownNow();
         }
         open.forEach(connection -> closeQuietly(connection.socket));
-        LOG.info(() -> "SMTP listener on " + spec.getHost() + ":" + spec.getPort() + " stopped");
+        LOG.info(() -> "SMTP listener on " + spec.host() + ":" + spec.port() + " stopped");
     }
 
     private void acceptLoop() {

@@ -61,7 +61,7 @@ public class SmtpResourceAdapter implements ResourceAdapter {
         try {
             listener.start();
         } catch (java.io.IOException e) {
-            throw new ResourceException("cannot listen on " + spec.getHost() + ":" + spec.getPort()
+            throw new ResourceException("cannot listen on " + spec.host() + ":" + spec.port()
                     + " (check SMTP_HOST and SMTP_PORT): " + e.getMessage(), e);
         }
         listeners.put(new ActivationKey(factory, spec), listener);
