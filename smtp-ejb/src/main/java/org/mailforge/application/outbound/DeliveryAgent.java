@@ -184,8 +184,10 @@ public class DeliveryAgent {
         }
         List<QueuedRecipient> failed = entry.failedRecipients();
         if (!failed.isEmpty()) {
+            // the last attempt may have succeeded for the others: the reason is a failed recipient's reply
+            String reason = entry.getLastError() != null ? entry.getLastError() : failed.get(0).getLastReply();
+            entry.fail(reason, now);
             notifySender(entry, DeliveryStatusNotification.Kind.FAILED, failed);
-            entry.fail(entry.getLastError(), now);
             queue.update(entry); // kept, as failed, for the administrator to inspect, retry or delete
             metrics.sent(false);
             events.publish("message.failed", () -> summary(entry, failed, "error", entry.getLastError()));

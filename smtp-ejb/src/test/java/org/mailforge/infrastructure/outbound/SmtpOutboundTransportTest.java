@@ -26,7 +26,7 @@ import org.mailforge.application.config.ServerConfiguration;
 import org.mailforge.smtp.spi.MessageContent;
 import org.mailforge.smtp.spi.RecipientReply;
 
-/** Hostile destinations: a tarpit, and a domain with more MX hosts than an attempt may try. */
+/** Hostile destinations (a tarpit, a domain with more MX hosts than an attempt may try) and the TLS policy. */
 class SmtpOutboundTransportTest {
 
     private static SmtpOutboundTransport transport(Map<String, String> settings) {
@@ -148,42 +148,110 @@ class SmtpOutboundTransportTest {
      * A smarthost that offers no STARTTLS never sees the credentials: the recipients are deferred
      * and no AUTH command is sent, whatever SMTP_OUTBOUND_TLS says.
      */
+    /**
+     * A peer for one conversation: greets, answers EHLO with {@code extensions}, 354 to DATA,
+     * 250 to the end of data and to everything else, and records every command line.
+     */
+    private static Thread peer(ServerSocket socket, List<String> commands, String... extensions) {
+        Thread peer = new Thread(() -> {
+            try (Socket client = socket.accept();
+                 java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(client.getInputStream()));
+                 OutputStream out = client.getOutputStream()) {
+                out.write("220 relay.test ESMTP\r\n".getBytes());
+                boolean data = false;
+                String line;
+                while ((line = in.readLine()) != null) {
+                    if (data) {
+                        if (line.equals(".")) {
+                            data = false;
+                            out.write("250 2.0.0 queued\r\n".getBytes());
+                        }
+                        continue;
+                    }
+                    commands.add(line);
+                    String verb = line.toUpperCase(java.util.Locale.ROOT);
+                    StringBuilder reply = new StringBuilder();
+                    if (verb.startsWith("EHLO")) {
+                        reply.append(extensions.length == 0 ? "250 relay.test\r\n" : "250-relay.test\r\n");
+                        for (int i = 0; i < extensions.length; i++) {
+                            reply.append(i == extensions.length - 1 ? "250 " : "250-").append(extensions[i]).append("\r\n");
+                        }
+                    } else if (verb.equals("DATA")) {
+                        data = true;
+                        reply.append("354 go ahead\r\n");
+                    } else if (verb.equals("QUIT")) {
+                        out.write("221 bye\r\n".getBytes());
+                        break;
+                    } else {
+                        reply.append("250 ok\r\n");
+                    }
+                    out.write(reply.toString().getBytes());
+                    out.flush();
+                }
+            } catch (IOException e) {
+                // the transport hung up
+            }
+        });
+        peer.start();
+        return peer;
+    }
+
+    private static List<RecipientReply> deliverThrough(ServerSocket relay, String... settings) throws IOException {
+        Map<String, String> all = new HashMap<>(Map.of("SMTP_RELAY_HOST", "127.0.0.1", "SMTP_RELAY_PORT", String.valueOf(relay.getLocalPort())));
+        for (int i = 0; i < settings.length; i += 2) {
+            all.put(settings[i], settings[i + 1]);
+        }
+        SmtpOutboundTransport transport = transport(all);
+        try {
+            return transport.deliver("remote.test", "a@example.test", List.of("b@remote.test"),
+                    MessageContent.of("Subject: x\r\n\r\nx\r\n".getBytes()), false);
+        } finally {
+            transport.close();
+        }
+    }
+
+    /**
+     * A smarthost that offers no STARTTLS never sees the credentials: the recipients are deferred
+     * and no AUTH command is sent, whatever SMTP_OUTBOUND_TLS says.
+     */
     @Test
     void smarthostCredentialsAreNeverSentWithoutVerifiedTls() throws Exception {
         try (ServerSocket relay = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
             List<String> commands = java.util.Collections.synchronizedList(new ArrayList<>());
-            Thread peer = new Thread(() -> {
-                try (Socket client = relay.accept();
-                     java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(client.getInputStream()));
-                     OutputStream out = client.getOutputStream()) {
-                    out.write("220 relay.test ESMTP\r\n".getBytes());
-                    String line;
-                    while ((line = in.readLine()) != null) {
-                        commands.add(line);
-                        out.write((line.startsWith("EHLO") ? "250-relay.test\r\n250 AUTH PLAIN\r\n"
-                                : line.startsWith("QUIT") ? "221 bye\r\n" : "250 ok\r\n").getBytes());
-                        if (line.startsWith("QUIT")) {
-                            break;
-                        }
-                    }
-                } catch (IOException e) {
-                    // the transport hung up
-                }
-            });
-            peer.start();
-            SmtpOutboundTransport transport = transport(Map.of("SMTP_RELAY_HOST", "127.0.0.1",
-                    "SMTP_RELAY_PORT", String.valueOf(relay.getLocalPort()), "SMTP_OUTBOUND_TLS", "may",
-                    "SMTP_RELAY_USERNAME", "relay-user", "SMTP_RELAY_PASSWORD", "relay-secret"));
-            try {
-                List<RecipientReply> replies = transport.deliver("remote.test", "a@example.test", List.of("b@remote.test"),
-                        MessageContent.of("Subject: x\r\n\r\nx\r\n".getBytes()), false);
-                assertEquals(451, replies.get(0).reply().code(), replies.toString());
-                assertTrue(replies.get(0).reply().lines().get(0).contains("only sent over verified TLS"), replies.toString());
-                peer.join(10_000);
-                assertTrue(commands.stream().noneMatch(c -> c.toUpperCase(java.util.Locale.ROOT).startsWith("AUTH")), commands.toString());
-            } finally {
-                transport.close();
-            }
+            Thread peer = peer(relay, commands, "AUTH PLAIN");
+            List<RecipientReply> replies = deliverThrough(relay, "SMTP_OUTBOUND_TLS", "may",
+                    "SMTP_RELAY_USERNAME", "relay-user", "SMTP_RELAY_PASSWORD", "relay-secret");
+            assertEquals(451, replies.get(0).reply().code(), replies.toString());
+            assertTrue(replies.get(0).reply().lines().get(0).contains("only sent over verified TLS"), replies.toString());
+            peer.join(10_000);
+            assertTrue(commands.stream().noneMatch(c -> c.toUpperCase(java.util.Locale.ROOT).startsWith("AUTH")), commands.toString());
+        }
+    }
+
+    /** SMTP_OUTBOUND_TLS=encrypt: a destination without STARTTLS gets no message, and it is deferred, not lost. */
+    @Test
+    void encryptRefusesAPlaintextDestination() throws Exception {
+        try (ServerSocket relay = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
+            List<String> commands = java.util.Collections.synchronizedList(new ArrayList<>());
+            Thread peer = peer(relay, commands, "PIPELINING", "8BITMIME");
+            List<RecipientReply> replies = deliverThrough(relay, "SMTP_OUTBOUND_TLS", "encrypt");
+            assertEquals(4, replies.get(0).reply().code() / 100, replies.toString());
+            peer.join(10_000);
+            assertTrue(commands.stream().noneMatch(c -> c.startsWith("MAIL") || c.equals("DATA")), commands.toString());
+        }
+    }
+
+    /** SMTP_OUTBOUND_TLS=none: STARTTLS is never asked for, even when offered; the message goes in plaintext. */
+    @Test
+    void noneNeverStartsTls() throws Exception {
+        try (ServerSocket relay = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
+            List<String> commands = java.util.Collections.synchronizedList(new ArrayList<>());
+            Thread peer = peer(relay, commands, "STARTTLS", "SIZE 1000000");
+            List<RecipientReply> replies = deliverThrough(relay, "SMTP_OUTBOUND_TLS", "none");
+            assertEquals(250, replies.get(0).reply().code(), replies.toString());
+            peer.join(10_000);
+            assertTrue(commands.stream().noneMatch(c -> c.equalsIgnoreCase("STARTTLS")), commands.toString());
+            assertTrue(commands.contains("MAIL FROM:<a@example.test> SIZE=17"), commands.toString());
         }
     }
 
