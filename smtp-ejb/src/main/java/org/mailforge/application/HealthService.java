@@ -1,7 +1,6 @@
 package org.mailforge.application;
 
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.sql.Connection;
@@ -34,9 +33,6 @@ public class HealthService {
     ServerConfiguration configuration;
 
     @Inject
-    Version version;
-
-    @Inject
     org.mailforge.domain.mail.MailStore store;
 
     @Resource(lookup = "jdbc/mailforge", shareable = false) // returned to the pool on close, even inside a local transaction
@@ -48,24 +44,30 @@ public class HealthService {
     @Resource(lookup = "jms/mailforge")
     jakarta.jms.ConnectionFactory connectionFactory;
 
-    public HealthReport report() {
+    /**
+     * The verdict of {@code GET /health}: unhealthy when not ready or not live; degraded (still in
+     * service) for what clients do to us (refused connections) and a scanner that is down with
+     * SMTP_SCANNER_FAIL_OPEN=true, since mail still flows.
+     */
+    public Verdict verdict() {
         List<String> reasons = readinessProblems();
         reasons.addAll(livenessProblems());
         List<String> degraded = new ArrayList<>(connectionProblems());
         if (screening.failOpen()) {
             degraded.addAll(screening.problems());
         }
-        Runtime runtime = Runtime.getRuntime();
-        // what clients do to us (refused connections) and a scanner that is down with
-        // SMTP_SCANNER_FAIL_OPEN=true: mail still flows; say so, stay in service
         String status = !reasons.isEmpty() ? "unhealthy" : degraded.isEmpty() ? "healthy" : "degraded";
         reasons.addAll(degraded);
-        return new HealthReport(status,
-                version.number(),
-                ManagementFactory.getRuntimeMXBean().getUptime() / 1000,
-                new HealthReport.Connections(listener.active(), listener.total()),
-                new HealthReport.Memory(megabytes(runtime.totalMemory()), megabytes(runtime.totalMemory() - runtime.freeMemory())),
-                reasons.isEmpty() ? null : reasons);
+        return new Verdict(status, List.copyOf(reasons));
+    }
+
+    /** healthy, degraded or unhealthy, and why when not healthy. */
+    public record Verdict(String status, List<String> reasons) {
+
+        /** Whether the server takes mail: healthy, or degraded. */
+        public boolean healthy() {
+            return !"unhealthy".equals(status);
+        }
     }
 
     /**
@@ -161,9 +163,5 @@ public class HealthService {
             LOG.warning(problem + ": " + detail);
         }
         return problem + " (details in the server log)";
-    }
-
-    private static double megabytes(long bytes) {
-        return Math.round(bytes / 1024.0 / 1024.0 * 10) / 10.0;
     }
 }

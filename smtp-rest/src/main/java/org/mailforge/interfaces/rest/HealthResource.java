@@ -14,7 +14,8 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.mailforge.interfaces.rest.errors.ApiError;
-import org.mailforge.application.HealthReport;
+import org.mailforge.application.Version;
+import org.mailforge.smtp.spi.AdapterStatistics;
 import org.mailforge.application.HealthService;
 
 /** {@code GET /health}: no authentication; 200 when healthy, 503 with the reasons when not. */
@@ -26,6 +27,12 @@ public class HealthResource {
     @Inject
     HealthService health;
 
+    @Inject
+    Version version;
+
+    @Inject
+    AdapterStatistics listener;
+
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Health", description = "No authentication. For load balancers: 200 healthy, 503 unhealthy with the reasons.")
@@ -33,9 +40,9 @@ public class HealthResource {
     @APIResponse(responseCode = "503", description = "Unhealthy; reasons lists why", content = @Content(mediaType = "application/json", schema = @Schema(implementation = HealthReport.class)))
     @APIResponse(responseCode = "429", description = "Rate limit exceeded (Retry-After)", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     public Response health() {
-        HealthReport report = health.report();
-        return Response.status(report.healthy() ? Response.Status.OK : Response.Status.SERVICE_UNAVAILABLE)
-                .entity(report)
+        HealthService.Verdict verdict = health.verdict();
+        return Response.status(verdict.healthy() ? Response.Status.OK : Response.Status.SERVICE_UNAVAILABLE)
+                .entity(HealthReport.of(verdict, version.number(), listener))
                 .build();
     }
 }

@@ -15,8 +15,10 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.mailforge.interfaces.rest.errors.ApiError;
-import org.mailforge.application.ServerStats;
-import org.mailforge.application.StatsService;
+import org.mailforge.application.MailMetrics;
+import org.mailforge.domain.mail.StoredMessageRepository;
+import org.mailforge.domain.queue.OutboundQueue;
+import org.mailforge.smtp.spi.AdapterStatistics;
 
 /** {@code GET /stats}: server statistics for administrators. */
 @Path("/stats")
@@ -25,7 +27,16 @@ import org.mailforge.application.StatsService;
 public class StatsResource {
 
     @Inject
-    StatsService stats;
+    MailMetrics metrics;
+
+    @Inject
+    AdapterStatistics listener;
+
+    @Inject
+    StoredMessageRepository messages;
+
+    @Inject
+    OutboundQueue queue;
 
     @GET
     @RolesAllowed(Roles.ADMIN)
@@ -37,6 +48,6 @@ public class StatsResource {
     @APIResponse(responseCode = "403", description = "Not an administrator", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     @APIResponse(responseCode = "429", description = "Rate limit exceeded (Retry-After)", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     public ServerStats stats() {
-        return stats.stats();
+        return ServerStats.of(metrics, listener, messages, queue);
     }
 }
