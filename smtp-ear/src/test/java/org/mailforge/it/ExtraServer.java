@@ -20,6 +20,7 @@ final class ExtraServer {
     private final Path wlp;
     private final Path folder;
     private final List<String> settings;
+    private Thread stopAtExit;
 
     /** Creates (afresh) the server {@code name} with the given server.env lines (later lines win). */
     ExtraServer(String name, List<String> basics, List<String> environment) throws IOException {
@@ -75,6 +76,7 @@ final class ExtraServer {
     /** Starts the server and waits until the application and its SMTP listener are up. */
     void start() throws Exception {
         Files.deleteIfExists(log()); // a previous run's log must not answer for this one
+        stopAtExit();
         assertTrue(liberty("start") == 0, "server " + name + " started");
         long deadline = System.currentTimeMillis() + 180_000;
         while (System.currentTimeMillis() < deadline) {
@@ -92,6 +94,27 @@ final class ExtraServer {
 
     void stop() throws Exception {
         liberty("stop");
+        if (stopAtExit != null) {
+            Runtime.getRuntime().removeShutdownHook(stopAtExit);
+            stopAtExit = null;
+        }
+    }
+
+    /**
+     * A test run that ends without stopping this server (an error in set-up, a killed build)
+     * still stops it when the test JVM exits: no Liberty is left holding ports for the next run.
+     */
+    private void stopAtExit() {
+        if (stopAtExit == null) {
+            stopAtExit = new Thread(() -> {
+                try {
+                    liberty("stop");
+                } catch (Exception e) {
+                    // the JVM is exiting; nothing more to do
+                }
+            }, "stop " + name);
+            Runtime.getRuntime().addShutdownHook(stopAtExit);
+        }
     }
 
     /** kill -9: the JVM dies at once, no shutdown hooks, nothing flushed. */
