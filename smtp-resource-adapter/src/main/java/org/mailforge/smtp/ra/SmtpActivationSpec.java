@@ -50,6 +50,10 @@ public class SmtpActivationSpec implements ActivationSpec {
         return setting.orDefault(values.get(setting));
     }
 
+    private long number(ListenerSetting setting) {
+        return setting.number(values.get(setting));
+    }
+
     private int integer(ListenerSetting setting) {
         return setting.integer(values.get(setting));
     }
@@ -80,11 +84,11 @@ public class SmtpActivationSpec implements ActivationSpec {
         Path spool = spoolDirectory.isEmpty()
                 ? Path.of(System.getProperty("java.io.tmpdir"), "mailforge-spool")
                 : Path.of(spoolDirectory);
-        return new SmtpSettings(get(ListenerSetting.HOSTNAME), domains, ListenerSetting.MAX_MESSAGE_SIZE.number(values.get(ListenerSetting.MAX_MESSAGE_SIZE)),
+        return new SmtpSettings(get(ListenerSetting.HOSTNAME), domains, number(ListenerSetting.MAX_MESSAGE_SIZE),
                 integer(ListenerSetting.MAX_RECIPIENTS), Duration.ofSeconds(integer(ListenerSetting.TIMEOUT_SECONDS)),
                 Duration.ofSeconds(integer(ListenerSetting.MAX_SESSION_SECONDS)), 20, 256 * 1024, spool,
                 bool(ListenerSetting.AUTH_REQUIRED), bool(ListenerSetting.RELAY_ENABLED), bool(ListenerSetting.PLAINTEXT_AUTH_ALLOWED),
-                ListenerSetting.DELIVER_BY_MINIMUM.number(values.get(ListenerSetting.DELIVER_BY_MINIMUM)),
+                number(ListenerSetting.DELIVER_BY_MINIMUM),
                 bool(ListenerSetting.RECEIVED_SHOWS_LOGIN));
     }
 
