@@ -132,7 +132,7 @@ class MboxStoreTest {
     @Test
     void pythonMailboxReadsIt() throws Exception {
         boolean python = new ProcessBuilder("sh", "-c", "command -v python3").start().waitFor() == 0;
-        assumeTrue(python || "true".equals(System.getenv("CI")), "python3 is not installed here");
+        assumeTrue(python || "true".equals(System.getenv("CI")), "python3 is not installed (Debian package: python3) here; install it to run this test");
         MboxStore store = new MboxStore(root, CLOCK);
         store.store("py@example.test", "a@example.org", content("Subject: first\r\n\r\nFrom here\r\n"));
         store.store("py@example.test", "b@example.org", content("Subject: second\r\n\r\nbody\r\n"));
