@@ -39,6 +39,8 @@ public final class SmtpSession {
     private SmtpInput input;
     private OutputStream output;
     private final Instant deadline;
+    /** The pending read's timeout is the time left before the deadline, not the idle timeout. */
+    private boolean readBoundedByDeadline;
 
     private String heloName;
     private boolean extended;
@@ -139,9 +141,10 @@ public final class SmtpSession {
         } catch (SessionTimeLimitException e) {
             replyQuietly(Replies.sessionTimeLimit(settings.hostname()));
         } catch (SocketTimeoutException e) {
-            // a read that was cut short by the deadline rather than by the idle timeout says so
-            replyQuietly(clock.instant().isBefore(deadline) ? Replies.timeout(settings.hostname())
-                    : Replies.sessionTimeLimit(settings.hostname()));
+            // a read that was cut short by the deadline rather than by the idle timeout says so; the
+            // socket may time out a millisecond before the session's clock reaches the deadline
+            replyQuietly(readBoundedByDeadline || !clock.instant().isBefore(deadline)
+                    ? Replies.sessionTimeLimit(settings.hostname()) : Replies.timeout(settings.hostname()));
         } catch (IOException | UncheckedIOException e) {
             LOG.log(Level.FINE, "session " + id + " ended: " + e);
         } catch (RuntimeException e) {
@@ -217,7 +220,9 @@ public final class SmtpSession {
         if (remaining <= 0) {
             throw new SessionTimeLimitException();
         }
-        transport.readTimeout((int) Math.min(settings.idleTimeout().toMillis(), remaining));
+        long idle = settings.idleTimeout().toMillis();
+        readBoundedByDeadline = remaining < idle;
+        transport.readTimeout((int) Math.min(idle, remaining));
     }
 
     /** The session's time (SMTP_MAX_SESSION_SECONDS) ran out while it waited for the client. */

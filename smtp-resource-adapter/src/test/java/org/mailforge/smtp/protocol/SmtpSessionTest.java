@@ -418,6 +418,37 @@ class SmtpSessionTest {
         assertEquals(0, s.delivered.size());
     }
 
+    /**
+     * The read before the deadline is armed with the time left; a socket that times out a
+     * millisecond before the session's clock gets there (millisecond rounding, two clocks) still
+     * ends the session for its time limit, not as an idle client.
+     */
+    @Test
+    void aReadArmedUntilTheDeadlineEndsWithTheSessionTimeLimit() {
+        ManualClock clock = new ManualClock();
+        PacedInput lines = new PacedInput("EHLO c\r\nNOOP\r\n".getBytes(StandardCharsets.US_ASCII), clock,
+                java.time.Duration.ofMinutes(14), true);
+        InputStream thenSilence = new InputStream() {
+            @Override
+            public int read() {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                int n = lines.read(b, off, len);
+                if (n >= 0) {
+                    return n;
+                }
+                clock.now = clock.now.plus(java.time.Duration.ofMinutes(2)).minusMillis(1); // 28 min + 2 min - 1 ms
+                throw new java.net.SocketTimeoutException("Read timed out");
+            }
+        };
+        List<String> replies = session().withClock(clock).run(thenSilence).replies();
+        assertEquals("421 4.4.2 mx.example.test Error: session time limit exceeded", replies.get(replies.size() - 1),
+                replies::toString);
+    }
+
     @Test
     void eachReadMayWaitTheIdleTimeoutButNeverPastTheDeadline() throws IOException {
         ManualClock clock = new ManualClock();
