@@ -69,7 +69,7 @@ def mailforge_env():
     data = WORK / "mailforge"
     env = dict(os.environ)
     env.update({
-        "SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(PORTS["mailforge"]),
+        "SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(PORTS["mailforge"]), "SMTP_SUBMISSION_PORT": "0",
         "SMTP_HEALTH_PORT": str(HTTP_PORT), "SMTP_METRICS_PORT": str(HTTP_PORT + 1),
         "SMTP_ADMIN_CONSOLE_PORT": str(HTTP_PORT + 2), "SMTP_ADMIN_PASSWORD": "bench-admin-password",
         "SMTP_ENABLE_AUTH": "false", "SMTP_LOCAL_DOMAINS": "bench.test",

@@ -43,7 +43,10 @@ final class ExtraServer {
                 }
             }
         }
-        this.settings = new java.util.ArrayList<>(basics);
+        // a setting of the server's own wins over the basics, so each variable appears once
+        java.util.Set<String> own = environment.stream().map(line -> line.substring(0, line.indexOf('=') + 1))
+                .collect(java.util.stream.Collectors.toSet());
+        this.settings = new java.util.ArrayList<>(basics.stream().filter(line -> !own.contains(line.substring(0, line.indexOf('=') + 1))).toList());
         settings.addAll(environment);
         Files.writeString(folder.resolve("server.env"), String.join("\n", settings) + "\n");
     }
@@ -54,6 +57,8 @@ final class ExtraServer {
                 "SMTP_HOST=127.0.0.1",
                 "SMTP_RATE_LIMIT_EXEMPT=127.0.0.1/32",
                 "SMTP_PORT=" + smtpPort,
+                "SMTP_SUBMISSION_PORT=0", // one SMTP port each unless a server asks for the others
+                "SMTP_SUBMISSIONS_PORT=0",
                 "SMTP_HEALTH_PORT=" + httpPort,
                 "SMTP_METRICS_PORT=" + (httpPort + 1),
                 "SMTP_ADMIN_CONSOLE_PORT=" + (httpPort + 3),

@@ -77,7 +77,7 @@ class HealthAndMetricsIT {
     @Test
     void prometheusCountersFollowRealTraffic() throws Exception {
         double receivedBefore = metric("smtp_messages_received_total\\{[^}]*status=\"accepted\"[^}]*\\}");
-        double connectionsBefore = metric("smtp_connections_total\\{[^}]*\\}");
+        double connectionsBefore = metric(TestServer.series("smtp_connections_total", "listener", "smtp"));
         try (SmtpConnection smtp = new SmtpConnection(TestServer.HOST, TestServer.SMTP_PORT)) {
             smtp.reply();
             smtp.command("EHLO metrics.example");
@@ -89,10 +89,10 @@ class HealthAndMetricsIT {
             smtp.command("QUIT");
         }
         assertTrue(metric("smtp_messages_received_total\\{[^}]*status=\"accepted\"[^}]*\\}") >= receivedBefore + 1);
-        TestServer.awaitMetric(TestServer.METRICS_PORT, "smtp_connections_total\\{[^}]*\\}", connectionsBefore + 1);
+        TestServer.awaitMetric(TestServer.METRICS_PORT, TestServer.series("smtp_connections_total", "listener", "smtp"), connectionsBefore + 1);
         try (SmtpConnection open = new SmtpConnection(TestServer.HOST, TestServer.SMTP_PORT)) {
             open.reply();
-            assertTrue(metric("smtp_connections_active\\{[^}]*\\}") >= 1, "the session open now is counted");
+            assertTrue(metric(TestServer.series("smtp_connections_active", "listener", "smtp")) >= 1, "the session open now is counted");
         }
     }
 
@@ -120,13 +120,16 @@ class HealthAndMetricsIT {
         assertFamily(families, "smtp_auth_attempts", "counter", "result", "success", "failure");
         assertFamily(families, "smtp_spam_detected", "counter", null);
         assertFamily(families, "smtp_virus_detected", "counter", null);
-        assertFamily(families, "smtp_connections_active", "gauge", null);
+        // one series per listener: the test server runs all three
+        String[] listeners = {"smtp", "submission", "submissions"};
+        assertFamily(families, "smtp_connections_active", "gauge", "listener", listeners);
         // what only grows is a counter (the parser names the family without _total)
-        assertFamily(families, "smtp_connections", "counter", null);
-        assertFamily(families, "smtp_connections_refused", "counter", null);
-        assertFamily(families, "smtp_connections_refused_per_address", "counter", null);
-        assertFamily(families, "smtp_stress_timeouts", "counter", null);
+        assertFamily(families, "smtp_connections", "counter", "listener", listeners);
+        assertFamily(families, "smtp_connections_refused", "counter", "listener", listeners);
+        assertFamily(families, "smtp_connections_refused_per_address", "counter", "listener", listeners);
+        assertFamily(families, "smtp_stress_timeouts", "counter", "listener", listeners);
         assertFamily(families, "smtp_rate_limited", "counter", "limit", "connections", "commands", "auth_failures", "messages");
+        assertFamily(families, "smtp_rate_limited", "counter", "listener", "smtp", "submission", "submissions", "api");
         assertFamily(families, "smtp_messages_queued", "gauge", null);
         assertFamily(families, "smtp_memory_bytes", "gauge", null);
         assertFamily(families, "smtp_processing_duration_seconds", "histogram", "le", "+Inf");

@@ -29,7 +29,7 @@ class RateLimitIT {
     }
 
     private static String series(String limit) {
-        return "smtp_rate_limited_total\\{[^}]*limit=\"" + limit + "\"[^}]*\\}";
+        return TestServer.series("smtp_rate_limited_total", "limit", limit, "listener", "smtp");
     }
 
     @Test

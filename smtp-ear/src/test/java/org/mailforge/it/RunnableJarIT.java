@@ -39,6 +39,7 @@ class RunnableJarIT {
         environment.put("WLP_JAR_EXTRACT_ROOT", folder.resolve("extract").toString());
         environment.put("SMTP_HOST", "127.0.0.1");
         environment.put("SMTP_PORT", String.valueOf(SMTP_PORT));
+        environment.put("SMTP_SUBMISSION_PORT", "0"); // the default 2587 may be taken on a build machine
         environment.put("SMTP_HEALTH_PORT", String.valueOf(HTTP_PORT));
         environment.put("SMTP_METRICS_PORT", String.valueOf(HTTP_PORT + 1));
         environment.put("SMTP_ADMIN_CONSOLE_PORT", String.valueOf(HTTP_PORT + 3));

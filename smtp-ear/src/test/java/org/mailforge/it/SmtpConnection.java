@@ -31,6 +31,15 @@ final class SmtpConnection implements AutoCloseable {
         out = socket.getOutputStream();
     }
 
+    /** The last line of the next reply, or null when the server closed the connection instead (or reset it). */
+    String replyOrEnd() throws IOException {
+        try {
+            return reply();
+        } catch (java.net.SocketException e) {
+            return null;
+        }
+    }
+
     /** Reads one complete reply (all its lines) and returns its last line. */
     String reply() throws IOException {
         while (true) {

@@ -55,6 +55,18 @@ final class TestServer {
         return HttpClient.newBuilder().sslContext(tls).version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
     }
 
+    /**
+     * A pattern for {@link #metric} that matches the series {@code name} with these labels
+     * ({@code "listener", "smtp"}, ...), whatever other labels it has and in whatever order.
+     */
+    static String series(String name, String... labels) {
+        StringBuilder pattern = new StringBuilder(name).append("\\{");
+        for (int i = 0; i < labels.length; i += 2) {
+            pattern.append("(?=[^}]*").append(labels[i]).append("=\"").append(labels[i + 1]).append("\")");
+        }
+        return pattern.append("[^}]*\\}").toString();
+    }
+
     /** The value of the one series of {@code /metrics} that matches the pattern (name and labels). */
     static double metric(String seriesPattern) throws IOException, InterruptedException {
         return metric(METRICS_PORT, seriesPattern);

@@ -17,6 +17,7 @@ import org.eclipse.microprofile.metrics.annotation.RegistryScope;
 import org.mailforge.smtp.ratelimit.RateLimit;
 import org.mailforge.smtp.ratelimit.RateLimitCounters;
 import org.mailforge.smtp.spi.AdapterStatistics;
+import org.mailforge.smtp.spi.ListenerCounts;
 
 /**
  * The server's Prometheus metrics (MicroProfile Metrics, exported on SMTP_METRICS_PORT). Names
@@ -50,11 +51,9 @@ public class MailMetrics {
     @Inject
     AdapterStatistics listener;
 
-    private Counter connections;
-    private Counter refused;
-    private Counter refusedPerAddress;
-    private Counter stressTimeouts;
-    private final java.util.Map<RateLimit, Counter> rateLimited = new java.util.EnumMap<>(RateLimit.class);
+    /** The counters of each SMTP listener (label {@code listener}), registered when it first reports. */
+    private final java.util.Map<String, ListenerMetrics> listeners = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.Map<RateLimit, Counter> apiRateLimited = new java.util.EnumMap<>(RateLimit.class);
     private final RateLimitCounters apiRefusals = new RateLimitCounters();
 
     /** Registers the metrics when the application starts, before the first scrape. */
@@ -82,42 +81,66 @@ public class MailMetrics {
         failed = registry.counter(sent, new Tag("status", "failed"));
         registry.gauge(Metadata.builder().withName("smtp.messages.queued")
                 .withDescription("Messages waiting in the outbound queue (pending or retry)").build(), this, MailMetrics::queued);
-        registry.gauge(Metadata.builder().withName("smtp.connections.active")
-                .withDescription("SMTP connections open now").build(), listener, AdapterStatistics::active);
-        // counts kept by the listener and the rate limiters, exported as counters (_total): see syncCounts
-        connections = registry.counter(Metadata.builder().withName("smtp.connections")
-                .withDescription("SMTP connections accepted since start").build());
-        refused = registry.counter(Metadata.builder().withName("smtp.connections.refused")
-                .withDescription("SMTP connections refused at connect (rate limit, per-address limit, connection limit)").build());
-        refusedPerAddress = registry.counter(Metadata.builder().withName("smtp.connections.refused.per.address")
-                .withDescription("SMTP connections refused because their address had SMTP_MAX_CONNECTIONS_PER_IP sessions open").build());
-        stressTimeouts = registry.counter(Metadata.builder().withName("smtp.stress.timeouts")
-                .withDescription("SMTP sessions cut off by the stress timeout (more than 80% of SMTP_MAX_CONNECTIONS taken)").build());
         spam = registry.counter(Metadata.builder().withName("smtp.spam.detected")
                 .withDescription("Messages the spam scanner classified as spam").build());
         virus = registry.counter(Metadata.builder().withName("smtp.virus.detected")
                 .withDescription("Messages the virus scanner found infected").build());
-        Metadata limited = Metadata.builder().withName("smtp.rate.limited")
-                .withDescription("Requests refused by a per-address rate limit").build();
         for (RateLimit limit : RateLimit.values()) {
-            rateLimited.put(limit, registry.counter(limited, new Tag("limit", limit.label())));
+            apiRateLimited.put(limit, rateLimitedCounter(limit, "api"));
         }
         registry.gauge(Metadata.builder().withName("smtp.memory")
                 .withDescription("Heap memory in use").withUnit(MetricUnits.BYTES).build(),
                 Runtime.getRuntime(), r -> r.totalMemory() - r.freeMemory());
     }
 
+    private Counter rateLimitedCounter(RateLimit limit, String source) {
+        return registry.counter(Metadata.builder().withName("smtp.rate.limited")
+                .withDescription("Requests refused by a per-address rate limit (listener: an SMTP listener, or api)").build(),
+                new Tag("limit", limit.label()), new Tag("listener", source));
+    }
+
     /**
-     * Brings the counters of figures the listener and the rate limiters keep (connections,
-     * refusals, stress timeouts, rate-limited requests) up to those figures; called every few
-     * seconds. MicroProfile Metrics has no counter that reads a value, and these only grow.
+     * Brings the counters of figures the listeners and the rate limiters keep (connections,
+     * refusals, stress timeouts, rate-limited requests) up to those figures, per listener; called
+     * every few seconds. MicroProfile Metrics has no counter that reads a value, and these only grow.
      */
     public synchronized void syncCounts() {
-        catchUp(connections, listener.total());
-        catchUp(refused, listener.refused());
-        catchUp(refusedPerAddress, listener.refusedPerAddress());
-        catchUp(stressTimeouts, listener.stressTimeouts());
-        rateLimited.forEach((limit, counter) -> catchUp(counter, listener.rateLimited(limit) + apiRefusals.refusals(limit)));
+        listener.byListener().forEach((name, counts) -> listeners.computeIfAbsent(name, this::registerListener).catchUp(counts));
+        apiRateLimited.forEach((limit, counter) -> catchUp(counter, apiRefusals.refusals(limit)));
+    }
+
+    /** The metrics of the SMTP listener {@code name}: its open sessions read live, its counts caught up. */
+    private ListenerMetrics registerListener(String name) {
+        Tag tag = new Tag("listener", name);
+        registry.gauge(Metadata.builder().withName("smtp.connections.active")
+                .withDescription("SMTP connections open now").build(),
+                listener, statistics -> statistics.byListener().getOrDefault(name, ListenerCounts.NONE).active(), tag);
+        java.util.Map<RateLimit, Counter> limited = new java.util.EnumMap<>(RateLimit.class);
+        for (RateLimit limit : RateLimit.values()) {
+            limited.put(limit, rateLimitedCounter(limit, name));
+        }
+        return new ListenerMetrics(
+                registry.counter(Metadata.builder().withName("smtp.connections")
+                        .withDescription("SMTP connections accepted since start").build(), tag),
+                registry.counter(Metadata.builder().withName("smtp.connections.refused")
+                        .withDescription("SMTP connections refused at connect (rate limit, per-address limit, connection limit)").build(), tag),
+                registry.counter(Metadata.builder().withName("smtp.connections.refused.per.address")
+                        .withDescription("SMTP connections refused because their address had SMTP_MAX_CONNECTIONS_PER_IP sessions open").build(), tag),
+                registry.counter(Metadata.builder().withName("smtp.stress.timeouts")
+                        .withDescription("SMTP sessions cut off by the stress timeout (more than 80% of SMTP_MAX_CONNECTIONS taken)").build(), tag),
+                limited);
+    }
+
+    /** One SMTP listener's counters, exported as counters (_total) and caught up to its own figures. */
+    private record ListenerMetrics(Counter connections, Counter refused, Counter refusedPerAddress, Counter stressTimeouts,
+                                   java.util.Map<RateLimit, Counter> rateLimited) {
+        void catchUp(ListenerCounts counts) {
+            MailMetrics.catchUp(connections, counts.total());
+            MailMetrics.catchUp(refused, counts.refused());
+            MailMetrics.catchUp(refusedPerAddress, counts.refusedPerAddress());
+            MailMetrics.catchUp(stressTimeouts, counts.stressTimeouts());
+            rateLimited.forEach((limit, counter) -> MailMetrics.catchUp(counter, counts.rateLimited(limit)));
+        }
     }
 
     /** The admin API refused a request under {@code limit} (the SMTP listener counts its own). */

@@ -9,6 +9,7 @@ import jakarta.inject.Inject;
 
 import org.mailforge.application.AuthenticationService;
 import org.mailforge.application.MailDeliveryService;
+import org.mailforge.application.SenderIdentity;
 import org.mailforge.application.outbound.DeliveryAgent;
 import org.mailforge.application.outbound.OutboundQueueService;
 import org.mailforge.smtp.spi.AuthenticationResult;
@@ -36,6 +37,9 @@ public class InboundMailBean implements SmtpMessageListener {
     AuthenticationService authentication;
 
     @Inject
+    SenderIdentity senders;
+
+    @Inject
     OutboundQueueService queue;
 
     @Inject
@@ -49,6 +53,11 @@ public class InboundMailBean implements SmtpMessageListener {
     @Override
     public Reply verifyRecipient(String address) {
         return delivery.verifyRecipient(address);
+    }
+
+    @Override
+    public Reply verifySender(String user, String address) {
+        return senders.verify(user, address);
     }
 
     @Override

@@ -65,6 +65,7 @@ public final class SmtpSession {
         this.clock = clock;
         this.transport = transport;
         this.deadline = clock.instant().plus(settings.maxSessionTime());
+        this.tlsDescription = transport.tlsDescription(); // implicit TLS: the handshake came first
         attachStreams();
     }
 

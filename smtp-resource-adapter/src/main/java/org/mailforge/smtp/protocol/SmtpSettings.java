@@ -26,6 +26,7 @@ import org.mailforge.smtp.spi.Domains;
  * @param plaintextAuthAllowed whether AUTH may be used before STARTTLS when TLS is available
  * @param deliverByMinimum the smallest DELIVERBY time (seconds) accepted with mode R, advertised in EHLO
  * @param receivedShowsLogin whether our Received: header names the authenticated login (SMTP_RECEIVED_SHOW_LOGIN)
+ * @param senderLoginMatch whether an authenticated user may send only from its own addresses (SMTP_SENDER_LOGIN_MATCH)
  */
 public record SmtpSettings(String hostname,
                            Set<String> localDomains,
@@ -40,7 +41,8 @@ public record SmtpSettings(String hostname,
                            boolean relayEnabled,
                            boolean plaintextAuthAllowed,
                            long deliverByMinimum,
-                           boolean receivedShowsLogin) {
+                           boolean receivedShowsLogin,
+                           boolean senderLoginMatch) {
 
     /** RFC 5321 4.5.3.1.4: a command line is at most 512 octets including CRLF. */
     public static final int MAX_COMMAND_LINE = 512;

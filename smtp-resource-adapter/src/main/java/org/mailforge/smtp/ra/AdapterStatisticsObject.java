@@ -1,19 +1,20 @@
 package org.mailforge.smtp.ra;
 
 import java.io.Serializable;
+import java.util.Map;
 
 import jakarta.resource.ResourceException;
 import jakarta.resource.spi.AdministeredObject;
 import jakarta.resource.spi.ResourceAdapter;
 import jakarta.resource.spi.ResourceAdapterAssociation;
 
-import org.mailforge.smtp.ratelimit.RateLimit;
 import org.mailforge.smtp.spi.AdapterStatistics;
+import org.mailforge.smtp.spi.ListenerCounts;
 
 /**
  * The adapter's statistics as an administered object: the container associates it with the
- * adapter instance, and the application looks it up by the JNDI name it defines for it (an
- * {@code @AdministeredObjectDefinition}). Before that association every figure is zero.
+ * adapter instance, and the application looks it up by the JNDI name server.xml binds it to
+ * ({@code adminObject}). Before that association every figure is zero.
  */
 @AdministeredObject(adminObjectInterfaces = AdapterStatistics.class)
 public class AdapterStatisticsObject implements AdapterStatistics, ResourceAdapterAssociation, Serializable {
@@ -22,48 +23,14 @@ public class AdapterStatisticsObject implements AdapterStatistics, ResourceAdapt
 
     private transient SmtpResourceAdapter adapter;
 
-    private ListenerStatistics listeners() {
-        return adapter == null ? ListenerStatistics.NONE : adapter.statistics();
-    }
-
     @Override
     public boolean isListening() {
-        return listeners().isListening();
+        return adapter != null && adapter.isListening();
     }
 
     @Override
-    public long active() {
-        return listeners().active();
-    }
-
-    @Override
-    public long total() {
-        return listeners().total();
-    }
-
-    @Override
-    public long refused() {
-        return listeners().rejected();
-    }
-
-    @Override
-    public long refusedLastMinute() {
-        return listeners().rejectedLastMinute();
-    }
-
-    @Override
-    public long refusedPerAddress() {
-        return listeners().refusedPerAddress();
-    }
-
-    @Override
-    public long stressTimeouts() {
-        return listeners().stressTimeouts();
-    }
-
-    @Override
-    public long rateLimited(RateLimit limit) {
-        return adapter == null ? 0 : adapter.rateLimitCounters().refusals(limit);
+    public Map<String, ListenerCounts> byListener() {
+        return adapter == null ? Map.of() : adapter.counts();
     }
 
     @Override

@@ -36,6 +36,11 @@ final class EndpointListener implements SmtpMessageListener {
     }
 
     @Override
+    public Reply verifySender(String user, String address) {
+        return call(listener -> listener.verifySender(user, address));
+    }
+
+    @Override
     public AuthenticationResult authenticate(String username, char[] password) {
         return call(listener -> listener.authenticate(username, password));
     }

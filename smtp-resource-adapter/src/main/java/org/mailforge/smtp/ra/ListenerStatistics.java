@@ -1,15 +1,19 @@
 package org.mailforge.smtp.ra;
 
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
+import org.mailforge.smtp.ratelimit.RateLimit;
+import org.mailforge.smtp.ratelimit.RateLimitCounters;
+import org.mailforge.smtp.spi.ListenerCounts;
+
 /**
- * Connection counters of the adapter's SMTP listeners; the adapter owns one and is its only
- * writer. The application reads them through {@link AdapterStatisticsObject}.
+ * Connection counters of one of the adapter's SMTP listeners; the adapter owns one per listener
+ * kind (they outlive a restart of the listener) and is its only writer. The application reads
+ * them through {@link AdapterStatisticsObject}.
  */
 final class ListenerStatistics {
-
-    /** The figures of an adapter not yet associated: all zero. */
-    static final ListenerStatistics NONE = new ListenerStatistics();
 
     private final AtomicLong active = new AtomicLong();
     private final AtomicLong total = new AtomicLong();
@@ -17,6 +21,7 @@ final class ListenerStatistics {
     private final AtomicLong listening = new AtomicLong();
     private final AtomicLong refusedPerAddress = new AtomicLong();
     private final AtomicLong stressTimeouts = new AtomicLong();
+    private final RateLimitCounters rateLimits = new RateLimitCounters();
     private final MinuteWindow recentRejections = new MinuteWindow(() -> System.currentTimeMillis() / 1000);
 
     /** Connections open right now. */
@@ -49,7 +54,22 @@ final class ListenerStatistics {
         return stressTimeouts.get();
     }
 
-    /** Whether at least one listener socket is bound. */
+    /** The refusals of this listener's rate limiter. */
+    RateLimitCounters rateLimits() {
+        return rateLimits;
+    }
+
+    /** The figures now. */
+    ListenerCounts counts() {
+        Map<RateLimit, Long> limited = new EnumMap<>(RateLimit.class);
+        for (RateLimit limit : RateLimit.values()) {
+            limited.put(limit, rateLimits.refusals(limit));
+        }
+        return new ListenerCounts(active(), total(), rejected(), rejectedLastMinute(), refusedPerAddress(), stressTimeouts(),
+                limited);
+    }
+
+    /** Whether the listener's socket is bound. */
     boolean isListening() {
         return listening.get() > 0;
     }
@@ -65,6 +85,12 @@ final class ListenerStatistics {
 
     void rejectedOne() {
         total.incrementAndGet();
+        rejected.incrementAndGet();
+        recentRejections.record();
+    }
+
+    /** A connection already counted as open was refused (behind a proxy, once its header named the client). */
+    void rejectedOpen() {
         rejected.incrementAndGet();
         recentRejections.record();
     }

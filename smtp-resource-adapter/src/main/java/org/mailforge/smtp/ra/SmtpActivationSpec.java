@@ -72,13 +72,46 @@ public class SmtpActivationSpec implements ActivationSpec {
                 && (get(ListenerSetting.TLS_CERTIFICATE).isEmpty() || get(ListenerSetting.TLS_KEY).isEmpty())) {
             problems.add("SMTP_TLS_CERT and SMTP_TLS_KEY must be set when SMTP_ENABLE_TLS=true");
         }
+        if (problems.isEmpty()) {
+            Set<Integer> ports = new java.util.HashSet<>();
+            for (ListenerKind kind : listeners()) {
+                if (!ports.add(port(kind))) {
+                    problems.add(kind.portSetting().variable() + " must differ from the other listeners' ports (was "
+                            + port(kind) + ")");
+                }
+            }
+        }
         if (!problems.isEmpty()) {
             throw new InvalidPropertyException(String.join("; ", problems));
         }
     }
 
-    /** The protocol engine's view of this configuration. */
-    SmtpSettings toSettings() {
+    /**
+     * The listeners this configuration runs: the SMTP port always, submission unless its port is
+     * 0, submission over implicit TLS unless its port is 0 or TLS is not configured.
+     */
+    List<ListenerKind> listeners() {
+        List<ListenerKind> kinds = new ArrayList<>();
+        kinds.add(ListenerKind.SMTP);
+        if (port(ListenerKind.SUBMISSION) > 0) {
+            kinds.add(ListenerKind.SUBMISSION);
+        }
+        if (port(ListenerKind.SUBMISSIONS) > 0 && bool(ListenerSetting.TLS_ENABLED)) {
+            kinds.add(ListenerKind.SUBMISSIONS);
+        }
+        return kinds;
+    }
+
+    int port(ListenerKind kind) {
+        return integer(kind.portSetting());
+    }
+
+    /**
+     * The protocol engine's view of this configuration for one listener. A submission listener
+     * always requires AUTH and never offers it in plaintext when TLS is configured; the SMTP
+     * listener does as SMTP_ENABLE_AUTH and SMTP_ALLOW_PLAINTEXT_AUTH say.
+     */
+    SmtpSettings toSettings(ListenerKind kind) {
         Set<String> domains = new LinkedHashSet<>(Arrays.asList(get(ListenerSetting.LOCAL_DOMAINS).split(",")));
         String spoolDirectory = get(ListenerSetting.SPOOL_PATH);
         Path spool = spoolDirectory.isEmpty()
@@ -87,9 +120,15 @@ public class SmtpActivationSpec implements ActivationSpec {
         return new SmtpSettings(get(ListenerSetting.HOSTNAME), domains, number(ListenerSetting.MAX_MESSAGE_SIZE),
                 integer(ListenerSetting.MAX_RECIPIENTS), Duration.ofSeconds(integer(ListenerSetting.TIMEOUT_SECONDS)),
                 Duration.ofSeconds(integer(ListenerSetting.MAX_SESSION_SECONDS)), 20, 256 * 1024, spool,
-                bool(ListenerSetting.AUTH_REQUIRED), bool(ListenerSetting.RELAY_ENABLED), bool(ListenerSetting.PLAINTEXT_AUTH_ALLOWED),
+                kind.submission() || bool(ListenerSetting.AUTH_REQUIRED), bool(ListenerSetting.RELAY_ENABLED),
+                !kind.submission() && bool(ListenerSetting.PLAINTEXT_AUTH_ALLOWED),
                 number(ListenerSetting.DELIVER_BY_MINIMUM),
-                bool(ListenerSetting.RECEIVED_SHOWS_LOGIN));
+                bool(ListenerSetting.RECEIVED_SHOWS_LOGIN), bool(ListenerSetting.SENDER_LOGIN_MATCH));
+    }
+
+    /** Networks whose connections must begin with a PROXY protocol header. */
+    List<Cidr> proxyProtocolTrusted() {
+        return Cidr.parseList(get(ListenerSetting.PROXY_PROTOCOL_TRUSTED));
     }
 
     /** The per-address limits; every refusal is reported to {@code onLimited}. */
@@ -113,10 +152,6 @@ public class SmtpActivationSpec implements ActivationSpec {
 
     String host() {
         return get(ListenerSetting.HOST);
-    }
-
-    int port() {
-        return integer(ListenerSetting.PORT);
     }
 
     int maxConnections() {
@@ -172,6 +207,42 @@ public class SmtpActivationSpec implements ActivationSpec {
     @ConfigProperty
     public void setPort(String value) {
         values.put(ListenerSetting.PORT, value);
+    }
+
+    public String getSubmissionPort() {
+        return get(ListenerSetting.SUBMISSION_PORT);
+    }
+
+    @ConfigProperty
+    public void setSubmissionPort(String value) {
+        values.put(ListenerSetting.SUBMISSION_PORT, value);
+    }
+
+    public String getSubmissionsPort() {
+        return get(ListenerSetting.SUBMISSIONS_PORT);
+    }
+
+    @ConfigProperty
+    public void setSubmissionsPort(String value) {
+        values.put(ListenerSetting.SUBMISSIONS_PORT, value);
+    }
+
+    public String getSenderLoginMatch() {
+        return get(ListenerSetting.SENDER_LOGIN_MATCH);
+    }
+
+    @ConfigProperty
+    public void setSenderLoginMatch(String value) {
+        values.put(ListenerSetting.SENDER_LOGIN_MATCH, value);
+    }
+
+    public String getProxyProtocolTrusted() {
+        return get(ListenerSetting.PROXY_PROTOCOL_TRUSTED);
+    }
+
+    @ConfigProperty
+    public void setProxyProtocolTrusted(String value) {
+        values.put(ListenerSetting.PROXY_PROTOCOL_TRUSTED, value);
     }
 
     public String getHostname() {
@@ -392,6 +463,6 @@ public class SmtpActivationSpec implements ActivationSpec {
 
     @Override
     public String toString() {
-        return "SMTP listener " + host() + ":" + port() + " (" + get(ListenerSetting.HOSTNAME) + ")";
+        return "SMTP listeners " + host() + ":" + listeners().stream().map(k -> String.valueOf(port(k))).toList() + " (" + get(ListenerSetting.HOSTNAME) + ")";
     }
 }

@@ -31,16 +31,16 @@ import org.mailforge.smtp.protocol.CommandRegistry;
 import org.mailforge.smtp.protocol.SmtpSession;
 import org.mailforge.smtp.protocol.Replies;
 import org.mailforge.smtp.protocol.SmtpSettings;
+import org.mailforge.smtp.ratelimit.Cidr;
 import org.mailforge.smtp.ratelimit.ClientBudget;
 import org.mailforge.smtp.ratelimit.ConcurrentSessions;
 import org.mailforge.smtp.ratelimit.Slots;
-import org.mailforge.smtp.ratelimit.RateLimitCounters;
 import org.mailforge.smtp.ratelimit.RateLimiter;
 import org.mailforge.smtp.spi.Reply;
 import org.mailforge.smtp.spi.SmtpMessageListener;
 
 /**
- * A bound SMTP socket. One platform thread accepts; each session runs on a thread of its own
+ * A bound SMTP socket of one {@link ListenerKind}, with its own limits and counters. One platform thread accepts; each session runs on a thread of its own
  * ({@link SessionThreads}: virtual where the JVM has them), never on the server's shared
  * executor. Admission, in order: the per-address rate limit, the per-address count of open
  * sessions, the listener's connection limit; a refused client gets its {@code 421} at once.
@@ -50,16 +50,26 @@ import org.mailforge.smtp.spi.SmtpMessageListener;
  * than the stress timeout, new and old alike; and it closes any connection that outlived its
  * session deadline by a grace period (a client that does not read our replies, a stalled
  * handshake), whatever the session is doing.
+ *
+ * <p>A connection from a network in SMTP_PROXY_PROTOCOL_TRUSTED (a load balancer) must begin with
+ * a PROXY protocol header ({@link ProxyHeader}); the address in it is the client for every limit,
+ * the {@code Received:} header and the logs, so the per-address admission waits for it. On the
+ * implicit-TLS listener the TLS handshake follows the header and precedes the greeting.
  */
 final class SmtpListener {
 
     private static final Logger LOG = Logger.getLogger(SmtpListener.class.getName());
     /** How long a greeting may wait for the client's reverse DNS name (SMTP_REVERSE_DNS). */
     private static final Duration REVERSE_DNS_TIMEOUT = Duration.ofSeconds(2);
+    /** How long a trusted proxy may take to send its PROXY header (it sends it at once). */
+    private static final int PROXY_HEADER_TIMEOUT_MILLIS = 10_000;
     /** Past its deadline a session gets this long to say goodbye before its socket is closed. */
     private static final Duration DEADLINE_GRACE = Duration.ofSeconds(15);
 
     private final SmtpActivationSpec spec;
+    private final ListenerKind kind;
+    private final int port;
+    private final java.util.List<Cidr> proxies;
     private final SmtpSettings settings;
     private final SmtpMessageListener listener;
     private final WorkManager workManager;
@@ -79,20 +89,23 @@ final class SmtpListener {
     private volatile boolean stressed;
     private ScheduledExecutorService watch;
 
-    SmtpListener(SmtpActivationSpec spec, SmtpMessageListener listener, WorkManager workManager, SSLContext tls,
-            ListenerStatistics statistics, RateLimitCounters rateLimitCounters) {
+    SmtpListener(SmtpActivationSpec spec, ListenerKind kind, SmtpMessageListener listener, WorkManager workManager,
+            SSLContext tls, ListenerStatistics statistics) {
         this.spec = spec;
+        this.kind = kind;
+        this.port = spec.port(kind);
+        this.proxies = spec.proxyProtocolTrusted();
         this.statistics = statistics;
         this.tls = tls;
-        this.settings = spec.toSettings();
+        this.settings = spec.toSettings(kind);
         this.listener = listener;
         this.workManager = workManager;
         this.maxConnections = spec.maxConnections();
         this.connectionSlots = new Semaphore(maxConnections);
-        this.rateLimiter = spec.rateLimiter(rateLimitCounters::refused);
+        this.rateLimiter = spec.rateLimiter(statistics.rateLimits()::refused);
         this.perAddress = spec.concurrentSessions();
         this.stressTimeoutNanos = spec.stressTimeout().toNanos();
-        this.sessionThreads = SessionThreads.factory("smtp-session-" + spec.port() + "-");
+        this.sessionThreads = SessionThreads.factory("smtp-session-" + port + "-");
         this.reverseDns = spec.reverseDnsEnabled()
                 ? new ReverseDns(ReverseDns.Resolver.SYSTEM, this::runAsWork, REVERSE_DNS_TIMEOUT)
                 : null;
@@ -119,7 +132,7 @@ final class SmtpListener {
     void start() throws IOException {
         ServerSocket socket = new ServerSocket();
         socket.setReuseAddress(true);
-        socket.bind(new InetSocketAddress(InetAddress.getByName(spec.host()), spec.port()), 1024);
+        socket.bind(new InetSocketAddress(InetAddress.getByName(spec.host()), port), 1024);
         serverSocket = socket;
         running = true;
         statistics.listenerStarted();
@@ -132,7 +145,8 @@ final class SmtpListener {
         Thread acceptor = new Thread(this::acceptLoop, "smtp-accept-" + socket.getLocalPort());
         acceptor.setDaemon(true);
         acceptor.start();
-        LOG.info(() -> "SMTP listener ready on " + spec.host() + ":" + socket.getLocalPort()
+        LOG.info(() -> "SMTP listener " + kind.label() + " ready on " + spec.host() + ":" + socket.getLocalPort()
+                + (kind.implicitTls() ? " (implicit TLS)" : "") + (proxies.isEmpty() ? "" : " (PROXY protocol from " + proxies + ")")
                 + " as " + settings.hostname() + ", local domains " + settings.localDomains()
                 + "; up to " + maxConnections + " sessions on " + SessionThreads.kind() + " threads");
     }
@@ -148,7 +162,7 @@ final class SmtpListener {
             watch.shutdownNow();
         }
         open.forEach(connection -> closeQuietly(connection.socket));
-        LOG.info(() -> "SMTP listener on " + spec.host() + ":" + spec.port() + " stopped");
+        LOG.info(() -> "SMTP listener " + kind.label() + " on " + spec.host() + ":" + port + " stopped");
     }
 
     private void acceptLoop() {
@@ -174,28 +188,22 @@ final class SmtpListener {
     }
 
     private void admit(Socket socket) {
-        InetAddress address = socket.getInetAddress();
-        ClientBudget budget = rateLimiter.budgetFor(address);
-        if (!budget.tryConnection()) {
-            statistics.rejectedOne();
-            refuse(socket, Replies.rateLimited(settings.hostname(), "too many connections from " + address.getHostAddress()));
-            return;
-        }
-        Slots.Slot slot = perAddress.tryOpen(address);
-        if (slot == null) {
-            statistics.rejectedOne();
-            statistics.refusedOnePerAddress();
-            refuse(socket, Replies.rateLimited(settings.hostname(),
-                    "too many concurrent connections from " + address.getHostAddress()));
-            return;
-        }
+        Admission admission = null;
+        if (!fromProxy(socket.getInetAddress())) {
+            admission = admitAddress(socket, socket.getInetAddress(), false);
+            if (admission == null) {
+                return;
+            }
+        } // else the client's address is in the PROXY header, read on the session's thread
         if (!connectionSlots.tryAcquire()) {
-            slot.close();
+            if (admission != null) {
+                admission.slot().close();
+            }
             statistics.rejectedOne();
             refuse(socket, Reply.of(421, "4.3.2", settings.hostname() + " Error: too many connections, try again later"));
             return;
         }
-        Connection connection = new Connection(socket, budget, slot);
+        Connection connection = new Connection(socket, admission);
         statistics.opened();
         open.add(connection);
         stressed = underStress();
@@ -206,6 +214,50 @@ final class SmtpListener {
             finished(connection);
             refuse(socket, Reply.of(421, "4.3.2", settings.hostname() + " Error: server busy, try again later"));
         }
+    }
+
+    private boolean fromProxy(InetAddress address) {
+        for (Cidr network : proxies) {
+            if (network.contains(address)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The per-address checks, in order: the connection rate, then the sessions the address has
+     * open. Null when {@code address} is refused (it has had its {@code 421} and the socket is
+     * closed). {@code counted}: the connection is already among the listener's open ones.
+     */
+    private Admission admitAddress(Socket socket, InetAddress address, boolean counted) {
+        ClientBudget budget = rateLimiter.budgetFor(address);
+        if (!budget.tryConnection()) {
+            refused(counted);
+            refuse(socket, Replies.rateLimited(settings.hostname(), "too many connections from " + address.getHostAddress()));
+            return null;
+        }
+        Slots.Slot slot = perAddress.tryOpen(address);
+        if (slot == null) {
+            refused(counted);
+            statistics.refusedOnePerAddress();
+            refuse(socket, Replies.rateLimited(settings.hostname(),
+                    "too many concurrent connections from " + address.getHostAddress()));
+            return null;
+        }
+        return new Admission(address, budget, slot);
+    }
+
+    private void refused(boolean counted) {
+        if (counted) {
+            statistics.rejectedOpen();
+        } else {
+            statistics.rejectedOne();
+        }
+    }
+
+    /** A client admitted: its address (from the PROXY header behind a proxy), its budget and its per-address slot. */
+    private record Admission(InetAddress address, ClientBudget budget, Slots.Slot slot) {
     }
 
     /** Postfix's stress mode: more than 80 % of the connection slots are taken. */
@@ -236,28 +288,32 @@ final class SmtpListener {
 
     private final class Connection implements Runnable {
         private final Socket socket;
-        private final ClientBudget budget;
-        private final Slots.Slot slot;
         private final long closeAt;
+        private volatile Admission admission;
         private volatile SocketTransport transport;
 
-        Connection(Socket socket, ClientBudget budget, Slots.Slot slot) {
+        Connection(Socket socket, Admission admission) {
             this.socket = socket;
-            this.budget = budget;
-            this.slot = slot;
+            this.admission = admission;
             this.closeAt = System.nanoTime() + settings.maxSessionTime().plus(DEADLINE_GRACE).toNanos();
         }
 
         @Override
         public void run() {
             try (socket) {
-                socket.setSoTimeout((int) settings.idleTimeout().toMillis());
                 socket.setTcpNoDelay(true);
-                InetAddress address = socket.getInetAddress();
+                if (admission == null && !admitFromProxyHeader()) {
+                    return;
+                }
+                socket.setSoTimeout((int) settings.idleTimeout().toMillis());
+                InetAddress address = admission.address();
                 String name = reverseDns == null ? null : reverseDns.verifiedName(address);
-                ClientInfo client = new ClientInfo(address.getHostAddress(), name, budget);
+                ClientInfo client = new ClientInfo(address.getHostAddress(), name, admission.budget());
                 transport = new SocketTransport(socket, tls);
                 try {
+                    if (kind.implicitTls()) {
+                        transport.startTls(); // RFC 8314: the handshake first, then the greeting inside TLS
+                    }
                     new SmtpSession(settings, commands, listener, client, transport, Clock.systemUTC()).run();
                 } finally {
                     transport.socket().close();
@@ -268,11 +324,34 @@ final class SmtpListener {
                 finished(this);
             }
         }
+
+        /**
+         * Reads the PROXY header a trusted proxy sends first and admits the client it names. A
+         * connection without a valid header is closed without a word (the header is not SMTP,
+         * and guessing would let anyone behind the proxy choose its address).
+         */
+        private boolean admitFromProxyHeader() throws IOException {
+            socket.setSoTimeout(PROXY_HEADER_TIMEOUT_MILLIS);
+            InetAddress client;
+            try {
+                client = ProxyHeader.read(socket.getInputStream()).orElse(socket.getInetAddress());
+            } catch (ProxyHeader.MalformedHeaderException e) {
+                statistics.rejectedOpen();
+                LOG.fine(() -> "closed a connection from " + socket.getInetAddress().getHostAddress()
+                        + " without a valid PROXY header: " + e.getMessage());
+                return false;
+            }
+            admission = admitAddress(socket, client, true);
+            return admission != null;
+        }
     }
 
     private void finished(Connection connection) {
         if (open.remove(connection)) {
-            connection.slot.close();
+            Admission admission = connection.admission;
+            if (admission != null) {
+                admission.slot().close();
+            }
             statistics.closed();
             connectionSlots.release();
         }

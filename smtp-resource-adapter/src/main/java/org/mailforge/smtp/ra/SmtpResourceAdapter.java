@@ -1,5 +1,10 @@
 package org.mailforge.smtp.ra;
 
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
@@ -17,11 +22,12 @@ import jakarta.resource.spi.TransactionSupport;
 import jakarta.resource.spi.endpoint.MessageEndpointFactory;
 import jakarta.resource.spi.work.WorkManager;
 
-import org.mailforge.smtp.ratelimit.RateLimitCounters;
+import org.mailforge.smtp.spi.ListenerCounts;
 
 /**
- * The SMTP resource adapter: for every activated message-driven bean it binds an SMTP listener
- * and delivers the mail received there to that bean.
+ * The SMTP resource adapter: for every activated message-driven bean it binds the SMTP listeners
+ * its activation spec asks for (SMTP, submission, submission over implicit TLS: see
+ * {@link ListenerKind}) and delivers the mail received there to that bean.
  */
 @Connector(
         displayName = "Mailforge SMTP resource adapter",
@@ -33,9 +39,9 @@ public class SmtpResourceAdapter implements ResourceAdapter {
 
     private static final Logger LOG = Logger.getLogger(SmtpResourceAdapter.class.getName());
 
-    private final Map<ActivationKey, SmtpListener> listeners = new ConcurrentHashMap<>();
-    private final ListenerStatistics statistics = new ListenerStatistics();
-    private final RateLimitCounters rateLimitCounters = new RateLimitCounters();
+    private final Map<ActivationKey, List<SmtpListener>> listeners = new ConcurrentHashMap<>();
+    /** Per listener kind, kept across restarts of the listeners. */
+    private final Map<ListenerKind, ListenerStatistics> statistics = Collections.synchronizedMap(new EnumMap<>(ListenerKind.class));
     private WorkManager workManager;
 
     @Override
@@ -46,7 +52,7 @@ public class SmtpResourceAdapter implements ResourceAdapter {
 
     @Override
     public void stop() {
-        listeners.values().forEach(SmtpListener::stop);
+        listeners.values().forEach(group -> group.forEach(SmtpListener::stop));
         listeners.clear();
     }
 
@@ -56,33 +62,50 @@ public class SmtpResourceAdapter implements ResourceAdapter {
             throw new NotSupportedException("unexpected activation spec " + activationSpec);
         }
         spec.validate();
-        SmtpListener listener = new SmtpListener(spec, new EndpointListener(factory), workManager, spec.tlsContext(),
-                statistics, rateLimitCounters);
-        try {
-            listener.start();
-        } catch (java.io.IOException e) {
-            throw new ResourceException("cannot listen on " + spec.host() + ":" + spec.port()
-                    + " (check SMTP_HOST and SMTP_PORT): " + e.getMessage(), e);
+        javax.net.ssl.SSLContext tls = spec.tlsContext();
+        EndpointListener endpoint = new EndpointListener(factory);
+        List<SmtpListener> started = new ArrayList<>();
+        for (ListenerKind kind : spec.listeners()) {
+            SmtpListener listener = new SmtpListener(spec, kind, endpoint, workManager, tls, statisticsOf(kind));
+            try {
+                listener.start();
+            } catch (java.io.IOException e) {
+                started.forEach(SmtpListener::stop);
+                throw new ResourceException("cannot listen on " + spec.host() + ":" + spec.port(kind) + " (check SMTP_HOST and "
+                        + kind.portSetting().variable() + "): " + e.getMessage(), e);
+            }
+            started.add(listener);
         }
-        listeners.put(new ActivationKey(factory, spec), listener);
+        listeners.put(new ActivationKey(factory, spec), List.copyOf(started));
     }
 
     @Override
     public void endpointDeactivation(MessageEndpointFactory factory, ActivationSpec activationSpec) {
-        SmtpListener listener = listeners.remove(new ActivationKey(factory, activationSpec));
-        if (listener != null) {
-            listener.stop();
+        List<SmtpListener> group = listeners.remove(new ActivationKey(factory, activationSpec));
+        if (group != null) {
+            group.forEach(SmtpListener::stop);
         }
     }
 
-    /** The connection counters of this adapter's listeners. */
-    ListenerStatistics statistics() {
-        return statistics;
+    /** The counters of {@code kind}'s listener, created when it first starts. */
+    ListenerStatistics statisticsOf(ListenerKind kind) {
+        return statistics.computeIfAbsent(kind, k -> new ListenerStatistics());
     }
 
-    /** The refusals of this adapter's rate limiters. */
-    RateLimitCounters rateLimitCounters() {
-        return rateLimitCounters;
+    /** Each listener's figures by its name, for those that have run since the adapter started. */
+    Map<String, ListenerCounts> counts() {
+        Map<String, ListenerCounts> counts = new LinkedHashMap<>();
+        synchronized (statistics) {
+            statistics.forEach((kind, figures) -> counts.put(kind.label(), figures.counts()));
+        }
+        return counts;
+    }
+
+    /** Whether at least one listener socket is bound. */
+    boolean isListening() {
+        synchronized (statistics) {
+            return statistics.values().stream().anyMatch(ListenerStatistics::isListening);
+        }
     }
 
     @Override

@@ -16,6 +16,10 @@ public enum ListenerSetting {
 
     HOST("SMTP_HOST", "host", "0.0.0.0", Rule.TEXT),
     PORT("SMTP_PORT", "port", "2525", Rule.range(1, 65_535)),
+    /** Submission (RFC 6409): AUTH before MAIL, sender identity; 0 = off. */
+    SUBMISSION_PORT("SMTP_SUBMISSION_PORT", "submissionPort", "2587", Rule.range(0, 65_535)),
+    /** Submission over implicit TLS (RFC 8314); 0 = off, and off while TLS is not configured. */
+    SUBMISSIONS_PORT("SMTP_SUBMISSIONS_PORT", "submissionsPort", "2465", Rule.range(0, 65_535)),
     HOSTNAME("SMTP_HOSTNAME", "hostname", "localhost", Rule.HOST_NAME),
     LOCAL_DOMAINS("SMTP_LOCAL_DOMAINS", "localDomains", "", Rule.ANY),
     MAX_CONNECTIONS("SMTP_MAX_CONNECTIONS", "maxConnections", "100", Rule.range(1, 100_000)),
@@ -33,6 +37,10 @@ public enum ListenerSetting {
     DELIVER_BY_MINIMUM("SMTP_DELIVERBY_MIN_SECONDS", "deliverByMinimum", "86400", Rule.range(0, 999_999_999)),
     RELAY_ENABLED("SMTP_ALLOW_AUTHENTICATED_RELAY", "relayEnabled", "true", Rule.BOOLEAN),
     REVERSE_DNS("SMTP_REVERSE_DNS", "reverseDns", "false", Rule.BOOLEAN),
+    /** An authenticated user may send only from its own addresses (Postfix's reject_authenticated_sender_login_mismatch). */
+    SENDER_LOGIN_MATCH("SMTP_SENDER_LOGIN_MATCH", "senderLoginMatch", "true", Rule.BOOLEAN),
+    /** Networks (a load balancer) whose connections start with a PROXY protocol header; empty = off. */
+    PROXY_PROTOCOL_TRUSTED("SMTP_PROXY_PROTOCOL_TRUSTED", "proxyProtocolTrusted", "", Rule.CIDR_LIST),
     RECEIVED_SHOWS_LOGIN("SMTP_RECEIVED_SHOW_LOGIN", "receivedShowsLogin", "false", Rule.BOOLEAN),
     RATE_LIMIT_CONNECTIONS_PER_MINUTE("SMTP_RATE_LIMIT_CONNECTIONS_PER_MINUTE", "rateLimitConnectionsPerMinute", "10",
             Rule.range(0, 1_000_000)),

@@ -23,6 +23,16 @@ public interface SmtpMessageListener {
     }
 
     /**
+     * MAIL FROM in a session authenticated as {@code user}, where the listener requires senders to
+     * match their login (SMTP_SENDER_LOGIN_MATCH): whether {@code user} may send as
+     * {@code address} (its own addresses; an administrator any address of a local domain). The
+     * null sender is never asked about.
+     *
+     * @return null to accept the sender, or the refusal ({@code 553 5.7.1})
+     */
+    Reply verifySender(String user, String address);
+
+    /**
      * Checks credentials given with SMTP AUTH. Implementations compare in constant time and never
      * log the password; the caller wipes the array afterwards.
      *

@@ -114,6 +114,34 @@ class AuthTest {
         assertEquals("250 2.1.0 Ok", replies.get(4));
     }
 
+    /**
+     * Submission: after AUTH the envelope sender must be one of the login's addresses (the
+     * listener decides which); another address gets the listener's 553 5.7.1 and no transaction
+     * starts, the null sender is never asked about, and the own address is taken.
+     */
+    @Test
+    void onSubmissionTheSenderMustBelongToTheLogin() {
+        ScriptedSession s = ScriptedSession.submission(spool).run("EHLO c\r\nAUTH PLAIN " + PLAIN + "\r\n"
+                + "MAIL FROM:<ceo@example.test>\r\nRCPT TO:<x@example.test>\r\n"
+                + "MAIL FROM:<>\r\nRSET\r\n"
+                + "MAIL FROM:<Alice@Example.Test>\r\nQUIT\r\n");
+        List<String> replies = s.replies();
+        assertEquals("553 5.7.1 <ceo@example.test>: Sender address rejected: not owned by user alice", replies.get(3));
+        assertEquals("503 5.5.1 Error: need MAIL command", replies.get(4), "no transaction started");
+        assertEquals("250 2.1.0 Ok", replies.get(5), "the null sender (bounces) needs no owner");
+        assertEquals("250 2.1.0 Ok", replies.get(7));
+        assertEquals(List.of("alice as ceo@example.test", "alice as Alice@example.test"), s.sendersVerified);
+    }
+
+    /** Where the listener does not require it (MX, SMTP_SENDER_LOGIN_MATCH=false), no sender is checked. */
+    @Test
+    void withoutSenderLoginMatchNoSenderIsChecked() {
+        ScriptedSession s = ScriptedSession.requiringAuth(spool).run("EHLO c\r\nAUTH PLAIN " + PLAIN + "\r\n"
+                + "MAIL FROM:<ceo@example.test>\r\nQUIT\r\n");
+        assertEquals("250 2.1.0 Ok", s.replies().get(3));
+        assertEquals(List.of(), s.sendersVerified);
+    }
+
     /** The login stays out of the Received: header unless SMTP_RECEIVED_SHOW_LOGIN=true: every recipient reads it. */
     @Test
     void authenticatedUsersMayRelayAndAreNamedInTheTraceHeaderOnlyWhenConfigured() {

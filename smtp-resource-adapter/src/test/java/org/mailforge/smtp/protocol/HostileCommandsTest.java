@@ -100,7 +100,7 @@ class HostileCommandsTest {
 
     private SmtpSettings bigSettings() {
         return new SmtpSettings("mx.example.test", java.util.Set.of("example.test"), 1_000_000, 3,
-                java.time.Duration.ofMinutes(5), java.time.Duration.ofMinutes(30), 10, 1024, spool, false, true, false, 3600, false);
+                java.time.Duration.ofMinutes(5), java.time.Duration.ofMinutes(30), 10, 1024, spool, false, true, false, 3600, false, false);
     }
 
     @Test

@@ -40,6 +40,7 @@ final class ScriptedSession {
     private Function<String, Reply> recipients = address -> null;
     /** The addresses the listener was asked about at RCPT. */
     final List<String> verified = new ArrayList<>();
+    final List<String> sendersVerified = new ArrayList<>();
     private String output = "";
     /** ETRN: domains asked for; ATRN: what is held, and what the reversed client reported. */
     final List<String> queueRuns = new ArrayList<>();
@@ -95,10 +96,23 @@ final class ScriptedSession {
     }
 
     private static SmtpSettings settings(Path spool, boolean authRequired, boolean relayEnabled, boolean showLogins) {
+        return settings(spool, authRequired, relayEnabled, showLogins, false);
+    }
+
+    private static SmtpSettings settings(Path spool, boolean authRequired, boolean relayEnabled, boolean showLogins,
+            boolean senderLoginMatch) {
         return new SmtpSettings("mx.example.test", java.util.Set.of("example.test", "localhost"),
                 10_000, 3, java.time.Duration.ofMinutes(5), java.time.Duration.ofMinutes(30), 10, 1024, spool,
-                authRequired, relayEnabled, false, 3600, showLogins);
+                authRequired, relayEnabled, false, 3600, showLogins, senderLoginMatch);
     }
+
+    /** A submission listener: AUTH before MAIL, and senders must belong to the login ({@link #OWN_ADDRESS}). */
+    static ScriptedSession submission(Path spool) {
+        return new ScriptedSession(settings(spool, true, true, false, true));
+    }
+
+    /** The one address the scripted listener lets {@link #USER} send from. */
+    static final String OWN_ADDRESS = "alice@example.test";
 
     /** Credentials the scripted listener accepts: alice / "s3cret pass"; user "busy" fails temporarily. */
     static final String USER = "alice";
@@ -139,6 +153,13 @@ final class ScriptedSession {
             public Reply verifyRecipient(String address) {
                 verified.add(address);
                 return recipients.apply(address);
+            }
+
+            @Override
+            public Reply verifySender(String user, String address) {
+                sendersVerified.add(user + " as " + address);
+                return address.equalsIgnoreCase(OWN_ADDRESS) ? null
+                        : Reply.of(553, "5.7.1", "<" + address + ">: Sender address rejected: not owned by user " + user);
             }
 
             @Override

@@ -240,7 +240,7 @@ class SmtpSessionTest {
     @Test
     void internationalDomainNamesMatchInEitherForm() {
         SmtpSettings settings = new SmtpSettings("mx.example.test", java.util.Set.of("bücher.example"), 10_000, 3,
-                java.time.Duration.ofMinutes(1), java.time.Duration.ofMinutes(1), 10, 1024, spool, false, false, false, 60, false);
+                java.time.Duration.ofMinutes(1), java.time.Duration.ofMinutes(1), 10, 1024, spool, false, false, false, 60, false, false);
         assertTrue(settings.isLocalDomain("BÜCHER.example"));
         assertTrue(settings.isLocalDomain("xn--bcher-kva.example"));
         assertTrue(settings.isLocalDomain("MX.Example.Test"));
@@ -489,7 +489,7 @@ class SmtpSessionTest {
             }
         };
         SmtpSettings settings = new SmtpSettings("mx.example.test", java.util.Set.of("example.test"), 10_000, 3,
-                java.time.Duration.ofMinutes(5), java.time.Duration.ofMinutes(30), 10, 1024, spool, false, false, false, 3600, false);
+                java.time.Duration.ofMinutes(5), java.time.Duration.ofMinutes(30), 10, 1024, spool, false, false, false, 3600, false, false);
         new SmtpSession(settings, CommandRegistry.standard(), new ScriptedSession(settings).listenerForTests(),
                 new ClientInfo("192.0.2.7", null), transport, clock).run();
         // reads at 0, 14 and 28 minutes: the idle timeout twice, then the 2 minutes left of the session

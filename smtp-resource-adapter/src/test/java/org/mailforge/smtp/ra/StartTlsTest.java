@@ -143,13 +143,18 @@ class StartTlsTest {
             }
 
             @Override
+            public Reply verifySender(String user, String address) {
+                return null;
+            }
+
+            @Override
             public AuthenticationResult authenticate(String username, char[] password) {
                 return "alice".equals(username) && "secret-pass".equals(new String(password))
                         ? AuthenticationResult.success("alice") : AuthenticationResult.failure();
             }
         };
         SmtpSettings settings = new SmtpSettings("mx.example.test", Set.of("example.test"), 100_000, 10,
-                Duration.ofSeconds(10), Duration.ofMinutes(1), 10, 4096, folder, false, false, false, 86400, false);
+                Duration.ofSeconds(10), Duration.ofMinutes(1), 10, 4096, folder, false, false, false, 86400, false, false);
         try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             Thread serverThread = new Thread(() -> {
                 try (Socket socket = server.accept()) {

@@ -100,6 +100,14 @@ public final class MailHandler implements CommandHandler {
                 return;
             }
         }
+        String user = session.authenticatedUser();
+        if (user != null && !sender.isNull() && session.settings().senderLoginMatch()) {
+            Reply refusal = session.listener().verifySender(user, sender.address());
+            if (refusal != null) {
+                session.reply(refusal);
+                return;
+            }
+        }
         if (!session.client().budget().tryMessage()) {
             session.reply(Reply.of(450, "4.7.0", "Error: too many messages from " + session.client().address()
                     + ", try again later"));
