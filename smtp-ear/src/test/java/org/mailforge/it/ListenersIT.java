@@ -51,7 +51,7 @@ class ListenersIT {
         try (SmtpConnection smtp = new SmtpConnection(TestServer.HOST, SUBMISSION_PORT)) {
             assertTrue(smtp.reply().startsWith("220 "));
             List<String> ehlo = ehlo(smtp);
-            assertTrue(ehlo.contains("250-STARTTLS"), ehlo::toString);
+            assertTrue(ehlo.contains("250 STARTTLS"), ehlo::toString);
             assertTrue(ehlo.stream().noneMatch(line -> line.contains("AUTH")), "no AUTH before STARTTLS: " + ehlo);
             assertEquals("530 5.7.0 Error: authentication required", smtp.command("MAIL FROM:<someone@example.test>"));
         }
@@ -68,7 +68,7 @@ class ListenersIT {
                 "--auth", "PLAIN", "--auth-user", user, "--auth-password", PASSWORD,
                 "--from", "ceo@example.test", "--to", email);
         assertNotEquals(0, forged.exit(), forged.output());
-        assertTrue(forged.output().contains("<** 553 5.7.1 <ceo@example.test>: Sender address rejected: not owned by user " + user),
+        assertTrue(forged.output().contains("553 5.7.1 <ceo@example.test>: Sender address rejected: not owned by user " + user),
                 forged.output());
 
         Result own = run(swaks, "--server", TestServer.HOST, "--port", String.valueOf(SUBMISSION_PORT), "--tls",
@@ -86,7 +86,7 @@ class ListenersIT {
         Result adminOutside = run(swaks, "--server", TestServer.HOST, "--port", String.valueOf(SUBMISSION_PORT), "--tls",
                 "--auth", "PLAIN", "--auth-user", TestServer.ADMIN, "--auth-password", TestServer.ADMIN_PASSWORD,
                 "--from", "ceo@elsewhere.example", "--to", postmasterBox);
-        assertTrue(adminOutside.output().contains("<** 553 5.7.1"), "but not as another domain's: " + adminOutside.output());
+        assertTrue(adminOutside.output().contains("553 5.7.1 <ceo@elsewhere.example>"), "but not as another domain's: " + adminOutside.output());
     }
 
     /** RFC 8314: on the implicit-TLS port the handshake comes first; nothing is said in plaintext. */

@@ -145,8 +145,8 @@ final class SmtpListener {
         Thread acceptor = new Thread(this::acceptLoop, "smtp-accept-" + socket.getLocalPort());
         acceptor.setDaemon(true);
         acceptor.start();
-        LOG.info(() -> "SMTP listener " + kind.label() + " ready on " + spec.host() + ":" + socket.getLocalPort()
-                + (kind.implicitTls() ? " (implicit TLS)" : "") + (proxies.isEmpty() ? "" : " (PROXY protocol from " + proxies + ")")
+        LOG.info(() -> "SMTP listener ready on " + spec.host() + ":" + socket.getLocalPort() + " (" + kind.label()
+                + (kind.implicitTls() ? ", implicit TLS" : "") + (proxies.isEmpty() ? "" : ", PROXY protocol from " + proxies) + ")"
                 + " as " + settings.hostname() + ", local domains " + settings.localDomains()
                 + "; up to " + maxConnections + " sessions on " + SessionThreads.kind() + " threads");
     }
