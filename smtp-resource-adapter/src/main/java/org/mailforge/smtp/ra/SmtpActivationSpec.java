@@ -109,9 +109,12 @@ public class SmtpActivationSpec implements ActivationSpec {
     /**
      * The protocol engine's view of this configuration for one listener. A submission listener
      * always requires AUTH and never offers it in plaintext when TLS is configured; the SMTP
-     * listener does as SMTP_ENABLE_AUTH and SMTP_ALLOW_PLAINTEXT_AUTH say.
+     * listener does as SMTP_ENABLE_AUTH and SMTP_ALLOW_PLAINTEXT_AUTH say. Senders are checked
+     * against the login (SMTP_SENDER_LOGIN_MATCH) where AUTH is required: on an MX port a session
+     * that authenticates only to relay keeps the seed's behaviour.
      */
     SmtpSettings toSettings(ListenerKind kind) {
+        boolean authRequired = kind.submission() || bool(ListenerSetting.AUTH_REQUIRED);
         Set<String> domains = new LinkedHashSet<>(Arrays.asList(get(ListenerSetting.LOCAL_DOMAINS).split(",")));
         String spoolDirectory = get(ListenerSetting.SPOOL_PATH);
         Path spool = spoolDirectory.isEmpty()
@@ -120,10 +123,10 @@ public class SmtpActivationSpec implements ActivationSpec {
         return new SmtpSettings(get(ListenerSetting.HOSTNAME), domains, number(ListenerSetting.MAX_MESSAGE_SIZE),
                 integer(ListenerSetting.MAX_RECIPIENTS), Duration.ofSeconds(integer(ListenerSetting.TIMEOUT_SECONDS)),
                 Duration.ofSeconds(integer(ListenerSetting.MAX_SESSION_SECONDS)), 20, 256 * 1024, spool,
-                kind.submission() || bool(ListenerSetting.AUTH_REQUIRED), bool(ListenerSetting.RELAY_ENABLED),
+                authRequired, bool(ListenerSetting.RELAY_ENABLED),
                 !kind.submission() && bool(ListenerSetting.PLAINTEXT_AUTH_ALLOWED),
                 number(ListenerSetting.DELIVER_BY_MINIMUM),
-                bool(ListenerSetting.RECEIVED_SHOWS_LOGIN), bool(ListenerSetting.SENDER_LOGIN_MATCH));
+                bool(ListenerSetting.RECEIVED_SHOWS_LOGIN), authRequired && bool(ListenerSetting.SENDER_LOGIN_MATCH));
     }
 
     /** Networks whose connections must begin with a PROXY protocol header. */
