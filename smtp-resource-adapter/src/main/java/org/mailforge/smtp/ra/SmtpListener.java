@@ -40,10 +40,11 @@ import org.mailforge.smtp.spi.Reply;
 import org.mailforge.smtp.spi.SmtpMessageListener;
 
 /**
- * A bound SMTP socket of one {@link ListenerKind}, with its own limits and counters. One platform thread accepts; each session runs on a thread of its own
- * ({@link SessionThreads}: virtual where the JVM has them), never on the server's shared
- * executor. Admission, in order: the per-address rate limit, the per-address count of open
- * sessions, the listener's connection limit; a refused client gets its {@code 421} at once.
+ * A bound SMTP socket of one {@link ListenerKind}, with its own limits and counters. One
+ * platform thread accepts; each session runs on a thread of its own ({@link SessionThreads}:
+ * virtual where the JVM has them), never on the server's shared executor. Admission, in order:
+ * the per-address rate limit, the per-address count of open sessions, the listener's connection
+ * limit; a refused client gets its {@code 421} at once.
  *
  * <p>A watch thread runs once a second. Under stress (more than 80 % of the connection slots
  * taken, as Postfix's stress mode) it cuts off sessions that have waited for their client longer
