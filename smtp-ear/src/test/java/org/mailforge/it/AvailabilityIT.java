@@ -71,7 +71,7 @@ class AvailabilityIT {
     }
 
     private static double metric(String name) throws Exception {
-        return TestServer.metric(METRICS_PORT, name + "\\{[^}]*\\}");
+        return TestServer.metric(METRICS_PORT, TestServer.series(name, "listener", "smtp"));
     }
 
     private static JsonObject health() throws Exception {
@@ -100,7 +100,7 @@ class AvailabilityIT {
         }
         assertEquals(10, greeted, "SMTP_RATE_LIMIT_CONNECTIONS_PER_MINUTE=10");
         assertEquals(120, refused);
-        assertEquals(refusedBefore + 120, TestServer.awaitMetric(METRICS_PORT, "smtp_connections_refused_total\\{[^}]*\\}", refusedBefore + 120));
+        assertEquals(refusedBefore + 120, TestServer.awaitMetric(METRICS_PORT, TestServer.series("smtp_connections_refused_total", "listener", "smtp"), refusedBefore + 120));
 
         JsonObject health = health();
         assertEquals("degraded", health.getString("status"), health.toString());
@@ -129,7 +129,7 @@ class AvailabilityIT {
             try (SmtpConnection other = new SmtpConnection(TestServer.HOST, SMTP_PORT, "127.0.0.4")) {
                 assertTrue(other.reply().startsWith("220 "), "another address is not affected");
             }
-            assertEquals(before + 1, TestServer.awaitMetric(METRICS_PORT, "smtp_connections_refused_per_address_total\\{[^}]*\\}", before + 1));
+            assertEquals(before + 1, TestServer.awaitMetric(METRICS_PORT, TestServer.series("smtp_connections_refused_per_address_total", "listener", "smtp"), before + 1));
             held.remove(0).close();
             // the slot comes back when the session has ended on the server side
             TestServer.await(() -> {
@@ -194,7 +194,7 @@ class AvailabilityIT {
                 String last = readLine(socket.getInputStream());
                 assertTrue(last != null && last.startsWith("421 4.4.2"), "an idle session: " + last);
             }
-            double cut = TestServer.awaitMetric(METRICS_PORT, "smtp_stress_timeouts_total\\{[^}]*\\}", stressTimeoutsBefore + 41)
+            double cut = TestServer.awaitMetric(METRICS_PORT, TestServer.series("smtp_stress_timeouts_total", "listener", "smtp"), stressTimeoutsBefore + 41)
                     - stressTimeoutsBefore;
             System.out.printf("AvailabilityIT: %.0f of 1,000 idle sessions cut off by the stress timeout%n", cut);
             assertTrue(cut >= 41, "the stress timeout brought the listener back below 80 %: " + cut);

@@ -18,6 +18,7 @@ import org.mailforge.smtp.ratelimit.RateLimit;
 import org.mailforge.smtp.ratelimit.RateLimitCounters;
 import org.mailforge.smtp.spi.AdapterStatistics;
 import org.mailforge.smtp.spi.ListenerCounts;
+import org.mailforge.smtp.spi.ListenerKind;
 
 /**
  * The server's Prometheus metrics (MicroProfile Metrics, exported on SMTP_METRICS_PORT). Names
@@ -51,7 +52,7 @@ public class MailMetrics {
     @Inject
     AdapterStatistics listener;
 
-    /** The counters of each SMTP listener (label {@code listener}), registered when it first reports. */
+    /** The counters of each SMTP listener (label {@code listener}); one the adapter adds later registers when it first reports. */
     private final java.util.Map<String, ListenerMetrics> listeners = new java.util.concurrent.ConcurrentHashMap<>();
     private final java.util.Map<RateLimit, Counter> apiRateLimited = new java.util.EnumMap<>(RateLimit.class);
     private final RateLimitCounters apiRefusals = new RateLimitCounters();
@@ -87,6 +88,9 @@ public class MailMetrics {
                 .withDescription("Messages the virus scanner found infected").build());
         for (RateLimit limit : RateLimit.values()) {
             apiRateLimited.put(limit, rateLimitedCounter(limit, "api"));
+        }
+        for (ListenerKind kind : ListenerKind.values()) { // every series exists from the first scrape
+            listeners.put(kind.label(), registerListener(kind.label()));
         }
         registry.gauge(Metadata.builder().withName("smtp.memory")
                 .withDescription("Heap memory in use").withUnit(MetricUnits.BYTES).build(),

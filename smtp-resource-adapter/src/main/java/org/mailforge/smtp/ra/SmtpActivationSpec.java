@@ -1,5 +1,6 @@
 package org.mailforge.smtp.ra;
 
+import org.mailforge.smtp.spi.ListenerKind;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

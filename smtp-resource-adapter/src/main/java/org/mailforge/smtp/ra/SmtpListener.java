@@ -1,5 +1,6 @@
 package org.mailforge.smtp.ra;
 
+import org.mailforge.smtp.spi.ListenerKind;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;

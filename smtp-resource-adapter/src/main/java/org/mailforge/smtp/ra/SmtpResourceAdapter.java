@@ -1,5 +1,6 @@
 package org.mailforge.smtp.ra;
 
+import org.mailforge.smtp.spi.ListenerKind;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;

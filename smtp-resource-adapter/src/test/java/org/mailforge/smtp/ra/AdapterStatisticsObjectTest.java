@@ -1,5 +1,6 @@
 package org.mailforge.smtp.ra;
 
+import org.mailforge.smtp.spi.ListenerKind;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,12 +1,11 @@
-package org.mailforge.smtp.ra;
-
-import org.mailforge.smtp.spi.ListenerSetting;
+package org.mailforge.smtp.spi;
 
 /**
  * The three SMTP listeners a mail host runs, each on its own port with its own policy (RFC 6409,
- * RFC 8314). The name is the {@code listener} label of the SMTP metrics.
+ * RFC 8314). The label is the {@code listener} label of the SMTP metrics, which exist for all three
+ * from the start (zero for a listener that is off).
  */
-enum ListenerKind {
+public enum ListenerKind {
 
     /** Port 25: MX, or submission when SMTP_ENABLE_AUTH says so (the seed's single listener). */
     SMTP("smtp", ListenerSetting.PORT, false),
@@ -25,21 +24,21 @@ enum ListenerKind {
         this.implicitTls = implicitTls;
     }
 
-    String label() {
+    public String label() {
         return label;
     }
 
     /** The setting that holds this listener's port. */
-    ListenerSetting portSetting() {
+    public ListenerSetting portSetting() {
         return port;
     }
 
-    boolean implicitTls() {
+    public boolean implicitTls() {
         return implicitTls;
     }
 
     /** Whether this is a submission listener: AUTH always required, never in plaintext beside TLS. */
-    boolean submission() {
+    public boolean submission() {
         return this != SMTP;
     }
 }
