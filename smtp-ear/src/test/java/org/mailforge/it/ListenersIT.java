@@ -64,28 +64,22 @@ class ListenersIT {
         String email = "sender" + System.nanoTime() + "@example.test";
         String user = TestServer.createUser(email, PASSWORD);
 
-        Result forged = run(swaks, "--server", TestServer.HOST, "--port", String.valueOf(SUBMISSION_PORT), "--tls",
-                "--auth", "PLAIN", "--auth-user", user, "--auth-password", PASSWORD,
-                "--from", "ceo@example.test", "--to", email);
+        Result forged = swaks(swaks, SUBMISSION_PORT, "--tls", user, PASSWORD, "ceo@example.test", email);
         assertNotEquals(0, forged.exit(), forged.output());
         assertTrue(forged.output().contains("553 5.7.1 <ceo@example.test>: Sender address rejected: not owned by user " + user),
                 forged.output());
 
-        Result own = run(swaks, "--server", TestServer.HOST, "--port", String.valueOf(SUBMISSION_PORT), "--tls",
-                "--auth", "PLAIN", "--auth-user", user, "--auth-password", PASSWORD,
-                "--from", email.toUpperCase(java.util.Locale.ROOT), "--to", email, "--header", "Subject: own address");
+        Result own = swaks(swaks, SUBMISSION_PORT, "--tls", user, PASSWORD, email.toUpperCase(java.util.Locale.ROOT), email);
         assertEquals(0, own.exit(), own.output());
         assertTrue(own.output().contains("250 2.0.0 Ok: queued"), own.output());
         assertEquals(1, TestServer.delivered(email).size());
 
         String postmasterBox = TestServer.uniqueMailbox("example.test");
-        Result admin = run(swaks, "--server", TestServer.HOST, "--port", String.valueOf(SUBMISSION_PORT), "--tls",
-                "--auth", "PLAIN", "--auth-user", TestServer.ADMIN, "--auth-password", TestServer.ADMIN_PASSWORD,
-                "--from", "no-reply@example.test", "--to", postmasterBox);
+        Result admin = swaks(swaks, SUBMISSION_PORT, "--tls", TestServer.ADMIN, TestServer.ADMIN_PASSWORD,
+                "no-reply@example.test", postmasterBox);
         assertEquals(0, admin.exit(), "an administrator may send as any local address: " + admin.output());
-        Result adminOutside = run(swaks, "--server", TestServer.HOST, "--port", String.valueOf(SUBMISSION_PORT), "--tls",
-                "--auth", "PLAIN", "--auth-user", TestServer.ADMIN, "--auth-password", TestServer.ADMIN_PASSWORD,
-                "--from", "ceo@elsewhere.example", "--to", postmasterBox);
+        Result adminOutside = swaks(swaks, SUBMISSION_PORT, "--tls", TestServer.ADMIN, TestServer.ADMIN_PASSWORD,
+                "ceo@elsewhere.example", postmasterBox);
         assertTrue(adminOutside.output().contains("553 5.7.1 <ceo@elsewhere.example>"), "but not as another domain's: " + adminOutside.output());
     }
 
@@ -122,9 +116,7 @@ class ListenersIT {
         String swaks = ExternalTools.requireCommand("swaks");
         String email = "implicit" + System.nanoTime() + "@example.test";
         String user = TestServer.createUser(email, PASSWORD);
-        Result sent = run(swaks, "--server", TestServer.HOST, "--port", String.valueOf(SUBMISSIONS_PORT), "--tlsc",
-                "--auth", "PLAIN", "--auth-user", user, "--auth-password", PASSWORD,
-                "--from", email, "--to", email, "--header", "Subject: over implicit TLS");
+        Result sent = swaks(swaks, SUBMISSIONS_PORT, "--tlsc", user, PASSWORD, email, email);
         assertEquals(0, sent.exit(), sent.output());
         List<Path> files = TestServer.delivered(email);
         assertEquals(1, files.size());
@@ -146,6 +138,14 @@ class ListenersIT {
     }
 
     private record Result(int exit, String output) {
+    }
+
+    /** One message through swaks with AUTH PLAIN, over STARTTLS ({@code --tls}) or implicit TLS ({@code --tlsc}). */
+    private static Result swaks(String swaks, int port, String tls, String user, String password, String from, String to)
+            throws IOException, InterruptedException {
+        return run(swaks, "--server", TestServer.HOST, "--port", String.valueOf(port), tls,
+                "--auth", "PLAIN", "--auth-user", user, "--auth-password", password, "--from", from, "--to", to,
+                "--header", "Subject: submission test");
     }
 
     private static Result run(String... command) throws IOException, InterruptedException {

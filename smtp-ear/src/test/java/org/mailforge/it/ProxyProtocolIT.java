@@ -157,12 +157,9 @@ class ProxyProtocolIT {
     }
 
     private static String storedText(String mailbox) throws IOException {
-        Path folder = data.resolve("mail").resolve(mailbox).resolve("new");
-        try (var files = Files.list(folder)) {
-            List<Path> messages = files.toList();
-            assertEquals(1, messages.size(), "one message in " + folder);
-            return Files.readString(messages.get(0));
-        }
+        List<Path> messages = TestServer.delivered(data.resolve("mail"), mailbox);
+        assertEquals(1, messages.size(), "one message for " + mailbox);
+        return Files.readString(messages.get(0));
     }
 
     private static byte[] v2(int versionCommand, int family, byte[] addresses) {

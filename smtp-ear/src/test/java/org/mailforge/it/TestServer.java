@@ -141,7 +141,12 @@ final class TestServer {
 
     /** The files delivered to a mailbox's new/ folder, oldest name first. */
     static List<Path> delivered(String mailbox) throws IOException {
-        Path folder = MAIL.resolve(mailbox).resolve("new");
+        return delivered(MAIL, mailbox);
+    }
+
+    /** The same under another server's mail root (an {@link ExtraServer}'s {@code data/mail}). */
+    static List<Path> delivered(Path mailRoot, String mailbox) throws IOException {
+        Path folder = mailRoot.resolve(mailbox).resolve("new");
         if (!Files.isDirectory(folder)) {
             return List.of();
         }
