@@ -117,8 +117,7 @@ public class HealthService {
      * folder when mail itself lives in the database or S3 (the queue still needs local disk).
      */
     public List<String> diskProblems() {
-        ServerConfiguration.StorageType type = configuration.storageType();
-        boolean remote = type == ServerConfiguration.StorageType.S3 || type == ServerConfiguration.StorageType.DATABASE;
+        boolean remote = configuration.storageType().remote();
         java.nio.file.Path volume = remote ? configuration.outbound().queuePath() : configuration.storagePath();
         try {
             FileStore store = Files.getFileStore(volume);

@@ -12,10 +12,13 @@ import jakarta.inject.Inject;
 
 import org.mailforge.application.events.ServerEvent;
 import org.mailforge.application.events.ServerEvents;
+import org.mailforge.application.outbound.DeliveryStatusNotification;
 import org.mailforge.application.outbound.OutboundQueueService;
 import org.mailforge.application.scanning.ContentScreening;
+import org.mailforge.domain.mail.Delivery;
 import org.mailforge.domain.mail.Folder;
 import org.mailforge.domain.mail.MailStore;
+import org.mailforge.domain.mail.MailboxRefusal;
 import org.mailforge.domain.mail.StoredLocation;
 import org.mailforge.domain.mail.StoredMessage;
 import org.mailforge.domain.user.User;
@@ -24,6 +27,7 @@ import org.mailforge.domain.user.UserRepository;
 import org.mailforge.application.config.ServerConfiguration;
 import org.mailforge.smtp.spi.Domains;
 import org.mailforge.smtp.spi.InboundMessage;
+import org.mailforge.smtp.spi.MessageContent;
 import org.mailforge.smtp.spi.Reply;
 
 /**
@@ -82,9 +86,32 @@ public class MailDeliveryService {
             return Reply.of(452, "4.2.2", "<" + address + ">: Mailbox full, quota exceeded");
         }
         if (!configuration.rejectUnknownRecipients() || isPostmaster(address) || owner.isPresent()) {
-            return null;
+            return probe(mailboxOf(address, owner));
         }
         return Reply.of(550, "5.1.1", "<" + address + ">: Recipient address rejected: User unknown in local recipient table");
+    }
+
+    /** The store's own word on a mailbox (Dovecot's, through LMTP), so a refusal is this recipient's alone. */
+    private Reply probe(String mailbox) {
+        try {
+            return store.probe(mailbox).map(MailDeliveryService::reply).orElse(null);
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "cannot ask the mail store about a recipient, answered 451", e);
+            return Reply.of(451, "4.4.0", "<" + mailbox + ">: mail store unavailable, try again later");
+        }
+    }
+
+    /**
+     * The mailbox an address delivers to: the canonical (lower-case) address of its user's
+     * account; postmaster without an account of its own is an alias of the administrator.
+     */
+    private String mailboxOf(String address, Optional<User> owner) {
+        return owner.map(User::getEmail).orElseGet(() -> isPostmaster(address) ? configuration.adminEmail() : address);
+    }
+
+    private static Reply reply(MailboxRefusal refusal) {
+        String status = refusal.status() != null ? refusal.status() : (refusal.permanent() ? "5.0.0" : "4.0.0");
+        return Reply.of(refusal.code(), status, refusal.text());
     }
 
     private static boolean isPostmaster(String address) {
@@ -123,6 +150,7 @@ public class MailDeliveryService {
         List<StoredLocation> stored = new ArrayList<>(message.recipients().size());
         List<QueuedMessage> queued = List.of();
         List<MailboxQuotas.Claim> claims = new ArrayList<>(message.recipients().size());
+        List<MailboxRefusal> refused = List.of();
         try {
             List<String> mailboxes = new ArrayList<>(message.recipients().size());
             List<String> remote = new ArrayList<>();
@@ -137,14 +165,18 @@ public class MailDeliveryService {
                     metrics.rejected();
                     return Reply.of(552, "5.2.2", "<" + recipient + ">: mailbox full, quota exceeded");
                 }
-                // a user's mail goes to the canonical (lower-case) address of the account; postmaster
-                // without an account of its own is an alias of the administrator
-                mailboxes.add(claim.owner().map(User::getEmail)
-                        .orElseGet(() -> isPostmaster(recipient) ? configuration.adminEmail() : recipient));
+                mailboxes.add(mailboxOf(recipient, claim.owner()));
             }
             // one copy per mailbox, however many of its addresses the transaction named
-            for (String mailbox : new java.util.LinkedHashSet<>(mailboxes)) {
-                stored.add(store.store(mailbox, folder, message.reversePath(), message.content()));
+            List<String> unique = List.copyOf(new java.util.LinkedHashSet<>(mailboxes));
+            Delivery delivery = unique.isEmpty() ? new Delivery(List.of(), List.of())
+                    : store.storeAll(unique, folder, message.reversePath(), message.content());
+            stored.addAll(delivery.stored());
+            refused = delivery.refused();
+            if (stored.isEmpty() && remote.isEmpty() && !refused.isEmpty()) {
+                // nobody took it: the client hears why (a temporary refusal first, so it tries again)
+                metrics.rejected();
+                return reply(refused.stream().filter(r -> !r.permanent()).findFirst().orElse(refused.get(0)));
             }
             if (!remote.isEmpty()) {
                 queued = outbound.enqueue(message, remote);
@@ -165,6 +197,9 @@ public class MailDeliveryService {
         }
         metrics.accepted(message.content().size());
         outbound.wake(queued);
+        if (!refused.isEmpty()) {
+            notifySender(message, refused);
+        }
         events.publish("message.received", () -> ServerEvent.fields(
                 "message_id", "msg_" + message.sessionId(),
                 "from", message.reversePath(),
@@ -172,6 +207,35 @@ public class MailDeliveryService {
                 "subject", MessageHeaders.subject(message),
                 "size_bytes", message.content().size()));
         return Reply.of(250, "2.0.0", "Ok: queued as " + message.sessionId());
+    }
+
+    /**
+     * Some mailboxes took the message and others refused it after the end of data (the store's
+     * server changed its mind since RCPT): the 250 stands for those that took it, and the sender
+     * hears about the others in a delivery status notification, as from a queue that gave up.
+     */
+    private void notifySender(InboundMessage message, List<MailboxRefusal> refused) {
+        LOG.warning(() -> "session " + message.sessionId() + ": " + refused.size() + " mailbox(es) refused the message after its data: "
+                + refused.stream().map(r -> r.code() + " " + LogText.escape(r.mailbox())).toList());
+        if (message.reversePath().isEmpty()) {
+            return; // never bounce a bounce
+        }
+        try {
+            List<DeliveryStatusNotification.Entry> entries = refused.stream().map(r -> new DeliveryStatusNotification.Entry(
+                    r.mailbox(), r.code() + " " + (r.status() == null ? "" : r.status() + " ") + r.text(),
+                    "5" + (r.status() == null ? ".0.0" : r.status().substring(1)), false)).toList();
+            java.time.Instant now = java.time.Instant.now();
+            byte[] report = DeliveryStatusNotification.compose(DeliveryStatusNotification.Kind.FAILED, configuration.hostname(),
+                    message.sessionId(), message.reversePath(), message.receivedAt(), "the mailbox refused the message", entries,
+                    message.content(), now);
+            Reply reply = deliver(new InboundMessage(message.sessionId() + "-dsn", "127.0.0.1", configuration.hostname(), "",
+                    List.of(message.reversePath()), MessageContent.of(report), now, false, null, null));
+            if (reply.code() >= 400) {
+                LOG.warning("session " + message.sessionId() + ": notification to " + LogText.escape(message.reversePath()) + " not accepted: " + reply);
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.WARNING, "session " + message.sessionId() + ": could not notify the sender of refused mailboxes", e);
+        }
     }
 
     private void undo(List<StoredLocation> stored) {

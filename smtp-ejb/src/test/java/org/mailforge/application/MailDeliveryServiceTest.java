@@ -19,8 +19,10 @@ import org.mailforge.application.config.ServerConfiguration;
 import org.mailforge.application.events.ServerEvents;
 import org.mailforge.application.outbound.OutboundQueueService;
 import org.mailforge.application.scanning.ContentScreening;
+import org.mailforge.domain.mail.Delivery;
 import org.mailforge.domain.mail.Folder;
 import org.mailforge.domain.mail.MailStore;
+import org.mailforge.domain.mail.MailboxRefusal;
 import org.mailforge.domain.mail.StoredLocation;
 import org.mailforge.domain.mail.StoredMessage;
 import org.mailforge.domain.queue.QueuedMessage;
@@ -42,8 +44,24 @@ class MailDeliveryServiceTest {
     private final Map<String, IOException> failOn = new HashMap<>();
     private final List<List<StoredMessage>> recorded = new ArrayList<>();
     private RuntimeException ledgerFailure;
+    /** Mailboxes the store's server refuses (as Dovecot's LMTP does, per recipient), at RCPT and after data. */
+    private final Map<String, MailboxRefusal> refusing = new HashMap<>();
+    /** What went to the outbound queue, e.g. a notification to a remote sender. */
+    private final List<InboundMessage> queued = new ArrayList<>();
 
     private final MailStore store = new MailStore() {
+        @Override
+        public Delivery storeAll(List<String> mailboxes, Folder folder, String returnPath, MessageContent content) throws IOException {
+            List<String> taking = mailboxes.stream().filter(m -> !refusing.containsKey(m)).toList();
+            List<MailboxRefusal> refused = mailboxes.stream().filter(refusing::containsKey).map(refusing::get).toList();
+            return new Delivery(MailStore.super.storeAll(taking, folder, returnPath, content).stored(), refused);
+        }
+
+        @Override
+        public Optional<MailboxRefusal> probe(String mailbox) {
+            return Optional.ofNullable(refusing.get(mailbox));
+        }
+
         @Override
         public StoredLocation store(String mailbox, Folder folder, String returnPath, MessageContent content) throws IOException {
             if (failOn.containsKey(mailbox)) {
@@ -116,6 +134,12 @@ class MailDeliveryServiceTest {
         };
         service.outbound = new OutboundQueueService() {
             @Override
+            public List<QueuedMessage> enqueue(InboundMessage message, List<String> remoteRecipients) {
+                queued.add(message);
+                return List.of();
+            }
+
+            @Override
             public void wake(List<QueuedMessage> entries) {
             }
         };
@@ -183,5 +207,43 @@ class MailDeliveryServiceTest {
         assertEquals(250, reply.code());
         assertEquals(1, stored.size(), "one mailbox, one copy: " + stored);
         assertTrue(stored.get(0).mailbox().equals("alice@example.test"));
+    }
+
+    @Test
+    void aRecipientTheStoresServerRefusesIsRefusedAtRcptForItselfOnly() {
+        refusing.put("alice@example.test", new MailboxRefusal("alice@example.test", 552, "5.2.2",
+                "<alice@example.test> Quota exceeded (mailbox for user is full)"));
+        MailDeliveryService service = service();
+        Reply refusal = service.verifyRecipient("Alice@example.test");
+        assertEquals("552 5.2.2 <alice@example.test> Quota exceeded (mailbox for user is full)", refusal.render().strip(),
+                "the store is asked about the account's mailbox and its reply reaches the client");
+        assertEquals(null, service.verifyRecipient("postmaster@example.test"), "another mailbox is not refused");
+    }
+
+    @Test
+    void whenEveryMailboxRefusesAfterDataTheClientHearsWhyAndNothingIsRecorded() {
+        refusing.put("alice@example.test", new MailboxRefusal("alice@example.test", 552, "5.2.2", "<alice@example.test> Quota exceeded"));
+        refusing.put("bob@example.test", new MailboxRefusal("bob@example.test", 451, "4.3.0", "<bob@example.test> Temporary internal error"));
+        Reply reply = service().deliver(message("alice@example.test", "bob@example.test"));
+        assertEquals("451 4.3.0 <bob@example.test> Temporary internal error", reply.render().strip(),
+                "a temporary refusal wins, so the client tries again");
+        assertEquals(List.of(), recorded);
+        assertEquals(List.of(), queued, "no notification: the client itself was refused");
+    }
+
+    @Test
+    void whenSomeMailboxesRefuseAfterDataThe250StandsAndTheSenderIsNotified() throws IOException {
+        refusing.put("bob@example.test", new MailboxRefusal("bob@example.test", 552, "5.2.2", "<bob@example.test> Quota exceeded"));
+        Reply reply = service().deliver(message("alice@example.test", "bob@example.test"));
+        assertEquals(250, reply.code(), reply.render());
+        assertEquals(List.of("alice@example.test"), recorded.get(0).stream().map(StoredMessage::getMailbox).toList());
+        assertEquals(1, queued.size(), "a delivery status notification to the remote sender");
+        InboundMessage report = queued.get(0);
+        assertEquals("", report.reversePath(), "from the null sender, so it can never loop");
+        assertEquals(List.of("sender@example.org"), report.recipients());
+        String text = new String(report.content().openStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(text.contains("Final-Recipient: rfc822; bob@example.test"), text);
+        assertTrue(text.contains("Status: 5.2.2"), text);
+        assertTrue(text.contains("552 5.2.2 <bob@example.test> Quota exceeded"), text);
     }
 }

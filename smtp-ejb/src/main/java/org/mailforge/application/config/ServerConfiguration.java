@@ -31,6 +31,7 @@ public record ServerConfiguration(
         Path storagePath,
         String storageEncryptionKey,
         S3Configuration s3,
+        LmtpConfiguration lmtp,
         boolean queueInS3,
         boolean tlsEnabled,
         String tlsCert,
@@ -48,7 +49,14 @@ public record ServerConfiguration(
         OperationsConfiguration operations,
         ScanningConfiguration scanning) {
 
-    public enum StorageType { MAILDIR, MBOX, DATABASE, S3, TIMESERIES }
+    public enum StorageType {
+        MAILDIR, MBOX, DATABASE, S3, TIMESERIES, LMTP;
+
+        /** Whether the mail itself lives off this machine's disk (the disk check then watches the queue). */
+        public boolean remote() {
+            return this == DATABASE || this == S3 || this == LMTP;
+        }
+    }
 
     /** The spec's log levels and the java.util.logging level each maps to. */
     public enum LogLevel {
@@ -96,6 +104,7 @@ public record ServerConfiguration(
                 Path.of(in.string("SMTP_STORAGE_PATH", "/var/mail")),
                 in.string("SMTP_STORAGE_ENCRYPTION_KEY", null),
                 S3Configuration.load(in, storageType == StorageType.S3 || queueInS3),
+                LmtpConfiguration.load(in),
                 queueInS3,
                 in.listenerBool(ListenerSetting.TLS_ENABLED),
                 blankAsNull(in.listener(ListenerSetting.TLS_CERTIFICATE)),
@@ -193,8 +202,12 @@ public record ServerConfiguration(
                 + " at " + describeStorage() + ", database=" + describeDatabase() + "]";
     }
 
-    /** Where mail is stored, for messages: the bucket for S3, else the storage path. */
+    /** Where mail is stored, for messages: the bucket for S3, the LMTP service, else the storage path. */
     public String describeStorage() {
-        return storageType == StorageType.S3 ? s3.toString() : storagePath.toString();
+        return switch (storageType) {
+            case S3 -> s3.toString();
+            case LMTP -> lmtp.toString();
+            default -> storagePath.toString();
+        };
     }
 }

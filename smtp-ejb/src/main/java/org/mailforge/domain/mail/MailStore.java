@@ -1,6 +1,9 @@
 package org.mailforge.domain.mail;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 
 import org.mailforge.smtp.spi.MessageContent;
 
@@ -25,6 +28,41 @@ public interface MailStore {
      * second file {@code <mailbox>.Junk}, the time-series layout a {@code Junk/} tree.
      */
     StoredLocation store(String mailbox, Folder folder, String returnPath, MessageContent content) throws IOException;
+
+    /**
+     * Stores one message for several mailboxes. This default stores one copy after the other and
+     * takes back the copies already stored when one fails, then throws: it never refuses a single
+     * mailbox. A store that hands mail to another server delivers them in one transaction and
+     * reports the mailboxes that server refused.
+     */
+    default Delivery storeAll(List<String> mailboxes, Folder folder, String returnPath, MessageContent content) throws IOException {
+        List<StoredLocation> stored = new ArrayList<>(mailboxes.size());
+        try {
+            for (String mailbox : mailboxes) {
+                stored.add(store(mailbox, folder, returnPath, content));
+            }
+        } catch (IOException | RuntimeException e) {
+            for (StoredLocation location : stored) {
+                try {
+                    remove(location);
+                } catch (IOException | RuntimeException undo) {
+                    e.addSuppressed(undo); // logged with the failure itself
+                }
+            }
+            throw e;
+        }
+        return new Delivery(stored, List.of());
+    }
+
+    /**
+     * Asks, while the client names its recipients, whether the mailbox would take mail now. Empty
+     * when it would, and for stores that cannot refuse a single mailbox.
+     *
+     * @throws IOException when the store cannot answer now
+     */
+    default Optional<MailboxRefusal> probe(String mailbox) throws IOException {
+        return Optional.empty();
+    }
 
     /**
      * Fails with a message naming the variable to set unless the store can take mail now; called

@@ -12,8 +12,8 @@ import org.mailforge.application.config.ServerConfiguration;
 import org.mailforge.domain.queue.QueueSpool;
 
 /**
- * Chooses the storage backend from {@code SMTP_STORAGE_TYPE} (maildir, mbox, database, timeseries
- * or s3) and the queue spool from {@code SMTP_QUEUE_STORAGE} (file or s3); the two share one S3 client.
+ * Chooses the storage backend from {@code SMTP_STORAGE_TYPE} (maildir, mbox, database, timeseries,
+ * s3 or lmtp) and the queue spool from {@code SMTP_QUEUE_STORAGE} (file or s3); the two share one S3 client.
  */
 @ApplicationScoped
 public class MailStoreProducer {
@@ -33,13 +33,14 @@ public class MailStoreProducer {
         return switch (configuration.storageType()) {
             case DATABASE -> database.get();
             case S3 -> new S3MailStore(bucket(configuration), Clock.systemUTC());
+            case LMTP -> new LmtpMailStore(configuration.lmtp(), configuration.hostname());
             default -> fileStore(configuration);
         };
     }
 
     /**
      * The store on the local file system that {@code SMTP_STORAGE_TYPE} names (maildir, mbox or
-     * timeseries), or null for database and s3; the server and user-cli both take it from here.
+     * timeseries), or null for database, s3 and lmtp; the server and user-cli both take it from here.
      */
     public static MailStore fileStore(ServerConfiguration configuration) {
         Clock clock = Clock.systemUTC();
@@ -50,7 +51,7 @@ public class MailStoreProducer {
             }
             case MBOX -> new MboxStore(configuration.storagePath(), clock);
             case MAILDIR -> new MaildirStore(configuration.storagePath());
-            case DATABASE, S3 -> null;
+            case DATABASE, S3, LMTP -> null;
         };
     }
 

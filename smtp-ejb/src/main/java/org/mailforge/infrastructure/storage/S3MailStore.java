@@ -2,15 +2,12 @@ package org.mailforge.infrastructure.storage;
 
 import java.io.IOException;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 
 import org.mailforge.domain.mail.Folder;
 import org.mailforge.domain.mail.MailStore;
 import org.mailforge.domain.mail.StoredLocation;
 import org.mailforge.smtp.spi.MessageContent;
-
-import software.amazon.awssdk.core.exception.SdkException;
 
 /**
  * Mail in an S3 bucket under {@code <yyyy>/<mm>/<dd>/<message-id>.eml}, durable once S3 has
@@ -19,16 +16,16 @@ import software.amazon.awssdk.core.exception.SdkException;
  */
 public final class S3MailStore implements MailStore, AutoCloseable {
 
-    private static final Duration HEALTH_CACHE = Duration.ofSeconds(5);
-
     private final S3Objects bucket;
     private final ArchiveKeys keys;
-    private volatile List<String> lastProblems;
-    private volatile long problemsCheckedAt;
+    private final RemoteStoreCheck health;
 
     S3MailStore(S3Objects bucket, Clock clock) {
         this.bucket = bucket;
         this.keys = new ArchiveKeys(clock);
+        this.health = new RemoteStoreCheck("S3 storage",
+                () -> bucket.client().headBucket(head -> head.bucket(bucket.configuration().bucket())),
+                java.util.logging.Logger.getLogger(S3MailStore.class.getName()));
     }
 
     /** A store with a client of its own (tests; the server shares one with the queue spool). */
@@ -60,29 +57,10 @@ public final class S3MailStore implements MailStore, AutoCloseable {
         bucket.checkBucket();
     }
 
-    /** Whether the bucket answers, asked at most every five seconds however often /health is called. */
+    /** Whether the bucket answers (for readiness). */
     @Override
     public List<String> problems() {
-        long now = System.nanoTime();
-        List<String> cached = lastProblems;
-        if (cached != null && now - problemsCheckedAt < HEALTH_CACHE.toNanos()) {
-            return cached;
-        }
-        List<String> problems;
-        try {
-            bucket.client().headBucket(head -> head.bucket(bucket.configuration().bucket()));
-            problems = List.of();
-        } catch (SdkException e) {
-            // /health is public: the reason goes to the log (once per change), not to the caller
-            problems = List.of("S3 storage unavailable (details in the server log)");
-            if (cached == null || cached.isEmpty()) {
-                java.util.logging.Logger.getLogger(S3MailStore.class.getName()).warning("S3 storage " + bucket.configuration()
-                        + " unavailable: " + org.mailforge.application.LogText.escape(e.getMessage()));
-            }
-        }
-        problemsCheckedAt = now;
-        lastProblems = problems;
-        return problems;
+        return health.problems();
     }
 
     @Override

@@ -22,7 +22,8 @@ import org.mailforge.smtp.spi.Reply;
  * it over a socket, ATRN (RFC 2645) over the connection the client opened. It sends a message
  * byte for byte (dot-stuffing only), pipelines the envelope when the server offers PIPELINING
  * (RFC 2920), declares SIZE (RFC 1870), BODY=8BITMIME (RFC 6152) and SMTPUTF8 (RFC 6531) where
- * they apply, and reports the server's verdict for every recipient.
+ * they apply, and reports the server's verdict for every recipient. In LMTP mode (RFC 2033) it
+ * greets with LHLO and reads the server's one reply per accepted recipient after the message.
  *
  * <p>Not thread-safe; one conversation per instance.
  */
@@ -34,10 +35,21 @@ public final class SmtpClient {
     private final InputStream in;
     private final OutputStream out;
     private final Map<String, String> extensions = new TreeMap<>();
+    private final boolean lmtp;
 
     public SmtpClient(InputStream in, OutputStream out) {
+        this(in, out, false);
+    }
+
+    private SmtpClient(InputStream in, OutputStream out, boolean lmtp) {
         this.in = new BufferedInputStream(in, 8 * 1024);
         this.out = new BufferedOutputStream(out, 16 * 1024);
+        this.lmtp = lmtp;
+    }
+
+    /** A client of the Local Mail Transfer Protocol (RFC 2033), e.g. Dovecot's LMTP service. */
+    public static SmtpClient lmtp(InputStream in, OutputStream out) {
+        return new SmtpClient(in, out, true);
     }
 
     /** Reads the server's greeting (220, or a refusal). */
@@ -46,12 +58,12 @@ public final class SmtpClient {
     }
 
     /**
-     * Says EHLO, falling back to HELO when the server does not know it; remembers the extensions
-     * offered.
+     * Says EHLO (LHLO in LMTP), falling back to HELO when an SMTP server does not know it;
+     * remembers the extensions offered.
      */
     public Reply hello(String name) throws IOException {
         extensions.clear();
-        Reply reply = command("EHLO " + name);
+        Reply reply = command((lmtp ? "LHLO " : "EHLO ") + name);
         if (reply.code() == 250) {
             for (String line : reply.lines().subList(1, reply.lines().size())) {
                 String[] parts = line.strip().split("\\s+", 2);
@@ -59,7 +71,7 @@ public final class SmtpClient {
             }
             return reply;
         }
-        if (reply.code() >= 500 && reply.code() < 600) {
+        if (reply.code() >= 500 && reply.code() < 600 && !lmtp) {
             return command("HELO " + name);
         }
         return reply;
@@ -150,9 +162,16 @@ public final class SmtpClient {
         Reply data = command("DATA");
         Reply verdict = data.code() == 354 ? transmit(content) : data;
         List<RecipientReply> delivered = new ArrayList<>(results.size());
+        boolean first = true;
         for (RecipientReply result : results) {
-            boolean accepted = result.reply().code() == 250 || result.reply().code() == 251;
-            delivered.add(accepted ? new RecipientReply(result.recipient(), verdict) : result);
+            if (!result.delivered()) {
+                delivered.add(result);
+                continue;
+            }
+            // RFC 2033 4.2: after the message, an LMTP server replies once per accepted recipient
+            Reply own = lmtp && data.code() == 354 && !first ? readReply() : verdict;
+            first = false;
+            delivered.add(new RecipientReply(result.recipient(), own));
         }
         return delivered;
     }

@@ -106,6 +106,24 @@ class SmtpClientTest {
     }
 
     @Test
+    void lmtpGreetsWithLhloAndReadsOneReplyPerAcceptedRecipientAfterTheMessage() throws IOException {
+        ScriptedServer server = new ScriptedServer("220 lmtp.test LMTP", "250-lmtp.test\r\n250-PIPELINING\r\n250 ENHANCEDSTATUSCODES",
+                "250 2.1.0 ok", "250 2.1.5 ok", "550 5.1.1 <gone@example.test> User doesn't exist", "250 2.1.5 ok", "354 go ahead",
+                "250 2.0.0 <b@example.test> Saved", "552 5.2.2 <c@example.test> Quota exceeded");
+        SmtpClient client = SmtpClient.lmtp(server, server.sent);
+        client.greeting();
+        assertEquals(250, client.hello("mx.example.test").code());
+        List<RecipientReply> replies = client.send("a@remote.test",
+                List.of("b@example.test", "gone@example.test", "c@example.test"), message("Subject: x\r\n\r\nx\r\n"), false);
+
+        assertEquals("LHLO mx.example.test", server.lines().get(0));
+        assertEquals(List.of(250, 550, 552), replies.stream().map(r -> r.reply().code()).toList(),
+                "each accepted recipient has its own verdict after the message (RFC 2033 4.2)");
+        assertEquals("5.2.2", replies.get(2).reply().status());
+        assertTrue(replies.get(0).delivered());
+    }
+
+    @Test
     void withoutPipeliningEachCommandWaitsForItsReplyAndSevenBitNeedsNoBody() throws IOException {
         ScriptedServer server = new ScriptedServer("220 mx.test", "250 mx.test", "250 ok", "250 ok", "354 go", "250 queued");
         SmtpClient client = server.client();

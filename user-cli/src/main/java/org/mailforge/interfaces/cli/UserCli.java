@@ -124,6 +124,8 @@ public final class UserCli {
             return switch (configuration.storageType()) {
                 case DATABASE -> new CliDatabaseMailStore(db);
                 case S3 -> org.mailforge.infrastructure.storage.S3MailStore.connect(configuration.s3(), java.time.Clock.systemUTC());
+                // the LMTP server (Dovecot) keeps the mail: deleting a user says so and leaves it there
+                case LMTP -> new org.mailforge.infrastructure.storage.LmtpMailStore(configuration.lmtp(), configuration.hostname());
                 default -> org.mailforge.infrastructure.storage.MailStoreProducer.fileStore(configuration);
             };
         } catch (RuntimeException e) { // a setting the server would refuse too: the commands without mail still work
