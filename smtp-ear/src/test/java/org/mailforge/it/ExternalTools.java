@@ -19,7 +19,7 @@ final class ExternalTools {
     /** Debian's package of each program the tests drive. */
     private static final java.util.Map<String, String> PACKAGES = java.util.Map.of(
             "openssl", "openssl", "curl", "curl", "swaks", "swaks", "clamd", "clamav-daemon", "spamd", "spamd",
-            "python3", "python3", "haproxy", "haproxy");
+            "python3", "python3", "haproxy", "haproxy", "dovecot", "dovecot-core");
 
     /**
      * The program's path: on the PATH, or in /usr/sbin or /sbin, where Debian puts daemons and a
@@ -42,6 +42,14 @@ final class ExternalTools {
         }
         require(false, command + " is not installed (Debian package: " + PACKAGES.getOrDefault(command, command) + ")");
         return null;
+    }
+
+    /**
+     * A file a package installs beside its program (a Dovecot service or driver); skips the test
+     * (fails it in CI) when it is missing.
+     */
+    static void requireFile(String file, String debianPackage) {
+        require(java.nio.file.Files.exists(java.nio.file.Path.of(file)), file + " is not installed (Debian package: " + debianPackage + ")");
     }
 
     /** A Python 3 that can import the module: the one on the PATH, or Debian's. */

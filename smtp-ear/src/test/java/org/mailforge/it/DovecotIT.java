@@ -1,0 +1,209 @@
+package org.mailforge.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Properties;
+
+import jakarta.mail.AuthenticationFailedException;
+import jakarta.mail.Folder;
+import jakarta.mail.Message;
+import jakarta.mail.Session;
+import jakarta.mail.Store;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.mailforge.application.config.LmtpConfiguration;
+import org.mailforge.infrastructure.storage.LmtpMailStore;
+import org.mailforge.infrastructure.storage.MaildirStore;
+import org.mailforge.smtp.spi.MessageContent;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+
+/**
+ * Reading mail with Dovecot (docs/dovecot.md), judged by Jakarta Mail's IMAP client: one
+ * password for SMTP AUTH, the API and IMAP, because Dovecot checks IMAP logins against
+ * Mailforge's users table with Mailforge's own Argon2id PHC strings.
+ * <ul>
+ * <li>maildir: the main test server (SQLite) writes the mailbox, Dovecot serves it as it is, and
+ * the Maildir++ {@code .Junk} folder shows as {@code Junk};</li>
+ * <li>lmtp: a server on PostgreSQL hands mail to Dovecot's LMTP; Dovecot's refusal of a recipient
+ * reaches the SMTP client for that recipient only, and a stopped Dovecot means {@code 451}.</li>
+ * </ul>
+ */
+class DovecotIT {
+
+    private static final int IMAP_MAILDIR = 22943;
+    private static final int IMAP_LMTP = 22944;
+    private static final int LMTP_PORT = 22924;
+    private static final int SMTP_PORT = 22925;
+    private static final int HTTP_PORT = 32080;
+    private static final String PASSWORD = "Imap-And-Smtp-1";
+
+    private static EmbeddedPostgres postgres;
+    private static ExtraServer lmtpServer;
+
+    @BeforeAll
+    static void requireDovecot() throws Exception {
+        Dovecot.requireInstalled();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        try {
+            if (lmtpServer != null) {
+                lmtpServer.stop();
+            }
+        } finally {
+            if (postgres != null) {
+                postgres.close();
+            }
+        }
+    }
+
+    @Test
+    void maildirMailIsReadOverImapWithTheSmtpPasswordAndJunkShowsAsJunk() throws Exception {
+        String email = TestServer.uniqueMailbox("example.test");
+        String username = TestServer.createUser(email, PASSWORD);
+        String subject = "read over IMAP " + System.nanoTime();
+        assertTrue(SmtpConnection.deliver(TestServer.SMTP_PORT, "sender@remote.test", email,
+                "Subject: " + subject + "\r\n\r\nfrom Mailforge's maildir\r\n").startsWith("250 "));
+        // the spam folder as content screening writes it, with the server's own store
+        new MaildirStore(TestServer.MAIL).store(email, org.mailforge.domain.mail.Folder.JUNK, "spammer@remote.test",
+                MessageContent.of("Subject: junk\r\n\r\nspam\r\n".getBytes(StandardCharsets.US_ASCII)));
+        Dovecot.giveToMailUser(TestServer.MAIL.resolve(email));
+
+        Path folder = TestServer.DATA.resolveSibling("it-dovecot-maildir");
+        try (Dovecot dovecot = Dovecot.start(folder, IMAP_MAILDIR, 0, TestServer.MAIL,
+                List.of("driver = sqlite", "connect = " + TestServer.DATA.resolve("smtp.db").toAbsolutePath()))) {
+            try (Store imap = imap(IMAP_MAILDIR, username, PASSWORD)) {
+                List<String> folders = Arrays.stream(imap.getDefaultFolder().list("*")).map(Folder::getFullName).toList();
+                assertTrue(folders.containsAll(List.of("INBOX", "Junk")), folders + "\n" + dovecot.log());
+                assertEquals(List.of(subject), subjects(imap, "INBOX"));
+                Message read = open(imap, "INBOX").getMessage(1);
+                assertTrue(new String(read.getInputStream().readAllBytes(), StandardCharsets.UTF_8).contains("from Mailforge's maildir"));
+                assertTrue(read.getHeader("Received")[0].startsWith("from client.example"), "our trace header, as stored");
+                assertEquals(List.of("junk"), subjects(imap, "Junk"));
+            }
+            try (Store byEmail = imap(IMAP_MAILDIR, email.toUpperCase(java.util.Locale.ROOT), PASSWORD)) {
+                assertEquals(List.of(subject), subjects(byEmail, "INBOX"), "the email address is a login too, in any case");
+            }
+            assertThrows(AuthenticationFailedException.class, () -> imap(IMAP_MAILDIR, username, PASSWORD + "x").close());
+        }
+    }
+
+    @Test
+    void lmtpDeliveryIsReadOverImapAndDovecotRefusesPerRecipient() throws Exception {
+        postgres = EmbeddedPostgres.builder().start();
+        Path data = TestServer.DATA.resolveSibling("it-data-lmtp");
+        ExtraServer.deleteTree(data);
+        Path dovecotMail = data.resolve("dovecot-mail");
+        Files.createDirectories(dovecotMail);
+        Dovecot.giveToMailUser(dovecotMail);
+        String jdbc = "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/postgres";
+        lmtpServer = new ExtraServer("mailforgeLmtp", ExtraServer.basics(SMTP_PORT, HTTP_PORT, data), List.of(
+                "SMTP_DB_URL=" + jdbc, "SMTP_DB_USER=postgres", "SMTP_DB_PASSWORD=postgres",
+                "SMTP_ENABLE_AUTH=false", // an MX
+                "SMTP_STORAGE_TYPE=lmtp", "SMTP_LMTP_HOST=127.0.0.1", "SMTP_LMTP_PORT=" + LMTP_PORT,
+                // Mailforge takes every address of its domains: here Dovecot alone says who exists
+                "SMTP_REJECT_UNKNOWN_RECIPIENTS=false",
+                "SMTP_ADMIN_USERNAME=lmtpadmin", "SMTP_ADMIN_PASSWORD=lmtp-admin-password"));
+        lmtpServer.start();
+        assertEquals(201, TestServer.api(HTTP_PORT, "POST", "/api/users", "{\"username\":\"carol\",\"email\":\"carol@example.test\","
+                + "\"password\":\"" + PASSWORD + "\",\"quota_mb\":50}", "lmtpadmin", "lmtp-admin-password").statusCode());
+
+        Path folder = TestServer.DATA.resolveSibling("it-dovecot-lmtp");
+        String subject = "through LMTP " + System.nanoTime();
+        try (Dovecot dovecot = Dovecot.start(folder, IMAP_LMTP, LMTP_PORT, dovecotMail, List.of("driver = pgsql",
+                "connect = host=127.0.0.1 port=" + postgres.getPort() + " dbname=postgres user=postgres password=postgres"))) {
+            try (SmtpConnection smtp = new SmtpConnection(TestServer.HOST, SMTP_PORT)) {
+                smtp.reply();
+                smtp.command("EHLO client.example");
+                assertEquals("250 2.1.0 Ok", smtp.command("MAIL FROM:<sender@remote.test>"));
+                assertEquals("250 2.1.5 Ok", smtp.command("RCPT TO:<Carol@example.test>"));
+                String refused = smtp.command("RCPT TO:<ghost@example.test>");
+                assertTrue(refused.startsWith("550 5.1.1 ") && refused.contains("ghost@example.test"),
+                        "Dovecot's refusal, for this recipient only: " + refused + "\n" + dovecot.log());
+                assertEquals("354 End data with <CR><LF>.<CR><LF>", smtp.command("DATA"));
+                smtp.send("Subject: " + subject + "\r\n\r\nhanded to Dovecot\r\n.\r\n");
+                String accepted = smtp.reply();
+                assertTrue(accepted.startsWith("250 2.0.0 "), accepted + "\n" + dovecot.log());
+            }
+            // stored by our LMTP store as content screening files spam: Dovecot puts +Junk into Junk
+            new LmtpMailStore(new LmtpConfiguration("127.0.0.1", LMTP_PORT), "it.example").store("carol@example.test",
+                    org.mailforge.domain.mail.Folder.JUNK, "spammer@remote.test",
+                    MessageContent.of("Subject: junk via lmtp\r\n\r\nspam\r\n".getBytes(StandardCharsets.US_ASCII)));
+
+            try (Store imap = imap(IMAP_LMTP, "carol", PASSWORD)) {
+                assertEquals(List.of(subject), subjects(imap, "INBOX"), dovecot.log());
+                Message read = open(imap, "INBOX").getMessage(1);
+                assertEquals("<sender@remote.test>", read.getHeader("Return-Path")[0]);
+                assertTrue(read.getHeader("Received").length >= 2, "Dovecot's trace header above ours");
+                assertEquals(List.of("junk via lmtp"), subjects(imap, "Junk"));
+            }
+
+            var user = jakarta.json.Json.createReader(new java.io.StringReader(TestServer.api(HTTP_PORT, "GET", "/api/users/carol", null,
+                    "lmtpadmin", "lmtp-admin-password").body())).readObject();
+            assertEquals(1, user.getJsonObject("statistics").getInt("messages_received"), "the index counts what Dovecot took");
+
+            dovecot.close();
+            try (SmtpConnection smtp = new SmtpConnection(TestServer.HOST, SMTP_PORT)) {
+                smtp.reply();
+                smtp.command("EHLO client.example");
+                smtp.command("MAIL FROM:<sender@remote.test>");
+                String deferred = smtp.command("RCPT TO:<carol@example.test>");
+                assertTrue(deferred.startsWith("451 4.4.0 "), "no Dovecot, no acceptance: " + deferred);
+            }
+            TestServer.await(() -> readiness().contains("LMTP storage unavailable"), Duration.ofSeconds(30),
+                    "readiness names the LMTP store");
+        }
+    }
+
+    private static String readiness() {
+        try {
+            return TestServer.get(HTTP_PORT, "/health").body();
+        } catch (Exception e) {
+            return "";
+        }
+    }
+
+    private static Store imap(int port, String user, String password) throws Exception {
+        Properties properties = new Properties();
+        properties.put("mail.imap.host", TestServer.HOST);
+        properties.put("mail.imap.port", String.valueOf(port));
+        properties.put("mail.imap.connectiontimeout", "10000");
+        properties.put("mail.imap.timeout", "30000");
+        Store store = Session.getInstance(properties).getStore("imap");
+        store.connect(user, password);
+        return store;
+    }
+
+    private static Folder open(Store store, String name) throws Exception {
+        Folder folder = store.getFolder(name);
+        folder.open(Folder.READ_ONLY);
+        return folder;
+    }
+
+    private static List<String> subjects(Store store, String folder) throws Exception {
+        Folder open = open(store, folder);
+        try {
+            return Arrays.stream(open.getMessages()).map(message -> {
+                try {
+                    return message.getSubject();
+                } catch (jakarta.mail.MessagingException e) {
+                    throw new IllegalStateException(e);
+                }
+            }).toList();
+        } finally {
+            open.close(false);
+        }
+    }
+}
