@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
  */
 class AdminConsoleIT {
 
-    private static final int PORT = Integer.getInteger("it.console.port", 18443);
+    private static final int PORT = Integer.getInteger("it.console.port", TestPorts.port(8443));
 
     private static HttpClient client() throws Exception {
         SSLContext tls = SSLContext.getInstance("TLS");

@@ -41,8 +41,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class AvailabilityIT {
 
-    private static final int SMTP_PORT = 22625;
-    private static final int HTTP_PORT = 31880;
+    private static final int SMTP_PORT = TestPorts.port(2625);
+    private static final int HTTP_PORT = TestPorts.port(2680);
     private static final int METRICS_PORT = HTTP_PORT + 1;
     private static final int MAX_SESSION_SECONDS = 25;
     private static final String ADMIN_PASSWORD = "availability-admin-password";

@@ -23,9 +23,9 @@ import org.junit.jupiter.api.Test;
  */
 class CrashRecoveryIT {
 
-    private static final int SMTP_PORT = 20125;
-    private static final int HTTP_PORT = 30180;
-    private static final int SINK_PORT = 32527;
+    private static final int SMTP_PORT = TestPorts.port(125);
+    private static final int HTTP_PORT = TestPorts.port(180);
+    private static final int SINK_PORT = TestPorts.port(127);
 
     private static ExtraServer server;
     private static SmtpSink sink;

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 class DatabaseStorageContractIT extends StorageBackendContract {
 
     DatabaseStorageContractIT() {
-        super("mailforgeDatabase", 21225, 31280);
+        super("mailforgeDatabase", TestPorts.port(1225), TestPorts.port(1280));
     }
 
     @Override

@@ -119,7 +119,7 @@ class DatabaseStorageIT {
     static void startServers() throws Exception {
         postgres = EmbeddedPostgres.builder().start();
         String url = "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/postgres";
-        postgresql = start("mailforgeDbPostgres", 20825, 30880, url, "postgres", "postgres", List.of(
+        postgresql = start("mailforgeDbPostgres", TestPorts.port(825), TestPorts.port(880), url, "postgres", "postgres", List.of(
                 "SMTP_DB_URL=" + url, "SMTP_DB_USER=postgres", "SMTP_DB_PASSWORD=postgres", "SMTP_DB_POOL_SIZE=10"));
     }
 

@@ -41,11 +41,11 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
  */
 class DovecotIT {
 
-    private static final int IMAP_MAILDIR = 22943;
-    private static final int IMAP_LMTP = 22944;
-    private static final int LMTP_PORT = 22924;
-    private static final int SMTP_PORT = 22925;
-    private static final int HTTP_PORT = 32080;
+    private static final int IMAP_MAILDIR = TestPorts.port(2943);
+    private static final int IMAP_LMTP = TestPorts.port(2944);
+    private static final int LMTP_PORT = TestPorts.port(2924);
+    private static final int SMTP_PORT = TestPorts.port(2925);
+    private static final int HTTP_PORT = TestPorts.port(2980);
     private static final String PASSWORD = "Imap-And-Smtp-1";
 
     private static EmbeddedPostgres postgres;

@@ -23,8 +23,8 @@ import org.junit.jupiter.api.Test;
  */
 class HealthRulesIT {
 
-    private static final int SMTP_PORT = 20225;
-    private static final int HTTP_PORT = 30280;
+    private static final int SMTP_PORT = TestPorts.port(225);
+    private static final int HTTP_PORT = TestPorts.port(280);
     private static ExtraServer server;
 
     @BeforeAll

@@ -30,8 +30,8 @@ import org.junit.jupiter.api.Test;
  */
 class HttpsAndBindingIT {
 
-    private static final int HTTPS_PORT = Integer.getInteger("it.https.port", 18444);
-    private static final int CONSOLE_PORT = Integer.getInteger("it.console.port", 18443);
+    private static final int HTTPS_PORT = Integer.getInteger("it.https.port", TestPorts.port(8444));
+    private static final int CONSOLE_PORT = Integer.getInteger("it.console.port", TestPorts.port(8443));
 
     private static HttpResponse<String> getOverHttps(String path, String user, String password) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("https://localhost:" + HTTPS_PORT + path))

@@ -26,8 +26,8 @@ import org.junit.jupiter.api.Test;
  */
 class ListenersIT {
 
-    private static final int SUBMISSION_PORT = Integer.getInteger("it.submission.port", 12587);
-    private static final int SUBMISSIONS_PORT = Integer.getInteger("it.submissions.port", 12465);
+    private static final int SUBMISSION_PORT = Integer.getInteger("it.submission.port", TestPorts.port(2587));
+    private static final int SUBMISSIONS_PORT = Integer.getInteger("it.submissions.port", TestPorts.port(2465));
     private static final String PASSWORD = "listener-test-pass";
 
     @Test

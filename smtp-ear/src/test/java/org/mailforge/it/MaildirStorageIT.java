@@ -9,7 +9,7 @@ import java.util.List;
 class MaildirStorageIT extends StorageBackendContract {
 
     MaildirStorageIT() {
-        super("mailforgeMaildir", 20925, 30980);
+        super("mailforgeMaildir", TestPorts.port(925), TestPorts.port(980));
     }
 
     @Override

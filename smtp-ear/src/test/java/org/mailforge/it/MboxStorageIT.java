@@ -9,7 +9,7 @@ import java.util.List;
 class MboxStorageIT extends StorageBackendContract {
 
     MboxStorageIT() {
-        super("mailforgeMbox", 21025, 31080);
+        super("mailforgeMbox", TestPorts.port(1025), TestPorts.port(1080));
     }
 
     @Override

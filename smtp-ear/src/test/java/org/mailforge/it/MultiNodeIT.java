@@ -41,7 +41,7 @@ class MultiNodeIT {
     private static final String BUCKET = "mailforge-cluster";
     private static final String ADMIN_PASSWORD = "cluster-admin-password";
     private static final String PASSWORD = "Cluster-Pass-123";
-    private static final int SINK_PORT = 21426;
+    private static final int SINK_PORT = TestPorts.port(1426);
 
     private static EmbeddedPostgres postgres;
     private static ArtemisBroker artemis;
@@ -104,14 +104,14 @@ class MultiNodeIT {
         postgres = EmbeddedPostgres.builder().start();
         Path folder = TestServer.DATA.resolveSibling("it-cluster");
         ExtraServer.deleteTree(folder);
-        artemis = new ArtemisBroker(21616, folder.resolve("artemis")).start();
-        s3 = new S3ProxyServer(21391, folder.resolve("s3")).start();
+        artemis = new ArtemisBroker(TestPorts.port(1616), folder.resolve("artemis")).start();
+        s3 = new S3ProxyServer(TestPorts.port(1391), folder.resolve("s3")).start();
         reader = s3.client();
         reader.createBucket(create -> create.bucket(BUCKET));
         sink = new SmtpSink(SINK_PORT);
         sink.script(recipient -> recipient.startsWith("slow") ? List.of("451 4.2.0 try again later", "250 2.1.5 Ok") : List.of());
-        a = node("mailforgeNodeA", 21425, 31480, folder.resolve("a"));
-        b = node("mailforgeNodeB", 21525, 31580, folder.resolve("b"));
+        a = node("mailforgeNodeA", TestPorts.port(1425), TestPorts.port(1480), folder.resolve("a"));
+        b = node("mailforgeNodeB", TestPorts.port(1525), TestPorts.port(1580), folder.resolve("b"));
         // both at once, as a rolling start of a fresh cluster would: one schema migration, one administrator
         CompletableFuture<Void> startA = CompletableFuture.runAsync(() -> start(a));
         CompletableFuture<Void> startB = CompletableFuture.runAsync(() -> start(b));

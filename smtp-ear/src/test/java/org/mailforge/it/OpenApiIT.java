@@ -111,7 +111,7 @@ class OpenApiIT {
     void theServersOfTheDocumentAreWhereTheApiIs() throws Exception {
         List<String> urls = document().getJsonArray("servers").getValuesAs(JsonObject.class).stream()
                 .map(server -> server.getString("url")).toList();
-        int https = Integer.getInteger("it.https.port", 18444);
+        int https = Integer.getInteger("it.https.port", TestPorts.port(8444));
         assertEquals(List.of("https://localhost:" + https, "http://localhost:" + TestServer.HTTP_PORT), urls);
         TestServer.await(() -> TestServer.accepts("127.0.0.1", https), java.time.Duration.ofSeconds(60), "the API's HTTPS port opens");
         for (String url : urls) {

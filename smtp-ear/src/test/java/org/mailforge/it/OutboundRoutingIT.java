@@ -27,9 +27,9 @@ import org.mailforge.infrastructure.outbound.TestDnsServer;
  */
 class OutboundRoutingIT {
 
-    private static final int SMTP_PORT = 20625;
-    private static final int HTTP_PORT = 30680;
-    private static final int MX_PORT = 20626;
+    private static final int SMTP_PORT = TestPorts.port(625);
+    private static final int HTTP_PORT = TestPorts.port(680);
+    private static final int MX_PORT = TestPorts.port(626);
     private static final String PASSWORD = "Routing-Pass-123";
 
     private static TestDnsServer dns;

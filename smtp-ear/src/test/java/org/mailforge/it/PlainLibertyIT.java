@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Test;
  */
 class PlainLibertyIT {
 
-    private static final int SMTP_PORT = 21625;
-    private static final int HTTP_PORT = 31680;
+    private static final int SMTP_PORT = TestPorts.port(1625);
+    private static final int HTTP_PORT = TestPorts.port(1680);
     private static ExtraServer server;
 
     @BeforeAll

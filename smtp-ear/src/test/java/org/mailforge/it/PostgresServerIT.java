@@ -30,8 +30,8 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
  */
 class PostgresServerIT {
 
-    private static final int SMTP_PORT = 22525;
-    private static final int HTTP_PORT = 28080;
+    private static final int SMTP_PORT = TestPorts.port(1825);
+    private static final int HTTP_PORT = TestPorts.port(1880);
     private static final String SERVER = "mailforgePG";
 
     private static final String ENCRYPTION_KEY = Base64.getEncoder().encodeToString(

@@ -26,9 +26,9 @@ import org.junit.jupiter.api.Test;
  */
 class ProxyProtocolIT {
 
-    private static final int SMTP_PORT = 22825;
-    private static final int HTTP_PORT = 31980;
-    private static final int HAPROXY_PORT = 22826;
+    private static final int SMTP_PORT = TestPorts.port(2825);
+    private static final int HTTP_PORT = TestPorts.port(2880);
+    private static final int HAPROXY_PORT = TestPorts.port(2826);
     private static final byte[] V2_SIGNATURE = {0x0D, 0x0A, 0x0D, 0x0A, 0x00, 0x0D, 0x0A, 0x51, 0x55, 0x49, 0x54, 0x0A};
     private static ExtraServer server;
     private static Path data;

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
  */
 class QueueIT {
 
-    private static final int SINK_PORT = Integer.getInteger("it.sink.port", 12526);
+    private static final int SINK_PORT = Integer.getInteger("it.sink.port", TestPorts.port(2526));
     private static SmtpSink sink;
     private static String sender;
     private static String senderUser;

@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Test;
  */
 class RunnableJarIT {
 
-    private static final int SMTP_PORT = 21725;
-    private static final int HTTP_PORT = 31780;
+    private static final int SMTP_PORT = TestPorts.port(1725);
+    private static final int HTTP_PORT = TestPorts.port(1780);
     private static Process server;
     private static Path folder;
 

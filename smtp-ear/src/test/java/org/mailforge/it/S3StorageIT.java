@@ -17,14 +17,14 @@ import software.amazon.awssdk.services.s3.S3Client;
  */
 class S3StorageIT extends StorageBackendContract {
 
-    static final int S3_PORT = 21390;
+    static final int S3_PORT = TestPorts.port(1390);
     static final String BUCKET = "mailforge-it";
 
     private S3ProxyServer s3;
     private S3Client reader;
 
     S3StorageIT() {
-        super("mailforgeS3", 21325, 31380);
+        super("mailforgeS3", TestPorts.port(1325), TestPorts.port(1380));
     }
 
     @Override

@@ -21,8 +21,8 @@ final class ScanningDaemons {
 
     static final String EICAR = "X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*";
     static final String GTUBE = "XJS*C4JDBQADN1.NSBN3*2IDNEN*GTUBE-STANDARD-ANTI-UBE-TEST-EMAIL*C.34X";
-    static final int CLAMD_PORT = Integer.getInteger("it.clamd.port", 12530);
-    static final int SPAMD_PORT = Integer.getInteger("it.spamd.port", 12531);
+    static final int CLAMD_PORT = Integer.getInteger("it.clamd.port", TestPorts.port(2530));
+    static final int SPAMD_PORT = Integer.getInteger("it.spamd.port", TestPorts.port(2531));
 
     private static ScanningDaemons shared;
 

@@ -29,7 +29,7 @@ class ScanningIT {
     private static Scanned tagging;
     private static Scanned rejecting;
     private static Scanned quarantining;
-    private static final int HOOK_PORT = 12529;
+    private static final int HOOK_PORT = TestPorts.port(2529);
     private static com.sun.net.httpserver.HttpServer hooks;
     private static final List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -98,11 +98,11 @@ class ScanningIT {
             exchange.close();
         });
         hooks.start();
-        tagging = start("mailforgeScanTag", 20325, 30380, "SMTP_WEBHOOK_URL=http://127.0.0.1:" + HOOK_PORT + "/",
+        tagging = start("mailforgeScanTag", TestPorts.port(325), TestPorts.port(380), "SMTP_WEBHOOK_URL=http://127.0.0.1:" + HOOK_PORT + "/",
                 "SMTP_WEBHOOK_EVENTS=spam.detected,virus.detected");
-        rejecting = start("mailforgeScanReject", 20425, 30480, "SMTP_SPAM_ACTION=reject", "SMTP_SCANNER_FAIL_OPEN=true",
+        rejecting = start("mailforgeScanReject", TestPorts.port(425), TestPorts.port(480), "SMTP_SPAM_ACTION=reject", "SMTP_SCANNER_FAIL_OPEN=true",
                 "SMTP_SCAN_MAX_SIZE=20000");
-        quarantining = start("mailforgeScanJunk", 20525, 30580, "SMTP_SPAM_ACTION=quarantine");
+        quarantining = start("mailforgeScanJunk", TestPorts.port(525), TestPorts.port(580), "SMTP_SPAM_ACTION=quarantine");
     }
 
     @AfterAll

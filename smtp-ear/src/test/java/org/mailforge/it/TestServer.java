@@ -15,9 +15,9 @@ import java.util.stream.Stream;
 final class TestServer {
 
     static final String HOST = "127.0.0.1";
-    static final int SMTP_PORT = Integer.getInteger("it.smtp.port", 12525);
-    static final int HTTP_PORT = Integer.getInteger("it.http.port", 18080);
-    static final int METRICS_PORT = Integer.getInteger("it.metrics.port", 18081);
+    static final int SMTP_PORT = Integer.getInteger("it.smtp.port", TestPorts.port(2525));
+    static final int HTTP_PORT = Integer.getInteger("it.http.port", TestPorts.port(8080));
+    static final int METRICS_PORT = Integer.getInteger("it.metrics.port", TestPorts.port(8081));
     static final Path DATA = Path.of(System.getProperty("it.data.dir", "target/it-data"));
     static final Path MAIL = DATA.resolve("mail");
 

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 class TimeSeriesStorageIT extends StorageBackendContract {
 
     TimeSeriesStorageIT() {
-        super("mailforgeTimeSeries", 21125, 31180);
+        super("mailforgeTimeSeries", TestPorts.port(1125), TestPorts.port(1180));
     }
 
     @Override

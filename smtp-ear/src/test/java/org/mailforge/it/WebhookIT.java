@@ -33,8 +33,8 @@ import org.junit.jupiter.api.Test;
  */
 class WebhookIT {
 
-    private static final int PORT = Integer.getInteger("it.webhook.port", 12528);
-    private static final int SINK_PORT = Integer.getInteger("it.sink.port", 12526);
+    private static final int PORT = Integer.getInteger("it.webhook.port", TestPorts.port(2528));
+    private static final int SINK_PORT = Integer.getInteger("it.sink.port", TestPorts.port(2526));
     private static final String SECRET = "it-webhook-secret";
 
     /** One call as the receiver got it. */
