@@ -55,7 +55,8 @@ class OpenApiIT {
                 }
                 for (Method method : type.getDeclaredMethods()) {
                     String verb = method.isAnnotationPresent(GET.class) ? "GET" : method.isAnnotationPresent(POST.class) ? "POST"
-                            : method.isAnnotationPresent(PUT.class) ? "PUT" : method.isAnnotationPresent(DELETE.class) ? "DELETE" : null;
+                            : method.isAnnotationPresent(PUT.class) ? "PUT" : method.isAnnotationPresent(DELETE.class) ? "DELETE"
+                            : method.isAnnotationPresent(jakarta.ws.rs.PATCH.class) ? "PATCH" : null;
                     if (verb != null) {
                         Path sub = method.getAnnotation(Path.class);
                         operations.add(verb + " " + root.value() + (sub == null ? "" : "/" + sub.value()));
@@ -89,7 +90,7 @@ class OpenApiIT {
             }
         }
         JsonObject schemas = document().getJsonObject("components").getJsonObject("schemas");
-        for (String schema : List.of("UserView", "UserPage", "QueuePage", "ApiError", "Confirmation")) {
+        for (String schema : List.of("UserView", "UserPage", "QueuePage", "ApiError", "Confirmation", "DkimKeyView", "DnsRecordsView")) {
             assertTrue(schemas.containsKey(schema), schema + " not in " + schemas.keySet());
         }
         assertTrue(document().getJsonObject("components").getJsonObject("securitySchemes").containsKey("basic"));

@@ -33,6 +33,29 @@ public final class MessageHeaders {
         }
     }
 
+    /**
+     * The domain of the message's From: header, lower case and in A-label form, when it names
+     * exactly one address (what DKIM signing and DMARC go by); empty otherwise.
+     */
+    public static java.util.Optional<String> fromDomain(org.mailforge.smtp.spi.MessageContent content) {
+        try (InputStream in = content.openStream()) {
+            String[] from = new InternetHeaders(new BoundedInputStream(in, MAX_HEADER_OCTETS)).getHeader("From");
+            if (from == null || from.length != 1) {
+                return java.util.Optional.empty();
+            }
+            jakarta.mail.internet.InternetAddress[] addresses = jakarta.mail.internet.InternetAddress.parseHeader(
+                    MimeUtility.unfold(from[0]), false);
+            if (addresses.length != 1 || addresses[0].getAddress() == null || addresses[0].getAddress().lastIndexOf('@') < 0) {
+                return java.util.Optional.empty();
+            }
+            String address = addresses[0].getAddress();
+            String domain = address.substring(address.lastIndexOf('@') + 1);
+            return java.util.Optional.of(java.net.IDN.toASCII(domain, java.net.IDN.ALLOW_UNASSIGNED).toLowerCase(java.util.Locale.ROOT));
+        } catch (IOException | MessagingException | RuntimeException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
     static String subject(InputStream content) {
         try {
             String subject = new InternetHeaders(new BoundedInputStream(content, MAX_HEADER_OCTETS)).getHeader("Subject", null);

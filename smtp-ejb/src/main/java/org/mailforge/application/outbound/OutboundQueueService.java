@@ -53,13 +53,19 @@ public class OutboundQueueService {
     @Inject
     QueueWakeups wakeups;
 
+    @Inject
+    org.mailforge.application.dkim.DkimKeyService dkim;
+
     Clock clock = Clock.systemUTC();
 
     /**
      * Queues a message for its remote recipients, one entry per destination domain. When this
      * returns, content and entries are durable; call {@link #wake} once the caller has answered.
+     * Mail from a local domain with an active DKIM key is signed here, once: every attempt and
+     * every destination sends the same signed octets.
      */
     public List<QueuedMessage> enqueue(InboundMessage message, List<String> remoteRecipients) throws IOException {
+        org.mailforge.smtp.spi.MessageContent content = dkim.signed(message.content());
         Map<String, List<String>> byDomain = new LinkedHashMap<>();
         for (String recipient : remoteRecipients) {
             byDomain.computeIfAbsent(Domains.of(recipient).toLowerCase(Locale.ROOT), d -> new ArrayList<>()).add(recipient);
@@ -67,7 +73,7 @@ public class OutboundQueueService {
         OutboundConfiguration outbound = configuration.outbound();
         Instant now = clock.instant();
         QueuedMessage.Envelope envelope = new QueuedMessage.Envelope(message.reversePath(), MessageHeaders.subject(message),
-                message.content().size(), message.smtpUtf8(), message.sessionId(),
+                content.size(), message.smtpUtf8(), message.sessionId(),
                 message.deliverBy() == null ? null : message.receivedAt().plusSeconds(message.deliverBy().seconds()),
                 message.deliverBy() != null && message.deliverBy().returnOnFailure());
         List<QueuedMessage> entries = new ArrayList<>(byDomain.size());
@@ -75,7 +81,7 @@ public class OutboundQueueService {
         try {
             for (Map.Entry<String, List<String>> destination : byDomain.entrySet()) {
                 String id = newId();
-                String file = files.isEmpty() ? spool.write(id, message.content()) : spool.link(files.get(0), id);
+                String file = files.isEmpty() ? spool.write(id, content) : spool.link(files.get(0), id);
                 files.add(file);
                 QueuedMessage entry = new QueuedMessage(id, envelope, destination.getKey(), destination.getValue(),
                         file, outbound.maxAttempts(), now);

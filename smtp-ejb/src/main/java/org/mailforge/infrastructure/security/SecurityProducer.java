@@ -11,4 +11,11 @@ public class SecurityProducer {
     PasswordHasher passwordHasher() {
         return new PasswordHasher();
     }
+
+    @Produces
+    @jakarta.inject.Singleton
+    org.mailforge.application.dkim.KeySealing keySealing(org.mailforge.application.config.ServerConfiguration configuration) {
+        String key = configuration.storageEncryptionKey();
+        return new StorageKeySealing(key == null ? null : new org.mailforge.infrastructure.storage.MessageEncryption(key));
+    }
 }

@@ -69,6 +69,17 @@ public final class MessageEncryption {
         }
     }
 
+    /** Encrypts a small secret whole, in the same format as a stored file. */
+    public byte[] encrypt(byte[] plain) {
+        java.io.ByteArrayOutputStream sealed = new java.io.ByteArrayOutputStream(plain.length + 64);
+        try (OutputStream out = encrypting(sealed)) {
+            out.write(plain);
+        } catch (IOException e) {
+            throw new IllegalStateException("AES-256-GCM unavailable", e);
+        }
+        return sealed.toByteArray();
+    }
+
     /** Decrypts a whole stored file; fails if it was altered or the key is wrong. */
     public byte[] decrypt(byte[] file) throws GeneralSecurityException {
         if (file.length < HEADER.length + NONCE_BYTES + TAG_BITS / 8

@@ -1,0 +1,176 @@
+package org.mailforge.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.StringReader;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+
+import jakarta.json.Json;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonObject;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * DKIM signing on the real server: keys made through {@code /api/domains/{domain}/dkim}, mail
+ * relayed through the queue to a receiving SMTP server on 127.0.0.1, and the signature judged by
+ * dkimpy (Debian's python3-dkim) against exactly the TXT records {@code GET .../dns} printed.
+ */
+class DkimIT {
+
+    private static final String DOMAIN = "mail.example.test";
+    private static final String PASSWORD = "Dkim-Sender-Pass1";
+    private static final int SINK_PORT = Integer.getInteger("it.sink.port", TestPorts.port(2526));
+
+    private static SmtpSink sink;
+    private static String sender;
+    private static String senderUser;
+
+    @BeforeAll
+    static void start() throws Exception {
+        sink = new SmtpSink(SINK_PORT);
+        sender = TestServer.uniqueMailbox(DOMAIN);
+        senderUser = TestServer.createUser(sender, PASSWORD);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        for (String selector : List.of("mf2026", "ed2026")) {
+            TestServer.asAdmin("DELETE", "/api/domains/" + DOMAIN + "/dkim/" + selector, null);
+        }
+        sink.close();
+    }
+
+    @Test
+    void keysSignRelayedMailThatDkimpyVerifiesAgainstThePublishedRecords() throws Exception {
+        String python = ExternalTools.requirePython("dkim");
+
+        HttpResponse<String> rsa = TestServer.asAdmin("POST", "/api/domains/" + DOMAIN + "/dkim", "{\"selector\":\"mf2026\"}");
+        assertEquals(201, rsa.statusCode(), rsa.body());
+        JsonObject rsaKey = json(rsa.body());
+        assertEquals("rsa-sha256", rsaKey.getString("algorithm"));
+        assertTrue(rsaKey.getBoolean("active"), "a domain's first key signs at once");
+        assertFalse(rsa.body().contains("PRIVATE") || rsa.body().contains("private"), "no private key leaves the server");
+        assertTrue(Base64.getDecoder().decode(rsaKey.getString("public_key")).length > 256, "an RSA-2048 SubjectPublicKeyInfo");
+
+        String signedByRsa = relay("rsa " + System.nanoTime());
+        assertTrue(signedByRsa.startsWith("DKIM-Signature:"), signedByRsa);
+        assertTrue(unfold(signedByRsa).contains("s=mf2026;") && unfold(signedByRsa).contains("a=rsa-sha256;"), signedByRsa);
+        assertEquals("True", dkimpy(python, signedByRsa, dnsRecords()), signedByRsa);
+
+        // a second key is published first and signs only once activated
+        HttpResponse<String> ed = TestServer.asAdmin("POST", "/api/domains/" + DOMAIN + "/dkim",
+                "{\"selector\":\"ed2026\",\"algorithm\":\"ed25519-sha256\"}");
+        assertEquals(201, ed.statusCode(), ed.body());
+        assertFalse(json(ed.body()).getBoolean("active"));
+        assertEquals(32, Base64.getDecoder().decode(json(ed.body()).getString("public_key")).length, "RFC 8463: the bare key");
+        assertTrue(unfold(relay("still rsa " + System.nanoTime())).contains("s=mf2026;"));
+
+        HttpResponse<String> activated = TestServer.asAdmin("PATCH", "/api/domains/" + DOMAIN + "/dkim/ed2026", "{\"active\":true}");
+        assertEquals(200, activated.statusCode(), activated.body());
+        String signedByEd = relay("ed25519 " + System.nanoTime());
+        assertTrue(unfold(signedByEd).contains("s=ed2026;") && unfold(signedByEd).contains("a=ed25519-sha256;"), signedByEd);
+        assertEquals("True", dkimpy(python, signedByEd, dnsRecords()), signedByEd);
+        assertEquals("False", dkimpy(python, signedByEd.replace("Dkim test", "Dkim text"), dnsRecords()), "an altered subject fails");
+
+        JsonArray keys = Json.createReader(new StringReader(TestServer.asAdmin("GET", "/api/domains/" + DOMAIN + "/dkim", null).body())).readArray();
+        assertEquals(List.of("ed2026", "mf2026"), keys.getValuesAs(JsonObject.class).stream().map(k -> k.getString("selector")).toList(),
+                "the active key first");
+
+        String zone = TestServer.asAdmin("GET", "/api/domains/" + DOMAIN + "/dns?format=zone", null).body();
+        assertTrue(zone.contains("mf2026._domainkey." + DOMAIN + ". 3600 IN TXT ( \"v=DKIM1; k=rsa; p="), zone);
+        assertTrue(zone.contains("ed2026._domainkey." + DOMAIN + ". 3600 IN TXT \"v=DKIM1; k=ed25519; p="), zone);
+        assertTrue(zone.contains("_dmarc." + DOMAIN + ". 3600 IN TXT \"v=DMARC1; p=none; rua=mailto:postmaster@" + DOMAIN + "\""), zone);
+
+        for (String selector : List.of("ed2026", "mf2026")) {
+            assertEquals(200, TestServer.asAdmin("DELETE", "/api/domains/" + DOMAIN + "/dkim/" + selector, null).statusCode());
+        }
+        assertFalse(relay("unsigned " + System.nanoTime()).contains("DKIM-Signature:"), "no key, no signature");
+    }
+
+    @Test
+    void badRequestsAreRefusedWithJsonAndChangeNothing() throws Exception {
+        String base = "/api/domains/" + DOMAIN + "/dkim";
+        HttpResponse<String> badSelector = TestServer.asAdmin("POST", base, "{\"selector\":\"Bad_Selector\"}");
+        assertEquals(400, badSelector.statusCode());
+        assertEquals("selector", json(badSelector.body()).getString("field"), badSelector.body());
+        assertEquals(400, TestServer.asAdmin("POST", base, "{\"selector\":\"x1\",\"algorithm\":\"rsa-sha1\"}").statusCode());
+        assertEquals(400, TestServer.asAdmin("POST", base, "{\"selector\":\"x1\",\"bits\":512}").statusCode());
+        assertEquals(400, TestServer.asAdmin("POST", base, "{\"selector\":").statusCode());
+        assertEquals(404, TestServer.asAdmin("POST", "/api/domains/elsewhere.test/dkim", "{\"selector\":\"x1\"}").statusCode());
+        assertEquals(404, TestServer.asAdmin("GET", "/api/domains/elsewhere.test/dns", null).statusCode());
+        assertEquals(404, TestServer.asAdmin("DELETE", base + "/nosuch", null).statusCode());
+        assertEquals(400, TestServer.asAdmin("GET", "/api/domains/" + DOMAIN + "/dns?format=bind9", null).statusCode());
+        assertEquals(403, TestServer.api("GET", base, null, senderUser, PASSWORD).statusCode(), "administrators only");
+        assertEquals("[]", TestServer.asAdmin("GET", base, null).body().replace(" ", ""), "nothing was created");
+    }
+
+    /** Relays a message from the sender to a remote recipient and returns it as the receiving server got it. */
+    private static String relay(String subject) throws Exception {
+        String recipient = "friend" + System.nanoTime() + "@remote.test";
+        try (SmtpConnection smtp = new SmtpConnection(TestServer.HOST, TestServer.SMTP_PORT)) {
+            smtp.reply();
+            smtp.command("EHLO client.example");
+            assertEquals("235 2.7.0 Authentication successful", smtp.command("AUTH PLAIN "
+                    + Base64.getEncoder().encodeToString(("\0" + senderUser + "\0" + PASSWORD).getBytes(StandardCharsets.UTF_8))));
+            assertEquals("250 2.1.0 Ok", smtp.command("MAIL FROM:<" + sender + ">"));
+            assertEquals("250 2.1.5 Ok", smtp.command("RCPT TO:<" + recipient + ">"));
+            assertTrue(smtp.command("DATA").startsWith("354"));
+            String reply = smtp.command("From: Sender <" + sender + ">\r\nTo: <" + recipient + ">\r\nSubject: Dkim test " + subject
+                    + "\r\nDate: Wed, 02 Dec 2026 10:00:00 +0000\r\nMessage-ID: <" + System.nanoTime() + "@" + DOMAIN + ">\r\n\r\n"
+                    + "Signed on the way out.  \r\n\r\n.");
+            assertTrue(reply.startsWith("250 "), reply);
+        }
+        TestServer.await(() -> !sink.receivedFor(recipient).isEmpty(), Duration.ofSeconds(20), "the destination gets the message");
+        return sink.receivedFor(recipient).get(0).content();
+    }
+
+    /** The TXT records of GET /api/domains/{domain}/dns as a JSON object of name to value. */
+    private static String dnsRecords() throws Exception {
+        JsonObject dns = json(TestServer.asAdmin("GET", "/api/domains/" + DOMAIN + "/dns", null).body());
+        jakarta.json.JsonObjectBuilder byName = Json.createObjectBuilder();
+        for (JsonObject record : dns.getJsonArray("records").getValuesAs(JsonObject.class)) {
+            if (record.getString("type").equals("TXT")) {
+                byName.add(record.getString("name"), record.getString("value"));
+            }
+        }
+        return byName.build().toString();
+    }
+
+    /** dkimpy's verdict on the message, its DNS answered from the records the API printed. */
+    private static String dkimpy(String python, String message, String records) throws Exception {
+        Path folder = TestServer.DATA.resolveSibling("it-dkim");
+        Files.createDirectories(folder);
+        Path file = Files.createTempFile(folder, "signed-", ".eml");
+        Files.writeString(file, message, StandardCharsets.UTF_8);
+        Process process = new ProcessBuilder(python, "-c", String.join("\n",
+                "import dkim, json, sys",
+                "records = json.loads(sys.argv[2])",
+                "def txt(name, timeout=5):",
+                "    value = records.get(name.decode().rstrip('.'))",
+                "    return value.encode() if value else None",
+                "print(dkim.verify(open(sys.argv[1], 'rb').read(), dnsfunc=txt))"), file.toString(), records)
+                .redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        assertEquals(0, process.waitFor(), output);
+        return output.lines().reduce((a, b) -> b).orElse("");
+    }
+
+    private static String unfold(String message) {
+        return message.replace("\r\n\t", " ");
+    }
+
+    private static JsonObject json(String body) {
+        return Json.createReader(new StringReader(body)).readObject();
+    }
+}

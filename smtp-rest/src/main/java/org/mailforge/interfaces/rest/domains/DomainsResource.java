@@ -1,0 +1,159 @@
+package org.mailforge.interfaces.rest.domains;
+
+import java.net.URI;
+import java.util.List;
+
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.BadRequestException;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import org.mailforge.application.dkim.DkimKeyService;
+import org.mailforge.domain.dkim.DkimKey;
+import org.mailforge.interfaces.rest.AdminApplication;
+import org.mailforge.interfaces.rest.Confirmation;
+import org.mailforge.interfaces.rest.Roles;
+import org.mailforge.interfaces.rest.errors.ApiError;
+
+/**
+ * {@code /api/domains/{domain}}: what a local domain needs to send mail receivers trust: its DKIM
+ * keys, and the DNS records to publish. Administrators only.
+ */
+@Path("/api/domains/{domain}")
+@Tag(name = "domains")
+@SecurityRequirement(name = AdminApplication.BASIC_AUTH)
+@RequestScoped
+@Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed(Roles.ADMIN)
+public class DomainsResource {
+
+    @Inject
+    DkimKeyService dkim;
+
+    @GET
+    @Path("dkim")
+    @Operation(summary = "List a domain's DKIM keys", description = "The active key first; public keys and the TXT record to publish for each.")
+    @APIResponse(responseCode = "200", description = "The keys", content = @Content(mediaType = "application/json", schema = @Schema(implementation = DkimKeyView[].class)))
+    @APIResponse(responseCode = "401", description = "No or wrong credentials", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "403", description = "Not an administrator", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "404", description = "Not a local domain", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "429", description = "Rate limit exceeded (Retry-After)", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
+    public List<DkimKeyView> keys(@PathParam("domain") String domain) {
+        return dkim.list(local(domain)).stream().map(DkimKeyView::of).toList();
+    }
+
+    @POST
+    @Path("dkim")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Generate a DKIM key", description = "A new key pair under a selector: rsa-sha256 (2048 bits by default) or ed25519-sha256. "
+            + "The domain's first key signs at once; a later one signs once activated (publish its record first), or at once with \"active\": true. "
+            + "The private key never leaves the server.")
+    @APIResponse(responseCode = "201", description = "Created", content = @Content(mediaType = "application/json", schema = @Schema(implementation = DkimKeyView.class)))
+    @APIResponse(responseCode = "400", description = "Invalid selector, algorithm or bits", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "401", description = "No or wrong credentials", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "403", description = "Not an administrator", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "404", description = "Not a local domain", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "409", description = "The selector exists", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "429", description = "Rate limit exceeded (Retry-After)", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
+    public Response create(@PathParam("domain") String domain, DomainRequests.NewKey request) {
+        String local = local(domain);
+        if (request == null) {
+            throw new BadRequestException("a JSON body with a selector is required");
+        }
+        if (request.selector != null && dkim.find(local, request.selector).isPresent()) {
+            throw new WebApplicationException("the domain has a key with selector " + request.selector, Response.Status.CONFLICT);
+        }
+        DkimKey key = dkim.generate(local, request.selector, request.algorithm, request.bits, request.active);
+        return Response.created(URI.create("/api/domains/" + local + "/dkim/" + key.getSelector())).entity(DkimKeyView.of(key)).build();
+    }
+
+    @PATCH
+    @Path("dkim/{selector}")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Activate a DKIM key", description = "{\"active\": true} makes the key the one that signs the domain's mail; the others stay published.")
+    @APIResponse(responseCode = "200", description = "The key", content = @Content(mediaType = "application/json", schema = @Schema(implementation = DkimKeyView.class)))
+    @APIResponse(responseCode = "400", description = "Not {\"active\": true}", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "401", description = "No or wrong credentials", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "403", description = "Not an administrator", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "404", description = "Not a local domain, or no such selector", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "429", description = "Rate limit exceeded (Retry-After)", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
+    public DkimKeyView activate(@PathParam("domain") String domain, @PathParam("selector") String selector, DomainRequests.KeyChange change) {
+        DkimKey key = key(domain, selector);
+        if (change == null || !Boolean.TRUE.equals(change.active)) {
+            throw new BadRequestException("only {\"active\": true} is supported: activate another key to stop this one signing");
+        }
+        dkim.activate(key);
+        return DkimKeyView.of(key);
+    }
+
+    @DELETE
+    @Path("dkim/{selector}")
+    @Operation(summary = "Retire a DKIM key", description = "Deletes the key pair; remove its DNS record once mail it signed is old. "
+            + "When it was the active key, the domain's mail is unsigned until another is activated.")
+    @APIResponse(responseCode = "200", description = "Deleted", content = @Content(mediaType = "application/json", schema = @Schema(implementation = Confirmation.class)))
+    @APIResponse(responseCode = "401", description = "No or wrong credentials", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "403", description = "Not an administrator", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "404", description = "Not a local domain, or no such selector", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "429", description = "Rate limit exceeded (Retry-After)", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
+    public Confirmation retire(@PathParam("domain") String domain, @PathParam("selector") String selector) {
+        DkimKey key = key(domain, selector);
+        dkim.remove(key);
+        return new Confirmation(true, "DKIM key " + key.getSelector() + " of " + key.getDomain() + " deleted");
+    }
+
+    @GET
+    @Path("dns")
+    @Produces({MediaType.APPLICATION_JSON, MediaType.TEXT_PLAIN})
+    @Operation(summary = "DNS records to publish", description = "The MX, each DKIM key's TXT record, and suggested SPF and DMARC records, "
+            + "as JSON (with the zone-file text in \"zone\"), or as zone-file text alone with ?format=zone.")
+    @APIResponse(responseCode = "200", description = "The records", content = {
+            @Content(mediaType = "application/json", schema = @Schema(implementation = DnsRecordsView.class)),
+            @Content(mediaType = "text/plain")})
+    @APIResponse(responseCode = "400", description = "Unknown format", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "401", description = "No or wrong credentials", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "403", description = "Not an administrator", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "404", description = "Not a local domain", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "429", description = "Rate limit exceeded (Retry-After)", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
+    public Response dns(@PathParam("domain") String domain,
+                        @Parameter(description = "json (default) or zone") @QueryParam("format") String format) {
+        String local = local(domain);
+        DnsRecordsView view = DnsRecordsView.of(local, dkim.dnsRecords(local));
+        if (format == null || format.equals("json")) {
+            return Response.ok(view, MediaType.APPLICATION_JSON_TYPE).build();
+        }
+        if (format.equals("zone")) {
+            return Response.ok(view.zone(), MediaType.TEXT_PLAIN_TYPE.withCharset("UTF-8")).build();
+        }
+        throw new BadRequestException("format must be json or zone");
+    }
+
+    private String local(String domain) {
+        return dkim.localDomain(domain).orElseThrow(() -> new NotFoundException("not a local domain: " + domain));
+    }
+
+    private DkimKey key(String domain, String selector) {
+        String local = local(domain);
+        return dkim.find(local, selector).orElseThrow(() -> new NotFoundException("no DKIM key " + selector + " for " + local));
+    }
+}
