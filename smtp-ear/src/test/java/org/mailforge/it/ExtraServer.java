@@ -30,8 +30,10 @@ final class ExtraServer {
         this.folder = wlp.resolve("usr/servers/" + name);
         deleteTree(folder);
         Files.createDirectories(folder);
-        try (Stream<Path> configuration = Files.list(template)) { // server.xml and the files it includes
-            for (Path file : configuration.filter(f -> f.getFileName().toString().endsWith(".xml")).toList()) {
+        // server.xml, the files it includes, and the test servers' JVM options (the POM's)
+        try (Stream<Path> configuration = Files.list(template)) {
+            for (Path file : configuration.filter(f -> f.getFileName().toString().endsWith(".xml")
+                    || f.getFileName().toString().equals("jvm.options")).toList()) {
                 Files.copy(file, folder.resolve(file.getFileName()));
             }
         }
