@@ -132,7 +132,7 @@ class MultiNodeIT {
         for (Node node : new Node[] {a, b}) {
             try {
                 if (node != null) {
-                    node.server().stop();
+                    node.server().stopAndWait(); // before the broker, the database and S3 go away
                 }
             } catch (Exception | AssertionError ignored) {
                 // a killed node has nothing to stop

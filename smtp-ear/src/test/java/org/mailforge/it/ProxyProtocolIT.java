@@ -73,7 +73,7 @@ class ProxyProtocolIT {
             smtp.send(v2(0x21, 0x21, addresses.array()));
             sendOneMessage(smtp, mailbox);
         }
-        assertTrue(storedText(mailbox).contains("[2001:db8:0:0:0:0:0:9])"), storedText(mailbox));
+        assertTrue(storedText(mailbox).contains("[IPv6:2001:db8:0:0:0:0:0:9])"), storedText(mailbox));
     }
 
     /** From a trusted network, anything but a valid header ends the connection before a word is said. */

@@ -85,7 +85,7 @@ public final class LmtpMailStore implements MailStore {
             if (replies.get(i).delivered()) {
                 stored.add(new StoredLocation(mailboxes.get(i), key(reply), content.size()));
             } else {
-                refused.add(new MailboxRefusal(mailboxes.get(i), reply.code(), reply.status(), String.join(" ", reply.lines())));
+                refused.add(refusal(mailboxes.get(i), reply));
             }
         }
         return new Delivery(stored, refused);
@@ -101,8 +101,7 @@ public final class LmtpMailStore implements MailStore {
             }
             Reply rcpt = lmtp.client.command("RCPT TO:<" + mailbox + ">");
             lmtp.client.quit();
-            return rcpt.code() / 100 == 2 ? Optional.empty()
-                    : Optional.of(new MailboxRefusal(mailbox, rcpt.code(), rcpt.status(), String.join(" ", rcpt.lines())));
+            return rcpt.code() / 100 == 2 ? Optional.empty() : Optional.of(refusal(mailbox, rcpt));
         }
     }
 
@@ -136,6 +135,18 @@ public final class LmtpMailStore implements MailStore {
     public void remove(StoredLocation location) {
         LOG.warning(() -> "LMTP storage: cannot take back the copy the LMTP server took for " + location.mailbox()
                 + " (" + location.key() + "); a retry of this transaction may deliver it twice");
+    }
+
+    /**
+     * The LMTP server's refusal as our client will hear it: its 4xx or 5xx as they are (the text
+     * cut to fit one reply line, control characters replaced); anything else (a 3xx where none
+     * belongs) is a protocol error, answered as a temporary failure.
+     */
+    private static MailboxRefusal refusal(String mailbox, Reply reply) {
+        String joined = String.join(" ", reply.lines()).replaceAll("\\p{Cntrl}", "?");
+        String text = joined.length() <= 300 ? joined : joined.substring(0, 300) + "..."; // a reply line has 512 octets
+        return reply.code() >= 400 ? new MailboxRefusal(mailbox, reply.code(), reply.status(), text)
+                : new MailboxRefusal(mailbox, 451, "4.5.0", "LMTP protocol error (" + reply.code() + " " + text + ")");
     }
 
     /** {@code user@domain} to {@code user+Junk@domain}. */

@@ -14,12 +14,24 @@ public final class TraceHeader {
     private TraceHeader() {
     }
 
+    /**
+     * The client's address as RFC 5321 4.1.3 writes a literal: IPv4 as it is, IPv6 with its
+     * {@code IPv6:} tag (and without a zone index, which has no meaning to anyone else).
+     */
+    static String addressLiteral(String address) {
+        if (address.indexOf(':') < 0) {
+            return address;
+        }
+        int zone = address.indexOf('%');
+        return "IPv6:" + (zone < 0 ? address : address.substring(0, zone));
+    }
+
     public static byte[] received(SmtpSession session, Transaction transaction) {
         ClientInfo client = session.client();
         StringBuilder header = new StringBuilder(256);
         header.append("Received: from ").append(session.heloName())
                 .append(" (").append(client.hostName() == null ? "unknown" : client.hostName())
-                .append(" [").append(client.address()).append("])\r\n");
+                .append(" [").append(addressLiteral(client.address())).append("])\r\n");
         if (session.authenticatedUser() != null && session.settings().receivedShowsLogin()) {
             // as Postfix's smtpd_sasl_authenticated_header: who submitted, for abuse handling; off by
             // default, since every recipient reads it

@@ -126,4 +126,11 @@ class HostileCommandsTest {
         assertEquals("550 5.7.1 <carol@stra\u00dfe.de>: Relay access denied", s.replies().get(4), "not strasse.de, another registrant");
         assertEquals(List.of("bob@example.test"), s.delivered.get(0).message().recipients(), s.replies().toString());
     }
+
+    @Test
+    void theTraceHeaderWritesAnIpv6ClientAsAnAddressLiteralWithItsTag() {
+        assertEquals("IPv6:2001:db8:0:0:0:0:0:9", TraceHeader.addressLiteral("2001:db8:0:0:0:0:0:9"));
+        assertEquals("IPv6:fe80:0:0:0:0:0:0:1", TraceHeader.addressLiteral("fe80:0:0:0:0:0:0:1%eth0"), "no zone index");
+        assertEquals("192.0.2.7", TraceHeader.addressLiteral("192.0.2.7"));
+    }
 }
