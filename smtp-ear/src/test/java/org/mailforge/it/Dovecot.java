@@ -82,6 +82,8 @@ final class Dovecot implements AutoCloseable {
                 "lda_mailbox_autocreate = yes",
                 "passdb {", "  driver = sql", "  args = " + folder.resolve("dovecot-sql.conf.ext"), "}",
                 "userdb {", "  driver = static", "  args = home=" + mailRoot + "/%u", "}",
+                // no chroot: a Dovecot started by a normal user may not (checked as a non-root user)
+                "service anvil {", "  chroot =", "}",
                 "service imap-login {",
                 "  chroot =",
                 "  inet_listener imap {", "    address = 127.0.0.1", "    port = " + imapPort, "  }",
