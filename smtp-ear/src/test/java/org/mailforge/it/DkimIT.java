@@ -63,6 +63,10 @@ class DkimIT {
         assertFalse(rsa.body().contains("PRIVATE") || rsa.body().contains("private"), "no private key leaves the server");
         assertTrue(Base64.getDecoder().decode(rsaKey.getString("public_key")).length > 256, "an RSA-2048 SubjectPublicKeyInfo");
 
+        HttpResponse<String> again = TestServer.asAdmin("POST", "/api/domains/" + DOMAIN + "/dkim", "{\"selector\":\"mf2026\"}");
+        assertEquals(409, again.statusCode(), again.body());
+        assertEquals("selector", json(again.body()).getString("field"));
+
         String signedByRsa = relay("rsa " + System.nanoTime());
         assertTrue(signedByRsa.startsWith("DKIM-Signature:"), signedByRsa);
         assertTrue(unfold(signedByRsa).contains("s=mf2026;") && unfold(signedByRsa).contains("a=rsa-sha256;"), signedByRsa);

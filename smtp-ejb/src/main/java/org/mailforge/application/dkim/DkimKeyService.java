@@ -78,6 +78,7 @@ public class DkimKeyService {
      * @param bits      RSA only: 1024, 2048 (default), 3072 or 4096
      * @param active    whether it signs from now on; null: only when the domain has no active key
      * @throws InvalidFieldException naming the field that is wrong
+     * @throws SelectorTakenException when the domain has a key under that selector
      */
     public DkimKey generate(String domain, String selector, String algorithm, Integer bits, Boolean active) {
         if (selector == null || !SELECTOR.matcher(selector).matches()) {
@@ -90,6 +91,9 @@ public class DkimKeyService {
         }
         if (kind == DkimAlgorithm.ED25519_SHA256 && bits != null && bits != 256) {
             throw new InvalidFieldException("bits", "an ed25519-sha256 key has 256 bits; leave bits out");
+        }
+        if (keys.find(domain, selector).isPresent()) { // before the key pair, which costs up to a second
+            throw new SelectorTakenException(domain, selector);
         }
         KeyPair pair = generate(kind, bits == null ? 2048 : bits);
         DkimKey key = new DkimKey(domain, selector, kind, sealing.seal(pair.getPrivate().getEncoded()), publicKey(kind, pair),

@@ -147,6 +147,9 @@ class DkimKeyServiceTest {
         assertEquals("bits", assertThrows(InvalidFieldException.class,
                 () -> service.generate("example.test", "s1", "ed25519-sha256", 2048, null)).field());
         assertEquals(List.of(), stored);
+        service.generate("example.test", "s1", null, 1024, null);
+        assertThrows(SelectorTakenException.class, () -> service.generate("example.test", "s1", "ed25519-sha256", null, null));
+        assertEquals(1, stored.size());
     }
 
     @Test

@@ -17,7 +17,6 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
-import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
@@ -80,9 +79,6 @@ public class DomainsResource {
         String local = local(domain);
         if (request == null) {
             throw new BadRequestException("a JSON body with a selector is required");
-        }
-        if (request.selector != null && dkim.find(local, request.selector).isPresent()) {
-            throw new WebApplicationException("the domain has a key with selector " + request.selector, Response.Status.CONFLICT);
         }
         DkimKey key = dkim.generate(local, request.selector, request.algorithm, request.bits, request.active);
         return Response.created(URI.create("/api/domains/" + local + "/dkim/" + key.getSelector())).entity(DkimKeyView.of(key)).build();

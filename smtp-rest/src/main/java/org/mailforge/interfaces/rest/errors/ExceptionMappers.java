@@ -66,6 +66,14 @@ public final class ExceptionMappers {
     }
 
     @Provider
+    public static class SelectorTaken implements ExceptionMapper<org.mailforge.application.dkim.SelectorTakenException> {
+        @Override
+        public Response toResponse(org.mailforge.application.dkim.SelectorTakenException e) {
+            return ApiError.response(Response.Status.CONFLICT, e.getMessage(), "selector");
+        }
+    }
+
+    @Provider
     public static class LastAdministrator implements ExceptionMapper<org.mailforge.domain.user.LastAdministratorException> {
         @Override
         public Response toResponse(org.mailforge.domain.user.LastAdministratorException e) {
