@@ -61,6 +61,16 @@ class DkimIT {
         assertEquals("rsa-sha256", rsaKey.getString("algorithm"));
         assertTrue(rsaKey.getBoolean("active"), "a domain's first key signs at once");
         assertFalse(rsa.body().contains("PRIVATE") || rsa.body().contains("private"), "no private key leaves the server");
+        try (java.sql.Connection db = IndependentReaders.sqlite(TestServer.DATA.resolve("smtp.db"));
+             java.sql.ResultSet row = db.createStatement().executeQuery(
+                     "SELECT private_key FROM dkim_keys WHERE domain = '" + DOMAIN + "' AND selector = 'mf2026'")) {
+            assertTrue(row.next(), "the key is stored");
+            String stored = row.getString(1);
+            assertTrue(stored.length() > 1000, "an RSA-2048 PKCS#8 key in base64");
+            // from the middle: every RSA-2048 PKCS#8 key begins with the same octets
+            assertFalse(rsa.body().contains(stored.substring(100, 164)), "the stored private key is not in the answer");
+            assertFalse(TestServer.asAdmin("GET", "/api/domains/" + DOMAIN + "/dkim", null).body().contains(stored.substring(100, 164)));
+        }
         assertTrue(Base64.getDecoder().decode(rsaKey.getString("public_key")).length > 256, "an RSA-2048 SubjectPublicKeyInfo");
 
         HttpResponse<String> again = TestServer.asAdmin("POST", "/api/domains/" + DOMAIN + "/dkim", "{\"selector\":\"mf2026\"}");

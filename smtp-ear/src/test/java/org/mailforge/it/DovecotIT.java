@@ -97,6 +97,9 @@ class DovecotIT {
                 assertEquals(List.of(subject), subjects(byEmail, "INBOX"), "the email address is a login too, in any case");
             }
             assertThrows(AuthenticationFailedException.class, () -> imap(IMAP_MAILDIR, username, PASSWORD + "x").close());
+            assertEquals(200, TestServer.asAdmin("PUT", "/api/users/" + username, "{\"enabled\":false}").statusCode());
+            assertThrows(AuthenticationFailedException.class, () -> imap(IMAP_MAILDIR, username, PASSWORD).close(),
+                    "a user disabled through the API cannot log in to IMAP either");
         }
     }
 

@@ -122,8 +122,7 @@ final class ExtraServer {
      * waits for every stop still under way. A server that is started again waits for its own stop.
      */
     void stop() throws Exception {
-        stopping = new ProcessBuilder(wlp.resolve("bin/server").toString(), "stop", name)
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        stopping = launch("stop");
         STOPPING.add(stopping);
         if (stopAtExit != null) {
             Runtime.getRuntime().removeShutdownHook(stopAtExit);
@@ -189,11 +188,16 @@ final class ExtraServer {
         return folder.resolve("logs/messages.log");
     }
 
+    /** Runs {@code bin/server <action> <name>} and waits for it. */
     private int liberty(String action) throws Exception {
-        Process process = new ProcessBuilder(wlp.resolve("bin/server").toString(), action, name)
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        Process process = launch(action);
         assertTrue(process.waitFor(180, TimeUnit.SECONDS), "server " + action + " finished");
         return process.exitValue();
+    }
+
+    private Process launch(String action) throws IOException {
+        return new ProcessBuilder(wlp.resolve("bin/server").toString(), action, name)
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
     }
 
     static void deleteTree(Path root) throws IOException {

@@ -27,7 +27,6 @@ import org.mailforge.domain.user.UserRepository;
 import org.mailforge.application.config.ServerConfiguration;
 import org.mailforge.smtp.spi.Domains;
 import org.mailforge.smtp.spi.InboundMessage;
-import org.mailforge.smtp.spi.MessageContent;
 import org.mailforge.smtp.spi.Reply;
 
 /**
@@ -228,8 +227,8 @@ public class MailDeliveryService {
             byte[] report = DeliveryStatusNotification.compose(DeliveryStatusNotification.Kind.FAILED, configuration.hostname(),
                     message.sessionId(), message.reversePath(), message.receivedAt(), "the mailbox refused the message", entries,
                     message.content(), now);
-            Reply reply = deliver(new InboundMessage(message.sessionId() + "-dsn", "127.0.0.1", configuration.hostname(), "",
-                    List.of(message.reversePath()), MessageContent.of(report), now, false, null, null));
+            Reply reply = deliver(DeliveryStatusNotification.message(message.sessionId(), configuration.hostname(),
+                    message.reversePath(), report, now));
             if (reply.code() >= 400) {
                 LOG.warning("session " + message.sessionId() + ": notification to " + LogText.escape(message.reversePath()) + " not accepted: " + reply);
             }

@@ -57,10 +57,17 @@ public class DkimKeyService {
 
     Clock clock = Clock.systemUTC();
 
+    private java.util.Set<String> localDomains;
+
+    @jakarta.annotation.PostConstruct
+    void init() {
+        localDomains = configuration.localDomainSet(); // built once: every outbound message asks
+    }
+
     /** The domain in canonical form when it is one of ours, else empty (the API answers 404). */
     public Optional<String> localDomain(String domain) {
         String canonical = domain == null ? "" : domain.strip().toLowerCase(Locale.ROOT);
-        return configuration.localDomainSet().contains(canonical) ? Optional.of(canonical) : Optional.empty();
+        return localDomains.contains(canonical) ? Optional.of(canonical) : Optional.empty();
     }
 
     public List<DkimKey> list(String domain) {

@@ -226,8 +226,8 @@ public class DeliveryAgent {
                     : entry.getLastError();
             byte[] report = DeliveryStatusNotification.compose(kind, configuration.hostname(), entry.getId(),
                     entry.getSender(), entry.getCreatedAt(), reason, lines, spool.open(entry.getContentFile()), clock.instant());
-            Reply reply = mail.deliver(new InboundMessage(entry.getId() + "-dsn", "127.0.0.1", configuration.hostname(), "",
-                    List.of(entry.getSender()), MessageContent.of(report), clock.instant(), false, null, null));
+            Reply reply = mail.deliver(DeliveryStatusNotification.message(entry.getId(), configuration.hostname(), entry.getSender(),
+                    report, clock.instant()));
             if (reply.code() >= 400) {
                 LOG.warning("queue entry " + entry.getId() + ": notification to " + LogText.escape(entry.getSender()) + " not accepted: " + reply);
             }

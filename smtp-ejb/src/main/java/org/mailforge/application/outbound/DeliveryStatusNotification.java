@@ -51,6 +51,17 @@ public final class DeliveryStatusNotification {
      * @param arrival       when the original message arrived
      * @param original      the original message (only its header section is returned)
      */
+    /**
+     * A composed report as the message that carries it: from the null reverse path to the sender,
+     * with id {@code <id>-dsn}, for {@code MailDeliveryService.deliver} (local sender: stored;
+     * remote: queued, and signed like any mail of the host name's domain).
+     */
+    public static org.mailforge.smtp.spi.InboundMessage message(String id, String reportingHost, String sender, byte[] report,
+                                                                Instant now) {
+        return new org.mailforge.smtp.spi.InboundMessage(id + "-dsn", "127.0.0.1", reportingHost, "", List.of(sender),
+                MessageContent.of(report), now, false, null, null);
+    }
+
     public static byte[] compose(Kind kind, String reportingHost, String queueId, String sender, Instant arrival,
                                  String reason, List<Entry> entries, MessageContent original, Instant now) throws IOException {
         String boundary = "=_mailforge_" + UUID.randomUUID();

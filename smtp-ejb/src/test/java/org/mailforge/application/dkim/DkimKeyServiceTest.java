@@ -78,6 +78,7 @@ class DkimKeyServiceTest {
         };
         service.configuration = ServerConfiguration.load(name -> Optional.ofNullable(Map.of(
                 "SMTP_LOCAL_DOMAINS", "example.test,Mail.Example.Test", "SMTP_HOSTNAME", "mx.example.test").get(name)));
+        service.init();
         return service;
     }
 
