@@ -74,6 +74,7 @@ def mailforge_env():
         "SMTP_ADMIN_CONSOLE_PORT": str(HTTP_PORT + 2), "SMTP_ADMIN_PASSWORD": "bench-admin-password",
         "SMTP_ENABLE_AUTH": "false", "SMTP_LOCAL_DOMAINS": "bench.test",
         "SMTP_REJECT_UNKNOWN_RECIPIENTS": "false",  # 1,000 mailboxes without user accounts, as for Postfix
+        "SMTP_DMARC_POLICY": "off",  # no sender checks (DNS), as Postfix and Haraka run here without milters or plugins
         "SMTP_RATE_LIMIT_EXEMPT": "127.0.0.0/8", "SMTP_MAX_CONNECTIONS": "2000",
         "SMTP_STORAGE_PATH": str(data / "mail"), "SMTP_DB_PATH": str(data / "smtp.db"),
         "SMTP_SPOOL_PATH": str(data / "spool"), "SMTP_QUEUE_PATH": str(data / "queue"),

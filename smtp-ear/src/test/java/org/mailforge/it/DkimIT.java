@@ -20,6 +20,7 @@ import jakarta.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.mailforge.testing.Python;
 
 /**
  * DKIM signing on the real server: keys made through {@code /api/domains/{domain}/dkim}, mail
@@ -53,8 +54,6 @@ class DkimIT {
 
     @Test
     void keysSignRelayedMailThatDkimpyVerifiesAgainstThePublishedRecords() throws Exception {
-        String python = ExternalTools.requirePython("dkim");
-
         HttpResponse<String> rsa = TestServer.asAdmin("POST", "/api/domains/" + DOMAIN + "/dkim", "{\"selector\":\"mf2026\"}");
         assertEquals(201, rsa.statusCode(), rsa.body());
         JsonObject rsaKey = json(rsa.body());
@@ -80,7 +79,7 @@ class DkimIT {
         String signedByRsa = relay("rsa " + System.nanoTime());
         assertTrue(signedByRsa.startsWith("DKIM-Signature:"), signedByRsa);
         assertTrue(unfold(signedByRsa).contains("s=mf2026;") && unfold(signedByRsa).contains("a=rsa-sha256;"), signedByRsa);
-        assertEquals("True", dkimpy(python, signedByRsa, dnsRecords()), signedByRsa);
+        assertEquals("True", dkimpy(signedByRsa, dnsRecords()), signedByRsa);
 
         // a second key is published first and signs only once activated
         HttpResponse<String> ed = TestServer.asAdmin("POST", "/api/domains/" + DOMAIN + "/dkim",
@@ -94,8 +93,8 @@ class DkimIT {
         assertEquals(200, activated.statusCode(), activated.body());
         String signedByEd = relay("ed25519 " + System.nanoTime());
         assertTrue(unfold(signedByEd).contains("s=ed2026;") && unfold(signedByEd).contains("a=ed25519-sha256;"), signedByEd);
-        assertEquals("True", dkimpy(python, signedByEd, dnsRecords()), signedByEd);
-        assertEquals("False", dkimpy(python, signedByEd.replace("Dkim test", "Dkim text"), dnsRecords()), "an altered subject fails");
+        assertEquals("True", dkimpy(signedByEd, dnsRecords()), signedByEd);
+        assertEquals("False", dkimpy(signedByEd.replace("Dkim test", "Dkim text"), dnsRecords()), "an altered subject fails");
 
         JsonArray keys = Json.createReader(new StringReader(TestServer.asAdmin("GET", "/api/domains/" + DOMAIN + "/dkim", null).body())).readArray();
         assertEquals(List.of("ed2026", "mf2026"), keys.getValuesAs(JsonObject.class).stream().map(k -> k.getString("selector")).toList(),
@@ -162,21 +161,18 @@ class DkimIT {
     }
 
     /** dkimpy's verdict on the message, its DNS answered from the records the API printed. */
-    private static String dkimpy(String python, String message, String records) throws Exception {
+    private static String dkimpy(String message, String records) throws Exception {
         Path folder = TestServer.DATA.resolveSibling("it-dkim");
         Files.createDirectories(folder);
         Path file = Files.createTempFile(folder, "signed-", ".eml");
         Files.writeString(file, message, StandardCharsets.UTF_8);
-        Process process = new ProcessBuilder(python, "-c", String.join("\n",
+        String output = Python.run("dkim", "python3-dkim", String.join("\n",
                 "import dkim, json, sys",
                 "records = json.loads(sys.argv[2])",
                 "def txt(name, timeout=5):",
                 "    value = records.get(name.decode().rstrip('.'))",
                 "    return value.encode() if value else None",
-                "print(dkim.verify(open(sys.argv[1], 'rb').read(), dnsfunc=txt))"), file.toString(), records)
-                .redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-        assertEquals(0, process.waitFor(), output);
+                "print(dkim.verify(open(sys.argv[1], 'rb').read(), dnsfunc=txt))"), file.toString(), records);
         return output.lines().reduce((a, b) -> b).orElse("");
     }
 

@@ -9,8 +9,10 @@ import org.mailforge.smtp.spi.MessageContent;
 
 /**
  * Removes from a received message the header fields that only this server may write: the spam
- * verdict ({@code X-Spam-*}) and the scan note ({@code X-Mailforge-Scan}). A sender's own
- * {@code X-Spam-Flag: NO} would otherwise sit beside ours, and many filters read any of them.
+ * verdict ({@code X-Spam-*}), the scan note ({@code X-Mailforge-Scan}) and an
+ * {@code Authentication-Results:} that names this server as its authserv-id (RFC 8601 5). A
+ * sender's own {@code X-Spam-Flag: NO} would otherwise sit beside ours, and many filters read any
+ * of them. Other servers' {@code Authentication-Results:} stay.
  *
  * <p>Streaming, constant memory: one pass over the header block finds out whether there is
  * anything to remove (and how many octets); only then is the content read through the filter.
@@ -20,6 +22,9 @@ public final class ForgedHeaders {
 
     /** A field name longer than this is no field of ours: it passes. */
     private static final int MAX_NAME = 64;
+    /** An Authentication-Results field is held back until its authserv-id is read: at most this much of it. */
+    private static final int MAX_HOLD = 998;
+    private static final String AUTHENTICATION_RESULTS = "authentication-results";
 
     private ForgedHeaders() {
     }
@@ -30,11 +35,15 @@ public final class ForgedHeaders {
         return lower.startsWith("x-spam-") || lower.equals("x-mailforge-scan");
     }
 
-    /** The content without forged verdict headers; the same object when there are none. */
-    public static MessageContent strip(MessageContent content) throws IOException {
+    /**
+     * The content without forged verdict headers; the same object when there are none.
+     *
+     * @param authservId this server's name in Authentication-Results (its host name)
+     */
+    public static MessageContent strip(MessageContent content, String authservId) throws IOException {
         long removed = 0;
         try (InputStream in = new java.io.BufferedInputStream(content.openStream(), 8192)) {
-            Filter filter = new Filter();
+            Filter filter = new Filter(authservId);
             int b;
             while (!filter.inBody() && (b = in.read()) >= 0) {
                 removed += 1 - filter.accept((byte) b);
@@ -53,7 +62,7 @@ public final class ForgedHeaders {
 
             @Override
             public InputStream openStream() throws IOException {
-                return new FilteredInput(content.openStream());
+                return new FilteredInput(content.openStream(), authservId);
             }
         };
     }
@@ -63,6 +72,7 @@ public final class ForgedHeaders {
      * (a held-back field name comes out once it is known to pass).
      */
     private static final class Filter {
+        private final String authservId;
         private final byte[] name = new byte[MAX_NAME];
         private int nameLength;
         private boolean lineStart = true;
@@ -70,9 +80,16 @@ public final class ForgedHeaders {
         private boolean dropping;      // the current field (and its continuation lines) is removed
         private boolean pendingCr;     // a CR at a line start: the blank line, if LF follows
         private boolean body;
-        /** Octets released by the last call, in order: held-back name octets, then the octet itself. */
-        final byte[] out = new byte[MAX_NAME + 2];
+        private boolean holding;       // an Authentication-Results field whose authserv-id is not read yet
+        private final byte[] hold = new byte[MAX_HOLD];
+        private int holdLength;
+        /** Octets released by the last call, in order: held-back octets, then the octet itself. */
+        final byte[] out = new byte[MAX_HOLD + MAX_NAME + 2];
         int outLength;
+
+        Filter(String authservId) {
+            this.authservId = authservId;
+        }
 
         boolean inBody() {
             return body;
@@ -83,6 +100,20 @@ public final class ForgedHeaders {
             outLength = 0;
             if (body) {
                 return emit(b);
+            }
+            if (holding) {
+                if (!lineStart || b == ' ' || b == '\t') {
+                    lineStart = false;
+                    hold[holdLength++] = b;
+                    if (b == '\n') {
+                        lineStart = true;
+                    }
+                    if (b == ';' || holdLength == MAX_HOLD) {
+                        decide(holdLength == MAX_HOLD && b != ';');
+                    }
+                    return outLength;
+                }
+                decide(false); // the field ended before a ';': decided on what it holds, then this octet as usual
             }
             if (pendingCr) {
                 pendingCr = false;
@@ -118,7 +149,15 @@ public final class ForgedHeaders {
             if (collecting) {
                 if (b == ':' || b == '\n' || nameLength == MAX_NAME) {
                     collecting = false;
-                    dropping = b == ':' && ours(new String(name, 0, nameLength, StandardCharsets.ISO_8859_1));
+                    String fieldName = new String(name, 0, nameLength, StandardCharsets.ISO_8859_1);
+                    if (b == ':' && fieldName.strip().equalsIgnoreCase(AUTHENTICATION_RESULTS)) {
+                        System.arraycopy(name, 0, hold, 0, nameLength);
+                        hold[nameLength] = b;
+                        holdLength = nameLength + 1;
+                        holding = true;
+                        return outLength;
+                    }
+                    dropping = b == ':' && ours(fieldName);
                     if (!dropping) {
                         System.arraycopy(name, 0, out, outLength, nameLength);
                         outLength += nameLength;
@@ -137,12 +176,31 @@ public final class ForgedHeaders {
             return outLength;
         }
 
-        /** At the end of the content: what is still held back (a name without a colon) comes out. */
+        /**
+         * The held Authentication-Results field: removed when it names us, released otherwise.
+         * One so long that its authserv-id is not read whole within {@link #MAX_HOLD} octets
+         * ({@code cut}) is no honest field: it is removed too.
+         */
+        private void decide(boolean cut) {
+            holding = false;
+            String id = authservId(hold, holdLength, cut);
+            dropping = id == null || authservId.equalsIgnoreCase(id);
+            if (!dropping) {
+                System.arraycopy(hold, 0, out, outLength, holdLength);
+                outLength += holdLength;
+            }
+            holdLength = 0;
+        }
+
+        /** At the end of the content: what is still held back comes out. */
         int finish() {
             outLength = 0;
+            if (holding) {
+                decide(false);
+            }
             if (collecting && !dropping) {
-                System.arraycopy(name, 0, out, 0, nameLength);
-                outLength = nameLength;
+                System.arraycopy(name, 0, out, outLength, nameLength);
+                outLength += nameLength;
                 collecting = false;
             }
             if (pendingCr) {
@@ -158,16 +216,47 @@ public final class ForgedHeaders {
         }
     }
 
+    /**
+     * The authserv-id of a held {@code Authentication-Results} field (name, colon, value): the
+     * first token of the value after white space, line breaks and comments; null when the field
+     * was {@code cut} before that token ended.
+     */
+    static String authservId(byte[] field, int length, boolean cut) {
+        int i = 0;
+        while (i < length && field[i] != ':') {
+            i++;
+        }
+        i++;
+        int depth = 0;
+        for (; i < length; i++) {
+            byte c = field[i];
+            if (c == '(') {
+                depth++;
+            } else if (c == ')' && depth > 0) {
+                depth--;
+            } else if (depth == 0 && c != ' ' && c != '\t' && c != '\r' && c != '\n') {
+                break;
+            }
+        }
+        int start = i;
+        while (i < length && field[i] != ' ' && field[i] != '\t' && field[i] != '\r' && field[i] != '\n'
+                && field[i] != ';' && field[i] != '(') {
+            i++;
+        }
+        return cut && i == length ? null : new String(field, start, i - start, StandardCharsets.ISO_8859_1);
+    }
+
     /** The content read through the filter. */
     private static final class FilteredInput extends InputStream {
         private final InputStream in;
-        private final Filter filter = new Filter();
+        private final Filter filter;
         private int position;
         private int available;
         private boolean ended;
 
-        FilteredInput(InputStream in) {
+        FilteredInput(InputStream in, String authservId) {
             this.in = new java.io.BufferedInputStream(in, 8192);
+            this.filter = new Filter(authservId);
         }
 
         @Override

@@ -15,6 +15,8 @@ import org.mailforge.application.events.ServerEvents;
 import org.mailforge.application.outbound.DeliveryStatusNotification;
 import org.mailforge.application.outbound.OutboundQueueService;
 import org.mailforge.application.scanning.ContentScreening;
+import org.mailforge.application.verification.AuthenticationResults;
+import org.mailforge.application.verification.InboundAuthentication;
 import org.mailforge.domain.mail.Delivery;
 import org.mailforge.domain.mail.Folder;
 import org.mailforge.domain.mail.MailStore;
@@ -65,6 +67,9 @@ public class MailDeliveryService {
 
     @Inject
     MailboxQuotas quotas;
+
+    @Inject
+    InboundAuthentication authentication;
 
     private java.util.Set<String> localDomains;
 
@@ -118,34 +123,56 @@ public class MailDeliveryService {
         return (at < 0 ? address : address.substring(0, at)).equalsIgnoreCase("postmaster");
     }
 
+    /** A message a client sent: its sender is checked (SPF, DKIM, DMARC) before it is screened and stored. */
     public Reply deliver(InboundMessage message) {
+        return timed(message, true);
+    }
+
+    /**
+     * A message this server wrote (a delivery status notification): screened and stored like any
+     * other, without the sender checks that are for mail from elsewhere.
+     */
+    public Reply deliverOwn(InboundMessage message) {
+        return timed(message, false);
+    }
+
+    private Reply timed(InboundMessage message, boolean fromClient) {
         long start = System.nanoTime();
         try {
-            return screenAndStore(message);
+            return screenAndStore(message, fromClient);
         } finally {
             metrics.processed(java.time.Duration.ofNanos(System.nanoTime() - start));
         }
     }
 
-    private Reply screenAndStore(InboundMessage message) {
+    private Reply screenAndStore(InboundMessage message, boolean fromClient) {
         InboundMessage received;
         try {
-            // verdict headers are ours to write: a sender's own X-Spam-* never reaches a mailbox
-            received = message.withContent(ForgedHeaders.strip(message.content()));
+            // verdicts are ours to write: a sender's own X-Spam-* or Authentication-Results naming us never reaches a mailbox
+            received = message.withContent(ForgedHeaders.strip(message.content(), configuration.hostname()));
         } catch (java.io.IOException e) {
             LOG.log(java.util.logging.Level.WARNING, "session " + message.sessionId() + ": message unreadable, answered 451", e);
             return Reply.of(451, "4.3.0", "Error: local error in processing, try again later");
         }
+        InboundAuthentication.Verdict verdict = fromClient ? authentication.check(received)
+                : new InboundAuthentication.Accept(received, false, null);
+        if (verdict instanceof InboundAuthentication.Refuse refusal) {
+            metrics.rejected();
+            return refusal.reply();
+        }
+        InboundAuthentication.Accept checked = (InboundAuthentication.Accept) verdict;
+        received = checked.message();
         ContentScreening.Outcome screened = screening.screen(received);
         if (screened instanceof ContentScreening.Refuse refusal) {
             metrics.rejected();
             return refusal.reply();
         }
         ContentScreening.Accept accepted = (ContentScreening.Accept) screened;
-        return store(received.withContent(accepted.content()), accepted.folder());
+        Folder folder = checked.junk() ? Folder.JUNK : accepted.folder();
+        return store(received.withContent(accepted.content()), folder, checked.results());
     }
 
-    private Reply store(InboundMessage message, Folder folder) {
+    private Reply store(InboundMessage message, Folder folder, AuthenticationResults checks) {
         List<StoredLocation> stored = new ArrayList<>(message.recipients().size());
         List<QueuedMessage> queued = List.of();
         List<MailboxQuotas.Claim> claims = new ArrayList<>(message.recipients().size());
@@ -199,12 +226,20 @@ public class MailDeliveryService {
         if (!refused.isEmpty()) {
             notifySender(message, refused);
         }
-        events.publish("message.received", () -> ServerEvent.fields(
-                "message_id", "msg_" + message.sessionId(),
-                "from", message.reversePath(),
-                "to", message.recipients(),
-                "subject", MessageHeaders.subject(message),
-                "size_bytes", message.content().size()));
+        events.publish("message.received", () -> {
+            java.util.Map<String, Object> fields = ServerEvent.fields(
+                    "message_id", "msg_" + message.sessionId(),
+                    "from", message.reversePath(),
+                    "to", message.recipients(),
+                    "subject", MessageHeaders.subject(message),
+                    "size_bytes", message.content().size());
+            if (checks != null) { // the sender checks' results, as in the Authentication-Results field
+                fields.put("spf", checks.spf().result());
+                fields.put("dkim", checks.byMethod().get("dkim"));
+                fields.put("dmarc", checks.dmarc().result());
+            }
+            return fields;
+        });
         return Reply.of(250, "2.0.0", "Ok: queued as " + message.sessionId());
     }
 
@@ -227,7 +262,7 @@ public class MailDeliveryService {
             byte[] report = DeliveryStatusNotification.compose(DeliveryStatusNotification.Kind.FAILED, configuration.hostname(),
                     message.sessionId(), message.reversePath(), message.receivedAt(), "the mailbox refused the message", entries,
                     message.content(), now);
-            Reply reply = deliver(DeliveryStatusNotification.message(message.sessionId(), configuration.hostname(),
+            Reply reply = deliverOwn(DeliveryStatusNotification.message(message.sessionId(), configuration.hostname(),
                     message.reversePath(), report, now));
             if (reply.code() >= 400) {
                 LOG.warning("session " + message.sessionId() + ": notification to " + LogText.escape(message.reversePath()) + " not accepted: " + reply);

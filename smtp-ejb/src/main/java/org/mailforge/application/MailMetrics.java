@@ -190,6 +190,14 @@ public class MailMetrics {
                 .withDescription("Messages a scanning daemon did not answer for").build(), new Tag("scanner", scanner)).inc();
     }
 
+    /** The results of the sender checks of one received message: method (spf, dkim, dmarc) to its results. */
+    public void authenticationResults(java.util.Map<String, java.util.List<String>> byMethod) {
+        Metadata metadata = Metadata.builder().withName("smtp.auth.results")
+                .withDescription("Results of the sender checks of received mail (SPF, each DKIM signature, DMARC)").build();
+        byMethod.forEach((method, results) -> results.forEach(
+                result -> registry.counter(metadata, new Tag("method", method), new Tag("result", result)).inc()));
+    }
+
     public void rejected() {
         rejected.inc();
     }

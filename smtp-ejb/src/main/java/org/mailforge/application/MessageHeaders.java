@@ -38,8 +38,22 @@ public final class MessageHeaders {
      * exactly one address (what DKIM signing and DMARC go by); empty otherwise.
      */
     public static java.util.Optional<String> fromDomain(org.mailforge.smtp.spi.MessageContent content) {
+        return fromDomain(read(content));
+    }
+
+    /** The header block (its first {@link #MAX_HEADER_OCTETS}); empty when it cannot be read. */
+    public static InternetHeaders read(org.mailforge.smtp.spi.MessageContent content) {
         try (InputStream in = content.openStream()) {
-            String[] from = new InternetHeaders(new BoundedInputStream(in, MAX_HEADER_OCTETS)).getHeader("From");
+            return new InternetHeaders(new BoundedInputStream(in, MAX_HEADER_OCTETS));
+        } catch (IOException | MessagingException | RuntimeException e) {
+            return new InternetHeaders();
+        }
+    }
+
+    /** {@link #fromDomain(org.mailforge.smtp.spi.MessageContent)} of a header block already read. */
+    public static java.util.Optional<String> fromDomain(InternetHeaders headers) {
+        try {
+            String[] from = headers.getHeader("From");
             if (from == null || from.length != 1) {
                 return java.util.Optional.empty();
             }
@@ -51,7 +65,7 @@ public final class MessageHeaders {
             String address = addresses[0].getAddress();
             String domain = address.substring(address.lastIndexOf('@') + 1);
             return java.util.Optional.of(java.net.IDN.toASCII(domain, java.net.IDN.ALLOW_UNASSIGNED).toLowerCase(java.util.Locale.ROOT));
-        } catch (IOException | MessagingException | RuntimeException e) {
+        } catch (MessagingException | RuntimeException e) {
             return java.util.Optional.empty();
         }
     }

@@ -13,8 +13,10 @@ import org.mailforge.smtp.spi.MessageContent;
 
 class ForgedHeadersTest {
 
+    private static final String US = "mx.example.test";
+
     private static String strip(String message) throws Exception {
-        MessageContent stripped = ForgedHeaders.strip(MessageContent.of(message.getBytes(StandardCharsets.ISO_8859_1)));
+        MessageContent stripped = ForgedHeaders.strip(MessageContent.of(message.getBytes(StandardCharsets.ISO_8859_1)), US);
         byte[] all;
         try (InputStream in = stripped.openStream()) {
             all = in.readAllBytes();
@@ -43,7 +45,7 @@ class ForgedHeadersTest {
     @Test
     void messagesWithoutThemAreLeftAsTheyAre() throws Exception {
         MessageContent content = MessageContent.of("Subject: x\r\nX-Spam: not ours\r\n\r\nbody\r\n".getBytes(StandardCharsets.US_ASCII));
-        assertSame(content, ForgedHeaders.strip(content));
+        assertSame(content, ForgedHeaders.strip(content, US));
     }
 
     @Test
@@ -52,5 +54,30 @@ class ForgedHeadersTest {
         assertEquals("Subject: x\n\nX-Spam-Flag: body\n", strip("Subject: x\nX-Spam-Flag: YES\n\nX-Spam-Flag: body\n"));
         assertEquals("Subject: x\r\n", strip("Subject: x\r\nX-Spam-Level: ***"));
         assertEquals("L".repeat(200) + ": long name\r\n\r\n", strip("L".repeat(200) + ": long name\r\n\r\n"));
+    }
+
+    @Test
+    void authenticationResultsNamingUsAreRemovedAndOthersStay() throws Exception {
+        String theirs = "Authentication-Results: mx.elsewhere.example;\r\n\tspf=pass smtp.mailfrom=a@b.example\r\n";
+        assertEquals("Subject: x\r\n" + theirs + "To: y\r\n\r\nAuthentication-Results: mx.example.test; in the body\r\n",
+                strip("Authentication-Results: MX.example.test; spf=pass smtp.mailfrom=bank.example;\r\n\tdkim=pass header.d=bank.example\r\n"
+                        + "Subject: x\r\n" + theirs
+                        + "authentication-results:\r\n (forged) mx.example.test 1;\r\n dmarc=pass\r\n"
+                        + "Authentication-Results: mx.example.test\r\nTo: y\r\n\r\n"
+                        + "Authentication-Results: mx.example.test; in the body\r\n"));
+        // a prefix of our name is another name; a field cut off by the end of the content comes out whole
+        assertEquals("Authentication-Results: mx.example.testing; none\r\n\r\n",
+                strip("Authentication-Results: mx.example.testing; none\r\n\r\n"));
+        assertEquals("Authentication-Results: mx.elsewhere", strip("Authentication-Results: mx.elsewhere"));
+        assertEquals("", strip("Authentication-Results: mx.example.test"));
+    }
+
+    @Test
+    void aHugeAuthenticationResultsFieldIsDecidedOnItsBeginning() throws Exception {
+        String value = " mx.elsewhere.example" + " x".repeat(2000) + "; none\r\n";
+        assertEquals("Authentication-Results:" + value + "\r\nbody", strip("Authentication-Results:" + value + "\r\nbody"));
+        // our name hidden behind a comment longer than any honest field's start: removed
+        String hidden = " (" + "c".repeat(1500) + ") mx.example.test; none\r\n";
+        assertEquals("Subject: x\r\n\r\n", strip("Authentication-Results:" + hidden + "Subject: x\r\n\r\n"));
     }
 }

@@ -19,6 +19,8 @@ import org.mailforge.application.config.ServerConfiguration;
 import org.mailforge.application.events.ServerEvents;
 import org.mailforge.application.outbound.OutboundQueueService;
 import org.mailforge.application.scanning.ContentScreening;
+import org.mailforge.application.verification.AuthenticationResults;
+import org.mailforge.application.verification.InboundAuthentication;
 import org.mailforge.domain.mail.Delivery;
 import org.mailforge.domain.mail.Folder;
 import org.mailforge.domain.mail.MailStore;
@@ -48,6 +50,11 @@ class MailDeliveryServiceTest {
     private final Map<String, MailboxRefusal> refusing = new HashMap<>();
     /** What went to the outbound queue, e.g. a notification to a remote sender. */
     private final List<InboundMessage> queued = new ArrayList<>();
+    /** The folder and text of each stored copy. */
+    private final List<String> storedTexts = new ArrayList<>();
+    /** What the sender checks find; how many messages they were asked about. */
+    private AuthenticationResults checkResults = results("pass", "none", null);
+    private int checked;
 
     private final MailStore store = new MailStore() {
         @Override
@@ -69,6 +76,9 @@ class MailDeliveryServiceTest {
             }
             StoredLocation location = new StoredLocation(mailbox, "key-" + stored.size(), content.size());
             stored.add(location);
+            try (java.io.InputStream in = content.openStream()) {
+                storedTexts.add(folder + " " + new String(in.readAllBytes(), StandardCharsets.US_ASCII));
+            }
             return location;
         }
 
@@ -98,9 +108,19 @@ class MailDeliveryServiceTest {
                 });
     }
 
+    private static AuthenticationResults results(String dmarc, String policy, String fromDomain) {
+        return new AuthenticationResults(new AuthenticationResults.Spf("fail", "sender@example.org", "client.example", null), List.of(),
+                new AuthenticationResults.Dmarc(dmarc, fromDomain, policy, null));
+    }
+
     private MailDeliveryService service() {
+        return service("report");
+    }
+
+    private MailDeliveryService service(String dmarcPolicy) {
         ServerConfiguration configuration = ServerConfiguration.load(name -> Optional.ofNullable(Map.of(
-                "SMTP_LOCAL_DOMAINS", "example.test", "SMTP_HOSTNAME", "mx.example.test", "SMTP_ADMIN_USERNAME", "admin").get(name)));
+                "SMTP_LOCAL_DOMAINS", "example.test", "SMTP_HOSTNAME", "mx.example.test", "SMTP_ADMIN_USERNAME", "admin",
+                "SMTP_DMARC_POLICY", dmarcPolicy).get(name)));
         MailDeliveryService service = new MailDeliveryService();
         service.configuration = configuration;
         service.store = store;
@@ -125,6 +145,10 @@ class MailDeliveryServiceTest {
 
             @Override
             public void processed(java.time.Duration duration) {
+            }
+
+            @Override
+            public void authenticationResults(Map<String, List<String>> byMethod) {
             }
         };
         service.events = new ServerEvents() {
@@ -152,6 +176,10 @@ class MailDeliveryServiceTest {
         MailboxQuotas quotas = new MailboxQuotas();
         quotas.users = service.users;
         service.quotas = quotas;
+        service.authentication = new InboundAuthentication(message -> {
+            checked++;
+            return checkResults;
+        }, configuration, service.metrics);
         service.init();
         return service;
     }
@@ -245,5 +273,48 @@ class MailDeliveryServiceTest {
         assertTrue(text.contains("Final-Recipient: rfc822; bob@example.test"), text);
         assertTrue(text.contains("Status: 5.2.2"), text);
         assertTrue(text.contains("552 5.2.2 <bob@example.test> Quota exceeded"), text);
+    }
+
+    @Test
+    void theChecksResultsLeadTheStoredMessageAndAForgedCopyNamingUsIsRemoved() {
+        MailDeliveryService service = service("report");
+        checkResults = results("fail", "reject", "bank.example");
+        InboundMessage forged = new InboundMessage("s9", "192.0.2.1", "client.example", "sender@example.org", List.of("alice@example.test"),
+                MessageContent.of(("Authentication-Results: mx.example.test; dmarc=pass header.from=bank.example\r\n"
+                        + "From: x@bank.example\r\n\r\nhello\r\n").getBytes(StandardCharsets.US_ASCII)), Instant.EPOCH, false, null, null);
+        assertEquals(250, service.deliver(forged).code(), "report: recorded only");
+        assertEquals(1, storedTexts.size());
+        assertEquals("INBOX Authentication-Results: mx.example.test;\r\n\tspf=fail smtp.mailfrom=sender@example.org;\r\n"
+                + "\tdkim=none;\r\n\tdmarc=fail (p=reject) header.from=bank.example\r\nFrom: x@bank.example\r\n\r\nhello\r\n", storedTexts.get(0));
+    }
+
+    @Test
+    void enforcedDmarcRefusesRejectFailuresAndFilesQuarantineFailuresInJunk() {
+        MailDeliveryService service = service("enforce");
+        checkResults = results("fail", "reject", "bank.example");
+        Reply refused = service.deliver(message("alice@example.test"));
+        assertEquals("550 5.7.1 Message rejected: it fails the DMARC policy of bank.example", refused.render().strip());
+        assertTrue(stored.isEmpty(), "nothing stored");
+        checkResults = results("fail", "quarantine", "bank.example");
+        assertEquals(250, service.deliver(message("alice@example.test")).code());
+        assertTrue(storedTexts.get(0).startsWith("JUNK Authentication-Results: mx.example.test;"), storedTexts.get(0));
+        checkResults = results("pass", "reject", "bank.example");
+        assertEquals(250, service.deliver(message("alice@example.test")).code());
+        assertTrue(storedTexts.get(1).startsWith("INBOX "), storedTexts.get(1));
+    }
+
+    @Test
+    void offChecksNothingAndOurOwnMessagesAndSubmissionsAreNotChecked() {
+        MailDeliveryService off = service("off");
+        assertEquals(250, off.deliver(message("alice@example.test")).code());
+        assertEquals(0, checked);
+        assertTrue(storedTexts.get(0).startsWith("INBOX Subject: x"), storedTexts.get(0));
+        MailDeliveryService enforcing = service("enforce");
+        checkResults = results("fail", "reject", "bank.example");
+        assertEquals(250, enforcing.deliverOwn(message("alice@example.test")).code(), "a notification this server wrote");
+        InboundMessage submitted = new InboundMessage("s2", "192.0.2.1", "client.example", "alice@example.test", List.of("alice@example.test"),
+                MessageContent.of("Subject: x\r\n\r\nhello\r\n".getBytes(StandardCharsets.US_ASCII)), Instant.EPOCH, false, "alice", null);
+        assertEquals(250, enforcing.deliver(submitted).code(), "an authenticated session's mail");
+        assertEquals(0, checked);
     }
 }

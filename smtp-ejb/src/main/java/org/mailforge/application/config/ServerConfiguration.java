@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 
+import org.mailforge.application.verification.DmarcEnforcement;
 import org.mailforge.smtp.spi.ListenerSetting;
 
 /**
@@ -47,7 +48,8 @@ public record ServerConfiguration(
         String adminEmail,
         OutboundConfiguration outbound,
         OperationsConfiguration operations,
-        ScanningConfiguration scanning) {
+        ScanningConfiguration scanning,
+        DmarcEnforcement dmarcPolicy) {
 
     public enum StorageType {
         MAILDIR, MBOX, DATABASE, S3, TIMESERIES, LMTP;
@@ -120,7 +122,8 @@ public record ServerConfiguration(
                 in.string("SMTP_ADMIN_EMAIL", null),
                 OutboundConfiguration.load(in),
                 OperationsConfiguration.load(in),
-                ScanningConfiguration.load(in));
+                ScanningConfiguration.load(in),
+                DmarcEnforcement.valueOf(in.choice("SMTP_DMARC_POLICY", "report", List.of("enforce", "report", "off")).toUpperCase()));
         in.require(config.healthPort() != config.metricsPort(),
                 "SMTP_HEALTH_PORT and SMTP_METRICS_PORT must differ (both " + config.healthPort() + ")");
         in.require(config.port() != config.healthPort() && config.port() != config.metricsPort(),

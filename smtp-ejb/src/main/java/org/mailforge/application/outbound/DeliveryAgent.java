@@ -226,7 +226,7 @@ public class DeliveryAgent {
                     : entry.getLastError();
             byte[] report = DeliveryStatusNotification.compose(kind, configuration.hostname(), entry.getId(),
                     entry.getSender(), entry.getCreatedAt(), reason, lines, spool.open(entry.getContentFile()), clock.instant());
-            Reply reply = mail.deliver(DeliveryStatusNotification.message(entry.getId(), configuration.hostname(), entry.getSender(),
+            Reply reply = mail.deliverOwn(DeliveryStatusNotification.message(entry.getId(), configuration.hostname(), entry.getSender(),
                     report, clock.instant()));
             if (reply.code() >= 400) {
                 LOG.warning("queue entry " + entry.getId() + ": notification to " + LogText.escape(entry.getSender()) + " not accepted: " + reply);

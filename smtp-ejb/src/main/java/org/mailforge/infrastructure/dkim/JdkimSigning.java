@@ -4,13 +4,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.InvalidKeyException;
-import java.security.InvalidParameterException;
-import java.security.MessageDigest;
 import java.security.PrivateKey;
-import java.security.PublicKey;
 import java.security.Signature;
-import java.security.SignatureException;
 import java.time.Clock;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -84,73 +79,5 @@ public class JdkimSigning extends DKIMCommon implements DkimSigning {
             folded.append(part);
         }
         return folded.append("\r\n").toString();
-    }
-
-    /**
-     * RFC 8463's ed25519-sha256 as a {@link Signature} that jDKIM can feed: the canonical header
-     * octets go into SHA-256, and the digest is signed with Ed25519.
-     */
-    static final class Ed25519OverSha256 extends Signature {
-
-        private MessageDigest digest;
-        private PrivateKey key;
-
-        Ed25519OverSha256() {
-            super("SHA256withEd25519");
-        }
-
-        @Override
-        protected void engineInitSign(PrivateKey privateKey) throws InvalidKeyException {
-            try {
-                digest = MessageDigest.getInstance("SHA-256");
-            } catch (GeneralSecurityException e) {
-                throw new InvalidKeyException("SHA-256 unavailable", e);
-            }
-            key = privateKey;
-        }
-
-        @Override
-        protected void engineUpdate(byte b) {
-            digest.update(b);
-        }
-
-        @Override
-        protected void engineUpdate(byte[] b, int off, int len) {
-            digest.update(b, off, len);
-        }
-
-        @Override
-        protected byte[] engineSign() throws SignatureException {
-            try {
-                Signature ed25519 = Signature.getInstance("Ed25519");
-                ed25519.initSign(key);
-                ed25519.update(digest.digest());
-                return ed25519.sign();
-            } catch (GeneralSecurityException e) {
-                throw new SignatureException("Ed25519 signing failed", e);
-            }
-        }
-
-        @Override
-        protected void engineInitVerify(PublicKey publicKey) {
-            throw new UnsupportedOperationException("signing only");
-        }
-
-        @Override
-        protected boolean engineVerify(byte[] sigBytes) {
-            throw new UnsupportedOperationException("signing only");
-        }
-
-        @Override
-        @Deprecated
-        protected void engineSetParameter(String param, Object value) {
-            throw new InvalidParameterException("no parameters");
-        }
-
-        @Override
-        @Deprecated
-        protected Object engineGetParameter(String param) {
-            return null;
-        }
     }
 }

@@ -1,7 +1,6 @@
 package org.mailforge.infrastructure.outbound;
 
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -11,16 +10,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.mailforge.infrastructure.dns.DnsClient;
 import org.mailforge.smtp.spi.Domains;
 import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
-import org.xbill.DNS.ExtendedResolver;
 import org.xbill.DNS.Lookup;
 import org.xbill.DNS.MXRecord;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Resolver;
-import org.xbill.DNS.SimpleResolver;
 import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
 
@@ -62,24 +60,7 @@ public final class MxResolver {
      * @param server {@code host} or {@code host:port} of the resolver to ask, or null for the system's
      */
     public MxResolver(String server, Duration timeout) {
-        try {
-            Resolver chosen;
-            if (server == null) {
-                chosen = new ExtendedResolver();
-            } else {
-                int colon = server.lastIndexOf(':');
-                boolean hasPort = colon > 0 && server.indexOf(':') == colon;
-                SimpleResolver simple = new SimpleResolver(hasPort ? server.substring(0, colon) : server);
-                if (hasPort) {
-                    simple.setPort(Integer.parseInt(server.substring(colon + 1)));
-                }
-                chosen = simple;
-            }
-            chosen.setTimeout(timeout);
-            this.resolver = chosen;
-        } catch (UnknownHostException | NumberFormatException e) {
-            throw new IllegalArgumentException("SMTP_DNS_SERVER=" + server + " is not a usable resolver address", e);
-        }
+        this.resolver = DnsClient.resolver(server, timeout);
     }
 
     public List<Destination> destinations(String domain) throws NoMailDomainException, DnsTemporaryException {

@@ -80,7 +80,7 @@ class DeliveryAgentTest {
         };
         agent.mail = new MailDeliveryService() {
             @Override
-            public Reply deliver(InboundMessage message) {
+            public Reply deliverOwn(InboundMessage message) {
                 notifications.add(message);
                 return Reply.of(250, "2.0.0", "stored");
             }

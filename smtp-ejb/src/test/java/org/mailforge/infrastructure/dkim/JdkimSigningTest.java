@@ -2,7 +2,6 @@ package org.mailforge.infrastructure.dkim;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mailforge.domain.dkim.DkimAlgorithm;
 import org.mailforge.smtp.spi.MessageContent;
+import org.mailforge.testing.Python;
 
 /**
  * What we sign, judged by an independent verifier: dkimpy (Debian's python3-dkim), with the key
@@ -93,25 +93,13 @@ class JdkimSigningTest {
 
     /** dkimpy's verdict ("True"/"False") on the message, with the record given for any selector. */
     private String dkimpy(byte[] message, String record) throws Exception {
-        boolean installed;
-        try {
-            installed = new ProcessBuilder("/usr/bin/python3", "-c", "import dkim, nacl").start().waitFor() == 0;
-        } catch (java.io.IOException e) {
-            installed = false; // no python3 at all
-        }
-        assumeTrue(installed || "true".equals(System.getenv("CI")),
-                "dkimpy is not installed (Debian package: python3-dkim) here; install it to run this test");
         Path file = folder.resolve("message.eml");
         Files.write(file, message);
-        Process python = new ProcessBuilder("/usr/bin/python3", "-c", String.join("\n",
+        List<String> lines = Python.run("dkim, nacl", "python3-dkim python3-nacl", String.join("\n",
                 "import dkim, sys",
                 "message = open(sys.argv[1], 'rb').read()",
                 "record = sys.argv[2].encode()",
-                "print(dkim.verify(message, dnsfunc=lambda name, timeout=5: record))"), file.toString(), record)
-                .redirectErrorStream(true).start();
-        String output = new String(python.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-        assertEquals(0, python.waitFor(), output);
-        List<String> lines = output.lines().toList();
+                "print(dkim.verify(message, dnsfunc=lambda name, timeout=5: record))"), file.toString(), record).lines().toList();
         return lines.get(lines.size() - 1);
     }
 }

@@ -36,6 +36,39 @@ public final class TestDnsServer implements AutoCloseable {
         server.start();
     }
 
+    /** A zone built one record at a time (names without the trailing dot), then served. */
+    public static Zone zone() {
+        return new Zone();
+    }
+
+    public static final class Zone {
+        private final Map<String, List<Record>> records = new java.util.HashMap<>();
+
+        private Zone() {
+        }
+
+        public Zone add(Record record) {
+            records.computeIfAbsent(record.getName().toString().toLowerCase(Locale.ROOT), n -> new java.util.ArrayList<>()).add(record);
+            return this;
+        }
+
+        public Zone txt(String name, String text) throws java.io.IOException {
+            return add(TestDnsServer.txt(name + ".", text));
+        }
+
+        public Zone a(String name, String address) throws java.io.IOException {
+            return add(TestDnsServer.a(name + ".", address));
+        }
+
+        public Zone mx(String name, int priority, String target) throws java.io.IOException {
+            return add(TestDnsServer.mx(name + ".", priority, target + "."));
+        }
+
+        public TestDnsServer serve() throws java.io.IOException {
+            return new TestDnsServer(records);
+        }
+    }
+
     /** {@code 127.0.0.1:<port>}, as SMTP_DNS_SERVER takes it. */
     public String address() {
         return "127.0.0.1:" + socket.getLocalPort();
@@ -43,6 +76,19 @@ public final class TestDnsServer implements AutoCloseable {
 
     public static Record mx(String name, int priority, String target) throws java.io.IOException {
         return new MXRecord(Name.fromString(name), DClass.IN, 60, priority, Name.fromString(target));
+    }
+
+    /** A TXT record; text longer than a DNS string (255 octets) is split into several, as zone files do. */
+    public static Record txt(String name, String text) throws java.io.IOException {
+        List<String> strings = new java.util.ArrayList<>();
+        for (int i = 0; i < text.length(); i += 255) {
+            strings.add(text.substring(i, Math.min(text.length(), i + 255)));
+        }
+        return new org.xbill.DNS.TXTRecord(Name.fromString(name), DClass.IN, 60, strings.isEmpty() ? List.of("") : strings);
+    }
+
+    public static Record aaaa(String name, String address) throws java.io.IOException {
+        return new org.xbill.DNS.AAAARecord(Name.fromString(name), DClass.IN, 60, InetAddress.getByName(address));
     }
 
     public static Record a(String name, String address) throws java.io.IOException {

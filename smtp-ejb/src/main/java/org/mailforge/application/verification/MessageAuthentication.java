@@ -1,0 +1,13 @@
+package org.mailforge.application.verification;
+
+import org.mailforge.smtp.spi.InboundMessage;
+
+/**
+ * Checks who sent a received message: SPF for the client address and envelope, the DKIM
+ * signatures, DMARC for the From: domain. Answers within seconds whatever DNS does (a check
+ * that runs out of time says {@code temperror}); never throws for anything the message holds.
+ */
+public interface MessageAuthentication {
+
+    AuthenticationResults check(InboundMessage message);
+}

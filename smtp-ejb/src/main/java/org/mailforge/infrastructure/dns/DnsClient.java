@@ -1,0 +1,124 @@
+package org.mailforge.infrastructure.dns;
+
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.xbill.DNS.Cache;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.ExtendedResolver;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Resolver;
+import org.xbill.DNS.SimpleResolver;
+import org.xbill.DNS.TextParseException;
+import org.xbill.DNS.lookup.LookupSession;
+import org.xbill.DNS.lookup.NoSuchDomainException;
+import org.xbill.DNS.lookup.NoSuchRRSetException;
+
+/**
+ * DNS questions for the checks of received mail (SPF, DKIM keys, DMARC records), each answered
+ * within the time left to the message's check: an answer that comes later counts as a temporary
+ * error, so a slow DNS delays mail by seconds at most. Answers are cached for their TTL (at most
+ * five minutes), as a resolver would.
+ */
+public final class DnsClient {
+
+    /** Longest wait for one answer, even with more time left. */
+    private static final Duration QUERY_TIMEOUT = Duration.ofSeconds(2);
+    private static final int MAX_CACHE_SECONDS = 300;
+
+    /** DNS did not answer (in time, or at all): the check's result is {@code temperror}. */
+    public static final class DnsTimeoutException extends Exception {
+        public DnsTimeoutException(String message) {
+            super(message);
+        }
+    }
+
+    /** What DNS said about a name and type: the records, or none (the name or the type does not exist). */
+    public record Answer(List<Record> records, boolean nameExists) {
+        public boolean isEmpty() {
+            return records.isEmpty();
+        }
+    }
+
+    private final LookupSession session;
+
+    public DnsClient(Resolver resolver) {
+        Cache cache = new Cache(DClass.IN);
+        cache.setMaxCache(MAX_CACHE_SECONDS);
+        cache.setMaxNCache(MAX_CACHE_SECONDS);
+        this.session = LookupSession.builder().resolver(resolver).cache(cache).clearSearchPath().build();
+    }
+
+    /**
+     * The resolver to ask: {@code host} or {@code host:port} (SMTP_DNS_SERVER), or the system's
+     * when null.
+     */
+    public static Resolver resolver(String server, Duration timeout) {
+        try {
+            Resolver chosen;
+            if (server == null) {
+                chosen = new ExtendedResolver();
+            } else {
+                int colon = server.lastIndexOf(':');
+                boolean hasPort = colon > 0 && server.indexOf(':') == colon;
+                SimpleResolver simple = new SimpleResolver(hasPort ? server.substring(0, colon) : server);
+                if (hasPort) {
+                    simple.setPort(Integer.parseInt(server.substring(colon + 1)));
+                }
+                chosen = simple;
+            }
+            chosen.setTimeout(timeout);
+            return chosen;
+        } catch (UnknownHostException | NumberFormatException e) {
+            throw new IllegalArgumentException("SMTP_DNS_SERVER=" + server + " is not a usable resolver address", e);
+        }
+    }
+
+    /** A resolver for these checks: answers within {@link #QUERY_TIMEOUT}. */
+    public static DnsClient forChecks(String server) {
+        return new DnsClient(resolver(server, QUERY_TIMEOUT));
+    }
+
+    /**
+     * Asks for the records of a type at a name.
+     *
+     * @throws DnsTimeoutException no answer before the deadline, or a server failure
+     */
+    public Answer query(String name, int type, Instant deadline) throws DnsTimeoutException {
+        long millis = Math.min(QUERY_TIMEOUT.toMillis(), Duration.between(Instant.now(), deadline).toMillis());
+        if (millis <= 0) {
+            throw new DnsTimeoutException("no time left to ask DNS for " + name);
+        }
+        Name absolute;
+        try {
+            absolute = Name.fromString(name.endsWith(".") ? name : name + ".");
+        } catch (TextParseException e) {
+            return new Answer(List.of(), false); // not a name DNS could hold
+        }
+        try {
+            return new Answer(session.lookupAsync(absolute, type).toCompletableFuture().get(millis, TimeUnit.MILLISECONDS)
+                    .getRecords(), true);
+        } catch (ExecutionException | CompletionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof NoSuchDomainException) {
+                return new Answer(List.of(), false);
+            }
+            if (cause instanceof NoSuchRRSetException) {
+                return new Answer(List.of(), true);
+            }
+            throw new DnsTimeoutException("DNS lookup of " + name + " failed: " + cause);
+        } catch (TimeoutException e) {
+            throw new DnsTimeoutException("DNS did not answer for " + name + " within " + millis + " ms");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DnsTimeoutException("interrupted while asking DNS for " + name);
+        }
+    }
+}

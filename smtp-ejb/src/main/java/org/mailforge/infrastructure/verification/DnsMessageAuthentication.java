@@ -1,0 +1,66 @@
+package org.mailforge.infrastructure.verification;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.mailforge.application.MessageHeaders;
+import org.mailforge.application.config.ServerConfiguration;
+import org.mailforge.application.verification.AuthenticationResults;
+import org.mailforge.application.verification.MessageAuthentication;
+import org.mailforge.infrastructure.dkim.DkimVerifier;
+import org.mailforge.infrastructure.dns.DnsClient;
+import org.mailforge.smtp.spi.InboundMessage;
+
+/**
+ * SPF, DKIM and DMARC against DNS ({@code SMTP_DNS_SERVER}, or the system's resolver), all three
+ * within {@link #BUDGET} per message: a DNS that answers slowly delays mail by seconds, then its
+ * checks say {@code temperror}.
+ */
+@ApplicationScoped
+public class DnsMessageAuthentication implements MessageAuthentication {
+
+    private static final Logger LOG = Logger.getLogger(DnsMessageAuthentication.class.getName());
+
+    /** All DNS questions for one message are answered within this, or count as temporary errors. */
+    static final Duration BUDGET = Duration.ofSeconds(6);
+
+    @Inject
+    ServerConfiguration configuration;
+
+    private SpfVerifier spf;
+    private DkimVerifier dkim;
+    private DmarcEvaluator dmarc;
+
+    @PostConstruct
+    void init() {
+        DnsClient dns = DnsClient.forChecks(configuration.outbound().dnsServer());
+        spf = new SpfVerifier(dns, configuration.hostname());
+        dkim = new DkimVerifier(dns);
+        dmarc = new DmarcEvaluator(dns);
+    }
+
+    @Override
+    public AuthenticationResults check(InboundMessage message) {
+        Instant deadline = Instant.now().plus(BUDGET);
+        AuthenticationResults.Spf spfResult = spf.check(message.clientAddress(), message.reversePath(), message.heloName(), deadline);
+        jakarta.mail.internet.InternetHeaders headers = MessageHeaders.read(message.content());
+        List<AuthenticationResults.Dkim> signatures;
+        try {
+            // the whole message is parsed only when it is signed
+            signatures = headers.getHeader("DKIM-Signature") == null ? List.of() : dkim.verify(message.content(), deadline);
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.FINE, "session " + message.sessionId() + ": DKIM signatures not checked", e);
+            signatures = List.of(new AuthenticationResults.Dkim("temperror", null, null, null, null, "the message could not be read"));
+        }
+        String fromDomain = MessageHeaders.fromDomain(headers).orElse(null);
+        return new AuthenticationResults(spfResult, signatures, dmarc.evaluate(fromDomain, spfResult, signatures, deadline));
+    }
+}

@@ -1,0 +1,138 @@
+package org.mailforge.infrastructure.verification;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.mailforge.application.verification.AuthenticationResults.Spf;
+import org.mailforge.infrastructure.dns.DnsClient;
+import org.mailforge.infrastructure.outbound.TestDnsServer;
+import org.mailforge.testing.Python;
+
+/**
+ * SPF results on a table of records, each judged twice: against the result the RFC asks for, and
+ * against pyspf (Debian's python3-spf) asking the same DNS server on 127.0.0.1.
+ */
+class SpfVerifierTest {
+
+    /** client address, envelope sender, expected result */
+    private record Case(String ip, String sender, String expected) {
+    }
+
+    private static final List<Case> CASES = List.of(
+            new Case("127.0.0.1", "a@pass.example", "pass"),
+            new Case("127.0.0.2", "a@pass.example", "fail"),
+            new Case("127.0.0.2", "a@soft.example", "softfail"),
+            new Case("127.0.0.2", "a@neutral.example", "neutral"),
+            new Case("127.0.0.1", "a@include.example", "pass"),
+            new Case("127.0.0.2", "a@include.example", "fail"),
+            new Case("127.0.0.2", "a@redirect.example", "softfail"),
+            new Case("127.0.0.3", "a@a.example", "pass"),
+            new Case("127.0.0.5", "a@a.example", "fail"),
+            new Case("127.0.0.4", "a@mx.example", "pass"),
+            new Case("127.0.0.3", "a@mx.example", "fail"),
+            new Case("::1", "a@ip6.example", "pass"),
+            new Case("::2", "a@ip6.example", "fail"),
+            new Case("127.0.0.1", "a@exists.example", "pass"),
+            new Case("127.0.0.2", "a@exists.example", "fail"),
+            new Case("127.0.0.1", "a@nosuch.example", "none"),
+            new Case("127.0.0.1", "a@nospf.example", "none"),
+            new Case("127.0.0.1", "a@limit.example", "permerror"),
+            new Case("127.0.0.1", "a@voids.example", "permerror"),
+            new Case("127.0.0.1", "a@twovoids.example", "pass"),
+            new Case("127.0.0.1", "a@syntax.example", "permerror"),
+            new Case("127.0.0.1", "a@tworecords.example", "permerror"));
+
+    private static TestDnsServer dns;
+
+    @BeforeAll
+    static void zone() throws Exception {
+        TestDnsServer.Zone zone = TestDnsServer.zone()
+                .txt("pass.example", "v=spf1 ip4:127.0.0.1 -all")
+                .txt("soft.example", "v=spf1 ip4:10.0.0.0/8 ~all")
+                .txt("neutral.example", "v=spf1 ?all")
+                .txt("include.example", "v=spf1 include:pass.example -all")
+                .txt("redirect.example", "v=spf1 redirect=soft.example")
+                .txt("a.example", "v=spf1 a -all").a("a.example", "127.0.0.3")
+                .txt("mx.example", "v=spf1 mx -all").mx("mx.example", 10, "mail.mx.example").a("mail.mx.example", "127.0.0.4")
+                .txt("ip6.example", "v=spf1 ip6:::1 -all")
+                .txt("exists.example", "v=spf1 exists:%{i}.allowed.exists.example -all")
+                .a("127.0.0.1.allowed.exists.example", "127.0.0.2")
+                .txt("nospf.example", "just a text record")
+                .txt("voids.example", "v=spf1 a:v1.example a:v2.example a:v3.example ip4:127.0.0.1 -all")
+                .txt("twovoids.example", "v=spf1 a:v1.example a:v2.example ip4:127.0.0.1 -all")
+                .txt("syntax.example", "v=spf1 ip4:not-an-address -all")
+                .txt("tworecords.example", "v=spf1 ip4:127.0.0.1 -all").txt("tworecords.example", "v=spf1 -all");
+        StringBuilder limit = new StringBuilder("v=spf1");
+        for (int i = 1; i <= 11; i++) {
+            limit.append(" include:l").append(i).append(".example");
+            zone.txt("l" + i + ".example", "v=spf1 -all");
+        }
+        dns = zone.txt("limit.example", limit.append(" ip4:127.0.0.1 -all").toString()).serve();
+    }
+
+    @AfterAll
+    static void stop() {
+        dns.close();
+    }
+
+    @Test
+    void resultsFollowTheRfcAndAgreeWithPyspf() throws Exception {
+        SpfVerifier verifier = new SpfVerifier(new DnsClient(DnsClient.resolver(dns.address(), Duration.ofSeconds(2))), "mx.example.test");
+        List<String> ours = new ArrayList<>();
+        List<String> arguments = new ArrayList<>(List.of(dns.address().substring(dns.address().indexOf(':') + 1)));
+        for (Case c : CASES) {
+            Spf result = verifier.check(c.ip(), c.sender(), "client.example", Instant.now().plusSeconds(5));
+            ours.add(c.ip() + " " + c.sender() + " " + result.result());
+            arguments.add(c.ip());
+            arguments.add(c.sender());
+        }
+        assertEquals(CASES.stream().map(c -> c.ip() + " " + c.sender() + " " + c.expected()).toList(), ours);
+        String pyspf = Python.run("spf, dns.resolver", "python3-spf python3-dnspython", String.join("\n",
+                "import spf, sys, dns.resolver",
+                "resolver = dns.resolver.Resolver(configure=False)",
+                "resolver.nameservers = ['127.0.0.1']",
+                "resolver.port = int(sys.argv[1])",
+                "dns.resolver.default_resolver = resolver",
+                "rest = sys.argv[2:]",
+                "for ip, sender in zip(rest[0::2], rest[1::2]):",
+                "    print(ip, sender, spf.check2(i=ip, s=sender, h='client.example')[0])"), arguments.toArray(new String[0]));
+        assertEquals(String.join("\n", ours), pyspf);
+    }
+
+    @Test
+    void theNullSenderIsCheckedAsPostmasterOfTheHeloName() throws Exception {
+        SpfVerifier verifier = new SpfVerifier(new DnsClient(DnsClient.resolver(dns.address(), Duration.ofSeconds(2))), "mx.example.test");
+        Spf result = verifier.check("127.0.0.1", "", "pass.example", Instant.now().plusSeconds(5));
+        assertEquals("pass", result.result());
+        assertEquals("", result.mailFrom());
+        assertEquals("fail", verifier.check("127.0.0.9", "", "pass.example", Instant.now().plusSeconds(5)).result());
+    }
+
+    @Test
+    void aSilentDnsIsATemporaryErrorByTheDeadline() throws Exception {
+        try (java.net.DatagramSocket silent = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
+            SpfVerifier verifier = new SpfVerifier(new DnsClient(DnsClient.resolver("127.0.0.1:" + silent.getLocalPort(),
+                    Duration.ofSeconds(2))), "mx.example.test");
+            long start = System.nanoTime();
+            assertEquals("temperror", verifier.check("127.0.0.1", "a@pass.example", "client.example", Instant.now().plusMillis(700)).result());
+            assertTrue(System.nanoTime() - start < 1_900_000_000L, "answered by the deadline");
+        }
+    }
+
+    @Test
+    void hostileSendersAreAnsweredNotThrown() throws Exception {
+        SpfVerifier verifier = new SpfVerifier(new DnsClient(DnsClient.resolver(dns.address(), Duration.ofSeconds(2))), "mx.example.test");
+        for (String sender : List.of("no-at-sign", "a@", "@b", "a@" + "x".repeat(300) + ".example", "a@bad..name", "\"q u\"@pass.example")) {
+            String result = verifier.check("127.0.0.1", sender, "client.example", Instant.now().plusSeconds(5)).result();
+            assertTrue(List.of("none", "neutral", "pass", "fail", "softfail", "permerror", "temperror").contains(result), sender + ": " + result);
+        }
+    }
+}
