@@ -1,6 +1,5 @@
 package org.mailforge.it;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mailforge.infrastructure.outbound.TestDnsServer.a;
 import static org.mailforge.infrastructure.outbound.TestDnsServer.mx;
@@ -9,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -59,10 +57,7 @@ class OutboundRoutingIT {
                 "SMTP_QUEUE_RETRY_SCHEDULE=2s"));
         server.start();
         sender = TestServer.uniqueMailbox("example.test");
-        user = "router" + System.nanoTime();
-        var created = TestServer.api(HTTP_PORT, "POST", "/api/users", "{\"username\":\"" + user + "\",\"email\":\"" + sender
-                + "\",\"password\":\"" + PASSWORD + "\"}", "admin", "routing-admin-password");
-        assertEquals(201, created.statusCode(), created.body());
+        user = TestServer.createUser(HTTP_PORT, "routing-admin-password", sender, PASSWORD);
     }
 
     @AfterAll
@@ -75,16 +70,7 @@ class OutboundRoutingIT {
     }
 
     private static String send(String recipient) throws Exception {
-        try (SmtpConnection smtp = new SmtpConnection(TestServer.HOST, SMTP_PORT)) {
-            smtp.reply();
-            smtp.command("EHLO routing.example");
-            assertTrue(smtp.command("AUTH PLAIN " + Base64.getEncoder().encodeToString(("\0" + user + "\0" + PASSWORD)
-                    .getBytes(StandardCharsets.UTF_8))).startsWith("235 "));
-            smtp.command("MAIL FROM:<" + sender + ">");
-            assertTrue(smtp.command("RCPT TO:<" + recipient + ">").startsWith("250 "));
-            smtp.command("DATA");
-            return smtp.command("Subject: routed\r\n\r\nby MX\r\n.");
-        }
+        return SmtpConnection.submit(SMTP_PORT, user, PASSWORD, sender, recipient, "Subject: routed\r\n\r\nby MX");
     }
 
     @Test

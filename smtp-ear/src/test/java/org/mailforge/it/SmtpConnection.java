@@ -87,6 +87,24 @@ final class SmtpConnection implements AutoCloseable {
         }
     }
 
+    /**
+     * One message submitted with AUTH PLAIN (the text without the final dot, CRLF line ends); fails
+     * the test unless the login and the envelope are taken. Returns the reply to the final dot.
+     */
+    static String submit(int port, String user, String password, String from, String to, String message) throws IOException {
+        try (SmtpConnection smtp = new SmtpConnection(TestServer.HOST, port)) {
+            smtp.reply();
+            smtp.command("EHLO client.example");
+            String auth = smtp.command("AUTH PLAIN " + java.util.Base64.getEncoder().encodeToString(("\0" + user + "\0" + password)
+                    .getBytes(StandardCharsets.UTF_8)));
+            org.junit.jupiter.api.Assertions.assertTrue(auth.startsWith("235 "), auth);
+            org.junit.jupiter.api.Assertions.assertEquals("250 2.1.0 Ok", smtp.command("MAIL FROM:<" + from + ">"));
+            org.junit.jupiter.api.Assertions.assertEquals("250 2.1.5 Ok", smtp.command("RCPT TO:<" + to + ">"));
+            smtp.command("DATA");
+            return smtp.command(message + "\r\n.");
+        }
+    }
+
     /** A reply if one arrives within {@code wait}, else null (the connection stays usable). */
     String replyWithin(java.time.Duration wait) throws IOException {
         int before = socket.getSoTimeout();

@@ -130,9 +130,14 @@ final class TestServer {
 
     /** Creates a user through the API and returns its name; fails the test if that does not work. */
     static String createUser(String email, String password) throws IOException, InterruptedException {
+        return createUser(HTTP_PORT, ADMIN_PASSWORD, email, password);
+    }
+
+    /** The same on another server (an {@link ExtraServer} with its own administrator password). */
+    static String createUser(int httpPort, String adminPassword, String email, String password) throws IOException, InterruptedException {
         String username = "u" + Long.toString(System.nanoTime(), 36);
-        HttpResponse<String> created = asAdmin("POST", "/api/users", "{\"username\":\"" + username + "\",\"email\":\""
-                + email + "\",\"password\":\"" + password + "\",\"quota_mb\":100}");
+        HttpResponse<String> created = api(httpPort, "POST", "/api/users", "{\"username\":\"" + username + "\",\"email\":\""
+                + email + "\",\"password\":\"" + password + "\",\"quota_mb\":100}", ADMIN, adminPassword);
         if (created.statusCode() != 201) {
             throw new AssertionError("could not create user: " + created.statusCode() + " " + created.body());
         }

@@ -198,6 +198,16 @@ public class MailMetrics {
                 result -> registry.counter(metadata, new Tag("method", method), new Tag("result", result)).inc()));
     }
 
+    /**
+     * A delivery to a domain with an MTA-STS policy: {@code enforced} (over verified TLS to a host
+     * the policy names), {@code deferred} (no such host or no verified TLS: retried later) or
+     * {@code testing} (a testing-mode policy: delivered as without one).
+     */
+    public void mtaSts(String outcome) {
+        registry.counter(Metadata.builder().withName("smtp.mta.sts")
+                .withDescription("Deliveries to domains with an MTA-STS policy, by outcome").build(), new Tag("result", outcome)).inc();
+    }
+
     public void rejected() {
         rejected.inc();
     }

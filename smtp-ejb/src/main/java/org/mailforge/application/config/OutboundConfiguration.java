@@ -30,6 +30,9 @@ import java.util.TreeSet;
  * @param attemptTimeout  wall-clock limit of one delivery attempt, all MX hosts together
  * @param maxPerDestination attempts to one destination domain at once on this node
  * @param allowPrivate    whether MX hosts may have special-purpose addresses (loopback, private); tests and closed networks
+ * @param mtaSts          whether destination domains' MTA-STS policies (RFC 8461) are fetched and followed
+ * @param mtaStsPort      the HTTPS port policies are fetched from (443; tests use another)
+ * @param caFile          a PEM file of trust anchors added to the JDK's for verified TLS (private CAs), or null
  */
 public record OutboundConfiguration(
         String relayHost,
@@ -47,7 +50,10 @@ public record OutboundConfiguration(
         Duration failedRetention,
         Duration attemptTimeout,
         int maxPerDestination,
-        boolean allowPrivate) {
+        boolean allowPrivate,
+        boolean mtaSts,
+        int mtaStsPort,
+        Path caFile) {
 
     /** Connecting to one destination host may take this long at most. */
     public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(30);
@@ -99,7 +105,19 @@ public record OutboundConfiguration(
                 failedRetention != null && failedRetention.size() == 1 ? failedRetention.get(0) : Duration.ofDays(7),
                 Duration.ofSeconds(in.number("SMTP_OUTBOUND_ATTEMPT_SECONDS", 600, 1, 86_400)),
                 (int) in.number("SMTP_OUTBOUND_MAX_PER_DESTINATION", 5, 1, 10_000),
-                in.bool("SMTP_OUTBOUND_ALLOW_PRIVATE", false));
+                in.bool("SMTP_OUTBOUND_ALLOW_PRIVATE", false),
+                in.bool("SMTP_OUTBOUND_MTA_STS", true),
+                in.port("SMTP_MTA_STS_PORT", 443),
+                caFile(in));
+    }
+
+    private static Path caFile(ConfigReader in) {
+        String file = in.string("SMTP_OUTBOUND_CA_FILE", null);
+        if (file == null) {
+            return null;
+        }
+        in.require(java.nio.file.Files.isReadable(Path.of(file)), "SMTP_OUTBOUND_CA_FILE must be a readable PEM file (was '" + file + "')");
+        return Path.of(file);
     }
 
     /** The delay after attempt number {@code attempts} (1 = after the first attempt). */

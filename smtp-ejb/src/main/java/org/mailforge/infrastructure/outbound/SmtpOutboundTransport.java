@@ -24,10 +24,14 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import org.mailforge.application.LogText;
+import org.mailforge.application.MailMetrics;
 import org.mailforge.application.outbound.OutboundTransport;
 import org.mailforge.application.config.OutboundConfiguration;
 import org.mailforge.application.config.OutboundConfiguration.TlsPolicy;
 import org.mailforge.application.config.ServerConfiguration;
+import org.mailforge.domain.outbound.MtaStsPolicy;
+import org.mailforge.domain.outbound.MtaStsPolicyRepository;
+import org.mailforge.infrastructure.dns.DnsClient;
 import org.mailforge.smtp.client.SmtpClient;
 import org.mailforge.smtp.spi.MessageContent;
 import org.mailforge.smtp.spi.RecipientReply;
@@ -52,14 +56,23 @@ public class SmtpOutboundTransport implements OutboundTransport {
     private ServerConfiguration configuration;
     private OutboundConfiguration outbound;
     private MxResolver resolver;
+    /** Trust for verified TLS: the JDK's anchors and SMTP_OUTBOUND_CA_FILE. */
+    private SSLContext verified;
+    /** MTA-STS policies of destinations; null with a smarthost or SMTP_OUTBOUND_MTA_STS=false. */
+    private MtaSts mtaSts;
+    private MailMetrics metrics;
     /** Closes connections whose attempt ran out of time. */
     private ScheduledExecutorService deadlines;
 
     @Inject
-    public SmtpOutboundTransport(ServerConfiguration configuration) {
+    public SmtpOutboundTransport(ServerConfiguration configuration, MtaStsPolicyRepository policies, MailMetrics metrics) {
         this.configuration = configuration;
         this.outbound = configuration.outbound();
+        this.metrics = metrics;
         this.resolver = outbound.usesRelayHost() ? null : new MxResolver(outbound.dnsServer(), outbound.timeout());
+        this.verified = TrustAnchors.context(outbound.caFile());
+        this.mtaSts = outbound.usesRelayHost() || !outbound.mtaSts() ? null
+                : new MtaSts(DnsClient.forChecks(outbound.dnsServer()), policies, verified, outbound.mtaStsPort(), outbound.allowPrivate());
         this.deadlines = Executors.newSingleThreadScheduledExecutor(task -> {
             Thread thread = new Thread(task, "outbound-attempt-deadlines");
             thread.setDaemon(true);
@@ -71,6 +84,13 @@ public class SmtpOutboundTransport implements OutboundTransport {
     void close() {
         if (deadlines != null) {
             deadlines.shutdownNow();
+        }
+        if (mtaSts != null) {
+            try {
+                mtaSts.close();
+            } catch (IOException ignored) {
+                // closing anyway
+            }
         }
     }
 
@@ -103,6 +123,30 @@ public class SmtpOutboundTransport implements OutboundTransport {
         } catch (MxResolver.DnsTemporaryException | IOException e) {
             return all(recipients, Reply.of(451, "4.4.3", "cannot resolve the destination of " + domain + ": " + e.getMessage()));
         }
+        MtaStsPolicy policy = mtaSts == null ? null : mtaSts.policyFor(domain).filter(p -> p.getMode() != MtaStsPolicy.Mode.NONE).orElse(null);
+        boolean enforced = policy != null && policy.getMode() == MtaStsPolicy.Mode.ENFORCE;
+        if (enforced) {
+            // RFC 8461 4.1, 5.1: only the MX hosts the policy names, each over TLS with a certificate valid for its name
+            destinations = destinations.stream().filter(d -> policy.allows(d.host())).toList();
+            if (destinations.isEmpty()) {
+                metrics.mtaSts("deferred");
+                return all(recipients, Reply.of(451, "4.7.5", "no MX host of " + domain + " is named by its MTA-STS policy ("
+                        + String.join(" ", policy.mxPatterns()) + "); not delivered"));
+            }
+        } else if (policy != null) {
+            metrics.mtaSts("testing"); // mode testing: delivered as without a policy (TLS-RPT reports are not sent)
+        }
+        List<RecipientReply> replies = attempt(domain, destinations, port, sender, recipients, content, smtpUtf8, enforced);
+        if (enforced) {
+            metrics.mtaSts(replies.stream().anyMatch(r -> r.reply().code() == 451 && "4.7.5".equals(r.reply().status()))
+                    ? "deferred" : "enforced");
+        }
+        return replies;
+    }
+
+    /** Tries the destinations in order until one gives a verdict, within the attempt's deadline. */
+    private List<RecipientReply> attempt(String domain, List<MxResolver.Destination> destinations, int port, String sender,
+                                         List<String> recipients, MessageContent content, boolean smtpUtf8, boolean verifiedTls) {
         long deadline = System.nanoTime() + outbound.attemptTimeout().toNanos();
         Reply lastFailure = Reply.of(451, "4.4.1", "no destination host for " + domain);
         for (MxResolver.Destination destination : destinations.subList(0,
@@ -111,10 +155,11 @@ public class SmtpOutboundTransport implements OutboundTransport {
                 break;
             }
             try {
-                return converse(destination, port, sender, recipients, content, smtpUtf8, deadline);
+                return converse(destination, port, sender, recipients, content, smtpUtf8, verifiedTls, deadline);
             } catch (IOException e) {
-                lastFailure = Reply.of(451, "4.4.1", destination.host() + "[" + destination.address().getHostAddress() + "]:"
-                        + port + ": " + e.getMessage());
+                // under an enforced MTA-STS policy a host without verified TLS is a TLS failure (4.7.5)
+                lastFailure = Reply.of(451, verifiedTls ? "4.7.5" : "4.4.1", destination.host() + "["
+                        + destination.address().getHostAddress() + "]:" + port + ": " + e.getMessage());
                 LOG.fine(() -> "delivery to " + domain + " via " + destination.host() + " failed: " + LogText.escape(e.toString()));
             }
         }
@@ -127,7 +172,7 @@ public class SmtpOutboundTransport implements OutboundTransport {
 
     /** One conversation; an IOException means "this host gave no verdict, try the next". */
     private List<RecipientReply> converse(MxResolver.Destination destination, int port, String sender, List<String> recipients,
-                                          MessageContent content, boolean smtpUtf8, long deadline) throws IOException {
+                                          MessageContent content, boolean smtpUtf8, boolean verifiedTls, long deadline) throws IOException {
         int timeout = (int) outbound.timeout().toMillis();
         long remaining = deadline - System.nanoTime();
         try (Socket socket = new Socket()) {
@@ -136,7 +181,7 @@ public class SmtpOutboundTransport implements OutboundTransport {
                 socket.connect(new InetSocketAddress(destination.address(), port), (int) Math.max(1,
                         Math.min(OutboundConfiguration.CONNECT_TIMEOUT.toMillis(), TimeUnit.NANOSECONDS.toMillis(remaining))));
                 socket.setSoTimeout(timeout);
-                return converse(socket, destination, port, sender, recipients, content, smtpUtf8);
+                return converse(socket, destination, port, sender, recipients, content, smtpUtf8, verifiedTls);
             } finally {
                 cutOff.cancel(false);
             }
@@ -144,14 +189,15 @@ public class SmtpOutboundTransport implements OutboundTransport {
     }
 
     private List<RecipientReply> converse(Socket socket, MxResolver.Destination destination, int port, String sender,
-                                          List<String> recipients, MessageContent content, boolean smtpUtf8) throws IOException {
+                                          List<String> recipients, MessageContent content, boolean smtpUtf8,
+                                          boolean verifiedTls) throws IOException {
         Socket channel = socket;
         SmtpClient client = new SmtpClient(channel.getInputStream(), channel.getOutputStream());
         expect(client.greeting(), 220, "greeting");
         expect(client.hello(configuration.hostname()), 250, "EHLO");
         // smarthost credentials only ever travel over TLS with a verified certificate
         boolean credentials = outbound.relayUsername() != null;
-        TlsPolicy policy = credentials ? TlsPolicy.ENCRYPT : outbound.tls();
+        TlsPolicy policy = credentials || verifiedTls ? TlsPolicy.ENCRYPT : outbound.tls();
         if (policy != TlsPolicy.NONE && client.supports("STARTTLS")) {
             expect(client.command("STARTTLS"), 220, "STARTTLS");
             channel = startTls(socket, destination.host(), port, policy);
@@ -160,6 +206,7 @@ public class SmtpOutboundTransport implements OutboundTransport {
         } else if (policy == TlsPolicy.ENCRYPT) {
             throw new IOException(credentials
                     ? "the smarthost does not offer STARTTLS; SMTP_RELAY_USERNAME is only sent over verified TLS"
+                    : verifiedTls ? "STARTTLS is required by the domain's MTA-STS policy but not offered"
                     : "STARTTLS is required (SMTP_OUTBOUND_TLS=encrypt) but not offered");
         }
         try {
@@ -191,7 +238,7 @@ public class SmtpOutboundTransport implements OutboundTransport {
         try {
             SSLContext context;
             if (policy == TlsPolicy.ENCRYPT) {
-                context = SSLContext.getDefault();
+                context = verified;
             } else {
                 // opportunistic (RFC 7435): encrypt whatever certificate the peer shows
                 context = SSLContext.getInstance("TLS");

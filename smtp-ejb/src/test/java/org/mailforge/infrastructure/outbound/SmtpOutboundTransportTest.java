@@ -22,7 +22,10 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
+import org.mailforge.application.MailMetrics;
 import org.mailforge.application.config.ServerConfiguration;
+import org.mailforge.domain.outbound.MtaStsPolicy;
+import org.mailforge.domain.outbound.MtaStsPolicyRepository;
 import org.mailforge.smtp.spi.MessageContent;
 import org.mailforge.smtp.spi.RecipientReply;
 
@@ -32,7 +35,23 @@ class SmtpOutboundTransportTest {
     private static SmtpOutboundTransport transport(Map<String, String> settings) {
         Map<String, String> all = new HashMap<>(Map.of("SMTP_OUTBOUND_TLS", "none", "SMTP_OUTBOUND_TIMEOUT_SECONDS", "5"));
         all.putAll(settings);
-        return new SmtpOutboundTransport(ServerConfiguration.load(name -> Optional.ofNullable(all.get(name))));
+        return new SmtpOutboundTransport(ServerConfiguration.load(name -> Optional.ofNullable(all.get(name))), new MtaStsPolicyRepository() {
+            private final Map<String, MtaStsPolicy> policies = new java.util.concurrent.ConcurrentHashMap<>();
+
+            @Override
+            public Optional<MtaStsPolicy> find(String domain) {
+                return Optional.ofNullable(policies.get(domain));
+            }
+
+            @Override
+            public void save(MtaStsPolicy policy) {
+                policies.put(policy.getDomain(), policy);
+            }
+        }, new MailMetrics() {
+            @Override
+            public void mtaSts(String outcome) {
+            }
+        });
     }
 
     /**
