@@ -112,6 +112,28 @@ class DkimIT {
     }
 
     @Test
+    void theMtaStsPolicyTheDnsAnswerAnnouncesIsServedForTheDomainsPolicyHost() throws Exception {
+        String zone = TestServer.asAdmin("GET", "/api/domains/" + DOMAIN + "/dns?format=zone", null).body();
+        assertTrue(zone.contains("_mta-sts." + DOMAIN + ". 3600 IN TXT \"v=STSv1; id="), zone);
+        assertTrue(zone.contains("_smtp._tls." + DOMAIN + ". 3600 IN TXT \"v=TLSRPTv1; rua=mailto:postmaster@" + DOMAIN + "\""), zone);
+        String policy = httpGet("mta-sts." + DOMAIN);
+        assertTrue(policy.startsWith("HTTP/1.1 200 "), policy);
+        assertTrue(policy.toLowerCase(java.util.Locale.ROOT).contains("content-type: text/plain"), policy);
+        assertTrue(policy.contains("version: STSv1\r\nmode: testing\r\nmx: "), policy);
+        assertTrue(httpGet("mta-sts.not-ours.example").startsWith("HTTP/1.1 404 "), "no policy for a domain that is not local");
+    }
+
+    /** GET /.well-known/mta-sts.txt with this Host (which Java's HTTP client will not set): status line, headers, body. */
+    private static String httpGet(String host) throws Exception {
+        try (java.net.Socket socket = new java.net.Socket(TestServer.HOST, TestServer.HTTP_PORT)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("GET /.well-known/mta-sts.txt HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+        }
+    }
+
+    @Test
     void badRequestsAreRefusedWithJsonAndChangeNothing() throws Exception {
         String base = "/api/domains/" + DOMAIN + "/dkim";
         HttpResponse<String> badSelector = TestServer.asAdmin("POST", base, "{\"selector\":\"Bad_Selector\"}");

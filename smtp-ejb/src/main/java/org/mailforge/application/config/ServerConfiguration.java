@@ -49,7 +49,8 @@ public record ServerConfiguration(
         OutboundConfiguration outbound,
         OperationsConfiguration operations,
         ScanningConfiguration scanning,
-        DmarcEnforcement dmarcPolicy) {
+        DmarcEnforcement dmarcPolicy,
+        String mtaStsMode) {
 
     public enum StorageType {
         MAILDIR, MBOX, DATABASE, S3, TIMESERIES, LMTP;
@@ -123,7 +124,8 @@ public record ServerConfiguration(
                 OutboundConfiguration.load(in),
                 OperationsConfiguration.load(in),
                 ScanningConfiguration.load(in),
-                DmarcEnforcement.valueOf(in.choice("SMTP_DMARC_POLICY", "report", List.of("enforce", "report", "off")).toUpperCase()));
+                DmarcEnforcement.valueOf(in.choice("SMTP_DMARC_POLICY", "report", List.of("enforce", "report", "off")).toUpperCase()),
+                in.choice("SMTP_MTA_STS_MODE", "testing", List.of("testing", "enforce", "none")));
         in.require(config.healthPort() != config.metricsPort(),
                 "SMTP_HEALTH_PORT and SMTP_METRICS_PORT must differ (both " + config.healthPort() + ")");
         in.require(config.port() != config.healthPort() && config.port() != config.metricsPort(),

@@ -23,6 +23,7 @@ import jakarta.inject.Inject;
 
 import org.mailforge.application.LogText;
 import org.mailforge.application.MessageHeaders;
+import org.mailforge.application.MtaStsPublication;
 import org.mailforge.application.config.ServerConfiguration;
 import org.mailforge.domain.dkim.DkimAlgorithm;
 import org.mailforge.domain.dkim.DkimKey;
@@ -54,6 +55,9 @@ public class DkimKeyService {
 
     @Inject
     ServerConfiguration configuration;
+
+    @Inject
+    MtaStsPublication mtaSts;
 
     Clock clock = Clock.systemUTC();
 
@@ -166,6 +170,12 @@ public class DkimKeyService {
                 "suggested SPF: the domain's MX hosts send its mail; add the relay host's addresses if SMTP_RELAY_HOST sends for it"));
         records.add(new DnsRecord("_dmarc." + domain, "TXT", "v=DMARC1; p=none; rua=mailto:postmaster@" + domain,
                 "suggested DMARC: reports to postmaster; raise p= to quarantine, then reject, once they show all mail aligned"));
+        records.add(new DnsRecord("mta-sts." + domain, "CNAME", host + ".",
+                "MTA-STS policy host: HTTPS on port 443 with a certificate for this name, passed to this server's /.well-known/mta-sts.txt"));
+        records.add(new DnsRecord("_mta-sts." + domain, "TXT", mtaSts.txtRecord(),
+                "MTA-STS (RFC 8461): publish once https://mta-sts." + domain + "/.well-known/mta-sts.txt answers; the id changes with the policy"));
+        records.add(new DnsRecord("_smtp._tls." + domain, "TXT", "v=TLSRPTv1; rua=mailto:postmaster@" + domain,
+                "TLS-RPT (RFC 8460): senders' daily reports of TLS problems delivering here, to postmaster"));
         return records;
     }
 

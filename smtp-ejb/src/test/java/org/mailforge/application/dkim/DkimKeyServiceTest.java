@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
+import org.mailforge.application.MtaStsPublication;
 import org.mailforge.application.config.ServerConfiguration;
 import org.mailforge.domain.dkim.DkimAlgorithm;
 import org.mailforge.domain.dkim.DkimKey;
@@ -78,6 +79,7 @@ class DkimKeyServiceTest {
         };
         service.configuration = ServerConfiguration.load(name -> Optional.ofNullable(Map.of(
                 "SMTP_LOCAL_DOMAINS", "example.test,Mail.Example.Test", "SMTP_HOSTNAME", "mx.example.test").get(name)));
+        service.mtaSts = new MtaStsPublication(service.configuration);
         service.init();
         return service;
     }
@@ -158,7 +160,11 @@ class DkimKeyServiceTest {
         DkimKeyService service = service(null);
         service.generate("example.test", "mf2026", null, 4096, null);
         List<DkimKeyService.DnsRecord> records = service.dnsRecords("example.test");
-        assertEquals(List.of("MX", "TXT", "TXT", "TXT"), records.stream().map(DkimKeyService.DnsRecord::type).toList());
+        assertEquals(List.of("MX", "TXT", "TXT", "TXT", "CNAME", "TXT", "TXT"), records.stream().map(DkimKeyService.DnsRecord::type).toList());
+        assertEquals("mta-sts.example.test. 3600 IN CNAME mx.example.test. ; MTA-STS policy host: HTTPS on port 443 with a certificate"
+                + " for this name, passed to this server's /.well-known/mta-sts.txt", records.get(4).zoneLine());
+        assertTrue(records.get(5).value().matches("v=STSv1; id=[0-9a-f]{20}"), records.get(5).value());
+        assertEquals("_smtp._tls.example.test", records.get(6).name());
         assertEquals("10 mx.example.test.", records.get(0).value());
         String line = records.get(1).zoneLine();
         assertTrue(line.startsWith("mf2026._domainkey.example.test. 3600 IN TXT ( \"v=DKIM1; k=rsa; p="), line);
