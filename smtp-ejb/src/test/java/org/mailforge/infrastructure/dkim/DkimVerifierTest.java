@@ -135,14 +135,15 @@ class DkimVerifierTest {
 
     @Test
     void aDnsThatDoesNotAnswerIsATemporaryErrorWithinTheDeadline() throws Exception {
+        MessageContent signed = MessageContent.of(dkimpy("rsa", "rsa-sha256", rsa, MESSAGE, false).getBytes(StandardCharsets.US_ASCII));
         try (java.net.DatagramSocket silent = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
+            // the resolver would wait 10 s; the message's deadline is 300 ms away
             DkimVerifier slow = new DkimVerifier(new DnsClient(DnsClient.resolver("127.0.0.1:" + silent.getLocalPort(),
-                    java.time.Duration.ofSeconds(2))));
+                    java.time.Duration.ofSeconds(10))));
             long start = System.nanoTime();
-            List<Dkim> results = slow.verify(MessageContent.of(dkimpy("rsa", "rsa-sha256", rsa, MESSAGE, false)
-                    .getBytes(StandardCharsets.US_ASCII)), Instant.now().plusMillis(500));
+            List<Dkim> results = slow.verify(signed, Instant.now().plusMillis(300));
             assertEquals("temperror", only(results).result());
-            assertTrue(System.nanoTime() - start < 1_900_000_000L, "answered by the deadline, not the resolver's timeout");
+            assertTrue(System.nanoTime() - start < 5_000_000_000L, "answered by the deadline, not the resolver's timeout");
         }
     }
 
