@@ -95,6 +95,7 @@ class MultiNodeIT {
                 "SMTP_ARTEMIS_USER=" + ArtemisBroker.USER, "SMTP_ARTEMIS_PASSWORD=" + ArtemisBroker.PASSWORD,
                 "SMTP_RELAY_HOST=127.0.0.1", "SMTP_RELAY_PORT=" + SINK_PORT,
                 "SMTP_QUEUE_RETRY_SCHEDULE=2s,4s", "SMTP_OUTBOUND_TIMEOUT_SECONDS=10",
+                "SMTP_SRS_SECRET=cluster-srs-secret-1", "SMTP_SRS_DOMAIN=example.test", // forwarded mail's bounces, to any node
                 "SMTP_HOSTNAME=" + name.toLowerCase(java.util.Locale.ROOT) + ".example")); // its EHLO name tells the nodes apart
         return new Node(server, smtpPort, httpPort);
     }
@@ -209,6 +210,67 @@ class MultiNodeIT {
 
     @Test
     @Order(3)
+    void aDomainAndAliasesAddedOnOneNodeWorkOnTheOtherWithinSeconds() throws Exception {
+        String domain = "team" + System.nanoTime() + ".example";
+        HttpResponse<String> added = a.api("POST", "/api/domains", "{\"name\":\"" + domain.toUpperCase(java.util.Locale.ROOT) + "\"}");
+        assertEquals(201, added.statusCode(), added.body());
+        assertEquals(409, a.api("POST", "/api/domains", "{\"name\":\"" + domain + "\"}").statusCode(), "once");
+        for (String user : List.of("erin", "frank")) {
+            HttpResponse<String> created = a.api("POST", "/api/users", "{\"username\":\"" + user + "\",\"email\":\"" + user + "@" + domain
+                    + "\",\"password\":\"" + PASSWORD + "\"}");
+            assertEquals(201, created.statusCode(), created.body());
+        }
+        // node B was not told: it reads the directory again within seconds, its SMTP engine included
+        TestServer.await(() -> rcpt(b, "erin@" + domain).startsWith("250"), Duration.ofSeconds(10), "node B takes mail for the new domain");
+        assertTrue(rcpt(b, "nobody@" + domain).startsWith("550 5.1.1"), "unknown users of it are still refused");
+
+        HttpResponse<String> alias = a.api("POST", "/api/aliases", "{\"address\":\"sales@" + domain + "\",\"targets\":[\"erin@" + domain
+                + "\",\"FRANK@" + domain + "\",\"partner@elsewhere.example\"]}");
+        assertEquals(201, alias.statusCode(), alias.body());
+        TestServer.await(() -> rcpt(b, "sales@" + domain).startsWith("250"), Duration.ofSeconds(10), "node B knows the alias");
+        assertTrue(b.send(null, "customer@origin.example", "sales@" + domain, "to-sales").startsWith("250 2.0.0 "));
+        assertEquals(1, b.json("/api/users/erin").getJsonObject("statistics").getInt("messages_received"));
+        assertEquals(1, b.json("/api/users/frank").getJsonObject("statistics").getInt("messages_received"));
+        TestServer.await(() -> !sink.receivedFor("partner@elsewhere.example").isEmpty(), Duration.ofSeconds(30), "the outside target gets it");
+        SmtpSink.Received forwarded = sink.receivedFor("partner@elsewhere.example").get(0);
+        assertTrue(forwarded.mailFrom().matches("(?i)SRS0=[A-Z2-7]{4}=[A-Z2-7]{2}=origin\\.example=customer@example\\.test"),
+                "the envelope sender is rewritten with SRS: " + forwarded.mailFrom());
+
+        // a bounce to the SRS address, taken by the other node, goes back to the original sender
+        assertTrue(a.send(null, "", forwarded.mailFrom(), "bounce").startsWith("250 2.0.0 "));
+        TestServer.await(() -> !sink.receivedFor("customer@origin.example").isEmpty(), Duration.ofSeconds(30), "the bounce is routed back");
+        assertTrue(rcpt(a, forwarded.mailFrom().replaceFirst("=customer@", "=mallory@")).startsWith("550 5.1.1"), "a forged SRS address");
+
+        assertTrue(b.send(null, "customer@origin.example", "erin+orders@" + domain, "tagged").startsWith("250 2.0.0 "));
+        assertEquals(2, b.json("/api/users/erin").getJsonObject("statistics").getInt("messages_received"), "erin+orders@ reaches erin");
+        assertEquals(201, a.api("POST", "/api/aliases", "{\"address\":\"*@" + domain + "\",\"targets\":[\"frank@" + domain + "\"]}").statusCode());
+        TestServer.await(() -> rcpt(b, "anything@" + domain).startsWith("250"), Duration.ofSeconds(10), "the catch-all");
+        assertTrue(b.send(null, "customer@origin.example", "anything@" + domain, "caught").startsWith("250 2.0.0 "));
+        assertEquals(2, b.json("/api/users/frank").getJsonObject("statistics").getInt("messages_received"), "sales@, then the catch-all");
+
+        HttpResponse<String> inUse = b.api("DELETE", "/api/domains/" + domain, null);
+        assertEquals(409, inUse.statusCode(), inUse.body());
+        assertEquals(409, b.api("DELETE", "/api/domains/example.test", null).statusCode(), "a configured domain stays");
+        JsonObject shown = b.json("/api/domains/" + domain);
+        assertEquals(2, shown.getInt("users"));
+        assertEquals(2, shown.getInt("aliases"));
+        assertEquals("frank@" + domain, shown.getJsonArray("catch_all").getString(0));
+    }
+
+    /** The reply to RCPT TO this address, unauthenticated, on a node's SMTP port. */
+    private static String rcpt(Node node, String address) {
+        try (SmtpConnection smtp = new SmtpConnection(TestServer.HOST, node.smtpPort())) {
+            smtp.reply();
+            smtp.command("EHLO cluster.example");
+            smtp.command("MAIL FROM:<someone@origin.example>");
+            return smtp.command("RCPT TO:<" + address + ">");
+        } catch (java.io.IOException e) {
+            return e.toString();
+        }
+    }
+
+    @Test
+    @Order(4)
     void afterKillMinus9OfOneNodeTheOtherDeliversAndNothingIsLost() throws Exception {
         String carol = createUser(b, "carol");
         String dave = createUser(b, "dave");

@@ -49,4 +49,40 @@ class UserCliIT {
         assertEquals(0, cli("delete", name).status());
         assertEquals(404, TestServer.asAdmin("GET", "/api/users/" + name, null).statusCode());
     }
+
+    @Test
+    void domainsAndAliasesMadeWithTheCliReachTheRunningServer() throws Exception {
+        String domain = "cli" + Long.toString(System.nanoTime(), 36) + ".example";
+        UserCliProcess.Result added = cli("domain", "add", domain);
+        assertEquals(0, added.status(), added.output());
+        assertEquals("Domain added: " + domain + "\n", added.output());
+        UserCliProcess.Result alias = cli("alias", "add", "team@" + domain, "Bob@example.test", "partner@elsewhere.example");
+        assertEquals(0, alias.status(), alias.output());
+        assertEquals("Alias added: team@" + domain + " -> bob@example.test, partner@elsewhere.example\n", alias.output());
+        assertTrue(cli("alias", "list").output().contains("  team@" + domain + " -> bob@example.test, partner@elsewhere.example\n"));
+        assertTrue(cli("domain", "list").output().contains("  " + domain + " - users: 0, aliases: 1\n"));
+        UserCliProcess.Result refused = cli("domain", "remove", domain);
+        assertEquals(1, refused.status(), "an alias still uses it");
+        assertTrue(refused.output().contains("remove them first"), refused.output());
+        UserCliProcess.Result nonLocal = cli("alias", "add", "x@not-ours.example", "bob@example.test");
+        assertEquals(1, nonLocal.status());
+        assertTrue(nonLocal.output().contains("address must be in a local domain"), nonLocal.output());
+
+        JsonObject shown = Json.createReader(new StringReader(TestServer.asAdmin("GET", "/api/domains/" + domain, null).body())).readObject();
+        assertEquals(1, shown.getInt("aliases"), "the server sees the CLI's domain and alias");
+        TestServer.await(() -> {
+            try (SmtpConnection smtp = new SmtpConnection(TestServer.HOST, TestServer.SMTP_PORT)) {
+                smtp.reply();
+                smtp.command("EHLO cli.example");
+                smtp.command("MAIL FROM:<someone@origin.example>");
+                return smtp.command("RCPT TO:<team@" + domain + ">").startsWith("250 ");
+            } catch (java.io.IOException e) {
+                return false;
+            }
+        }, java.time.Duration.ofSeconds(10), "the SMTP engine takes mail for the CLI's domain within seconds");
+
+        assertEquals(0, cli("alias", "remove", "team@" + domain).status());
+        assertEquals(0, cli("domain", "remove", domain).status());
+        assertEquals(404, TestServer.asAdmin("GET", "/api/domains/" + domain, null).statusCode());
+    }
 }

@@ -27,6 +27,7 @@ import org.mailforge.domain.user.User;
 import org.mailforge.domain.queue.QueuedMessage;
 import org.mailforge.domain.user.UserRepository;
 import org.mailforge.application.config.ServerConfiguration;
+import org.mailforge.application.directory.MailDirectory;
 import org.mailforge.smtp.spi.Domains;
 import org.mailforge.smtp.spi.InboundMessage;
 import org.mailforge.smtp.spi.Reply;
@@ -71,28 +72,36 @@ public class MailDeliveryService {
     @Inject
     InboundAuthentication authentication;
 
-    private java.util.Set<String> localDomains;
-
-    @jakarta.annotation.PostConstruct
-    void init() {
-        localDomains = configuration.localDomainSet();
-    }
+    @Inject
+    MailDirectory directory;
 
     /**
-     * RCPT TO an address of a local domain: taken when a user has that address (in any case) or
-     * when it is postmaster (RFC 5321 4.5.1), refused with 550 5.1.1 otherwise, as Postfix's
-     * local recipient table does. SMTP_REJECT_UNKNOWN_RECIPIENTS=false takes every address.
+     * RCPT TO an address of a local domain: taken when it reaches something (a user's mailbox in
+     * any case of the address, an alias, {@code user+tag}, the catch-all, postmaster: RFC 5321
+     * 4.5.1), refused with 550 5.1.1 otherwise, as Postfix's local recipient table does.
+     * SMTP_REJECT_UNKNOWN_RECIPIENTS=false takes every address. A mailbox that is full, or that the
+     * store's own server refuses, refuses this recipient alone when it is all the address reaches.
      */
     public Reply verifyRecipient(String address) {
-        Optional<User> owner = users.findByEmail(address);
-        if (owner.isPresent() && owner.get().wouldExceedQuota(1)) {
-            // refused for this recipient only: the others of the transaction still get the message
-            return Reply.of(452, "4.2.2", "<" + address + ">: Mailbox full, quota exceeded");
+        MailDirectory.Expansion expansion = directory.expand(address);
+        if (!expansion.deliverable()) {
+            return Reply.of(550, "5.1.1", "<" + address + ">: Recipient address rejected: User unknown in local recipient table");
         }
-        if (!configuration.rejectUnknownRecipients() || isPostmaster(address) || owner.isPresent()) {
-            return probe(mailboxOf(address, owner));
+        if (!expansion.forwards().isEmpty()) {
+            return null; // an outside address takes it whatever the mailboxes say
         }
-        return Reply.of(550, "5.1.1", "<" + address + ">: Recipient address rejected: User unknown in local recipient table");
+        Reply refusal = null;
+        for (String mailbox : expansion.mailboxes()) {
+            Optional<User> owner = users.findByEmail(mailbox);
+            Reply answer = owner.isPresent() && owner.get().wouldExceedQuota(1)
+                    ? Reply.of(452, "4.2.2", "<" + address + ">: Mailbox full, quota exceeded")
+                    : probe(mailbox);
+            if (answer == null) {
+                return null; // one mailbox takes it
+            }
+            refusal = refusal == null ? answer : refusal;
+        }
+        return refusal;
     }
 
     /** The store's own word on a mailbox (Dovecot's, through LMTP), so a refusal is this recipient's alone. */
@@ -105,22 +114,9 @@ public class MailDeliveryService {
         }
     }
 
-    /**
-     * The mailbox an address delivers to: the canonical (lower-case) address of its user's
-     * account; postmaster without an account of its own is an alias of the administrator.
-     */
-    private String mailboxOf(String address, Optional<User> owner) {
-        return owner.map(User::getEmail).orElseGet(() -> isPostmaster(address) ? configuration.adminEmail() : address);
-    }
-
     private static Reply reply(MailboxRefusal refusal) {
         String status = refusal.status() != null ? refusal.status() : (refusal.permanent() ? "5.0.0" : "4.0.0");
         return Reply.of(refusal.code(), status, refusal.text());
-    }
-
-    private static boolean isPostmaster(String address) {
-        int at = address.lastIndexOf('@');
-        return (at < 0 ? address : address.substring(0, at)).equalsIgnoreCase("postmaster");
     }
 
     /** A message a client sent: its sender is checked (SPF, DKIM, DMARC) before it is screened and stored. */
@@ -180,18 +176,27 @@ public class MailDeliveryService {
         try {
             List<String> mailboxes = new ArrayList<>(message.recipients().size());
             List<String> remote = new ArrayList<>();
+            java.util.Set<String> forwards = new java.util.LinkedHashSet<>();
             for (String recipient : message.recipients()) {
-                if (!Domains.isLocal(localDomains, Domains.of(recipient))) {
+                if (!directory.isLocal(Domains.of(recipient))) {
                     remote.add(recipient); // the listener let it through: an authenticated user's relay
                     continue;
                 }
-                MailboxQuotas.Claim claim = quotas.claim(recipient, message.content().size());
+                MailDirectory.Expansion expansion = directory.expand(recipient);
+                forwards.addAll(expansion.forwards()); // an alias's outside addresses: queued with an SRS sender
+                mailboxes.addAll(expansion.mailboxes());
+                if (!expansion.deliverable()) {
+                    // taken at RCPT, gone since (its user or alias was removed): kept under its own name, never dropped
+                    mailboxes.add(recipient);
+                }
+            }
+            for (String mailbox : new java.util.LinkedHashSet<>(mailboxes)) {
+                MailboxQuotas.Claim claim = quotas.claim(mailbox, message.content().size());
                 claims.add(claim);
                 if (!claim.fits()) { // with this message, or with others being delivered right now
                     metrics.rejected();
-                    return Reply.of(552, "5.2.2", "<" + recipient + ">: mailbox full, quota exceeded");
+                    return Reply.of(552, "5.2.2", "<" + mailbox + ">: mailbox full, quota exceeded");
                 }
-                mailboxes.add(mailboxOf(recipient, claim.owner()));
             }
             // one copy per mailbox, however many of its addresses the transaction named
             List<String> unique = List.copyOf(new java.util.LinkedHashSet<>(mailboxes));
@@ -199,13 +204,19 @@ public class MailDeliveryService {
                     : store.storeAll(unique, folder, message.reversePath(), message.content());
             stored.addAll(delivery.stored());
             refused = delivery.refused();
-            if (stored.isEmpty() && remote.isEmpty() && !refused.isEmpty()) {
+            if (stored.isEmpty() && remote.isEmpty() && forwards.isEmpty() && !refused.isEmpty()) {
                 // nobody took it: the client hears why (a temporary refusal first, so it tries again)
                 metrics.rejected();
                 return reply(refused.stream().filter(r -> !r.permanent()).findFirst().orElse(refused.get(0)));
             }
-            if (!remote.isEmpty()) {
-                queued = outbound.enqueue(message, remote);
+            if (!remote.isEmpty() || !forwards.isEmpty()) {
+                queued = new ArrayList<>();
+                if (!remote.isEmpty()) {
+                    queued.addAll(outbound.enqueue(message, remote));
+                }
+                if (!forwards.isEmpty()) {
+                    queued.addAll(outbound.enqueue(forwarded(message), List.copyOf(forwards)));
+                }
             }
             ledger.record(stored.stream()
                     .map(location -> new StoredMessage(location, message.reversePath(), message.sessionId(), message.receivedAt()))
@@ -241,6 +252,13 @@ public class MailDeliveryService {
             return fields;
         });
         return Reply.of(250, "2.0.0", "Ok: queued as " + message.sessionId());
+    }
+
+    /** The message as forwarded to an alias's outside addresses: its envelope sender rewritten with SRS (RFC-draft SRS0). */
+    private InboundMessage forwarded(InboundMessage message) {
+        return new InboundMessage(message.sessionId(), message.clientAddress(), message.heloName(),
+                directory.srs().forward(message.reversePath()), message.recipients(), message.content(), message.receivedAt(),
+                message.smtpUtf8(), message.authenticatedUser(), message.deliverBy());
     }
 
     /**

@@ -6,13 +6,12 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import org.mailforge.application.config.ServerConfiguration;
-import org.mailforge.smtp.spi.Domains;
+import org.mailforge.application.directory.MailDirectory;
 
 /**
  * The MTA-STS policy (RFC 8461) this server offers for its own domains, so that senders deliver
@@ -25,7 +24,7 @@ public class MtaStsPublication {
 
     static final long MAX_AGE_SECONDS = 604_800;
 
-    private Set<String> localDomains;
+    private MailDirectory directory;
     private String policy;
     private String id;
 
@@ -34,8 +33,8 @@ public class MtaStsPublication {
     }
 
     @Inject
-    public MtaStsPublication(ServerConfiguration configuration) {
-        localDomains = configuration.localDomainSet();
+    public MtaStsPublication(ServerConfiguration configuration, MailDirectory directory) {
+        this.directory = directory;
         policy = "version: STSv1\r\nmode: " + configuration.mtaStsMode() + "\r\nmx: " + configuration.hostname().toLowerCase(Locale.ROOT)
                 + "\r\nmax_age: " + MAX_AGE_SECONDS + "\r\n";
         try {
@@ -52,7 +51,7 @@ public class MtaStsPublication {
      */
     public Optional<String> policyFor(String host) {
         String name = host == null ? "" : host.toLowerCase(Locale.ROOT).replaceFirst(":\\d+$", "");
-        if (!name.startsWith("mta-sts.") || !Domains.isLocal(localDomains, name.substring("mta-sts.".length()))) {
+        if (!name.startsWith("mta-sts.") || !directory.isLocal(name.substring("mta-sts.".length()))) {
             return Optional.empty();
         }
         return Optional.of(policy);

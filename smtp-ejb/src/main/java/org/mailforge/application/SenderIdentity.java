@@ -1,14 +1,12 @@
 package org.mailforge.application;
 
-import java.util.Locale;
 import java.util.Optional;
-import java.util.Set;
 
-import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import org.mailforge.application.config.ServerConfiguration;
+import org.mailforge.application.directory.MailDirectory;
 import org.mailforge.domain.user.User;
 import org.mailforge.domain.user.UserRepository;
 import org.mailforge.smtp.spi.Domains;
@@ -29,38 +27,21 @@ public class SenderIdentity {
     @Inject
     ServerConfiguration configuration;
 
-    private Set<String> localDomains;
-
-    @PostConstruct
-    void init() {
-        localDomains = configuration.localDomainSet();
-    }
+    @Inject
+    MailDirectory directory;
 
     /** Null when {@code login} may send as {@code address}, else the {@code 553 5.7.1} refusal. */
     public Reply verify(String login, String address) {
         Optional<User> user = users.findByUsername(login);
         if (user.isPresent() && user.get().isEnabled()
-                && (owns(user.get(), address) || user.get().isAdmin() && Domains.isLocal(localDomains, Domains.of(address)))) {
+                && (owns(user.get(), address) || directory.aliasReaches(address, user.get().getEmail())
+                    || user.get().isAdmin() && directory.isLocal(Domains.of(address)))) {
             return null;
         }
         return Reply.of(553, "5.7.1", "<" + address + ">: Sender address rejected: not owned by user " + login);
     }
 
     private static boolean owns(User user, String address) {
-        return normalized(user.getEmail()).equals(normalized(address));
-    }
-
-    private static String normalized(String address) {
-        int at = address.lastIndexOf('@');
-        if (at < 0) {
-            return address.toLowerCase(Locale.ROOT);
-        }
-        String domain = address.substring(at + 1);
-        try {
-            domain = Domains.canonical(domain);
-        } catch (IllegalArgumentException e) {
-            domain = domain.toLowerCase(Locale.ROOT); // an address literal: compared as written
-        }
-        return address.substring(0, at).toLowerCase(Locale.ROOT) + "@" + domain;
+        return MailDirectory.normalize(user.getEmail()).equals(MailDirectory.normalize(address));
     }
 }

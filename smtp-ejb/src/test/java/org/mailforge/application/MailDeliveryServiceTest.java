@@ -16,6 +16,8 @@ import java.util.function.Supplier;
 
 import org.junit.jupiter.api.Test;
 import org.mailforge.application.config.ServerConfiguration;
+import org.mailforge.application.directory.InMemoryDirectory;
+import org.mailforge.application.directory.MailDirectory;
 import org.mailforge.application.events.ServerEvents;
 import org.mailforge.application.outbound.OutboundQueueService;
 import org.mailforge.application.scanning.ContentScreening;
@@ -54,6 +56,8 @@ class MailDeliveryServiceTest {
     private final List<String> storedTexts = new ArrayList<>();
     /** What the sender checks find; how many messages they were asked about. */
     private AuthenticationResults checkResults = results("pass", "none", null);
+    /** Domains and aliases. */
+    private final InMemoryDirectory directory = new InMemoryDirectory();
     private int checked;
 
     private final MailStore store = new MailStore() {
@@ -180,7 +184,7 @@ class MailDeliveryServiceTest {
             checked++;
             return checkResults;
         }, configuration, service.metrics);
-        service.init();
+        service.directory = new MailDirectory(directory, service.users, configuration);
         return service;
     }
 
@@ -316,5 +320,17 @@ class MailDeliveryServiceTest {
                 MessageContent.of("Subject: x\r\n\r\nhello\r\n".getBytes(StandardCharsets.US_ASCII)), Instant.EPOCH, false, "alice", null);
         assertEquals(250, enforcing.deliver(submitted).code(), "an authenticated session's mail");
         assertEquals(0, checked);
+    }
+
+    @Test
+    void anAliasStoresOneCopyPerMailboxAndForwardsOutsideWithAnSrsSender() {
+        directory.alias("sales@example.test", "alice@example.test", "ALICE@example.test", "partner@elsewhere.example");
+        MailDeliveryService service = service();
+        assertEquals(null, service.verifyRecipient("sales@example.test"));
+        assertEquals(250, service.deliver(message("sales@example.test", "alice+orders@example.test")).code());
+        assertEquals(List.of("alice@example.test"), stored.stream().map(StoredLocation::mailbox).toList(), "one copy for alice");
+        assertEquals(1, queued.size());
+        assertTrue(queued.get(0).reversePath().matches("SRS0=[A-Z2-7]{4}=[A-Z2-7]{2}=example\\.org=sender@mx\\.example\\.test"),
+                queued.get(0).reversePath());
     }
 }

@@ -9,14 +9,17 @@ import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 import org.mailforge.application.config.ServerConfiguration;
+import org.mailforge.application.directory.InMemoryDirectory;
+import org.mailforge.application.directory.MailDirectory;
 import org.mailforge.domain.outbound.MtaStsPolicy;
 
 /** The policy we publish for our own domains is one our own reader (and so RFC 8461's grammar) accepts. */
 class MtaStsPublicationTest {
 
     private static MtaStsPublication publication(String mode) {
-        return new MtaStsPublication(ServerConfiguration.load(name -> Optional.ofNullable(Map.of("SMTP_LOCAL_DOMAINS", "example.test",
-                "SMTP_HOSTNAME", "MX.example.test", "SMTP_MTA_STS_MODE", mode).get(name))));
+        ServerConfiguration configuration = ServerConfiguration.load(name -> Optional.ofNullable(Map.of("SMTP_LOCAL_DOMAINS", "example.test",
+                "SMTP_HOSTNAME", "MX.example.test", "SMTP_MTA_STS_MODE", mode).get(name)));
+        return new MtaStsPublication(configuration, new MailDirectory(new InMemoryDirectory(), InMemoryDirectory.users(), configuration));
     }
 
     @Test

@@ -50,7 +50,8 @@ public record ServerConfiguration(
         OperationsConfiguration operations,
         ScanningConfiguration scanning,
         DmarcEnforcement dmarcPolicy,
-        String mtaStsMode) {
+        String mtaStsMode,
+        DirectoryConfiguration directory) {
 
     public enum StorageType {
         MAILDIR, MBOX, DATABASE, S3, TIMESERIES, LMTP;
@@ -125,7 +126,8 @@ public record ServerConfiguration(
                 OperationsConfiguration.load(in),
                 ScanningConfiguration.load(in),
                 DmarcEnforcement.valueOf(in.choice("SMTP_DMARC_POLICY", "report", List.of("enforce", "report", "off")).toUpperCase()),
-                in.choice("SMTP_MTA_STS_MODE", "testing", List.of("testing", "enforce", "none")));
+                in.choice("SMTP_MTA_STS_MODE", "testing", List.of("testing", "enforce", "none")),
+                DirectoryConfiguration.load(in));
         in.require(config.healthPort() != config.metricsPort(),
                 "SMTP_HEALTH_PORT and SMTP_METRICS_PORT must differ (both " + config.healthPort() + ")");
         in.require(config.port() != config.healthPort() && config.port() != config.metricsPort(),

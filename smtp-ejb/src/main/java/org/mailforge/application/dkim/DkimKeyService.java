@@ -24,6 +24,7 @@ import jakarta.inject.Inject;
 import org.mailforge.application.LogText;
 import org.mailforge.application.MessageHeaders;
 import org.mailforge.application.MtaStsPublication;
+import org.mailforge.application.directory.MailDirectory;
 import org.mailforge.application.config.ServerConfiguration;
 import org.mailforge.domain.dkim.DkimAlgorithm;
 import org.mailforge.domain.dkim.DkimKey;
@@ -61,17 +62,20 @@ public class DkimKeyService {
 
     Clock clock = Clock.systemUTC();
 
-    private java.util.Set<String> localDomains;
+    @Inject
+    MailDirectory directory;
 
-    @jakarta.annotation.PostConstruct
-    void init() {
-        localDomains = configuration.localDomainSet(); // built once: every outbound message asks
-    }
-
-    /** The domain in canonical form when it is one of ours, else empty (the API answers 404). */
+    /** The domain in canonical form (lower-case A-labels) when it is one of ours, else empty (the API answers 404). */
     public Optional<String> localDomain(String domain) {
-        String canonical = domain == null ? "" : domain.strip().toLowerCase(Locale.ROOT);
-        return localDomains.contains(canonical) ? Optional.of(canonical) : Optional.empty();
+        if (domain == null) {
+            return Optional.empty();
+        }
+        try {
+            String canonical = org.mailforge.smtp.spi.Domains.ascii(domain.strip());
+            return directory.isLocal(canonical) ? Optional.of(canonical) : Optional.empty();
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
     }
 
     public List<DkimKey> list(String domain) {

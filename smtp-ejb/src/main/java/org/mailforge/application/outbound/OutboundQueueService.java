@@ -51,6 +51,9 @@ public class OutboundQueueService {
     ServerConfiguration configuration;
 
     @Inject
+    org.mailforge.application.directory.MailDirectory directory;
+
+    @Inject
     QueueWakeups wakeups;
 
     @Inject
@@ -165,7 +168,7 @@ public class OutboundQueueService {
      * minute, and an attempt brought forward does not count against the retry schedule.
      */
     public Reply startRun(String domain) {
-        if (Domains.isLocal(configuration.localDomainSet(), domain)) {
+        if (directory.isLocal(domain)) {
             return Reply.of(459, "5.1.2", "Node " + domain + " not allowed: mail for it is delivered here");
         }
         if (configuration.outbound().isHeld(domain)) {

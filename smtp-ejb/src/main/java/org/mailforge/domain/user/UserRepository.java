@@ -20,6 +20,9 @@ public interface UserRepository {
 
     long count();
 
+    /** Users whose address is in this domain (lower-case A-label form). */
+    long countInDomain(String domain);
+
     /** Administrators who can log in (enabled): the server must always keep one. */
     long activeAdmins();
 

@@ -51,6 +51,12 @@ public class JpaUserRepository implements UserRepository {
 
     @Override
     @Transactional(Transactional.TxType.SUPPORTS)
+    public long countInDomain(String domain) {
+        return UserQueries.countInDomain(em, domain);
+    }
+
+    @Override
+    @Transactional(Transactional.TxType.SUPPORTS)
     public long activeAdmins() {
         return UserQueries.activeAdmins(em);
     }

@@ -41,6 +41,12 @@ public final class UserQueries {
         return em.createQuery("SELECT COUNT(u) FROM User u", Long.class).getSingleResult();
     }
 
+    /** Users whose address is in the domain (a valid domain name, lower case: no LIKE wildcards in it). */
+    public static long countInDomain(EntityManager em, String domain) {
+        return em.createQuery("SELECT COUNT(u) FROM User u WHERE u.email LIKE :suffix", Long.class)
+                .setParameter("suffix", "%@" + domain.toLowerCase(Locale.ROOT)).getSingleResult();
+    }
+
     public static long activeAdmins(EntityManager em) {
         return em.createQuery("SELECT COUNT(u) FROM User u WHERE u.admin = TRUE AND u.enabled = TRUE", Long.class).getSingleResult();
     }

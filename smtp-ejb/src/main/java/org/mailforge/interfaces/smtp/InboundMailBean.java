@@ -10,6 +10,7 @@ import jakarta.inject.Inject;
 import org.mailforge.application.AuthenticationService;
 import org.mailforge.application.MailDeliveryService;
 import org.mailforge.application.SenderIdentity;
+import org.mailforge.application.directory.MailDirectory;
 import org.mailforge.application.outbound.DeliveryAgent;
 import org.mailforge.application.outbound.OutboundQueueService;
 import org.mailforge.smtp.spi.AuthenticationResult;
@@ -45,9 +46,17 @@ public class InboundMailBean implements SmtpMessageListener {
     @Inject
     DeliveryAgent agent;
 
+    @Inject
+    MailDirectory directory;
+
     @Override
     public Reply deliver(InboundMessage message) {
         return delivery.deliver(message);
+    }
+
+    @Override
+    public boolean isLocalDomain(String domain) {
+        return directory.isLocal(domain);
     }
 
     @Override

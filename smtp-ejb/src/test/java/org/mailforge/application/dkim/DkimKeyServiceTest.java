@@ -16,6 +16,8 @@ import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 import org.mailforge.application.MtaStsPublication;
+import org.mailforge.application.directory.InMemoryDirectory;
+import org.mailforge.application.directory.MailDirectory;
 import org.mailforge.application.config.ServerConfiguration;
 import org.mailforge.domain.dkim.DkimAlgorithm;
 import org.mailforge.domain.dkim.DkimKey;
@@ -79,8 +81,8 @@ class DkimKeyServiceTest {
         };
         service.configuration = ServerConfiguration.load(name -> Optional.ofNullable(Map.of(
                 "SMTP_LOCAL_DOMAINS", "example.test,Mail.Example.Test", "SMTP_HOSTNAME", "mx.example.test").get(name)));
-        service.mtaSts = new MtaStsPublication(service.configuration);
-        service.init();
+        service.directory = new MailDirectory(new InMemoryDirectory(), InMemoryDirectory.users(), service.configuration);
+        service.mtaSts = new MtaStsPublication(service.configuration, service.directory);
         return service;
     }
 

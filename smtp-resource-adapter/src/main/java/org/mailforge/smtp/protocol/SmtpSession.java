@@ -303,7 +303,19 @@ public final class SmtpSession {
      * when this server relays at all. Never an open relay.
      */
     public boolean acceptsMailFor(String domain) {
-        return settings.isLocalDomain(domain) || (authenticatedUser != null && settings.relayEnabled());
+        return isLocalDomain(domain) || (authenticatedUser != null && settings.relayEnabled());
+    }
+
+    /** The listener's local domains, and those the application added since (asked only for the others). */
+    public boolean isLocalDomain(String domain) {
+        if (settings.isLocalDomain(domain)) {
+            return true;
+        }
+        try {
+            return listener().isLocalDomain(domain);
+        } catch (RuntimeException e) {
+            return false; // the application cannot say now: not local, so never an open relay
+        }
     }
 
     public String authenticatedUser() {

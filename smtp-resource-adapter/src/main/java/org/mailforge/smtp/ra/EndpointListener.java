@@ -31,6 +31,11 @@ final class EndpointListener implements SmtpMessageListener {
     }
 
     @Override
+    public boolean isLocalDomain(String domain) {
+        return call(listener -> listener.isLocalDomain(domain));
+    }
+
+    @Override
     public Reply verifyRecipient(String address) {
         return call(listener -> listener.verifyRecipient(address));
     }

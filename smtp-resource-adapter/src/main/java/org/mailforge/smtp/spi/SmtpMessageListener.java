@@ -13,6 +13,15 @@ public interface SmtpMessageListener {
     Reply deliver(InboundMessage message);
 
     /**
+     * Whether mail for this domain is kept here, beyond the listener's own SMTP_LOCAL_DOMAINS:
+     * domains the application added since it started (through its API, on any node). Asked at
+     * RCPT for a domain the listener does not know as local, before relay is refused.
+     */
+    default boolean isLocalDomain(String domain) {
+        return false;
+    }
+
+    /**
      * RCPT TO an address of a local domain: whether a mailbox takes mail for it here, so that mail
      * for nobody is refused in the session instead of bounced later (no backscatter).
      *

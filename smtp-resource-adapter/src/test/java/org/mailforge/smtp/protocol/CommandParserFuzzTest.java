@@ -32,7 +32,7 @@ class CommandParserFuzzTest {
         }
     }
 
-    @FuzzTest(maxDuration = "20s")
+    @FuzzTest(maxDuration = "10s")
     void anyInputAfterEhloIsAnsweredWithoutAnEscapedException(FuzzedDataProvider data) {
         boolean requireAuth = data.consumeBoolean();
         byte[] script = concat("EHLO fuzz.example\r\n".getBytes(StandardCharsets.US_ASCII), data.consumeRemainingAsBytes());

@@ -38,6 +38,11 @@ final class CliUserRepository implements UserRepository {
     }
 
     @Override
+    public long countInDomain(String domain) {
+        return db.read(em -> UserQueries.countInDomain(em, domain));
+    }
+
+    @Override
     public long activeAdmins() {
         return db.read(UserQueries::activeAdmins);
     }

@@ -37,6 +37,9 @@ public final class UserCli {
             "  verify <username> <password>",
             "  info <username>",
             "  decrypt <file>      (an encrypted timeseries message, key in SMTP_STORAGE_ENCRYPTION_KEY)",
+            "  domain list | domain add <name> | domain remove <name>",
+            "  alias list | alias add <address> <target> [<target>...] | alias remove <address>",
+            "                      (*@domain is the domain's catch-all)",
             "A password of '-' is read from standard input.",
             "Database: SMTP_DB_URL (JDBC URL) or SMTP_DB_PATH (SQLite file, default smtp.db),",
             "SMTP_DB_USER, SMTP_DB_PASSWORD. Mail storage (for delete): SMTP_STORAGE_TYPE, SMTP_STORAGE_PATH, SMTP_S3_*.");
@@ -58,10 +61,14 @@ public final class UserCli {
 
     /** Held strongly: java.util.logging forgets the level of a logger nobody references. */
     private static final java.util.logging.Logger MIGRATION_LOG = java.util.logging.Logger.getLogger("org.flywaydb");
+    /** The directory warns the server's log about an unset SRS secret; the commands here forward nothing. */
+    private static final java.util.logging.Logger DIRECTORY_LOG = java.util.logging.Logger.getLogger(
+            org.mailforge.application.directory.MailDirectory.class.getName());
 
     public static void main(String[] args) {
         // the migration library reports every run; only problems belong on a terminal
         MIGRATION_LOG.setLevel(java.util.logging.Level.WARNING);
+        DIRECTORY_LOG.setLevel(java.util.logging.Level.SEVERE);
         System.exit(new UserCli(System.out, System.err, System.in, System::getenv).run(args));
     }
 
@@ -88,6 +95,9 @@ public final class UserCli {
             return decrypt(Path.of(args[1]));
         }
         try (CliDatabase db = new CliDatabase(env)) {
+            if (args[0].equals("domain") || args[0].equals("alias")) {
+                return directory(db, args);
+            }
             org.mailforge.domain.mail.MailStore mail = mailStore(db);
             try {
                 UserService users = new UserService(new CliUserRepository(db), new PasswordHasher(), mail);
@@ -175,6 +185,16 @@ public final class UserCli {
             case "list" -> 1;
             case "update-password", "set-quota", "verify" -> 3;
             case "delete", "info", "decrypt" -> 2;
+            case "domain", "alias" -> {
+                String sub = args.length > 1 ? args[1] : "";
+                int n = switch (sub) {
+                    case "list" -> 2;
+                    case "remove" -> 3;
+                    case "add" -> args[0].equals("domain") ? 3 : Math.max(4, args.length);
+                    default -> throw new UsageException(args[0] + " takes list, add or remove");
+                };
+                yield n;
+            }
             default -> throw new UsageException("unknown command '" + args[0] + "'");
         };
         List<String> positional = positional(args);
@@ -266,6 +286,50 @@ public final class UserCli {
                 out.println("  Status: " + (user.isEnabled() ? "Enabled" : "Disabled"));
             }
             default -> throw new IllegalStateException(args[0]);
+        }
+        return 0;
+    }
+
+    /** {@code domain ...} and {@code alias ...}: the rules of the API (DirectoryService) on the database directly. */
+    private int directory(CliDatabase db, String[] args) {
+        org.mailforge.application.config.ServerConfiguration configuration =
+                org.mailforge.application.config.ServerConfiguration.load(name -> java.util.Optional.ofNullable(env.apply(name)));
+        CliUserRepository users = new CliUserRepository(db);
+        CliDirectoryRepository repository = new CliDirectoryRepository(db);
+        org.mailforge.application.directory.DirectoryService directory = new org.mailforge.application.directory.DirectoryService(
+                repository, users, new org.mailforge.application.directory.MailDirectory(repository, users, configuration));
+        switch (args[0] + " " + args[1]) {
+            case "domain list" -> {
+                out.println("Domains:");
+                for (var domain : directory.domains()) {
+                    out.println("  " + domain.name() + (domain.configured() ? " (configured)" : "") + " - users: " + domain.users()
+                            + ", aliases: " + domain.aliases());
+                }
+            }
+            case "domain add" -> out.println("Domain added: " + directory.addDomain(args[2]).name());
+            case "domain remove" -> {
+                if (!directory.removeDomain(args[2])) {
+                    throw new IllegalArgumentException("not a local domain: " + args[2]);
+                }
+                out.println("Domain removed: " + args[2]);
+            }
+            case "alias list" -> {
+                out.println("Aliases:");
+                for (var alias : directory.aliases()) {
+                    out.println("  " + alias.getAddress() + " -> " + String.join(", ", alias.getTargets()));
+                }
+            }
+            case "alias add" -> {
+                var alias = directory.saveAlias(args[2], List.of(args).subList(3, args.length), true);
+                out.println("Alias added: " + alias.getAddress() + " -> " + String.join(", ", alias.getTargets()));
+            }
+            case "alias remove" -> {
+                if (!directory.removeAlias(args[2])) {
+                    throw new IllegalArgumentException("no such alias: " + args[2]);
+                }
+                out.println("Alias removed: " + args[2]);
+            }
+            default -> throw new IllegalStateException(args[0] + " " + args[1]);
         }
         return 0;
     }

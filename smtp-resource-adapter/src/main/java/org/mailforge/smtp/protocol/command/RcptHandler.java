@@ -59,7 +59,7 @@ public final class RcptHandler implements CommandHandler {
             session.reply(Reply.of(550, "5.7.1", recipient + ": Relay access denied"));
             return;
         }
-        if (session.settings().isLocalDomain(recipient.domain())) {
+        if (session.isLocalDomain(recipient.domain())) {
             Reply refusal;
             try {
                 refusal = session.listener().verifyRecipient(recipient.address());

@@ -6,6 +6,11 @@ public final class DomainRequests {
     private DomainRequests() {
     }
 
+    /** {@code POST /api/domains}. */
+    public static class NewDomain {
+        public String name;
+    }
+
     /** {@code POST /api/domains/{domain}/dkim}. */
     public static class NewKey {
         public String selector;

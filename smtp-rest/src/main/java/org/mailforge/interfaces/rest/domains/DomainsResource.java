@@ -28,6 +28,7 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import org.mailforge.application.directory.DirectoryService;
 import org.mailforge.application.dkim.DkimKeyService;
 import org.mailforge.domain.dkim.DkimKey;
 import org.mailforge.interfaces.rest.AdminApplication;
@@ -39,7 +40,7 @@ import org.mailforge.interfaces.rest.errors.ApiError;
  * {@code /api/domains/{domain}}: what a local domain needs to send mail receivers trust: its DKIM
  * keys, and the DNS records to publish. Administrators only.
  */
-@Path("/api/domains/{domain}")
+@Path("/api/domains")
 @Tag(name = "domains")
 @SecurityRequirement(name = AdminApplication.BASIC_AUTH)
 @RequestScoped
@@ -50,8 +51,69 @@ public class DomainsResource {
     @Inject
     DkimKeyService dkim;
 
+    @Inject
+    DirectoryService directory;
+
+    private static final String ERROR = "application/json";
+
     @GET
-    @Path("dkim")
+    @Operation(summary = "List local domains", description = "Those of SMTP_LOCAL_DOMAINS and SMTP_HOSTNAME (configured), then those added here.")
+    @APIResponse(responseCode = "200", description = "The domains", content = @Content(mediaType = "application/json", schema = @Schema(implementation = DomainView[].class)))
+    @APIResponse(responseCode = "401", description = "No or wrong credentials", content = @Content(mediaType = ERROR, schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "403", description = "Not an administrator", content = @Content(mediaType = ERROR, schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "429", description = "Rate limit exceeded (Retry-After)", content = @Content(mediaType = ERROR, schema = @Schema(implementation = ApiError.class)))
+    public List<DomainView> domains() {
+        return directory.domains().stream().map(d -> DomainView.of(d, dkim.list(d.name()))).toList();
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Add a local domain", description = "{\"name\": \"example.org\"}: mail for it is taken on every node within seconds, without a restart.")
+    @APIResponse(responseCode = "201", description = "Added", content = @Content(mediaType = "application/json", schema = @Schema(implementation = DomainView.class)))
+    @APIResponse(responseCode = "400", description = "Not a domain name", content = @Content(mediaType = ERROR, schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "401", description = "No or wrong credentials", content = @Content(mediaType = ERROR, schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "403", description = "Not an administrator", content = @Content(mediaType = ERROR, schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "409", description = "Already local", content = @Content(mediaType = ERROR, schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "429", description = "Rate limit exceeded (Retry-After)", content = @Content(mediaType = ERROR, schema = @Schema(implementation = ApiError.class)))
+    public Response add(DomainRequests.NewDomain request) {
+        if (request == null) {
+            throw new BadRequestException("a JSON body with a name is required");
+        }
+        DirectoryService.DomainInfo added = directory.addDomain(request.name);
+        return Response.created(URI.create("/api/domains/" + added.name())).entity(DomainView.of(added, List.of())).build();
+    }
+
+    @GET
+    @Path("{domain}")
+    @Operation(summary = "Read a local domain", description = "Whether it is configured, its users and aliases, its catch-all and DKIM keys.")
+    @APIResponse(responseCode = "200", description = "The domain", content = @Content(mediaType = "application/json", schema = @Schema(implementation = DomainView.class)))
+    @APIResponse(responseCode = "401", description = "No or wrong credentials", content = @Content(mediaType = ERROR, schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "403", description = "Not an administrator", content = @Content(mediaType = ERROR, schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "404", description = "Not a local domain", content = @Content(mediaType = ERROR, schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "429", description = "Rate limit exceeded (Retry-After)", content = @Content(mediaType = ERROR, schema = @Schema(implementation = ApiError.class)))
+    public DomainView domain(@PathParam("domain") String domain) {
+        DirectoryService.DomainInfo info = directory.domain(domain).orElseThrow(() -> new NotFoundException("not a local domain: " + domain));
+        return DomainView.of(info, dkim.list(info.name()));
+    }
+
+    @DELETE
+    @Path("{domain}")
+    @Operation(summary = "Remove a local domain", description = "Only one added through the API, and only while no user or alias uses it.")
+    @APIResponse(responseCode = "200", description = "Removed", content = @Content(mediaType = "application/json", schema = @Schema(implementation = Confirmation.class)))
+    @APIResponse(responseCode = "401", description = "No or wrong credentials", content = @Content(mediaType = ERROR, schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "403", description = "Not an administrator", content = @Content(mediaType = ERROR, schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "404", description = "Not a local domain", content = @Content(mediaType = ERROR, schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "409", description = "Configured, or users or aliases use it", content = @Content(mediaType = ERROR, schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "429", description = "Rate limit exceeded (Retry-After)", content = @Content(mediaType = ERROR, schema = @Schema(implementation = ApiError.class)))
+    public Confirmation remove(@PathParam("domain") String domain) {
+        if (!directory.removeDomain(domain)) {
+            throw new NotFoundException("not a local domain: " + domain);
+        }
+        return new Confirmation(true, "domain " + domain + " removed");
+    }
+
+    @GET
+    @Path("{domain}/dkim")
     @Operation(summary = "List a domain's DKIM keys", description = "The active key first; public keys and the TXT record to publish for each.")
     @APIResponse(responseCode = "200", description = "The keys", content = @Content(mediaType = "application/json", schema = @Schema(implementation = DkimKeyView[].class)))
     @APIResponse(responseCode = "401", description = "No or wrong credentials", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
@@ -63,7 +125,7 @@ public class DomainsResource {
     }
 
     @POST
-    @Path("dkim")
+    @Path("{domain}/dkim")
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Generate a DKIM key", description = "A new key pair under a selector: rsa-sha256 (2048 bits by default) or ed25519-sha256. "
             + "The domain's first key signs at once; a later one signs once activated (publish its record first), or at once with \"active\": true. "
@@ -85,7 +147,7 @@ public class DomainsResource {
     }
 
     @PATCH
-    @Path("dkim/{selector}")
+    @Path("{domain}/dkim/{selector}")
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Activate a DKIM key", description = "{\"active\": true} makes the key the one that signs the domain's mail; the others stay published.")
     @APIResponse(responseCode = "200", description = "The key", content = @Content(mediaType = "application/json", schema = @Schema(implementation = DkimKeyView.class)))
@@ -104,7 +166,7 @@ public class DomainsResource {
     }
 
     @DELETE
-    @Path("dkim/{selector}")
+    @Path("{domain}/dkim/{selector}")
     @Operation(summary = "Retire a DKIM key", description = "Deletes the key pair; remove its DNS record once mail it signed is old. "
             + "When it was the active key, the domain's mail is unsigned until another is activated.")
     @APIResponse(responseCode = "200", description = "Deleted", content = @Content(mediaType = "application/json", schema = @Schema(implementation = Confirmation.class)))
@@ -119,7 +181,7 @@ public class DomainsResource {
     }
 
     @GET
-    @Path("dns")
+    @Path("{domain}/dns")
     @Produces({MediaType.APPLICATION_JSON, MediaType.TEXT_PLAIN})
     @Operation(summary = "DNS records to publish", description = "The MX, each DKIM key's TXT record, and suggested SPF and DMARC records, "
             + "as JSON (with the zone-file text in \"zone\"), or as zone-file text alone with ?format=zone.")

@@ -74,6 +74,14 @@ public final class ExceptionMappers {
     }
 
     @Provider
+    public static class DirectoryConflict implements ExceptionMapper<org.mailforge.application.directory.DirectoryConflictException> {
+        @Override
+        public Response toResponse(org.mailforge.application.directory.DirectoryConflictException e) {
+            return ApiError.response(Response.Status.CONFLICT, e.getMessage(), e.field());
+        }
+    }
+
+    @Provider
     public static class LastAdministrator implements ExceptionMapper<org.mailforge.domain.user.LastAdministratorException> {
         @Override
         public Response toResponse(org.mailforge.domain.user.LastAdministratorException e) {
