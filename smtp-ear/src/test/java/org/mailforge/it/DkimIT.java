@@ -80,6 +80,7 @@ class DkimIT {
         assertTrue(signedByRsa.startsWith("DKIM-Signature:"), signedByRsa);
         assertTrue(unfold(signedByRsa).contains("s=mf2026;") && unfold(signedByRsa).contains("a=rsa-sha256;"), signedByRsa);
         assertEquals("True", dkimpy(signedByRsa, dnsRecords()), signedByRsa);
+        assertTrue(opendkim(signedByRsa).contains("dkim=pass (2048-bit key) header.d=" + DOMAIN), "OpenDKIM agrees: " + opendkim(signedByRsa));
 
         // a second key is published first and signs only once activated
         HttpResponse<String> ed = TestServer.asAdmin("POST", "/api/domains/" + DOMAIN + "/dkim",
@@ -95,6 +96,9 @@ class DkimIT {
         assertTrue(unfold(signedByEd).contains("s=ed2026;") && unfold(signedByEd).contains("a=ed25519-sha256;"), signedByEd);
         assertEquals("True", dkimpy(signedByEd, dnsRecords()), signedByEd);
         assertEquals("False", dkimpy(signedByEd.replace("Dkim test", "Dkim text"), dnsRecords()), "an altered subject fails");
+        assertTrue(opendkim(signedByEd).contains("dkim=pass") && opendkim(signedByEd).contains("header.a=ed25519-sha256"),
+                "OpenDKIM agrees: " + opendkim(signedByEd));
+        assertTrue(opendkim(signedByEd.replace("Dkim test", "Dkim text")).contains("dkim=fail"), "and on the altered one");
 
         JsonArray keys = Json.createReader(new StringReader(TestServer.asAdmin("GET", "/api/domains/" + DOMAIN + "/dkim", null).body())).readArray();
         assertEquals(List.of("ed2026", "mf2026"), keys.getValuesAs(JsonObject.class).stream().map(k -> k.getString("selector")).toList(),
@@ -180,6 +184,31 @@ class DkimIT {
             }
         }
         return byName.build().toString();
+    }
+
+    /**
+     * OpenDKIM's own verdict (the opendkim filter in test mode, Debian's opendkim), its keys read
+     * from a file of the _domainkey records the API printed (TestPublicKeys) instead of DNS: the
+     * Authentication-Results field it would add, and its log line.
+     */
+    private static String opendkim(String message) throws Exception {
+        String opendkim = ExternalTools.requireCommand("opendkim");
+        Path folder = Files.createDirectories(TestServer.DATA.resolveSibling("it-dkim"));
+        StringBuilder keys = new StringBuilder();
+        JsonObject dns = json(TestServer.asAdmin("GET", "/api/domains/" + DOMAIN + "/dns", null).body());
+        for (JsonObject record : dns.getJsonArray("records").getValuesAs(JsonObject.class)) {
+            if (record.getString("name").contains("._domainkey.")) {
+                keys.append(record.getString("name")).append(' ').append(record.getString("value")).append('\n');
+            }
+        }
+        Path keyFile = Files.writeString(folder.resolve("opendkim-keys"), keys);
+        Path conf = Files.writeString(folder.resolve("opendkim.conf"), "TestPublicKeys " + keyFile + "\nMode v\nSyslog no\n");
+        Path file = Files.createTempFile(folder, "signed-", ".eml");
+        Files.writeString(file, message, StandardCharsets.UTF_8);
+        Process process = new ProcessBuilder(opendkim, "-x", conf.toString(), "-t", file.toString(), "-vvv").redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, process.waitFor(), output);
+        return output;
     }
 
     /** dkimpy's verdict on the message, its DNS answered from the records the API printed. */

@@ -19,7 +19,7 @@ final class ExternalTools {
     /** Debian's package of each program the tests drive. */
     private static final java.util.Map<String, String> PACKAGES = java.util.Map.of(
             "openssl", "openssl", "curl", "curl", "swaks", "swaks", "clamd", "clamav-daemon", "spamd", "spamd",
-            "python3", "python3", "haproxy", "haproxy", "dovecot", "dovecot-core");
+            "python3", "python3", "haproxy", "haproxy", "dovecot", "dovecot-core", "opendkim", "opendkim");
 
     /**
      * The program's path: on the PATH, or in /usr/sbin or /sbin, where Debian puts daemons and a

@@ -92,8 +92,8 @@ public class MailDeliveryService {
         }
         Reply refusal = null;
         for (String mailbox : expansion.mailboxes()) {
-            Optional<User> owner = users.findByEmail(mailbox);
-            Reply answer = owner.isPresent() && owner.get().wouldExceedQuota(1)
+            User owner = expansion.owners().get(mailbox); // read by the expansion just now
+            Reply answer = owner != null && owner.wouldExceedQuota(1)
                     ? Reply.of(452, "4.2.2", "<" + address + ">: Mailbox full, quota exceeded")
                     : probe(mailbox);
             if (answer == null) {

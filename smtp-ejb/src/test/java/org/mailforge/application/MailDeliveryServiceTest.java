@@ -56,6 +56,8 @@ class MailDeliveryServiceTest {
     private final List<String> storedTexts = new ArrayList<>();
     /** What the sender checks find; how many messages they were asked about. */
     private AuthenticationResults checkResults = results("pass", "none", null);
+    /** The data of each event published. */
+    private final List<Map<String, Object>> published = new ArrayList<>();
     /** Domains and aliases. */
     private final InMemoryDirectory directory = new InMemoryDirectory();
     private int checked;
@@ -158,6 +160,7 @@ class MailDeliveryServiceTest {
         service.events = new ServerEvents() {
             @Override
             public void publish(String event, Supplier<Map<String, Object>> data) {
+                published.add(data.get());
             }
         };
         service.outbound = new OutboundQueueService() {
@@ -288,6 +291,8 @@ class MailDeliveryServiceTest {
                         + "From: x@bank.example\r\n\r\nhello\r\n").getBytes(StandardCharsets.US_ASCII)), Instant.EPOCH, false, null, null);
         assertEquals(250, service.deliver(forged).code(), "report: recorded only");
         assertEquals(1, storedTexts.size());
+        assertEquals(List.of("fail", List.of("none"), "fail"), List.of(published.get(0).get("spf"), published.get(0).get("dkim"),
+                published.get(0).get("dmarc")), "the webhook carries the results");
         assertEquals("INBOX Authentication-Results: mx.example.test;\r\n\tspf=fail smtp.mailfrom=sender@example.org;\r\n"
                 + "\tdkim=none;\r\n\tdmarc=fail (p=reject) header.from=bank.example\r\nFrom: x@bank.example\r\n\r\nhello\r\n", storedTexts.get(0));
     }
@@ -313,6 +318,7 @@ class MailDeliveryServiceTest {
         assertEquals(250, off.deliver(message("alice@example.test")).code());
         assertEquals(0, checked);
         assertTrue(storedTexts.get(0).startsWith("INBOX Subject: x"), storedTexts.get(0));
+        assertTrue(!published.get(0).containsKey("spf"), "nothing checked, nothing said");
         MailDeliveryService enforcing = service("enforce");
         checkResults = results("fail", "reject", "bank.example");
         assertEquals(250, enforcing.deliverOwn(message("alice@example.test")).code(), "a notification this server wrote");

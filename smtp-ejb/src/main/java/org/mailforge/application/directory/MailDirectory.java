@@ -45,10 +45,28 @@ public class MailDirectory {
     public static final int MAX_ADDRESSES = 1000;
     static final long REFRESH_NANOS = 2_000_000_000L;
 
-    /** What an address reaches: mailboxes here (users' addresses) and addresses elsewhere; nothing when both are empty. */
-    public record Expansion(List<String> mailboxes, List<String> forwards) {
+    /**
+     * What an address reaches: mailboxes here (users' addresses) and addresses elsewhere; nothing
+     * when both are empty. {@code owners}: the user of each mailbox that has one, as read now.
+     */
+    public record Expansion(List<String> mailboxes, List<String> forwards, Map<String, User> owners) {
+        public Expansion(List<String> mailboxes, List<String> forwards) {
+            this(mailboxes, forwards, Map.of());
+        }
+
         public boolean deliverable() {
             return !mailboxes.isEmpty() || !forwards.isEmpty();
+        }
+
+        /** Equal when they reach the same mailboxes and addresses (the users read are a by-product). */
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Expansion that && mailboxes.equals(that.mailboxes) && forwards.equals(that.forwards);
+        }
+
+        @Override
+        public int hashCode() {
+            return mailboxes.hashCode() * 31 + forwards.hashCode();
         }
     }
 
@@ -126,8 +144,9 @@ public class MailDirectory {
         Snapshot now = current();
         Set<String> mailboxes = new LinkedHashSet<>();
         Set<String> forwards = new LinkedHashSet<>();
-        resolve(normalize(address), 0, new HashSet<>(), now, mailboxes, forwards);
-        return new Expansion(List.copyOf(mailboxes), List.copyOf(forwards));
+        Map<String, User> owners = new HashMap<>();
+        resolve(normalize(address), 0, new HashSet<>(), now, mailboxes, forwards, owners);
+        return new Expansion(List.copyOf(mailboxes), List.copyOf(forwards), Map.copyOf(owners));
     }
 
     /**
@@ -139,7 +158,8 @@ public class MailDirectory {
         return current().aliases().containsKey(normalized) && expand(normalized).mailboxes().stream().anyMatch(mailbox::equalsIgnoreCase);
     }
 
-    private void resolve(String address, int depth, Set<String> seen, Snapshot now, Set<String> mailboxes, Set<String> forwards) {
+    private void resolve(String address, int depth, Set<String> seen, Snapshot now, Set<String> mailboxes, Set<String> forwards,
+                         Map<String, User> owners) {
         if (mailboxes.size() + forwards.size() >= MAX_ADDRESSES) {
             return;
         }
@@ -154,33 +174,34 @@ public class MailDirectory {
             return;
         }
         if (!seen.add(address) || depth >= MAX_DEPTH) {
-            own(address, mailboxes); // met again, or too deep: its own mailbox only
+            own(address, mailboxes, owners); // met again, or too deep: its own mailbox only
             return;
         }
         List<String> targets = now.aliases().get(address);
         if (targets != null) {
             for (String target : targets) {
-                resolve(target, depth + 1, seen, now, mailboxes, forwards);
+                resolve(target, depth + 1, seen, now, mailboxes, forwards, owners);
             }
             return;
         }
         Optional<User> user = users.findByEmail(address);
         if (user.isPresent()) {
             mailboxes.add(user.get().getEmail());
+            owners.put(user.get().getEmail(), user.get());
             return;
         }
         if (srs.isSrs(address)) {
-            srs.reverse(address).ifPresent(original -> resolve(normalize(original), depth + 1, seen, now, mailboxes, forwards));
+            srs.reverse(address).ifPresent(original -> resolve(normalize(original), depth + 1, seen, now, mailboxes, forwards, owners));
             return;
         }
         int tag = delimiter.isEmpty() ? -1 : local.indexOf(delimiter);
         if (tag > 0) {
-            resolve(local.substring(0, tag) + "@" + domain, depth + 1, seen, now, mailboxes, forwards);
+            resolve(local.substring(0, tag) + "@" + domain, depth + 1, seen, now, mailboxes, forwards, owners);
             return;
         }
         if (local.equals("postmaster") && adminEmail != null) { // RFC 5321 4.5.1: always deliverable
             int before = mailboxes.size() + forwards.size();
-            resolve(normalize(adminEmail), depth + 1, seen, now, mailboxes, forwards);
+            resolve(normalize(adminEmail), depth + 1, seen, now, mailboxes, forwards, owners);
             if (mailboxes.size() + forwards.size() == before) {
                 mailboxes.add(normalize(adminEmail)); // the administrator's mailbox, account or not
             }
@@ -189,7 +210,7 @@ public class MailDirectory {
         List<String> catchAll = now.aliases().get(Alias.CATCH_ALL + "@" + domain);
         if (catchAll != null) {
             for (String target : catchAll) {
-                resolve(target, depth + 1, seen, now, mailboxes, forwards);
+                resolve(target, depth + 1, seen, now, mailboxes, forwards, owners);
             }
             return;
         }
@@ -198,10 +219,11 @@ public class MailDirectory {
         }
     }
 
-    private void own(String address, Set<String> mailboxes) {
+    private void own(String address, Set<String> mailboxes, Map<String, User> owners) {
         Optional<User> user = users.findByEmail(address);
         if (user.isPresent()) {
             mailboxes.add(user.get().getEmail());
+            owners.put(user.get().getEmail(), user.get());
         } else if (!rejectUnknown) {
             mailboxes.add(address);
         }
