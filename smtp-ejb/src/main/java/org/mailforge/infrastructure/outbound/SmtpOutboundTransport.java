@@ -157,8 +157,10 @@ public class SmtpOutboundTransport implements OutboundTransport {
             try {
                 return converse(destination, port, sender, recipients, content, smtpUtf8, verifiedTls, deadline);
             } catch (IOException e) {
-                // under an enforced MTA-STS policy a host without verified TLS is a TLS failure (4.7.5)
-                lastFailure = Reply.of(451, verifiedTls ? "4.7.5" : "4.4.1", destination.host() + "["
+                // under an enforced MTA-STS policy a host without (verified) TLS is a security failure (4.7.5)
+                boolean tls = verifiedTls && (e instanceof javax.net.ssl.SSLException || e instanceof TlsMissingException
+                        || e.getCause() instanceof GeneralSecurityException);
+                lastFailure = Reply.of(451, tls ? "4.7.5" : "4.4.1", destination.host() + "["
                         + destination.address().getHostAddress() + "]:" + port + ": " + e.getMessage());
                 LOG.fine(() -> "delivery to " + domain + " via " + destination.host() + " failed: " + LogText.escape(e.toString()));
             }
@@ -204,7 +206,7 @@ public class SmtpOutboundTransport implements OutboundTransport {
             client = new SmtpClient(channel.getInputStream(), channel.getOutputStream());
             expect(client.hello(configuration.hostname()), 250, "EHLO after STARTTLS");
         } else if (policy == TlsPolicy.ENCRYPT) {
-            throw new IOException(credentials
+            throw new TlsMissingException(credentials
                     ? "the smarthost does not offer STARTTLS; SMTP_RELAY_USERNAME is only sent over verified TLS"
                     : verifiedTls ? "STARTTLS is required by the domain's MTA-STS policy but not offered"
                     : "STARTTLS is required (SMTP_OUTBOUND_TLS=encrypt) but not offered");
@@ -271,6 +273,13 @@ public class SmtpOutboundTransport implements OutboundTransport {
 
     private static List<RecipientReply> all(List<String> recipients, Reply reply) {
         return recipients.stream().map(r -> new RecipientReply(r, reply)).toList();
+    }
+
+    /** The host does not offer STARTTLS where TLS is required. */
+    private static final class TlsMissingException extends IOException {
+        TlsMissingException(String message) {
+            super(message);
+        }
     }
 
     /** Opportunistic TLS checks no certificate; it still defeats passive eavesdropping. */
