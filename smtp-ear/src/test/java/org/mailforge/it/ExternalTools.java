@@ -17,9 +17,18 @@ final class ExternalTools {
     }
 
     /** Debian's package of each program the tests drive. */
-    private static final java.util.Map<String, String> PACKAGES = java.util.Map.of(
-            "openssl", "openssl", "curl", "curl", "swaks", "swaks", "clamd", "clamav-daemon", "spamd", "spamd",
-            "python3", "python3", "haproxy", "haproxy", "dovecot", "dovecot-core", "opendkim", "opendkim");
+    private static final java.util.Map<String, String> PACKAGES = java.util.Map.ofEntries(
+            java.util.Map.entry("openssl", "openssl"),
+            java.util.Map.entry("curl", "curl"),
+            java.util.Map.entry("swaks", "swaks"),
+            java.util.Map.entry("clamd", "clamav-daemon"),
+            java.util.Map.entry("spamd", "spamd"),
+            java.util.Map.entry("python3", "python3"),
+            java.util.Map.entry("haproxy", "haproxy"),
+            java.util.Map.entry("dovecot", "dovecot-core"),
+            java.util.Map.entry("opendkim", "opendkim"),
+            java.util.Map.entry("chromium", "chromium"),
+            java.util.Map.entry("chromedriver", "chromium-driver"));
 
     /**
      * The program's path: on the PATH, or in /usr/sbin or /sbin, where Debian puts daemons and a

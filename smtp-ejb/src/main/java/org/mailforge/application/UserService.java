@@ -177,8 +177,8 @@ public class UserService {
         }
     }
 
-    public java.util.List<User> list(int offset, int limit) {
-        return users.list(offset, limit);
+    public java.util.List<User> list(String search, int offset, int limit) {
+        return users.list(search, offset, limit);
     }
 
     public long count() {

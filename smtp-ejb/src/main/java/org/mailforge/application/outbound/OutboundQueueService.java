@@ -110,12 +110,12 @@ public class OutboundQueueService {
         }
     }
 
-    public List<QueuedMessage> list(QueueStatus status, int offset, int limit) {
-        return queue.list(status, offset, limit);
+    public List<QueuedMessage> list(QueueStatus status, String domain, int offset, int limit) {
+        return queue.list(status, domain, offset, limit);
     }
 
-    public long count(QueueStatus status) {
-        return queue.count(status);
+    public long count(QueueStatus status, String domain) {
+        return queue.count(status, domain);
     }
 
     /** The administrator's "retry now"; false when there is no such entry. */

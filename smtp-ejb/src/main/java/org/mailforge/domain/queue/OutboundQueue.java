@@ -27,10 +27,13 @@ public interface OutboundQueue {
 
     void remove(String id);
 
-    /** A page of entries, oldest first; {@code status} null for all. */
-    List<QueuedMessage> list(QueueStatus status, int offset, int limit);
+    /**
+     * A page of entries, oldest first; {@code status} null for all, {@code domain} (the
+     * destination, lower case) null for every destination.
+     */
+    List<QueuedMessage> list(QueueStatus status, String domain, int offset, int limit);
 
-    long count(QueueStatus status);
+    long count(QueueStatus status, String domain);
 
     /** Entries still to deliver (pending or retry). */
     long countWaiting();

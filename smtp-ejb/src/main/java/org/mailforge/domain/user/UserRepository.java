@@ -16,9 +16,18 @@ public interface UserRepository {
         return login.contains("@") ? findByEmail(login) : findByUsername(login);
     }
 
-    List<User> list(int offset, int limit);
+    /**
+     * A page of users, oldest first; with {@code search} (not null or blank) only those whose
+     * username or address contains it, without regard to case.
+     */
+    List<User> list(String search, int offset, int limit);
 
-    long count();
+    /** Users matching {@code search} as {@link #list} does; all when it is null or blank. */
+    long count(String search);
+
+    default long count() {
+        return count(null);
+    }
 
     /** Users whose address is in this domain (lower-case A-label form). */
     long countInDomain(String domain);

@@ -86,21 +86,36 @@ public class JpaOutboundQueue implements OutboundQueue {
 
     @Override
     @Transactional(Transactional.TxType.SUPPORTS)
-    public List<QueuedMessage> list(QueueStatus status, int offset, int limit) {
-        TypedQuery<QueuedMessage> query = status == null
-                ? em.createQuery("SELECT m FROM QueuedMessage m ORDER BY m.createdAt, m.id", QueuedMessage.class)
-                : em.createQuery("SELECT m FROM QueuedMessage m WHERE m.status = :status ORDER BY m.createdAt, m.id",
-                        QueuedMessage.class).setParameter("status", status);
+    public List<QueuedMessage> list(QueueStatus status, String domain, int offset, int limit) {
+        TypedQuery<QueuedMessage> query = filtered(em.createQuery("SELECT m FROM QueuedMessage m" + where(status, domain)
+                + " ORDER BY m.createdAt, m.id", QueuedMessage.class), status, domain);
         return query.setFirstResult(offset).setMaxResults(limit).getResultList();
     }
 
     @Override
     @Transactional(Transactional.TxType.SUPPORTS)
-    public long count(QueueStatus status) {
-        return status == null
-                ? em.createQuery("SELECT COUNT(m) FROM QueuedMessage m", Long.class).getSingleResult()
-                : em.createQuery("SELECT COUNT(m) FROM QueuedMessage m WHERE m.status = :status", Long.class)
-                        .setParameter("status", status).getSingleResult();
+    public long count(QueueStatus status, String domain) {
+        return filtered(em.createQuery("SELECT COUNT(m) FROM QueuedMessage m" + where(status, domain), Long.class),
+                status, domain).getSingleResult();
+    }
+
+    /** The WHERE clause of a listing filtered by status and destination domain (either may be null). */
+    private static String where(QueueStatus status, String domain) {
+        if (status == null && domain == null) {
+            return "";
+        }
+        return " WHERE " + (status == null ? "" : "m.status = :status") + (status != null && domain != null ? " AND " : "")
+                + (domain == null ? "" : "m.domain = :domain");
+    }
+
+    private static <T> TypedQuery<T> filtered(TypedQuery<T> query, QueueStatus status, String domain) {
+        if (status != null) {
+            query.setParameter("status", status);
+        }
+        if (domain != null) {
+            query.setParameter("domain", domain);
+        }
+        return query;
     }
 
     @Override

@@ -39,14 +39,14 @@ public class JpaUserRepository implements UserRepository {
 
     @Override
     @Transactional(Transactional.TxType.SUPPORTS)
-    public List<User> list(int offset, int limit) {
-        return UserQueries.list(em, offset, limit);
+    public List<User> list(String search, int offset, int limit) {
+        return UserQueries.list(em, search, offset, limit);
     }
 
     @Override
     @Transactional(Transactional.TxType.SUPPORTS)
-    public long count() {
-        return UserQueries.count(em);
+    public long count(String search) {
+        return UserQueries.count(em, search);
     }
 
     @Override

@@ -32,13 +32,29 @@ public final class UserQueries {
                 .getResultStream().findFirst();
     }
 
-    public static List<User> list(EntityManager em, int offset, int limit) {
-        return em.createQuery("SELECT u FROM User u ORDER BY u.id", User.class)
+    public static List<User> list(EntityManager em, String search, int offset, int limit) {
+        String pattern = pattern(search);
+        return (pattern == null ? em.createQuery("SELECT u FROM User u ORDER BY u.id", User.class)
+                : em.createQuery("SELECT u FROM User u WHERE LOWER(u.username) LIKE :p ESCAPE '\\' OR u.email LIKE :p ESCAPE '\\'"
+                        + " ORDER BY u.id", User.class).setParameter("p", pattern))
                 .setFirstResult(offset).setMaxResults(limit).getResultList();
     }
 
-    public static long count(EntityManager em) {
-        return em.createQuery("SELECT COUNT(u) FROM User u", Long.class).getSingleResult();
+    public static long count(EntityManager em, String search) {
+        String pattern = pattern(search);
+        return pattern == null ? em.createQuery("SELECT COUNT(u) FROM User u", Long.class).getSingleResult()
+                : em.createQuery("SELECT COUNT(u) FROM User u WHERE LOWER(u.username) LIKE :p ESCAPE '\\' OR u.email LIKE :p ESCAPE '\\'",
+                        Long.class).setParameter("p", pattern).getSingleResult();
+    }
+
+    /** A LIKE pattern for "contains", the caller's wildcards escaped; null for no filter. */
+    private static String pattern(String search) {
+        if (search == null || search.isBlank()) {
+            return null;
+        }
+        String escaped = search.strip().toLowerCase(Locale.ROOT)
+                .replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+        return "%" + escaped + "%";
     }
 
     /** Users whose address is in the domain (a valid domain name, lower case: no LIKE wildcards in it). */

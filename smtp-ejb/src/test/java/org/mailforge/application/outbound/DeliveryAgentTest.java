@@ -341,12 +341,12 @@ class DeliveryAgentTest {
         }
 
         @Override
-        public List<QueuedMessage> list(QueueStatus status, int offset, int limit) {
+        public List<QueuedMessage> list(QueueStatus status, String domain, int offset, int limit) {
             throw new UnsupportedOperationException();
         }
 
         @Override
-        public long count(QueueStatus status) {
+        public long count(QueueStatus status, String domain) {
             throw new UnsupportedOperationException();
         }
 

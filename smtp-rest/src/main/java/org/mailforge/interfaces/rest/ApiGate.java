@@ -81,11 +81,17 @@ public class ApiGate {
      * no hashing is spent on it. Answers false when it wrote that.
      */
     public boolean admitLogin(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        Allowance allowance = limiter.peek(InetAddress.getByName(request.getRemoteAddr()), RateLimit.AUTH_FAILURES);
-        if (!allowance.allowed()) {
-            tooManyFailures(response, allowance.secondsToRetry());
+        long blocked = loginBlockedSeconds(request);
+        if (blocked > 0) {
+            tooManyFailures(response, blocked);
         }
-        return allowance.allowed();
+        return blocked == 0;
+    }
+
+    /** Seconds until this request's address may try a login again; 0 when it may now. */
+    public long loginBlockedSeconds(HttpServletRequest request) throws IOException {
+        Allowance allowance = limiter.peek(InetAddress.getByName(request.getRemoteAddr()), RateLimit.AUTH_FAILURES);
+        return allowance.allowed() ? 0 : Math.max(1, allowance.secondsToRetry());
     }
 
     /** A failed login from this request's address spends one unit of its budget. */

@@ -34,4 +34,20 @@ public final class QueryParameters {
     public static int limit(String value) {
         return integer("limit", value, DEFAULT_LIMIT, 1, MAX_LIMIT);
     }
+
+    /**
+     * Free text to filter by, stripped; null when absent or blank. Longer than {@code maxLength}
+     * or holding control characters is a 400.
+     */
+    public static String text(String name, String value, int maxLength) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        String text = value.strip();
+        if (text.length() > maxLength || text.chars().anyMatch(Character::isISOControl)) {
+            throw new UserValidation.InvalidFieldException(name, name + " must be at most " + maxLength
+                    + " characters without control characters");
+        }
+        return text;
+    }
 }

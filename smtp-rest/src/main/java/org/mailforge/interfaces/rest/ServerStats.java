@@ -22,7 +22,7 @@ public record ServerStats(Messages messages, Connections connections, Authentica
         MailMetrics.Snapshot m = metrics.snapshot();
         long received = m.accepted() + m.rejected();
         return new ServerStats(
-                new Messages(received, m.delivered(), queue.countWaiting(), queue.count(QueueStatus.FAILED)),
+                new Messages(received, m.delivered(), queue.countWaiting(), queue.count(QueueStatus.FAILED, null)),
                 new Connections(listener.active(), listener.total(), listener.refused()),
                 new Authentication(m.authSuccesses() + m.authFailures(), m.authSuccesses(), m.authFailures()),
                 new Detections(m.spamDetected(), rate(m.spamDetected(), received)),

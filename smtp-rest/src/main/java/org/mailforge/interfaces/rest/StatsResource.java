@@ -16,6 +16,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.mailforge.interfaces.rest.errors.ApiError;
 import org.mailforge.application.MailMetrics;
+import org.mailforge.application.TrafficHistory;
 import org.mailforge.domain.mail.StoredMessageRepository;
 import org.mailforge.domain.queue.OutboundQueue;
 import org.mailforge.smtp.spi.AdapterStatistics;
@@ -38,6 +39,9 @@ public class StatsResource {
     @Inject
     OutboundQueue queue;
 
+    @Inject
+    TrafficHistory history;
+
     @GET
     @RolesAllowed(Roles.ADMIN)
     @Produces(MediaType.APPLICATION_JSON)
@@ -49,5 +53,25 @@ public class StatsResource {
     @APIResponse(responseCode = "429", description = "Rate limit exceeded (Retry-After)", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     public ServerStats stats() {
         return ServerStats.of(metrics, listener, messages, queue);
+    }
+
+    /** The body of {@code GET /stats/history}. */
+    public record Traffic(@jakarta.json.bind.annotation.JsonbProperty("interval_seconds") int intervalSeconds,
+                          java.util.List<TrafficHistory.Sample> samples) {
+    }
+
+    @GET
+    @Path("history")
+    @RolesAllowed(Roles.ADMIN)
+    @Produces(MediaType.APPLICATION_JSON)
+    @SecurityRequirement(name = AdminApplication.BASIC_AUTH)
+    @Operation(summary = "The last hour of this node's traffic",
+            description = "A sample a minute, oldest first: at (end of the minute), received (messages accepted in it), queued (outbound entries waiting at its end).")
+    @APIResponse(responseCode = "200", description = "Samples", content = @Content(mediaType = "application/json", schema = @Schema(implementation = Traffic.class)))
+    @APIResponse(responseCode = "401", description = "No or wrong credentials", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "403", description = "Not an administrator", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "429", description = "Rate limit exceeded (Retry-After)", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
+    public Traffic history() {
+        return new Traffic(60, history.samples());
     }
 }

@@ -28,13 +28,13 @@ final class CliUserRepository implements UserRepository {
     }
 
     @Override
-    public List<User> list(int offset, int limit) {
-        return db.read(em -> UserQueries.list(em, offset, limit));
+    public List<User> list(String search, int offset, int limit) {
+        return db.read(em -> UserQueries.list(em, search, offset, limit));
     }
 
     @Override
-    public long count() {
-        return db.read(UserQueries::count);
+    public long count(String search) {
+        return db.read(em -> UserQueries.count(em, search));
     }
 
     @Override

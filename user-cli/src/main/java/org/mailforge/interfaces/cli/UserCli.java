@@ -241,7 +241,7 @@ public final class UserCli {
                 String limit = option(args, "--limit");
                 int max = limit == null ? 100 : (int) Math.min(Math.max(number("--limit", limit), 1), 1000);
                 out.println("Users:");
-                for (User user : users.list(0, max)) {
+                for (User user : users.list(null, 0, max)) {
                     out.println("  " + user.getId() + ". " + user.getUsername() + " (" + user.getEmail() + ") - Created: "
                             + DAY.format(user.getCreatedAt()));
                 }

@@ -49,18 +49,21 @@ public class QueueResource {
     @GET
     @Operation(summary = "List queued messages", description = "Administrators only; oldest first.")
     @APIResponse(responseCode = "200", description = "A page of queue entries", content = @Content(mediaType = "application/json", schema = @Schema(implementation = QueuePage.class)))
-    @APIResponse(responseCode = "400", description = "Bad offset, limit or status", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "400", description = "Bad offset, limit, status or domain", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     @APIResponse(responseCode = "401", description = "No or wrong credentials", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     @APIResponse(responseCode = "403", description = "Not an administrator", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     @APIResponse(responseCode = "429", description = "Rate limit exceeded (Retry-After)", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     public Response list(@Parameter(description = "Entries to skip, default 0") @QueryParam("offset") String offsetParam,
                          @Parameter(description = "Page size, 1-1000, default 100") @QueryParam("limit") String limitParam,
-                         @Parameter(description = "pending, retry or failed") @QueryParam("status") String statusParam) {
+                         @Parameter(description = "pending, retry or failed") @QueryParam("status") String statusParam,
+                         @Parameter(description = "Only entries for this destination domain") @QueryParam("domain") String domainParam) {
         int offset = QueryParameters.offset(offsetParam);
         int limit = QueryParameters.limit(limitParam);
         QueueStatus status = status(statusParam);
-        List<QueuedMessageView> page = queue.list(status, offset, limit).stream().map(QueuedMessageView::of).toList();
-        return Response.ok(new QueuePage(page, queue.count(status), offset, limit)).build();
+        String domain = QueryParameters.text("domain", domainParam, 255);
+        domain = domain == null ? null : domain.toLowerCase(Locale.ROOT);
+        List<QueuedMessageView> page = queue.list(status, domain, offset, limit).stream().map(QueuedMessageView::of).toList();
+        return Response.ok(new QueuePage(page, queue.count(status, domain), offset, limit)).build();
     }
 
     @POST

@@ -15,12 +15,16 @@ import jakarta.servlet.http.HttpServletResponse;
 import jakarta.ws.rs.core.Response;
 
 import org.mailforge.application.AuthenticationService;
+import org.mailforge.domain.user.User;
+import org.mailforge.domain.user.UserRepository;
 import org.mailforge.interfaces.rest.ApiGate;
 import org.mailforge.interfaces.rest.Roles;
+import org.mailforge.interfaces.ui.UiSessions;
 
 /**
  * HTTP Basic authentication for the admin API (RFC 7617), with the API's JSON error body on 401
- * rather than the container's page. Every request first passes the {@link ApiGate}; a login is
+ * rather than the container's page; without an Authorization header, the web UI's session
+ * ({@link UiSessions}), whose changes must carry its CSRF token. Every request first passes the {@link ApiGate}; a login is
  * checked by the same service as SMTP AUTH, under the same budgets: too many failures from the
  * address or against the account give 429 before any hashing, a full hashing gate 503.
  */
@@ -37,6 +41,12 @@ public class ApiAuthenticationMechanism implements HttpAuthenticationMechanism {
 
     @Inject
     ApiGate gate;
+
+    @Inject
+    UiSessions sessions;
+
+    @Inject
+    UserRepository users;
 
     @Override
     public AuthenticationStatus validateRequest(HttpServletRequest request, HttpServletResponse response,
@@ -57,8 +67,7 @@ public class ApiAuthenticationMechanism implements HttpAuthenticationMechanism {
                         : (AuthenticationService.Outcome) request.getAttribute(CHECKED);
                 request.setAttribute(CHECKED, outcome);
                 if (outcome.verdict() == AuthenticationService.Verdict.SUCCESS) {
-                    Set<String> groups = outcome.user().isAdmin() ? Set.of(Roles.ADMIN, Roles.USER) : Set.of(Roles.USER);
-                    return context.notifyContainerAboutLogin(outcome.user().getUsername(), groups);
+                    return context.notifyContainerAboutLogin(outcome.user().getUsername(), groups(outcome.user()));
                 }
                 if (outcome.verdict() == AuthenticationService.Verdict.BLOCKED) {
                     gate.tooManyFailures(response, outcome.retryAfterSeconds());
@@ -72,10 +81,15 @@ public class ApiAuthenticationMechanism implements HttpAuthenticationMechanism {
                 if (first) {
                     gate.loginFailed(request);
                 }
-                return unauthorized(response, "wrong user name or password");
+                return unauthorized(request, response, "wrong user name or password");
+            }
+            String path = request.getRequestURI().substring(request.getContextPath().length());
+            var signedIn = path.startsWith("/ui/") ? java.util.Optional.<UiSessions.SignedIn>empty() : sessions.current(request);
+            if (signedIn.isPresent()) {
+                return session(request, response, context, signedIn.get());
             }
             if (context.isProtected() || context.isAuthenticationRequest()) {
-                return unauthorized(response, "authentication required (HTTP Basic)");
+                return unauthorized(request, response, "authentication required (HTTP Basic)");
             }
             return context.doNothing();
         } catch (IOException e) {
@@ -83,8 +97,40 @@ public class ApiAuthenticationMechanism implements HttpAuthenticationMechanism {
         }
     }
 
-    private AuthenticationStatus unauthorized(HttpServletResponse response, String message) throws IOException {
-        response.setHeader("WWW-Authenticate", CHALLENGE);
+    /**
+     * A request of the web UI: the session's user as it is now (deleted or disabled ends the
+     * session, a changed admin flag counts at once), a change only with the CSRF token.
+     */
+    private AuthenticationStatus session(HttpServletRequest request, HttpServletResponse response, HttpMessageContext context,
+                                         UiSessions.SignedIn signedIn) throws IOException {
+        if (response.isCommitted()) {
+            return AuthenticationStatus.SEND_FAILURE; // refused when the container asked before
+        }
+        if (!UiSessions.mayChange(request, signedIn)) {
+            gate.error(response, Response.Status.FORBIDDEN, "missing or wrong " + UiSessions.CSRF_HEADER);
+            return AuthenticationStatus.SEND_FAILURE;
+        }
+        java.util.Optional<User> user = users.findByUsername(signedIn.username()).filter(User::isEnabled);
+        if (user.isEmpty()) {
+            sessions.signOut(request);
+            return unauthorized(request, response, "the session's user no longer exists or is disabled");
+        }
+        return context.notifyContainerAboutLogin(user.get().getUsername(), groups(user.get()));
+    }
+
+    private static Set<String> groups(User user) {
+        return user.isAdmin() ? Set.of(Roles.ADMIN, Roles.USER) : Set.of(Roles.USER);
+    }
+
+    /**
+     * 401 with the Basic challenge, except to the web UI's scripts (they send the CSRF header on
+     * every call): a browser answers a challenge with its own password dialog.
+     */
+    private AuthenticationStatus unauthorized(HttpServletRequest request, HttpServletResponse response, String message)
+            throws IOException {
+        if (request.getHeader(UiSessions.CSRF_HEADER) == null) {
+            response.setHeader("WWW-Authenticate", CHALLENGE);
+        }
         gate.error(response, Response.Status.UNAUTHORIZED, message);
         return AuthenticationStatus.SEND_FAILURE;
     }

@@ -67,18 +67,20 @@ public class UsersResource {
 
     @GET
     @RolesAllowed(Roles.ADMIN)
-    @Operation(summary = "List users", description = "Administrators only; newest last.")
+    @Operation(summary = "List or search users", description = "Administrators only; newest last. With q, only users whose username or email contains it.")
     @APIResponse(responseCode = "200", description = "A page of users", content = @Content(mediaType = "application/json", schema = @Schema(implementation = UserPage.class)))
-    @APIResponse(responseCode = "400", description = "Bad offset or limit", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "400", description = "Bad offset, limit or q", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     @APIResponse(responseCode = "401", description = "No or wrong credentials", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     @APIResponse(responseCode = "403", description = "Not an administrator", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     @APIResponse(responseCode = "429", description = "Rate limit exceeded (Retry-After)", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     public Response list(@Parameter(description = "Users to skip, default 0") @QueryParam("offset") String offsetParam,
-                         @Parameter(description = "Page size, 1-1000, default 100") @QueryParam("limit") String limitParam) {
+                         @Parameter(description = "Page size, 1-1000, default 100") @QueryParam("limit") String limitParam,
+                         @Parameter(description = "Part of a username or email address") @QueryParam("q") String queryParam) {
         int offset = QueryParameters.offset(offsetParam);
         int limit = QueryParameters.limit(limitParam);
-        List<UserView> page = users.list(offset, limit).stream().map(UserView::of).toList();
-        return Response.ok(new UserPage(page, users.count(), offset, limit)).build();
+        String search = QueryParameters.text("q", queryParam, 320);
+        List<UserView> page = users.list(search, offset, limit).stream().map(UserView::of).toList();
+        return Response.ok(new UserPage(page, users.count(search), offset, limit)).build();
     }
 
     @GET

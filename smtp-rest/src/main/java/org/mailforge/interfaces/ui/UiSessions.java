@@ -1,0 +1,157 @@
+package org.mailforge.interfaces.ui;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpSession;
+
+import org.mailforge.application.config.ServerConfiguration;
+import org.mailforge.domain.user.User;
+
+/**
+ * The web UI's sign-in, kept on the server in the container's HTTP session: the session holds the
+ * user's name, a CSRF token and when the user signed in, never the password. The browser holds
+ * only the session cookie (HttpOnly, SameSite=Strict, Secure when the API has HTTPS; see
+ * {@link UiSessionCookies}). A session ends after 30 idle minutes, 12 hours after sign-in, at
+ * sign-out, or when its user is deleted or disabled.
+ */
+@ApplicationScoped
+public class UiSessions {
+
+    /** The header the UI's scripts send the session's CSRF token in. */
+    public static final String CSRF_HEADER = "X-CSRF-Token";
+    static final Duration IDLE = Duration.ofMinutes(30);
+    static final Duration LIFETIME = Duration.ofHours(12);
+
+    private static final String USER = "mailforge.ui.user";
+    private static final String CSRF = "mailforge.ui.csrf";
+    private static final String SINCE = "mailforge.ui.since";
+    private static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD", "OPTIONS");
+
+    private final SecureRandom random = new SecureRandom();
+
+    @Inject
+    ServerConfiguration configuration;
+
+    /** Who a live session belongs to, and the token its changes must carry. */
+    public record SignedIn(String username, String csrfToken) {
+    }
+
+    /** Starts a new session for the user: any session the browser had is ended first (no fixation). */
+    public SignedIn signIn(HttpServletRequest request, User user) {
+        HttpSession old = request.getSession(false);
+        if (old != null) {
+            invalidate(old);
+        }
+        HttpSession session = request.getSession(true);
+        byte[] token = new byte[32];
+        random.nextBytes(token);
+        SignedIn signedIn = new SignedIn(user.getUsername(), Base64.getUrlEncoder().withoutPadding().encodeToString(token));
+        session.setAttribute(USER, signedIn.username());
+        session.setAttribute(CSRF, signedIn.csrfToken());
+        session.setAttribute(SINCE, Instant.now());
+        session.setMaxInactiveInterval((int) IDLE.toSeconds());
+        return signedIn;
+    }
+
+    /** The request's live session, if it has one; one past its lifetime is ended here. */
+    public Optional<SignedIn> current(HttpServletRequest request) {
+        HttpSession session = request.getSession(false);
+        if (session == null) {
+            return Optional.empty();
+        }
+        try {
+            if (!(session.getAttribute(USER) instanceof String username && session.getAttribute(CSRF) instanceof String csrf
+                    && session.getAttribute(SINCE) instanceof Instant since)) {
+                return Optional.empty();
+            }
+            if (since.plus(LIFETIME).isBefore(Instant.now())) {
+                invalidate(session);
+                return Optional.empty();
+            }
+            return Optional.of(new SignedIn(username, csrf));
+        } catch (IllegalStateException invalidated) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Whether the request may act for the session: reading always, changing only with the
+     * session's token in {@value #CSRF_HEADER} (compared in constant time).
+     */
+    public static boolean mayChange(HttpServletRequest request, SignedIn signedIn) {
+        if (SAFE_METHODS.contains(request.getMethod().toUpperCase(Locale.ROOT))) {
+            return true;
+        }
+        String sent = request.getHeader(CSRF_HEADER);
+        return sent != null && MessageDigest.isEqual(sent.getBytes(StandardCharsets.UTF_8),
+                signedIn.csrfToken().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Ends the request's session, if any. */
+    public void signOut(HttpServletRequest request) {
+        HttpSession session = request.getSession(false);
+        if (session != null) {
+            invalidate(session);
+        }
+    }
+
+    /**
+     * Whether a form post comes from our own pages: its Origin (or, without one, its Referer)
+     * names this very scheme, host and port. Browsers send Origin with every POST, so a page
+     * elsewhere cannot sign a browser in to an account of its choosing (login CSRF).
+     */
+    public static boolean sameOrigin(HttpServletRequest request) {
+        String origin = request.getHeader("Origin");
+        if (origin == null) {
+            origin = request.getHeader("Referer");
+        }
+        if (origin == null) {
+            return false;
+        }
+        try {
+            // the request's own scheme, host and port (over HTTP/2 there is no Host header)
+            URI sent = URI.create(origin.strip());
+            int port = sent.getPort() != -1 ? sent.getPort() : "https".equalsIgnoreCase(sent.getScheme()) ? 443 : 80;
+            String host = sent.getHost() == null ? "" : sent.getHost().replace("[", "").replace("]", "");
+            return request.getScheme().equalsIgnoreCase(sent.getScheme())
+                    && request.getServerName().replace("[", "").replace("]", "").equalsIgnoreCase(host)
+                    && request.getServerPort() == port;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Where this request belongs instead when the API has HTTPS (SMTP_API_HTTPS_PORT) and it came
+     * over plain HTTP: the same path on the HTTPS port, since the session cookie is Secure then.
+     */
+    public Optional<URI> httpsInstead(HttpServletRequest request) {
+        int port = configuration.apiHttpsPort();
+        if (port == 0 || request.isSecure()) {
+            return Optional.empty();
+        }
+        String host = request.getServerName();
+        host = host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
+        return Optional.of(URI.create("https://" + host + ":" + port + request.getRequestURI()));
+    }
+
+    private static void invalidate(HttpSession session) {
+        try {
+            session.invalidate();
+        } catch (IllegalStateException alreadyInvalid) {
+            // ended meanwhile: nothing left to end
+        }
+    }
+}
