@@ -88,6 +88,14 @@ class UsersApiIT {
         assertTrue(page.getJsonArray("users").stream().anyMatch(u -> u.asJsonObject().getString("username").equals(name)));
         assertNoSecrets(list, "SecureP@ssw0rd");
         assertEquals(1, json(TestServer.asAdmin("GET", "/api/users?offset=1&limit=1", null)).getJsonArray("users").size());
+        // q: a part of the name or address, any case; the caller's LIKE wildcards are plain text
+        JsonObject found = json(TestServer.asAdmin("GET", "/api/users?q=" + name.substring(2).toUpperCase(java.util.Locale.ROOT), null));
+        assertEquals(1, found.getInt("total"), found.toString());
+        assertEquals(name, found.getJsonArray("users").getJsonObject(0).getString("username"));
+        assertEquals(0, json(TestServer.asAdmin("GET", "/api/users?q=%25", null)).getInt("total"), "% matches only a %");
+        HttpResponse<String> control = TestServer.asAdmin("GET", "/api/users?q=a%0Db", null);
+        assertEquals(400, control.statusCode());
+        assertEquals("q", json(control).getString("field"));
 
         HttpResponse<String> updated = TestServer.asAdmin("PUT", "/api/users/" + name, "{\"quota_mb\":2000,\"enabled\":true}");
         assertEquals(200, updated.statusCode(), updated.body());
