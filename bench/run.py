@@ -1,6 +1,9 @@
 #!/usr/bin/env python3
-"""Mailforge benchmark: the server side by side with Postfix and Postfix's smtp-sink, same run,
-same machine, same load generator (Postfix's smtp-source), each figure also as a ratio to Postfix.
+"""Mailforge benchmark: the server side by side with Postfix, Haraka and Postfix's smtp-sink, same
+run, same machine, same load generator (Postfix's smtp-source), cell by cell in turn (A B C D, then
+again, the order rotated each round; never one server's runs in a block), so the machine's drift
+between minutes hits every server alike. Figures that hold from day to day are the ratios between
+servers measured in the same rounds; absolute rates move with the machine.
 
     sudo python3 bench/run.py            # builds, installs Postfix if missing, runs everything
     python3 bench/run.py --quick         # one repetition, shorter cells (a smoke run)
@@ -8,9 +11,13 @@ same machine, same load generator (Postfix's smtp-source), each figure also as a
 Peers: Postfix (Debian, its own instance delivering to a maildir), Haraka 3.3.4 (npm, a small
 queue plugin writing each message to a file, no fsync) and Postfix's smtp-sink (no storage).
 
-Reports (bench/results/<time>.md and stdout): accepted and stored msgs/s for 1 KB and 100 KB at
-concurrency 1, 10, 50 (medians of 3), p50/p99 end-of-DATA-to-250 latency at concurrency 10 (own
-asyncio client, bench/loadclient.py), Mailforge's RSS, heap and CPU seconds per 1,000 messages,
+Reports (bench/results/<time>.md and stdout): cold and warm start to the first 220; the warm-up
+curve (stored msgs/s and whole-machine CPU-seconds per 1,000 messages for each batch of 1,000
+after the start, at most 5,000 messages before the matrix); accepted and stored msgs/s and
+whole-machine CPU-seconds per 1,000 messages (client included, as for every server) for 1 KB and
+100 KB at concurrency 1, 10, 50 (medians of the rounds) with Mailforge's ratios to each peer;
+p50/p99 end-of-DATA-to-250 latency at concurrency 10 (own asyncio client, bench/loadclient.py),
+Mailforge's RSS and heap,
 the live heap after a full GC every 30 s during 5 minutes of steady load (--soak),
 memory with 1,000 idle connections, start-up time to the first 220, and a durability run:
 kill -9 under load at concurrency 50, restart, acknowledged messages vs messages found.
@@ -87,9 +94,11 @@ def mailforge_pid():
     return int((WLP / "usr" / "servers" / ".pid" / f"{SERVER}.pid").read_text().strip())
 
 
-def start_mailforge():
+def start_mailforge(clean=False):
+    """Seconds from `server start` to the first 220; clean: without Liberty's caches (a cold start)."""
     started = time.monotonic()
-    run([str(WLP / "bin" / "server"), "start", SERVER], env=mailforge_env(), stdout=subprocess.DEVNULL)
+    run([str(WLP / "bin" / "server"), "start", SERVER] + (["--clean"] if clean else []), env=mailforge_env(),
+        stdout=subprocess.DEVNULL)
     wait_for_greeting(PORTS["mailforge"])
     return time.monotonic() - started
 
@@ -137,7 +146,8 @@ def smtp_source(port, size, concurrency, count):
 
 
 def wait_stored(folder, before, expected, started, timeout=120):
-    """Stored msgs/s: files that landed, over the time until the last one did."""
+    """Stored msgs/s: files that landed, over the time until the last one did. Polls twice a
+    second: counting files costs CPU, and the whole machine's CPU is measured meanwhile."""
     deadline = time.monotonic() + timeout
     last, last_change = -1, time.monotonic()
     while time.monotonic() < deadline:
@@ -146,25 +156,39 @@ def wait_stored(folder, before, expected, started, timeout=120):
             last, last_change = now, time.monotonic()
         if now >= expected or time.monotonic() - last_change > 3:
             break
-        time.sleep(0.05)
+        time.sleep(0.5)
     return last, (last_change - started)
 
 
-def cell(target, size, concurrency, seconds):
+def machine_cpu_seconds():
+    """CPU-seconds the whole machine has spent busy (every process, the load client included)."""
+    values = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:9]]
+    return (sum(values) - values[3] - values[4]) / os.sysconf("SC_CLK_TCK")
+
+
+def cell(target, size, concurrency, seconds=0, count=0):
+    """One run against one server: a calibration run sizes the measured one to about `seconds`
+    (or exactly `count` messages). CPU is the whole machine's over the measured run and the wait
+    for its messages to land, per 1,000 messages stored (accepted, for smtp-sink)."""
     port = PORTS[target]
     folder = stores()[target]
-    calibration = max(50, 20 * concurrency)
-    rate = calibration / smtp_source(port, size, concurrency, calibration)
-    count = max(calibration, int(rate * seconds))
+    if not count:
+        calibration = max(50, 20 * concurrency)
+        rate = calibration / smtp_source(port, size, concurrency, calibration)
+        count = max(calibration, int(rate * seconds))
     before = count_files(folder) if folder else 0
+    cpu0 = machine_cpu_seconds()
     started = time.monotonic()
     elapsed = smtp_source(port, size, concurrency, count)
-    result = {"accepted_rate": count / elapsed}
+    result = {"accepted_rate": count / elapsed, "count": count}
+    stored = count
     if folder:
         stored, until = wait_stored(folder, before, count, started)
         result["stored_rate"] = stored / max(until, elapsed)
         result["stored"] = stored
-        result["count"] = count
+    else:
+        result["stored_rate"] = result["accepted_rate"]
+    result["cpu_per_1000"] = (machine_cpu_seconds() - cpu0) / max(stored, 1) * 1000
     return result
 
 
@@ -265,45 +289,64 @@ def durability(seconds_before_kill=5):
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--quick", action="store_true", help="one repetition of 3 s cells")
+    parser.add_argument("--quick", action="store_true", help="one round of 3 s cells")
     parser.add_argument("--no-build", action="store_true", help="use the server built before")
-    parser.add_argument("--skip-matrix", action="store_true", help="only start-up, the soak and the kill -9 run")
+    parser.add_argument("--skip-matrix", action="store_true", help="only start-up, the warm-up curve, the soak and the kill -9 run")
+    parser.add_argument("--only", help="cells of one size and concurrency, e.g. 1024:50")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds of the interleaved cells")
     parser.add_argument("--soak", type=int, default=300, help="seconds of steady load watching the heap (0: skip)")
+    parser.add_argument("--no-durability", action="store_true", help="skip the kill -9 run")
     args = parser.parse_args()
     if args.quick:
         args.soak = min(args.soak, 60)
-    repetitions, seconds = (1, 3) if args.quick else (3, 10)
+        args.rounds = 1
+    seconds = 3 if args.quick else 10
+    cells = [(1024, 50)] if args.only is None and args.quick else \
+        [tuple(int(v) for v in args.only.split(":"))] if args.only else \
+        [(size, c) for size in (1024, 102400) for c in (1, 10, 50)]
 
     sink, haraka = prepare(args)
     report = {"machine": f"{os.cpu_count()} cores", "time": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
     try:
         for target in PEERS:
             wait_for_greeting(PORTS[target])
+        report["startup_cold_seconds"] = round(start_mailforge(clean=True), 1)
+        stop_mailforge()
         report["startup_seconds"] = round(start_mailforge(), 1)
         pid = mailforge_pid()
-        log(f"Mailforge up in {report['startup_seconds']} s (pid {pid}); warming up")
-        smtp_source(PORTS["mailforge"], 1024, 10, 3000)
+        log(f"Mailforge up in {report['startup_seconds']} s warm, {report['startup_cold_seconds']} s cold (pid {pid})")
+        # the warm-up curve: the first 5,000 messages after the start, 1 KB at concurrency 50
+        report["warmup"] = []
+        for batch in range(5):
+            result = cell("mailforge", 1024, 50, count=1000)
+            report["warmup"].append({"batch": batch + 1, "rate": round(result["stored_rate"]),
+                                     "cpu_per_1000": round(result["cpu_per_1000"], 2)})
+            log(f"warm-up batch {batch + 1}: {result['stored_rate']:.0f} stored/s, {result['cpu_per_1000']:.2f} CPU-s/1000")
 
         matrix = {}
-        for size in (() if args.skip_matrix else (1024, 102400)):
-            for concurrency in (1, 10, 50):
-                for target in PEERS + ("mailforge",):
-                    runs = []
-                    for _ in range(repetitions):
-                        cpu0, rss0 = cpu_seconds(pid), rss_kb(pid)
-                        result = cell(target, size, concurrency, seconds)
-                        if target == "mailforge":
-                            result["cpu_per_1000"] = (cpu_seconds(pid) - cpu0) / result["count"] * 1000
-                            result["rss_mb"] = max(rss0, rss_kb(pid)) / 1024
-                        runs.append(result)
-                    median = {key: statistics.median(r[key] for r in runs) for key in runs[0]}
-                    matrix[f"{target} {size} c{concurrency}"] = median
-                    log(f"{target:9} {size:6} B c={concurrency:2}: " + ", ".join(f"{k}={v:.1f}" for k, v in median.items()))
+        targets = ("mailforge",) + PEERS
+        for size, concurrency in ([] if args.skip_matrix else cells):
+            runs = {target: [] for target in targets}
+            for round_ in range(args.rounds):
+                order = targets[round_ % len(targets):] + targets[:round_ % len(targets)]
+                for target in order:
+                    rss0 = rss_kb(pid)
+                    result = cell(target, size, concurrency, seconds)
+                    if target == "mailforge":
+                        result["rss_mb"] = max(rss0, rss_kb(pid)) / 1024
+                    runs[target].append(result)
+                    log(f"round {round_ + 1} {target:9} {size:6} B c={concurrency:2}: "
+                        + ", ".join(f"{k}={v:.1f}" for k, v in result.items()))
+            for target in targets:
+                matrix[f"{target} {size} c{concurrency}"] = {
+                    key: statistics.median(r[key] for r in runs[target]) for key in runs[target][0]}
+                matrix[f"{target} {size} c{concurrency}"]["runs"] = [round(r["stored_rate"]) for r in runs[target]]
         report["matrix"] = matrix
+        report["cells"] = [] if args.skip_matrix else cells
         report["heap_mb"] = round(heap_mb() or 0, 1)
 
         if not args.skip_matrix:
-            report["latency_c10"] = {target: load(PORTS[target], 10, count=5000) for target in PEERS + ("mailforge",)}
+            report["latency_c10"] = {target: load(PORTS[target], 10, count=5000) for target in targets}
             log("latency at c=10: " + json.dumps(report["latency_c10"]))
             before, during = idle_connections(PORTS["mailforge"], pid)
             report["idle_1000"] = {"rss_before_mb": round(before / 1024, 1), "rss_with_1000_idle_mb": round(during / 1024, 1)}
@@ -313,9 +356,10 @@ def main():
             report["soak"] = soak(pid, args.soak)
             log("heap after GC during a %d s run at c=10: %s" % (args.soak, report["soak"]))
 
-        acknowledged, found = durability()
-        report["durability"] = {"acknowledged": acknowledged, "found_after_restart": found, "lost": acknowledged - found}
-        log("kill -9 under load: " + json.dumps(report["durability"]))
+        if not args.no_durability:
+            acknowledged, found = durability()
+            report["durability"] = {"acknowledged": acknowledged, "found_after_restart": found, "lost": acknowledged - found}
+            log("kill -9 under load: " + json.dumps(report["durability"]))
     finally:
         stop_mailforge()
         sink.terminate()
@@ -332,38 +376,49 @@ def main():
 
 
 def render(report):
-    lines = [f"# Benchmark {report['time']} ({report['machine']})", ""]
+    lines = [f"# Benchmark {report['time']} ({report['machine']})", "",
+             f"Start to the first 220: {report['startup_cold_seconds']} s cold (`server start --clean`), "
+             f"{report['startup_seconds']} s warm", "",
+             "Warm-up after the start (1 KB, concurrency 50, batches of 1,000; whole-machine CPU-seconds per 1,000 stored):", "",
+             "| batch | stored/s | CPU-s/1000 |", "|---|---|---|"]
+    lines += [f"| {w['batch']} | {w['rate']} | {w['cpu_per_1000']} |" for w in report["warmup"]]
+    lines.append("")
     if report["matrix"]:
         lines += render_matrix(report)
-    lines += [f"Start-up to first 220: {report['startup_seconds']} s"]
     if "soak" in report:
         k = report["soak"]
         lines += ["", f"Steady load at concurrency 10 for the soak: {k['messages']} messages ({k['rate']}/s); live heap after "
                   f"a full GC every 30 s: {k['heap_after_gc_mb']} MB; RSS at the end {k['rss_mb']} MB"]
-    d = report["durability"]
-    lines += ["", f"kill -9 at concurrency 50: {d['acknowledged']} acknowledged, {d['found_after_restart']} found after restart, "
-              f"{d['lost']} lost", ""]
+    if "durability" in report:
+        d = report["durability"]
+        lines += ["", f"kill -9 at concurrency 50: {d['acknowledged']} acknowledged, {d['found_after_restart']} found after restart, "
+                  f"{d['lost']} lost", ""]
     return "\n".join(lines)
 
 
 def render_matrix(report):
-    lines = [
-             "| size | conc | Postfix acc/s | Haraka acc/s | smtp-sink acc/s | Mailforge acc/s | Postfix stored/s | Haraka stored/s "
-             "| Mailforge stored/s | stored vs Postfix | stored vs Haraka | Mailforge CPU s/1000 |",
-             "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    lines = ["Interleaved cells (medians of the rounds; each round runs every server once, in rotated order). "
+             "Ratios are Mailforge's to each peer from the same rounds: these hold across days; the rates do not.", "",
+             "| size | conc | server | accepted/s | stored/s (rounds) | CPU-s/1000 | Mailforge stored/s ÷ this | Mailforge CPU ÷ this |",
+             "|---|---|---|---|---|---|---|---|"]
     m = report["matrix"]
-    for size in (1024, 102400):
-        for c in (1, 10, 50):
-            p, h, s, f = (m[f"{t} {size} c{c}"] for t in ("postfix", "haraka", "smtp-sink", "mailforge"))
-            lines.append(f"| {size // 1024} KB | {c} | {p['accepted_rate']:.0f} | {h['accepted_rate']:.0f} | {s['accepted_rate']:.0f} "
-                         f"| {f['accepted_rate']:.0f} | {p['stored_rate']:.0f} | {h['stored_rate']:.0f} | {f['stored_rate']:.0f} "
-                         f"| {f['stored_rate'] / p['stored_rate']:.2f}x | {f['stored_rate'] / h['stored_rate']:.2f}x | {f['cpu_per_1000']:.2f} |")
-    lines += ["", f"Heap after the matrix: {report['heap_mb']} MB; RSS peak: {max(v.get('rss_mb', 0) for v in m.values()):.0f} MB", "",
-              "End-of-DATA to 250 at concurrency 10, 1 KB (bench/loadclient.py):", ""]
-    for target, r in report["latency_c10"].items():
-        lines.append(f"- {target}: {r['rate']} msgs/s, p50 {r['p50_ms']} ms, p99 {r['p99_ms']} ms")
-    i = report["idle_1000"]
-    lines += ["", f"1,000 idle connections: RSS {i['rss_before_mb']} MB before, {i['rss_with_1000_idle_mb']} MB with them open", ""]
+    for size, c in report["cells"]:
+        f = m[f"mailforge {size} c{c}"]
+        for target in ("mailforge",) + PEERS:
+            r = m[f"{target} {size} c{c}"]
+            stored = "—" if target == "smtp-sink" else f"{r['stored_rate']:.0f} ({', '.join(map(str, r['runs']))})"
+            ratio = "" if target in ("mailforge", "smtp-sink") else f"{f['stored_rate'] / r['stored_rate']:.2f}x"
+            cpu = "" if target == "mailforge" else f"{f['cpu_per_1000'] / r['cpu_per_1000']:.2f}"
+            lines.append(f"| {size // 1024} KB | {c} | {target} | {r['accepted_rate']:.0f} | {stored} | {r['cpu_per_1000']:.2f} "
+                         f"| {ratio} | {cpu} |")
+    rss = [v.get("rss_mb", 0) for v in m.values()]
+    lines += ["", f"Heap after the matrix: {report['heap_mb']} MB; Mailforge's RSS peak: {max(rss):.0f} MB", ""]
+    if "latency_c10" in report:
+        lines += ["End-of-DATA to 250 at concurrency 10, 1 KB (bench/loadclient.py):", ""]
+        for target, r in report["latency_c10"].items():
+            lines.append(f"- {target}: {r['rate']} msgs/s, p50 {r['p50_ms']} ms, p99 {r['p99_ms']} ms")
+        i = report["idle_1000"]
+        lines += ["", f"1,000 idle connections: RSS {i['rss_before_mb']} MB before, {i['rss_with_1000_idle_mb']} MB with them open", ""]
     return lines
 
 

@@ -31,6 +31,7 @@ const svg = (tag, attributes = {}) => {
 const when = (iso) => (iso ? new Date(iso).toLocaleString() : '—');
 const yesNo = (value) => (value ? 'Yes' : 'No');
 const number = (value) => (value === undefined || value === null ? '—' : Number(value).toLocaleString());
+const quota = (used, limit) => (limit === 0 ? `${used} MB (no limit)` : `${used} of ${limit} MB`);
 
 class ApiFailure extends Error {
   constructor(status, message, field) {
@@ -290,7 +291,7 @@ async function users(main, params) {
       })));
   const page = await api('GET', `/api/users${query({ q: params.q, offset: params.offset, limit: 50 })}`);
   main.append(table('Users', ['Username', 'Email', 'Quota', 'Enabled', 'Admin', 'Last sign-in', 'Actions'],
-    page.users.map((user) => [user.username, user.email, `${user.used_mb} of ${user.quota_mb} MB`, yesNo(user.enabled),
+    page.users.map((user) => [user.username, user.email, quota(user.used_mb, user.quota_mb), yesNo(user.enabled),
       yesNo(user.admin), when(user.last_login),
       buttons(small('Edit', () => editUser(user), { 'aria-label': `Edit ${user.username}` }),
         small('Delete', () => dialog(`Delete ${user.username}?`, el('p', {}, `The user ${user.username} <${user.email}> and all its stored mail are deleted. This cannot be undone.`),
@@ -305,7 +306,7 @@ async function users(main, params) {
 function editUser(user) {
   dialog(`Edit ${user.username}`, [
     field('Email address', 'email', { type: 'email', value: user.email, required: true }),
-    field('Quota (MB)', 'quota_mb', { type: 'number', min: 1, value: user.quota_mb, required: true }),
+    field('Quota (MB, 0 for no limit)', 'quota_mb', { type: 'number', min: 0, value: user.quota_mb, required: true }),
     field('Enabled', 'enabled', { type: 'checkbox', checked: user.enabled }),
     field('Administrator', 'admin', { type: 'checkbox', checked: user.admin }),
     field('New password (empty: unchanged)', 'password', { type: 'password', autocomplete: 'new-password' }),
@@ -445,8 +446,8 @@ async function account(main) {
   main.append(
     el('div', { class: 'card' },
       el('p', {}, `Signed in as ${user.username} <${user.email}>${user.admin ? ', administrator' : ''}.`),
-      el('label', { for: 'quota' }, `Mailbox: ${used} of ${user.quota_mb} MB used`),
-      el('progress', { id: 'quota', max: user.quota_mb, value: Math.min(used, user.quota_mb) }),
+      el('label', { for: 'quota' }, `Mailbox: ${quota(used, user.quota_mb)} used`),
+      el('progress', { id: 'quota', max: user.quota_mb || 1, value: user.quota_mb ? Math.min(used, user.quota_mb) : 0 }),
       user.statistics ? el('p', {}, `${number(user.statistics.messages_received)} messages received, ${number(user.statistics.messages_sent)} sent.`) : null),
     el('h2', {}, 'Change password'),
     el('div', { class: 'card' }, form({ id: 'password-form' }, [

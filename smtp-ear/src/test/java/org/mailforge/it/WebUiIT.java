@@ -158,7 +158,8 @@ class WebUiIT {
         waitFor().until(ExpectedConditions.textToBe(By.id("status"), domain + " is now a local domain."));
         assertEquals(200, TestServer.asAdmin("GET", "/api/domains/" + domain, null).statusCode());
 
-        chrome.findElement(By.cssSelector("button[aria-label='DNS records of " + domain + "']")).click();
+        waitFor().until(ExpectedConditions.elementToBeClickable(By.cssSelector("button[aria-label='DNS records of " + domain + "']")))
+                .click(); // the list is read again after the notice
         WebElement dialog = waitFor().until(ExpectedConditions.visibilityOfElementLocated(By.id("dialog")));
         assertTrue(dialog.findElement(By.cssSelector("pre.zone")).getText().contains(domain), "the zone text names the domain");
         screenshot("domains");
@@ -188,7 +189,7 @@ class WebUiIT {
         waitFor().until(ExpectedConditions.textToBe(By.id("status"), "Message queued for immediate retry"));
         TestServer.await(() -> attempts(domain) > before, Duration.ofSeconds(20), "another attempt after the retry");
 
-        chrome.findElement(By.cssSelector("button[aria-label^='Details of the message']")).click();
+        waitFor().until(ExpectedConditions.elementToBeClickable(By.cssSelector("button[aria-label^='Details of the message']"))).click();
         WebElement dialog = waitFor().until(ExpectedConditions.visibilityOfElementLocated(By.id("dialog")));
         assertTrue(dialog.getText().contains("someone@" + domain), dialog.getText());
         dialog.sendKeys(Keys.ESCAPE);
@@ -284,6 +285,15 @@ class WebUiIT {
                 "{\"name\":\"" + domain + "\"}");
         assertEquals(201, real.statusCode(), real.body());
         assertEquals(200, TestServer.asAdmin("DELETE", "/api/domains/" + domain, null).statusCode());
+
+        // signing in again with that cookie: a new session, and the old one ends (no fixation)
+        HttpResponse<String> again = https("POST", "/ui/session", session, ORIGIN, "login=admin&password=" + TestServer.ADMIN_PASSWORD);
+        assertEquals(303, again.statusCode());
+        String renewed = again.headers().firstValue("Set-Cookie").orElseThrow();
+        renewed = renewed.substring(renewed.indexOf('=') + 1, renewed.indexOf(';'));
+        assertFalse(renewed.equals(session), "a new session identifier");
+        assertEquals(401, https("GET", "/ui/session", session, null, null).statusCode(), "the old session is over");
+        assertEquals(200, https("GET", "/ui/session", renewed, null, null).statusCode());
     }
 
     @Test

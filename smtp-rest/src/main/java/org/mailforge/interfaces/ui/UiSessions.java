@@ -51,10 +51,14 @@ public class UiSessions {
     /** Starts a new session for the user: any session the browser had is ended first (no fixation). */
     public SignedIn signIn(HttpServletRequest request, User user) {
         HttpSession old = request.getSession(false);
+        String oldId = old == null ? null : old.getId();
         if (old != null) {
             invalidate(old);
         }
         HttpSession session = request.getSession(true);
+        if (session.getId().equals(oldId)) {
+            request.changeSessionId(); // a container that reuses identifiers must not reuse this one
+        }
         byte[] token = new byte[32];
         random.nextBytes(token);
         SignedIn signedIn = new SignedIn(user.getUsername(), Base64.getUrlEncoder().withoutPadding().encodeToString(token));
