@@ -235,6 +235,34 @@ class WebUiIT {
 
     @Test
     @Order(9)
+    void anAdministratorEditsThenDeletesAUserAfterAConfirmation() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(userCreated, "needs the user created in the browser");
+        ChromeDriver chrome = browser();
+        signIn(TestServer.ADMIN, TestServer.ADMIN_PASSWORD);
+        waitFor().until(ExpectedConditions.textToBe(By.cssSelector("main h1"), "Dashboard"));
+        chrome.get(UI + "#/users?q=" + USER);
+        waitFor().until(ExpectedConditions.elementToBeClickable(By.cssSelector("button[aria-label='Edit " + USER + "']"))).click();
+        WebElement dialog = waitFor().until(ExpectedConditions.visibilityOfElementLocated(By.id("dialog")));
+        WebElement quota = dialog.findElement(By.name("quota_mb"));
+        quota.clear();
+        quota.sendKeys("300");
+        dialog.findElement(By.id("dialog-ok")).click();
+        waitFor().until(ExpectedConditions.textToBe(By.id("status"), "User " + USER + " saved."));
+        assertEquals(300, json(TestServer.asAdmin("GET", "/api/users/" + USER, null)).getInt("quota_mb"));
+
+        waitFor().until(ExpectedConditions.elementToBeClickable(By.cssSelector("button[aria-label='Delete " + USER + "']"))).click();
+        dialog = waitFor().until(ExpectedConditions.visibilityOfElementLocated(By.id("dialog")));
+        assertTrue(dialog.getText().contains("cannot be undone"), dialog.getText());
+        dialog.findElement(By.id("dialog-cancel")).click(); // Cancel changes nothing
+        assertEquals(200, TestServer.asAdmin("GET", "/api/users/" + USER, null).statusCode());
+        waitFor().until(ExpectedConditions.elementToBeClickable(By.cssSelector("button[aria-label='Delete " + USER + "']"))).click();
+        waitFor().until(ExpectedConditions.elementToBeClickable(By.id("dialog-ok"))).click();
+        waitFor().until(ExpectedConditions.textToBe(By.id("status"), "User " + USER + " deleted."));
+        assertEquals(404, TestServer.asAdmin("GET", "/api/users/" + USER, null).statusCode());
+    }
+
+    @Test
+    @Order(10)
     void noPageBrokeItsContentSecurityPolicy() {
         ChromeDriver chrome = browser();
         List<String> violations = chrome.manage().logs().get(LogType.BROWSER).getAll().stream()
