@@ -177,6 +177,7 @@ public class MailDeliveryService {
             List<String> mailboxes = new ArrayList<>(message.recipients().size());
             List<String> remote = new ArrayList<>();
             java.util.Set<String> forwards = new java.util.LinkedHashSet<>();
+            java.util.Set<String> accounts = new java.util.HashSet<>();
             for (String recipient : message.recipients()) {
                 if (!directory.isLocal(Domains.of(recipient))) {
                     remote.add(recipient); // the listener let it through: an authenticated user's relay
@@ -185,13 +186,16 @@ public class MailDeliveryService {
                 MailDirectory.Expansion expansion = directory.expand(recipient);
                 forwards.addAll(expansion.forwards()); // an alias's outside addresses: queued with an SRS sender
                 mailboxes.addAll(expansion.mailboxes());
+                accounts.addAll(expansion.owners().keySet());
                 if (!expansion.deliverable()) {
                     // taken at RCPT, gone since (its user or alias was removed): kept under its own name, never dropped
                     mailboxes.add(recipient);
                 }
             }
             for (String mailbox : new java.util.LinkedHashSet<>(mailboxes)) {
-                MailboxQuotas.Claim claim = quotas.claim(mailbox, message.content().size());
+                // a mailbox without an account has no quota: no lookup, no lock
+                MailboxQuotas.Claim claim = accounts.contains(mailbox) ? quotas.claim(mailbox, message.content().size())
+                        : MailboxQuotas.Claim.noAccount(mailbox);
                 claims.add(claim);
                 if (!claim.fits()) { // with this message, or with others being delivered right now
                     metrics.rejected();

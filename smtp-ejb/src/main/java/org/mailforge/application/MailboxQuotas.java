@@ -38,6 +38,11 @@ public class MailboxQuotas {
 
     /** A recipient's owner (empty: no account) and whether the message fits its quota. */
     public record Claim(String key, Optional<User> owner, boolean fits, long bytes) {
+
+        /** A mailbox the directory found no account for: it fits, nothing is promised or held. */
+        public static Claim noAccount(String mailbox) {
+            return new Claim(null, Optional.empty(), true, 0);
+        }
     }
 
     /**
@@ -70,6 +75,9 @@ public class MailboxQuotas {
     /** After the delivery's usage is committed, or when it failed: gives back what the claims promised. */
     public void release(List<Claim> claims) {
         for (Claim claim : claims) {
+            if (claim.key() == null) {
+                continue; // no account: nothing was held
+            }
             Slot slot = slots.get(claim.key());
             slot.lock.lock();
             try {

@@ -38,6 +38,10 @@ public class UserService {
     @Inject
     ServerEvents events;
 
+    /** Null outside the container (user-cli): its accounts are read afresh after a change here. */
+    @Inject
+    org.mailforge.application.directory.MailDirectory directory;
+
     protected UserService() {
         // for CDI
     }
@@ -61,6 +65,7 @@ public class UserService {
         requireUnique(user);
         requireNoRoleAddress(user);
         User created = users.add(user);
+        forgetAccounts();
         if (events != null) {
             events.publish("user.created", () -> ServerEvent.fields(
                     "username", created.getUsername(),
@@ -118,7 +123,9 @@ public class UserService {
         requireUnique(user);
         requireNoRoleAddress(user);
         if (previousEmail.equals(user.getEmail())) {
-            return users.update(user);
+            User updated = users.update(user);
+            forgetAccounts();
+            return updated;
         }
         // the mail belongs to the user: it moves with the address (files first, undone if the
         // database refuses the change)
@@ -130,7 +137,9 @@ public class UserService {
             throw new UncheckedIOException("the mailbox could not be moved to " + user.getEmail(), e);
         }
         try {
-            return users.update(user, previousEmail);
+            User updated = users.update(user, previousEmail);
+            forgetAccounts();
+            return updated;
         } catch (RuntimeException e) {
             try {
                 store.renameMailbox(user.getEmail(), previousEmail);
@@ -162,11 +171,19 @@ public class UserService {
         }
     }
 
+    /** The directory of this node reads accounts afresh: mail for a new address is taken at once. */
+    private void forgetAccounts() {
+        if (directory != null) {
+            directory.changed();
+        }
+    }
+
     /** Deletes the user, its index entries and its stored mail. */
     public void delete(User user) {
         requireAnotherAdministrator(user, true);
         var messages = users.storedMessages(user);
         users.remove(user);
+        forgetAccounts();
         try {
             for (var message : messages) {
                 store.remove(message);

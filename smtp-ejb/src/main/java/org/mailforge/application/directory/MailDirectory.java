@@ -83,6 +83,15 @@ public class MailDirectory {
     private Srs srs;
     private volatile Snapshot snapshot;
     private final AtomicBoolean reading = new AtomicBoolean();
+    /**
+     * Accounts by address, as read within the last {@link #REFRESH_NANOS}: a message's recipient is
+     * looked up at RCPT and again at DATA, and a stream of mail for one address would otherwise
+     * ask the database each time. Bounded (addresses come from clients); a change on this node
+     * clears it ({@link #changed}), one on another node counts within the same seconds as a
+     * changed alias does. Quotas never rely on it: the claim at DATA reads the account afresh.
+     */
+    private final com.google.common.cache.Cache<String, Optional<User>> accounts = com.google.common.cache.CacheBuilder.newBuilder()
+            .maximumSize(10_000).expireAfterWrite(java.time.Duration.ofNanos(REFRESH_NANOS)).build();
 
     protected MailDirectory() {
         // for CDI's client proxy
@@ -137,6 +146,7 @@ public class MailDirectory {
     /** Reads domains and aliases again at the next question (after a change made on this node). */
     public void changed() {
         snapshot = null;
+        accounts.invalidateAll();
     }
 
     /** What the address (of a local domain) reaches. */
@@ -184,7 +194,7 @@ public class MailDirectory {
             }
             return;
         }
-        Optional<User> user = users.findByEmail(address);
+        Optional<User> user = account(address);
         if (user.isPresent()) {
             mailboxes.add(user.get().getEmail());
             owners.put(user.get().getEmail(), user.get());
@@ -219,8 +229,17 @@ public class MailDirectory {
         }
     }
 
+    private Optional<User> account(String address) {
+        Optional<User> known = accounts.getIfPresent(address);
+        if (known == null) {
+            known = users.findByEmail(address);
+            accounts.put(address, known);
+        }
+        return known;
+    }
+
     private void own(String address, Set<String> mailboxes, Map<String, User> owners) {
-        Optional<User> user = users.findByEmail(address);
+        Optional<User> user = account(address);
         if (user.isPresent()) {
             mailboxes.add(user.get().getEmail());
             owners.put(user.get().getEmail(), user.get());
