@@ -86,12 +86,16 @@ public class MailDirectory {
     /**
      * Accounts by address, as read within the last {@link #REFRESH_NANOS}: a message's recipient is
      * looked up at RCPT and again at DATA, and a stream of mail for one address would otherwise
-     * ask the database each time. Bounded (addresses come from clients); a change on this node
-     * clears it ({@link #changed}), one on another node counts within the same seconds as a
-     * changed alias does. Quotas never rely on it: the claim at DATA reads the account afresh.
+     * ask the database each time. Bounded (addresses come from clients: past the bound it starts
+     * afresh); a change on this node clears it ({@link #changed}), one on another node counts
+     * within the same seconds as a changed alias does. Quotas never rely on it: the claim at DATA
+     * reads the account afresh.
      */
-    private final com.google.common.cache.Cache<String, Optional<User>> accounts = com.google.common.cache.CacheBuilder.newBuilder()
-            .maximumSize(10_000).expireAfterWrite(java.time.Duration.ofNanos(REFRESH_NANOS)).build();
+    private final java.util.concurrent.ConcurrentHashMap<String, Account> accounts = new java.util.concurrent.ConcurrentHashMap<>();
+    static final int MAX_ACCOUNTS = 10_000;
+
+    private record Account(Optional<User> user, long readAt) {
+    }
 
     protected MailDirectory() {
         // for CDI's client proxy
@@ -146,7 +150,7 @@ public class MailDirectory {
     /** Reads domains and aliases again at the next question (after a change made on this node). */
     public void changed() {
         snapshot = null;
-        accounts.invalidateAll();
+        accounts.clear();
     }
 
     /** What the address (of a local domain) reaches. */
@@ -230,12 +234,17 @@ public class MailDirectory {
     }
 
     private Optional<User> account(String address) {
-        Optional<User> known = accounts.getIfPresent(address);
-        if (known == null) {
-            known = users.findByEmail(address);
-            accounts.put(address, known);
+        long now = System.nanoTime();
+        Account known = accounts.get(address);
+        if (known != null && now - known.readAt() < REFRESH_NANOS) {
+            return known.user();
         }
-        return known;
+        Optional<User> user = users.findByEmail(address);
+        if (accounts.size() >= MAX_ACCOUNTS) {
+            accounts.clear();
+        }
+        accounts.put(address, new Account(user, now));
+        return user;
     }
 
     private void own(String address, Set<String> mailboxes, Map<String, User> owners) {

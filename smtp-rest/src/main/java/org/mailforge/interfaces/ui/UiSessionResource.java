@@ -9,7 +9,6 @@ import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.bind.annotation.JsonbProperty;
 import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.FormParam;
@@ -58,9 +57,6 @@ public class UiSessionResource {
 
     @Context
     HttpServletRequest request;
-
-    @Context
-    HttpServletResponse response;
 
     /** Who is signed in, as the UI's scripts read it. */
     public record Session(String username, String email, boolean admin, @JsonbProperty("csrf_token") String csrfToken) {
