@@ -88,9 +88,7 @@ class WebUiIT {
     @Test
     @Order(2)
     void anAdministratorSignsInToTheDashboard() throws Exception {
-        ChromeDriver chrome = browser();
-        signIn(TestServer.ADMIN, TestServer.ADMIN_PASSWORD);
-        waitFor().until(ExpectedConditions.textToBe(By.cssSelector("main h1"), "Dashboard"));
+        ChromeDriver chrome = signedIn(TestServer.ADMIN, TestServer.ADMIN_PASSWORD, "Dashboard");
         waitFor().until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(".figure")));
         String page = chrome.findElement(By.id("main")).getText();
         assertTrue(page.contains("Healthy") || page.contains("Degraded"), page);
@@ -217,9 +215,7 @@ class WebUiIT {
     @Order(8)
     void aUserSeesOnlyItsOwnAccount() throws Exception {
         org.junit.jupiter.api.Assumptions.assumeTrue(userCreated, "needs the user created in the browser");
-        ChromeDriver chrome = browser();
-        signIn(EMAIL, PASSWORD); // the address works as the login too
-        waitFor().until(ExpectedConditions.textToBe(By.cssSelector("main h1"), "Account"));
+        ChromeDriver chrome = signedIn(EMAIL, PASSWORD, "Account"); // the address works as the login too
         waitFor().until(ExpectedConditions.presenceOfElementLocated(By.id("quota")));
         List<String> pages = chrome.findElements(By.cssSelector("#nav a")).stream().map(WebElement::getText).toList();
         assertEquals(List.of("Messages", "Account"), pages);
@@ -237,9 +233,7 @@ class WebUiIT {
     @Order(9)
     void anAdministratorEditsThenDeletesAUserAfterAConfirmation() throws Exception {
         org.junit.jupiter.api.Assumptions.assumeTrue(userCreated, "needs the user created in the browser");
-        ChromeDriver chrome = browser();
-        signIn(TestServer.ADMIN, TestServer.ADMIN_PASSWORD);
-        waitFor().until(ExpectedConditions.textToBe(By.cssSelector("main h1"), "Dashboard"));
+        ChromeDriver chrome = signedIn(TestServer.ADMIN, TestServer.ADMIN_PASSWORD, "Dashboard");
         chrome.get(UI + "#/users?q=" + USER);
         waitFor().until(ExpectedConditions.elementToBeClickable(By.cssSelector("button[aria-label='Edit " + USER + "']"))).click();
         WebElement dialog = waitFor().until(ExpectedConditions.visibilityOfElementLocated(By.id("dialog")));
@@ -393,6 +387,13 @@ class WebUiIT {
         loginField.clear();
         loginField.sendKeys(login);
         chrome.findElement(By.id("password")).sendKeys(password, Keys.ENTER);
+    }
+
+    /** Signs in and waits for the first page (the dashboard for administrators, the account for users). */
+    private static ChromeDriver signedIn(String login, String password, String firstPage) {
+        signIn(login, password);
+        waitFor().until(ExpectedConditions.textToBe(By.cssSelector("main h1"), firstPage));
+        return browser;
     }
 
     /** An administrator's page, by its link in the navigation. */
