@@ -24,6 +24,9 @@ final class DurableFiles {
 
     private static final Set<StandardOpenOption> CREATE_NEW = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
 
+    /** Writers into the same directory at the same time share its fsync. */
+    private static final DirectorySync DIRECTORIES = new DirectorySync(DurableFiles::fsyncDirectory);
+
     private DurableFiles() {
     }
 
@@ -79,8 +82,15 @@ final class DurableFiles {
         return directory;
     }
 
-    /** Makes a directory entry (a create, rename or delete inside it) durable. */
+    /**
+     * Makes a directory entry (a create, rename or delete inside it) durable: returns after an fsync
+     * of the directory that began after this call, shared with other writers into it (group commit).
+     */
     static void forceDirectory(Path directory) throws IOException {
+        DIRECTORIES.force(directory);
+    }
+
+    private static void fsyncDirectory(Path directory) throws IOException {
         try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ)) {
             dir.force(true);
         }
