@@ -1,6 +1,8 @@
 package org.mailforge.application;
 
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -23,8 +25,13 @@ public class LedgerWriter {
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     public void write(List<StoredMessage> delivered) {
         messages.recordAll(delivered);
+        // one UPDATE per mailbox, not per message (sixty-four deliveries to one mailbox were sixty-four
+        // bulk updates, each flushing the unit of work); in name order, so two nodes committing
+        // batches at once take PostgreSQL's row locks in the same order
+        Map<String, Long> bytesByMailbox = new TreeMap<>();
         for (StoredMessage message : delivered) {
-            users.addUsage(message.getMailbox(), message.getSizeBytes());
+            bytesByMailbox.merge(message.getMailbox(), message.getSizeBytes(), Long::sum);
         }
+        bytesByMailbox.forEach(users::addUsage);
     }
 }
