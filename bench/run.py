@@ -90,7 +90,7 @@ def java_home():
     return best[1] if best else os.environ.get("JAVA_HOME")
 
 
-def mailforge_env():
+def mailforge_env(jvm_options=""):
     data = WORK / "mailforge"
     env = dict(os.environ)
     if java_home():
@@ -105,7 +105,7 @@ def mailforge_env():
         "SMTP_RATE_LIMIT_EXEMPT": "127.0.0.0/8", "SMTP_MAX_CONNECTIONS": "2000",
         "SMTP_STORAGE_PATH": str(data / "mail"), "SMTP_DB_PATH": str(data / "smtp.db"),
         "SMTP_SPOOL_PATH": str(data / "spool"), "SMTP_QUEUE_PATH": str(data / "queue"),
-        "JVM_ARGS": os.environ.get("BENCH_JVM_ARGS", "-Xmx512m"),
+        "JVM_ARGS": (os.environ.get("BENCH_JVM_ARGS", "-Xmx512m") + " " + jvm_options).strip(),
     })
     return env
 
@@ -114,17 +114,48 @@ def mailforge_pid():
     return int((WLP / "usr" / "servers" / ".pid" / f"{SERVER}.pid").read_text().strip())
 
 
-def start_mailforge(clean=False):
+def start_mailforge(clean=False, jvm_options=""):
     """Seconds from `server start` to the first 220; clean: without Liberty's caches (a cold start)."""
     started = time.monotonic()
-    run([str(WLP / "bin" / "server"), "start", SERVER] + (["--clean"] if clean else []), env=mailforge_env(),
-        stdout=subprocess.DEVNULL)
+    run([str(WLP / "bin" / "server"), "start", SERVER] + (["--clean"] if clean else []),
+        env=mailforge_env(jvm_options), stdout=subprocess.DEVNULL)
     wait_for_greeting(PORTS["mailforge"])
     return time.monotonic() - started
 
 
 def stop_mailforge():
     subprocess.run([str(WLP / "bin" / "server"), "stop", SERVER], env=mailforge_env(), stdout=subprocess.DEVNULL)
+
+
+# The JVM choices README "Deployment" offers, as JVM_ARGS / jvm.options lines. The archive needs
+# JDK 19+ (AutoCreateSharedArchive); the diagnostic switch lets the JVM archive with Liberty's agent.
+CDS_ARCHIVE = WORK / "mailforge.jsa"
+CDS = ("-XX:+UnlockDiagnosticVMOptions -XX:+AllowArchivingWithJavaAgent -XX:+AutoCreateSharedArchive "
+       f"-XX:SharedArchiveFile={CDS_ARCHIVE}")
+JVM_PROFILES = {"default (C2 JIT)": "", "C2 + CDS archive": CDS, "C1 JIT only + CDS archive": "-XX:TieredStopAtLevel=1 " + CDS}
+
+
+def jvm_profiles(rounds):
+    """Start and warm-up of each JVM profile, interleaved: each round starts every profile once
+    (rotated), sends 5 batches of 1,000 messages at concurrency 50, stops it, then starts it once
+    with `--clean`. The CDS archive is made by a start before the first round."""
+    CDS_ARCHIVE.unlink(missing_ok=True)
+    start_mailforge(jvm_options=CDS)
+    stop_mailforge()
+    names = list(JVM_PROFILES)
+    runs = {name: {"warm": [], "clean": [], "batches": []} for name in names}
+    for round_ in range(rounds):
+        for name in names[round_ % len(names):] + names[:round_ % len(names)]:
+            runs[name]["warm"].append(start_mailforge(jvm_options=JVM_PROFILES[name]))
+            runs[name]["batches"].append([cell("mailforge", 1024, 50, count=1000)["cpu_per_1000"] for _ in range(5)])
+            stop_mailforge()
+            runs[name]["clean"].append(start_mailforge(clean=True, jvm_options=JVM_PROFILES[name]))
+            stop_mailforge()
+            log(f"round {round_ + 1} {name}: start {runs[name]['warm'][-1]:.1f} s, --clean {runs[name]['clean'][-1]:.1f} s, "
+                f"CPU-s/1000 per batch {[round(b, 2) for b in runs[name]['batches'][-1]]}")
+    return {name: {"warm_s": round(statistics.median(r["warm"]), 1), "clean_s": round(statistics.median(r["clean"]), 1),
+                   "batches": [round(statistics.median(b[i] for b in r["batches"]), 2) for i in range(5)]}
+            for name, r in runs.items()}
 
 
 def prepare(args):
@@ -316,6 +347,8 @@ def main():
     parser.add_argument("--rounds", type=int, default=3, help="rounds of the interleaved cells")
     parser.add_argument("--soak", type=int, default=300, help="seconds of steady load watching the heap (0: skip)")
     parser.add_argument("--no-durability", action="store_true", help="skip the kill -9 run")
+    parser.add_argument("--jvm-profiles", type=int, default=2, metavar="ROUNDS",
+                        help="rounds comparing the JVM profiles' start and warm-up (0: skip)")
     args = parser.parse_args()
     if args.quick:
         args.soak = min(args.soak, 60)
@@ -331,6 +364,8 @@ def main():
     try:
         for target in PEERS:
             wait_for_greeting(PORTS[target])
+        if args.jvm_profiles:
+            report["jvm_profiles"] = jvm_profiles(args.jvm_profiles)
         report["startup_cold_seconds"] = round(start_mailforge(clean=True), 1)
         stop_mailforge()
         report["startup_seconds"] = round(start_mailforge(), 1)
@@ -404,6 +439,13 @@ def render(report):
              "| batch | stored/s | CPU-s/1000 |", "|---|---|---|"]
     lines += [f"| {w['batch']} | {w['rate']} | {w['cpu_per_1000']} |" for w in report["warmup"]]
     lines.append("")
+    if "jvm_profiles" in report:
+        lines += ["JVM profiles (README, Deployment), interleaved starts; medians. Start to the first 220, then "
+                  "whole-machine CPU-seconds per 1,000 stored for each batch of 1,000 after the start (1 KB, c=50):", "",
+                  "| profile | start | start --clean | batch 1 | 2 | 3 | 4 | 5 |", "|---|---|---|---|---|---|---|---|"]
+        for name, r in report["jvm_profiles"].items():
+            lines.append(f"| {name} | {r['warm_s']} s | {r['clean_s']} s | " + " | ".join(map(str, r["batches"])) + " |")
+        lines.append("")
     if report["matrix"]:
         lines += render_matrix(report)
     if "soak" in report:

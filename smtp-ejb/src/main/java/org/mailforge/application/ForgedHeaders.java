@@ -42,11 +42,14 @@ public final class ForgedHeaders {
      */
     public static MessageContent strip(MessageContent content, String authservId) throws IOException {
         long removed = 0;
-        try (InputStream in = new java.io.BufferedInputStream(content.openStream(), 8192)) {
+        try (InputStream in = content.openStream()) {
             Filter filter = new Filter(authservId);
-            int b;
-            while (!filter.inBody() && (b = in.read()) >= 0) {
-                removed += 1 - filter.accept((byte) b);
+            byte[] chunk = new byte[4096];
+            int n;
+            while (!filter.inBody() && (n = in.read(chunk)) > 0) {
+                for (int i = 0; i < n && !filter.inBody(); i++) {
+                    removed += 1 - filter.accept(chunk[i]);
+                }
             }
             removed -= filter.finish();
         }

@@ -62,43 +62,37 @@ class DirectorySyncTest {
         }
     }
 
-    @Test
-    void writersThatArriveDuringAnFsyncShareTheNextOne() throws Exception {
+    /**
+     * One writer's fsync is under way when {@code later} more writers come (each blocked before the
+     * first fsync ends); returns how many fsyncs it took until all of them returned.
+     */
+    private static int fsyncsWhenWritersComeDuringOne(int later) throws Exception {
         SlowFsync fsync = new SlowFsync();
         DirectorySync sync = new DirectorySync(fsync);
         List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
-        Thread first = start(sync, DIR, failures);
+        List<Thread> writers = new ArrayList<>(List.of(start(sync, DIR, failures)));
         assertTrue(fsync.entered.await(10, TimeUnit.SECONDS));
-        List<Thread> later = new ArrayList<>();
-        for (int i = 0; i < 20; i++) {
-            Thread t = start(sync, DIR, failures);
-            later.add(t);
+        for (int i = 0; i < later; i++) {
+            Thread t = start(sync, DIR, failures); // renamed after the running fsync began
+            writers.add(t);
             awaitWaiting(t);
         }
         fsync.release.countDown();
-        first.join(10_000);
-        for (Thread t : later) {
+        for (Thread t : writers) {
             t.join(10_000);
         }
         assertTrue(failures.isEmpty(), failures.toString());
-        // the first writer's own fsync, then one for the twenty that came while it ran: not 21
-        assertEquals(2, fsync.total());
+        return fsync.total();
+    }
+
+    @Test
+    void writersThatArriveDuringAnFsyncShareTheNextOne() throws Exception {
+        assertEquals(2, fsyncsWhenWritersComeDuringOne(20), "the first writer's own fsync, then one for the twenty: not 21");
     }
 
     @Test
     void anFsyncThatBeganBeforeAWriterCameDoesNotCountForIt() throws Exception {
-        SlowFsync fsync = new SlowFsync();
-        DirectorySync sync = new DirectorySync(fsync);
-        List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
-        Thread first = start(sync, DIR, failures);
-        assertTrue(fsync.entered.await(10, TimeUnit.SECONDS));
-        Thread second = start(sync, DIR, failures); // renamed after the running fsync began
-        awaitWaiting(second);
-        fsync.release.countDown();
-        first.join(10_000);
-        second.join(10_000);
-        assertTrue(failures.isEmpty(), failures.toString());
-        assertEquals(2, fsync.calls.get(DIR).get(), "the second writer got an fsync that began after it came");
+        assertEquals(2, fsyncsWhenWritersComeDuringOne(1), "the second writer got an fsync that began after it came");
     }
 
     @Test
