@@ -69,4 +69,28 @@ class StoredMessageRepositoryIT {
         Set<Long> ids = new HashSet<>(all.stream().map(StoredMessage::getId).toList());
         assertEquals(50, ids.size(), "identity values come from SQLite's rowid and are unique");
     }
+
+    @Test
+    void aBatchLargerThanOneStatementKeepsEveryRowAndField() {
+        StoredMessageRepository repository = CDI.current().select(StoredMessageRepository.class).get();
+        String mailbox = "batch-" + System.nanoTime() + "@example.test";
+        Instant received = Instant.ofEpochMilli(1_796_000_000_123L);
+        List<StoredMessage> batch = new ArrayList<>();
+        for (int i = 0; i < 40; i++) { // three statements of at most 16 rows
+            batch.add(new StoredMessage(new StoredLocation(mailbox, "new/" + i, 1000 + i), "from" + i + "@example.org",
+                    "S" + i, received.plusMillis(i)));
+        }
+        repository.recordAll(batch);
+
+        List<StoredMessage> read = repository.findByMailbox(mailbox, 0, 100);
+        assertEquals(40, read.size());
+        for (int i = 0; i < 40; i++) {
+            StoredMessage m = read.get(i);
+            assertEquals("new/" + i, m.getStorageKey());
+            assertEquals(1000 + i, m.getSizeBytes());
+            assertEquals("from" + i + "@example.org", m.getFromAddress());
+            assertEquals("S" + i, m.getSessionId());
+            assertEquals(received.plusMillis(i), m.getReceivedAt());
+        }
+    }
 }
