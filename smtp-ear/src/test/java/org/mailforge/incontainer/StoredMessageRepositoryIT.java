@@ -22,13 +22,14 @@ import org.jboss.shrinkwrap.api.asset.EmptyAsset;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.mailforge.application.LedgerWriter;
 import org.mailforge.domain.mail.StoredLocation;
 import org.mailforge.domain.mail.StoredMessage;
 import org.mailforge.domain.mail.StoredMessageRepository;
 
 /**
- * In the container: the real persistence unit, EclipseLink with the SQLite platform and the
- * server's one-connection SQLite datasource, under concurrent writers.
+ * In the container: the delivery ledger's JDBC writer and the real persistence unit (EclipseLink
+ * with the SQLite platform) on the server's SQLite datasource, under concurrent writers.
  */
 @ExtendWith(ArquillianExtension.class)
 class StoredMessageRepositoryIT {
@@ -37,7 +38,7 @@ class StoredMessageRepositoryIT {
     static WebArchive deployment() {
         return ShrinkWrap.create(WebArchive.class, "mailforge-persistence-it.war")
                 .addPackage("org.mailforge.infrastructure.persistence")
-                .addClasses(StoredMessage.class, StoredLocation.class, StoredMessageRepository.class)
+                .addClasses(StoredMessage.class, StoredLocation.class, StoredMessageRepository.class, LedgerWriter.class)
                 .addAsResource("META-INF/persistence.xml")
                 .addAsWebInfResource(EmptyAsset.INSTANCE, "beans.xml");
     }
@@ -46,13 +47,14 @@ class StoredMessageRepositoryIT {
     void concurrentWritersAllCommitAndPagesDoNotOverlap() throws Exception {
         // looked up explicitly: the test instance is not a CDI bean of this deployment
         StoredMessageRepository repository = CDI.current().select(StoredMessageRepository.class).get();
+        LedgerWriter ledger = CDI.current().select(LedgerWriter.class).get();
         ManagedExecutorService executor = InitialContext.doLookup("java:comp/DefaultManagedExecutorService");
         String mailbox = "arquillian-" + System.nanoTime() + "@example.test";
         long before = repository.countAll();
         List<Future<?>> writes = new ArrayList<>();
         for (int i = 0; i < 50; i++) {
             int n = i;
-            writes.add(executor.submit(() -> repository.recordAll(List.of(new StoredMessage(
+            writes.add(executor.submit(() -> ledger.write(List.of(new StoredMessage(
                     new StoredLocation(mailbox, "new/" + n, 100 + n), "sender@example.org", "S" + n, Instant.now())))));
         }
         for (Future<?> write : writes) {
@@ -71,16 +73,17 @@ class StoredMessageRepositoryIT {
     }
 
     @Test
-    void aBatchLargerThanOneStatementKeepsEveryRowAndField() {
+    void aLedgerBatchKeepsEveryRowAndField() {
         StoredMessageRepository repository = CDI.current().select(StoredMessageRepository.class).get();
+        LedgerWriter ledger = CDI.current().select(LedgerWriter.class).get();
         String mailbox = "batch-" + System.nanoTime() + "@example.test";
         Instant received = Instant.ofEpochMilli(1_796_000_000_123L);
         List<StoredMessage> batch = new ArrayList<>();
-        for (int i = 0; i < 40; i++) { // three statements of at most 16 rows
+        for (int i = 0; i < 40; i++) {
             batch.add(new StoredMessage(new StoredLocation(mailbox, "new/" + i, 1000 + i), "from" + i + "@example.org",
                     "S" + i, received.plusMillis(i)));
         }
-        repository.recordAll(batch);
+        ledger.write(batch);
 
         List<StoredMessage> read = repository.findByMailbox(mailbox, 0, 100);
         assertEquals(40, read.size());

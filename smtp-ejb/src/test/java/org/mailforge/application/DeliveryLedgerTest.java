@@ -23,7 +23,7 @@ import org.mailforge.domain.mail.StoredMessage;
 class DeliveryLedgerTest {
 
     /** Records the transactions it is given; a row of the mailbox "bad" fails its transaction. */
-    static final class RecordingWriter extends LedgerWriter {
+    static final class RecordingWriter implements LedgerWriter {
         final List<List<StoredMessage>> transactions = Collections.synchronizedList(new ArrayList<>());
 
         @Override

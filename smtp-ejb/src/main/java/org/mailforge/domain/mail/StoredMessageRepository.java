@@ -2,11 +2,8 @@ package org.mailforge.domain.mail;
 
 import java.util.List;
 
-/** The index of stored messages. */
+/** The index of stored messages (written by the delivery ledger's {@code LedgerWriter}). */
 public interface StoredMessageRepository {
-
-    /** Records the messages of one delivery in one transaction. */
-    void recordAll(List<StoredMessage> messages);
 
     long countAll();
 

@@ -51,9 +51,6 @@ public interface UserRepository {
 
     void recordLogin(long userId, Instant when);
 
-    /** Counts the stored size of a delivered message against the owner of {@code email}. */
-    void addUsage(String email, long bytes);
-
     /** Where this user's messages are stored, from the message index. */
     List<org.mailforge.domain.mail.StoredLocation> storedMessages(User user);
 

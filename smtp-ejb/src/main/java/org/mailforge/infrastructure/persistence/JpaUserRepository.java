@@ -92,12 +92,6 @@ public class JpaUserRepository implements UserRepository {
     }
 
     @Override
-    @Transactional(Transactional.TxType.MANDATORY)
-    public void addUsage(String email, long bytes) {
-        UserQueries.addUsage(em, email, bytes);
-    }
-
-    @Override
     @Transactional(Transactional.TxType.SUPPORTS)
     public List<org.mailforge.domain.mail.StoredLocation> storedMessages(User user) {
         return UserQueries.storedMessages(em, user);

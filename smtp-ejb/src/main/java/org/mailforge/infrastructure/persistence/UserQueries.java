@@ -107,11 +107,6 @@ public final class UserQueries {
                 .setParameter("when", when).setParameter("id", userId).executeUpdate();
     }
 
-    public static void addUsage(EntityManager em, String email, long bytes) {
-        em.createQuery("UPDATE User u SET u.usedBytes = u.usedBytes + :bytes WHERE u.email = :email")
-                .setParameter("bytes", bytes).setParameter("email", email.toLowerCase(Locale.ROOT)).executeUpdate();
-    }
-
     public static List<org.mailforge.domain.mail.StoredLocation> storedMessages(EntityManager em, User user) {
         return em.createQuery("SELECT m FROM StoredMessage m WHERE m.mailbox = :mailbox ORDER BY m.id",
                         org.mailforge.domain.mail.StoredMessage.class)

@@ -73,11 +73,6 @@ final class CliUserRepository implements UserRepository {
     }
 
     @Override
-    public void addUsage(String email, long bytes) {
-        db.inTransactionDo(em -> UserQueries.addUsage(em, email, bytes));
-    }
-
-    @Override
     public List<org.mailforge.domain.mail.StoredLocation> storedMessages(User user) {
         return db.read(em -> UserQueries.storedMessages(em, user));
     }
