@@ -106,6 +106,11 @@ public class DeliveryLedger {
                     pending.done().completeExceptionally(single);
                 }
             }
+        } catch (Error e) {
+            // out of memory, a class that failed to load: everyone in the batch hears of it (their
+            // rows are no longer queued, so nobody would commit or fail them), then it goes on up
+            batch.forEach(pending -> pending.done().completeExceptionally(e));
+            throw e;
         }
     }
 }

@@ -36,6 +36,9 @@ class DeliveryLedgerTest {
             if (delivered.stream().anyMatch(m -> m.getMailbox().equals("bad"))) {
                 throw new IllegalStateException("constraint violated");
             }
+            if (delivered.stream().anyMatch(m -> m.getMailbox().equals("fatal"))) {
+                throw new OutOfMemoryError("Java heap space (thrown by the test)");
+            }
             transactions.add(delivered);
         }
 
@@ -108,5 +111,39 @@ class DeliveryLedgerTest {
         assertTrue(e.getCause() instanceof IllegalStateException, e.toString());
         assertEquals(39, writer.rows());
         pool.shutdown();
+    }
+
+    @Test
+    void anErrorInTheWriterFailsEveryoneInItsBatchInsteadOfLeavingThemWaiting() throws Exception {
+        RecordingWriter writer = new RecordingWriter();
+        DeliveryLedger ledger = ledger(writer);
+        ExecutorService pool = Executors.newFixedThreadPool(20);
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<?>> calls = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            String mailbox = i == 0 ? "fatal" : "user" + i;
+            calls.add(pool.submit(() -> {
+                start.await();
+                ledger.record(List.of(message(mailbox)));
+                return null;
+            }));
+        }
+        start.countDown();
+        int failed = 0;
+        for (Future<?> call : calls) {
+            try {
+                call.get(30, TimeUnit.SECONDS); // a waiter left behind would time out here
+            } catch (ExecutionException e) {
+                failed++;
+            }
+        }
+        pool.shutdown();
+        assertTrue(failed >= 1, "the batch with the fatal row failed");
+        // every caller that was told "committed" was; the committer that met the error may fail
+        // although its own rows were in (a retry then duplicates, nothing is lost)
+        List<String> committed = writer.transactions.stream().flatMap(List::stream).map(StoredMessage::getMailbox).toList();
+        assertTrue(committed.size() >= 40 - failed, committed.size() + " committed, " + failed + " failed");
+        assertEquals(committed.size(), new java.util.HashSet<>(committed).size(), "nobody twice");
+        assertTrue(!committed.contains("fatal"));
     }
 }

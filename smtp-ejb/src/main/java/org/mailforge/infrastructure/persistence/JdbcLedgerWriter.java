@@ -90,7 +90,11 @@ public class JdbcLedgerWriter implements LedgerWriter {
             }
             throw e;
         } finally {
-            connection.setAutoCommit(true);
+            try {
+                connection.setAutoCommit(true);
+            } catch (SQLException reset) {
+                // the outcome above stands; Liberty's pool resets (or discards) the connection anyway
+            }
         }
     }
 }
