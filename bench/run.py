@@ -13,7 +13,8 @@ queue plugin writing each message to a file, no fsync) and Postfix's smtp-sink (
 
 Reports (bench/results/<time>.md and stdout): cold and warm start to the first 220; the warm-up
 curve (stored msgs/s and whole-machine CPU-seconds per 1,000 messages for each batch of 1,000
-after the start, at most 5,000 messages before the matrix); accepted and stored msgs/s and
+after the start, at most 5,000 messages before the matrix); the same, with start times, for the JVM
+profiles of docs/deployment.md (default C2, C2 + CDS archive, C1 + CDS archive; --jvm-profiles); accepted and stored msgs/s and
 whole-machine CPU-seconds per 1,000 messages (client included, as for every server) for 1 KB and
 100 KB at concurrency 1, 10, 50 (medians of the rounds) with Mailforge's ratios to each peer;
 p50/p99 end-of-DATA-to-250 latency at concurrency 10 (own asyncio client, bench/loadclient.py),
@@ -79,15 +80,20 @@ def java_home():
         return os.environ["BENCH_JAVA_HOME"]
     best = None
     for jdk in Path("/usr/lib/jvm").glob("*"):
-        release = jdk / "release"
-        if not release.exists() or not (jdk / "bin" / "java").exists():
-            continue
+        major = java_major(jdk)
+        if major >= 21 and (jdk / "bin" / "java").exists() and (best is None or major > best[0]):
+            best = (major, str(jdk))
+    return best[1] if best else os.environ.get("JAVA_HOME")
+
+
+def java_major(jdk):
+    """The feature release of the JDK in this folder (0 when its `release` file does not say)."""
+    release = Path(jdk) / "release"
+    if release.exists():
         for line in release.read_text().splitlines():
             if line.startswith("JAVA_VERSION="):
-                major = int(line.split("=", 1)[1].strip('"').split(".")[0])
-                if major >= 21 and (best is None or major > best[0]):
-                    best = (major, str(jdk))
-    return best[1] if best else os.environ.get("JAVA_HOME")
+                return int(line.split("=", 1)[1].strip('"').split(".")[0])
+    return 0
 
 
 def mailforge_env(jvm_options=""):
@@ -127,7 +133,7 @@ def stop_mailforge():
     subprocess.run([str(WLP / "bin" / "server"), "stop", SERVER], env=mailforge_env(), stdout=subprocess.DEVNULL)
 
 
-# The JVM choices README "Deployment" offers, as JVM_ARGS / jvm.options lines. The archive needs
+# The JVM choices docs/deployment.md offers, as JVM_ARGS / jvm.options lines. The archive needs
 # JDK 19+ (AutoCreateSharedArchive); the diagnostic switch lets the JVM archive with Liberty's agent.
 CDS_ARCHIVE = WORK / "mailforge.jsa"
 CDS = ("-XX:+UnlockDiagnosticVMOptions -XX:+AllowArchivingWithJavaAgent -XX:+AutoCreateSharedArchive "
@@ -364,7 +370,7 @@ def main():
     try:
         for target in PEERS:
             wait_for_greeting(PORTS[target])
-        if args.jvm_profiles:
+        if args.jvm_profiles and java_major(java_home() or "") >= 19:  # the CDS archive needs JDK 19+
             report["jvm_profiles"] = jvm_profiles(args.jvm_profiles)
         report["startup_cold_seconds"] = round(start_mailforge(clean=True), 1)
         stop_mailforge()
@@ -440,7 +446,7 @@ def render(report):
     lines += [f"| {w['batch']} | {w['rate']} | {w['cpu_per_1000']} |" for w in report["warmup"]]
     lines.append("")
     if "jvm_profiles" in report:
-        lines += ["JVM profiles (README, Deployment), interleaved starts; medians. Start to the first 220, then "
+        lines += ["JVM profiles (docs/deployment.md), interleaved starts; medians. Start to the first 220, then "
                   "whole-machine CPU-seconds per 1,000 stored for each batch of 1,000 after the start (1 KB, c=50):", "",
                   "| profile | start | start --clean | batch 1 | 2 | 3 | 4 | 5 |", "|---|---|---|---|---|---|---|---|"]
         for name, r in report["jvm_profiles"].items():
