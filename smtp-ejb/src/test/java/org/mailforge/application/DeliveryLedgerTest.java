@@ -59,15 +59,11 @@ class DeliveryLedgerTest {
         return ledger;
     }
 
-    @Test
-    void concurrentDeliveriesShareTransactionsAndAllAreCommitted() throws Exception {
-        RecordingWriter writer = new RecordingWriter();
-        DeliveryLedger ledger = ledger(writer);
-        ExecutorService pool = Executors.newFixedThreadPool(200);
+    /** One delivery per mailbox, each from its own thread of the pool, all let go at the same moment. */
+    private static List<Future<?>> recordAtOnce(DeliveryLedger ledger, ExecutorService pool, List<String> mailboxes) {
         CountDownLatch start = new CountDownLatch(1);
         List<Future<?>> calls = new ArrayList<>();
-        for (int i = 0; i < 1000; i++) {
-            String mailbox = "user" + i;
+        for (String mailbox : mailboxes) {
             calls.add(pool.submit(() -> {
                 start.await();
                 ledger.record(List.of(message(mailbox)));
@@ -75,6 +71,16 @@ class DeliveryLedgerTest {
             }));
         }
         start.countDown();
+        return calls;
+    }
+
+    @Test
+    void concurrentDeliveriesShareTransactionsAndAllAreCommitted() throws Exception {
+        RecordingWriter writer = new RecordingWriter();
+        DeliveryLedger ledger = ledger(writer);
+        ExecutorService pool = Executors.newFixedThreadPool(200);
+        List<Future<?>> calls = recordAtOnce(ledger, pool,
+                java.util.stream.IntStream.range(0, 1000).mapToObj(i -> "user" + i).toList());
         for (Future<?> call : calls) {
             call.get(60, TimeUnit.SECONDS);
         }
@@ -118,17 +124,8 @@ class DeliveryLedgerTest {
         RecordingWriter writer = new RecordingWriter();
         DeliveryLedger ledger = ledger(writer);
         ExecutorService pool = Executors.newFixedThreadPool(20);
-        CountDownLatch start = new CountDownLatch(1);
-        List<Future<?>> calls = new ArrayList<>();
-        for (int i = 0; i < 40; i++) {
-            String mailbox = i == 0 ? "fatal" : "user" + i;
-            calls.add(pool.submit(() -> {
-                start.await();
-                ledger.record(List.of(message(mailbox)));
-                return null;
-            }));
-        }
-        start.countDown();
+        List<Future<?>> calls = recordAtOnce(ledger, pool,
+                java.util.stream.IntStream.range(0, 40).mapToObj(i -> i == 0 ? "fatal" : "user" + i).toList());
         int failed = 0;
         for (Future<?> call : calls) {
             try {

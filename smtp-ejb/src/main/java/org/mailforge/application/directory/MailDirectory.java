@@ -88,8 +88,9 @@ public class MailDirectory {
      * looked up at RCPT and again at DATA, and a stream of mail for one address would otherwise
      * ask the database each time. Bounded (addresses come from clients: past the bound it starts
      * afresh); a change on this node clears it ({@link #changed}), one on another node counts
-     * within the same seconds as a changed alias does. Quotas never rely on it: the claim at DATA
-     * reads the account afresh.
+     * within the same seconds as a changed alias does. A quota is always checked against the
+     * account read afresh by the claim at DATA; only whether an address has an account at all may
+     * be that old (a mailbox without one has no quota to claim).
      */
     private final java.util.concurrent.ConcurrentHashMap<String, Account> accounts = new java.util.concurrent.ConcurrentHashMap<>();
     static final int MAX_ACCOUNTS = 10_000;
