@@ -1,0 +1,100 @@
+#!/usr/bin/env python3
+"""Two JVM settings for the same build, side by side: two Mailforge servers run at once (each with
+its own jvm.options, ports and data), and smtp-source loads them in turn, cell by cell (A B, then
+B A, ...), so the machine's drift hits both alike and both have taken the same number of messages
+when they are compared. This is how docs/deployment.md compared the garbage collectors.
+
+    python3 bench/jvm_ab.py -- "-XX:+UseG1GC" "-XX:+UseSerialGC"        # 5 warm-up rounds, 6 measured
+    python3 bench/jvm_ab.py --warm 4 --rounds 6 -- "-XX:+UseParallelGC" "-XX:+UseSerialGC"
+
+(`--` first: the options begin with a dash.) Each argument is the whole jvm.options of one
+server (options separated by spaces; they replace the file the build wrote, so a collector there
+does not clash). Needs the bench server built by
+`bench/run.py` (or `mvn -pl smtp-ear liberty:create liberty:deploy`) and smtp-source. Reports stored
+msgs/s and whole-machine CPU-seconds per 1,000 stored messages, medians of the measured cells.
+"""
+import argparse
+import shutil
+import statistics
+import subprocess
+import time
+
+import run
+
+SERVERS = [  # name, SMTP port, HTTP port (API; +1 metrics, +2 console)
+    ("mailforge", run.PORTS["mailforge"], run.HTTP_PORT),
+    ("mailforge-b", 2535, 2590),
+]
+
+
+def prepare(name, options):
+    folder = run.WLP / "usr" / "servers" / name
+    template = run.WLP / "usr" / "servers" / run.SERVER
+    if folder != template:
+        shutil.rmtree(folder, ignore_errors=True)
+        shutil.copytree(template, folder, ignore=shutil.ignore_patterns("logs", "workarea", "tranlog", "messaging"))
+    (folder / "jvm.options").write_text("\n".join(options.split()) + "\n")
+
+
+def environment(name, smtp_port, http_port):
+    data = run.WORK / name
+    env = run.mailforge_env()
+    env.update({"SMTP_PORT": str(smtp_port), "SMTP_HEALTH_PORT": str(http_port),
+                "SMTP_METRICS_PORT": str(http_port + 1), "SMTP_ADMIN_CONSOLE_PORT": str(http_port + 2),
+                "SMTP_STORAGE_PATH": str(data / "mail"), "SMTP_DB_PATH": str(data / "smtp.db"),
+                "SMTP_SPOOL_PATH": str(data / "spool"), "SMTP_QUEUE_PATH": str(data / "queue")})
+    return env
+
+
+def server(command, name, smtp_port, http_port):
+    subprocess.run([str(run.WLP / "bin" / "server"), command, name], env=environment(name, smtp_port, http_port),
+                   stdout=subprocess.DEVNULL, check=command == "start")
+
+
+def cell(name, smtp_port, count):
+    folder = run.WORK / name / "mail"
+    before = run.count_files(folder)
+    cpu0 = run.machine_cpu_seconds()
+    started = time.monotonic()
+    elapsed = run.smtp_source(smtp_port, 1024, 50, count)
+    stored, until = run.wait_stored(folder, before, count, started)
+    return stored / max(until, elapsed), (run.machine_cpu_seconds() - cpu0) / max(stored, 1) * 1000
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("a", help="jvm.options of server A")
+    parser.add_argument("b", help="jvm.options of server B")
+    parser.add_argument("--warm", type=int, default=5, help="rounds not counted (the JIT's warm-up)")
+    parser.add_argument("--rounds", type=int, default=6, help="rounds measured")
+    parser.add_argument("--count", type=int, default=3000, help="messages per cell (1 KB, concurrency 50)")
+    args = parser.parse_args()
+    variants = [args.a, args.b]
+    shipped = run.WLP / "usr" / "servers" / run.SERVER / "jvm.options"
+    original = shipped.read_text() if shipped.exists() else ""
+    for (name, smtp_port, http_port), options in zip(SERVERS, variants):
+        prepare(name, options)
+        server("start", name, smtp_port, http_port)
+        run.wait_for_greeting(smtp_port)
+    results = [{"rate": [], "cpu": []} for _ in variants]
+    try:
+        for round_ in range(args.warm + args.rounds):
+            for i in ([0, 1] if round_ % 2 == 0 else [1, 0]):
+                name, smtp_port, _ = SERVERS[i]
+                rate, cpu = cell(name, smtp_port, args.count)
+                if round_ >= args.warm:
+                    results[i]["rate"].append(rate)
+                    results[i]["cpu"].append(cpu)
+                run.log(f"round {round_ + 1}{' (warm-up)' if round_ < args.warm else ''} {'AB'[i]} "
+                        f"[{variants[i]}]: {rate:.0f} stored/s, {cpu:.2f} CPU-s/1000")
+    finally:
+        for name, smtp_port, http_port in SERVERS:
+            server("stop", name, smtp_port, http_port)
+        shipped.write_text(original)  # the bench server gets the build's jvm.options back
+    for i, options in enumerate(variants):
+        print(f"{'AB'[i]} [{options}]: {statistics.median(results[i]['rate']):.0f} stored/s, "
+              f"{statistics.median(results[i]['cpu']):.2f} CPU-s per 1,000 (medians of {args.rounds} cells)")
+
+
+if __name__ == "__main__":
+    main()
