@@ -95,24 +95,12 @@ class DeliveryLedgerTest {
         RecordingWriter writer = new RecordingWriter();
         DeliveryLedger ledger = ledger(writer);
         ExecutorService pool = Executors.newFixedThreadPool(20);
-        List<Future<?>> good = new ArrayList<>();
-        Future<?> bad = null;
-        for (int i = 0; i < 40; i++) {
-            String mailbox = i == 20 ? "bad" : "user" + i;
-            Future<?> call = pool.submit(() -> {
-                ledger.record(List.of(message(mailbox)));
-                return null;
-            });
-            if (i == 20) {
-                bad = call;
-            } else {
-                good.add(call);
-            }
-        }
+        List<Future<?>> good = new ArrayList<>(recordAtOnce(ledger, pool,
+                java.util.stream.IntStream.range(0, 40).mapToObj(i -> i == 20 ? "bad" : "user" + i).toList()));
+        Future<?> failing = good.remove(20);
         for (Future<?> call : good) {
             call.get(30, TimeUnit.SECONDS);
         }
-        Future<?> failing = bad;
         ExecutionException e = assertThrows(ExecutionException.class, () -> failing.get(30, TimeUnit.SECONDS));
         assertTrue(e.getCause() instanceof IllegalStateException, e.toString());
         assertEquals(39, writer.rows());
