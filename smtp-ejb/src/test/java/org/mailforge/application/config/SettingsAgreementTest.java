@@ -134,4 +134,30 @@ class SettingsAgreementTest {
             assertTrue(application.getMessage().contains(variable), application.getMessage());
         }
     }
+
+    /**
+     * The shipped jvm.options holds nothing but JVM options, and the integration tests' server,
+     * whose options in smtp-ear/pom.xml replace that file, runs the same garbage collector.
+     */
+    @Test
+    void jvmOptionsAreOptionsAndTheTestServerRunsTheShippedCollector() throws Exception {
+        java.util.List<String> shipped = java.nio.file.Files.readAllLines(SERVER_XML.resolveSibling("jvm.options")).stream()
+                .map(String::strip).filter(line -> !line.isEmpty() && !line.startsWith("#")).toList();
+        assertFalse(shipped.isEmpty());
+        shipped.forEach(line -> assertTrue(line.matches("-\\S+"), "not one JVM option: " + line));
+        Set<String> collectors = shipped.stream().filter(line -> line.matches("-XX:\\+Use\\w+GC")).collect(Collectors.toSet());
+        assertEquals(1, collectors.size(), "one collector: " + shipped);
+
+        Document pom = DocumentBuilderFactory.newInstance().newDocumentBuilder()
+                .parse(Path.of("..", "smtp-ear", "pom.xml").toFile());
+        NodeList params = pom.getElementsByTagName("jvmOptions");
+        Set<String> testServer = new TreeSet<>();
+        for (int i = 0; i < params.getLength(); i++) {
+            NodeList each = ((Element) params.item(i)).getElementsByTagName("param");
+            for (int j = 0; j < each.getLength(); j++) {
+                testServer.add(each.item(j).getTextContent().strip());
+            }
+        }
+        assertTrue(testServer.containsAll(collectors), "the test server's options " + testServer + " lack " + collectors);
+    }
 }
