@@ -6,10 +6,13 @@ when they are compared. This is how docs/deployment.md compared the garbage coll
 
     python3 bench/jvm_ab.py -- "-XX:+UseG1GC" "-XX:+UseSerialGC"        # 5 warm-up rounds, 6 measured
     python3 bench/jvm_ab.py --warm 4 --rounds 6 -- "-XX:+UseParallelGC" "-XX:+UseSerialGC"
+    python3 bench/jvm_ab.py --ear-b /tmp/before.ear -- "-XX:+UseSerialGC" "-XX:+UseSerialGC"  # two builds
 
 (`--` first: the options begin with a dash.) Each argument is the whole jvm.options of one
 server (options separated by spaces; they replace the file the build wrote, so a collector there
-does not clash). Needs the bench server built by
+does not clash). With --ear-b, server B runs that EAR (a copy of an earlier build's
+`.liberty/wlp/usr/servers/mailforge/apps/smtp-ear.ear`) instead of the build's: two builds side by
+side. Needs the bench server built by
 `bench/run.py` (or `mvn -pl smtp-ear liberty:create liberty:deploy`) and smtp-source. Reports stored
 msgs/s and whole-machine CPU-seconds per 1,000 stored messages, medians of the measured cells.
 """
@@ -27,13 +30,15 @@ SERVERS = [  # name, SMTP port, HTTP port (API; +1 metrics, +2 console)
 ]
 
 
-def prepare(name, options):
+def prepare(name, options, ear=None):
     folder = run.WLP / "usr" / "servers" / name
     template = run.WLP / "usr" / "servers" / run.SERVER
     if folder != template:
         shutil.rmtree(folder, ignore_errors=True)
         shutil.copytree(template, folder, ignore=shutil.ignore_patterns("logs", "workarea", "tranlog", "messaging"))
     (folder / "jvm.options").write_text("\n".join(options.split()) + "\n")
+    if ear:
+        shutil.copyfile(ear, folder / "apps" / "smtp-ear.ear")
 
 
 def environment(name, smtp_port, http_port):
@@ -68,12 +73,13 @@ def main():
     parser.add_argument("--warm", type=int, default=5, help="rounds not counted (the JIT's warm-up)")
     parser.add_argument("--rounds", type=int, default=6, help="rounds measured")
     parser.add_argument("--count", type=int, default=3000, help="messages per cell (1 KB, concurrency 50)")
+    parser.add_argument("--ear-b", help="an EAR for server B (another build); A runs the build's")
     args = parser.parse_args()
     variants = [args.a, args.b]
     shipped = run.WLP / "usr" / "servers" / run.SERVER / "jvm.options"
     original = shipped.read_text() if shipped.exists() else ""
-    for (name, smtp_port, http_port), options in zip(SERVERS, variants):
-        prepare(name, options)
+    for (name, smtp_port, http_port), options, ear in zip(SERVERS, variants, [None, args.ear_b]):
+        prepare(name, options, ear)
         server("start", name, smtp_port, http_port)
         run.wait_for_greeting(smtp_port)
     results = [{"rate": [], "cpu": []} for _ in variants]

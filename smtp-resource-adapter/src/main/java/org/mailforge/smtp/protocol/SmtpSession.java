@@ -331,10 +331,13 @@ public final class SmtpSession {
         return ++authFailures;
     }
 
+    /** Twelve characters of the alphabet from one 64-bit draw (31^12 < 2^64): one call into the secure generator, not twelve. */
     private static String newId() {
+        long bits = RANDOM.nextLong();
         char[] chars = new char[12];
         for (int i = 0; i < chars.length; i++) {
-            chars[i] = ID_ALPHABET[RANDOM.nextInt(ID_ALPHABET.length)];
+            chars[i] = ID_ALPHABET[(int) Long.remainderUnsigned(bits, ID_ALPHABET.length)];
+            bits = Long.divideUnsigned(bits, ID_ALPHABET.length);
         }
         return new String(chars);
     }

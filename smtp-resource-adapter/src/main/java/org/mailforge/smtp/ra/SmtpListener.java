@@ -47,11 +47,13 @@ import org.mailforge.smtp.spi.SmtpMessageListener;
  * the per-address rate limit, the per-address count of open sessions, the listener's connection
  * limit; a refused client gets its {@code 421} at once.
  *
- * <p>A watch thread runs once a second. Under stress (more than 80 % of the connection slots
- * taken, as Postfix's stress mode) it cuts off sessions that have waited for their client longer
- * than the stress timeout, new and old alike; and it closes any connection that outlived its
- * session deadline by a grace period (a client that does not read our replies, a stalled
- * handshake), whatever the session is doing.
+ * <p>A watch thread runs once a second. It cuts off sessions that have waited for their client
+ * longer than their read timeout (the idle timeout, or less near the session deadline; see
+ * {@link SocketTransport} for why not the socket's own timeout), and under stress (more than 80 %
+ * of the connection slots taken, as Postfix's stress mode) those that have waited longer than the
+ * stress timeout, new and old alike; and it closes any connection that outlived its session
+ * deadline by a grace period (a client that does not read our replies, a stalled handshake),
+ * whatever the session is doing.
  *
  * <p>A connection from a network in SMTP_PROXY_PROTOCOL_TRUSTED (a load balancer) must begin with
  * a PROXY protocol header ({@link ProxyHeader}); the address in it is the client for every limit,
@@ -267,7 +269,7 @@ final class SmtpListener {
         return open.size() * 5L > maxConnections * 4L;
     }
 
-    /** Once a second: the stress timeout for waiting sessions, and the hard end of every session. */
+    /** Once a second: the read and stress timeouts of waiting sessions, and the hard end of every session. */
     private void watchSessions() {
         try {
             stressed = underStress();
@@ -278,7 +280,10 @@ final class SmtpListener {
                     continue;
                 }
                 SocketTransport transport = connection.transport;
-                if (stressed && transport != null && transport.waitingNanos(now) > stressTimeoutNanos) {
+                if (transport == null || transport.cutOffIfOverdue(now)) {
+                    continue;
+                }
+                if (stressed && transport.waitingNanos(now) > stressTimeoutNanos) {
                     statistics.stressTimedOut();
                     transport.cutOff();
                 }
@@ -307,11 +312,11 @@ final class SmtpListener {
                 if (admission == null && !admitFromProxyHeader()) {
                     return;
                 }
-                socket.setSoTimeout((int) settings.idleTimeout().toMillis());
+                socket.setSoTimeout(0); // from here on the watch times the waits (SocketTransport)
                 InetAddress address = admission.address();
                 String name = reverseDns == null ? null : reverseDns.verifiedName(address);
                 ClientInfo client = new ClientInfo(address.getHostAddress(), name, admission.budget());
-                transport = new SocketTransport(socket, tls);
+                transport = new SocketTransport(socket, tls, settings.idleTimeout());
                 try {
                     if (kind.implicitTls()) {
                         transport.startTls(); // RFC 8314: the handshake first, then the greeting inside TLS

@@ -159,7 +159,7 @@ class StartTlsTest {
             Thread serverThread = new Thread(() -> {
                 try (Socket socket = server.accept()) {
                     socket.setSoTimeout(10_000);
-                    SocketTransport transport = new SocketTransport(socket, tls);
+                    SocketTransport transport = new SocketTransport(socket, tls, Duration.ofSeconds(10));
                     new SmtpSession(settings, CommandRegistry.standard(), listener, new ClientInfo("127.0.0.1", null),
                             transport, Clock.systemUTC()).run();
                     transport.socket().close();
