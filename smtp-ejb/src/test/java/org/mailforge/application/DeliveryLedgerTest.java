@@ -23,7 +23,7 @@ import org.mailforge.domain.mail.StoredMessage;
 class DeliveryLedgerTest {
 
     /** Records the transactions it is given; a row of the mailbox "bad" fails its transaction. */
-    static final class RecordingWriter implements LedgerWriter {
+    static class RecordingWriter implements LedgerWriter {
         final List<List<StoredMessage>> transactions = Collections.synchronizedList(new ArrayList<>());
 
         @Override
@@ -88,6 +88,68 @@ class DeliveryLedgerTest {
         assertEquals(1000, writer.rows(), "every row exactly once");
         assertTrue(writer.transactions.size() < 500, "batched: " + writer.transactions.size() + " transactions");
         assertTrue(writer.transactions.stream().allMatch(t -> t.size() <= DeliveryLedger.MAX_BATCH));
+    }
+
+    @Test
+    void manyRoundsOfHandOversLeaveNobodyWaiting() throws Exception {
+        // waiters park without a timeout: a lost wake-up would leave a call hanging past its get().
+        // More callers wait at once than one committer writes (its own batch and eight more of 64),
+        // so the writer changes hands while all of them are parked and nobody new arrives.
+        RecordingWriter writer = new RecordingWriter();
+        DeliveryLedger ledger = ledger(writer);
+        int callers = 1200;
+        ExecutorService pool = Executors.newFixedThreadPool(callers);
+        for (int round = 0; round < 3; round++) {
+            int from = round * callers;
+            for (Future<?> call : recordAtOnce(ledger, pool,
+                    java.util.stream.IntStream.range(from, from + callers).mapToObj(i -> "user" + i).toList())) {
+                call.get(30, TimeUnit.SECONDS);
+            }
+        }
+        pool.shutdown();
+        assertEquals(3 * callers, writer.rows());
+    }
+
+    @Test
+    void aCallerInterruptedWhileWaitingIsNotWrittenAndStrandsNobody() throws Exception {
+        CountDownLatch writing = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        RecordingWriter writer = new RecordingWriter() {
+            @Override
+            public void write(List<StoredMessage> delivered) {
+                if (delivered.stream().anyMatch(m -> m.getMailbox().equals("first"))) {
+                    writing.countDown();
+                    try {
+                        release.await(); // the writer is held while the others queue
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                super.write(delivered);
+            }
+        };
+        DeliveryLedger ledger = ledger(writer);
+        ExecutorService pool = Executors.newFixedThreadPool(3);
+        Future<?> first = pool.submit(() -> ledger.record(List.of(message("first"))));
+        assertTrue(writing.await(10, TimeUnit.SECONDS));
+        java.util.concurrent.atomic.AtomicReference<Thread> leaverThread = new java.util.concurrent.atomic.AtomicReference<>();
+        Future<?> leaver = pool.submit(() -> {
+            leaverThread.set(Thread.currentThread());
+            ledger.record(List.of(message("leaver")));
+        });
+        Future<?> stayer = pool.submit(() -> ledger.record(List.of(message("stayer"))));
+        while (leaverThread.get() == null || leaverThread.get().getState() != Thread.State.WAITING) {
+            Thread.onSpinWait(); // until the leaver is parked behind the held writer
+        }
+        leaverThread.get().interrupt();
+        ExecutionException left = assertThrows(ExecutionException.class, () -> leaver.get(10, TimeUnit.SECONDS));
+        assertTrue(left.getCause() instanceof IllegalStateException, left.toString());
+        release.countDown();
+        first.get(10, TimeUnit.SECONDS);
+        stayer.get(10, TimeUnit.SECONDS);
+        pool.shutdown();
+        List<String> written = writer.transactions.stream().flatMap(List::stream).map(StoredMessage::getMailbox).toList();
+        assertEquals(java.util.Set.of("first", "stayer"), java.util.Set.copyOf(written), "the leaver's row is not written");
     }
 
     @Test
