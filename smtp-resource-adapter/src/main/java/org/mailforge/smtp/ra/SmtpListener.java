@@ -312,7 +312,6 @@ final class SmtpListener {
                 if (admission == null && !admitFromProxyHeader()) {
                     return;
                 }
-                socket.setSoTimeout(0); // from here on the watch times the waits (SocketTransport)
                 InetAddress address = admission.address();
                 String name = reverseDns == null ? null : reverseDns.verifiedName(address);
                 ClientInfo client = new ClientInfo(address.getHostAddress(), name, admission.budget());
@@ -342,6 +341,7 @@ final class SmtpListener {
             InetAddress client;
             try {
                 client = ProxyHeader.read(socket.getInputStream()).orElse(socket.getInetAddress());
+                socket.setSoTimeout(0); // from here on the watch times the waits (SocketTransport)
             } catch (ProxyHeader.MalformedHeaderException e) {
                 statistics.rejectedOpen();
                 LOG.fine(() -> "closed a connection from " + socket.getInetAddress().getHostAddress()

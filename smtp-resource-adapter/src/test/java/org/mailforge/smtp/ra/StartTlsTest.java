@@ -4,10 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.io.StringWriter;
 import java.math.BigInteger;
 import java.net.InetAddress;
@@ -19,14 +16,11 @@ import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.cert.X509Certificate;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Date;
 import java.util.List;
-import java.util.Set;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
@@ -40,14 +34,7 @@ import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.mailforge.smtp.protocol.ClientInfo;
-import org.mailforge.smtp.protocol.CommandRegistry;
-import org.mailforge.smtp.protocol.SmtpSession;
 import org.mailforge.smtp.protocol.SmtpSettings;
-import org.mailforge.smtp.spi.AuthenticationResult;
-import org.mailforge.smtp.spi.InboundMessage;
-import org.mailforge.smtp.spi.Reply;
-import org.mailforge.smtp.spi.SmtpMessageListener;
 import org.mailforge.smtp.tls.PemTls;
 
 /** STARTTLS over a real socket with a certificate loaded from PEM files, as the adapter runs it. */
@@ -99,79 +86,17 @@ class StartTlsTest {
         return context;
     }
 
-    private static final class Client {
-        BufferedReader in;
-        OutputStream out;
-
-        Client(Socket socket) throws IOException {
-            in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
-            out = socket.getOutputStream();
-        }
-
-        List<String> reply() throws IOException {
-            List<String> lines = new ArrayList<>();
-            String line;
-            do {
-                line = in.readLine();
-                lines.add(line);
-            } while (line != null && line.length() > 3 && line.charAt(3) == '-');
-            return lines;
-        }
-
-        List<String> send(String command) throws IOException {
-            out.write((command + "\r\n").getBytes(StandardCharsets.UTF_8));
-            out.flush();
-            return reply();
-        }
-    }
-
     @Test
     void upgradesRefusesPlaintextAuthDiscardsInjectedCommandsAndResetsTheSession() throws Exception {
         SSLContext tls = serverContext();
-        List<InboundMessage> delivered = new ArrayList<>();
-        List<String> stored = new ArrayList<>();
-        SmtpMessageListener listener = new SmtpMessageListener() {
-            @Override
-            public Reply deliver(InboundMessage message) {
-                delivered.add(message);
-                try (var in = message.content().openStream()) {
-                    stored.add(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-                } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-                return Reply.of(250, "2.0.0", "Ok");
-            }
-
-            @Override
-            public Reply verifySender(String user, String address) {
-                return null;
-            }
-
-            @Override
-            public AuthenticationResult authenticate(String username, char[] password) {
-                return "alice".equals(username) && "secret-pass".equals(new String(password))
-                        ? AuthenticationResult.success("alice") : AuthenticationResult.failure();
-            }
-        };
-        SmtpSettings settings = new SmtpSettings("mx.example.test", Set.of("example.test"), 100_000, 10,
-                Duration.ofSeconds(10), Duration.ofMinutes(1), 10, 4096, folder, false, false, false, 86400, false, false);
+        LoopbackSmtp.RecordingListener listener = new LoopbackSmtp.RecordingListener();
+        SmtpSettings settings = LoopbackSmtp.settings(folder, Duration.ofSeconds(10), Duration.ofMinutes(1));
         try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            Thread serverThread = new Thread(() -> {
-                try (Socket socket = server.accept()) {
-                    socket.setSoTimeout(10_000);
-                    SocketTransport transport = new SocketTransport(socket, tls, Duration.ofSeconds(10));
-                    new SmtpSession(settings, CommandRegistry.standard(), listener, new ClientInfo("127.0.0.1", null),
-                            transport, Clock.systemUTC()).run();
-                    transport.socket().close();
-                } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            });
-            serverThread.start();
+            Thread serverThread = LoopbackSmtp.serveOne(server, settings, listener, tls, transport -> { });
 
             try (Socket plain = new Socket(InetAddress.getLoopbackAddress(), server.getLocalPort())) {
                 plain.setSoTimeout(10_000);
-                Client client = new Client(plain);
+                LoopbackSmtp.Client client = new LoopbackSmtp.Client(plain);
                 assertTrue(client.reply().get(0).startsWith("220 "));
                 List<String> ehlo = client.send("EHLO client.example");
                 assertTrue(ehlo.stream().anyMatch(l -> l.substring(4).equals("STARTTLS")), ehlo.toString());
@@ -186,7 +111,7 @@ class StartTlsTest {
                         .createSocket(plain, "localhost", server.getLocalPort(), true);
                 secure.startHandshake();
                 assertTrue(secure.getSession().getProtocol().equals("TLSv1.3") || secure.getSession().getProtocol().equals("TLSv1.2"));
-                Client encrypted = new Client(secure);
+                LoopbackSmtp.Client encrypted = new LoopbackSmtp.Client(secure);
                 assertEquals(List.of("503 5.5.1 Error: send HELO/EHLO first"), encrypted.send("MAIL FROM:<alice@example.test>"),
                         "the session starts over after the handshake (and the injected NOOP never ran)");
                 List<String> secureEhlo = encrypted.send("EHLO client.example");
@@ -201,8 +126,8 @@ class StartTlsTest {
             }
             serverThread.join(10_000);
         }
-        assertEquals(1, delivered.size());
-        String message = stored.get(0);
+        assertEquals(1, listener.delivered.size());
+        String message = listener.stored.get(0);
         assertTrue(message.contains("\t(using TLSv1."), message);
         assertTrue(message.contains(" with ESMTPSA id "), message);
     }
