@@ -23,14 +23,14 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class CredentialCache {
 
-    private record Entry(long userId, String passwordHash, Instant expires) {
+    private record Verified(long userId, String passwordHash, Instant expires) {
     }
 
     private final byte[] key = new byte[32];
     private final Duration lifetime;
     private final int capacity;
     private final Clock clock;
-    private final Map<ByteBuffer, Entry> entries;
+    private final Map<ByteBuffer, Verified> entries;
 
     public CredentialCache(Duration lifetime, int capacity, Clock clock) {
         new SecureRandom().nextBytes(key);
@@ -39,7 +39,7 @@ public final class CredentialCache {
         this.clock = clock;
         this.entries = new LinkedHashMap<>(64, 0.75f, true) {
             @Override
-            protected boolean removeEldestEntry(Map.Entry<ByteBuffer, Entry> eldest) {
+            protected boolean removeEldestEntry(Map.Entry<ByteBuffer, Verified> eldest) {
                 return size() > CredentialCache.this.capacity;
             }
         };
@@ -48,7 +48,7 @@ public final class CredentialCache {
     /** Whether these credentials were verified for this user with this stored hash, and not long ago. */
     public synchronized boolean isVerified(String login, char[] password, long userId, String passwordHash) {
         ByteBuffer k = keyOf(login, password);
-        Entry entry = entries.get(k);
+        Verified entry = entries.get(k);
         if (entry == null) {
             return false;
         }
@@ -60,7 +60,7 @@ public final class CredentialCache {
     }
 
     public synchronized void remember(String login, char[] password, long userId, String passwordHash) {
-        entries.put(keyOf(login, password), new Entry(userId, passwordHash, clock.instant().plus(lifetime)));
+        entries.put(keyOf(login, password), new Verified(userId, passwordHash, clock.instant().plus(lifetime)));
     }
 
     private ByteBuffer keyOf(String login, char[] password) {
