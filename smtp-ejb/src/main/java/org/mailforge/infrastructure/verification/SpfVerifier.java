@@ -21,7 +21,8 @@ import org.xbill.DNS.Type;
  * SPF (RFC 7208) with Apache James jSPF, which evaluates the record (mechanisms, macros, the
  * limit of ten DNS-querying terms); its DNS questions go through {@link DnsClient} within the
  * message's time budget, and this class adds what jSPF 1.0.5 lacks: the limit of two void
- * lookups (RFC 7208 4.6.4), after which the result is {@code permerror}.
+ * lookups (RFC 7208 4.6.4), after which the result is {@code permerror}; and it asks for TXT
+ * records only (RFC 7208 3.1), never the obsolete type 99 jSPF tries first.
  *
  * <p>The identity checked is the envelope sender, or {@code postmaster@} the HELO name for the
  * null sender (RFC 7208 2.4).
@@ -106,12 +107,14 @@ final class SpfVerifier {
         @Override
         public List<String> getRecords(DNSRequest request) throws TimeoutException {
             Check check = current.get();
+            if (request.getRecordType() == DNSRequest.SPF) {
+                return null; // RFC 7208 3.1: TXT only; a resolver refusing type 99 must not turn every check into temperror
+            }
             int type = switch (request.getRecordType()) {
                 case DNSRequest.A -> Type.A;
                 case DNSRequest.AAAA -> Type.AAAA;
                 case DNSRequest.MX -> Type.MX;
                 case DNSRequest.PTR -> Type.PTR;
-                case DNSRequest.SPF -> Type.SPF;
                 default -> Type.TXT;
             };
             DnsClient.Answer answer;
@@ -124,7 +127,7 @@ final class SpfVerifier {
                 throw new TimeoutException(e.getMessage());
             }
             if (answer.isEmpty()) {
-                if (check != null && type != Type.SPF) {
+                if (check != null) {
                     check.voidLookups++;
                 }
                 return null; // jSPF's "no such records"

@@ -26,10 +26,17 @@ public final class TestDnsServer implements AutoCloseable {
 
     private final DatagramSocket socket;
     private final Map<String, List<Record>> zone;
+    private final java.util.Set<Integer> refused;
 
     /** @param zone records by owner name with the trailing dot, lower case */
     public TestDnsServer(Map<String, List<Record>> zone) throws java.io.IOException {
+        this(zone, java.util.Set.of());
+    }
+
+    /** @param refused record types asked for which the answer is REFUSED (as dnsmasq without upstream answers type 99) */
+    public TestDnsServer(Map<String, List<Record>> zone, java.util.Set<Integer> refused) throws java.io.IOException {
         this.zone = Map.copyOf(zone);
+        this.refused = java.util.Set.copyOf(refused);
         this.socket = new DatagramSocket(0, InetAddress.getLoopbackAddress());
         Thread server = new Thread(this::serve, "test-dns");
         server.setDaemon(true);
@@ -43,6 +50,7 @@ public final class TestDnsServer implements AutoCloseable {
 
     public static final class Zone {
         private final Map<String, List<Record>> records = new java.util.HashMap<>();
+        private final java.util.Set<Integer> refused = new java.util.HashSet<>();
 
         private Zone() {
         }
@@ -64,8 +72,14 @@ public final class TestDnsServer implements AutoCloseable {
             return add(TestDnsServer.mx(name + ".", priority, target + "."));
         }
 
+        /** Questions for this record type are answered REFUSED. */
+        public Zone refusing(int type) {
+            refused.add(type);
+            return this;
+        }
+
         public TestDnsServer serve() throws java.io.IOException {
-            return new TestDnsServer(records);
+            return new TestDnsServer(records, refused);
         }
     }
 
@@ -108,7 +122,9 @@ public final class TestDnsServer implements AutoCloseable {
                 response.getHeader().setFlag(Flags.AA);
                 response.addRecord(question, Section.QUESTION);
                 List<Record> records = zone.get(question.getName().toString().toLowerCase(Locale.ROOT));
-                if (records == null) {
+                if (refused.contains(question.getType())) {
+                    response.getHeader().setRcode(Rcode.REFUSED);
+                } else if (records == null) {
                     response.getHeader().setRcode(Rcode.NXDOMAIN);
                 } else {
                     records.stream().filter(r -> r.getType() == question.getType())

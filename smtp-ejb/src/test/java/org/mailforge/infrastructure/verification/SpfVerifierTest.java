@@ -108,6 +108,18 @@ class SpfVerifierTest {
     }
 
     @Test
+    void onlyTxtRecordsAreAskedForSoAResolverRefusingType99ChangesNothing() throws Exception {
+        // RFC 7208 3.1: SPF records are TXT only; dnsmasq without an upstream refuses the old type 99
+        try (TestDnsServer refusing = TestDnsServer.zone().txt("pass.example", "v=spf1 ip4:127.0.0.1 -all")
+                .refusing(org.xbill.DNS.Type.SPF).serve()) {
+            SpfVerifier verifier = new SpfVerifier(new DnsClient(DnsClient.resolver(refusing.address(), Duration.ofSeconds(2))),
+                    "mx.example.test");
+            assertEquals("pass", verifier.check("127.0.0.1", "a@pass.example", "client.example", Instant.now().plusSeconds(5)).result());
+            assertEquals("fail", verifier.check("127.0.0.9", "a@pass.example", "client.example", Instant.now().plusSeconds(5)).result());
+        }
+    }
+
+    @Test
     void theNullSenderIsCheckedAsPostmasterOfTheHeloName() throws Exception {
         SpfVerifier verifier = new SpfVerifier(new DnsClient(DnsClient.resolver(dns.address(), Duration.ofSeconds(2))), "mx.example.test");
         Spf result = verifier.check("127.0.0.1", "", "pass.example", Instant.now().plusSeconds(5));
