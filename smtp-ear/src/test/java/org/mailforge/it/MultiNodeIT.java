@@ -233,7 +233,7 @@ class MultiNodeIT {
         assertEquals(1, b.json("/api/users/frank").getJsonObject("statistics").getInt("messages_received"));
         TestServer.await(() -> !sink.receivedFor("partner@elsewhere.example").isEmpty(), Duration.ofSeconds(30), "the outside target gets it");
         SmtpSink.Received forwarded = sink.receivedFor("partner@elsewhere.example").get(0);
-        assertTrue(forwarded.mailFrom().matches("(?i)SRS0=[A-Z2-7]{4}=[A-Z2-7]{2}=origin\\.example=customer@example\\.test"),
+        assertTrue(forwarded.mailFrom().matches("(?i)SRS0=[A-Z2-7]{8}=[A-Z2-7]{2}=origin\\.example=customer@example\\.test"),
                 "the envelope sender is rewritten with SRS: " + forwarded.mailFrom());
 
         // a bounce to the SRS address, taken by the other node, goes back to the original sender

@@ -50,8 +50,9 @@ class MailDeliveryServiceTest {
     private RuntimeException ledgerFailure;
     /** Mailboxes the store's server refuses (as Dovecot's LMTP does, per recipient), at RCPT and after data. */
     private final Map<String, MailboxRefusal> refusing = new HashMap<>();
-    /** What went to the outbound queue, e.g. a notification to a remote sender. */
+    /** What went to the outbound queue, e.g. a notification to a remote sender; whether we vouched for (signed) each. */
     private final List<InboundMessage> queued = new ArrayList<>();
+    private final List<Boolean> vouchedFor = new ArrayList<>();
     /** The folder and text of each stored copy. */
     private final List<String> storedTexts = new ArrayList<>();
     /** What the sender checks find; how many messages they were asked about. */
@@ -110,6 +111,9 @@ class MailDeliveryServiceTest {
                     if (method.getName().equals("findByEmail")) {
                         return Optional.ofNullable(((String) args[0]).equalsIgnoreCase("alice@example.test") ? alice : null);
                     }
+                    if (method.getName().equals("findByUsername")) {
+                        return Optional.ofNullable(args[0].equals("alice") ? alice : null);
+                    }
                     throw new UnsupportedOperationException(method.getName());
                 });
     }
@@ -124,9 +128,14 @@ class MailDeliveryServiceTest {
     }
 
     private MailDeliveryService service(String dmarcPolicy) {
+        return service(dmarcPolicy, "reject", "true");
+    }
+
+    private MailDeliveryService service(String dmarcPolicy, String spoofPolicy, String senderLoginMatch) {
         ServerConfiguration configuration = ServerConfiguration.load(name -> Optional.ofNullable(Map.of(
                 "SMTP_LOCAL_DOMAINS", "example.test", "SMTP_HOSTNAME", "mx.example.test", "SMTP_ADMIN_USERNAME", "admin",
-                "SMTP_DMARC_POLICY", dmarcPolicy).get(name)));
+                "SMTP_DMARC_POLICY", dmarcPolicy, "SMTP_LOCAL_SPOOF_POLICY", spoofPolicy,
+                "SMTP_SENDER_LOGIN_MATCH", senderLoginMatch).get(name)));
         MailDeliveryService service = new MailDeliveryService();
         service.configuration = configuration;
         service.store = store;
@@ -156,6 +165,10 @@ class MailDeliveryServiceTest {
             @Override
             public void authenticationResults(Map<String, List<String>> byMethod) {
             }
+
+            @Override
+            public void localSpoof(boolean rejected) {
+            }
         };
         service.events = new ServerEvents() {
             @Override
@@ -165,8 +178,9 @@ class MailDeliveryServiceTest {
         };
         service.outbound = new OutboundQueueService() {
             @Override
-            public List<QueuedMessage> enqueue(InboundMessage message, List<String> remoteRecipients) {
+            public List<QueuedMessage> enqueue(InboundMessage message, List<String> remoteRecipients, boolean vouched) {
                 queued.add(message);
+                vouchedFor.add(vouched);
                 return List.of();
             }
 
@@ -183,11 +197,16 @@ class MailDeliveryServiceTest {
         MailboxQuotas quotas = new MailboxQuotas();
         quotas.users = service.users;
         service.quotas = quotas;
+        service.directory = new MailDirectory(directory, service.users, configuration);
         service.authentication = new InboundAuthentication(message -> {
             checked++;
             return checkResults;
-        }, configuration, service.metrics);
-        service.directory = new MailDirectory(directory, service.users, configuration);
+        }, configuration, service.metrics, service.directory);
+        SenderIdentity senders = new SenderIdentity();
+        senders.users = service.users;
+        senders.configuration = configuration;
+        senders.directory = service.directory;
+        service.senders = senders;
         return service;
     }
 
@@ -336,7 +355,55 @@ class MailDeliveryServiceTest {
         assertEquals(250, service.deliver(message("sales@example.test", "alice+orders@example.test")).code());
         assertEquals(List.of("alice@example.test"), stored.stream().map(StoredLocation::mailbox).toList(), "one copy for alice");
         assertEquals(1, queued.size());
-        assertTrue(queued.get(0).reversePath().matches("SRS0=[A-Z2-7]{4}=[A-Z2-7]{2}=example\\.org=sender@mx\\.example\\.test"),
+        assertTrue(queued.get(0).reversePath().matches("SRS0=[A-Z2-7]{8}=[A-Z2-7]{2}=example\\.org=sender@mx\\.example\\.test"),
                 queued.get(0).reversePath());
+    }
+
+    private static InboundMessage authored(String login, String envelope, String headers, String... recipients) {
+        return new InboundMessage("s7", "192.0.2.1", "client.example", envelope, List.of(recipients),
+                MessageContent.of((headers + "Subject: x\r\n\r\nhello\r\n").getBytes(StandardCharsets.US_ASCII)), Instant.EPOCH, false,
+                login, null);
+    }
+
+    @Test
+    void anAuthenticatedUserMaySignOnlyItsOwnAddressesInTheHeader() {
+        MailDeliveryService service = service("off");
+        for (String headers : List.of("From: CEO <ceo@example.test>\r\n", "From: alice@example.test\r\nFrom: ceo@example.test\r\n",
+                "From: alice@example.test, ceo@example.test\r\n", "From: alice@example.test\r\nSender: ceo@example.test\r\n",
+                "From: not an address at all\r\n")) {
+            Reply refused = service.deliver(authored("alice", "alice@example.test", headers, "friend@remote.example"));
+            assertEquals(550, refused.code(), headers + refused.render());
+            assertEquals("5.7.1", refused.status(), headers);
+        }
+        assertTrue(queued.isEmpty() && stored.isEmpty(), "nothing queued, nothing stored");
+        assertEquals(250, service.deliver(authored("alice", "alice@example.test", "From: Alice <Alice@Example.test>\r\n",
+                "friend@remote.example")).code());
+        assertEquals(List.of(true), vouchedFor, "its own address: signed");
+        // SMTP_SENDER_LOGIN_MATCH=false lets it through, unsigned
+        MailDeliveryService trusting = service("off", "reject", "false");
+        assertEquals(250, trusting.deliver(authored("alice", "alice@example.test", "From: ceo@example.test\r\n", "friend@remote.example")).code());
+        assertEquals(List.of(true, false), vouchedFor, "not vouched for: not signed");
+    }
+
+    @Test
+    void unauthenticatedMailInTheNameOfALocalDomainIsASpoof() {
+        for (String dmarc : List.of("off", "report")) {
+            stored.clear();
+            MailDeliveryService service = service(dmarc);
+            Reply refused = service.deliver(authored(null, "x@evil.example", "From: CEO <ceo@example.test>\r\n", "alice@example.test"));
+            assertEquals("550 5.7.1", refused.code() + " " + refused.status(), dmarc + ": " + refused.render());
+            assertTrue(stored.isEmpty(), "nothing stored");
+            // a valid signature of the domain (a list that kept our signature): taken
+            checkResults = new AuthenticationResults(new AuthenticationResults.Spf("fail", "x@evil.example", "client.example", null),
+                    List.of(new AuthenticationResults.Dkim("pass", "example.test", "s1", "rsa-sha256", "AAAA", null)),
+                    new AuthenticationResults.Dmarc("pass", "example.test", "none", null));
+            assertEquals(250, service.deliver(authored(null, "x@evil.example", "From: ceo@example.test\r\n", "alice@example.test")).code(),
+                    dmarc);
+            checkResults = results("pass", "none", null);
+        }
+        MailDeliveryService reporting = service("off", "report", "true");
+        assertEquals(250, reporting.deliver(authored(null, "x@evil.example", "From: ceo@example.test\r\n", "alice@example.test",
+                "friend@remote.example")).code(), "report: taken");
+        assertEquals(List.of(false), vouchedFor, "and never signed as ours");
     }
 }

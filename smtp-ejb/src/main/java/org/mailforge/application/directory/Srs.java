@@ -15,11 +15,14 @@ import javax.crypto.spec.SecretKeySpec;
  * outside addresses: the envelope sender {@code local@origin} becomes
  * {@code SRS0=HHHH=TT=origin=local@our-domain}, so the receiver's SPF check sees our domain, and a
  * bounce to it is routed back to {@code local@origin} when its hash (HMAC-SHA256 under the
- * secret, 4 base32 characters) and its day stamp (at most {@link #MAX_AGE_DAYS} old) check out.
+ * secret, {@value #HASH_CHARS} base32 characters: 40 bits, where libsrs2 has 24, so guessing one
+ * for a chosen address takes 2^39 tries on average) and its day stamp (at most
+ * {@link #MAX_AGE_DAYS} old) check out. The hash is compared in constant time.
  */
 public final class Srs {
 
     static final int MAX_AGE_DAYS = 21;
+    static final int HASH_CHARS = 8;
     private static final String BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
     private static final int STAMP_MODULUS = 1024; // two base32 characters of days
 
@@ -57,7 +60,7 @@ public final class Srs {
             return Optional.empty();
         }
         String[] parts = address.substring(5, address.lastIndexOf('@')).split("=", 4);
-        if (parts.length != 4 || parts[0].length() != 4 || parts[1].length() != 2 || parts[2].isEmpty() || parts[3].isEmpty()) {
+        if (parts.length != 4 || parts[0].length() != HASH_CHARS || parts[1].length() != 2 || parts[2].isEmpty() || parts[3].isEmpty()) {
             return Optional.empty();
         }
         String expected = hash(parts[1].toUpperCase(Locale.ROOT), parts[2].toLowerCase(Locale.ROOT), parts[3]);
@@ -91,16 +94,19 @@ public final class Srs {
         return high < 0 || low < 0 ? -1 : (high << 5) | low;
     }
 
-    /** Four base32 characters of HMAC-SHA256 over stamp, origin domain and local part (case-folded: bounces may change case). */
+    /** The first 40 bits of HMAC-SHA256 over stamp, origin domain and local part (case-folded: bounces may change case), in base32. */
     private String hash(String stamp, String origin, String local) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(secret, "HmacSHA256"));
             byte[] digest = mac.doFinal((stamp + origin + local).toLowerCase(Locale.ROOT).getBytes(StandardCharsets.UTF_8));
-            StringBuilder out = new StringBuilder(4);
-            int bits = ((digest[0] & 0xff) << 16) | ((digest[1] & 0xff) << 8) | (digest[2] & 0xff);
-            for (int i = 0; i < 4; i++) {
-                out.append(BASE32.charAt((bits >> (19 - 5 * i)) & 31));
+            StringBuilder out = new StringBuilder(HASH_CHARS);
+            long bits = 0;
+            for (int i = 0; i < 5; i++) {
+                bits = bits << 8 | (digest[i] & 0xff);
+            }
+            for (int i = 0; i < HASH_CHARS; i++) {
+                out.append(BASE32.charAt((int) (bits >> (35 - 5 * i)) & 31));
             }
             return out.toString();
         } catch (GeneralSecurityException e) {

@@ -25,7 +25,7 @@ class SrsTest {
     @Test
     void aRewrittenSenderComesBackEvenInOtherCase() {
         String address = at(NOW).forward("Alice.Smith@Origin.Example");
-        assertTrue(address.matches("SRS0=[A-Z2-7]{4}=[A-Z2-7]{2}=origin\\.example=Alice\\.Smith@mx\\.example\\.test"), address);
+        assertTrue(address.matches("SRS0=[A-Z2-7]{8}=[A-Z2-7]{2}=origin\\.example=Alice\\.Smith@mx\\.example\\.test"), address);
         assertEquals(Optional.of("Alice.Smith@origin.example"), at(NOW).reverse(address));
         assertEquals(Optional.of("alice.smith@origin.example"), at(NOW).reverse(address.toLowerCase()));
         assertEquals("", at(NOW).forward(""), "the null sender stays null");
@@ -41,5 +41,17 @@ class SrsTest {
         assertEquals(Optional.empty(), at(NOW).reverse("SRS0=x@mx.example.test"));
         assertEquals(Optional.empty(), new Srs("another-secret-of-16".getBytes(StandardCharsets.UTF_8), "mx.example.test",
                 Clock.fixed(NOW, ZoneOffset.UTC)).reverse(address));
+    }
+
+    @Test
+    void theHashHasFortyBitsAndNoShorterFormPasses() {
+        String address = at(NOW).forward("alice@origin.example");
+        String hash = address.substring(5, address.indexOf('=', 5));
+        assertEquals(8, hash.length(), "8 base32 characters: 40 bits");
+        assertEquals(Optional.empty(), at(NOW).reverse(address.replace("SRS0=" + hash, "SRS0=" + hash.substring(0, 4))),
+                "the 20-bit form of earlier versions");
+        assertEquals(Optional.empty(), at(NOW).reverse(address.replace("SRS0=" + hash, "SRS0=" + hash.substring(0, 7) + "A")
+                .replace("SRS0=" + hash.substring(0, 7) + "A", "SRS0=" + hash.substring(0, 7) + (hash.endsWith("A") ? "B" : "A"))),
+                "one character off");
     }
 }

@@ -189,6 +189,19 @@ public final class SmtpSession {
         }
     }
 
+    /**
+     * A recipient refused for good (an unknown user, a forged SRS address): the reply, counted as
+     * an error like a bad command, so a session that guesses addresses ends after
+     * {@code maxBadCommands} of them (Postfix's smtpd_hard_error_limit counts these too).
+     */
+    public void refuseRecipient(Reply reply) throws IOException {
+        reply(reply);
+        if (reply.code() >= 500 && !isClientError(reply.code()) && !closing && ++errors >= settings.maxBadCommands()) {
+            output.write(Replies.TOO_MANY_ERRORS.render().getBytes(StandardCharsets.UTF_8));
+            close();
+        }
+    }
+
     private static boolean isClientError(int code) {
         return code == 500 || code == 501 || code == 502 || code == 503 || code == 504 || code == 555;
     }

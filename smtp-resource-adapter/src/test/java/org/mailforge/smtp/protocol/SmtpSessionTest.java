@@ -215,6 +215,19 @@ class SmtpSessionTest {
     }
 
     @Test
+    void guessedRecipientsCountAsErrorsSoAGuesserIsCutOff() {
+        // a forged SRS address or an unknown user is refused for good; guessing them is what a brute force does
+        ScriptedSession s = session().verifyingRecipients(address -> address.startsWith("known")
+                ? null : Reply.of(550, "5.1.1", "<" + address + ">: Recipient address rejected: User unknown"));
+        s.run("EHLO c\r\nMAIL FROM:<a@b.example>\r\nRCPT TO:<known@example.test>\r\n"
+                + "RCPT TO:<SRS0=AAAAAAAA=AB=victim.example=x@example.test>\r\n".repeat(15) + "NOOP\r\n");
+        List<String> replies = s.replies();
+        assertEquals("250 2.1.5 Ok", replies.get(3), "a good recipient is no error");
+        assertEquals("421 4.7.0 Error: too many errors, closing connection", replies.get(replies.size() - 1));
+        assertEquals(4 + 10 + 1, replies.size(), "ten refusals, then the session ends: no NOOP answered");
+    }
+
+    @Test
     void distinguishesUnknownFromUnimplementedCommands() {
         ScriptedSession s = session().run("EHLO c\r\nFOO\r\nEXPN staff\r\nVRFY bob\r\nHELP\r\nQUIT\r\n");
         List<String> replies = s.replies();

@@ -67,7 +67,7 @@ public final class RcptHandler implements CommandHandler {
                 refusal = Reply.of(451, "4.3.0", recipient + ": cannot verify the recipient now, try again later");
             }
             if (refusal != null) {
-                session.reply(refusal);
+                session.refuseRecipient(refusal);
                 return;
             }
         }
