@@ -59,12 +59,17 @@ class MtaStsIT {
         data = TestServer.DATA.resolveSibling("it-data-mta-sts");
         ExtraServer.deleteTree(data);
         Files.createDirectories(data);
-        SSLContext tls = certificate(data, "mx.sts.test", "mta-sts.sts.test", "mta-sts.wrongmx.test", "mta-sts.certname.test");
+        SSLContext tls = certificate(data, "mx.sts.test", "mta-sts.sts.test", "mta-sts.wrongmx.test", "mta-sts.certname.test",
+                "mta-sts.manyheaders.test", "mta-sts.longline.test", "mta-sts.trickle.test");
         policies = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), HTTPS_PORT), 10);
         policies.setHttpsConfigurator(new HttpsConfigurator(tls));
+        policies.setExecutor(java.util.concurrent.Executors.newCachedThreadPool()); // a trickling host holds only its own thread
         policies.createContext("/.well-known/mta-sts.txt", exchange -> {
             String host = exchange.getRequestHeaders().getFirst("Host").replaceAll(":\\d+$", "");
             fetches.computeIfAbsent(host, h -> new AtomicInteger()).incrementAndGet();
+            if (hostile(host, exchange)) {
+                return;
+            }
             // wrongmx.test names a host that is not its MX; the others name their own
             String mxPattern = host.equals("mta-sts.wrongmx.test") ? "mx.sts.test" : host.replace("mta-sts.", "mx.");
             byte[] body = ("version: STSv1\r\nmode: enforce\r\nmx: " + mxPattern + "\r\nmax_age: 86400\r\n").getBytes(StandardCharsets.US_ASCII);
@@ -77,7 +82,7 @@ class MtaStsIT {
         policies.start();
         mx = new SmtpSink(MX_PORT, tls);
         TestDnsServer.Zone zone = TestDnsServer.zone();
-        for (String domain : List.of("sts.test", "wrongmx.test", "certname.test")) {
+        for (String domain : List.of("sts.test", "wrongmx.test", "certname.test", "manyheaders.test", "longline.test", "trickle.test")) {
             zone.mx(domain, 10, "mx." + domain).a("mx." + domain, "127.0.0.1")
                     .txt("_mta-sts." + domain, "v=STSv1; id=2026120201;").a("mta-sts." + domain, "127.0.0.1");
         }
@@ -110,6 +115,74 @@ class MtaStsIT {
         }
         if (dns != null) {
             dns.close();
+        }
+    }
+
+    /**
+     * The hostile policy hosts: each answers an enforce policy naming an MX the domain does not
+     * use, so a policy taken defers the mail (4.7.5), and one refused lets it go as without a
+     * policy. manyheaders sends 60 header fields, longline one of 16 KiB, trickle one octet of
+     * its body every 2 s for two minutes.
+     */
+    private static boolean hostile(String host, com.sun.net.httpserver.HttpExchange exchange) throws java.io.IOException {
+        if (!List.of("mta-sts.manyheaders.test", "mta-sts.longline.test", "mta-sts.trickle.test").contains(host)) {
+            return false;
+        }
+        byte[] body = "version: STSv1\r\nmode: enforce\r\nmx: mx.elsewhere.test\r\nmax_age: 86400\r\n".getBytes(StandardCharsets.US_ASCII);
+        exchange.getResponseHeaders().add("Content-Type", "text/plain");
+        if (host.equals("mta-sts.manyheaders.test")) {
+            for (int i = 0; i < 60; i++) {
+                exchange.getResponseHeaders().add("X-Filler-" + i, "a");
+            }
+        } else if (host.equals("mta-sts.longline.test")) {
+            exchange.getResponseHeaders().add("X-Filler", "a".repeat(16 * 1024));
+        }
+        if (!host.equals("mta-sts.trickle.test")) {
+            exchange.sendResponseHeaders(200, body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+            return true;
+        }
+        exchange.sendResponseHeaders(200, body.length + 60);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(body);
+            for (int i = 0; i < 60; i++) {
+                out.write('#');
+                out.flush();
+                Thread.sleep(2_000);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.io.IOException e) {
+            // the client gave up on us: what a bounded fetch does
+        }
+        return true;
+    }
+
+    /**
+     * A policy host that sends header fields without end (OutOfMemoryError before) or trickles
+     * its answer (a delivery worker held for ever before) has its answer refused within the
+     * fetch's limits: the mail goes out as to a domain without a policy, within the attempt.
+     */
+    @Test
+    void aHostilePolicyHostIsCutOffAndTheDeliveryGoesOnWithinItsDeadline() throws Exception {
+        List<String> recipients = List.of("friend" + System.nanoTime() + "@manyheaders.test",
+                "friend" + System.nanoTime() + "@longline.test", "friend" + System.nanoTime() + "@trickle.test");
+        long start = System.nanoTime();
+        for (String recipient : recipients) {
+            send(recipient);
+        }
+        for (String recipient : recipients) {
+            TestServer.await(() -> !mx.receivedFor(recipient).isEmpty(), Duration.ofSeconds(60),
+                    recipient + ": the policy is refused (a policy taken would defer it with 4.7.5)");
+        }
+        assertTrue(System.nanoTime() - start < Duration.ofSeconds(60).toNanos(), "within the fetch's 20 s, not the trickle's two minutes");
+        try (java.sql.Connection db = IndependentReaders.sqlite(data.resolve("smtp.db"));
+             java.sql.ResultSet row = db.createStatement().executeQuery(
+                     "SELECT COUNT(*) FROM mta_sts_policies WHERE domain IN ('manyheaders.test', 'longline.test', 'trickle.test')")) {
+            assertTrue(row.next());
+            assertEquals(0, row.getInt(1), "no hostile policy cached");
         }
     }
 

@@ -11,6 +11,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.regex.Matcher;
@@ -20,6 +23,8 @@ import javax.net.ssl.SSLContext;
 
 import org.apache.http.HttpEntity;
 import org.apache.http.client.config.RequestConfig;
+import org.apache.http.config.ConnectionConfig;
+import org.apache.http.config.MessageConstraints;
 import org.apache.http.client.methods.CloseableHttpResponse;
 import org.apache.http.client.methods.HttpGet;
 import org.apache.http.conn.ssl.DefaultHostnameVerifier;
@@ -41,7 +46,9 @@ import org.xbill.DNS.Type;
  * names the current policy id; a policy of that id in the shared cache (the database) is used
  * while it holds, otherwise the policy is fetched from
  * {@code https://mta-sts.<domain>/.well-known/mta-sts.txt} (certificate verified for that name,
- * no redirects, at most 64 KB, 10 s) and cached for every node. When DNS or the fetch fails, a
+ * no redirects, a body of at most 64 KB, header lines of at most 8 KiB and at most 50 of them,
+ * all within {@value #FETCH_SECONDS} s of wall-clock time and inside the delivery attempt's
+ * deadline) and cached for every node. When DNS or the fetch fails, a
  * cached policy that has not expired still counts (RFC 8461 5.1), so an attacker who blocks
  * them cannot turn enforcement off.
  */
@@ -49,6 +56,10 @@ final class MtaSts {
 
     private static final Logger LOG = Logger.getLogger(MtaSts.class.getName());
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
+    /** The whole discovery and fetch, however the policy host trickles its answer. */
+    static final int FETCH_SECONDS = 20;
+    static final int MAX_LINE_OCTETS = 8192;
+    static final int MAX_HEADER_FIELDS = 50;
     private static final Pattern RECORD = Pattern.compile("v=STSv1\\s*;(?:.*;)?\\s*id=([A-Za-z0-9]{1,32})\\s*(?:;.*)?");
 
     private final DnsClient dns;
@@ -56,10 +67,14 @@ final class MtaSts {
     private final CloseableHttpClient http;
     private final int port;
     private final boolean allowPrivate;
+    /** Aborts a fetch at its deadline: the client's timeouts are per read, a trickle never trips them. */
+    private final ScheduledExecutorService deadlines;
     Clock clock = Clock.systemUTC();
 
-    MtaSts(DnsClient dns, MtaStsPolicyRepository cache, SSLContext trust, int port, boolean allowPrivate) {
+    MtaSts(DnsClient dns, MtaStsPolicyRepository cache, SSLContext trust, int port, boolean allowPrivate,
+            ScheduledExecutorService deadlines) {
         this.dns = dns;
+        this.deadlines = deadlines;
         this.cache = cache;
         this.port = port;
         this.allowPrivate = allowPrivate;
@@ -72,6 +87,9 @@ final class MtaSts {
                 .disableCookieManagement()
                 .disableAuthCaching()
                 .disableAutomaticRetries()
+                // httpcore's defaults are unlimited: one endless header line, or endless header lines, filled the heap
+                .setDefaultConnectionConfig(ConnectionConfig.custom().setMessageConstraints(MessageConstraints.custom()
+                        .setMaxLineLength(MAX_LINE_OCTETS).setMaxHeaderCount(MAX_HEADER_FIELDS).build()).build())
                 .setDefaultRequestConfig(RequestConfig.custom().setConnectTimeout(millis).setSocketTimeout(millis)
                         .setConnectionRequestTimeout(millis).build())
                 .setMaxConnTotal(20)
@@ -82,13 +100,18 @@ final class MtaSts {
         http.close();
     }
 
-    /** The domain's policy, or empty when it has none (or none could be had and none is cached). */
-    Optional<MtaStsPolicy> policyFor(String domain) {
+    /**
+     * The domain's policy, or empty when it has none (or none could be had and none is cached).
+     *
+     * @param deadline when the delivery attempt ends: discovery and fetch end by then, and within {@value #FETCH_SECONDS} s
+     */
+    Optional<MtaStsPolicy> policyFor(String domain, Instant deadline) {
         Instant now = clock.instant();
+        Instant end = now.plusSeconds(FETCH_SECONDS).isBefore(deadline) ? now.plusSeconds(FETCH_SECONDS) : deadline;
         Optional<MtaStsPolicy> cached = cached(domain).filter(policy -> !policy.isExpired(now));
         String id;
         try {
-            id = currentId(domain, now.plus(TIMEOUT));
+            id = currentId(domain, end.isBefore(now.plus(TIMEOUT)) ? end : now.plus(TIMEOUT));
         } catch (DnsClient.DnsTimeoutException e) {
             return cached; // DNS unavailable: what we knew still holds until it expires
         }
@@ -96,7 +119,7 @@ final class MtaSts {
             return cached;
         }
         try {
-            MtaStsPolicy fetched = MtaStsPolicy.parse(domain, id, fetch(domain), now);
+            MtaStsPolicy fetched = MtaStsPolicy.parse(domain, id, fetch(domain, end), now);
             store(fetched);
             return Optional.of(fetched);
         } catch (IOException | IllegalArgumentException e) {
@@ -124,8 +147,13 @@ final class MtaSts {
         return id;
     }
 
-    private String fetch(String domain) throws IOException {
+    private String fetch(String domain, Instant end) throws IOException {
         HttpGet get = new HttpGet("https://mta-sts." + domain + (port == 443 ? "" : ":" + port) + "/.well-known/mta-sts.txt");
+        long remaining = Duration.between(clock.instant(), end).toNanos();
+        if (remaining <= 0) {
+            throw new IOException("no time left in the delivery attempt");
+        }
+        ScheduledFuture<?> abort = deadlines.schedule(get::abort, remaining, TimeUnit.NANOSECONDS);
         try (CloseableHttpResponse response = http.execute(get)) {
             int status = response.getStatusLine().getStatusCode();
             HttpEntity entity = response.getEntity();
@@ -143,6 +171,10 @@ final class MtaSts {
                 }
                 return new String(body, StandardCharsets.UTF_8);
             }
+        } catch (IOException e) {
+            throw get.isAborted() ? new IOException("the policy host did not answer within the fetch's deadline", e) : e;
+        } finally {
+            abort.cancel(false);
         }
     }
 

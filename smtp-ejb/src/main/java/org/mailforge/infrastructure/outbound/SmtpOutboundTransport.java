@@ -71,13 +71,14 @@ public class SmtpOutboundTransport implements OutboundTransport {
         this.metrics = metrics;
         this.resolver = outbound.usesRelayHost() ? null : new MxResolver(outbound.dnsServer(), outbound.timeout());
         this.verified = TrustAnchors.context(outbound.caFile());
-        this.mtaSts = outbound.usesRelayHost() || !outbound.mtaSts() ? null
-                : new MtaSts(DnsClient.forChecks(outbound.dnsServer()), policies, verified, outbound.mtaStsPort(), outbound.allowPrivate());
         this.deadlines = Executors.newSingleThreadScheduledExecutor(task -> {
             Thread thread = new Thread(task, "outbound-attempt-deadlines");
             thread.setDaemon(true);
             return thread;
         });
+        this.mtaSts = outbound.usesRelayHost() || !outbound.mtaSts() ? null
+                : new MtaSts(DnsClient.forChecks(outbound.dnsServer()), policies, verified, outbound.mtaStsPort(), outbound.allowPrivate(),
+                        deadlines);
     }
 
     @PreDestroy
@@ -123,7 +124,10 @@ public class SmtpOutboundTransport implements OutboundTransport {
         } catch (MxResolver.DnsTemporaryException | IOException e) {
             return all(recipients, Reply.of(451, "4.4.3", "cannot resolve the destination of " + domain + ": " + e.getMessage()));
         }
-        MtaStsPolicy policy = mtaSts == null ? null : mtaSts.policyFor(domain).filter(p -> p.getMode() != MtaStsPolicy.Mode.NONE).orElse(null);
+        // the attempt's deadline starts before the policy is looked for: a slow policy host uses up its time, not more
+        long deadline = System.nanoTime() + outbound.attemptTimeout().toNanos();
+        MtaStsPolicy policy = mtaSts == null ? null : mtaSts.policyFor(domain, java.time.Instant.now().plus(outbound.attemptTimeout()))
+                .filter(p -> p.getMode() != MtaStsPolicy.Mode.NONE).orElse(null);
         boolean enforced = policy != null && policy.getMode() == MtaStsPolicy.Mode.ENFORCE;
         if (enforced) {
             // RFC 8461 4.1, 5.1: only the MX hosts the policy names, each over TLS with a certificate valid for its name
@@ -136,7 +140,7 @@ public class SmtpOutboundTransport implements OutboundTransport {
         } else if (policy != null) {
             metrics.mtaSts("testing"); // mode testing: delivered as without a policy (TLS-RPT reports are not sent)
         }
-        List<RecipientReply> replies = attempt(domain, destinations, port, sender, recipients, content, smtpUtf8, enforced);
+        List<RecipientReply> replies = attempt(domain, destinations, port, sender, recipients, content, smtpUtf8, enforced, deadline);
         if (enforced) {
             metrics.mtaSts(replies.stream().anyMatch(r -> r.reply().code() == 451 && "4.7.5".equals(r.reply().status()))
                     ? "deferred" : "enforced");
@@ -146,8 +150,8 @@ public class SmtpOutboundTransport implements OutboundTransport {
 
     /** Tries the destinations in order until one gives a verdict, within the attempt's deadline. */
     private List<RecipientReply> attempt(String domain, List<MxResolver.Destination> destinations, int port, String sender,
-                                         List<String> recipients, MessageContent content, boolean smtpUtf8, boolean verifiedTls) {
-        long deadline = System.nanoTime() + outbound.attemptTimeout().toNanos();
+                                         List<String> recipients, MessageContent content, boolean smtpUtf8, boolean verifiedTls,
+                                         long deadline) {
         Reply lastFailure = Reply.of(451, "4.4.1", "no destination host for " + domain);
         for (MxResolver.Destination destination : destinations.subList(0,
                 Math.min(destinations.size(), OutboundConfiguration.MAX_ADDRESSES_PER_ATTEMPT))) {
