@@ -70,6 +70,19 @@ public record AuthenticationResults(Spf spf, List<Dkim> dkim, Dmarc dmarc) {
      * selectors) appear only when they are plain domain names or tokens.
      */
     public String header(String authservId) {
+        return "Authentication-Results: " + authservId + ";\r\n\t" + String.join(";\r\n\t", parts()) + "\r\n";
+    }
+
+    /**
+     * The results of {@link #header} without the field name and authserv-id, on one line:
+     * {@code spf=pass smtp.mailfrom=...; dkim=...; dmarc=...}, as an ARC-Authentication-Results
+     * field repeats them.
+     */
+    public String results() {
+        return String.join("; ", parts());
+    }
+
+    private List<String> parts() {
         List<String> parts = new ArrayList<>();
         StringBuilder spfPart = new StringBuilder("spf=").append(spf.result()).append(comment(spf.reason()));
         if (!spf.mailFrom().isEmpty()) {
@@ -104,7 +117,7 @@ public record AuthenticationResults(Spf spf, List<Dkim> dkim, Dmarc dmarc) {
                         + (dmarc.reason() == null ? "" : ", " + dmarc.reason())));
         property(dmarcPart, "header.from", dmarc.fromDomain(), DOMAIN);
         parts.add(dmarcPart.toString());
-        return "Authentication-Results: " + authservId + ";\r\n\t" + String.join(";\r\n\t", parts) + "\r\n";
+        return parts;
     }
 
     private static void property(StringBuilder part, String name, String value, Pattern allowed) {

@@ -3,15 +3,11 @@ package org.mailforge.infrastructure.dkim;
 import java.io.IOException;
 import java.io.InputStream;
 import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
 import java.security.MessageDigest;
 import java.security.PublicKey;
 import java.security.Signature;
-import java.security.interfaces.RSAPublicKey;
-import java.security.spec.X509EncodedKeySpec;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 
@@ -20,14 +16,11 @@ import org.apache.james.jdkim.DKIMVerifier;
 import org.apache.james.jdkim.exceptions.FailException;
 import org.apache.james.jdkim.impl.BodyHasherImpl;
 import org.apache.james.jdkim.impl.Message;
-import org.apache.james.jdkim.tagvalue.PublicKeyRecordImpl;
 import org.apache.james.jdkim.tagvalue.SignatureRecordImpl;
 import org.apache.james.mime4j.MimeException;
 import org.mailforge.application.verification.AuthenticationResults.Dkim;
 import org.mailforge.infrastructure.dns.DnsClient;
 import org.mailforge.smtp.spi.MessageContent;
-import org.xbill.DNS.TXTRecord;
-import org.xbill.DNS.Type;
 
 /**
  * Verifies every DKIM signature of a message (RFC 6376, RFC 8463 for Ed25519, RFC 8301's rules
@@ -43,10 +36,6 @@ public final class DkimVerifier extends DKIMCommon {
 
     /** Signatures after this many are not looked at: each costs a DNS lookup and a hash of the body. */
     static final int MAX_SIGNATURES = 5;
-    private static final int MIN_RSA_BITS = 1024;
-    private static final int MAX_RSA_BITS = 8192;
-    /** DER prefix of an X.509 SubjectPublicKeyInfo for a raw 32-octet Ed25519 key (RFC 8410). */
-    private static final byte[] ED25519_SPKI_PREFIX = {0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00};
 
     private final DnsClient dns;
 
@@ -99,7 +88,7 @@ public final class DkimVerifier extends DKIMCommon {
             if (!MessageDigest.isEqual(body.getDigest(), signature.getBodyHash())) {
                 return result.apply("fail", "body hash did not verify");
             }
-            KeyFields key = key(signature, deadline);
+            DkimKeys.Record key = DkimKeys.lookUp(dns, selector, signature.getDToken().toString(), deadline);
             if (key == null) {
                 return result.apply("permerror", "no key for signature");
             }
@@ -108,9 +97,9 @@ public final class DkimVerifier extends DKIMCommon {
             }
             DKIMVerifier.apply(key, signature);
             PublicKey publicKey = key.publicKey(keyType);
-            if (publicKey instanceof RSAPublicKey rsa && (rsa.getModulus().bitLength() < MIN_RSA_BITS
-                    || rsa.getModulus().bitLength() > MAX_RSA_BITS)) {
-                return result.apply("permerror", "RSA key of " + rsa.getModulus().bitLength() + " bits");
+            String refusal = DkimKeys.refusal(publicKey);
+            if (refusal != null) {
+                return result.apply("permerror", refusal);
             }
             Signature check = keyType.equals("rsa") ? Signature.getInstance("SHA256withRSA") : new Ed25519OverSha256();
             check.initVerify(publicKey);
@@ -126,25 +115,6 @@ public final class DkimVerifier extends DKIMCommon {
         }
     }
 
-    /** The key record at {@code selector._domainkey.domain}: the first that parses; null when there is none. */
-    private KeyFields key(SignatureFields signature, Instant deadline) throws DnsClient.DnsTimeoutException {
-        DnsClient.Answer answer = dns.query(signature.getSelector() + "._domainkey." + signature.getDToken(), Type.TXT, deadline);
-        for (org.xbill.DNS.Record record : answer.records()) {
-            if (record instanceof TXTRecord txt) {
-                try {
-                    KeyFields key = new KeyFields(String.join("", txt.getStrings()));
-                    if (!key.revoked()) {
-                        key.validate(); // a revoked key (empty p=) does not validate, and is an answer of its own
-                    }
-                    return key;
-                } catch (IllegalStateException | IllegalArgumentException e) {
-                    // not a key record: try the next
-                }
-            }
-        }
-        return null;
-    }
-
     /** jDKIM's signature record with the raw {@code b=} at hand. */
     private static final class SignatureFields extends SignatureRecordImpl {
         SignatureFields(String data) {
@@ -158,32 +128,6 @@ public final class DkimVerifier extends DKIMCommon {
             }
             String compact = b.toString().replaceAll("\\s", "");
             return compact.substring(0, Math.min(8, compact.length()));
-        }
-    }
-
-    /** jDKIM's key record, which also reads Ed25519 keys (RFC 8463: the raw 32-octet key in {@code p=}). */
-    private static final class KeyFields extends PublicKeyRecordImpl {
-        KeyFields(String data) {
-            super(data);
-        }
-
-        boolean revoked() {
-            CharSequence p = getValue("p");
-            return p == null || p.toString().isBlank();
-        }
-
-        PublicKey publicKey(String keyType) throws GeneralSecurityException {
-            if (!keyType.equals("ed25519")) {
-                return getPublicKey();
-            }
-            byte[] raw = Base64.getMimeDecoder().decode(getValue("p").toString());
-            if (raw.length != 32) {
-                throw new GeneralSecurityException("an Ed25519 key has 32 octets, not " + raw.length);
-            }
-            byte[] spki = new byte[ED25519_SPKI_PREFIX.length + 32];
-            System.arraycopy(ED25519_SPKI_PREFIX, 0, spki, 0, ED25519_SPKI_PREFIX.length);
-            System.arraycopy(raw, 0, spki, ED25519_SPKI_PREFIX.length, 32);
-            return KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(spki));
         }
     }
 }

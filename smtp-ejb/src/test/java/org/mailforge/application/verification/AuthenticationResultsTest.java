@@ -38,6 +38,7 @@ class AuthenticationResultsTest {
                 List.of(), new AuthenticationResults.Dmarc("none", null, null, null));
         assertEquals("Authentication-Results: mx.example.test;\r\n\tspf=none smtp.helo=client.example;\r\n\tdkim=none;\r\n\tdmarc=none\r\n",
                 nullSender.header("mx.example.test"));
+        assertEquals("spf=none smtp.helo=client.example; dkim=none; dmarc=none", nullSender.results(), "as an ARC set repeats them");
         AuthenticationResults quoted = new AuthenticationResults(new AuthenticationResults.Spf("fail", "\"a b\"@bank.example", "c", null),
                 List.of(), new AuthenticationResults.Dmarc("none", null, null, null));
         assertEquals(true, quoted.header("mx").contains("spf=fail smtp.mailfrom=bank.example;"));
