@@ -39,12 +39,25 @@ public final class Transaction {
         return smtpUtf8;
     }
 
+    private int named;
+
     public List<MailPath> recipients() {
         return Collections.unmodifiableList(recipients);
     }
 
     void addRecipient(MailPath recipient) {
         recipients.add(recipient);
+        named++;
+    }
+
+    /** Recipients taken so far, a repeated one each time (each cost a lookup): what SMTP_MAX_RECIPIENTS bounds. */
+    public int named() {
+        return named;
+    }
+
+    /** A recipient named again: one copy, but it counts toward the limit. */
+    public void namedAgain() {
+        named++;
     }
 
     public MessageBuffer chunks() {

@@ -153,6 +153,15 @@ class SmtpSessionTest {
     }
 
     @Test
+    void aRepeatedRecipientCountsTowardTheLimitButIsStoredOnce() {
+        ScriptedSession s = session().run("EHLO c\r\nMAIL FROM:<a@example.org>\r\n" + "RCPT TO:<r1@example.test>\r\n".repeat(4)
+                + "DATA\r\nSubject: x\r\n\r\nhi\r\n.\r\nQUIT\r\n");
+        assertEquals(List.of("250 2.1.5 Ok", "250 2.1.5 Ok", "250 2.1.5 Ok", "452 4.5.3 Error: too many recipients"),
+                s.replies().subList(3, 7), "three names, then the limit of 3");
+        assertEquals(List.of("r1@example.test"), s.delivered.get(0).message().recipients(), "one copy");
+    }
+
+    @Test
     void rejectsDeclaredAndActualOversizeButStaysUsable() {
         String big = "x".repeat(998) + "\r\n";
         ScriptedSession s = session().run("EHLO c\r\nMAIL FROM:<a@example.org> SIZE=10001\r\nMAIL FROM:<a@example.org> SIZE=500\r\n"

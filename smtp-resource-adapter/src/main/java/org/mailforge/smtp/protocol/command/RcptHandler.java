@@ -46,13 +46,15 @@ public final class RcptHandler implements CommandHandler {
                 return;
             }
         }
-        if (transaction.recipients().contains(recipient)) {
-            // the same mailbox twice gets one copy (100 identical RCPTs must not mean 100 copies)
-            session.reply(Replies.RECIPIENT_OK);
+        if (transaction.named() >= session.settings().maxRecipients()) {
+            // repeats count too: an endless stream of one address must not be endless work
+            session.reply(Reply.of(452, "4.5.3", "Error: too many recipients"));
             return;
         }
-        if (transaction.recipients().size() >= session.settings().maxRecipients()) {
-            session.reply(Reply.of(452, "4.5.3", "Error: too many recipients"));
+        if (transaction.recipients().contains(recipient)) {
+            // the same mailbox twice gets one copy (100 identical RCPTs must not mean 100 copies)
+            transaction.namedAgain();
+            session.reply(Replies.RECIPIENT_OK);
             return;
         }
         if (!session.acceptsMailFor(recipient.domain())) {
