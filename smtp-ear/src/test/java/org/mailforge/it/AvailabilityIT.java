@@ -265,6 +265,26 @@ class AvailabilityIT {
         assertEquals(200, rawGet("127.0.0.7", "/api/users", "admin", ADMIN_PASSWORD).status());
     }
 
+    /**
+     * The per-account budget (ten times the per-address one) counts the account, not the name it
+     * was guessed under: 25 failures as the username and 25 as the address, from ten addresses,
+     * block the account's next login from an eleventh.
+     */
+    @Test
+    @Order(5)
+    void anAccountsBudgetCountsGuessesUnderAnyOfItsNames() throws Exception {
+        String email = "guessed" + System.nanoTime() + "@example.test";
+        String user = TestServer.createUser(HTTP_PORT, ADMIN_PASSWORD, email, "Right-Password-1");
+        for (int address = 0; address < 10; address++) {
+            String login = address < 5 ? user : email;
+            for (int i = 0; i < 5; i++) {
+                assertEquals(401, rawGet("127.0.1." + (10 + address), "/api/users/" + user, login, "wrong-" + i).status());
+            }
+        }
+        RawResponse blocked = rawGet("127.0.1.30", "/api/users/" + user, user, "Right-Password-1");
+        assertEquals(429, blocked.status(), "50 failures under two names are one account's 50: " + blocked.body());
+    }
+
     record RawResponse(int status, Map<String, String> headers, String body) {
     }
 

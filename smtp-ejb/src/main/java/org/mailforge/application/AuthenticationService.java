@@ -92,7 +92,9 @@ public class AuthenticationService {
     public Outcome authenticate(String login, char[] password) {
         String normalized = login == null ? "" : login.strip().toLowerCase(Locale.ROOT);
         Optional<User> found = normalized.isEmpty() ? Optional.empty() : users.findByLogin(normalized);
-        Outcome outcome = check(normalized, password, found);
+        // one budget per account, whichever of its names (username, address) is guessed at
+        String budget = found.map(user -> "account:" + user.getId()).orElse("login:" + normalized);
+        Outcome outcome = check(normalized, budget, password, found);
         if (outcome.verdict() == Verdict.SUCCESS || outcome.verdict() == Verdict.FAILURE) {
             metrics.authAttempt(outcome.verdict() == Verdict.SUCCESS);
         }
@@ -103,7 +105,7 @@ public class AuthenticationService {
         } else if (outcome.verdict() == Verdict.FAILURE) {
             // the login only, never the password
             LOG.fine(() -> "authentication failed for login '" + LogText.escape(normalized) + "'");
-            accounts.spend(normalized, RateLimit.AUTH_FAILURES);
+            accounts.spend(budget, RateLimit.AUTH_FAILURES);
             if (failureEvents.spend(ALL_EVENTS, RateLimit.AUTH_FAILURES).allowed()) {
                 events.publish("auth.failed", () -> ServerEvent.fields("username", normalized));
             }
@@ -111,14 +113,14 @@ public class AuthenticationService {
         return outcome;
     }
 
-    private Outcome check(String login, char[] password, Optional<User> found) {
+    private Outcome check(String login, String budget, char[] password, Optional<User> found) {
         if (found.isPresent()) {
             User user = found.get();
             if (recentlyVerified.isVerified(login, password, user.getId(), user.getPasswordHash())) {
                 return user.isEnabled() ? new Outcome(Verdict.SUCCESS, user, false) : new Outcome(Verdict.FAILURE);
             }
         }
-        Allowance account = accounts.peek(login, RateLimit.AUTH_FAILURES);
+        Allowance account = accounts.peek(budget, RateLimit.AUTH_FAILURES);
         if (!account.allowed()) {
             return new Outcome(Verdict.BLOCKED, null, false, account.secondsToRetry());
         }
