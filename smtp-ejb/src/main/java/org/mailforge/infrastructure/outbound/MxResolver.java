@@ -60,8 +60,13 @@ public final class MxResolver {
      * @param server {@code host} or {@code host:port} of the resolver to ask, or null for the system's
      */
     public MxResolver(String server, Duration timeout) {
-        this.resolver = DnsClient.resolver(server, timeout);
+        this.resolver = DnsClient.resolver(server, timeout.compareTo(MAX_QUERY_TIME) > 0 ? MAX_QUERY_TIME : timeout);
     }
+
+    /** One DNS question waits at most this (SMTP_OUTBOUND_TIMEOUT_SECONDS is for SMTP replies, 300 s by default). */
+    static final Duration MAX_QUERY_TIME = Duration.ofSeconds(10);
+    /** MX hosts whose addresses are looked up at most: a zone of hundreds of MX records on dead name servers must not hold a worker. */
+    static final int MAX_MX_HOSTS = 10;
 
     public List<Destination> destinations(String domain) throws NoMailDomainException, DnsTemporaryException {
         Name name = absolute(Domains.ascii(domain));
@@ -76,7 +81,10 @@ public final class MxResolver {
                 records.sort(Comparator.comparingInt(MXRecord::getPriority));
                 Map<String, Destination> destinations = new LinkedHashMap<>();
                 DnsTemporaryException lastProblem = null;
-                for (MXRecord record : records) {
+                for (MXRecord record : records.subList(0, Math.min(records.size(), MAX_MX_HOSTS))) {
+                    if (destinations.size() >= org.mailforge.application.config.OutboundConfiguration.MAX_ADDRESSES_PER_ATTEMPT) {
+                        break; // an attempt tries no more than these: looking up the rest is work for nothing
+                    }
                     try {
                         for (InetAddress address : addresses(record.getTarget())) {
                             destinations.putIfAbsent(address.getHostAddress(), new Destination(host(record.getTarget()), address));

@@ -62,4 +62,17 @@ class MxResolverTest {
                 () -> resolver.destinations("missing.test"));
         assertTrue(missing.getMessage().contains("not found"), missing.getMessage());
     }
+
+    @Test
+    void aZoneOfManyMxHostsIsLookedUpOnlyAsFarAsAnAttemptGoes() throws Exception {
+        TestDnsServer.Zone zone = TestDnsServer.zone();
+        for (int i = 0; i < 12; i++) {
+            zone.mx("many.test", 10, "m" + i + ".many.test").a("m" + i + ".many.test", "127.0.1." + (i + 1));
+        }
+        try (TestDnsServer many = zone.serve()) {
+            List<MxResolver.Destination> destinations = new MxResolver(many.address(), Duration.ofSeconds(2)).destinations("many.test");
+            assertEquals(5, destinations.size(), "an attempt tries five addresses");
+            assertTrue(many.questions() <= 1 + 2 * 5, "MX, then A and AAAA of five hosts, not of twelve: " + many.questions());
+        }
+    }
 }

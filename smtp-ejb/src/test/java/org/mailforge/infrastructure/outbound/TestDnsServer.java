@@ -27,6 +27,12 @@ public final class TestDnsServer implements AutoCloseable {
     private final DatagramSocket socket;
     private final Map<String, List<Record>> zone;
     private final java.util.Set<Integer> refused;
+    private final java.util.concurrent.atomic.AtomicInteger questions = new java.util.concurrent.atomic.AtomicInteger();
+
+    /** Questions answered so far. */
+    public int questions() {
+        return questions.get();
+    }
 
     /** @param zone records by owner name with the trailing dot, lower case */
     public TestDnsServer(Map<String, List<Record>> zone) throws java.io.IOException {
@@ -117,6 +123,7 @@ public final class TestDnsServer implements AutoCloseable {
                 socket.receive(packet);
                 Message query = new Message(Arrays.copyOf(packet.getData(), packet.getLength()));
                 Record question = query.getQuestion();
+                questions.incrementAndGet();
                 Message response = new Message(query.getHeader().getID());
                 response.getHeader().setFlag(Flags.QR);
                 response.getHeader().setFlag(Flags.AA);
