@@ -115,6 +115,40 @@ class DkimIT {
         assertFalse(relay("unsigned " + System.nanoTime()).contains("DKIM-Signature:"), "no key, no signature");
     }
 
+    /**
+     * A stranger's mail in our domain's name, sent without AUTH to an alias that forwards outside
+     * (taken here: the test server reports local spoofs instead of refusing them), must not leave
+     * with our domain's signature: forwarding passes mail on, it does not vouch for it.
+     */
+    @Test
+    void forwardedMailIsNeverSignedWithTheKeyOfItsFromDomain() throws Exception {
+        assertEquals(201, TestServer.asAdmin("POST", "/api/domains/" + DOMAIN + "/dkim", "{\"selector\":\"fw2026\"}").statusCode());
+        String alias = "forward" + System.nanoTime() + "@" + DOMAIN;
+        String outside = "accountant" + System.nanoTime() + "@remote.test";
+        try {
+            assertEquals(201, TestServer.asAdmin("POST", "/api/aliases", "{\"address\":\"" + alias + "\",\"targets\":[\"" + outside + "\"]}")
+                    .statusCode());
+            try (SmtpConnection smtp = new SmtpConnection(TestServer.HOST, TestServer.SMTP_PORT)) {
+                smtp.reply();
+                smtp.command("EHLO stranger.example");
+                assertEquals("250 2.1.0 Ok", smtp.command("MAIL FROM:<x@stranger.example>"));
+                assertEquals("250 2.1.5 Ok", smtp.command("RCPT TO:<" + alias + ">"));
+                assertTrue(smtp.command("DATA").startsWith("354"));
+                String reply = smtp.command("From: CEO <ceo@" + DOMAIN + ">\r\nTo: <" + alias + ">\r\nSubject: wire\r\n"
+                        + "Date: Wed, 02 Dec 2026 10:00:00 +0000\r\nMessage-ID: <" + System.nanoTime() + "@stranger.example>\r\n\r\nPay.\r\n.");
+                assertTrue(reply.startsWith("250 "), reply);
+            }
+            TestServer.await(() -> !sink.receivedFor(outside).isEmpty(), Duration.ofSeconds(20), "the forwarded copy arrives");
+            String forwarded = sink.receivedFor(outside).get(0).content();
+            assertTrue(forwarded.contains("From: CEO <ceo@" + DOMAIN + ">"), forwarded);
+            assertFalse(forwarded.contains("DKIM-Signature:"), "not signed as " + DOMAIN + ": " + forwarded);
+            // the same From: from its own user is ours to sign
+            assertTrue(relay("vouched " + System.nanoTime()).contains("DKIM-Signature:"), "a user's own mail is still signed");
+        } finally {
+            TestServer.asAdmin("DELETE", "/api/domains/" + DOMAIN + "/dkim/fw2026", null);
+        }
+    }
+
     @Test
     void theMtaStsPolicyTheDnsAnswerAnnouncesIsServedForTheDomainsPolicyHost() throws Exception {
         String zone = TestServer.asAdmin("GET", "/api/domains/" + DOMAIN + "/dns?format=zone", null).body();

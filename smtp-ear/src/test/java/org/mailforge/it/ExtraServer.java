@@ -87,6 +87,7 @@ final class ExtraServer {
                 "SMTP_LOCAL_DOMAINS=example.test",
                 "SMTP_REJECT_UNKNOWN_RECIPIENTS=false", // as on the main test server; some servers set it back
                 "SMTP_DMARC_POLICY=off", // as on the main test server: no DNS question may leave the machine
+                "SMTP_LOCAL_SPOOF_POLICY=report", // as on the main test server: tests write as local addresses
                 // what `server create` writes: the console's key store password, random per server
                 "keystore_password=" + java.util.HexFormat.of().formatHex(secureRandomBytes()));
     }

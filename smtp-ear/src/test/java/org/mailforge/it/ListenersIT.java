@@ -83,6 +83,32 @@ class ListenersIT {
         assertTrue(adminOutside.output().contains("553 5.7.1 <ceo@elsewhere.example>"), "but not as another domain's: " + adminOutside.output());
     }
 
+    /**
+     * AUTH on the MX port (SMTP_ENABLE_AUTH=false, the production layout) is no way around the
+     * sender check: the envelope at MAIL, and every header From:/Sender: address after the data.
+     */
+    @Test
+    void anAuthenticatedSessionOnTheMxPortSendsOnlyAsItsUser() throws Exception {
+        String email = "mxsender" + System.nanoTime() + "@example.test";
+        String user = TestServer.createUser(email, PASSWORD);
+        String recipient = "friend" + System.nanoTime() + "@remote.test";
+        try (SmtpConnection smtp = new SmtpConnection(TestServer.HOST, TestServer.SMTP_PORT)) {
+            smtp.reply();
+            smtp.command("EHLO client.example");
+            assertEquals("235 2.7.0 Authentication successful", smtp.command("AUTH PLAIN " + java.util.Base64.getEncoder()
+                    .encodeToString(("\0" + user + "\0" + PASSWORD).getBytes(StandardCharsets.UTF_8))));
+            assertEquals("553 5.7.1 <ceo@example.test>: Sender address rejected: not owned by user " + user,
+                    smtp.command("MAIL FROM:<ceo@example.test>"));
+            assertEquals("250 2.1.0 Ok", smtp.command("MAIL FROM:<" + email + ">"));
+            assertEquals("250 2.1.5 Ok", smtp.command("RCPT TO:<" + recipient + ">"));
+            assertTrue(smtp.command("DATA").startsWith("354"));
+            String reply = smtp.command("From: CEO <ceo@example.test>\r\nTo: <" + recipient + ">\r\nSubject: wire\r\n\r\nPay.\r\n.");
+            assertEquals("550 5.7.1 Message rejected: header address <ceo@example.test> is not owned by user " + user, reply);
+        }
+        String queue = TestServer.asAdmin("GET", "/api/queue?domain=remote.test", null).body();
+        assertFalse(queue.contains(recipient), "nothing queued: " + queue);
+    }
+
     /** RFC 8314: on the implicit-TLS port the handshake comes first; nothing is said in plaintext. */
     @Test
     void theImplicitTlsPortHandshakesBeforeItsGreeting() throws Exception {

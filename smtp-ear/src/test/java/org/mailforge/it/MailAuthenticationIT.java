@@ -31,7 +31,11 @@ class MailAuthenticationIT {
     private static final int HTTP_PORT = TestPorts.port(2780);
     private static final String HOST_NAME = "mx.auth.test";
 
+    private static final int SINK_PORT = TestPorts.port(2726);
+    private static final String ADMIN_PASSWORD = "authentication-admin-password";
+
     private static TestDnsServer dns;
+    private static SmtpSink sink;
     private static ExtraServer server;
     private static Path data;
     private static String privateKeyPem;
@@ -45,7 +49,8 @@ class MailAuthenticationIT {
                 .encodeToString(key.getPrivate().getEncoded()) + "\n-----END PRIVATE KEY-----\n";
         TestDnsServer.Zone zone = TestDnsServer.zone()
                 .txt("_dmarc.sender.example", "v=DMARC1; p=reject")
-                .txt("_dmarc.quarantine.example", "v=DMARC1; p=quarantine");
+                .txt("_dmarc.quarantine.example", "v=DMARC1; p=quarantine")
+                .refusing(org.xbill.DNS.Type.SPF); // as dnsmasq without upstream: SPF must ask for TXT only (RFC 7208 3.1)
         for (String domain : List.of("sender.example", "quarantine.example", "nodmarc.example")) {
             zone.txt(domain, "v=spf1 ip4:127.0.0.1 -all")
                     .txt("mf._domainkey." + domain, "v=DKIM1; k=rsa; p=" + Base64.getEncoder().encodeToString(key.getPublic().getEncoded()));
@@ -53,12 +58,17 @@ class MailAuthenticationIT {
         dns = zone.serve();
         data = TestServer.DATA.resolveSibling("it-data-authentication");
         ExtraServer.deleteTree(data);
+        sink = new SmtpSink(SINK_PORT);
         server = new ExtraServer("mailforgeAuthentication", ExtraServer.basics(SMTP_PORT, HTTP_PORT, data), List.of(
-                "SMTP_ADMIN_PASSWORD=authentication-admin-password",
+                "SMTP_ADMIN_PASSWORD=" + ADMIN_PASSWORD,
+                "SMTP_RELAY_HOST=127.0.0.1", // forwarded copies go to the test's sink
+                "SMTP_RELAY_PORT=" + SINK_PORT,
                 "SMTP_HOSTNAME=" + HOST_NAME,
                 "SMTP_DNS_SERVER=" + dns.address(),
                 "SMTP_ENABLE_AUTH=false", // MX mode: mail from other servers without AUTH
-                "SMTP_DMARC_POLICY=enforce"));
+                "SMTP_DMARC_POLICY=enforce",
+                "SMTP_AUTHSERV_IDS=mx2.auth.test", // a second node's name
+                "SMTP_LOCAL_SPOOF_POLICY=reject")); // the default (the test servers' basics say report)
         server.start();
     }
 
@@ -69,6 +79,9 @@ class MailAuthenticationIT {
         }
         if (dns != null) {
             dns.close();
+        }
+        if (sink != null) {
+            sink.close();
         }
     }
 
@@ -125,6 +138,81 @@ class MailAuthenticationIT {
         double spfFails = TestServer.metric(HTTP_PORT + 1, TestServer.series("smtp_auth_results_total", "method", "spf", "result", "fail"));
         assertEquals(250, send("127.0.0.2", "a@nodmarc.example", recipient, "From: a@nodmarc.example\r\nSubject: hi\r\n\r\nhi\r\n"));
         TestServer.awaitMetric(HTTP_PORT + 1, TestServer.series("smtp_auth_results_total", "method", "spf", "result", "fail"), spfFails + 1);
+    }
+
+    /** RFC 7489 6.6.1: a message whose author DMARC cannot tell is not taken under enforce; a second From: was the way around p=reject. */
+    @Test
+    void aMessageWithoutExactlyOneFromAddressIsRefusedUnderEnforce() throws Exception {
+        String recipient = "froms" + System.nanoTime() + "@example.test";
+        for (String headers : List.of("From: service@sender.example\r\nFrom: a@evil.example\r\n",
+                "From: service@sender.example, a@evil.example\r\n", "Subject: no author\r\n", "From: not an address\r\n")) {
+            assertEquals(550, send("127.0.0.2", "a@evil.example", recipient, headers + "Subject: x\r\n\r\nPay.\r\n"), headers);
+        }
+        assertTrue(files(recipient, "new").isEmpty() && files(recipient, ".Junk/new").isEmpty(), "nothing stored");
+    }
+
+    /** RFC 8601 5: an Authentication-Results naming us (or another node) is removed however its authserv-id is written. */
+    @Test
+    void forgedAuthenticationResultsNamingUsAreRemovedHoweverWritten() throws Exception {
+        String recipient = "forged" + System.nanoTime() + "@example.test";
+        String forged = "";
+        for (String id : List.of("(x;) " + HOST_NAME, "\"" + HOST_NAME + "\"", "(\\() " + HOST_NAME, "MX2.auth.test")) {
+            forged += "Authentication-Results: " + id + "; dkim=pass header.d=paypal.example; dmarc=pass header.from=paypal.example\r\n";
+        }
+        assertEquals(250, send("127.0.0.1", "news@sender.example", recipient, signed("sender.example", recipient, "Figures", forged)));
+        String stored = only(recipient, "new");
+        assertFalse(stored.contains("paypal.example"), "every forged field is gone: " + stored);
+        assertEquals(1, stored.split("Authentication-Results:", -1).length - 1, "ours alone: " + stored);
+    }
+
+    /** Unauthenticated mail in the name of a local domain, unsigned by it: a spoof of our own domain, refused. */
+    @Test
+    void unauthenticatedMailInTheNameOfALocalDomainIsRefused() throws Exception {
+        String recipient = "spoofed" + System.nanoTime() + "@example.test";
+        assertEquals(550, send("127.0.0.1", "x@sender.example", recipient, "From: CEO <ceo@example.test>\r\nSubject: wire\r\n\r\nPay.\r\n"));
+        assertTrue(files(recipient, "new").isEmpty() && files(recipient, ".Junk/new").isEmpty(), "nothing stored");
+        assertTrue(TestServer.metric(HTTP_PORT + 1, TestServer.series("smtp_local_spoof_total", "action", "rejected")) >= 1);
+    }
+
+    /**
+     * An alias's copy to an outside address carries the results found here in an ARC set sealed by
+     * the alias domain (RFC 8617), which dkimpy's arc_verify accepts against the key record the
+     * API prints; it is never signed with the key of its From: domain.
+     */
+    @Test
+    void aForwardedCopyCarriesAnArcSetThatDkimpyVerifies() throws Exception {
+        var key = TestServer.api(HTTP_PORT, "POST", "/api/domains/example.test/dkim", "{\"selector\":\"arc1\"}", "admin", ADMIN_PASSWORD);
+        assertEquals(201, key.statusCode(), key.body());
+        String alias = "sales" + System.nanoTime() + "@example.test";
+        String outside = "accountant" + System.nanoTime() + "@remote.test";
+        assertEquals(201, TestServer.api(HTTP_PORT, "POST", "/api/aliases", "{\"address\":\"" + alias + "\",\"targets\":[\"" + outside
+                + "\"]}", "admin", ADMIN_PASSWORD).statusCode());
+        assertEquals(250, send("127.0.0.1", "news@sender.example", alias, signed("sender.example", alias, "Figures", "")));
+        TestServer.await(() -> !sink.receivedFor(outside).isEmpty(), java.time.Duration.ofSeconds(30), "the forwarded copy arrives");
+        String forwarded = sink.receivedFor(outside).get(0).content();
+        assertTrue(forwarded.startsWith("ARC-Seal: i=1; "), forwarded);
+        assertTrue(forwarded.contains("ARC-Authentication-Results: i=1; " + HOST_NAME + ";"), forwarded);
+        assertTrue(forwarded.replace("\r\n\t", " ").replace("\r\n ", " ").lines()
+                .noneMatch(line -> line.regionMatches(true, 0, "DKIM-Signature:", 0, 15) && line.contains("d=example.test;")),
+                "no DKIM signature as example.test, the From: domain is not ours to sign: " + forwarded);
+        String record = "";
+        String zone = TestServer.api(HTTP_PORT, "GET", "/api/domains/example.test/dns?format=zone", null, "admin", ADMIN_PASSWORD).body();
+        for (String line : zone.split("\n")) {
+            if (line.startsWith("arc1._domainkey.example.test.")) {
+                record = line.substring(line.indexOf('(') >= 0 ? line.indexOf('(') : line.indexOf('"'), line.indexOf(" ;"))
+                        .replaceAll("[()\"]", "").replaceAll("\\s+", "");
+            }
+        }
+        assertTrue(record.startsWith("v=DKIM1;k=rsa;p="), zone);
+        Path file = Files.createTempFile(data, "forwarded", ".eml");
+        Files.writeString(file, forwarded, StandardCharsets.UTF_8);
+        String verdict = Python.run("dkim", "python3-dkim", String.join("\n",
+                "import dkim, sys",
+                "def txt(name, timeout=5):",
+                "    return sys.argv[2].encode() if name.decode().rstrip('.') == 'arc1._domainkey.example.test' else None",
+                "cv, results, reason = dkim.arc_verify(open(sys.argv[1], 'rb').read(), dnsfunc=txt)",
+                "print(cv.decode(), reason)"), file.toString(), record);
+        assertTrue(verdict.lines().reduce((a, b) -> b).orElse("").startsWith("pass"), "dkimpy's arc_verify: " + verdict);
     }
 
     /** Sends one message from a local address; returns the reply code to the end of data. */

@@ -10,9 +10,13 @@ import org.mailforge.smtp.spi.MessageContent;
 /**
  * Removes from a received message the header fields that only this server may write: the spam
  * verdict ({@code X-Spam-*}), the scan note ({@code X-Mailforge-Scan}) and an
- * {@code Authentication-Results:} that names this server as its authserv-id (RFC 8601 5). A
- * sender's own {@code X-Spam-Flag: NO} would otherwise sit beside ours, and many filters read any
- * of them. Other servers' {@code Authentication-Results:} stay.
+ * {@code Authentication-Results:} whose authserv-id (RFC 8601 2.2, 5) is one of ours: this
+ * server's or another node's name ({@code SMTP_AUTHSERV_IDS}). The authserv-id is parsed as RFC
+ * 8601 writes it: after white space and comments (nested, with quoted-pairs, a {@code ;} inside
+ * them ends nothing), a token or a quoted-string, compared without regard to case. A field whose
+ * authserv-id cannot be read is removed too. A sender's own {@code X-Spam-Flag: NO} would
+ * otherwise sit beside ours, and many filters read any of them. Other servers'
+ * {@code Authentication-Results:} stay.
  *
  * <p>Streaming, constant memory: one pass over the header block finds out whether there is
  * anything to remove (and how many octets); only then is the content read through the filter.
@@ -38,12 +42,12 @@ public final class ForgedHeaders {
     /**
      * The content without forged verdict headers; the same object when there are none.
      *
-     * @param authservId this server's name in Authentication-Results (its host name)
+     * @param authservIds the names in Authentication-Results that are ours, in lower case
      */
-    public static MessageContent strip(MessageContent content, String authservId) throws IOException {
+    public static MessageContent strip(MessageContent content, java.util.Set<String> authservIds) throws IOException {
         long removed = 0;
         try (InputStream in = content.openStream()) {
-            Filter filter = new Filter(authservId);
+            Filter filter = new Filter(authservIds);
             byte[] chunk = new byte[4096];
             int n;
             while (!filter.inBody() && (n = in.read(chunk)) > 0) {
@@ -65,7 +69,7 @@ public final class ForgedHeaders {
 
             @Override
             public InputStream openStream() throws IOException {
-                return new FilteredInput(content.openStream(), authservId);
+                return new FilteredInput(content.openStream(), authservIds);
             }
         };
     }
@@ -75,7 +79,7 @@ public final class ForgedHeaders {
      * (a held-back field name comes out once it is known to pass).
      */
     private static final class Filter {
-        private final String authservId;
+        private final java.util.Set<String> authservId;
         private final byte[] name = new byte[MAX_NAME];
         private int nameLength;
         private boolean lineStart = true;
@@ -86,11 +90,14 @@ public final class ForgedHeaders {
         private boolean holding;       // an Authentication-Results field whose authserv-id is not read yet
         private final byte[] hold = new byte[MAX_HOLD];
         private int holdLength;
+        private int commentDepth;      // inside the held field: comment nesting,
+        private boolean quoted;        // a quoted-string,
+        private boolean escaped;       // the octet after a backslash
         /** Octets released by the last call, in order: held-back octets, then the octet itself. */
         final byte[] out = new byte[MAX_HOLD + MAX_NAME + 2];
         int outLength;
 
-        Filter(String authservId) {
+        Filter(java.util.Set<String> authservId) {
             this.authservId = authservId;
         }
 
@@ -111,8 +118,10 @@ public final class ForgedHeaders {
                     if (b == '\n') {
                         lineStart = true;
                     }
-                    if (b == ';' || holdLength == MAX_HOLD) {
-                        decide(holdLength == MAX_HOLD && b != ';');
+                    if (idEnds(b)) {
+                        decide(false);
+                    } else if (holdLength == MAX_HOLD) {
+                        decide(true);
                     }
                     return outLength;
                 }
@@ -158,6 +167,9 @@ public final class ForgedHeaders {
                         hold[nameLength] = b;
                         holdLength = nameLength + 1;
                         holding = true;
+                        commentDepth = 0;
+                        quoted = false;
+                        escaped = false;
                         return outLength;
                     }
                     dropping = b == ':' && ours(fieldName);
@@ -179,6 +191,26 @@ public final class ForgedHeaders {
             return outLength;
         }
 
+        /** Whether this octet of the held field is the {@code ;} after the authserv-id: outside comments and quotes. */
+        private boolean idEnds(byte b) {
+            if (escaped) {
+                escaped = false;
+            } else if (b == '\\' && (quoted || commentDepth > 0)) {
+                escaped = true;
+            } else if (quoted) {
+                quoted = b != '"';
+            } else if (b == '(') {
+                commentDepth++;
+            } else if (b == ')' && commentDepth > 0) {
+                commentDepth--;
+            } else if (b == '"' && commentDepth == 0) {
+                quoted = true;
+            } else {
+                return b == ';' && commentDepth == 0;
+            }
+            return false;
+        }
+
         /**
          * The held Authentication-Results field: removed when it names us, released otherwise.
          * One so long that its authserv-id is not read whole within {@link #MAX_HOLD} octets
@@ -187,7 +219,7 @@ public final class ForgedHeaders {
         private void decide(boolean cut) {
             holding = false;
             String id = authservId(hold, holdLength, cut);
-            dropping = id == null || authservId.equalsIgnoreCase(id);
+            dropping = id == null || authservId.contains(normalized(id));
             if (!dropping) {
                 System.arraycopy(hold, 0, out, outLength, holdLength);
                 outLength += holdLength;
@@ -219,10 +251,18 @@ public final class ForgedHeaders {
         }
     }
 
+    /** An authserv-id as compared: lower case, without a trailing dot. */
+    static String normalized(String id) {
+        String lower = id.toLowerCase(Locale.ROOT);
+        return lower.endsWith(".") ? lower.substring(0, lower.length() - 1) : lower;
+    }
+
     /**
-     * The authserv-id of a held {@code Authentication-Results} field (name, colon, value): the
-     * first token of the value after white space, line breaks and comments; null when the field
-     * was {@code cut} before that token ended.
+     * The authserv-id of a held {@code Authentication-Results} field (name, colon, value), RFC
+     * 8601's {@code [CFWS] authserv-id}: white space, line breaks and comments (nested, with
+     * quoted-pairs) skipped, then a token or a quoted-string (its quoted-pairs undone). Null when
+     * it cannot be read: empty, an unclosed comment or quote, or the field {@code cut} before the
+     * authserv-id ended.
      */
     static String authservId(byte[] field, int length, boolean cut) {
         int i = 0;
@@ -233,7 +273,9 @@ public final class ForgedHeaders {
         int depth = 0;
         for (; i < length; i++) {
             byte c = field[i];
-            if (c == '(') {
+            if (depth > 0 && c == '\\') {
+                i++; // a quoted-pair inside a comment
+            } else if (c == '(') {
                 depth++;
             } else if (c == ')' && depth > 0) {
                 depth--;
@@ -241,12 +283,33 @@ public final class ForgedHeaders {
                 break;
             }
         }
-        int start = i;
-        while (i < length && field[i] != ' ' && field[i] != '\t' && field[i] != '\r' && field[i] != '\n'
-                && field[i] != ';' && field[i] != '(') {
-            i++;
+        if (i >= length) {
+            return null;
         }
-        return cut && i == length ? null : new String(field, start, i - start, StandardCharsets.ISO_8859_1);
+        StringBuilder id = new StringBuilder();
+        if (field[i] == '"') {
+            for (i++; i < length && field[i] != '"'; i++) {
+                if (field[i] == '\\' && i + 1 < length) {
+                    i++;
+                }
+                if (field[i] != '\r' && field[i] != '\n') {
+                    id.append((char) (field[i] & 0xff));
+                }
+            }
+            if (i >= length) {
+                return null; // the quote never closed
+            }
+        } else {
+            for (; i < length && field[i] != ' ' && field[i] != '\t' && field[i] != '\r' && field[i] != '\n'
+                    && field[i] != ';' && field[i] != '(' && field[i] != '"'; i++) {
+                id.append((char) (field[i] & 0xff));
+            }
+            if (cut && i == length) {
+                return null;
+            }
+        }
+        String value = id.toString().strip();
+        return value.isEmpty() ? null : value;
     }
 
     /** The content read through the filter. */
@@ -257,7 +320,7 @@ public final class ForgedHeaders {
         private int available;
         private boolean ended;
 
-        FilteredInput(InputStream in, String authservId) {
+        FilteredInput(InputStream in, java.util.Set<String> authservId) {
             this.in = new java.io.BufferedInputStream(in, 8192);
             this.filter = new Filter(authservId);
         }

@@ -75,6 +75,9 @@ public class MailDeliveryService {
     @Inject
     MailDirectory directory;
 
+    @Inject
+    SenderIdentity senders;
+
     /**
      * RCPT TO an address of a local domain: taken when it reaches something (a user's mailbox in
      * any case of the address, an alias, {@code user+tag}, the catch-all, postmaster: RFC 5321
@@ -145,10 +148,21 @@ public class MailDeliveryService {
         InboundMessage received;
         try {
             // verdicts are ours to write: a sender's own X-Spam-* or Authentication-Results naming us never reaches a mailbox
-            received = message.withContent(ForgedHeaders.strip(message.content(), configuration.hostname()));
+            received = message.withContent(ForgedHeaders.strip(message.content(), configuration.trust().authservIds()));
         } catch (java.io.IOException e) {
             LOG.log(java.util.logging.Level.WARNING, "session " + message.sessionId() + ": message unreadable, answered 451", e);
             return Reply.of(451, "4.3.0", "Error: local error in processing, try again later");
+        }
+        // what we vouch for (and sign): our own notifications, and authenticated mail whose authors are its user's
+        boolean vouched = !fromClient;
+        if (fromClient && message.authenticatedUser() != null) {
+            Reply mismatch = senders.verifyAuthors(message.authenticatedUser(), MessageHeaders.authors(received.content()));
+            if (mismatch != null && configuration.trust().senderLoginMatch()) {
+                metrics.rejected();
+                LOG.info(() -> "session " + message.sessionId() + ": refused, " + LogText.escape(mismatch.render().strip()));
+                return mismatch;
+            }
+            vouched = mismatch == null;
         }
         InboundAuthentication.Verdict verdict = fromClient ? authentication.check(received)
                 : new InboundAuthentication.Accept(received, false, null);
@@ -165,10 +179,14 @@ public class MailDeliveryService {
         }
         ContentScreening.Accept accepted = (ContentScreening.Accept) screened;
         Folder folder = checked.junk() ? Folder.JUNK : accepted.folder();
-        return store(received.withContent(accepted.content()), folder, checked.results());
+        return store(received.withContent(accepted.content()), folder, checked.results(), vouched);
     }
 
-    private Reply store(InboundMessage message, Folder folder, AuthenticationResults checks) {
+    /**
+     * @param vouched whether this server vouches for the message's authors (then what it queues is
+     *                DKIM-signed with their domain's key); mail it only passes on is never signed as theirs
+     */
+    private Reply store(InboundMessage message, Folder folder, AuthenticationResults checks, boolean vouched) {
         List<StoredLocation> stored = new ArrayList<>(message.recipients().size());
         List<QueuedMessage> queued = List.of();
         List<MailboxQuotas.Claim> claims = new ArrayList<>(message.recipients().size());
@@ -177,6 +195,7 @@ public class MailDeliveryService {
             List<String> mailboxes = new ArrayList<>(message.recipients().size());
             List<String> remote = new ArrayList<>();
             java.util.Set<String> forwards = new java.util.LinkedHashSet<>();
+            String forwardingDomain = null; // the alias domain that passes the outside copies on
             java.util.Set<String> accounts = new java.util.HashSet<>();
             for (String recipient : message.recipients()) {
                 if (!directory.isLocal(Domains.of(recipient))) {
@@ -185,6 +204,9 @@ public class MailDeliveryService {
                 }
                 MailDirectory.Expansion expansion = directory.expand(recipient);
                 forwards.addAll(expansion.forwards()); // an alias's outside addresses: queued with an SRS sender
+                if (forwardingDomain == null && !expansion.forwards().isEmpty()) {
+                    forwardingDomain = Domains.of(recipient);
+                }
                 mailboxes.addAll(expansion.mailboxes());
                 accounts.addAll(expansion.owners().keySet());
                 if (!expansion.deliverable()) {
@@ -216,10 +238,10 @@ public class MailDeliveryService {
             if (!remote.isEmpty() || !forwards.isEmpty()) {
                 queued = new ArrayList<>();
                 if (!remote.isEmpty()) {
-                    queued.addAll(outbound.enqueue(message, remote));
+                    queued.addAll(outbound.enqueue(message, remote, vouched));
                 }
                 if (!forwards.isEmpty()) {
-                    queued.addAll(outbound.enqueue(forwarded(message), List.copyOf(forwards)));
+                    queued.addAll(outbound.enqueueForwarded(forwarded(message), List.copyOf(forwards), vouched, forwardingDomain, checks));
                 }
             }
             ledger.record(stored.stream()

@@ -208,6 +208,16 @@ public class MailMetrics {
                 .withDescription("Deliveries to domains with an MTA-STS policy, by outcome").build(), new Tag("result", outcome)).inc();
     }
 
+    /**
+     * Unauthenticated mail naming a local domain in its From: without that domain's signature:
+     * {@code smtp_local_spoof_total{action="rejected"|"reported"}}.
+     */
+    public void localSpoof(boolean rejected) {
+        Metadata metadata = Metadata.builder().withName("smtp.local.spoof")
+                .withDescription("Unauthenticated mail whose From: names a local domain without its DKIM signature").build();
+        registry.counter(metadata, new Tag("action", rejected ? "rejected" : "reported")).inc();
+    }
+
     public void rejected() {
         rejected.inc();
     }

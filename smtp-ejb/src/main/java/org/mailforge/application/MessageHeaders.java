@@ -35,39 +35,124 @@ public final class MessageHeaders {
 
     /**
      * The domain of the message's From: header, lower case and in A-label form, when it names
-     * exactly one address (what DKIM signing and DMARC go by); empty otherwise.
+     * exactly one address (what DKIM signing goes by); empty otherwise.
      */
     public static java.util.Optional<String> fromDomain(org.mailforge.smtp.spi.MessageContent content) {
-        return fromDomain(read(content));
+        return authors(content).singleFromDomain();
     }
 
     /** The header block (its first {@link #MAX_HEADER_OCTETS}); empty when it cannot be read. */
     public static InternetHeaders read(org.mailforge.smtp.spi.MessageContent content) {
+        return block(content).headers();
+    }
+
+    /**
+     * A header block as read: its fields (raw UTF-8 allowed, RFC 6532), and whether the block
+     * ended within {@link #MAX_HEADER_OCTETS} (when it did not, a field further down, a second
+     * From: say, was not seen).
+     */
+    public record HeaderBlock(InternetHeaders headers, boolean complete) {
+    }
+
+    /** The header block of a message, at most {@link #MAX_HEADER_OCTETS} of it. */
+    public static HeaderBlock block(org.mailforge.smtp.spi.MessageContent content) {
         try (InputStream in = content.openStream()) {
-            return new InternetHeaders(new BoundedInputStream(in, MAX_HEADER_OCTETS));
+            byte[] octets = new byte[(int) Math.min(MAX_HEADER_OCTETS, Math.max(0, content.size()))];
+            int length = 0;
+            boolean ended = false;
+            int previous = -1;
+            int beforePrevious = -1;
+            int b;
+            while (length < octets.length && (b = in.read()) >= 0) {
+                octets[length++] = (byte) b;
+                if (b == '\n' && (previous == '\n' || previous == '\r' && beforePrevious == '\n')) {
+                    ended = true; // the empty line: the block is whole
+                    break;
+                }
+                beforePrevious = previous;
+                previous = b;
+            }
+            ended = ended || length < MAX_HEADER_OCTETS || in.read() < 0;
+            return new HeaderBlock(new InternetHeaders(new java.io.ByteArrayInputStream(octets, 0, length), true), ended);
         } catch (IOException | MessagingException | RuntimeException e) {
-            return new InternetHeaders();
+            return new HeaderBlock(new InternetHeaders(), false);
         }
     }
 
-    /** {@link #fromDomain(org.mailforge.smtp.spi.MessageContent)} of a header block already read. */
-    public static java.util.Optional<String> fromDomain(InternetHeaders headers) {
-        try {
-            String[] from = headers.getHeader("From");
-            if (from == null || from.length != 1) {
-                return java.util.Optional.empty();
-            }
-            jakarta.mail.internet.InternetAddress[] addresses = jakarta.mail.internet.InternetAddress.parseHeader(
-                    MimeUtility.unfold(from[0]), false);
-            if (addresses.length != 1 || addresses[0].getAddress() == null || addresses[0].getAddress().lastIndexOf('@') < 0) {
-                return java.util.Optional.empty();
-            }
-            String address = addresses[0].getAddress();
-            String domain = address.substring(address.lastIndexOf('@') + 1);
-            return java.util.Optional.of(java.net.IDN.toASCII(domain, java.net.IDN.ALLOW_UNASSIGNED).toLowerCase(java.util.Locale.ROOT));
-        } catch (MessagingException | RuntimeException e) {
-            return java.util.Optional.empty();
+    /**
+     * Who a message says wrote it: every address of every {@code From:} field and of the
+     * {@code Sender:} field, domains in A-label form (UTS #46, as the engine maps them).
+     *
+     * @param from     the From: addresses, in order
+     * @param sender   the Sender: addresses
+     * @param readable false when a From: or Sender: cannot be parsed, a domain is no valid name, or the header
+     *                 block ran past what is read (a From: may hide beyond it)
+     */
+    public record Authors(java.util.List<String> from, java.util.List<String> sender, int fromFields, boolean readable) {
+
+        public Authors {
+            from = java.util.List.copyOf(from);
+            sender = java.util.List.copyOf(sender);
         }
+
+        /** Exactly one From: field with exactly one readable address: its domain. */
+        public java.util.Optional<String> singleFromDomain() {
+            return readable && fromFields == 1 && from.size() == 1
+                    ? java.util.Optional.of(domainOf(from.get(0))) : java.util.Optional.empty();
+        }
+
+        /** Every address a reader may take as the author: the From: addresses and the Sender:. */
+        public java.util.List<String> all() {
+            java.util.List<String> all = new java.util.ArrayList<>(from);
+            all.addAll(sender);
+            return all;
+        }
+
+        /** The domain of an address of this record (already in A-label form). */
+        public static String domainOf(String address) {
+            return address.substring(address.lastIndexOf('@') + 1);
+        }
+    }
+
+    /** {@link #authors(HeaderBlock)} of a message. */
+    public static Authors authors(org.mailforge.smtp.spi.MessageContent content) {
+        return authors(block(content));
+    }
+
+    /** Who the header block says wrote the message. */
+    public static Authors authors(HeaderBlock block) {
+        java.util.List<String> from = new java.util.ArrayList<>();
+        java.util.List<String> sender = new java.util.ArrayList<>();
+        String[] fromFields = block.headers().getHeader("From");
+        String[] senderFields = block.headers().getHeader("Sender");
+        boolean readable = block.complete()
+                & addresses(fromFields, from) & addresses(senderFields, sender);
+        return new Authors(from, sender, fromFields == null ? 0 : fromFields.length, readable);
+    }
+
+    /** Adds the addresses of the fields to {@code out}, lower-case A-label domains; false when one cannot be read. */
+    private static boolean addresses(String[] fields, java.util.List<String> out) {
+        if (fields == null) {
+            return true;
+        }
+        boolean readable = true;
+        for (String field : fields) {
+            try {
+                for (jakarta.mail.internet.InternetAddress address : jakarta.mail.internet.InternetAddress.parseHeader(
+                        MimeUtility.unfold(field), false)) {
+                    String text = address.getAddress();
+                    int at = text == null ? -1 : text.lastIndexOf('@');
+                    if (address.isGroup() || at <= 0 || at == text.length() - 1) {
+                        readable = false;
+                        continue;
+                    }
+                    out.add(text.substring(0, at) + "@" + org.mailforge.smtp.spi.Domains.ascii(text.substring(at + 1)));
+                }
+            } catch (MessagingException | RuntimeException e) {
+                readable = false;
+            }
+        }
+        return readable;
     }
 
     static String subject(InputStream content) {

@@ -13,10 +13,12 @@ import org.mailforge.smtp.spi.Domains;
 import org.mailforge.smtp.spi.Reply;
 
 /**
- * Which envelope senders an authenticated user may use on submission (SMTP_SENDER_LOGIN_MATCH):
- * its own address, compared without regard to case (the domain also across its U-label and
- * A-label forms); an administrator also any address of a local domain (postmaster, no-reply,
- * role addresses). Everything else gets Postfix's {@code reject_sender_login_mismatch} answer.
+ * Which addresses an authenticated user may send as (SMTP_SENDER_LOGIN_MATCH), in the envelope
+ * and in the header {@code From:} and {@code Sender:}: its own address, compared without regard
+ * to case (the domain also across its U-label and A-label forms), an alias that reaches it; an
+ * administrator also any address of a local domain (postmaster, no-reply, role addresses).
+ * Everything else gets Postfix's {@code reject_sender_login_mismatch} answer at MAIL, and a
+ * {@code 550 5.7.1} after the data. What passes is what this server signs with its DKIM keys.
  */
 @ApplicationScoped
 public class SenderIdentity {
@@ -39,6 +41,23 @@ public class SenderIdentity {
             return null;
         }
         return Reply.of(553, "5.7.1", "<" + address + ">: Sender address rejected: not owned by user " + login);
+    }
+
+    /**
+     * Null when every author the header block names (each From: address, the Sender:) is an
+     * address {@code login} may send as, else the {@code 550 5.7.1} refusal after the data. A
+     * block whose From: or Sender: cannot be read is refused: nothing we cannot read is vouched for.
+     */
+    public Reply verifyAuthors(String login, MessageHeaders.Authors authors) {
+        if (!authors.readable()) {
+            return Reply.of(550, "5.7.1", "Message rejected: its From: or Sender: cannot be read");
+        }
+        for (String address : authors.all()) {
+            if (verify(login, address) != null) {
+                return Reply.of(550, "5.7.1", "Message rejected: header address <" + address + "> is not owned by user " + login);
+            }
+        }
+        return null;
     }
 
     private static boolean owns(User user, String address) {

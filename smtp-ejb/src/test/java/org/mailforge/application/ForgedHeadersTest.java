@@ -13,7 +13,7 @@ import org.mailforge.smtp.spi.MessageContent;
 
 class ForgedHeadersTest {
 
-    private static final String US = "mx.example.test";
+    private static final java.util.Set<String> US = java.util.Set.of("mx.example.test", "mx2.example.test");
 
     private static String strip(String message) throws Exception {
         MessageContent stripped = ForgedHeaders.strip(MessageContent.of(message.getBytes(StandardCharsets.ISO_8859_1)), US);
@@ -79,5 +79,26 @@ class ForgedHeadersTest {
         // our name hidden behind a comment longer than any honest field's start: removed
         String hidden = " (" + "c".repeat(1500) + ") mx.example.test; none\r\n";
         assertEquals("Subject: x\r\n\r\n", strip("Authentication-Results:" + hidden + "Subject: x\r\n\r\n"));
+    }
+
+    @Test
+    void theAuthservIdIsParsedAsRfc8601WritesItNotMatched() throws Exception {
+        String forged = "; dkim=pass header.d=paypal.com; dmarc=pass header.from=paypal.com\r\n";
+        // each of these names us; a filter that decides at the first ';' or reads no quoted-string keeps them
+        for (String id : java.util.List.of("(x;) mx.example.test", "\"mx.example.test\"", "(\\() mx.example.test",
+                "(a (nested; (deeper)) comment) MX.Example.Test.", "\"mx.\\example.test\"", "\r\n\t(;;;)\r\n mx.example.test",
+                "mx2.example.test", "\"mx2.example.test\" 1")) {
+            assertEquals("Subject: x\r\n\r\nbody\r\n", strip("Authentication-Results: " + id + forged + "Subject: x\r\n\r\nbody\r\n"),
+                    "removed: Authentication-Results: " + id);
+        }
+        // fields that cannot be read are no honest server's: removed
+        for (String broken : java.util.List.of("(unclosed; mx.example.test", "\"unclosed; mx.example.test", "\"\"", "();")) {
+            assertEquals("To: y\r\n\r\n", strip("Authentication-Results: " + broken + forged + "To: y\r\n\r\n"), broken);
+        }
+        // another server's id, quoted or behind a comment holding ours, stays
+        for (String theirs : java.util.List.of("\"mx.elsewhere.example\"", "(mx.example.test;) mx.elsewhere.example")) {
+            String field = "Authentication-Results: " + theirs + forged;
+            assertEquals(field + "\r\n", strip(field + "\r\n"), theirs);
+        }
     }
 }

@@ -185,6 +185,12 @@ class MailDeliveryServiceTest {
             }
 
             @Override
+            public List<QueuedMessage> enqueueForwarded(InboundMessage message, List<String> outside, boolean vouched, String aliasDomain,
+                    AuthenticationResults results) {
+                return enqueue(message, outside, vouched);
+            }
+
+            @Override
             public void wake(List<QueuedMessage> entries) {
             }
         };

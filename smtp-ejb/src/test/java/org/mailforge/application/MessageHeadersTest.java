@@ -58,4 +58,30 @@ class MessageHeadersTest {
                 ("Subject: " + "s".repeat(5000) + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII)));
         assertEquals(MessageHeaders.MAX_SUBJECT_CHARS, subject.length());
     }
+
+    private static MessageHeaders.Authors authors(String headerBlock) {
+        return MessageHeaders.authors(org.mailforge.smtp.spi.MessageContent.of(headerBlock.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void oneAuthorIsOneFromFieldWithOneAddress() {
+        MessageHeaders.Authors one = authors("Received: x\r\nFrom: \"CEO\" <ceo@Example.TEST>\r\nSender: ops@example.test\r\n\r\nbody\r\n");
+        assertEquals(java.util.Optional.of("example.test"), one.singleFromDomain());
+        assertEquals(java.util.List.of("ceo@example.test", "ops@example.test"), one.all());
+        // what a DMARC check must not take as one author
+        for (String block : java.util.List.of("Subject: no from\r\n\r\n", "From: a@bank.example\r\nFrom: b@evil.example\r\n\r\n",
+                "From: a@bank.example, b@evil.example\r\n\r\n", "From: not an address\r\n\r\n", "From: group:;\r\n\r\n",
+                "From: a@bad..domain\r\n\r\n", "X-Pad: " + "p".repeat(70_000) + "\r\nFrom: a@bank.example\r\n\r\n")) {
+            assertEquals(java.util.Optional.empty(), authors(block).singleFromDomain(), block.length() > 200 ? "past the bound" : block);
+        }
+        assertTrue(!authors("From: a@bank.example\r\nFrom: b@evil.example\r\n\r\n").all().isEmpty());
+        assertEquals(2, authors("From: a@bank.example\r\nFrom: b@evil.example\r\n\r\n").fromFields());
+    }
+
+    @Test
+    void internationalDomainsAreMappedAsTheEngineMapsThem() {
+        // UTS #46, not IDNA2003: a sharp s is its own label, not "ss"
+        assertEquals(java.util.Optional.of("xn--fa-hia.example"), authors("From: a@fa\u00df.example\r\n\r\n").singleFromDomain());
+        assertEquals(java.util.Optional.of("xn--bcher-kva.example"), authors("From: a@B\u00fccher.example\r\n\r\n").singleFromDomain());
+    }
 }

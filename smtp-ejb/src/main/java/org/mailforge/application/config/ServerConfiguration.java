@@ -51,7 +51,8 @@ public record ServerConfiguration(
         ScanningConfiguration scanning,
         DmarcEnforcement dmarcPolicy,
         String mtaStsMode,
-        DirectoryConfiguration directory) {
+        DirectoryConfiguration directory,
+        TrustConfiguration trust) {
 
     public enum StorageType {
         MAILDIR, MBOX, DATABASE, S3, TIMESERIES, LMTP;
@@ -90,6 +91,7 @@ public record ServerConfiguration(
         List<String> logLevels = Arrays.stream(LogLevel.values()).map(l -> l.name().toLowerCase()).toList();
         StorageType storageType = StorageType.valueOf(in.choice("SMTP_STORAGE_TYPE", "maildir", storageTypes).toUpperCase());
         boolean queueInS3 = "s3".equals(in.choice("SMTP_QUEUE_STORAGE", "file", List.of("file", "s3")));
+        String hostname = in.listener(ListenerSetting.HOSTNAME);
         ServerConfiguration config = new ServerConfiguration(
                 in.listener(ListenerSetting.HOST),
                 in.listenerInt(ListenerSetting.PORT),
@@ -97,7 +99,7 @@ public record ServerConfiguration(
                 ListenerSetting.MAX_MESSAGE_SIZE.number(in.listener(ListenerSetting.MAX_MESSAGE_SIZE)),
                 in.listenerInt(ListenerSetting.MAX_RECIPIENTS),
                 in.listenerInt(ListenerSetting.TIMEOUT_SECONDS),
-                in.listener(ListenerSetting.HOSTNAME),
+                hostname,
                 Arrays.stream(in.listener(ListenerSetting.LOCAL_DOMAINS).split(","))
                         .map(String::strip).filter(d -> !d.isEmpty()).toList(),
                 in.string("SMTP_DB_PATH", "smtp.db"),
@@ -127,7 +129,8 @@ public record ServerConfiguration(
                 ScanningConfiguration.load(in),
                 DmarcEnforcement.valueOf(in.choice("SMTP_DMARC_POLICY", "report", List.of("enforce", "report", "off")).toUpperCase()),
                 in.choice("SMTP_MTA_STS_MODE", "testing", List.of("testing", "enforce", "none")),
-                DirectoryConfiguration.load(in));
+                DirectoryConfiguration.load(in),
+                TrustConfiguration.load(in, hostname));
         in.require(config.healthPort() != config.metricsPort(),
                 "SMTP_HEALTH_PORT and SMTP_METRICS_PORT must differ (both " + config.healthPort() + ")");
         in.require(config.port() != config.healthPort() && config.port() != config.metricsPort(),

@@ -55,6 +55,9 @@ public class DkimKeyService {
     DkimSigning signing;
 
     @Inject
+    ArcSealing arc;
+
+    @Inject
     ServerConfiguration configuration;
 
     @Inject
@@ -154,6 +157,32 @@ public class DkimKeyService {
         } catch (IOException | GeneralSecurityException | RuntimeException e) {
             LOG.log(Level.SEVERE, "DKIM key " + key.get().getSelector() + " of " + LogText.escape(domain.get())
                     + " cannot sign; the message leaves unsigned", e);
+            return content;
+        }
+    }
+
+    /**
+     * A copy this server passes on for {@code domain} (an alias's copy to an outside address): with
+     * an ARC set (RFC 8617) sealed by the domain's active key, carrying the results of the checks
+     * made at receipt, so the next receiver sees them although forwarding broke SPF. Never a
+     * DKIM signature as the message's author. As it is when the domain has no key, the checks were
+     * off (nothing to attest), or the seal cannot be made (logged; the mail keeps flowing).
+     *
+     * @param results the checks' results at receipt; null when none were made
+     */
+    public MessageContent sealed(MessageContent content, String domain, org.mailforge.application.verification.AuthenticationResults results) {
+        Optional<String> local = results == null ? Optional.empty() : localDomain(domain);
+        Optional<DkimKey> key = local.flatMap(keys::active);
+        if (key.isEmpty()) {
+            return content;
+        }
+        try {
+            byte[] set = arc.seal(content, configuration.hostname(), results.results(), key.get().getDomain(), key.get().getSelector(),
+                    key.get().getAlgorithm(), privateKey(key.get()), clock.instant().plusSeconds(6));
+            return set.length == 0 ? content : MessageContent.prefixed(set, content);
+        } catch (IOException | GeneralSecurityException | RuntimeException e) {
+            LOG.log(Level.WARNING, "ARC set for a copy forwarded by " + LogText.escape(local.get())
+                    + " not made; it leaves unsealed: " + LogText.escape(String.valueOf(e.getMessage())));
             return content;
         }
     }

@@ -64,11 +64,28 @@ public class OutboundQueueService {
     /**
      * Queues a message for its remote recipients, one entry per destination domain. When this
      * returns, content and entries are durable; call {@link #wake} once the caller has answered.
-     * Mail from a local domain with an active DKIM key is signed here, once: every attempt and
-     * every destination sends the same signed octets.
+     * Mail this server vouches for, from a local domain with an active DKIM key, is signed here,
+     * once: every attempt and every destination sends the same signed octets.
+     *
+     * @param vouched whether the message's authors are ours to vouch for (an authenticated user's own
+     *                addresses, our own notifications); mail passed on for others is never signed as theirs
      */
-    public List<QueuedMessage> enqueue(InboundMessage message, List<String> remoteRecipients) throws IOException {
-        org.mailforge.smtp.spi.MessageContent content = dkim.signed(message.content());
+    public List<QueuedMessage> enqueue(InboundMessage message, List<String> remoteRecipients, boolean vouched) throws IOException {
+        return queue(message, vouched ? dkim.signed(message.content()) : message.content(), remoteRecipients);
+    }
+
+    /**
+     * Queues the copy an alias of {@code aliasDomain} forwards to outside addresses: signed when we
+     * vouch for its author, else sealed with ARC by the alias domain with the results found at
+     * receipt (never signed as its From: domain).
+     */
+    public List<QueuedMessage> enqueueForwarded(InboundMessage message, List<String> outside, boolean vouched, String aliasDomain,
+            org.mailforge.application.verification.AuthenticationResults results) throws IOException {
+        return queue(message, vouched ? dkim.signed(message.content()) : dkim.sealed(message.content(), aliasDomain, results), outside);
+    }
+
+    private List<QueuedMessage> queue(InboundMessage message, org.mailforge.smtp.spi.MessageContent content, List<String> remoteRecipients)
+            throws IOException {
         Map<String, List<String>> byDomain = new LinkedHashMap<>();
         for (String recipient : remoteRecipients) {
             byDomain.computeIfAbsent(Domains.of(recipient).toLowerCase(Locale.ROOT), d -> new ArrayList<>()).add(recipient);

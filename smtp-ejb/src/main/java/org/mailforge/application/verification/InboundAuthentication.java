@@ -1,6 +1,7 @@
 package org.mailforge.application.verification;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.logging.Logger;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -8,7 +9,10 @@ import jakarta.inject.Inject;
 
 import org.mailforge.application.LogText;
 import org.mailforge.application.MailMetrics;
+import org.mailforge.application.MessageHeaders;
 import org.mailforge.application.config.ServerConfiguration;
+import org.mailforge.application.config.TrustConfiguration.LocalSpoofPolicy;
+import org.mailforge.application.directory.MailDirectory;
 import org.mailforge.smtp.spi.InboundMessage;
 import org.mailforge.smtp.spi.MessageContent;
 import org.mailforge.smtp.spi.Reply;
@@ -18,6 +22,10 @@ import org.mailforge.smtp.spi.Reply;
  * {@code Authentication-Results:} field at the top of the message (our host name as the
  * authserv-id), counts the results, and applies {@code SMTP_DMARC_POLICY}. Mail from an
  * authenticated session (submission) is ours to vouch for and is not checked.
+ *
+ * <p>Whatever {@code SMTP_DMARC_POLICY} says, unauthenticated mail whose header From names a
+ * local domain must carry a valid DKIM signature of that domain: anything else is a spoof of our
+ * own domain ({@code SMTP_LOCAL_SPOOF_POLICY}: refused, or with {@code report} taken and logged).
  */
 @ApplicationScoped
 public class InboundAuthentication {
@@ -43,27 +51,46 @@ public class InboundAuthentication {
     private MailMetrics metrics;
     private DmarcEnforcement enforcement;
     private String authservId;
+    private LocalSpoofPolicy spoofPolicy;
+    private MailDirectory directory;
 
     protected InboundAuthentication() {
         // for CDI's client proxy
     }
 
     @Inject
-    public InboundAuthentication(MessageAuthentication checks, ServerConfiguration configuration, MailMetrics metrics) {
+    public InboundAuthentication(MessageAuthentication checks, ServerConfiguration configuration, MailMetrics metrics,
+            MailDirectory directory) {
         this.checks = checks;
         this.metrics = metrics;
         this.enforcement = configuration.dmarcPolicy();
         this.authservId = configuration.hostname();
+        this.spoofPolicy = configuration.trust().localSpoofPolicy();
+        this.directory = directory;
     }
 
     public Verdict check(InboundMessage message) {
-        if (enforcement == DmarcEnforcement.OFF || message.authenticatedUser() != null) {
+        if (message.authenticatedUser() != null) {
             return new Accept(message, false, null);
+        }
+        List<String> ownDomains = MessageHeaders.authors(message.content()).from().stream()
+                .map(MessageHeaders.Authors::domainOf).distinct().filter(directory::isLocal).toList();
+        if (enforcement == DmarcEnforcement.OFF) {
+            Reply spoof = ownDomains.isEmpty() ? null : spoofed(message, ownDomains, checks.signatures(message));
+            return spoof != null ? new Refuse(spoof, null) : new Accept(message, false, null);
         }
         AuthenticationResults results = checks.check(message);
         metrics.authenticationResults(results.byMethod());
+        Reply spoof = ownDomains.isEmpty() ? null : spoofed(message, ownDomains, results.dkim());
+        if (spoof != null) {
+            return new Refuse(spoof, results);
+        }
         AuthenticationResults.Dmarc dmarc = results.dmarc();
         if (enforcement == DmarcEnforcement.ENFORCE && dmarc.failed() && "reject".equals(dmarc.policy())) {
+            if (dmarc.fromDomain() == null) {
+                LOG.info(() -> "session " + message.sessionId() + ": refused, not exactly one From: address (DMARC)");
+                return new Refuse(Reply.of(550, "5.7.1", "Message rejected: DMARC needs exactly one From: address"), results);
+            }
             LOG.info(() -> "session " + message.sessionId() + ": refused, DMARC policy of " + LogText.escape(dmarc.fromDomain())
                     + " is reject and the message fails it");
             return new Refuse(Reply.of(550, "5.7.1", "Message rejected: it fails the DMARC policy of " + dmarc.fromDomain()), results);
@@ -71,5 +98,31 @@ public class InboundAuthentication {
         boolean junk = enforcement == DmarcEnforcement.ENFORCE && dmarc.failed() && "quarantine".equals(dmarc.policy());
         byte[] header = results.header(authservId).getBytes(StandardCharsets.US_ASCII);
         return new Accept(message.withContent(MessageContent.prefixed(header, message.content())), junk, results);
+    }
+
+    /**
+     * The refusal of a message that names a local domain in its From: without that domain's valid
+     * DKIM signature (null when every such domain signed it, or when the policy only reports).
+     * Mail of our own users comes authenticated; mail that was signed here and comes back (a
+     * mailing list) still carries our signature.
+     */
+    private Reply spoofed(InboundMessage message, List<String> ownDomains, List<AuthenticationResults.Dkim> signatures) {
+        for (String domain : ownDomains) {
+            boolean signed = signatures.stream().anyMatch(s -> s.passed() && domain.equalsIgnoreCase(s.domain()));
+            if (signed) {
+                continue;
+            }
+            metrics.localSpoof(spoofPolicy == LocalSpoofPolicy.REJECT);
+            if (spoofPolicy == LocalSpoofPolicy.REPORT) {
+                LOG.info(() -> "session " + message.sessionId() + ": From: names the local domain " + LogText.escape(domain)
+                        + " without its DKIM signature (SMTP_LOCAL_SPOOF_POLICY=report: taken)");
+                continue;
+            }
+            LOG.info(() -> "session " + message.sessionId() + ": refused, From: names the local domain " + LogText.escape(domain)
+                    + " without its DKIM signature and the client did not authenticate");
+            return Reply.of(550, "5.7.1", "Message rejected: From: " + domain
+                    + " is a domain of this server; its mail comes authenticated or signed by it");
+        }
+        return null;
     }
 }

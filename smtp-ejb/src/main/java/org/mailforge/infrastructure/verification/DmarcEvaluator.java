@@ -34,7 +34,9 @@ final class DmarcEvaluator {
 
     Dmarc evaluate(String fromDomain, Spf spf, List<Dkim> dkim, Instant deadline) {
         if (fromDomain == null) {
-            return new Dmarc("permerror", null, null, "not exactly one From: address");
+            // RFC 7489 6.6.1: the policy applies to each author domain; a message whose author cannot be
+            // told (no From:, several, one unreadable) fails with the strictest policy (OpenDMARC's RejectMultiValueFrom)
+            return new Dmarc("fail", null, "reject", "not exactly one From: address");
         }
         String organisational = organisationalDomain(fromDomain);
         Map<String, String> record;

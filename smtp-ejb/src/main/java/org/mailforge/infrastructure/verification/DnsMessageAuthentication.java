@@ -51,16 +51,25 @@ public class DnsMessageAuthentication implements MessageAuthentication {
     public AuthenticationResults check(InboundMessage message) {
         Instant deadline = Instant.now().plus(BUDGET);
         AuthenticationResults.Spf spfResult = spf.check(message.clientAddress(), message.reversePath(), message.heloName(), deadline);
-        jakarta.mail.internet.InternetHeaders headers = MessageHeaders.read(message.content());
-        List<AuthenticationResults.Dkim> signatures;
+        MessageHeaders.HeaderBlock block = MessageHeaders.block(message.content());
+        List<AuthenticationResults.Dkim> signatures = signatures(message, block, deadline);
+        // RFC 7489 6.6.1: no From, several, one that cannot be read or one past what is read: not a message we take
+        String fromDomain = MessageHeaders.authors(block).singleFromDomain().orElse(null);
+        return new AuthenticationResults(spfResult, signatures, dmarc.evaluate(fromDomain, spfResult, signatures, deadline));
+    }
+
+    @Override
+    public List<AuthenticationResults.Dkim> signatures(InboundMessage message) {
+        return signatures(message, MessageHeaders.block(message.content()), Instant.now().plus(BUDGET));
+    }
+
+    private List<AuthenticationResults.Dkim> signatures(InboundMessage message, MessageHeaders.HeaderBlock block, Instant deadline) {
         try {
             // the whole message is parsed only when it is signed
-            signatures = headers.getHeader("DKIM-Signature") == null ? List.of() : dkim.verify(message.content(), deadline);
+            return block.headers().getHeader("DKIM-Signature") == null ? List.of() : dkim.verify(message.content(), deadline);
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.FINE, "session " + message.sessionId() + ": DKIM signatures not checked", e);
-            signatures = List.of(new AuthenticationResults.Dkim("temperror", null, null, null, null, "the message could not be read"));
+            return List.of(new AuthenticationResults.Dkim("temperror", null, null, null, null, "the message could not be read"));
         }
-        String fromDomain = MessageHeaders.fromDomain(headers).orElse(null);
-        return new AuthenticationResults(spfResult, signatures, dmarc.evaluate(fromDomain, spfResult, signatures, deadline));
     }
 }

@@ -93,7 +93,9 @@ class DmarcEvaluatorTest {
         assertEquals("none", evaluate("twice.example", spf("fail", "x@e.example"), List.of()).result(), "two records are none");
         assertEquals("none", evaluate("other.example", spf("fail", "x@e.example"), List.of()).result(), "not a DMARC record");
         assertEquals("none", evaluate("nopolicy.example", spf("fail", "x@e.example"), List.of()).policy(), "no p=: none");
-        assertEquals("permerror", evaluate(null, spf("pass", "x@e.example"), List.of()).result());
+        // no single author (two From: fields, two addresses, none, unreadable): a failure with the strictest policy
+        assertEquals("fail", evaluate(null, spf("pass", "x@e.example"), List.of()).result());
+        assertEquals("reject", evaluate(null, spf("pass", "x@e.example"), List.of()).policy());
     }
 
     @Test

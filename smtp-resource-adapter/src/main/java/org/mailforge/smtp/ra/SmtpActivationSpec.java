@@ -111,8 +111,8 @@ public class SmtpActivationSpec implements ActivationSpec {
      * The protocol engine's view of this configuration for one listener. A submission listener
      * always requires AUTH and never offers it in plaintext when TLS is configured; the SMTP
      * listener does as SMTP_ENABLE_AUTH and SMTP_ALLOW_PLAINTEXT_AUTH say. Senders are checked
-     * against the login (SMTP_SENDER_LOGIN_MATCH) where AUTH is required: on an MX port a session
-     * that authenticates only to relay keeps the seed's behaviour.
+     * against the login (SMTP_SENDER_LOGIN_MATCH) in every authenticated session on every listener:
+     * AUTH on the MX port is no way around it.
      */
     SmtpSettings toSettings(ListenerKind kind) {
         boolean authRequired = kind.submission() || bool(ListenerSetting.AUTH_REQUIRED);
@@ -127,7 +127,7 @@ public class SmtpActivationSpec implements ActivationSpec {
                 authRequired, bool(ListenerSetting.RELAY_ENABLED),
                 !kind.submission() && bool(ListenerSetting.PLAINTEXT_AUTH_ALLOWED),
                 number(ListenerSetting.DELIVER_BY_MINIMUM),
-                bool(ListenerSetting.RECEIVED_SHOWS_LOGIN), authRequired && bool(ListenerSetting.SENDER_LOGIN_MATCH));
+                bool(ListenerSetting.RECEIVED_SHOWS_LOGIN), bool(ListenerSetting.SENDER_LOGIN_MATCH));
     }
 
     /** Networks whose connections must begin with a PROXY protocol header. */

@@ -1,0 +1,50 @@
+package org.mailforge.application.config;
+
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+import org.mailforge.smtp.spi.ListenerSetting;
+
+/**
+ * What this server lends its name to: whose mail it signs, whose it forwards, whose verdicts it
+ * writes. One place for the settings of that trust.
+ *
+ * @param senderLoginMatch  {@code SMTP_SENDER_LOGIN_MATCH}: an authenticated session, on any listener, may use only
+ *                          its user's own addresses as envelope sender and in the header {@code From:}/{@code Sender:};
+ *                          {@code false} lets it use any, and then only what passes the check is DKIM-signed
+ * @param localSpoofPolicy  {@code SMTP_LOCAL_SPOOF_POLICY}: unauthenticated mail whose header {@code From:} is in a
+ *                          local domain and that carries no valid DKIM signature of that domain: {@code reject}
+ *                          ({@code 550 5.7.1}, the default) or {@code report} (taken and logged, for split delivery)
+ * @param authservIds       {@code SMTP_AUTHSERV_IDS} and {@code SMTP_HOSTNAME}, lower case: the authserv-ids of
+ *                          {@code Authentication-Results:} fields only we write (every node's name in a cluster)
+ */
+public record TrustConfiguration(boolean senderLoginMatch, LocalSpoofPolicy localSpoofPolicy, Set<String> authservIds) {
+
+    /** What becomes of unauthenticated mail that claims a local domain in its header From. */
+    public enum LocalSpoofPolicy {
+        REJECT, REPORT
+    }
+
+    public TrustConfiguration {
+        authservIds = Set.copyOf(authservIds);
+    }
+
+    static TrustConfiguration load(ConfigReader in, String hostname) {
+        Set<String> ids = new LinkedHashSet<>();
+        ids.add(authservId(hostname));
+        Arrays.stream(in.string("SMTP_AUTHSERV_IDS", "").split(",")).map(String::strip).filter(id -> !id.isEmpty())
+                .map(TrustConfiguration::authservId).forEach(ids::add);
+        return new TrustConfiguration(in.listenerBool(ListenerSetting.SENDER_LOGIN_MATCH),
+                LocalSpoofPolicy.valueOf(in.choice("SMTP_LOCAL_SPOOF_POLICY", "reject", List.of("reject", "report"))
+                        .toUpperCase(Locale.ROOT)),
+                ids);
+    }
+
+    private static String authservId(String name) {
+        String lower = name.strip().toLowerCase(Locale.ROOT);
+        return lower.endsWith(".") ? lower.substring(0, lower.length() - 1) : lower;
+    }
+}
