@@ -39,6 +39,9 @@ class UsersApiIT {
         assertEquals(200, health.statusCode(), "health needs no credentials");
         assertEquals("1.0", health.headers().firstValue("X-API-Version").orElse(null));
         assertEquals("100", health.headers().firstValue("X-RateLimit-Limit").orElse(null), "every API response has the rate limit headers");
+        HttpResponse<String> users = TestServer.api("GET", "/api/users", null, TestServer.ADMIN, TestServer.ADMIN_PASSWORD);
+        assertEquals(200, users.statusCode());
+        assertEquals("no-store", users.headers().firstValue("Cache-Control").orElse(null), "no cache keeps the user list");
     }
 
     private static void assertJsonError(HttpResponse<String> response, String error) {

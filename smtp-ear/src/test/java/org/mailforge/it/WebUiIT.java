@@ -94,7 +94,7 @@ class WebUiIT {
         assertTrue(page.contains("Healthy") || page.contains("Degraded"), page);
         assertTrue(page.contains("Messages received per minute"), page);
         assertEquals(2, chrome.findElements(By.cssSelector(".chart svg[role=img][aria-label]")).size());
-        Cookie cookie = chrome.manage().getCookieNamed("mailforge_session");
+        Cookie cookie = chrome.manage().getCookieNamed("__Host-mailforge_session");
         assertNotNull(cookie, "the session cookie");
         assertTrue(cookie.isHttpOnly() && cookie.isSecure(), "HttpOnly and Secure");
         assertEquals("Strict", cookie.getSameSite());
@@ -200,7 +200,7 @@ class WebUiIT {
         ChromeDriver chrome = browser();
         chrome.get(UI + "#/dashboard");
         waitFor().until(ExpectedConditions.textToBe(By.cssSelector("main h1"), "Dashboard"));
-        String session = chrome.manage().getCookieNamed("mailforge_session").getValue();
+        String session = chrome.manage().getCookieNamed("__Host-mailforge_session").getValue();
         assertEquals(200, https("GET", "/api/users/" + TestServer.ADMIN, session, null, null).statusCode(), "the cookie works before");
 
         chrome.findElement(By.id("sign-out")).click();
@@ -289,6 +289,9 @@ class WebUiIT {
         assertEquals(303, signedIn.statusCode());
         String setCookie = signedIn.headers().firstValue("Set-Cookie").orElseThrow();
         assertTrue(setCookie.contains("HttpOnly") && setCookie.contains("Secure") && setCookie.contains("SameSite=Strict"), setCookie);
+        // the __Host- prefix: browsers take it only over HTTPS from this host, Path=/ and no Domain (no sibling plants one)
+        assertTrue(setCookie.startsWith("__Host-mailforge_session=") && setCookie.contains("Path=/") && !setCookie.contains("Domain"),
+                setCookie);
         String session = setCookie.substring(setCookie.indexOf('=') + 1, setCookie.indexOf(';'));
         JsonObject me = json(https("GET", "/ui/session", session, null, null));
         assertEquals("admin", me.getString("username"));
@@ -318,6 +321,34 @@ class WebUiIT {
         assertEquals(200, https("GET", "/ui/session", renewed, null, null).statusCode());
     }
 
+    /** A stolen session must not outlive the victim's new password: the change ends the account's other sessions. */
+    @Test
+    void aPasswordChangeEndsTheAccountsOtherSessions() throws Exception {
+        String email = "sessions" + Long.toString(RUN, 36) + System.nanoTime() + "@example.test";
+        String user = TestServer.createUser(email, "First-Password-1");
+        String first = sessionOf(user, "First-Password-1");
+        String second = sessionOf(user, "First-Password-1");
+        String csrf = json(https("GET", "/ui/session", first, null, null)).getString("csrf_token");
+        HttpResponse<String> changed = https("PUT", "/api/users/" + user, first, null, Map.of("X-CSRF-Token", csrf),
+                "{\"password\":\"Second-Password-2\"}");
+        assertEquals(200, changed.statusCode(), changed.body());
+        assertEquals(401, https("GET", "/api/users/" + user, second, null, null).statusCode(), "the other session is over");
+        assertEquals(401, https("GET", "/ui/session", second, null, null).statusCode());
+        assertEquals(200, https("GET", "/api/users/" + user, first, null, null).statusCode(), "the one that changed it goes on");
+        // a demotion or promotion ends sessions too: the role they were granted on is gone
+        assertEquals(200, TestServer.asAdmin("PUT", "/api/users/" + user, "{\"admin\":true}").statusCode());
+        assertEquals(401, https("GET", "/ui/session", first, null, null).statusCode(), "a changed role ends it");
+        TestServer.asAdmin("DELETE", "/api/users/" + user, null);
+    }
+
+    /** Signs in over HTTP (no browser): the session cookie's value. */
+    private static String sessionOf(String login, String password) throws Exception {
+        HttpResponse<String> signedIn = https("POST", "/ui/session", null, ORIGIN, "login=" + login + "&password=" + password);
+        assertEquals(303, signedIn.statusCode(), signedIn.body());
+        String setCookie = signedIn.headers().firstValue("Set-Cookie").orElseThrow();
+        return setCookie.substring(setCookie.indexOf('=') + 1, setCookie.indexOf(';'));
+    }
+
     @Test
     void everyPageCarriesAStrictPolicyAndBadPathsGetJson() throws Exception {
         HttpResponse<String> page = https("GET", "/ui/signin.html", null, null, null);
@@ -327,6 +358,7 @@ class WebUiIT {
                 && !policy.contains("unsafe"), policy);
         assertEquals("nosniff", page.headers().firstValue("X-Content-Type-Options").orElse(""));
         assertEquals("DENY", page.headers().firstValue("X-Frame-Options").orElse(""));
+        assertEquals("max-age=31536000", page.headers().firstValue("Strict-Transport-Security").orElse(""), "HSTS over HTTPS");
         assertFalse(page.body().contains("<script>") || java.util.regex.Pattern.compile("\\son[a-z]+=").matcher(page.body()).find(),
                 "no inline script or handler");
 
@@ -441,7 +473,7 @@ class WebUiIT {
             request.header("Content-Type", type);
         }
         if (session != null) {
-            request.header("Cookie", "mailforge_session=" + session);
+            request.header("Cookie", "__Host-mailforge_session=" + session);
         }
         if (origin != null) {
             request.header("Origin", origin);

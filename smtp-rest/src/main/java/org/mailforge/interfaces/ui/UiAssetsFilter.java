@@ -58,6 +58,9 @@ public class UiAssetsFilter extends HttpFilter {
         response.setHeader("Referrer-Policy", "same-origin");
         response.setHeader("Cross-Origin-Opener-Policy", "same-origin");
         response.setHeader("Cache-Control", "no-cache");
+        if (request.isSecure()) {
+            response.setHeader("Strict-Transport-Security", org.mailforge.interfaces.rest.security.NoStore.HSTS); // browsers come back over HTTPS only
+        }
         Optional<java.net.URI> https = sessions.httpsInstead(request);
         if (https.isPresent()) {
             response.setStatus(308);

@@ -15,13 +15,18 @@ import org.mailforge.application.config.ServerConfiguration;
  * The session cookie of the web UI, set before the application takes requests: HttpOnly (no script
  * reads it), SameSite=Strict (no other site's page makes the browser send it), Secure when the API
  * has HTTPS (SMTP_API_HTTPS_PORT; the UI then redirects plain HTTP there), sessions tracked by the
- * cookie only (never in a URL) and ended after 30 idle minutes.
+ * cookie only (never in a URL) and ended after 30 idle minutes. With HTTPS the cookie is named
+ * with the {@code __Host-} prefix: browsers then take it only from this very host over HTTPS with
+ * {@code Path=/} and no {@code Domain}, so a sibling host (the {@code mta-sts.} name, say) cannot
+ * plant one.
  */
 @WebListener
 public class UiSessionCookies implements ServletContextListener {
 
-    /** The cookie's name. */
+    /** The cookie's name over plain HTTP. */
     public static final String NAME = "mailforge_session";
+    /** The cookie's name with HTTPS. */
+    public static final String SECURE_NAME = "__Host-" + NAME;
 
     @Inject
     ServerConfiguration configuration;
@@ -29,9 +34,10 @@ public class UiSessionCookies implements ServletContextListener {
     @Override
     public void contextInitialized(ServletContextEvent event) {
         SessionCookieConfig cookie = event.getServletContext().getSessionCookieConfig();
-        cookie.setName(NAME);
+        boolean https = configuration.apiHttpsPort() > 0;
+        cookie.setName(https ? SECURE_NAME : NAME);
         cookie.setHttpOnly(true);
-        cookie.setSecure(configuration.apiHttpsPort() > 0);
+        cookie.setSecure(https);
         cookie.setPath("/");
         cookie.setAttribute("SameSite", "Strict");
         event.getServletContext().setSessionTrackingModes(EnumSet.of(SessionTrackingMode.COOKIE));

@@ -103,7 +103,8 @@ public class UiSessionResource {
     @Operation(hidden = true)
     public Response current() {
         Optional<UiSessions.SignedIn> signedIn = sessions.current(request);
-        Optional<User> user = signedIn.flatMap(session -> users.findByUsername(session.username())).filter(User::isEnabled);
+        Optional<User> user = signedIn.flatMap(session -> users.findByUsername(session.username()).filter(User::isEnabled)
+                .filter(session::isStill));
         if (user.isEmpty()) {
             sessions.signOut(request);
             return ApiError.response(Response.Status.UNAUTHORIZED, "not signed in");

@@ -24,7 +24,9 @@ import org.mailforge.domain.user.User;
  * user's name, a CSRF token and when the user signed in, never the password. The browser holds
  * only the session cookie (HttpOnly, SameSite=Strict, Secure when the API has HTTPS; see
  * {@link UiSessionCookies}). A session ends after 30 idle minutes, 12 hours after sign-in, at
- * sign-out, or when its user is deleted or disabled.
+ * sign-out, or when its account changes: deleted, disabled, another password, another role, or a
+ * new account under the same name (the session keeps a digest of the account's id, password hash
+ * and role, compared on every request).
  */
 @ApplicationScoped
 public class UiSessions {
@@ -37,6 +39,7 @@ public class UiSessions {
     private static final String USER = "mailforge.ui.user";
     private static final String CSRF = "mailforge.ui.csrf";
     private static final String SINCE = "mailforge.ui.since";
+    private static final String ACCOUNT = "mailforge.ui.account";
     private static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD", "OPTIONS");
 
     private final SecureRandom random = new SecureRandom();
@@ -44,8 +47,29 @@ public class UiSessions {
     @Inject
     ServerConfiguration configuration;
 
-    /** Who a live session belongs to, and the token its changes must carry. */
-    public record SignedIn(String username, String csrfToken) {
+    /**
+     * Who a live session belongs to, and the token its changes must carry.
+     *
+     * @param account the {@link #digest(User)} of the user at sign-in
+     */
+    public record SignedIn(String username, String csrfToken, String account) {
+
+        /** Whether the user is still the account that signed in: same id, password and role (constant time). */
+        public boolean isStill(User user) {
+            return MessageDigest.isEqual(account.getBytes(StandardCharsets.US_ASCII), digest(user).getBytes(StandardCharsets.US_ASCII));
+        }
+    }
+
+    /** A digest of what a session was granted on: the account's id, its password hash and its role. */
+    static String digest(User user) {
+        try {
+            MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+            byte[] digest = sha256.digest((user.getId() + "\0" + user.getPasswordHash() + "\0" + user.isAdmin())
+                    .getBytes(StandardCharsets.UTF_8));
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 unavailable", e);
+        }
     }
 
     /** Starts a new session for the user: any session the browser had is ended first (no fixation). */
@@ -61,8 +85,10 @@ public class UiSessions {
         }
         byte[] token = new byte[32];
         random.nextBytes(token);
-        SignedIn signedIn = new SignedIn(user.getUsername(), Base64.getUrlEncoder().withoutPadding().encodeToString(token));
+        SignedIn signedIn = new SignedIn(user.getUsername(), Base64.getUrlEncoder().withoutPadding().encodeToString(token),
+                digest(user));
         session.setAttribute(USER, signedIn.username());
+        session.setAttribute(ACCOUNT, signedIn.account());
         session.setAttribute(CSRF, signedIn.csrfToken());
         session.setAttribute(SINCE, Instant.now());
         session.setMaxInactiveInterval((int) IDLE.toSeconds());
@@ -77,14 +103,14 @@ public class UiSessions {
         }
         try {
             if (!(session.getAttribute(USER) instanceof String username && session.getAttribute(CSRF) instanceof String csrf
-                    && session.getAttribute(SINCE) instanceof Instant since)) {
+                    && session.getAttribute(SINCE) instanceof Instant since && session.getAttribute(ACCOUNT) instanceof String account)) {
                 return Optional.empty();
             }
             if (since.plus(LIFETIME).isBefore(Instant.now())) {
                 invalidate(session);
                 return Optional.empty();
             }
-            return Optional.of(new SignedIn(username, csrf));
+            return Optional.of(new SignedIn(username, csrf, account));
         } catch (IllegalStateException invalidated) {
             return Optional.empty();
         }
@@ -101,6 +127,25 @@ public class UiSessions {
         String sent = request.getHeader(CSRF_HEADER);
         return sent != null && MessageDigest.isEqual(sent.getBytes(StandardCharsets.UTF_8),
                 signedIn.csrfToken().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * After the request's own user changed its account (a new password, say): the request's
+     * session, when it is that user's, is granted on the account as it is now, so it goes on
+     * while every other session of the account ends.
+     */
+    public void renew(HttpServletRequest request, User user) {
+        HttpSession session = request.getSession(false);
+        if (session == null) {
+            return;
+        }
+        try {
+            if (user.getUsername().equals(session.getAttribute(USER))) {
+                session.setAttribute(ACCOUNT, digest(user));
+            }
+        } catch (IllegalStateException invalidated) {
+            // ended meanwhile: nothing to renew
+        }
     }
 
     /** Ends the request's session, if any. */

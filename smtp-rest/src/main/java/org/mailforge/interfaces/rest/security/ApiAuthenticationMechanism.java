@@ -98,8 +98,9 @@ public class ApiAuthenticationMechanism implements HttpAuthenticationMechanism {
     }
 
     /**
-     * A request of the web UI: the session's user as it is now (deleted or disabled ends the
-     * session, a changed admin flag counts at once), a change only with the CSRF token.
+     * A request of the web UI: the session's user as it is now (deleted, disabled, a changed
+     * password or role, or a new account of the same name ends the session), a change only with
+     * the CSRF token.
      */
     private AuthenticationStatus session(HttpServletRequest request, HttpServletResponse response, HttpMessageContext context,
                                          UiSessions.SignedIn signedIn) throws IOException {
@@ -114,6 +115,10 @@ public class ApiAuthenticationMechanism implements HttpAuthenticationMechanism {
         if (user.isEmpty()) {
             sessions.signOut(request);
             return unauthorized(request, response, "the session's user no longer exists or is disabled");
+        }
+        if (!signedIn.isStill(user.get())) {
+            sessions.signOut(request); // a stolen session must not outlive the victim's new password
+            return unauthorized(request, response, "the session's account changed (password or role); sign in again");
         }
         return context.notifyContainerAboutLogin(user.get().getUsername(), groups(user.get()));
     }

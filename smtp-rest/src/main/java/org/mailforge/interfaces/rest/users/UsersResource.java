@@ -65,6 +65,12 @@ public class UsersResource {
     @Context
     SecurityContext security;
 
+    @Context
+    jakarta.servlet.http.HttpServletRequest http;
+
+    @Inject
+    org.mailforge.interfaces.ui.UiSessions uiSessions;
+
     @GET
     @RolesAllowed(Roles.ADMIN)
     @Operation(summary = "List or search users", description = "Administrators only; newest last. With q, only users whose username or email contains it.")
@@ -141,8 +147,10 @@ public class UsersResource {
             // postmaster@ or an address another user gave up
             throw new ForbiddenException("only an administrator may change email, quota_mb, enabled or admin");
         }
-        return UserView.of(service.update(user, new UserService.Changes(request.email, request.quotaMb, request.enabled,
-                request.admin, request.password == null ? null : request.password.toCharArray())));
+        User updated = service.update(user, new UserService.Changes(request.email, request.quotaMb, request.enabled,
+                request.admin, request.password == null ? null : request.password.toCharArray()));
+        uiSessions.renew(http, updated); // the session that made the change goes on; the account's other sessions end
+        return UserView.of(updated);
     }
 
     @DELETE
