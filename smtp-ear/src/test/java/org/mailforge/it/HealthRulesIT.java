@@ -60,7 +60,8 @@ class HealthRulesIT {
     void eachConditionIsNamedAndFlipsBothHealthEndpoints() throws Exception {
         List<String> reasons = reasons();
         assertTrue(reasons.stream().anyMatch(r -> r.startsWith("free disk space on the storage volume is")), reasons.toString());
-        assertTrue(reasons.stream().anyMatch(r -> r.startsWith("heap use is")), reasons.toString());
+        assertTrue(reasons.stream().anyMatch(r -> r.startsWith("heap use is") && r.contains("after the last collection")),
+                "measured as a collection left it, inside Liberty too: " + reasons);
         assertTrue(reasons.stream().noneMatch(r -> r.startsWith("refused SMTP connections")), "none refused yet: " + reasons);
 
         HttpResponse<String> ready = TestServer.get(HTTP_PORT + 1, "/health/ready");

@@ -131,13 +131,61 @@ public class HealthService {
         }
     }
 
+    /**
+     * The heap as the last garbage collection left it, against SMTP_HEALTH_MAX_HEAP_PERCENT: what
+     * is still in use after a collection is what a restart would cure. Garbage waiting for the next
+     * collection (a client's large message just read, say) is not counted, so a burst of big mail
+     * cannot make the liveness probe restart the server.
+     */
     public List<String> memoryProblems() {
-        Runtime runtime = Runtime.getRuntime();
-        double used = 100.0 * (runtime.totalMemory() - runtime.freeMemory()) / runtime.maxMemory();
+        long afterCollection = heapAfterLastCollection();
+        long used = afterCollection >= 0 ? afterCollection : Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory();
+        double percent = 100.0 * used / Runtime.getRuntime().maxMemory();
         int maximum = configuration.operations().maxHeapPercent();
-        return used > maximum
-                ? List.of(String.format("heap use is %.0f%% of the maximum (above %d%%)", used, maximum))
+        return percent > maximum
+                ? List.of(String.format("heap use is %.0f%% of the maximum%s (above %d%%)", percent,
+                        afterCollection >= 0 ? " after the last collection" : "", maximum))
                 : List.of();
+    }
+
+    /**
+     * Octets of heap in use right after the most recent collection; -1 before the first one (or
+     * without HotSpot's management beans).
+     */
+    static long heapAfterLastCollection() {
+        try {
+            return afterLastCollection();
+        } catch (LinkageError | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    private static long afterLastCollection() {
+        com.sun.management.GcInfo latest = null;
+        for (java.lang.management.GarbageCollectorMXBean bean : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+            if (bean instanceof com.sun.management.GarbageCollectorMXBean collector) {
+                com.sun.management.GcInfo info = collector.getLastGcInfo();
+                if (info != null && (latest == null || info.getEndTime() > latest.getEndTime())) {
+                    latest = info;
+                }
+            }
+        }
+        if (latest == null) {
+            return -1;
+        }
+        java.util.Set<String> heapPools = new java.util.HashSet<>();
+        for (java.lang.management.MemoryPoolMXBean pool : java.lang.management.ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == java.lang.management.MemoryType.HEAP) {
+                heapPools.add(pool.getName());
+            }
+        }
+        long used = 0;
+        for (java.util.Map.Entry<String, java.lang.management.MemoryUsage> pool : latest.getMemoryUsageAfterGc().entrySet()) {
+            if (heapPools.contains(pool.getKey())) {
+                used += pool.getValue().getUsed();
+            }
+        }
+        return used;
     }
 
     /**
