@@ -54,6 +54,30 @@ class RateLimitIT {
         assertEquals(rejectedBefore + 1, rejectedConnections(), "/stats counts the refusal");
     }
 
+    /** One budget per client across the listeners: five connections on port 25 and five on submission are its ten. */
+    @Test
+    void theListenersShareOneBudgetPerAddress() throws Exception {
+        int submission = Integer.getInteger("it.submission.port", TestPorts.port(2587));
+        String submissionSeries = TestServer.series("smtp_rate_limited_total", "limit", "connections", "listener", "submission");
+        double smtpBefore = limited("connections");
+        double submissionBefore = TestServer.metric(submissionSeries);
+        for (int i = 1; i <= 10; i++) {
+            try (SmtpConnection smtp = new SmtpConnection(TestServer.HOST, i % 2 == 0 ? submission : TestServer.SMTP_PORT, "127.0.0.12")) {
+                assertTrue(smtp.reply().startsWith("220 "), "connection " + i);
+                smtp.command("QUIT");
+            }
+        }
+        for (int port : new int[] {submission, TestServer.SMTP_PORT}) {
+            try (SmtpConnection smtp = new SmtpConnection(TestServer.HOST, port, "127.0.0.12")) {
+                String reply = smtp.reply();
+                assertTrue(reply.startsWith("421 4.7.0 ") && reply.contains("too many connections from 127.0.0.12"), port + ": " + reply);
+            }
+        }
+        // each listener counts its own refusal (and both are in before the next test reads the counters)
+        assertEquals(smtpBefore + 1, TestServer.awaitMetric(TestServer.METRICS_PORT, series("connections"), smtpBefore + 1));
+        assertEquals(submissionBefore + 1, TestServer.awaitMetric(TestServer.METRICS_PORT, submissionSeries, submissionBefore + 1));
+    }
+
     @Test
     void theHundredAndFirstCommandInAMinuteEndsTheSession() throws Exception {
         try (SmtpConnection smtp = from("127.0.0.3")) {

@@ -135,6 +135,30 @@ public class SmtpActivationSpec implements ActivationSpec {
         return Cidr.parseList(get(ListenerSetting.PROXY_PROTOCOL_TRUSTED));
     }
 
+    /** Shared by this activation's listeners (built on first use). */
+    private RateLimiter sharedLimiter;
+    private ConcurrentSessions sharedSessions;
+
+    /**
+     * The per-address limits of every listener of this configuration together: a client's
+     * connections, commands, messages and failed logins on port 25, 587 and 465 spend one budget
+     * (each listener counts its own refusals through {@link RateLimiter#budgetFor(java.net.InetAddress, Consumer)}).
+     */
+    synchronized RateLimiter sharedRateLimiter() {
+        if (sharedLimiter == null) {
+            sharedLimiter = rateLimiter(limit -> { });
+        }
+        return sharedLimiter;
+    }
+
+    /** The sessions a client address has open on any of this configuration's listeners. */
+    synchronized ConcurrentSessions sharedConcurrentSessions() {
+        if (sharedSessions == null) {
+            sharedSessions = concurrentSessions();
+        }
+        return sharedSessions;
+    }
+
     /** The per-address limits; every refusal is reported to {@code onLimited}. */
     RateLimiter rateLimiter(Consumer<RateLimit> onLimited) {
         Map<RateLimit, Integer> limits = new EnumMap<>(RateLimit.class);

@@ -106,8 +106,8 @@ final class SmtpListener {
         this.workManager = workManager;
         this.maxConnections = spec.maxConnections();
         this.connectionSlots = new Semaphore(maxConnections);
-        this.rateLimiter = spec.rateLimiter(statistics.rateLimits()::refused);
-        this.perAddress = spec.concurrentSessions();
+        this.rateLimiter = spec.sharedRateLimiter(); // one budget per client across the three listeners
+        this.perAddress = spec.sharedConcurrentSessions();
         this.stressTimeoutNanos = spec.stressTimeout().toNanos();
         this.sessionThreads = SessionThreads.factory("smtp-session-" + port + "-");
         this.reverseDns = spec.reverseDnsEnabled()
@@ -235,7 +235,7 @@ final class SmtpListener {
      * closed). {@code counted}: the connection is already among the listener's open ones.
      */
     private Admission admitAddress(Socket socket, InetAddress address, boolean counted) {
-        ClientBudget budget = rateLimiter.budgetFor(address);
+        ClientBudget budget = rateLimiter.budgetFor(address, statistics.rateLimits()::refused);
         if (!budget.tryConnection()) {
             refused(counted);
             refuse(socket, Replies.rateLimited(settings.hostname(), "too many connections from " + address.getHostAddress()));

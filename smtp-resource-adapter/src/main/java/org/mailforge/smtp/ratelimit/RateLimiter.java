@@ -46,11 +46,19 @@ public final class RateLimiter {
 
     /** The budget of this client address (unlimited when exempt or when every limit is off). */
     public ClientBudget budgetFor(InetAddress address) {
+        return budgetFor(address, onLimited);
+    }
+
+    /**
+     * The budget of this client address, whose refusals are told to {@code report} (the listener
+     * that asked: several listeners share one limiter, each counts its own refusals).
+     */
+    public ClientBudget budgetFor(InetAddress address, Consumer<RateLimit> report) {
         if (Arrays.stream(allowance).allMatch(value -> value == 0)
                 || exempt.stream().anyMatch(network -> network.contains(address))) {
             return ClientBudget.UNLIMITED;
         }
-        return new AddressBudget(AddressKey.of(address));
+        return new AddressBudget(AddressKey.of(address), report);
     }
 
     /**
@@ -122,26 +130,26 @@ public final class RateLimiter {
         return tracked.size();
     }
 
-    private boolean take(AddressKey key, RateLimit limit) {
+    private boolean take(AddressKey key, RateLimit limit, Consumer<RateLimit> report) {
         if (allowance[limit.ordinal()] == 0) {
             return true;
         }
         long now = nanoClock.getAsLong();
         boolean taken = buckets(key, now).take(limit, now);
         if (!taken) {
-            onLimited.accept(limit);
+            report.accept(limit);
         }
         return taken;
     }
 
-    private boolean exhausted(AddressKey key, RateLimit limit) {
+    private boolean exhausted(AddressKey key, RateLimit limit, Consumer<RateLimit> report) {
         if (allowance[limit.ordinal()] == 0) {
             return false;
         }
         long now = nanoClock.getAsLong();
         boolean exhausted = !buckets(key, now).has(limit, now);
         if (exhausted) {
-            onLimited.accept(limit);
+            report.accept(limit);
         }
         return exhausted;
     }
@@ -176,34 +184,36 @@ public final class RateLimiter {
 
     private final class AddressBudget implements ClientBudget {
         private final AddressKey key;
+        private final Consumer<RateLimit> report;
 
-        AddressBudget(AddressKey key) {
+        AddressBudget(AddressKey key, Consumer<RateLimit> report) {
             this.key = key;
+            this.report = report;
         }
 
         @Override
         public boolean tryConnection() {
-            return take(key, RateLimit.CONNECTIONS);
+            return take(key, RateLimit.CONNECTIONS, report);
         }
 
         @Override
         public boolean tryCommand() {
-            return take(key, RateLimit.COMMANDS);
+            return take(key, RateLimit.COMMANDS, report);
         }
 
         @Override
         public boolean tryMessage() {
-            return take(key, RateLimit.MESSAGES);
+            return take(key, RateLimit.MESSAGES, report);
         }
 
         @Override
         public boolean authBlocked() {
-            return exhausted(key, RateLimit.AUTH_FAILURES);
+            return exhausted(key, RateLimit.AUTH_FAILURES, report);
         }
 
         @Override
         public void authFailed() {
-            take(key, RateLimit.AUTH_FAILURES);
+            take(key, RateLimit.AUTH_FAILURES, report);
         }
     }
 
