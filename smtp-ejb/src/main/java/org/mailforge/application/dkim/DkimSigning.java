@@ -16,6 +16,9 @@ public interface DkimSigning {
     /**
      * The {@code DKIM-Signature:} header field for the message, relaxed/relaxed over
      * {@link #SIGNED_HEADERS}, folded and ending in CRLF, to be put above the message.
+     *
+     * @throws java.io.IOException the message cannot be read, or its header block is larger than the
+     *                             signer reads (the message is then best sent unsigned)
      */
     byte[] sign(MessageContent content, String domain, String selector, DkimAlgorithm algorithm, PrivateKey key)
             throws IOException, java.security.GeneralSecurityException;

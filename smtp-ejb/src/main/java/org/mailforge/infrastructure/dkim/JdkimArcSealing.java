@@ -1,10 +1,7 @@
 package org.mailforge.infrastructure.dkim;
 
-import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -28,15 +25,15 @@ import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import org.apache.james.jdkim.canon.DigestOutputStream;
-import org.apache.james.jdkim.canon.LimitedOutputStream;
-import org.apache.james.jdkim.canon.RelaxedBodyCanonicalizer;
-import org.apache.james.jdkim.canon.SimpleBodyCanonicalizer;
 import org.apache.james.jdkim.tagvalue.TagValue;
 import org.mailforge.application.config.ServerConfiguration;
 import org.mailforge.application.dkim.ArcSealing;
 import org.mailforge.application.dkim.DkimSigning;
 import org.mailforge.domain.dkim.DkimAlgorithm;
+import org.mailforge.infrastructure.dkim.DkimCanonical.BodyHash;
+import org.mailforge.infrastructure.dkim.DkimCanonical.BodyHashes;
+import org.mailforge.infrastructure.dkim.DkimCanonical.Canonicalization;
+import org.mailforge.infrastructure.dkim.DkimCanonical.Field;
 import org.mailforge.infrastructure.dns.DnsClient;
 import org.mailforge.smtp.spi.MessageContent;
 
@@ -45,11 +42,9 @@ import org.mailforge.smtp.spi.MessageContent;
  * {@link Ed25519OverSha256} and folding of {@link JdkimSigning}, and the key rules of
  * {@link DkimVerifier} ({@link DkimKeys}).
  *
- * <p>The message is read once: its header block (at most {@link #MAX_HEADER_OCTETS}) is held, the
- * body streams through the canonicalisers into SHA-256 and is never held. jDKIM's {@code Message}
- * is not used, since it buffers the body. Header fields are canonicalised here ("relaxed", RFC 6376
- * 3.4.2) octet for octet (ISO-8859-1 in, ISO-8859-1 out), where jDKIM encodes them with the
- * platform's charset, which changes 8-bit (RFC 6532) header fields on some platforms.
+ * <p>The message is read once ({@link DkimCanonical}): its header block (at most
+ * {@link DkimCanonical#MAX_HEADER_OCTETS}) is held, the body streams through the canonicalisers
+ * into SHA-256 and is never held.
  *
  * <p>The existing chain is validated as RFC 8617 5.2 says: its structure (instances 1 to N, one
  * ARC-Authentication-Results, ARC-Message-Signature and ARC-Seal each), the newest
@@ -59,9 +54,6 @@ import org.mailforge.smtp.spi.MessageContent;
 @ApplicationScoped
 public class JdkimArcSealing implements ArcSealing {
 
-    /** The most of a header block read (50 ARC sets sealed with RSA-4096 keys take about 100 KB). */
-    static final int MAX_HEADER_OCTETS = 256 * 1024;
-
     private static final String SEAL = "arc-seal";
     private static final String MESSAGE_SIGNATURE = "arc-message-signature";
     private static final String RESULTS = "arc-authentication-results";
@@ -70,8 +62,8 @@ public class JdkimArcSealing implements ArcSealing {
     private static final Pattern INSTANCE = Pattern.compile("(?:^|;)" + FWS + "i" + FWS + "=" + FWS + "([0-9]{1,9})" + FWS + "(?:;|$)");
     private static final Pattern FAILED = Pattern.compile("(?:^|;)" + FWS + "cv" + FWS + "=" + FWS + "fail" + FWS + "(?:;|$)",
             Pattern.CASE_INSENSITIVE);
-    /** The value of {@code b=}, which a signature's own header field is hashed without (RFC 6376 3.7). */
-    private static final Pattern B_VALUE = Pattern.compile("((?:^|;)" + FWS + "b" + FWS + "=)[^;]*");
+    /** An ARC-Message-Signature without {@code c=} is relaxed/relaxed (as dkimpy reads it). */
+    private static final String DEFAULT_CANONICALIZATION = "relaxed/relaxed";
     private static final Pattern ARC_RESULT = Pattern.compile("(?:^|;)" + FWS + "arc" + FWS + "=", Pattern.CASE_INSENSITIVE);
     private static final Pattern AUTHSERV_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,252}");
     /** Printable ASCII, spaces and folds: nothing that would end the header field or start another. */
@@ -106,20 +98,20 @@ public class JdkimArcSealing implements ArcSealing {
         check(HEADER_TEXT, results, "results");
         check(DOMAIN, domain, "domain");
         check(SELECTOR, selector, "selector");
-        try (InputStream in = new BufferedInputStream(content.openStream())) {
-            List<Field> header = readHeader(in);
+        try (InputStream in = DkimCanonical.open(content)) {
+            List<Field> header = DkimCanonical.readHeader(in);
             Chain chain = Chain.of(header);
             if (chain.failed || chain.highest >= MAX_INSTANCE) {
                 return new byte[0]; // RFC 8617 5.1: a failed chain is not extended; 50 sets are the most there are
             }
             // the newest message signature of the chain is checked against the body as it streams by, beside ours
             Tags newest = chain.sets.isEmpty() ? null : Tags.of(chain.sets.lastEntry().getValue().messageSignature().value());
-            BodyHash ours = new BodyHash(true, -1);
-            BodyHash theirs = BodyHash.of(newest);
-            if (theirs != null && theirs.relaxed && theirs.limit < 0) {
-                theirs = ours; // the usual case: one hash serves both
-            }
-            hashBody(in, theirs == null || theirs == ours ? List.of(ours) : List.of(ours, theirs));
+            BodyHashes hashes = new BodyHashes();
+            BodyHash ours = hashes.add(true);
+            // in the usual case, relaxed without l=, theirs is ours: one hash serves both
+            Canonicalization canonicalization = newest == null ? null : newest.canonicalization();
+            BodyHash theirs = canonicalization == null ? null : hashes.add(canonicalization.relaxedBody(), newest.get("l"));
+            hashes.hash(in);
             String cv = chain.sets.isEmpty() && chain.wellFormed ? "none"
                     : new Validation(header, chain, deadline).valid(newest, theirs) ? "pass" : "fail";
             return seal(header, chain, cv, ours.digest(), authservId, results, domain, selector, algorithm, key);
@@ -149,11 +141,8 @@ public class JdkimArcSealing implements ArcSealing {
         String unsignedAms = "ARC-Message-Signature: i=" + instance + "; a=" + algorithm.tag() + "; c=relaxed/relaxed; d=" + domain
                 + "; s=" + selector + "; t=" + now + "; h=" + String.join(":", signed) + "; bh="
                 + Base64.getEncoder().encodeToString(bodyHash) + "; b=";
-        Signature ams = signer(algorithm, key);
-        for (Field field : select(header, signed)) {
-            update(ams, field.canonical() + "\r\n");
-        }
-        update(ams, Field.of(unsignedAms).canonical());
+        Signature ams = JdkimSigning.signer(algorithm, key);
+        ams.update(DkimCanonical.signedHeader(DkimCanonical.select(header, signed), Field.of(unsignedAms), true));
         String amsText = JdkimSigning.fold(unsignedAms + Base64.getEncoder().encodeToString(ams.sign()));
         Field messageSignatureField = Field.of(amsText.substring(0, amsText.length() - 2));
 
@@ -161,141 +150,28 @@ public class JdkimArcSealing implements ArcSealing {
         // 5.1.2: a seal saying cv=fail covers its own set only
         String unsignedSeal = "ARC-Seal: i=" + instance + "; cv=" + cv + "; a=" + algorithm.tag() + "; d=" + domain + "; s=" + selector
                 + "; t=" + now + "; b=";
-        Signature seal = signer(algorithm, key);
+        Signature seal = JdkimSigning.signer(algorithm, key);
         if (!cv.equals("fail")) {
             for (ArcSet set : chain.sets.values()) {
-                update(seal, set.resultsField().canonical() + "\r\n" + set.messageSignature().canonical() + "\r\n"
-                        + set.seal().canonical() + "\r\n");
+                update(seal, set.relaxed());
             }
         }
-        update(seal, resultsField.canonical() + "\r\n" + messageSignatureField.canonical() + "\r\n" + Field.of(unsignedSeal).canonical());
+        update(seal, resultsField.relaxed() + "\r\n" + messageSignatureField.relaxed() + "\r\n" + Field.of(unsignedSeal).relaxed());
         String sealText = JdkimSigning.fold(unsignedSeal + Base64.getEncoder().encodeToString(seal.sign()));
         return (sealText + amsText + aar).getBytes(StandardCharsets.US_ASCII);
-    }
-
-    private static Signature signer(DkimAlgorithm algorithm, PrivateKey key) throws GeneralSecurityException {
-        Signature signature = algorithm == DkimAlgorithm.ED25519_SHA256 ? new Ed25519OverSha256() : Signature.getInstance("SHA256withRSA");
-        signature.initSign(key);
-        return signature;
     }
 
     private static void update(Signature signature, String canonical) throws GeneralSecurityException {
         signature.update(canonical.getBytes(StandardCharsets.ISO_8859_1));
     }
 
-    /**
-     * The header fields a signature's {@code h=} names, each occurrence of a name taking the next
-     * field of that name from the bottom up; a name with no field left takes none (RFC 6376 5.4.2).
-     */
-    static List<Field> select(List<Field> header, List<String> names) {
-        Map<String, Integer> taken = new HashMap<>();
-        List<Field> selected = new ArrayList<>();
-        for (String name : names) {
-            String lower = name.toLowerCase(Locale.ROOT);
-            int skip = taken.merge(lower, 1, Integer::sum) - 1;
-            for (int i = header.size() - 1; i >= 0; i--) {
-                if (header.get(i).name().equals(lower) && skip-- == 0) {
-                    selected.add(header.get(i));
-                    break;
-                }
-            }
-        }
-        return selected;
-    }
-
-    /**
-     * The header fields up to the empty line that ends them, leaving the stream at the body.
-     *
-     * @throws IOException over {@link #MAX_HEADER_OCTETS}
-     */
-    static List<Field> readHeader(InputStream in) throws IOException {
-        List<Field> fields = new ArrayList<>();
-        ByteArrayOutputStream line = new ByteArrayOutputStream(128);
-        StringBuilder field = null;
-        int read = 0;
-        for (int b = in.read(); ; b = in.read()) {
-            if (b >= 0 && ++read > MAX_HEADER_OCTETS) {
-                throw new IOException("the header block is over " + MAX_HEADER_OCTETS + " octets: not sealed");
-            }
-            if (b >= 0 && b != '\n') {
-                line.write(b);
-                continue;
-            }
-            String text = line.toString(StandardCharsets.ISO_8859_1);
-            line.reset();
-            if (text.endsWith("\r")) {
-                text = text.substring(0, text.length() - 1);
-            }
-            if (text.isEmpty()) {
-                break; // the empty line before the body, or the end of a message without one
-            }
-            if (text.charAt(0) == ' ' || text.charAt(0) == '\t') {
-                if (field != null) {
-                    field.append("\r\n").append(text);
-                }
-            } else {
-                add(fields, field);
-                field = new StringBuilder(text);
-            }
-            if (b < 0) {
-                break;
-            }
-        }
-        add(fields, field);
-        return fields;
-    }
-
-    private static void add(List<Field> fields, StringBuilder field) {
-        if (field != null && field.indexOf(":") > 0) {
-            fields.add(Field.of(field.toString())); // a line without a colon is no header field that could be signed
-        }
-    }
-
-    private static void hashBody(InputStream in, List<BodyHash> hashes) throws IOException {
-        byte[] buffer = new byte[8192];
-        for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
-            for (BodyHash hash : hashes) {
-                hash.input.write(buffer, 0, n);
-            }
-        }
-        for (BodyHash hash : hashes) {
-            hash.input.close(); // the canonicaliser writes what it held back (the last CRLF)
-        }
-    }
-
-    /**
-     * One header field as it stands: {@code Name: value}, folds kept, no final CRLF; one char per
-     * octet (ISO-8859-1).
-     *
-     * @param name lower case, without the space before the colon
-     */
-    record Field(String name, String text) {
-
-        static Field of(String text) {
-            return new Field(text.substring(0, text.indexOf(':')).strip().toLowerCase(Locale.ROOT), text);
-        }
-
-        String value() {
-            return text.substring(text.indexOf(':') + 1);
-        }
-
-        /** RFC 6376 3.4.2 "relaxed": name in lower case, unfolded, runs of spaces and tabs one space, none at either end. */
-        String canonical() {
-            String value = value().replace("\r\n", "").replaceAll("[ \t]+", " ");
-            int start = value.startsWith(" ") ? 1 : 0;
-            int end = value.length() > start && value.endsWith(" ") ? value.length() - 1 : value.length();
-            return name + ":" + value.substring(start, end);
-        }
-
-        /** The field as its own signature hashes it: without the value of {@code b=}. */
-        Field withoutSignature() {
-            Matcher b = B_VALUE.matcher(value());
-            return b.find() ? new Field(name, text.substring(0, text.indexOf(':') + 1) + b.replaceFirst("$1")) : this;
-        }
-    }
-
     /** One instance's header fields. */
     record ArcSet(Field resultsField, Field messageSignature, Field seal) {
+
+        /** As an ARC-Seal signs an earlier set: its three fields, relaxed, each ending in CRLF (RFC 8617 5.1.1). */
+        String relaxed() {
+            return resultsField.relaxed() + "\r\n" + messageSignature.relaxed() + "\r\n" + seal.relaxed() + "\r\n";
+        }
     }
 
     /** The ARC header fields of a message, by instance, and what a glance at them tells. */
@@ -377,52 +253,15 @@ public class JdkimArcSealing implements ArcSealing {
             return getTags().containsAll(List.of(tags));
         }
 
+        /** What {@code c=} asks for, relaxed/relaxed without one; null when it names a canonicalisation there is not. */
+        Canonicalization canonicalization() {
+            String c = get("c");
+            return Canonicalization.of(c == null ? DEFAULT_CANONICALIZATION : c);
+        }
+
         /** A base64 value with its folding white space taken out. */
         byte[] base64(String tag) {
             return Base64.getDecoder().decode(get(tag).replaceAll("[ \t\r\n]", ""));
-        }
-    }
-
-    /** A body hash in progress: a jDKIM canonicaliser, then the l= limit if any, then SHA-256. */
-    private static final class BodyHash {
-        final boolean relaxed;
-        final long limit;
-        final OutputStream input;
-        private final DigestOutputStream digest;
-        private byte[] value;
-
-        BodyHash(boolean relaxed, long limit) {
-            this.relaxed = relaxed;
-            this.limit = limit;
-            try {
-                digest = new DigestOutputStream(MessageDigest.getInstance("SHA-256"));
-            } catch (GeneralSecurityException e) {
-                throw new IllegalStateException("SHA-256 unavailable", e);
-            }
-            OutputStream limited = limit < 0 ? digest : new LimitedOutputStream(digest, (int) Math.min(limit, Integer.MAX_VALUE));
-            input = relaxed ? new RelaxedBodyCanonicalizer(limited) : new SimpleBodyCanonicalizer(limited);
-        }
-
-        /** The hash an existing message signature asks for (c= and l=); null when its tags cannot say. */
-        static BodyHash of(Tags signature) {
-            if (signature == null) {
-                return null;
-            }
-            String c = signature.get("c") == null ? "relaxed/relaxed" : signature.get("c").strip().toLowerCase(Locale.ROOT);
-            String body = c.contains("/") ? c.substring(c.indexOf('/') + 1) : "simple";
-            String l = signature.get("l");
-            if (!body.equals("relaxed") && !body.equals("simple") || l != null && !l.matches("[0-9]{1,18}")) {
-                return null;
-            }
-            return new BodyHash(body.equals("relaxed"), l == null ? -1 : Long.parseLong(l));
-        }
-
-        /** The hash, once the body has been written and {@link #input} closed. */
-        byte[] digest() {
-            if (value == null) {
-                value = digest.getDigest();
-            }
-            return value.clone();
         }
     }
 
@@ -461,8 +300,8 @@ public class JdkimArcSealing implements ArcSealing {
             if (!tags.has("i", "a", "b", "bh", "d", "h", "s")) {
                 return false;
             }
-            String c = tags.get("c");
-            if (c != null && !c.strip().toLowerCase(Locale.ROOT).startsWith("relaxed")) {
+            Canonicalization canonicalization = tags.canonicalization();
+            if (canonicalization == null || !canonicalization.relaxedHeader()) {
                 return false; // RFC 8617 4.1.2: relaxed header canonicalisation only
             }
             List<String> names = new ArrayList<>();
@@ -476,12 +315,8 @@ public class JdkimArcSealing implements ArcSealing {
                 if (!MessageDigest.isEqual(body.digest(), tags.base64("bh"))) {
                     return false;
                 }
-                StringBuilder signed = new StringBuilder();
-                for (Field field : select(header, names)) {
-                    signed.append(field.canonical()).append("\r\n");
-                }
-                signed.append(chain.sets.get(chain.highest).messageSignature().withoutSignature().canonical());
-                return verifies(tags, signed.toString());
+                return verifies(tags, DkimCanonical.signedHeader(DkimCanonical.select(header, names),
+                        chain.sets.get(chain.highest).messageSignature(), true));
             } catch (IllegalArgumentException e) {
                 return false; // not base64
             }
@@ -496,20 +331,19 @@ public class JdkimArcSealing implements ArcSealing {
             }
             StringBuilder signed = new StringBuilder();
             for (ArcSet earlier : chain.sets.headMap(instance).values()) {
-                signed.append(earlier.resultsField().canonical()).append("\r\n").append(earlier.messageSignature().canonical())
-                        .append("\r\n").append(earlier.seal().canonical()).append("\r\n");
+                signed.append(earlier.relaxed());
             }
-            signed.append(set.resultsField().canonical()).append("\r\n").append(set.messageSignature().canonical()).append("\r\n")
-                    .append(set.seal().withoutSignature().canonical());
+            signed.append(set.resultsField().relaxed()).append("\r\n").append(set.messageSignature().relaxed()).append("\r\n")
+                    .append(set.seal().withoutSignature().relaxed());
             try {
-                return verifies(tags, signed.toString());
+                return verifies(tags, signed.toString().getBytes(StandardCharsets.ISO_8859_1));
             } catch (IllegalArgumentException e) {
                 return false;
             }
         }
 
-        /** The signature of {@code a=}, {@code b=}, {@code d=} and {@code s=} over the canonical header text, with DkimVerifier's key rules. */
-        private boolean verifies(Tags tags, String canonical) throws IOException {
+        /** The signature of {@code a=}, {@code b=}, {@code d=} and {@code s=} over the canonical header data, with DkimVerifier's key rules. */
+        private boolean verifies(Tags tags, byte[] canonical) throws IOException {
             String algorithm = tags.get("a").strip().toLowerCase(Locale.ROOT);
             if (!algorithm.equals("rsa-sha256") && !algorithm.equals("ed25519-sha256")) {
                 return false; // RFC 8301: no rsa-sha1
@@ -538,7 +372,7 @@ public class JdkimArcSealing implements ArcSealing {
                 }
                 Signature check = keyType.equals("rsa") ? Signature.getInstance("SHA256withRSA") : new Ed25519OverSha256();
                 check.initVerify(publicKey);
-                check.update(canonical.getBytes(StandardCharsets.ISO_8859_1));
+                check.update(canonical);
                 return check.verify(tags.base64("b"));
             } catch (GeneralSecurityException | IllegalStateException e) {
                 return false;

@@ -7,57 +7,63 @@ import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
 import java.security.Signature;
 import java.time.Clock;
+import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.apache.james.jdkim.DKIMCommon;
-import org.apache.james.jdkim.exceptions.FailException;
-import org.apache.james.jdkim.impl.BodyHasherImpl;
-import org.apache.james.jdkim.impl.Message;
 import org.apache.james.jdkim.tagvalue.SignatureRecordImpl;
-import org.apache.james.mime4j.MimeException;
 import org.mailforge.application.dkim.DkimSigning;
 import org.mailforge.domain.dkim.DkimAlgorithm;
+import org.mailforge.infrastructure.dkim.DkimCanonical.BodyHash;
+import org.mailforge.infrastructure.dkim.DkimCanonical.BodyHashes;
+import org.mailforge.infrastructure.dkim.DkimCanonical.Field;
 import org.mailforge.smtp.spi.MessageContent;
 
 /**
- * DKIM signatures with Apache James jDKIM: its parser, relaxed canonicalisation, body hash and
- * signature record. jDKIM signs with RSA only; Ed25519 (RFC 8463: the SHA-256 hash of the
- * canonical header data, signed with PureEdDSA) runs on the same canonical stream through
- * {@link Ed25519OverSha256}, with the JDK's own Ed25519.
+ * DKIM signatures, relaxed/relaxed, with Apache James jDKIM's signature record and body
+ * canonicaliser ({@link DkimCanonical}: the header block is held, the body streams through the
+ * hash). Ed25519 (RFC 8463: the SHA-256 hash of the canonical header data, signed with PureEdDSA)
+ * runs through {@link Ed25519OverSha256}, with the JDK's own Ed25519.
  */
 @ApplicationScoped
-public class JdkimSigning extends DKIMCommon implements DkimSigning {
+public class JdkimSigning implements DkimSigning {
 
     /** Header fields are folded at this width where a tag ends (RFC 5322 2.1.1's 78). */
     private static final int FOLD_AT = 76;
 
     Clock clock = Clock.systemUTC();
 
+    /**
+     * {@inheritDoc}
+     *
+     * @throws IOException also when the header block is larger than {@link DkimCanonical#MAX_HEADER_OCTETS}
+     */
     @Override
     public byte[] sign(MessageContent content, String domain, String selector, DkimAlgorithm algorithm, PrivateKey key)
             throws IOException, GeneralSecurityException {
         SignatureRecordImpl record = new SignatureRecordImpl("v=1; a=" + algorithm.tag() + "; c=relaxed/relaxed; d=" + domain
                 + "; s=" + selector + "; t=" + clock.instant().getEpochSecond() + "; h=" + String.join(":", SIGNED_HEADERS)
                 + "; bh=; b=;");
-        try (InputStream in = content.openStream()) {
-            Message message = new Message(in);
-            try {
-                BodyHasherImpl body = new BodyHasherImpl(record);
-                DKIMCommon.streamCopy(message.getBodyInputStream(), body.getOutputStream());
-                record.setBodyHash(body.getDigest());
-                Signature signature = algorithm == DkimAlgorithm.ED25519_SHA256 ? new Ed25519OverSha256()
-                        : Signature.getInstance("SHA256withRSA");
-                signature.initSign(key);
-                signatureCheck(message, record, record.getHeaders(), signature);
-                record.setSignature(signature.sign());
-            } finally {
-                message.dispose();
-            }
-        } catch (MimeException | FailException e) {
-            throw new IOException("the message cannot be signed: " + e.getMessage(), e);
+        List<Field> header;
+        try (InputStream in = DkimCanonical.open(content)) {
+            header = DkimCanonical.readHeader(in);
+            BodyHashes hashes = new BodyHashes();
+            BodyHash body = hashes.add(true);
+            hashes.hash(in);
+            record.setBodyHash(body.digest());
         }
+        Signature signature = signer(algorithm, key);
+        signature.update(DkimCanonical.signedHeader(DkimCanonical.select(header, SIGNED_HEADERS),
+                Field.of("DKIM-Signature:" + record.toUnsignedString()), true));
+        record.setSignature(signature.sign());
         return fold("DKIM-Signature:" + record).getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** A {@link Signature} of the algorithm, ready to sign with the key. */
+    static Signature signer(DkimAlgorithm algorithm, PrivateKey key) throws GeneralSecurityException {
+        Signature signature = algorithm == DkimAlgorithm.ED25519_SHA256 ? new Ed25519OverSha256() : Signature.getInstance("SHA256withRSA");
+        signature.initSign(key);
+        return signature;
     }
 
     /**

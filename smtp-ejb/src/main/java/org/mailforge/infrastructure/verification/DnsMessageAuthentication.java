@@ -65,7 +65,7 @@ public class DnsMessageAuthentication implements MessageAuthentication {
 
     private List<AuthenticationResults.Dkim> signatures(InboundMessage message, MessageHeaders.HeaderBlock block, Instant deadline) {
         try {
-            // the whole message is parsed only when it is signed
+            // the message is read through (its body streamed once) only when it is signed
             return block.headers().getHeader("DKIM-Signature") == null ? List.of() : dkim.verify(message.content(), deadline);
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.FINE, "session " + message.sessionId() + ": DKIM signatures not checked", e);
