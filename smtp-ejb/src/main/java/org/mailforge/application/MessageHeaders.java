@@ -88,11 +88,39 @@ public final class MessageHeaders {
      * @param readable false when a From: or Sender: cannot be parsed, a domain is no valid name, or the header
      *                 block ran past what is read (a From: may hide beyond it)
      */
-    public record Authors(java.util.List<String> from, java.util.List<String> sender, int fromFields, boolean readable) {
+    public record Authors(java.util.List<String> from, java.util.List<String> sender, int fromFields, boolean readable,
+                          boolean complete, java.util.List<String> fields) {
+
+        private static final java.util.regex.Pattern AT_DOMAIN = java.util.regex.Pattern.compile("@\\s*([^\\s<>()\\[\\]\",;:@\\\\]+)");
 
         public Authors {
             from = java.util.List.copyOf(from);
             sender = java.util.List.copyOf(sender);
+            fields = java.util.List.copyOf(fields);
+        }
+
+        /**
+         * Every domain the From: and Sender: fields show after an {@code @}, read as text (lower
+         * case, without a trailing dot), parsable or not: what a reader may see where the
+         * addresses could not be read.
+         */
+        public java.util.Set<String> shownDomains() {
+            java.util.Set<String> domains = new java.util.LinkedHashSet<>();
+            for (String field : fields) {
+                java.util.regex.Matcher m = AT_DOMAIN.matcher(field);
+                while (m.find()) {
+                    String domain = m.group(1).toLowerCase(java.util.Locale.ROOT);
+                    while (domain.endsWith(".")) {
+                        domain = domain.substring(0, domain.length() - 1);
+                    }
+                    try {
+                        domains.add(org.mailforge.smtp.spi.Domains.ascii(domain));
+                    } catch (IllegalArgumentException e) {
+                        domains.add(domain);
+                    }
+                }
+            }
+            return domains;
         }
 
         /** Exactly one From: field with exactly one readable address: its domain. */
@@ -127,7 +155,15 @@ public final class MessageHeaders {
         String[] senderFields = block.headers().getHeader("Sender");
         boolean readable = block.complete()
                 & addresses(fromFields, from) & addresses(senderFields, sender);
-        return new Authors(from, sender, fromFields == null ? 0 : fromFields.length, readable);
+        java.util.List<String> fields = new java.util.ArrayList<>();
+        for (String[] named : new String[][] {fromFields, senderFields}) {
+            if (named != null) {
+                for (String field : named) {
+                    fields.add(MimeUtility.unfold(field));
+                }
+            }
+        }
+        return new Authors(from, sender, fromFields == null ? 0 : fromFields.length, readable, block.complete(), fields);
     }
 
     /** Adds the addresses of the fields to {@code out}, lower-case A-label domains; false when one cannot be read. */
@@ -146,7 +182,11 @@ public final class MessageHeaders {
                         readable = false;
                         continue;
                     }
-                    out.add(text.substring(0, at) + "@" + org.mailforge.smtp.spi.Domains.ascii(text.substring(at + 1)));
+                    String domain = text.substring(at + 1);
+                    if (domain.endsWith(".")) {
+                        domain = domain.substring(0, domain.length() - 1); // the root: ours. is ours
+                    }
+                    out.add(text.substring(0, at) + "@" + org.mailforge.smtp.spi.Domains.ascii(domain));
                 }
             } catch (MessagingException | RuntimeException e) {
                 readable = false;

@@ -407,6 +407,17 @@ class MailDeliveryServiceTest {
                     dmarc);
             checkResults = results("pass", "none", null);
         }
+        // the ways around it the review found: unparsable, a trailing dot, a subdomain, Sender:, a group, past what is read
+        MailDeliveryService strict = service("off");
+        for (String headers : List.of("From: CEO <ceo@example.test>>\r\n", "From: CEO <ceo@example.test.>\r\n",
+                "From: ceo@hr.example.test\r\n", "From: x@evil.example\r\nSender: ceo@example.test\r\n",
+                "From: Staff: ceo@example.test;\r\n", "From: (unclosed ceo@example.test\r\n",
+                ("X-Pad: " + "p".repeat(990) + "\r\n").repeat(70) + "From: ceo@example.test\r\n")) {
+            Reply refused = strict.deliver(authored(null, "x@evil.example", headers, "alice@example.test"));
+            assertEquals("550 5.7.1", refused.code() + " " + refused.status(), headers.length() > 300 ? "past 64 KiB" : headers);
+        }
+        // an unreadable From: that shows no domain of ours is no spoof of ours
+        assertEquals(250, strict.deliver(authored(null, "x@evil.example", "From: root\r\n", "alice@example.test")).code());
         MailDeliveryService reporting = service("off", "report", "true");
         assertEquals(250, reporting.deliver(authored(null, "x@evil.example", "From: ceo@example.test\r\n", "alice@example.test",
                 "friend@remote.example")).code(), "report: taken");

@@ -73,15 +73,22 @@ public class InboundAuthentication {
         if (message.authenticatedUser() != null) {
             return new Accept(message, false, null);
         }
-        List<String> ownDomains = MessageHeaders.authors(message.content()).from().stream()
-                .map(MessageHeaders.Authors::domainOf).distinct().filter(directory::isLocal).toList();
+        MessageHeaders.Authors authors = MessageHeaders.authors(message.content());
+        // every author a reader may be shown (From:, Sender:) that is one of our domains or below one
+        List<String> ownDomains = authors.all().stream().map(MessageHeaders.Authors::domainOf).distinct()
+                .filter(domain -> localParent(domain) != null).toList();
+        // a From:/Sender: we cannot parse is a spoof when it shows one of our domains, and the rest of a header
+        // block we did not read may hold one
+        Reply unreadable = authors.readable() || authors.complete()
+                && authors.shownDomains().stream().noneMatch(domain -> localParent(domain) != null) ? null : unreadable(message);
         if (enforcement == DmarcEnforcement.OFF) {
-            Reply spoof = ownDomains.isEmpty() ? null : spoofed(message, ownDomains, checks.signatures(message));
+            Reply spoof = unreadable != null ? unreadable
+                    : ownDomains.isEmpty() ? null : spoofed(message, ownDomains, checks.signatures(message));
             return spoof != null ? new Refuse(spoof, null) : new Accept(message, false, null);
         }
         AuthenticationResults results = checks.check(message);
         metrics.authenticationResults(results.byMethod());
-        Reply spoof = ownDomains.isEmpty() ? null : spoofed(message, ownDomains, results.dkim());
+        Reply spoof = unreadable != null ? unreadable : ownDomains.isEmpty() ? null : spoofed(message, ownDomains, results.dkim());
         if (spoof != null) {
             return new Refuse(spoof, results);
         }
@@ -108,7 +115,10 @@ public class InboundAuthentication {
      */
     private Reply spoofed(InboundMessage message, List<String> ownDomains, List<AuthenticationResults.Dkim> signatures) {
         for (String domain : ownDomains) {
-            boolean signed = signatures.stream().anyMatch(s -> s.passed() && domain.equalsIgnoreCase(s.domain()));
+            String parent = localParent(domain);
+            // a signature of the very domain, or of the local domain it lies under
+            boolean signed = signatures.stream().anyMatch(s -> s.passed() && s.domain() != null
+                    && (domain.equalsIgnoreCase(s.domain()) || parent.equalsIgnoreCase(s.domain())));
             if (signed) {
                 continue;
             }
@@ -120,8 +130,39 @@ public class InboundAuthentication {
             }
             LOG.info(() -> "session " + message.sessionId() + ": refused, From: names the local domain " + LogText.escape(domain)
                     + " without its DKIM signature and the client did not authenticate");
-            return Reply.of(550, "5.7.1", "Message rejected: From: " + domain
+            return Reply.of(550, "5.7.1", "Message rejected: " + domain
                     + " is a domain of this server; its mail comes authenticated or signed by it");
+        }
+        return null;
+    }
+
+    /**
+     * The refusal of unauthenticated mail whose From: or Sender: cannot be read (a group, a broken
+     * address) and shows one of our domains, or that lies past the header bytes we read: mail
+     * clients show something there that we could not check (null when the policy only reports).
+     */
+    private Reply unreadable(InboundMessage message) {
+        metrics.localSpoof(spoofPolicy == LocalSpoofPolicy.REJECT);
+        if (spoofPolicy == LocalSpoofPolicy.REPORT) {
+            LOG.info(() -> "session " + message.sessionId() + ": From: or Sender: cannot be read (SMTP_LOCAL_SPOOF_POLICY=report: taken)");
+            return null;
+        }
+        LOG.info(() -> "session " + message.sessionId() + ": refused, its From: or Sender: cannot be read and the client did not authenticate");
+        return Reply.of(550, "5.7.1", "Message rejected: its From: or Sender: cannot be read");
+    }
+
+    /** The local domain this domain is or lies under ({@code hr.example.com} under {@code example.com}); null when none. */
+    private String localParent(String domain) {
+        String candidate = domain;
+        while (!candidate.isEmpty()) {
+            if (directory.isLocal(candidate)) {
+                return candidate;
+            }
+            int dot = candidate.indexOf('.');
+            if (dot < 0) {
+                return null;
+            }
+            candidate = candidate.substring(dot + 1);
         }
         return null;
     }
