@@ -84,8 +84,13 @@ public class MailDeliveryService {
      * 4.5.1), refused with 550 5.1.1 otherwise, as Postfix's local recipient table does.
      * SMTP_REJECT_UNKNOWN_RECIPIENTS=false takes every address. A mailbox that is full, or that the
      * store's own server refuses, refuses this recipient alone when it is all the address reaches.
+     * An SRS address takes only the null sender: a holder of one cannot relay through it.
      */
-    public Reply verifyRecipient(String address) {
+    public Reply verifyRecipient(String reversePath, String address) {
+        if (!reversePath.isEmpty() && directory.srs().isSrs(address)) {
+            // the address of a sender whose mail we forwarded: it takes that mail's bounces, nothing else
+            return Reply.of(550, "5.7.1", "<" + address + ">: Recipient address rejected: SRS addresses take bounces (MAIL FROM:<>) only");
+        }
         MailDirectory.Expansion expansion = directory.expand(address);
         if (!expansion.deliverable()) {
             return Reply.of(550, "5.1.1", "<" + address + ">: Recipient address rejected: User unknown in local recipient table");

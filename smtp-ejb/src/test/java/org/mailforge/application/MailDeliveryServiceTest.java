@@ -274,10 +274,10 @@ class MailDeliveryServiceTest {
         refusing.put("alice@example.test", new MailboxRefusal("alice@example.test", 552, "5.2.2",
                 "<alice@example.test> Quota exceeded (mailbox for user is full)"));
         MailDeliveryService service = service();
-        Reply refusal = service.verifyRecipient("Alice@example.test");
+        Reply refusal = service.verifyRecipient("sender@example.org", "Alice@example.test");
         assertEquals("552 5.2.2 <alice@example.test> Quota exceeded (mailbox for user is full)", refusal.render().strip(),
                 "the store is asked about the account's mailbox and its reply reaches the client");
-        assertEquals(null, service.verifyRecipient("postmaster@example.test"), "another mailbox is not refused");
+        assertEquals(null, service.verifyRecipient("sender@example.org", "postmaster@example.test"), "another mailbox is not refused");
     }
 
     @Test
@@ -357,12 +357,24 @@ class MailDeliveryServiceTest {
     void anAliasStoresOneCopyPerMailboxAndForwardsOutsideWithAnSrsSender() {
         directory.alias("sales@example.test", "alice@example.test", "ALICE@example.test", "partner@elsewhere.example");
         MailDeliveryService service = service();
-        assertEquals(null, service.verifyRecipient("sales@example.test"));
+        assertEquals(null, service.verifyRecipient("sender@example.org", "sales@example.test"));
         assertEquals(250, service.deliver(message("sales@example.test", "alice+orders@example.test")).code());
         assertEquals(List.of("alice@example.test"), stored.stream().map(StoredLocation::mailbox).toList(), "one copy for alice");
         assertEquals(1, queued.size());
         assertTrue(queued.get(0).reversePath().matches("SRS0=[A-Z2-7]{8}=[A-Z2-7]{2}=example\\.org=sender@mx\\.example\\.test"),
                 queued.get(0).reversePath());
+    }
+
+    /** An SRS address takes the bounces of the mail we forwarded, nothing else: its holder cannot relay through it. */
+    @Test
+    void anSrsAddressTakesBouncesOnly() {
+        directory.alias("sales@example.test", "partner@elsewhere.example");
+        MailDeliveryService service = service();
+        assertEquals(250, service.deliver(message("sales@example.test")).code());
+        String srs = queued.get(0).reversePath();
+        assertEquals(null, service.verifyRecipient("", srs), "a bounce goes back to the original sender");
+        Reply relay = service.verifyRecipient("anyone@anywhere.example", srs);
+        assertEquals("550 5.7.1", relay.code() + " " + relay.status(), "a holder of the address cannot relay through it");
     }
 
     private static InboundMessage authored(String login, String envelope, String headers, String... recipients) {

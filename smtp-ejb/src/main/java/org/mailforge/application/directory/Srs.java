@@ -99,7 +99,8 @@ public final class Srs {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(secret, "HmacSHA256"));
-            byte[] digest = mac.doFinal((stamp + origin + local).toLowerCase(Locale.ROOT).getBytes(StandardCharsets.UTF_8));
+            // separated: a domain has no '=', so "co" + "mvictim" and "com" + "victim" are no longer one input
+            byte[] digest = mac.doFinal((stamp + "=" + origin + "=" + local).toLowerCase(Locale.ROOT).getBytes(StandardCharsets.UTF_8));
             StringBuilder out = new StringBuilder(HASH_CHARS);
             long bits = 0;
             for (int i = 0; i < 5; i++) {

@@ -61,7 +61,12 @@ public class InboundMailBean implements SmtpMessageListener {
 
     @Override
     public Reply verifyRecipient(String address) {
-        return delivery.verifyRecipient(address);
+        return delivery.verifyRecipient("", address);
+    }
+
+    @Override
+    public Reply verifyRecipient(String reversePath, String address) {
+        return delivery.verifyRecipient(reversePath, address);
     }
 
     @Override

@@ -54,4 +54,13 @@ class SrsTest {
                 .replace("SRS0=" + hash.substring(0, 7) + "A", "SRS0=" + hash.substring(0, 7) + (hash.endsWith("A") ? "B" : "A"))),
                 "one character off");
     }
+
+    @Test
+    void theHashedFieldsAreSeparatedSoAnotherSplitOfTheSameTextFails() {
+        String address = at(NOW).forward("mvictim@targetcorp.co");
+        String hash = address.substring(5, address.indexOf('=', 5));
+        String stamp = address.substring(address.indexOf('=', 5) + 1, address.indexOf('=', 5) + 3);
+        assertEquals(Optional.empty(), at(NOW).reverse("SRS0=" + hash + "=" + stamp + "=targetcorp.com=victim@mx.example.test"),
+                "co+mvictim is not com+victim");
+    }
 }

@@ -41,6 +41,11 @@ final class EndpointListener implements SmtpMessageListener {
     }
 
     @Override
+    public Reply verifyRecipient(String reversePath, String address) {
+        return call(listener -> listener.verifyRecipient(reversePath, address));
+    }
+
+    @Override
     public Reply verifySender(String user, String address) {
         return call(listener -> listener.verifySender(user, address));
     }

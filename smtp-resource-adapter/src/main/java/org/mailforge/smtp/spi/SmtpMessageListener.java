@@ -32,6 +32,16 @@ public interface SmtpMessageListener {
     }
 
     /**
+     * {@link #verifyRecipient(String)} knowing the transaction's envelope sender: some addresses
+     * take only bounces (an SRS address of mail forwarded from here takes the null sender alone).
+     *
+     * @param reversePath the envelope sender, empty for the null sender {@code <>}
+     */
+    default Reply verifyRecipient(String reversePath, String address) {
+        return verifyRecipient(address);
+    }
+
+    /**
      * MAIL FROM in a session authenticated as {@code user}, where the listener requires senders to
      * match their login (SMTP_SENDER_LOGIN_MATCH): whether {@code user} may send as
      * {@code address} (its own addresses; an administrator any address of a local domain). The

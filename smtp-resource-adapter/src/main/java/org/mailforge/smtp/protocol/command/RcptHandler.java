@@ -64,7 +64,8 @@ public final class RcptHandler implements CommandHandler {
         if (session.isLocalDomain(recipient.domain())) {
             Reply refusal;
             try {
-                refusal = session.listener().verifyRecipient(recipient.address());
+                MailPath sender = transaction.reversePath();
+                refusal = session.listener().verifyRecipient(sender.isNull() ? "" : sender.address(), recipient.address());
             } catch (RuntimeException e) {
                 refusal = Reply.of(451, "4.3.0", recipient + ": cannot verify the recipient now, try again later");
             }
