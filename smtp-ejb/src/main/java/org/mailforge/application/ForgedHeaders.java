@@ -24,7 +24,10 @@ import org.mailforge.smtp.spi.MessageContent;
  */
 public final class ForgedHeaders {
 
-    /** A field name longer than this is no field of ours: it passes. */
+    /**
+     * A field name longer than this is no field of ours: it passes, unless what was read of it is
+     * one of our names (then it can only be padded to hide from us, and is removed).
+     */
     private static final int MAX_NAME = 64;
     /** An Authentication-Results field is held back until its authserv-id is read: at most this much of it. */
     private static final int MAX_HOLD = 998;
@@ -35,8 +38,15 @@ public final class ForgedHeaders {
 
     /** Whether a field of this name is ours alone. */
     static boolean ours(String name) {
-        String lower = name.strip().toLowerCase(Locale.ROOT);
+        String lower = name.trim().toLowerCase(Locale.ROOT);
         return lower.startsWith("x-spam-") || lower.equals("x-mailforge-scan");
+    }
+
+    /** Whether a name cut at MAX_NAME octets may be one of ours with its colon still to come. */
+    private static boolean couldBeOurs(String start) {
+        String lower = start.toLowerCase(Locale.ROOT);
+        return AUTHENTICATION_RESULTS.startsWith(lower) || "x-mailforge-scan".startsWith(lower)
+                || lower.startsWith("x-spam-") || "x-spam-".startsWith(lower);
     }
 
     /**
@@ -161,8 +171,14 @@ public final class ForgedHeaders {
             if (collecting) {
                 if (b == ':' || b == '\n' || nameLength == MAX_NAME) {
                     collecting = false;
-                    String fieldName = new String(name, 0, nameLength, StandardCharsets.ISO_8859_1);
-                    if (b == ':' && fieldName.strip().equalsIgnoreCase(AUTHENTICATION_RESULTS)) {
+                    // as Jakarta Mail and mime4j read it: white space and control octets around the name do not count
+                    String fieldName = new String(name, 0, nameLength, StandardCharsets.ISO_8859_1).trim();
+                    if (b != ':' && b != '\n' && couldBeOurs(fieldName)) {
+                        // one of our names padded past MAX_NAME (43 spaces before the colon): no honest field, removed
+                        dropping = true;
+                        return outLength;
+                    }
+                    if (b == ':' && fieldName.equalsIgnoreCase(AUTHENTICATION_RESULTS)) {
                         System.arraycopy(name, 0, hold, 0, nameLength);
                         hold[nameLength] = b;
                         holdLength = nameLength + 1;

@@ -101,4 +101,16 @@ class ForgedHeadersTest {
             assertEquals(field + "\r\n", strip(field + "\r\n"), theirs);
         }
     }
+
+    @Test
+    void aNamePaddedBeforeItsColonIsStillOurs() throws Exception {
+        String forged = ": mx.example.test; dkim=pass header.d=paypal.com\r\n";
+        // RFC 5322's obsolete syntax allows white space before the colon, and Jakarta Mail trims names: readers see these
+        for (String name : java.util.List.of("Authentication-Results ", "Authentication-Results" + " ".repeat(43),
+                "Authentication-Results" + " ".repeat(200), "Authentication-Results\t\u0001", "X-Spam-Flag" + " ".repeat(80))) {
+            assertEquals("To: y\r\n\r\n", strip(name + forged + "To: y\r\n\r\n"), "removed: '" + name + "'");
+        }
+        String longName = "X-Long-" + "n".repeat(80) + ": kept\r\n";
+        assertEquals(longName + "\r\n", strip(longName + "\r\n"), "another long name passes");
+    }
 }
