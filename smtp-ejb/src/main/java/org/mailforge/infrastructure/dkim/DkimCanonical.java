@@ -103,6 +103,24 @@ final class DkimCanonical {
     }
 
     /**
+     * An {@code h=} list: each name as often as the header block has fields of it, and once more
+     * (RFC 6376 8.15), so that none can be added.
+     */
+    static List<String> oversigned(List<Field> header, List<String> names) {
+        Map<String, Integer> counts = new HashMap<>();
+        for (Field field : header) {
+            counts.merge(field.name(), 1, Integer::sum);
+        }
+        List<String> listed = new ArrayList<>();
+        for (String name : names) {
+            for (int i = counts.getOrDefault(name, 0); i >= 0; i--) {
+                listed.add(name);
+            }
+        }
+        return listed;
+    }
+
+    /**
      * The header fields a signature's {@code h=} names, each occurrence of a name taking the next
      * field of that name from the bottom up; a name with no field left takes none (RFC 6376 5.4.2).
      */

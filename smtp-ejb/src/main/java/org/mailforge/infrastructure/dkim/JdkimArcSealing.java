@@ -136,8 +136,10 @@ public class JdkimArcSealing implements ArcSealing {
         Field resultsField = Field.of(aar.substring(0, aar.length() - 2));
 
         // RFC 8617 4.1.2: DKIM's header fields, and the DKIM signatures there are; never ARC's or Authentication-Results
-        List<String> signed = new ArrayList<>(DkimSigning.SIGNED_HEADERS);
-        header.stream().filter(f -> f.name().equals("dkim-signature")).forEach(f -> signed.add("dkim-signature"));
+        List<String> signed = new ArrayList<>(DkimCanonical.oversigned(header, DkimSigning.SIGNED_HEADERS));
+        // the message's DKIM signatures too, as many as a verifier looks at (the rest would only lengthen h=)
+        header.stream().filter(f -> f.name().equals("dkim-signature")).limit(DkimVerifier.MAX_SIGNATURES)
+                .forEach(f -> signed.add("dkim-signature"));
         String unsignedAms = "ARC-Message-Signature: i=" + instance + "; a=" + algorithm.tag() + "; c=relaxed/relaxed; d=" + domain
                 + "; s=" + selector + "; t=" + now + "; h=" + String.join(":", signed) + "; bh="
                 + Base64.getEncoder().encodeToString(bodyHash) + "; b=";

@@ -41,19 +41,22 @@ public class JdkimSigning implements DkimSigning {
     @Override
     public byte[] sign(MessageContent content, String domain, String selector, DkimAlgorithm algorithm, PrivateKey key)
             throws IOException, GeneralSecurityException {
-        SignatureRecordImpl record = new SignatureRecordImpl("v=1; a=" + algorithm.tag() + "; c=relaxed/relaxed; d=" + domain
-                + "; s=" + selector + "; t=" + clock.instant().getEpochSecond() + "; h=" + String.join(":", SIGNED_HEADERS)
-                + "; bh=; b=;");
         List<Field> header;
+        byte[] bodyHash;
         try (InputStream in = DkimCanonical.open(content)) {
             header = DkimCanonical.readHeader(in);
             BodyHashes hashes = new BodyHashes();
             BodyHash body = hashes.add(true);
             hashes.hash(in);
-            record.setBodyHash(body.digest());
+            bodyHash = body.digest();
         }
+        List<String> signed = DkimCanonical.oversigned(header, SIGNED_HEADERS);
+        SignatureRecordImpl record = new SignatureRecordImpl("v=1; a=" + algorithm.tag() + "; c=relaxed/relaxed; d=" + domain
+                + "; s=" + selector + "; t=" + clock.instant().getEpochSecond() + "; h=" + String.join(":", signed)
+                + "; bh=; b=;");
+        record.setBodyHash(bodyHash);
         Signature signature = signer(algorithm, key);
-        signature.update(DkimCanonical.signedHeader(DkimCanonical.select(header, SIGNED_HEADERS),
+        signature.update(DkimCanonical.signedHeader(DkimCanonical.select(header, signed),
                 Field.of("DKIM-Signature:" + record.toUnsignedString()), true));
         record.setSignature(signature.sign());
         return fold("DKIM-Signature:" + record).getBytes(StandardCharsets.US_ASCII);

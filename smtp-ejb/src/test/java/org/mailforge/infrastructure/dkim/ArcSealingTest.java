@@ -44,7 +44,7 @@ class ArcSealingTest {
     private static final String RESULTS = "spf=pass smtp.mailfrom=alice@origin.example; dkim=pass header.d=origin.example;\r\n\t"
             + "dmarc=pass header.from=origin.example";
     /** The DKIM header fields, over-signing From; never an ARC field or Authentication-Results. */
-    private static final String SIGNED = "from:from:to:cc:subject:date:message-id:mime-version:content-type:reply-to";
+    private static final String SIGNED = "from:from:to:to:cc:subject:subject:date:date:message-id:message-id:mime-version:mime-version:content-type:content-type:content-transfer-encoding:reply-to:sender:in-reply-to:references";
 
     private static KeyPair rsa;
     private static KeyPair ed25519;

@@ -58,6 +58,12 @@ class JdkimSigningTest {
         assertEquals("False", dkimpy(signed.replace("Quarterly", "Annual").getBytes(StandardCharsets.US_ASCII), record));
         assertEquals("False", dkimpy(signed.replace("Subject:", "From: ceo@example.test\r\nSubject:").getBytes(StandardCharsets.US_ASCII),
                 record), "a second From: is caught: From is signed twice");
+        // every signed field is signed once more than it occurs: a replay with a new Subject, To or Cc on top fails
+        for (String added : java.util.List.of("Subject: Wire the money\r\n", "To: victim@example.test\r\n", "Cc: x@example.test\r\n",
+                "Reply-To: thief@evil.example\r\n")) {
+            assertEquals("False", dkimpy(signed.replace("Received:", added + "Received:").getBytes(StandardCharsets.US_ASCII), record),
+                    "prepended: " + added);
+        }
         assertEquals("True", dkimpy(signed.replace("Received: from client.example", "Received: from elsewhere")
                 .getBytes(StandardCharsets.US_ASCII), record), "the trace header is not signed");
     }
@@ -71,7 +77,7 @@ class JdkimSigningTest {
             assertTrue(line.length() <= 78 || !line.substring(1).contains(" "), line);
         }
         String unfolded = header.replace("\r\n\t", " ");
-        assertTrue(unfolded.contains("h=from:from:to:cc:subject:date:message-id:mime-version:content-type:reply-to;"), unfolded);
+        assertTrue(unfolded.contains("h=from:from:to:to:cc:subject:subject:date:date:message-id:message-id:mime-version:mime-version:content-type:content-type:content-transfer-encoding:reply-to:sender:in-reply-to:references;"), unfolded);
         assertTrue(unfolded.contains("c=relaxed/relaxed;") && unfolded.contains("d=example.test;") && unfolded.contains("s=mf2026;"), unfolded);
     }
 
