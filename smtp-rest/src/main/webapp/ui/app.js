@@ -451,11 +451,13 @@ async function account(main) {
       user.statistics ? el('p', {}, `${number(user.statistics.messages_received)} messages received, ${number(user.statistics.messages_sent)} sent.`) : null),
     el('h2', {}, 'Change password'),
     el('div', { class: 'card' }, form({ id: 'password-form' }, [
+      field('Current password', 'current_password', { type: 'password', required: true, autocomplete: 'current-password' }),
       field('New password', 'password', { type: 'password', required: true, autocomplete: 'new-password' }),
       field('New password again', 'again', { type: 'password', required: true, autocomplete: 'new-password' }),
     ], 'Change password', async (data, element) => {
       if (data.get('password') !== data.get('again')) throw new ApiFailure(400, 'The two passwords differ.', 'again');
-      await api('PUT', `/api/users/${encodeURIComponent(me.username)}`, { password: data.get('password') });
+      await api('PUT', `/api/users/${encodeURIComponent(me.username)}`,
+        { current_password: data.get('current_password'), password: data.get('password') });
       element.reset();
       notify('Password changed.');
     })),

@@ -329,8 +329,15 @@ class WebUiIT {
         String first = sessionOf(user, "First-Password-1");
         String second = sessionOf(user, "First-Password-1");
         String csrf = json(https("GET", "/ui/session", first, null, null)).getString("csrf_token");
+        // a session cookie alone is not the password: whoever stole it cannot change it
+        HttpResponse<String> without = https("PUT", "/api/users/" + user, first, null, Map.of("X-CSRF-Token", csrf),
+                "{\"password\":\"Stolen-Session-3\"}");
+        assertEquals(400, without.statusCode(), without.body());
+        assertEquals("current_password", json(without).getString("field"), without.body());
+        assertEquals(403, https("PUT", "/api/users/" + user, first, null, Map.of("X-CSRF-Token", csrf),
+                "{\"current_password\":\"a-guess\",\"password\":\"Stolen-Session-3\"}").statusCode());
         HttpResponse<String> changed = https("PUT", "/api/users/" + user, first, null, Map.of("X-CSRF-Token", csrf),
-                "{\"password\":\"Second-Password-2\"}");
+                "{\"current_password\":\"First-Password-1\",\"password\":\"Second-Password-2\"}");
         assertEquals(200, changed.statusCode(), changed.body());
         assertEquals(401, https("GET", "/api/users/" + user, second, null, null).statusCode(), "the other session is over");
         assertEquals(401, https("GET", "/ui/session", second, null, null).statusCode());

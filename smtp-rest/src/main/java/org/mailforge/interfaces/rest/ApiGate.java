@@ -88,6 +88,28 @@ public class ApiGate {
         return blocked == 0;
     }
 
+    /**
+     * This request's address's failed-login budget as the authentication service spends it: a
+     * unit taken just before a password is hashed (requests made at once cannot all pass a look
+     * at what is left), given back when the password was right.
+     */
+    public org.mailforge.application.AuthenticationService.Reservation loginBudget(HttpServletRequest request) throws IOException {
+        InetAddress address = InetAddress.getByName(request.getRemoteAddr());
+        return new org.mailforge.application.AuthenticationService.Reservation() {
+            @Override
+            public long take() {
+                Allowance allowance = limiter.spend(address, RateLimit.AUTH_FAILURES);
+                return allowance.allowed() ? 0 : Math.max(1, allowance.secondsToRetry());
+            }
+
+            @Override
+            public void giveBack() {
+                limiter.refund(address, RateLimit.AUTH_FAILURES);
+            }
+        };
+    }
+
+
     /** Seconds until this request's address may try a login again; 0 when it may now. */
     public long loginBlockedSeconds(HttpServletRequest request) throws IOException {
         Allowance allowance = limiter.peek(InetAddress.getByName(request.getRemoteAddr()), RateLimit.AUTH_FAILURES);

@@ -79,7 +79,7 @@ public class UiSessionResource {
             gate.loginFailed(request);
             return back("credentials");
         }
-        AuthenticationService.Outcome outcome = authentication.authenticate(login, password.toCharArray());
+        AuthenticationService.Outcome outcome = authentication.authenticate(login, password.toCharArray(), gate.loginBudget(request));
         switch (outcome.verdict()) {
             case SUCCESS -> {
                 sessions.signIn(request, outcome.user());
@@ -92,8 +92,7 @@ public class UiSessionResource {
                 return back("busy");
             }
             default -> {
-                gate.loginFailed(request);
-                return back("credentials");
+                return back("credentials"); // its address's unit was spent before the password was hashed
             }
         }
     }

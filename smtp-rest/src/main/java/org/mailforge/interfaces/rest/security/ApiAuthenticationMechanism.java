@@ -63,7 +63,7 @@ public class ApiAuthenticationMechanism implements HttpAuthenticationMechanism {
                 if (first && !gate.admitLogin(request, response)) {
                     return AuthenticationStatus.SEND_FAILURE;
                 }
-                AuthenticationService.Outcome outcome = first ? check(authorization.substring(6).strip())
+                AuthenticationService.Outcome outcome = first ? check(authorization.substring(6).strip(), request)
                         : (AuthenticationService.Outcome) request.getAttribute(CHECKED);
                 request.setAttribute(CHECKED, outcome);
                 if (outcome.verdict() == AuthenticationService.Verdict.SUCCESS) {
@@ -78,8 +78,8 @@ public class ApiAuthenticationMechanism implements HttpAuthenticationMechanism {
                     gate.error(response, Response.Status.SERVICE_UNAVAILABLE, "too many logins in progress; try again later");
                     return AuthenticationStatus.SEND_FAILURE;
                 }
-                if (first) {
-                    gate.loginFailed(request);
+                if (first && outcome == MALFORMED) {
+                    gate.loginFailed(request); // a checked password spent its address's unit before hashing
                 }
                 return unauthorized(request, response, "wrong user name or password");
             }
@@ -141,9 +141,10 @@ public class ApiAuthenticationMechanism implements HttpAuthenticationMechanism {
     }
 
     /** Checks the credentials of a Basic token; a token that is not {@code user:password} fails. */
-    private AuthenticationService.Outcome check(String token) {
+    private AuthenticationService.Outcome check(String token, HttpServletRequest request) throws IOException {
         String[] credential = decode(token);
-        return credential == null ? MALFORMED : authentication.authenticate(credential[0], credential[1].toCharArray());
+        return credential == null ? MALFORMED
+                : authentication.authenticate(credential[0], credential[1].toCharArray(), gate.loginBudget(request));
     }
 
     /** {@code user:password} in base64 (UTF-8) as its two parts, or null when it is not that. */

@@ -22,6 +22,9 @@ public final class UserRequests {
     public static class Update {
         public String email;
         public String password;
+        /** The caller's present password, when it changes its own from a browser session. */
+        @JsonbProperty("current_password")
+        public String currentPassword;
         @JsonbProperty("quota_mb")
         public Long quotaMb;
         public Boolean enabled;

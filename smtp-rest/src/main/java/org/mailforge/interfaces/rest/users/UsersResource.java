@@ -30,6 +30,7 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import org.mailforge.application.AuthenticationService;
 import org.mailforge.application.UserService;
 import org.mailforge.domain.user.User;
 import org.mailforge.domain.user.UserRepository;
@@ -70,6 +71,12 @@ public class UsersResource {
 
     @Inject
     org.mailforge.interfaces.ui.UiSessions uiSessions;
+
+    @Inject
+    org.mailforge.application.AuthenticationService authentication;
+
+    @Inject
+    org.mailforge.interfaces.rest.ApiGate gate;
 
     @GET
     @RolesAllowed(Roles.ADMIN)
@@ -147,10 +154,38 @@ public class UsersResource {
             // postmaster@ or an address another user gave up
             throw new ForbiddenException("only an administrator may change email, quota_mb, enabled or admin");
         }
+        boolean ownPassword = request.password != null && user.getUsername().equals(security.getUserPrincipal().getName());
+        if (ownPassword && http.getHeader("Authorization") == null) {
+            requireCurrentPassword(user, request.currentPassword); // a session cookie alone is not the password
+        }
         User updated = service.update(user, new UserService.Changes(request.email, request.quotaMb, request.enabled,
                 request.admin, request.password == null ? null : request.password.toCharArray()));
-        uiSessions.renew(http, updated); // the session that made the change goes on; the account's other sessions end
+        if (ownPassword) {
+            uiSessions.renew(http, updated); // the session that changed it goes on; the account's other sessions end
+        }
         return UserView.of(updated);
+    }
+
+    /**
+     * A password changed from a browser session needs the present one: whoever stole the session
+     * cookie must not take the account over (and lock its owner out) with it. Checked like a
+     * login, under the same budgets.
+     */
+    private void requireCurrentPassword(User user, String current) {
+        if (current == null || current.isEmpty()) {
+            throw new UserValidation.InvalidFieldException("current_password",
+                    "current_password is required to change your own password from a browser session");
+        }
+        AuthenticationService.Outcome outcome;
+        try {
+            outcome = authentication.authenticate(user.getUsername(), current.toCharArray(), gate.loginBudget(http));
+        } catch (java.io.IOException e) {
+            throw new ForbiddenException("the current password cannot be checked now");
+        }
+        if (outcome.verdict() != AuthenticationService.Verdict.SUCCESS) {
+            throw new ForbiddenException(outcome.verdict() == AuthenticationService.Verdict.FAILURE
+                    ? "current_password is wrong" : "the current password cannot be checked now; try again later");
+        }
     }
 
     @DELETE
