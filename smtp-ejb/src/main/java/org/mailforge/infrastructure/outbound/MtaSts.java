@@ -69,6 +69,8 @@ final class MtaSts {
     private final boolean allowPrivate;
     /** Aborts a fetch at its deadline: the client's timeouts are per read, a trickle never trips them. */
     private final ScheduledExecutorService deadlines;
+    /** When the fetch under way on this thread must end: its host's address lookups end by then too. */
+    private final ThreadLocal<Instant> fetchEnd = new ThreadLocal<>();
     Clock clock = Clock.systemUTC();
 
     MtaSts(DnsClient dns, MtaStsPolicyRepository cache, SSLContext trust, int port, boolean allowPrivate,
@@ -154,6 +156,7 @@ final class MtaSts {
             throw new IOException("no time left in the delivery attempt");
         }
         ScheduledFuture<?> abort = deadlines.schedule(get::abort, remaining, TimeUnit.NANOSECONDS);
+        fetchEnd.set(end);
         try (CloseableHttpResponse response = http.execute(get)) {
             int status = response.getStatusLine().getStatusCode();
             HttpEntity entity = response.getEntity();
@@ -175,6 +178,7 @@ final class MtaSts {
             throw get.isAborted() ? new IOException("the policy host did not answer within the fetch's deadline", e) : e;
         } finally {
             abort.cancel(false);
+            fetchEnd.remove();
         }
     }
 
@@ -183,7 +187,9 @@ final class MtaSts {
         List<InetAddress> addresses = new ArrayList<>();
         try {
             for (int type : new int[] {Type.A, Type.AAAA}) {
-                for (Record record : dns.query(host, type, clock.instant().plus(TIMEOUT)).records()) {
+                Instant byTimeout = clock.instant().plus(TIMEOUT);
+                Instant end = fetchEnd.get();
+                for (Record record : dns.query(host, type, end != null && end.isBefore(byTimeout) ? end : byTimeout).records()) {
                     InetAddress address = record instanceof ARecord a ? a.getAddress()
                             : record instanceof AAAARecord aaaa ? aaaa.getAddress() : null;
                     if (address != null && (allowPrivate || !SpecialAddresses.isSpecial(address))) {

@@ -69,6 +69,14 @@ public final class MxResolver {
     static final int MAX_MX_HOSTS = 10;
 
     public List<Destination> destinations(String domain) throws NoMailDomainException, DnsTemporaryException {
+        return destinations(domain, Long.MAX_VALUE);
+    }
+
+    /**
+     * The addresses to try for the domain, in preference order; no further MX host is looked up
+     * once {@code deadlineNanos} ({@link System#nanoTime()}) has passed.
+     */
+    public List<Destination> destinations(String domain, long deadlineNanos) throws NoMailDomainException, DnsTemporaryException {
         Name name = absolute(Domains.ascii(domain));
         Lookup mx = lookup(name, Type.MX);
         switch (mx.getResult()) {
@@ -82,8 +90,9 @@ public final class MxResolver {
                 Map<String, Destination> destinations = new LinkedHashMap<>();
                 DnsTemporaryException lastProblem = null;
                 for (MXRecord record : records.subList(0, Math.min(records.size(), MAX_MX_HOSTS))) {
-                    if (destinations.size() >= org.mailforge.application.config.OutboundConfiguration.MAX_ADDRESSES_PER_ATTEMPT) {
-                        break; // an attempt tries no more than these: looking up the rest is work for nothing
+                    if (destinations.size() >= org.mailforge.application.config.OutboundConfiguration.MAX_ADDRESSES_PER_ATTEMPT
+                            || deadlineNanos != Long.MAX_VALUE && System.nanoTime() - deadlineNanos >= 0) {
+                        break; // an attempt tries no more than these, and not past its deadline: the rest is work for nothing
                     }
                     try {
                         for (InetAddress address : addresses(record.getTarget())) {

@@ -102,6 +102,8 @@ public class SmtpOutboundTransport implements OutboundTransport {
     @Override
     public List<RecipientReply> deliver(String domain, String sender, List<String> recipients,
                                         MessageContent content, boolean smtpUtf8) {
+        // the attempt's deadline starts before the MX hosts and the policy are looked for: slow DNS uses up its time, not more
+        long deadline = System.nanoTime() + outbound.attemptTimeout().toNanos();
         List<MxResolver.Destination> destinations;
         int port;
         try {
@@ -109,7 +111,7 @@ public class SmtpOutboundTransport implements OutboundTransport {
                 destinations = List.of(new MxResolver.Destination(outbound.relayHost(), InetAddress.getByName(outbound.relayHost())));
                 port = outbound.relayPort();
             } else {
-                destinations = resolver.destinations(domain);
+                destinations = resolver.destinations(domain, deadline);
                 port = outbound.mxPort();
                 if (!outbound.allowPrivate()) {
                     destinations = destinations.stream().filter(d -> !SpecialAddresses.isSpecial(d.address())).toList();
@@ -124,9 +126,8 @@ public class SmtpOutboundTransport implements OutboundTransport {
         } catch (MxResolver.DnsTemporaryException | IOException e) {
             return all(recipients, Reply.of(451, "4.4.3", "cannot resolve the destination of " + domain + ": " + e.getMessage()));
         }
-        // the attempt's deadline starts before the policy is looked for: a slow policy host uses up its time, not more
-        long deadline = System.nanoTime() + outbound.attemptTimeout().toNanos();
-        MtaStsPolicy policy = mtaSts == null ? null : mtaSts.policyFor(domain, java.time.Instant.now().plus(outbound.attemptTimeout()))
+        MtaStsPolicy policy = mtaSts == null ? null
+                : mtaSts.policyFor(domain, java.time.Instant.now().plusNanos(Math.max(0, deadline - System.nanoTime())))
                 .filter(p -> p.getMode() != MtaStsPolicy.Mode.NONE).orElse(null);
         boolean enforced = policy != null && policy.getMode() == MtaStsPolicy.Mode.ENFORCE;
         if (enforced) {
