@@ -285,6 +285,36 @@ class AvailabilityIT {
         assertEquals(429, blocked.status(), "50 failures under two names are one account's 50: " + blocked.body());
     }
 
+    /**
+     * Twenty wrong passwords sent at once from one address: its budget (5) is taken before each
+     * password is hashed, so five are checked and fifteen refused, however they interleave (a look
+     * at what is left, then a charge after hashing, let all twenty through).
+     */
+    @Test
+    @Order(5)
+    void concurrentGuessesCannotOverrunTheBudget() throws Exception {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(20);
+        try {
+            List<java.util.concurrent.Future<Integer>> answers = new java.util.ArrayList<>();
+            java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+            for (int i = 0; i < 20; i++) {
+                int guess = i;
+                answers.add(pool.submit(() -> {
+                    start.await();
+                    return rawGet("127.0.1.40", "/api/users", "admin", "wrong-at-once-" + guess).status();
+                }));
+            }
+            start.countDown();
+            Map<Integer, Integer> byStatus = new TreeMap<>();
+            for (java.util.concurrent.Future<Integer> answer : answers) {
+                byStatus.merge(answer.get(60, java.util.concurrent.TimeUnit.SECONDS), 1, Integer::sum);
+            }
+            assertEquals(Map.of(401, 5, 429, 15), byStatus, "five checked, the rest refused before hashing");
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     record RawResponse(int status, Map<String, String> headers, String body) {
     }
 

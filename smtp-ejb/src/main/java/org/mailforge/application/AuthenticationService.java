@@ -77,6 +77,30 @@ public class AuthenticationService {
     @Inject
     org.mailforge.application.config.ServerConfiguration configuration;
 
+    /**
+     * The caller's own budget of failed logins (the client address's): a unit is taken just
+     * before a password is hashed, and given back when it was right. A login recognised from the
+     * cache takes none, so an API client's concurrent requests do not use up its address's budget.
+     */
+    public interface Reservation {
+        /** Takes a unit: 0 when taken, else the seconds until one comes back. */
+        long take();
+
+        void giveBack();
+
+        Reservation NONE = new Reservation() {
+            @Override
+            public long take() {
+                return 0;
+            }
+
+            @Override
+            public void giveBack() {
+                // nothing taken
+            }
+        };
+    }
+
     private RateLimiter accounts;
     private RateLimiter failureEvents;
 
@@ -90,11 +114,16 @@ public class AuthenticationService {
     }
 
     public Outcome authenticate(String login, char[] password) {
+        return authenticate(login, password, Reservation.NONE);
+    }
+
+    /** {@link #authenticate(String, char[])}, spending from the caller's address budget too ({@code perAddress}). */
+    public Outcome authenticate(String login, char[] password, Reservation perAddress) {
         String normalized = login == null ? "" : login.strip().toLowerCase(Locale.ROOT);
         Optional<User> found = normalized.isEmpty() ? Optional.empty() : users.findByLogin(normalized);
         // one budget per account, whichever of its names (username, address) is guessed at
         String budget = found.map(user -> "account:" + user.getId()).orElse("login:" + normalized);
-        Outcome outcome = check(normalized, budget, password, found);
+        Outcome outcome = check(normalized, budget, password, found, perAddress);
         if (outcome.verdict() == Verdict.SUCCESS || outcome.verdict() == Verdict.FAILURE) {
             metrics.authAttempt(outcome.verdict() == Verdict.SUCCESS);
         }
@@ -103,9 +132,8 @@ public class AuthenticationService {
             // and each write would queue behind mail deliveries for the database's write lock
             users.recordLogin(outcome.user().getId(), java.time.Instant.now());
         } else if (outcome.verdict() == Verdict.FAILURE) {
-            // the login only, never the password
+            // the login only, never the password (its unit of the account's budget was spent before the check)
             LOG.fine(() -> "authentication failed for login '" + LogText.escape(normalized) + "'");
-            accounts.spend(budget, RateLimit.AUTH_FAILURES);
             if (failureEvents.spend(ALL_EVENTS, RateLimit.AUTH_FAILURES).allowed()) {
                 events.publish("auth.failed", () -> ServerEvent.fields("username", normalized));
             }
@@ -113,16 +141,21 @@ public class AuthenticationService {
         return outcome;
     }
 
-    private Outcome check(String login, String budget, char[] password, Optional<User> found) {
+    private Outcome check(String login, String budget, char[] password, Optional<User> found, Reservation perAddress) {
         if (found.isPresent()) {
             User user = found.get();
             if (recentlyVerified.isVerified(login, password, user.getId(), user.getPasswordHash())) {
                 return user.isEnabled() ? new Outcome(Verdict.SUCCESS, user, false) : new Outcome(Verdict.FAILURE);
             }
         }
-        Allowance account = accounts.peek(budget, RateLimit.AUTH_FAILURES);
+        // spent before the check, given back on success: guesses made at once cannot all pass a look at what is left
+        long addressBlocked = perAddress.take();
+        if (addressBlocked > 0) {
+            return new Outcome(Verdict.BLOCKED, null, false, addressBlocked);
+        }
+        Allowance account = accounts.spend(budget, RateLimit.AUTH_FAILURES);
         if (!account.allowed()) {
-            return new Outcome(Verdict.BLOCKED, null, false, account.secondsToRetry());
+            return new Outcome(Verdict.BLOCKED, null, false, account.secondsToRetry()); // the address's unit stays spent
         }
         try {
             if (found.isEmpty()) {
@@ -134,8 +167,15 @@ public class AuthenticationService {
                 return new Outcome(Verdict.FAILURE);
             }
             recentlyVerified.remember(login, password, user.getId(), user.getPasswordHash());
-            return user.isEnabled() ? new Outcome(Verdict.SUCCESS, user, true) : new Outcome(Verdict.FAILURE);
+            if (!user.isEnabled()) {
+                return new Outcome(Verdict.FAILURE);
+            }
+            accounts.refund(budget, RateLimit.AUTH_FAILURES);
+            perAddress.giveBack();
+            return new Outcome(Verdict.SUCCESS, user, true);
         } catch (PasswordHashing.Busy e) {
+            accounts.refund(budget, RateLimit.AUTH_FAILURES); // not checked: no guess was made
+            perAddress.giveBack();
             return new Outcome(Verdict.BUSY);
         }
     }

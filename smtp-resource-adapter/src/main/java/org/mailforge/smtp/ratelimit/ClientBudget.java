@@ -32,6 +32,16 @@ public interface ClientBudget {
         public void authFailed() {
             // not counted
         }
+
+        @Override
+        public boolean tryAuth() {
+            return true;
+        }
+
+        @Override
+        public void authSucceeded() {
+            // not counted
+        }
     };
 
     boolean tryConnection();
@@ -45,4 +55,14 @@ public interface ClientBudget {
     boolean authBlocked();
 
     void authFailed();
+
+    /**
+     * Spends one failed authentication up front, before the password is checked (so that
+     * concurrent guesses cannot all pass a look at what is left); false when none is left.
+     * {@link #authSucceeded()} gives it back when the login turns out right.
+     */
+    boolean tryAuth();
+
+    /** The login checked after {@link #tryAuth()} was right: its unit comes back. */
+    void authSucceeded();
 }

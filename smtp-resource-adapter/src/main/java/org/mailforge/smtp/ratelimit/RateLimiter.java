@@ -78,6 +78,32 @@ public final class RateLimiter {
         return answer;
     }
 
+    /**
+     * Gives back one unit spent up front for something that turned out not to count (a login that
+     * succeeded: the failure budget is taken before the password is checked, so that concurrent
+     * guesses cannot all pass a check of what is left).
+     */
+    public void refund(InetAddress address, RateLimit limit) {
+        if (allowance[limit.ordinal()] == 0 || exempt.stream().anyMatch(network -> network.contains(address))) {
+            return;
+        }
+        refund((Object) AddressKey.of(address), limit);
+    }
+
+    /** {@link #refund(InetAddress, RateLimit)} for a name's budget. */
+    public void refund(String name, RateLimit limit) {
+        if (allowance[limit.ordinal()] != 0) {
+            refund(new NameKey(name), limit);
+        }
+    }
+
+    private void refund(Object key, RateLimit limit) {
+        Buckets buckets = tracked.get(key);
+        if (buckets != null) {
+            buckets.refund(limit, nanoClock.getAsLong());
+        }
+    }
+
     /** What is left of {@code limit} for this address, without spending any. */
     public Allowance peek(InetAddress address, RateLimit limit) {
         int allowed = allowance[limit.ordinal()];
@@ -215,6 +241,16 @@ public final class RateLimiter {
         public void authFailed() {
             take(key, RateLimit.AUTH_FAILURES, report);
         }
+
+        @Override
+        public boolean tryAuth() {
+            return take(key, RateLimit.AUTH_FAILURES, report);
+        }
+
+        @Override
+        public void authSucceeded() {
+            refund(key, RateLimit.AUTH_FAILURES);
+        }
     }
 
     /** The token buckets of one address; each starts full and refills evenly over its window. */
@@ -243,6 +279,11 @@ public final class RateLimiter {
             }
             spent[limit.ordinal()] += 1;
             return true;
+        }
+
+        synchronized void refund(RateLimit limit, long now) {
+            refill(now);
+            spent[limit.ordinal()] = Math.max(0, spent[limit.ordinal()] - 1);
         }
 
         synchronized Allowance spend(RateLimit limit, long now) {

@@ -158,6 +158,13 @@ public final class AuthHandler implements CommandHandler {
         secret.get(chars);
         Arrays.fill(secret.array(), '\0');
         AuthenticationResult result;
+        if (!session.client().budget().tryAuth()) {
+            // spent before the check: sessions guessing at once cannot all pass a look at what is left
+            Arrays.fill(chars, '\0');
+            session.reply(Replies.rateLimited(session.settings().hostname(),
+                    "too many failed authentications from " + session.client().address()));
+            return;
+        }
         try {
             result = session.listener().authenticate(user, chars);
         } catch (RuntimeException e) {
@@ -168,12 +175,13 @@ public final class AuthHandler implements CommandHandler {
         }
         switch (result.status()) {
             case SUCCESS -> {
+                session.client().budget().authSucceeded();
                 session.authenticated(result.user());
                 session.reply(SUCCESS);
             }
+            // a blocked account's or a busy gate's answer stays counted: a guess it was all the same
             case TEMPORARY_FAILURE -> session.reply(TEMPORARY);
             default -> {
-                session.client().budget().authFailed();
                 session.reply(FAILED);
                 if (session.authenticationFailed() >= SmtpSettings.MAX_AUTH_FAILURES) {
                     session.reply(TOO_MANY_FAILURES);
