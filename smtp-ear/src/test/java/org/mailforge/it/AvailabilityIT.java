@@ -59,7 +59,8 @@ class AvailabilityIT {
                 "SMTP_MAX_CONNECTIONS=1200",
                 "SMTP_MAX_CONNECTIONS_PER_IP=3",
                 "SMTP_STRESS_TIMEOUT_SECONDS=3",
-                "SMTP_MAX_SESSION_SECONDS=" + MAX_SESSION_SECONDS));
+                "SMTP_MAX_SESSION_SECONDS=" + MAX_SESSION_SECONDS,
+                "SMTP_API_TRUSTED_PROXIES=127.0.0.9/32")); // a reverse proxy in front of the API
         server.start();
     }
 
@@ -320,6 +321,32 @@ class AvailabilityIT {
 
     /** An HTTP/1.1 GET from a chosen loopback address (the JDK's client cannot bind one). */
     private static RawResponse rawGet(String from, String path, String user, String password) throws IOException {
+        return rawGet(from, path, user, password, "");
+    }
+
+    /**
+     * Behind a reverse proxy of SMTP_API_TRUSTED_PROXIES, the budgets count the client it names in
+     * X-Forwarded-For; anyone else's X-Forwarded-For is its own text and changes nothing.
+     */
+    @Test
+    @Order(5)
+    void behindATrustedProxyTheForwardedClientIsCounted() throws Exception {
+        for (int i = 0; i < 5; i++) {
+            assertEquals(401, rawGet("127.0.0.9", "/api/users", "admin", "wrong-" + i, "X-Forwarded-For: 192.0.2.7\r\n").status());
+        }
+        assertEquals(429, rawGet("127.0.0.9", "/api/users", "admin", ADMIN_PASSWORD, "X-Forwarded-For: 192.0.2.7\r\n").status(),
+                "the client behind the proxy is blocked");
+        assertEquals(200, rawGet("127.0.0.9", "/api/users", "admin", ADMIN_PASSWORD, "X-Forwarded-For: 192.0.2.8\r\n").status(),
+                "another client behind the same proxy is not");
+        for (int i = 0; i < 5; i++) {
+            assertEquals(401, rawGet("127.0.0.10", "/api/users", "admin", "wrong-" + i, "X-Forwarded-For: 192.0.2." + (20 + i) + "\r\n")
+                    .status());
+        }
+        assertEquals(429, rawGet("127.0.0.10", "/api/users", "admin", ADMIN_PASSWORD, "X-Forwarded-For: 192.0.2.99\r\n").status(),
+                "an untrusted peer's X-Forwarded-For is ignored: its failures were its own");
+    }
+
+    private static RawResponse rawGet(String from, String path, String user, String password, String extraHeaders) throws IOException {
         try (Socket socket = new Socket()) {
             socket.bind(new InetSocketAddress(from, 0));
             socket.connect(new InetSocketAddress(TestServer.HOST, HTTP_PORT), 10_000);
@@ -327,7 +354,7 @@ class AvailabilityIT {
             String token = Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
             OutputStream out = socket.getOutputStream();
             out.write(("GET " + path + " HTTP/1.1\r\nHost: " + TestServer.HOST + ":" + HTTP_PORT + "\r\nAuthorization: Basic "
-                    + token + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                    + token + "\r\n" + extraHeaders + "Connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             out.flush();
             String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             int split = response.indexOf("\r\n\r\n");

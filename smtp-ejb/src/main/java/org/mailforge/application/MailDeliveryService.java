@@ -95,6 +95,9 @@ public class MailDeliveryService {
         if (!expansion.deliverable()) {
             return Reply.of(550, "5.1.1", "<" + address + ">: Recipient address rejected: User unknown in local recipient table");
         }
+        if (expansion.forwards().size() > configuration.trust().maxForwards()) {
+            return tooManyForwards(address);
+        }
         if (!expansion.forwards().isEmpty()) {
             return null; // an outside address takes it whatever the mailboxes say
         }
@@ -110,6 +113,17 @@ public class MailDeliveryService {
             refusal = refusal == null ? answer : refusal;
         }
         return refusal;
+    }
+
+    /**
+     * More outside copies than SMTP_MAX_FORWARDS: one message to a hundred forwarding aliases must
+     * not become thousands of copies from our address (a recipient's refusal, or the message's).
+     */
+    private Reply tooManyForwards(String address) {
+        String limit = "more than " + configuration.trust().maxForwards() + " outside addresses (SMTP_MAX_FORWARDS)";
+        return address != null
+                ? Reply.of(550, "5.7.1", "<" + address + ">: Recipient address rejected: it forwards to " + limit)
+                : Reply.of(550, "5.7.1", "Message rejected: its recipients forward to " + limit);
     }
 
     /** The store's own word on a mailbox (Dovecot's, through LMTP), so a refusal is this recipient's alone. */
@@ -218,6 +232,11 @@ public class MailDeliveryService {
                     // taken at RCPT, gone since (its user or alias was removed): kept under its own name, never dropped
                     mailboxes.add(recipient);
                 }
+            }
+            if (forwards.size() > configuration.trust().maxForwards()) {
+                // each recipient was within the limit at RCPT; together (or since an alias grew) they are not
+                metrics.rejected();
+                return tooManyForwards(null);
             }
             for (String mailbox : new java.util.LinkedHashSet<>(mailboxes)) {
                 // a mailbox without an account has no quota: no lookup, no lock

@@ -135,7 +135,7 @@ class MailDeliveryServiceTest {
         ServerConfiguration configuration = ServerConfiguration.load(name -> Optional.ofNullable(Map.of(
                 "SMTP_LOCAL_DOMAINS", "example.test", "SMTP_HOSTNAME", "mx.example.test", "SMTP_ADMIN_USERNAME", "admin",
                 "SMTP_DMARC_POLICY", dmarcPolicy, "SMTP_LOCAL_SPOOF_POLICY", spoofPolicy,
-                "SMTP_SENDER_LOGIN_MATCH", senderLoginMatch).get(name)));
+                "SMTP_SENDER_LOGIN_MATCH", senderLoginMatch, "SMTP_MAX_FORWARDS", "3").get(name)));
         MailDeliveryService service = new MailDeliveryService();
         service.configuration = configuration;
         service.store = store;
@@ -363,6 +363,22 @@ class MailDeliveryServiceTest {
         assertEquals(1, queued.size());
         assertTrue(queued.get(0).reversePath().matches("SRS0=[A-Z2-7]{8}=[A-Z2-7]{2}=example\\.org=sender@mx\\.example\\.test"),
                 queued.get(0).reversePath());
+    }
+
+    /** SMTP_MAX_FORWARDS (3 here): an alias beyond it is refused at RCPT, and several within it together at the end of data. */
+    @Test
+    void outsideCopiesPerMessageAreCapped() {
+        directory.alias("big@example.test", "a@out.example", "b@out.example", "c@out.example", "d@out.example");
+        directory.alias("two@example.test", "e@out.example", "f@out.example");
+        directory.alias("more@example.test", "g@out.example", "h@out.example");
+        MailDeliveryService service = service();
+        assertEquals("550 5.7.1", service.verifyRecipient("x@evil.example", "big@example.test").code() + " "
+                + service.verifyRecipient("x@evil.example", "big@example.test").status());
+        assertEquals(null, service.verifyRecipient("x@evil.example", "two@example.test"));
+        Reply refused = service.deliver(message("two@example.test", "more@example.test"));
+        assertEquals(550, refused.code(), refused.render());
+        assertTrue(queued.isEmpty() && stored.isEmpty(), "nothing queued or stored");
+        assertEquals(250, service.deliver(message("two@example.test")).code());
     }
 
     /** An SRS address takes the bounces of the mail we forwarded, nothing else: its holder cannot relay through it. */

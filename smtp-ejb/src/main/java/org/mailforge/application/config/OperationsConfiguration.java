@@ -19,6 +19,8 @@ import org.mailforge.smtp.spi.ListenerSetting;
  * @param apiRequestsPerMinute      admin API requests per client address and minute, 0 = no limit
  * @param authFailuresPerHour       failed logins per client address and hour (SMTP AUTH and the API alike), 0 = no limit
  * @param rateLimitExempt           networks (CIDR) never rate limited, SMTP and API alike
+ * @param apiTrustedProxies         networks (CIDR) of reverse proxies in front of the API whose {@code X-Forwarded-For}
+ *                                  names the client the API's per-address budgets count (SMTP_API_TRUSTED_PROXIES)
  * @param webhookUrl                where events are posted, or null for none
  * @param webhookEvents             the events to post
  * @param webhookSecret             HMAC-SHA256 key of the {@code X-Webhook-Signature} header, or null to send unsigned
@@ -31,6 +33,7 @@ public record OperationsConfiguration(
         int apiRequestsPerMinute,
         int authFailuresPerHour,
         String rateLimitExempt,
+        String apiTrustedProxies,
         URI webhookUrl,
         Set<String> webhookEvents,
         String webhookSecret,
@@ -64,6 +67,13 @@ public record OperationsConfiguration(
         List<String> unknown = events.stream().filter(event -> !EVENTS.contains(event)).toList();
         in.require(unknown.isEmpty(), "SMTP_WEBHOOK_EVENTS has unknown events " + unknown + "; known: " + String.join(",", EVENTS));
         String exempt = in.listener(ListenerSetting.RATE_LIMIT_EXEMPT);
+        String proxies = in.string("SMTP_API_TRUSTED_PROXIES", "");
+        try {
+            org.mailforge.smtp.ratelimit.Cidr.parseList(proxies);
+        } catch (IllegalArgumentException e) {
+            in.require(false, "SMTP_API_TRUSTED_PROXIES must be networks in CIDR notation, comma-separated (was '" + proxies + "')");
+            proxies = "";
+        }
         String secret = in.string("SMTP_WEBHOOK_SECRET", null);
         String schedule = in.string("SMTP_WEBHOOK_RETRY_SCHEDULE", DEFAULT_WEBHOOK_RETRY_SCHEDULE);
         List<Duration> retrySchedule = OutboundConfiguration.parseSchedule(schedule);
@@ -76,6 +86,7 @@ public record OperationsConfiguration(
                 (int) in.number("SMTP_RATE_LIMIT_API_REQUESTS_PER_MINUTE", 100, 0, 1_000_000),
                 in.listenerInt(ListenerSetting.RATE_LIMIT_AUTH_FAILURES_PER_HOUR),
                 exempt,
+                proxies,
                 webhookUrl,
                 Set.copyOf(events),
                 secret == null || secret.isBlank() ? null : secret,

@@ -20,8 +20,11 @@ import org.mailforge.smtp.spi.ListenerSetting;
  *                          ({@code 550 5.7.1}, the default) or {@code report} (taken and logged, for split delivery)
  * @param authservIds       {@code SMTP_AUTHSERV_IDS} and {@code SMTP_HOSTNAME}, lower case: the authserv-ids of
  *                          {@code Authentication-Results:} fields only we write (every node's name in a cluster)
+ * @param maxForwards       {@code SMTP_MAX_FORWARDS}: outside addresses one received message may be forwarded to
+ *                          through aliases and catch-alls, all its recipients together (default 50)
  */
-public record TrustConfiguration(boolean senderLoginMatch, LocalSpoofPolicy localSpoofPolicy, Set<String> authservIds) {
+public record TrustConfiguration(boolean senderLoginMatch, LocalSpoofPolicy localSpoofPolicy, Set<String> authservIds,
+        int maxForwards) {
 
     /** What becomes of unauthenticated mail that claims a local domain in its header From. */
     public enum LocalSpoofPolicy {
@@ -40,7 +43,7 @@ public record TrustConfiguration(boolean senderLoginMatch, LocalSpoofPolicy loca
         return new TrustConfiguration(in.listenerBool(ListenerSetting.SENDER_LOGIN_MATCH),
                 LocalSpoofPolicy.valueOf(in.choice("SMTP_LOCAL_SPOOF_POLICY", "reject", List.of("reject", "report"))
                         .toUpperCase(Locale.ROOT)),
-                ids);
+                ids, (int) in.number("SMTP_MAX_FORWARDS", 50, 0, 1000));
     }
 
     private static String authservId(String name) {

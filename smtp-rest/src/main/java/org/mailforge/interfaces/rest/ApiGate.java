@@ -3,6 +3,7 @@ package org.mailforge.interfaces.rest;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 import jakarta.annotation.PostConstruct;
@@ -41,6 +42,7 @@ public class ApiGate {
     MailMetrics metrics;
 
     private RateLimiter limiter;
+    private java.util.List<Cidr> trustedProxies;
     private final Jsonb json = JsonbBuilder.create();
 
     @PostConstruct
@@ -49,6 +51,55 @@ public class ApiGate {
         limiter = new RateLimiter(Map.of(RateLimit.API_REQUESTS, operations.apiRequestsPerMinute(),
                         RateLimit.AUTH_FAILURES, operations.authFailuresPerHour()),
                 Cidr.parseList(operations.rateLimitExempt()), 100_000, System::nanoTime, metrics::apiRateLimited);
+        trustedProxies = Cidr.parseList(operations.apiTrustedProxies());
+    }
+
+    /**
+     * The client a request's budgets count: the connection's address, or behind a reverse proxy of
+     * SMTP_API_TRUSTED_PROXIES the nearest address in {@code X-Forwarded-For} that is not one of
+     * them (read from the right: what the client wrote itself on the left is not trusted). Only
+     * address literals count; nothing is looked up.
+     */
+    public InetAddress client(HttpServletRequest request) throws IOException {
+        InetAddress peer = InetAddress.getByName(request.getRemoteAddr());
+        if (trustedProxies.isEmpty() || !trusted(peer)) {
+            return peer;
+        }
+        List<String> hops = new java.util.ArrayList<>();
+        for (java.util.Enumeration<String> values = request.getHeaders("X-Forwarded-For"); values != null && values.hasMoreElements(); ) {
+            for (String hop : values.nextElement().split(",")) {
+                hops.add(hop.strip());
+            }
+        }
+        InetAddress client = peer;
+        for (int i = hops.size() - 1; i >= 0 && hops.size() - i <= 20; i--) {
+            InetAddress hop = literal(hops.get(i));
+            if (hop == null) {
+                return client; // garbage where an address should be: the last hop we could read
+            }
+            client = hop;
+            if (!trusted(hop)) {
+                return hop;
+            }
+        }
+        return client;
+    }
+
+    private boolean trusted(InetAddress address) {
+        return trustedProxies.stream().anyMatch(network -> network.contains(address));
+    }
+
+    /** An IPv4 or IPv6 address literal, or null: never a name (no DNS for what a client wrote). */
+    static InetAddress literal(String text) {
+        String bare = text.startsWith("[") && text.endsWith("]") ? text.substring(1, text.length() - 1) : text;
+        if (!bare.matches("\\d{1,3}(\\.\\d{1,3}){3}") && !(bare.contains(":") && bare.matches("[0-9A-Fa-f:.]{2,45}"))) {
+            return null;
+        }
+        try {
+            return InetAddress.getByName(bare);
+        } catch (java.net.UnknownHostException e) {
+            return null;
+        }
     }
 
     /**
@@ -60,7 +111,7 @@ public class ApiGate {
             return admitted;
         }
         response.setHeader(VERSION_HEADER, VERSION);
-        Allowance allowance = limiter.spend(InetAddress.getByName(request.getRemoteAddr()), RateLimit.API_REQUESTS);
+        Allowance allowance = limiter.spend(client(request), RateLimit.API_REQUESTS);
         if (allowance.limit() > 0) {
             response.setHeader("X-RateLimit-Limit", Integer.toString(allowance.limit()));
             response.setHeader("X-RateLimit-Remaining", Integer.toString(allowance.remaining()));
@@ -94,7 +145,7 @@ public class ApiGate {
      * at what is left), given back when the password was right.
      */
     public org.mailforge.application.AuthenticationService.Reservation loginBudget(HttpServletRequest request) throws IOException {
-        InetAddress address = InetAddress.getByName(request.getRemoteAddr());
+        InetAddress address = client(request);
         return new org.mailforge.application.AuthenticationService.Reservation() {
             @Override
             public long take() {
@@ -112,13 +163,13 @@ public class ApiGate {
 
     /** Seconds until this request's address may try a login again; 0 when it may now. */
     public long loginBlockedSeconds(HttpServletRequest request) throws IOException {
-        Allowance allowance = limiter.peek(InetAddress.getByName(request.getRemoteAddr()), RateLimit.AUTH_FAILURES);
+        Allowance allowance = limiter.peek(client(request), RateLimit.AUTH_FAILURES);
         return allowance.allowed() ? 0 : Math.max(1, allowance.secondsToRetry());
     }
 
     /** A failed login from this request's address spends one unit of its budget. */
     public void loginFailed(HttpServletRequest request) throws IOException {
-        limiter.spend(InetAddress.getByName(request.getRemoteAddr()), RateLimit.AUTH_FAILURES);
+        limiter.spend(client(request), RateLimit.AUTH_FAILURES);
     }
 
     /** 429 for failed logins, from this address or against this account. */
