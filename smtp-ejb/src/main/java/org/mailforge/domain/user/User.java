@@ -51,6 +51,13 @@ public class User {
     @Column(name = "messages_sent", nullable = false)
     private long messagesSent;
 
+    /** What a change may touch: saving a user writes exactly the fields changed since it was read. */
+    public enum Editable { EMAIL, PASSWORD, QUOTA, ENABLED, ADMIN }
+
+    /** The fields set since this object was read (null: none); never stored. */
+    @jakarta.persistence.Transient
+    private transient java.util.EnumSet<Editable> changed;
+
     protected User() {
         // for JPA
     }
@@ -79,6 +86,7 @@ public class User {
 
     public void setEmail(String email) {
         this.email = email;
+        changed(Editable.EMAIL);
     }
 
     public String getPasswordHash() {
@@ -87,6 +95,7 @@ public class User {
 
     public void setPasswordHash(String passwordHash) {
         this.passwordHash = passwordHash;
+        changed(Editable.PASSWORD);
     }
 
     public Instant getCreatedAt() {
@@ -107,6 +116,7 @@ public class User {
 
     public void setQuotaMb(long quotaMb) {
         this.quotaMb = quotaMb;
+        changed(Editable.QUOTA);
     }
 
     public long getUsedBytes() {
@@ -119,6 +129,7 @@ public class User {
 
     public void setEnabled(boolean enabled) {
         this.enabled = enabled;
+        changed(Editable.ENABLED);
     }
 
     public boolean isAdmin() {
@@ -127,10 +138,26 @@ public class User {
 
     public void setAdmin(boolean admin) {
         this.admin = admin;
+        changed(Editable.ADMIN);
     }
 
     public long getMessagesSent() {
         return messagesSent;
+    }
+
+    private void changed(Editable field) {
+        if (changed == null) {
+            changed = java.util.EnumSet.noneOf(Editable.class);
+        }
+        changed.add(field);
+    }
+
+    /**
+     * The fields set since this object was read: what saving it writes, so a save never puts back
+     * what another writer changed meanwhile (a password, a disabled flag, the used space).
+     */
+    public java.util.Set<Editable> changes() {
+        return changed == null ? java.util.Set.of() : java.util.Set.copyOf(changed);
     }
 
     /** Used space in MB with one decimal, as the API shows it. */

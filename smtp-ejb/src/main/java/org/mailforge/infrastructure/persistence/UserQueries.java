@@ -78,14 +78,45 @@ public final class UserQueries {
         }
     }
 
+    /**
+     * Saves the fields changed on a user read earlier, and only those ({@link User#changes()}):
+     * what others wrote since it was read (a new password, the used space, the last login) stays.
+     * Returns the user as it is now.
+     */
     public static User update(EntityManager em, User user) {
-        try {
-            User merged = em.merge(user);
-            em.flush();
-            return merged;
-        } catch (PersistenceException e) {
-            throw duplicateOr(e, "email");
+        java.util.Set<User.Editable> changes = user.changes();
+        if (!changes.isEmpty()) {
+            StringBuilder jpql = new StringBuilder("UPDATE User u SET ");
+            java.util.List<String> sets = new java.util.ArrayList<>();
+            for (User.Editable field : changes) {
+                sets.add(switch (field) {
+                    case EMAIL -> "u.email = :email";
+                    case PASSWORD -> "u.passwordHash = :passwordHash";
+                    case QUOTA -> "u.quotaMb = :quotaMb";
+                    case ENABLED -> "u.enabled = :enabled";
+                    case ADMIN -> "u.admin = :admin";
+                });
+            }
+            jpql.append(String.join(", ", sets)).append(" WHERE u.id = :id");
+            jakarta.persistence.Query query = em.createQuery(jpql.toString()).setParameter("id", user.getId());
+            for (User.Editable field : changes) {
+                switch (field) {
+                    case EMAIL -> query.setParameter("email", user.getEmail());
+                    case PASSWORD -> query.setParameter("passwordHash", user.getPasswordHash());
+                    case QUOTA -> query.setParameter("quotaMb", user.getQuotaMb());
+                    case ENABLED -> query.setParameter("enabled", user.isEnabled());
+                    case ADMIN -> query.setParameter("admin", user.isAdmin());
+                }
+            }
+            try {
+                query.executeUpdate();
+            } catch (PersistenceException e) {
+                throw duplicateOr(e, "email");
+            }
         }
+        User now = em.find(User.class, user.getId());
+        em.refresh(now);
+        return now;
     }
 
     /** Saves a user whose address changed, and moves the index of its mail to the new address. */

@@ -196,4 +196,27 @@ class UserCliTest {
         assertTrue(refused.err().contains("SMTP_S3_BUCKET"), refused.err());
         assertEquals(0, run(env, "", "info", "s3user").status(), "refused before anything was deleted");
     }
+
+    /**
+     * Saving a user read earlier writes only what was changed on it: a password set meanwhile (the
+     * owner's, say) is not put back by a save that changed only the quota, on SQLite and PostgreSQL.
+     */
+    @Test
+    void savingAUserWritesOnlyWhatChangedOnIt() throws Exception {
+        for (Map<String, String> env : java.util.List.of(sqlite(), postgresql())) {
+            String name = "race" + System.nanoTime();
+            assertEquals(0, run(env, "", "create", name, name + "@example.com", "MyP@ssw0rd").status());
+            try (CliDatabase db = new CliDatabase(env::get)) {
+                CliUserRepository users = new CliUserRepository(db);
+                org.mailforge.domain.user.User stale = users.findByUsername(name).orElseThrow();
+                org.mailforge.domain.user.User meanwhile = users.findByUsername(name).orElseThrow();
+                meanwhile.setPasswordHash("$argon2id$set-meanwhile");
+                users.update(meanwhile);
+                stale.setQuotaMb(77);
+                org.mailforge.domain.user.User saved = users.update(stale);
+                assertEquals("$argon2id$set-meanwhile", saved.getPasswordHash(), "the password set meanwhile stays");
+                assertEquals(77, saved.getQuotaMb());
+            }
+        }
+    }
 }
