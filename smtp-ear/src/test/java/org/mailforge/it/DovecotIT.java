@@ -168,6 +168,18 @@ class DovecotIT {
             TestServer.await(() -> readiness().contains("LMTP storage unavailable"), Duration.ofSeconds(30),
                     "readiness names the LMTP store");
         }
+        // Dovecot keeps carol's mail under her address: her next owner would read it there, so her
+        // account goes only once the operator says the mailbox is gone, and her address does not move
+        var renamed = TestServer.api(HTTP_PORT, "PUT", "/api/users/carol", "{\"email\":\"carol2@example.test\"}", "lmtpadmin",
+                "lmtp-admin-password");
+        assertEquals(409, renamed.statusCode(), renamed.body());
+        var refused = TestServer.api(HTTP_PORT, "DELETE", "/api/users/carol", null, "lmtpadmin", "lmtp-admin-password");
+        assertEquals(409, refused.statusCode(), refused.body());
+        assertTrue(refused.body().contains("mailbox_removed"), refused.body());
+        assertEquals(200, TestServer.api(HTTP_PORT, "GET", "/api/users/carol", null, "lmtpadmin", "lmtp-admin-password").statusCode(),
+                "carol is still there");
+        assertEquals(200, TestServer.api(HTTP_PORT, "DELETE", "/api/users/carol?mailbox_removed=true", null, "lmtpadmin",
+                "lmtp-admin-password").statusCode());
     }
 
     private static String readiness() {

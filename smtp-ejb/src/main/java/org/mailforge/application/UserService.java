@@ -105,7 +105,13 @@ public class UserService {
         requireAnotherAdministrator(user, demotes);
         String previousEmail = user.getEmail();
         if (changes.email() != null) {
-            user.setEmail(UserValidation.email(changes.email()));
+            String email = UserValidation.email(changes.email());
+            if (store.keepsMailElsewhere() && !email.equalsIgnoreCase(previousEmail)) {
+                throw new org.mailforge.application.directory.DirectoryConflictException("email",
+                        "the mail of " + previousEmail + " stays with the LMTP server (Dovecot) under that address: an address"
+                                + " cannot change here; create a user with the new address and move the mail there (doveadm)");
+            }
+            user.setEmail(email);
         }
         if (changes.quotaMb() != null) {
             user.setQuotaMb(UserValidation.quotaMb(changes.quotaMb()));
@@ -180,6 +186,23 @@ public class UserService {
 
     /** Deletes the user, its index entries and its stored mail. */
     public void delete(User user) {
+        delete(user, false);
+    }
+
+    /**
+     * Deletes the user and its mail.
+     *
+     * @param mailboxRemoved the operator removed the mailbox from the server that keeps it (Dovecot over LMTP:
+     *                       {@link MailStore#keepsMailElsewhere()}); without it such a delete is refused, since the
+     *                       address's next owner would read the old mail there
+     */
+    public void delete(User user, boolean mailboxRemoved) {
+        if (store.keepsMailElsewhere() && !mailboxRemoved) {
+            throw new org.mailforge.application.directory.DirectoryConflictException("mailbox_removed",
+                    "the mail of " + user.getEmail() + " stays with the LMTP server (Dovecot), where the address's next owner would"
+                            + " read it: remove it there first (doveadm mailbox delete -u " + user.getEmail() + " -s -A ... or its"
+                            + " mail folder), then delete with mailbox_removed=true");
+        }
         requireAnotherAdministrator(user, true);
         var messages = users.storedMessages(user);
         users.remove(user);

@@ -92,6 +92,15 @@ public interface MailStore {
     /** Removes a mailbox and every message in it (when its user is deleted). */
     void removeMailbox(String mailbox) throws IOException;
 
+    /**
+     * Whether the mail lives with another server under the address (Dovecot over LMTP), so that
+     * neither {@link #removeMailbox} nor {@link #renameMailbox} can take it away from the address:
+     * its next owner would read it there. Deleting or renaming a user then waits for the operator.
+     */
+    default boolean keepsMailElsewhere() {
+        return false;
+    }
+
     /** Removes a stored message again (used to undo a partly delivered transaction). */
     void remove(StoredLocation location) throws IOException;
 }

@@ -127,6 +127,11 @@ public final class LmtpMailStore implements MailStore {
     }
 
     @Override
+    public boolean keepsMailElsewhere() {
+        return true;
+    }
+
+    @Override
     public void removeMailbox(String mailbox) {
         LOG.warning(() -> "LMTP storage: the mail of " + mailbox + " stays with the LMTP server; remove it there (doveadm)");
     }

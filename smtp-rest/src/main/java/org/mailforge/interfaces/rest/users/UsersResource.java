@@ -196,11 +196,13 @@ public class UsersResource {
     @APIResponse(responseCode = "401", description = "No or wrong credentials", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     @APIResponse(responseCode = "403", description = "Not an administrator", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     @APIResponse(responseCode = "404", description = "No such user", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
-    @APIResponse(responseCode = "409", description = "The last enabled administrator", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "409", description = "The last enabled administrator; with LMTP storage, a mailbox not removed from the LMTP server yet", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     @APIResponse(responseCode = "429", description = "Rate limit exceeded (Retry-After)", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
-    public Response delete(@PathParam("username") String username) {
+    public Response delete(@PathParam("username") String username,
+                           @Parameter(description = "With SMTP_STORAGE_TYPE=lmtp: the user's mailbox was removed from the LMTP server (Dovecot)")
+                           @QueryParam("mailbox_removed") boolean mailboxRemoved) {
         User user = service.find(username).orElseThrow(() -> new NotFoundException("user not found: " + username));
-        service.delete(user);
+        service.delete(user, mailboxRemoved);
         return Response.ok(new Confirmation(true, "User deleted successfully")).build();
     }
 
