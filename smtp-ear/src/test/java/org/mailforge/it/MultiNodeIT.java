@@ -239,7 +239,9 @@ class MultiNodeIT {
         // a bounce to the SRS address, taken by the other node, goes back to the original sender
         assertTrue(a.send(null, "", forwarded.mailFrom(), "bounce").startsWith("250 2.0.0 "));
         TestServer.await(() -> !sink.receivedFor("customer@origin.example").isEmpty(), Duration.ofSeconds(30), "the bounce is routed back");
-        assertTrue(rcpt(a, forwarded.mailFrom().replaceFirst("=customer@", "=mallory@")).startsWith("550 5.1.1"), "a forged SRS address");
+        assertTrue(rcpt(a, "", forwarded.mailFrom().replaceFirst("=customer@", "=mallory@")).startsWith("550 5.1.1"), "a forged SRS address");
+        assertTrue(rcpt(a, "someone@origin.example", forwarded.mailFrom()).startsWith("550 5.7.1"),
+                "a real SRS address takes bounces only: whoever holds one cannot relay through it");
 
         assertTrue(b.send(null, "customer@origin.example", "erin+orders@" + domain, "tagged").startsWith("250 2.0.0 "));
         assertEquals(2, b.json("/api/users/erin").getJsonObject("statistics").getInt("messages_received"), "erin+orders@ reaches erin");
@@ -259,10 +261,14 @@ class MultiNodeIT {
 
     /** The reply to RCPT TO this address, unauthenticated, on a node's SMTP port. */
     private static String rcpt(Node node, String address) {
+        return rcpt(node, "someone@origin.example", address);
+    }
+
+    private static String rcpt(Node node, String sender, String address) {
         try (SmtpConnection smtp = new SmtpConnection(TestServer.HOST, node.smtpPort())) {
             smtp.reply();
             smtp.command("EHLO cluster.example");
-            smtp.command("MAIL FROM:<someone@origin.example>");
+            smtp.command("MAIL FROM:<" + sender + ">");
             return smtp.command("RCPT TO:<" + address + ">");
         } catch (java.io.IOException e) {
             return e.toString();
