@@ -258,7 +258,7 @@ class AvailabilityIT {
         for (int i = 0; i < 5; i++) {
             assertEquals(401, rawGet(from, "/api/users", "admin", "wrong-" + i).status());
         }
-        RawResponse blocked = rawGet(from, "/api/users", "admin", "wrong-again");
+        TestServer.RawResponse blocked = rawGet(from, "/api/users", "admin", "wrong-again");
         assertEquals(429, blocked.status(), blocked.body());
         assertTrue(Long.parseLong(blocked.headers().get("retry-after")) > 0, blocked.headers().toString());
         assertTrue(blocked.body().contains("too many failed logins"), blocked.body());
@@ -282,7 +282,7 @@ class AvailabilityIT {
                 assertEquals(401, rawGet("127.0.1." + (10 + address), "/api/users/" + user, login, "wrong-" + i).status());
             }
         }
-        RawResponse blocked = rawGet("127.0.1.30", "/api/users/" + user, user, "Right-Password-1");
+        TestServer.RawResponse blocked = rawGet("127.0.1.30", "/api/users/" + user, user, "Right-Password-1");
         assertEquals(429, blocked.status(), "50 failures under two names are one account's 50: " + blocked.body());
     }
 
@@ -316,11 +316,8 @@ class AvailabilityIT {
         }
     }
 
-    record RawResponse(int status, Map<String, String> headers, String body) {
-    }
-
     /** An HTTP/1.1 GET from a chosen loopback address (the JDK's client cannot bind one). */
-    private static RawResponse rawGet(String from, String path, String user, String password) throws IOException {
+    private static TestServer.RawResponse rawGet(String from, String path, String user, String password) throws IOException {
         return rawGet(from, path, user, password, "");
     }
 
@@ -346,26 +343,8 @@ class AvailabilityIT {
                 "an untrusted peer's X-Forwarded-For is ignored: its failures were its own");
     }
 
-    private static RawResponse rawGet(String from, String path, String user, String password, String extraHeaders) throws IOException {
-        try (Socket socket = new Socket()) {
-            socket.bind(new InetSocketAddress(from, 0));
-            socket.connect(new InetSocketAddress(TestServer.HOST, HTTP_PORT), 10_000);
-            socket.setSoTimeout(30_000);
-            String token = Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
-            OutputStream out = socket.getOutputStream();
-            out.write(("GET " + path + " HTTP/1.1\r\nHost: " + TestServer.HOST + ":" + HTTP_PORT + "\r\nAuthorization: Basic "
-                    + token + "\r\n" + extraHeaders + "Connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            int split = response.indexOf("\r\n\r\n");
-            String[] head = response.substring(0, split).split("\r\n");
-            Map<String, String> headers = new TreeMap<>();
-            for (int i = 1; i < head.length; i++) {
-                int colon = head[i].indexOf(':');
-                headers.put(head[i].substring(0, colon).strip().toLowerCase(java.util.Locale.ROOT), head[i].substring(colon + 1).strip());
-            }
-            return new RawResponse(Integer.parseInt(head[0].split(" ")[1]), headers, response.substring(split + 4));
-        }
+    private static TestServer.RawResponse rawGet(String from, String path, String user, String password, String extraHeaders) throws IOException {
+        return TestServer.rawGet(HTTP_PORT, from, path, user, password, extraHeaders);
     }
 
     private static String readLine(InputStream in) throws IOException {

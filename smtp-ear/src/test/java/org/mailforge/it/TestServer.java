@@ -196,4 +196,34 @@ final class TestServer {
             Thread.sleep(200);
         }
     }
+
+    /** An HTTP answer as {@link #rawGet} read it. */
+    record RawResponse(int status, java.util.Map<String, String> headers, String body) {
+    }
+
+    /**
+     * An HTTP/1.1 GET with Basic credentials from a chosen loopback address (the JDK's client
+     * cannot bind one), with extra header lines ({@code "Name: value\r\n"}, or empty).
+     */
+    static RawResponse rawGet(int port, String from, String path, String user, String password, String extraHeaders) throws IOException {
+        try (java.net.Socket socket = new java.net.Socket()) {
+            socket.bind(new java.net.InetSocketAddress(from, 0));
+            socket.connect(new java.net.InetSocketAddress(HOST, port), 10_000);
+            socket.setSoTimeout(30_000);
+            String token = java.util.Base64.getEncoder().encodeToString((user + ":" + password).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            java.io.OutputStream out = socket.getOutputStream();
+            out.write(("GET " + path + " HTTP/1.1\r\nHost: " + HOST + ":" + port + "\r\nAuthorization: Basic "
+                    + token + "\r\n" + extraHeaders + "Connection: close\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            out.flush();
+            String response = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            int split = response.indexOf("\r\n\r\n");
+            String[] head = response.substring(0, split).split("\r\n");
+            java.util.Map<String, String> headers = new java.util.TreeMap<>();
+            for (int i = 1; i < head.length; i++) {
+                int colon = head[i].indexOf(':');
+                headers.put(head[i].substring(0, colon).strip().toLowerCase(java.util.Locale.ROOT), head[i].substring(colon + 1).strip());
+            }
+            return new RawResponse(Integer.parseInt(head[0].split(" ")[1]), headers, response.substring(split + 4));
+        }
+    }
 }

@@ -44,6 +44,22 @@ class UsersApiIT {
         assertEquals("no-store", users.headers().firstValue("Cache-Control").orElse(null), "no cache keeps the user list");
     }
 
+    /**
+     * With HTTPS configured, Basic credentials that came over plain HTTP from another host are
+     * refused unread (this host itself, and a trusted proxy that took HTTPS, may still use HTTP).
+     */
+    @Test
+    void basicCredentialsInTheClearFromElsewhereAreRefusedWhenHttpsIsOn() throws Exception {
+        TestServer.RawResponse clear = TestServer.rawGet(TestServer.HTTP_PORT, "127.0.0.9", "/api/users", TestServer.ADMIN,
+                TestServer.ADMIN_PASSWORD, "X-Forwarded-For: 192.0.2.50\r\n");
+        assertEquals(403, clear.status(), clear.body());
+        assertTrue(clear.body().contains("https://"), clear.body());
+        assertEquals(200, TestServer.rawGet(TestServer.HTTP_PORT, "127.0.0.9", "/api/users", TestServer.ADMIN, TestServer.ADMIN_PASSWORD,
+                "X-Forwarded-For: 192.0.2.50\r\nX-Forwarded-Proto: https\r\n").status(), "the proxy took HTTPS from the client");
+        assertEquals(200, TestServer.rawGet(TestServer.HTTP_PORT, "127.0.0.1", "/api/users", TestServer.ADMIN, TestServer.ADMIN_PASSWORD, "")
+                .status(), "this host itself");
+    }
+
     private static void assertJsonError(HttpResponse<String> response, String error) {
         assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("application/json"), response.headers().toString());
         jakarta.json.JsonObject body = jakarta.json.Json.createReader(new java.io.StringReader(response.body())).readObject();

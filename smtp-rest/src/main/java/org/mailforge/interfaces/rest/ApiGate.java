@@ -85,6 +85,33 @@ public class ApiGate {
         return client;
     }
 
+    /**
+     * Whether Basic credentials on this request crossed a network in the clear: the API has HTTPS
+     * (SMTP_API_HTTPS_PORT), yet this request came over plain HTTP from a client other than this
+     * host (behind a trusted proxy: the client it names, unless the proxy says it took HTTPS,
+     * {@code X-Forwarded-Proto: https}). Such credentials are refused unread: scripts learn to use
+     * HTTPS before their password has been sent in clear many times.
+     */
+    public boolean plaintextCredentials(HttpServletRequest request) throws IOException {
+        if (configuration.apiHttpsPort() == 0 || request.isSecure()) {
+            return false;
+        }
+        InetAddress peer = InetAddress.getByName(request.getRemoteAddr());
+        if (!trustedProxies.isEmpty() && trusted(peer)) {
+            String proto = request.getHeader("X-Forwarded-Proto");
+            if (proto != null && proto.substring(proto.lastIndexOf(',') + 1).strip().equalsIgnoreCase("https")) {
+                return false;
+            }
+            return !client(request).isLoopbackAddress();
+        }
+        return !peer.isLoopbackAddress();
+    }
+
+    /** SMTP_API_HTTPS_PORT: the API's HTTPS port, 0 when it has none. */
+    public int httpsPort() {
+        return configuration.apiHttpsPort();
+    }
+
     private boolean trusted(InetAddress address) {
         return trustedProxies.stream().anyMatch(network -> network.contains(address));
     }

@@ -59,6 +59,11 @@ public class ApiAuthenticationMechanism implements HttpAuthenticationMechanism {
             if (authorization != null && authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
                 // the container may ask more than once per request: the login is checked, and a
                 // failure counted, once
+                if (gate.plaintextCredentials(request)) {
+                    gate.error(response, Response.Status.FORBIDDEN, "HTTP Basic over plain HTTP is refused when the API has HTTPS:"
+                            + " use https:// on port " + gate.httpsPort() + " (and change the password that was just sent)");
+                    return AuthenticationStatus.SEND_FAILURE;
+                }
                 boolean first = !(request.getAttribute(CHECKED) instanceof AuthenticationService.Outcome);
                 if (first && !gate.admitLogin(request, response)) {
                     return AuthenticationStatus.SEND_FAILURE;
