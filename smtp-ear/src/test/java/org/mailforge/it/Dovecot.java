@@ -51,6 +51,11 @@ final class Dovecot implements AutoCloseable {
      * @param lmtpPort the LMTP service's port, 0 for none
      */
     static Dovecot start(Path folder, int imapPort, int lmtpPort, Path mailRoot, List<String> sql) throws Exception {
+        return start(folder, imapPort, lmtpPort, mailRoot, sql, List.of());
+    }
+
+    /** {@link #start(Path, int, int, Path, List)} with further lines of configuration (an auth policy, say). */
+    static Dovecot start(Path folder, int imapPort, int lmtpPort, Path mailRoot, List<String> sql, List<String> more) throws Exception {
         String program = ExternalTools.requireCommand("dovecot");
         ExtraServer.deleteTree(folder);
         Files.createDirectories(folder);
@@ -102,6 +107,7 @@ final class Dovecot implements AutoCloseable {
             conf.addAll(List.of("default_login_user = " + me, "default_internal_user = " + me,
                     "default_internal_group = " + primaryGroup(me)));
         }
+        conf.addAll(more);
         Files.write(folder.resolve("dovecot.conf"), conf);
         Process process = new ProcessBuilder(program, "-F", "-c", folder.resolve("dovecot.conf").toString())
                 .redirectErrorStream(true).redirectOutput(folder.resolve("dovecot.out").toFile()).start();

@@ -43,6 +43,7 @@ class DovecotIT {
 
     private static final int IMAP_MAILDIR = TestPorts.port(2943);
     private static final int IMAP_LMTP = TestPorts.port(2944);
+    private static final int IMAP_POLICY = TestPorts.port(2945);
     private static final int LMTP_PORT = TestPorts.port(2924);
     private static final int SMTP_PORT = TestPorts.port(2925);
     private static final int HTTP_PORT = TestPorts.port(2980);
@@ -101,6 +102,40 @@ class DovecotIT {
             assertThrows(AuthenticationFailedException.class, () -> imap(IMAP_MAILDIR, username, PASSWORD).close(),
                     "a user disabled through the API cannot log in to IMAP either");
         }
+    }
+
+    /**
+     * Dovecot asks Mailforge before it checks an IMAP password and reports the outcome after
+     * (its auth policy, docs/dovecot.md): IMAP guesses spend the budgets SMTP and the API spend,
+     * and a blocked address or account gets no further try, the right password included.
+     */
+    @Test
+    void imapLoginsPassMailforgesBudgets() throws Exception {
+        String email = TestServer.uniqueMailbox("example.test");
+        String username = TestServer.createUser(email, PASSWORD);
+        Path folder = TestServer.DATA.resolveSibling("it-dovecot-policy");
+        try (Dovecot dovecot = Dovecot.start(folder, IMAP_POLICY, 0, TestServer.MAIL,
+                List.of("driver = sqlite", "connect = " + TestServer.DATA.resolve("smtp.db").toAbsolutePath()), List.of(
+                        "auth_policy_server_url = http://" + TestServer.HOST + ":" + TestServer.HTTP_PORT + "/api/dovecot/policy",
+                        "auth_policy_server_api_header = X-Mailforge-Policy: dovecot-policy-secret-for-tests",
+                        "auth_policy_hash_nonce = " + java.util.UUID.randomUUID(),
+                        "auth_policy_request_attributes = login=%{requested_username} remote=%{rip}",
+                        "auth_policy_check_before_auth = yes",
+                        "auth_policy_check_after_auth = no",
+                        "auth_policy_report_after_auth = yes"))) {
+            for (int i = 0; i < 5; i++) {
+                assertThrows(AuthenticationFailedException.class, () -> imap(IMAP_POLICY, username, "wrong-guess", "127.0.0.31").close());
+            }
+            assertThrows(AuthenticationFailedException.class, () -> imap(IMAP_POLICY, username, PASSWORD, "127.0.0.31").close(),
+                    "five failures: the address is blocked, the right password included\n" + dovecot.log());
+            assertEquals(429, TestServer.rawGet(TestServer.HTTP_PORT, "127.0.0.31", "/api/users/" + username, username, PASSWORD, "")
+                    .status(), "one budget for IMAP and the API");
+            try (Store other = imap(IMAP_POLICY, username, PASSWORD, "127.0.0.32")) {
+                assertTrue(other.isConnected(), "another address logs in");
+            }
+        }
+        var refused = TestServer.api("POST", "/api/dovecot/policy?command=allow", "{\"login\":\"x\",\"remote\":\"127.0.0.40\"}", null, null);
+        assertEquals(403, refused.statusCode(), "without the secret nobody asks: " + refused.body());
     }
 
     @Test
@@ -191,7 +226,15 @@ class DovecotIT {
     }
 
     private static Store imap(int port, String user, String password) throws Exception {
+        return imap(port, user, password, null);
+    }
+
+    /** An IMAP login from a chosen loopback address (null: the default). */
+    private static Store imap(int port, String user, String password, String from) throws Exception {
         Properties properties = new Properties();
+        if (from != null) {
+            properties.put("mail.imap.localaddress", from);
+        }
         properties.put("mail.imap.host", TestServer.HOST);
         properties.put("mail.imap.port", String.valueOf(port));
         properties.put("mail.imap.connectiontimeout", "10000");

@@ -113,6 +113,25 @@ public class AuthenticationService {
                 1, System::nanoTime, limit -> { });
     }
 
+    /**
+     * Whether the account a login names may be tried now (Dovecot asks before it checks an IMAP
+     * password itself): false once its budget of failures is spent, as for SMTP and the API.
+     */
+    public boolean accountAdmits(String login) {
+        return accounts.peek(budgetOf(login), RateLimit.AUTH_FAILURES).allowed();
+    }
+
+    /** A login that failed elsewhere (Dovecot's IMAP) spends the account's budget as a failure here does. */
+    public void failedElsewhere(String login) {
+        accounts.spend(budgetOf(login), RateLimit.AUTH_FAILURES);
+    }
+
+    private String budgetOf(String login) {
+        String normalized = login == null ? "" : login.strip().toLowerCase(Locale.ROOT);
+        Optional<User> found = normalized.isEmpty() ? Optional.empty() : users.findByLogin(normalized);
+        return found.map(user -> "account:" + user.getId()).orElse("login:" + normalized);
+    }
+
     public Outcome authenticate(String login, char[] password) {
         return authenticate(login, password, Reservation.NONE);
     }
@@ -121,7 +140,7 @@ public class AuthenticationService {
     public Outcome authenticate(String login, char[] password, Reservation perAddress) {
         String normalized = login == null ? "" : login.strip().toLowerCase(Locale.ROOT);
         Optional<User> found = normalized.isEmpty() ? Optional.empty() : users.findByLogin(normalized);
-        // one budget per account, whichever of its names (username, address) is guessed at
+        // one budget per account, whichever of its names (username, address) is guessed at (as budgetOf)
         String budget = found.map(user -> "account:" + user.getId()).orElse("login:" + normalized);
         Outcome outcome = check(normalized, budget, password, found, perAddress);
         if (outcome.verdict() == Verdict.SUCCESS || outcome.verdict() == Verdict.FAILURE) {

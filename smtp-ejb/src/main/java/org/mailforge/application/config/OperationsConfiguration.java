@@ -19,6 +19,8 @@ import org.mailforge.smtp.spi.ListenerSetting;
  * @param apiRequestsPerMinute      admin API requests per client address and minute, 0 = no limit
  * @param authFailuresPerHour       failed logins per client address and hour (SMTP AUTH and the API alike), 0 = no limit
  * @param rateLimitExempt           networks (CIDR) never rate limited, SMTP and API alike
+ * @param dovecotPolicySecret       the value Dovecot sends in {@code X-Mailforge-Policy} to ask about IMAP logins
+ *                                  (SMTP_DOVECOT_POLICY_SECRET, 16+ characters); null: the policy endpoint is off
  * @param apiTrustedProxies         networks (CIDR) of reverse proxies in front of the API whose {@code X-Forwarded-For}
  *                                  names the client the API's per-address budgets count (SMTP_API_TRUSTED_PROXIES)
  * @param webhookUrl                where events are posted, or null for none
@@ -34,6 +36,7 @@ public record OperationsConfiguration(
         int authFailuresPerHour,
         String rateLimitExempt,
         String apiTrustedProxies,
+        String dovecotPolicySecret,
         URI webhookUrl,
         Set<String> webhookEvents,
         String webhookSecret,
@@ -67,6 +70,9 @@ public record OperationsConfiguration(
         List<String> unknown = events.stream().filter(event -> !EVENTS.contains(event)).toList();
         in.require(unknown.isEmpty(), "SMTP_WEBHOOK_EVENTS has unknown events " + unknown + "; known: " + String.join(",", EVENTS));
         String exempt = in.listener(ListenerSetting.RATE_LIMIT_EXEMPT);
+        String policySecret = in.string("SMTP_DOVECOT_POLICY_SECRET", null);
+        in.require(policySecret == null || policySecret.isBlank() || policySecret.strip().length() >= 16,
+                "SMTP_DOVECOT_POLICY_SECRET must have at least 16 characters");
         String proxies = in.string("SMTP_API_TRUSTED_PROXIES", "");
         try {
             org.mailforge.smtp.ratelimit.Cidr.parseList(proxies);
@@ -87,6 +93,7 @@ public record OperationsConfiguration(
                 in.listenerInt(ListenerSetting.RATE_LIMIT_AUTH_FAILURES_PER_HOUR),
                 exempt,
                 proxies,
+                policySecret == null || policySecret.isBlank() ? null : policySecret.strip(),
                 webhookUrl,
                 Set.copyOf(events),
                 secret == null || secret.isBlank() ? null : secret,

@@ -107,6 +107,25 @@ public class ApiGate {
         return !peer.isLoopbackAddress();
     }
 
+    /** Whether the request is Dovecot's policy question, with SMTP_DOVECOT_POLICY_SECRET (compared in constant time). */
+    public boolean isDovecot(HttpServletRequest request) {
+        String expected = configuration.operations().dovecotPolicySecret();
+        String sent = request.getHeader("X-Mailforge-Policy");
+        return expected != null && sent != null && request.getRequestURI().endsWith("/api/dovecot/policy")
+                && java.security.MessageDigest.isEqual(expected.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                        sent.strip().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** Whether this address may try a login now (its failed-login budget, the API's and the UI's). */
+    public boolean loginAdmitted(InetAddress address) {
+        return limiter.peek(address, RateLimit.AUTH_FAILURES).allowed();
+    }
+
+    /** A login from this address failed elsewhere (Dovecot's IMAP): its budget pays as for an API login. */
+    public void loginFailedElsewhere(InetAddress address) {
+        limiter.spend(address, RateLimit.AUTH_FAILURES);
+    }
+
     /** SMTP_API_HTTPS_PORT: the API's HTTPS port, 0 when it has none. */
     public int httpsPort() {
         return configuration.apiHttpsPort();
@@ -117,7 +136,7 @@ public class ApiGate {
     }
 
     /** An IPv4 or IPv6 address literal, or null: never a name (no DNS for what a client wrote). */
-    static InetAddress literal(String text) {
+    public static InetAddress literal(String text) {
         String bare = text.startsWith("[") && text.endsWith("]") ? text.substring(1, text.length() - 1) : text;
         if (!bare.matches("\\d{1,3}(\\.\\d{1,3}){3}") && !(bare.contains(":") && bare.matches("[0-9A-Fa-f:.]{2,45}"))) {
             return null;
