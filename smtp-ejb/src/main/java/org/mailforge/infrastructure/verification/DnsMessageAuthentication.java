@@ -66,7 +66,7 @@ public class DnsMessageAuthentication implements MessageAuthentication {
     private List<AuthenticationResults.Dkim> signatures(InboundMessage message, MessageHeaders.HeaderBlock block, Instant deadline) {
         try {
             // the message is read through (its body streamed once) only when it is signed
-            return block.headers().getHeader("DKIM-Signature") == null ? List.of() : dkim.verify(message.content(), deadline);
+            return !block.has("dkim-signature") ? List.of() : dkim.verify(message.content(), deadline);
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.FINE, "session " + message.sessionId() + ": DKIM signatures not checked", e);
             return List.of(new AuthenticationResults.Dkim("temperror", null, null, null, null, "the message could not be read"));
