@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -136,6 +137,46 @@ class DovecotIT {
         }
         var refused = TestServer.api("POST", "/api/dovecot/policy?command=allow", "{\"login\":\"x\",\"remote\":\"127.0.0.40\"}", null, null);
         assertEquals(403, refused.statusCode(), "without the secret nobody asks: " + refused.body());
+    }
+
+    private static final String POLICY_SECRET = "dovecot-policy-secret-for-tests";
+
+    /** One of Dovecot's questions, as Dovecot asks it: status 0 goes on, -1 refuses. */
+    private static HttpResponse<String> policy(String command, String body) throws Exception {
+        return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                        "http://" + TestServer.HOST + ":" + TestServer.HTTP_PORT + "/api/dovecot/policy?command=" + command))
+                .header("X-Mailforge-Policy", POLICY_SECRET).header("Content-Type", "application/json")
+                .timeout(Duration.ofSeconds(30)).POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    /**
+     * Twenty IMAP logins asked about at once from one address: a unit of its budget is taken with
+     * each answer, so five go on and fifteen are refused, however they interleave; a right password
+     * gives its unit back. Hostile bodies get 400, never a 500.
+     */
+    @Test
+    void thePolicyTakesAUnitPerQuestionAndRefusesWhatIsNotAnObject() throws Exception {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(20);
+        try {
+            List<java.util.concurrent.Future<String>> answers = new java.util.ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                answers.add(pool.submit(() -> policy("allow", "{\"login\":\"nobody-" + System.nanoTime()
+                        + "\",\"remote\":\"192.0.2.77\"}").body()));
+            }
+            int allowed = 0;
+            for (java.util.concurrent.Future<String> answer : answers) {
+                allowed += answer.get(60, java.util.concurrent.TimeUnit.SECONDS).contains("\"status\":0") ? 1 : 0;
+            }
+            assertEquals(5, allowed, "five go on, fifteen are refused");
+        } finally {
+            pool.shutdownNow();
+        }
+        assertTrue(policy("report", "{\"login\":\"x\",\"remote\":\"192.0.2.77\",\"success\":true}").body().contains("\"status\":0"));
+        assertTrue(policy("allow", "{\"login\":\"y\",\"remote\":\"192.0.2.77\"}").body().contains("\"status\":0"),
+                "a right password gave its unit back");
+        assertEquals(400, policy("allow", "[]").statusCode(), "an array is no question");
+        assertEquals(400, policy("allow", "{\"login\":\"" + "x".repeat(20_000) + "\"}").statusCode(), "nor is a huge one");
     }
 
     @Test

@@ -334,6 +334,10 @@ class WebUiIT {
                 "{\"password\":\"Stolen-Session-3\"}");
         assertEquals(400, without.statusCode(), without.body());
         assertEquals("current_password", json(without).getString("field"), without.body());
+        HttpResponse<String> otherScheme = https("PUT", "/api/users/" + user, first, null, Map.of("X-CSRF-Token", csrf,
+                "Authorization", "Bearer x"), "{\"password\":\"Stolen-Session-3\"}");
+        assertEquals(400, otherScheme.statusCode(), "an Authorization header that is not a password is still the session: "
+                + otherScheme.body());
         assertEquals(403, https("PUT", "/api/users/" + user, first, null, Map.of("X-CSRF-Token", csrf),
                 "{\"current_password\":\"a-guess\",\"password\":\"Stolen-Session-3\"}").statusCode());
         HttpResponse<String> changed = https("PUT", "/api/users/" + user, first, null, Map.of("X-CSRF-Token", csrf),

@@ -114,16 +114,17 @@ public class AuthenticationService {
     }
 
     /**
-     * Whether the account a login names may be tried now (Dovecot asks before it checks an IMAP
-     * password itself): false once its budget of failures is spent, as for SMTP and the API.
+     * Takes a unit of the account's failure budget for a login another server is about to check
+     * (Dovecot's IMAP asks before it checks a password): false when none is left. Given back by
+     * {@link #succeededElsewhere} when the password was right.
      */
-    public boolean accountAdmits(String login) {
-        return accounts.peek(budgetOf(login), RateLimit.AUTH_FAILURES).allowed();
+    public boolean takeElsewhere(String login) {
+        return accounts.spend(budgetOf(login), RateLimit.AUTH_FAILURES).allowed();
     }
 
-    /** A login that failed elsewhere (Dovecot's IMAP) spends the account's budget as a failure here does. */
-    public void failedElsewhere(String login) {
-        accounts.spend(budgetOf(login), RateLimit.AUTH_FAILURES);
+    /** The login taken by {@link #takeElsewhere} was right: its unit comes back. */
+    public void succeededElsewhere(String login) {
+        accounts.refund(budgetOf(login), RateLimit.AUTH_FAILURES);
     }
 
     private String budgetOf(String login) {

@@ -87,7 +87,7 @@ public class MailDeliveryService {
      * An SRS address takes only the null sender: a holder of one cannot relay through it.
      */
     public Reply verifyRecipient(String reversePath, String address) {
-        if (!reversePath.isEmpty() && directory.srs().isSrs(address)) {
+        if (!reversePath.isEmpty() && directory.srs().isSrs(MailDirectory.normalize(address))) {
             // the address of a sender whose mail we forwarded: it takes that mail's bounces, nothing else
             return Reply.of(550, "5.7.1", "<" + address + ">: Recipient address rejected: SRS addresses take bounces (MAIL FROM:<>) only");
         }

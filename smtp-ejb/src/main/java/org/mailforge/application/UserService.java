@@ -201,7 +201,7 @@ public class UserService {
             throw new org.mailforge.application.directory.DirectoryConflictException("mailbox_removed",
                     "the mail of " + user.getEmail() + " stays with the LMTP server (Dovecot), where the address's next owner would"
                             + " read it: remove it there first (doveadm mailbox delete -u " + user.getEmail() + " -s -A ... or its"
-                            + " mail folder), then delete with mailbox_removed=true");
+                            + " mail folder), then delete with mailbox_removed=true (user-cli: --mailbox-removed)");
         }
         requireAnotherAdministrator(user, true);
         var messages = users.storedMessages(user);

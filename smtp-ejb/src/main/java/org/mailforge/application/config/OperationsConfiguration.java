@@ -71,8 +71,8 @@ public record OperationsConfiguration(
         in.require(unknown.isEmpty(), "SMTP_WEBHOOK_EVENTS has unknown events " + unknown + "; known: " + String.join(",", EVENTS));
         String exempt = in.listener(ListenerSetting.RATE_LIMIT_EXEMPT);
         String policySecret = in.string("SMTP_DOVECOT_POLICY_SECRET", null);
-        in.require(policySecret == null || policySecret.isBlank() || policySecret.strip().length() >= 16,
-                "SMTP_DOVECOT_POLICY_SECRET must have at least 16 characters");
+        in.require(policySecret == null || policySecret.isBlank() || policySecret.strip().matches("[\\x21-\\x7e]{16,}"),
+                "SMTP_DOVECOT_POLICY_SECRET must be at least 16 printable ASCII characters (Dovecot sends it in a header)");
         String proxies = in.string("SMTP_API_TRUSTED_PROXIES", "");
         try {
             org.mailforge.smtp.ratelimit.Cidr.parseList(proxies);

@@ -43,7 +43,7 @@ public record TrustConfiguration(boolean senderLoginMatch, LocalSpoofPolicy loca
         return new TrustConfiguration(in.listenerBool(ListenerSetting.SENDER_LOGIN_MATCH),
                 LocalSpoofPolicy.valueOf(in.choice("SMTP_LOCAL_SPOOF_POLICY", "reject", List.of("reject", "report"))
                         .toUpperCase(Locale.ROOT)),
-                ids, (int) in.number("SMTP_MAX_FORWARDS", 50, 0, 1000));
+                ids, (int) in.number("SMTP_MAX_FORWARDS", 50, 1, 1000));
     }
 
     private static String authservId(String name) {

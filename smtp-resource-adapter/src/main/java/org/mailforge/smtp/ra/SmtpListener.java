@@ -322,6 +322,7 @@ final class SmtpListener {
                     }
                     new SmtpSession(settings, commands, listener, client, transport, Clock.systemUTC()).run();
                 } finally {
+                    finished(this); // the session's places are free before its client sees the connection close
                     transport.socket().close();
                 }
             } catch (IOException | RuntimeException e) {

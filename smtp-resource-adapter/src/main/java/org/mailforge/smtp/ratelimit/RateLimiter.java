@@ -199,8 +199,11 @@ public final class RateLimiter {
         tracked.values().removeIf(buckets -> buckets.idle(now));
         if (tracked.size() >= maxTracked) {
             int drop = Math.max(1, maxTracked / 10);
+            // sorted on a snapshot: sessions keep updating lastSeen, and a sort whose keys move under it throws
             tracked.entrySet().stream()
-                    .sorted(Comparator.comparingLong(entry -> entry.getValue().lastSeen()))
+                    .map(entry -> Map.entry(entry.getKey(), entry.getValue().lastSeen()))
+                    .toList().stream()
+                    .sorted(Map.Entry.comparingByValue())
                     .limit(drop)
                     .map(Map.Entry::getKey)
                     .toList()

@@ -116,14 +116,14 @@ public class ApiGate {
                         sent.strip().getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
-    /** Whether this address may try a login now (its failed-login budget, the API's and the UI's). */
-    public boolean loginAdmitted(InetAddress address) {
-        return limiter.peek(address, RateLimit.AUTH_FAILURES).allowed();
+    /** Takes a unit of this address's failed-login budget for a login checked elsewhere (Dovecot's IMAP); false when none is left. */
+    public boolean takeLoginElsewhere(InetAddress address) {
+        return limiter.spend(address, RateLimit.AUTH_FAILURES).allowed();
     }
 
-    /** A login from this address failed elsewhere (Dovecot's IMAP): its budget pays as for an API login. */
-    public void loginFailedElsewhere(InetAddress address) {
-        limiter.spend(address, RateLimit.AUTH_FAILURES);
+    /** The unit {@link #takeLoginElsewhere} took comes back: the login was right (or was never tried). */
+    public void loginSucceededElsewhere(InetAddress address) {
+        limiter.refund(address, RateLimit.AUTH_FAILURES);
     }
 
     /** SMTP_API_HTTPS_PORT: the API's HTTPS port, 0 when it has none. */
@@ -137,8 +137,19 @@ public class ApiGate {
 
     /** An IPv4 or IPv6 address literal, or null: never a name (no DNS for what a client wrote). */
     public static InetAddress literal(String text) {
-        String bare = text.startsWith("[") && text.endsWith("]") ? text.substring(1, text.length() - 1) : text;
-        if (!bare.matches("\\d{1,3}(\\.\\d{1,3}){3}") && !(bare.contains(":") && bare.matches("[0-9A-Fa-f:.]{2,45}"))) {
+        String bare = text;
+        if (bare.startsWith("[") && bare.indexOf(']') > 0) {
+            bare = bare.substring(1, bare.indexOf(']')); // [v6] or [v6]:port
+        } else if (bare.indexOf(':') > 0 && bare.indexOf(':') == bare.lastIndexOf(':')) {
+            bare = bare.substring(0, bare.indexOf(':')); // v4:port
+        }
+        if (bare.matches("\\d{1,3}(\\.\\d{1,3}){3}")) {
+            for (String octet : bare.split("\\.")) {
+                if (Integer.parseInt(octet) > 255) {
+                    return null; // getByName would look such a "name" up in DNS
+                }
+            }
+        } else if (!(bare.contains(":") && bare.matches("[0-9A-Fa-f:.]{2,45}"))) {
             return null;
         }
         try {

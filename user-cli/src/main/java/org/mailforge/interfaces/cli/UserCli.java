@@ -33,7 +33,7 @@ public final class UserCli {
             "  list [--limit N]",
             "  update-password <username> <new_password>",
             "  set-quota <username> <quota_mb>",
-            "  delete <username>",
+            "  delete <username> [--mailbox-removed]   (with SMTP_STORAGE_TYPE=lmtp: once its mailbox is gone from Dovecot)",
             "  verify <username> <password>",
             "  info <username>",
             "  decrypt <file>      (an encrypted timeseries message, key in SMTP_STORAGE_ENCRYPTION_KEY)",
@@ -209,7 +209,7 @@ public final class UserCli {
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--quota") || args[i].equals("--limit")) {
                 i++;
-            } else if (!args[i].equals("--admin")) {
+            } else if (!args[i].equals("--admin") && !args[i].equals("--mailbox-removed")) {
                 positional.add(args[i]);
             }
         }
@@ -260,7 +260,7 @@ public final class UserCli {
             }
             case "delete" -> {
                 User user = existing(users, a.get(1));
-                users.delete(user);
+                users.delete(user, List.of(args).contains("--mailbox-removed"));
                 out.println("User deleted successfully: " + user.getUsername());
             }
             case "verify" -> {

@@ -33,6 +33,8 @@ public class ApiAuthenticationMechanism implements HttpAuthenticationMechanism {
 
     private static final String CHALLENGE = "Basic realm=\"mailforge\", charset=\"UTF-8\"";
     private static final String CHECKED = ApiAuthenticationMechanism.class.getName() + ".outcome";
+    /** Set on a request authenticated with its password (HTTP Basic) in this very request, never by a session. */
+    public static final String BY_PASSWORD = ApiAuthenticationMechanism.class.getName() + ".byPassword";
     private static final AuthenticationService.Outcome MALFORMED =
             new AuthenticationService.Outcome(AuthenticationService.Verdict.FAILURE, null, false, 0);
 
@@ -73,6 +75,7 @@ public class ApiAuthenticationMechanism implements HttpAuthenticationMechanism {
                         : (AuthenticationService.Outcome) request.getAttribute(CHECKED);
                 request.setAttribute(CHECKED, outcome);
                 if (outcome.verdict() == AuthenticationService.Verdict.SUCCESS) {
+                    request.setAttribute(BY_PASSWORD, Boolean.TRUE);
                     return context.notifyContainerAboutLogin(outcome.user().getUsername(), groups(outcome.user()));
                 }
                 if (outcome.verdict() == AuthenticationService.Verdict.BLOCKED) {

@@ -155,7 +155,8 @@ public class UsersResource {
             throw new ForbiddenException("only an administrator may change email, quota_mb, enabled or admin");
         }
         boolean ownPassword = request.password != null && user.getUsername().equals(security.getUserPrincipal().getName());
-        if (ownPassword && http.getHeader("Authorization") == null) {
+        if (ownPassword && !Boolean.TRUE.equals(http.getAttribute(
+                org.mailforge.interfaces.rest.security.ApiAuthenticationMechanism.BY_PASSWORD))) {
             requireCurrentPassword(user, request.currentPassword); // a session cookie alone is not the password
         }
         User updated = service.update(user, new UserService.Changes(request.email, request.quotaMb, request.enabled,
