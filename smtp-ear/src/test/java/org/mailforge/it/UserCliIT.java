@@ -83,6 +83,13 @@ class UserCliIT {
 
         assertEquals(0, cli("alias", "remove", "team@" + domain).status());
         assertEquals(0, cli("domain", "remove", domain).status());
-        assertEquals(404, TestServer.asAdmin("GET", "/api/domains/" + domain, null).statusCode());
+        // the server reads the directory the CLI wrote within seconds (every node does, at most every 2 s)
+        TestServer.await(() -> {
+            try {
+                return TestServer.asAdmin("GET", "/api/domains/" + domain, null).statusCode() == 404;
+            } catch (java.io.IOException | InterruptedException e) {
+                return false;
+            }
+        }, java.time.Duration.ofSeconds(10), "the server sees the CLI's removal");
     }
 }
