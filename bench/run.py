@@ -75,7 +75,7 @@ def count_files(folder):
 
 def java_home():
     """The JDK Mailforge runs on: BENCH_JAVA_HOME, else the newest JDK 21+ in /usr/lib/jvm (sessions on
-    virtual threads, as the README asks of a server on the internet), else the default one."""
+    virtual threads, as docs/deployment.md asks of a server on the internet), else the default one."""
     if os.environ.get("BENCH_JAVA_HOME"):
         return os.environ["BENCH_JAVA_HOME"]
     best = None

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The EAR deployed the way README's "Deploy into an existing Open Liberty" says: the operator's
+ * The EAR deployed the way docs/deployment.md's "Into an existing Open Liberty" says: the operator's
  * own server.xml (its own feature and endpoint) includes Mailforge's configuration from the shared
  * configuration folder, the EAR goes to apps/, the JDBC drivers to lib/. Also pins down which
  * configuration source wins when a setting is given twice.

@@ -58,10 +58,10 @@ class SettingsAgreementTest {
         }
     }
 
-    /** The README's configuration table names every setting, and a row of one setting gives its default. */
+    /** The configuration table (docs/configuration.md) names every setting, and a row of one setting gives its default. */
     @Test
     void theReadmeTableAgrees() throws Exception {
-        java.util.List<String> rows = java.nio.file.Files.readAllLines(Path.of("..", "README.md")).stream()
+        java.util.List<String> rows = java.nio.file.Files.readAllLines(Path.of("..", "docs", "configuration.md")).stream()
                 .filter(line -> line.startsWith("| `SMTP_")).toList();
         for (ListenerSetting setting : ListenerSetting.values()) {
             String single = "| `" + setting.variable() + "` | ";
@@ -70,11 +70,11 @@ class SettingsAgreementTest {
                 String documented = own.get().substring(single.length(), own.get().indexOf(" |", single.length()));
                 if (setting.defaultValue().equals(setting.bundledDefault())) {
                     assertEquals(setting.defaultValue().isEmpty() ? "(empty)" : setting.defaultValue(), documented,
-                            "README's default of " + setting.variable());
+                            "docs/configuration.md's default of " + setting.variable());
                 }
             } else {
                 assertTrue(rows.stream().anyMatch(row -> row.contains("`" + setting.variable() + "`")),
-                        setting.variable() + " is not in README's configuration table");
+                        setting.variable() + " is not in docs/configuration.md");
             }
         }
     }
