@@ -128,8 +128,20 @@ public class AuthenticationService {
     }
 
     private String budgetOf(String login) {
-        String normalized = login == null ? "" : login.strip().toLowerCase(Locale.ROOT);
-        Optional<User> found = normalized.isEmpty() ? Optional.empty() : users.findByLogin(normalized);
+        String normalized = normalized(login);
+        return budgetOf(normalized, find(normalized));
+    }
+
+    private static String normalized(String login) {
+        return login == null ? "" : login.strip().toLowerCase(Locale.ROOT);
+    }
+
+    private Optional<User> find(String normalized) {
+        return normalized.isEmpty() ? Optional.empty() : users.findByLogin(normalized);
+    }
+
+    /** One budget per account, whichever of its names (username, address) is guessed at. */
+    private static String budgetOf(String normalized, Optional<User> found) {
         return found.map(user -> "account:" + user.getId()).orElse("login:" + normalized);
     }
 
@@ -139,10 +151,9 @@ public class AuthenticationService {
 
     /** {@link #authenticate(String, char[])}, spending from the caller's address budget too ({@code perAddress}). */
     public Outcome authenticate(String login, char[] password, Reservation perAddress) {
-        String normalized = login == null ? "" : login.strip().toLowerCase(Locale.ROOT);
-        Optional<User> found = normalized.isEmpty() ? Optional.empty() : users.findByLogin(normalized);
-        // one budget per account, whichever of its names (username, address) is guessed at (as budgetOf)
-        String budget = found.map(user -> "account:" + user.getId()).orElse("login:" + normalized);
+        String normalized = normalized(login);
+        Optional<User> found = find(normalized);
+        String budget = budgetOf(normalized, found);
         Outcome outcome = check(normalized, budget, password, found, perAddress);
         if (outcome.verdict() == Verdict.SUCCESS || outcome.verdict() == Verdict.FAILURE) {
             metrics.authAttempt(outcome.verdict() == Verdict.SUCCESS);

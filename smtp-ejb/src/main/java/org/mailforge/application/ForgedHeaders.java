@@ -268,7 +268,7 @@ public final class ForgedHeaders {
     }
 
     /** An authserv-id as compared: lower case, without a trailing dot. */
-    static String normalized(String id) {
+    public static String normalized(String id) {
         String lower = id.toLowerCase(Locale.ROOT);
         return lower.endsWith(".") ? lower.substring(0, lower.length() - 1) : lower;
     }

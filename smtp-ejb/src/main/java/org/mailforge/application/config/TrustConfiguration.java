@@ -37,17 +37,12 @@ public record TrustConfiguration(boolean senderLoginMatch, LocalSpoofPolicy loca
 
     static TrustConfiguration load(ConfigReader in, String hostname) {
         Set<String> ids = new LinkedHashSet<>();
-        ids.add(authservId(hostname));
+        ids.add(org.mailforge.application.ForgedHeaders.normalized(hostname.strip()));
         Arrays.stream(in.string("SMTP_AUTHSERV_IDS", "").split(",")).map(String::strip).filter(id -> !id.isEmpty())
-                .map(TrustConfiguration::authservId).forEach(ids::add);
+                .map(org.mailforge.application.ForgedHeaders::normalized).forEach(ids::add);
         return new TrustConfiguration(in.listenerBool(ListenerSetting.SENDER_LOGIN_MATCH),
                 LocalSpoofPolicy.valueOf(in.choice("SMTP_LOCAL_SPOOF_POLICY", "reject", List.of("reject", "report"))
                         .toUpperCase(Locale.ROOT)),
                 ids, (int) in.number("SMTP_MAX_FORWARDS", 50, 1, 1000));
-    }
-
-    private static String authservId(String name) {
-        String lower = name.strip().toLowerCase(Locale.ROOT);
-        return lower.endsWith(".") ? lower.substring(0, lower.length() - 1) : lower;
     }
 }
