@@ -1,5 +1,8 @@
 package org.mailforge.infrastructure.dkim;
 
+import static org.mailforge.infrastructure.dkim.TestKeys.pair;
+import static org.mailforge.infrastructure.dkim.TestKeys.rsaRecord;
+import static org.mailforge.infrastructure.dkim.TestKeys.ed25519Record;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -276,20 +279,6 @@ class ArcSealingTest {
         assertEquals(expected, verdict.substring(0, verdict.indexOf(' ')), String.join(" ", what) + ": " + verdict + "\n" + message);
     }
 
-    private static KeyPair pair(String algorithm, int bits) throws Exception {
-        KeyPairGenerator generator = KeyPairGenerator.getInstance(algorithm);
-        if (bits > 0) {
-            generator.initialize(bits);
-        }
-        return generator.generateKeyPair();
-    }
 
-    private static String rsaRecord(KeyPair pair) {
-        return "v=DKIM1; k=rsa; p=" + Base64.getEncoder().encodeToString(pair.getPublic().getEncoded());
-    }
 
-    private static String ed25519Record(KeyPair pair) {
-        byte[] spki = pair.getPublic().getEncoded();
-        return "v=DKIM1; k=ed25519; p=" + Base64.getEncoder().encodeToString(Arrays.copyOfRange(spki, spki.length - 32, spki.length));
-    }
 }

@@ -1,5 +1,8 @@
 package org.mailforge.infrastructure.dkim;
 
+import static org.mailforge.infrastructure.dkim.TestKeys.pair;
+import static org.mailforge.infrastructure.dkim.TestKeys.rsaRecord;
+import static org.mailforge.infrastructure.dkim.TestKeys.raw;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -156,23 +159,7 @@ class DkimVerifierTest {
         return results.get(0);
     }
 
-    private static KeyPair pair(String algorithm, int bits) throws Exception {
-        KeyPairGenerator generator = KeyPairGenerator.getInstance(algorithm);
-        if (bits > 0) {
-            generator.initialize(bits);
-        }
-        return generator.generateKeyPair();
-    }
 
-    private static String rsaRecord(KeyPair pair) {
-        return "v=DKIM1; k=rsa; p=" + Base64.getEncoder().encodeToString(pair.getPublic().getEncoded());
-    }
-
-    /** The raw 32 octets of an Ed25519 public key (the end of its X.509 form). */
-    private static byte[] raw(KeyPair pair) {
-        byte[] spki = pair.getPublic().getEncoded();
-        return Arrays.copyOfRange(spki, spki.length - 32, spki.length);
-    }
 
     /** The message signed by dkimpy (relaxed/simple, its default headers), expired an hour ago when asked. */
     private String dkimpy(String selector, String algorithm, KeyPair pair, String message, boolean expired) throws Exception {

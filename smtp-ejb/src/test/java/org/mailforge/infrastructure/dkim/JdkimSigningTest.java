@@ -1,5 +1,6 @@
 package org.mailforge.infrastructure.dkim;
 
+import static org.mailforge.infrastructure.dkim.TestKeys.pair;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -81,13 +82,6 @@ class JdkimSigningTest {
         assertTrue(unfolded.contains("c=relaxed/relaxed;") && unfolded.contains("d=example.test;") && unfolded.contains("s=mf2026;"), unfolded);
     }
 
-    private static KeyPair pair(String algorithm, int bits) throws Exception {
-        KeyPairGenerator generator = KeyPairGenerator.getInstance(algorithm);
-        if (bits > 0) {
-            generator.initialize(bits);
-        }
-        return generator.generateKeyPair();
-    }
 
     private static byte[] sign(DkimAlgorithm algorithm, KeyPair pair, String message) throws Exception {
         MessageContent content = MessageContent.of(message.getBytes(StandardCharsets.US_ASCII));
