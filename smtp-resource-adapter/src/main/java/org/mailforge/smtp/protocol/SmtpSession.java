@@ -27,6 +27,8 @@ public final class SmtpSession {
 
     private static final Logger LOG = Logger.getLogger(SmtpSession.class.getName());
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** Commands a client refused at the greeting may still send before the connection closes. */
+    private static final int MAX_COMMANDS_AFTER_REFUSAL = 3;
     private static final char[] ID_ALPHABET = "0123456789BCDFGHJKLMNPQRSTVWXYZ".toCharArray();
 
     private final SmtpSettings settings;
@@ -120,6 +122,11 @@ public final class SmtpSession {
     /** Runs the conversation until QUIT, end of stream, timeout or a fatal error. Never throws. */
     public void run() {
         try {
+            Reply refusal = client.screening().refusal();
+            if (refusal != null) {
+                refusedAtGreeting(refusal);
+                return;
+            }
             reply(new Reply(220, null, java.util.List.of(settings.hostname() + " ESMTP Mailforge")));
             while (!closing) {
                 if (!clock.instant().isBefore(deadline)) {
@@ -154,6 +161,32 @@ public final class SmtpSession {
         } finally {
             resetTransaction();
         }
+    }
+
+    /**
+     * RFC 5321 3.1: a client refused in the greeting ({@code 554}) may still say QUIT, and hears
+     * {@code 503} to anything else; a few commands, then the connection closes, since a refused
+     * client has nothing to gain from staying.
+     */
+    private void refusedAtGreeting(Reply refusal) throws IOException {
+        reply(refusal);
+        for (int commands = 0; commands < MAX_COMMANDS_AFTER_REFUSAL && !closing; commands++) {
+            String line;
+            try {
+                line = input.readLine(SmtpSettings.MAX_COMMAND_LINE);
+            } catch (LineTooLongException e) {
+                line = "";
+            }
+            if (line == null) {
+                break;
+            }
+            if (line.strip().equalsIgnoreCase("QUIT")) {
+                reply(Replies.BYE);
+                break;
+            }
+            reply(Reply.of(503, "5.5.1", "Error: this connection was refused, send QUIT"));
+        }
+        flush();
     }
 
     private void dispatch(String line) throws IOException {

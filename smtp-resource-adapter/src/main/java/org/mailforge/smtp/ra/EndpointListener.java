@@ -7,6 +7,8 @@ import jakarta.resource.spi.endpoint.MessageEndpointFactory;
 import java.util.List;
 
 import org.mailforge.smtp.spi.AuthenticationResult;
+import org.mailforge.smtp.spi.ClientScreening;
+import org.mailforge.smtp.spi.InboundRecipient;
 import org.mailforge.smtp.spi.InboundMessage;
 import org.mailforge.smtp.spi.RecipientReply;
 import org.mailforge.smtp.spi.Reply;
@@ -43,6 +45,24 @@ final class EndpointListener implements SmtpMessageListener {
     @Override
     public Reply verifyRecipient(String reversePath, String address) {
         return call(listener -> listener.verifyRecipient(reversePath, address));
+    }
+
+    @Override
+    public ClientScreening screenClient(String address) {
+        return call(listener -> listener.screenClient(address));
+    }
+
+    @Override
+    public void greetingTest(String address, boolean waited) {
+        call(listener -> {
+            listener.greetingTest(address, waited);
+            return null;
+        });
+    }
+
+    @Override
+    public Reply screenRecipient(InboundRecipient recipient) {
+        return call(listener -> listener.screenRecipient(recipient));
     }
 
     @Override

@@ -10,6 +10,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Supplier;
 
 /**
  * Forward-confirmed reverse DNS (FCrDNS) of a client, as Postfix does for its {@code Received:}
@@ -52,15 +53,31 @@ final class ReverseDns {
 
     /** The confirmed name of the address, or null when there is none or the lookup took too long. */
     String verifiedName(InetAddress address) {
+        return start(address).get();
+    }
+
+    /**
+     * Starts the lookup and returns at once, so the caller can do other work meanwhile; the
+     * supplier waits for the name, at most until the time limit counted from now.
+     */
+    Supplier<String> start(InetAddress address) {
+        long until = System.nanoTime() + timeout.toNanos();
+        CompletableFuture<String> lookup;
         try {
-            return CompletableFuture.supplyAsync(() -> lookUp(address), executor)
-                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException | ExecutionException | RejectedExecutionException e) {
-            return null;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return null;
+            lookup = CompletableFuture.supplyAsync(() -> lookUp(address), executor);
+        } catch (RejectedExecutionException e) {
+            return () -> null;
         }
+        return () -> {
+            try {
+                return lookup.get(Math.max(0, until - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException | ExecutionException e) {
+                return null;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            }
+        };
     }
 
     private String lookUp(InetAddress address) {

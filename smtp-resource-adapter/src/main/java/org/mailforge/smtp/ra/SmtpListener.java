@@ -18,6 +18,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -37,6 +38,7 @@ import org.mailforge.smtp.ratelimit.ClientBudget;
 import org.mailforge.smtp.ratelimit.ConcurrentSessions;
 import org.mailforge.smtp.ratelimit.Slots;
 import org.mailforge.smtp.ratelimit.RateLimiter;
+import org.mailforge.smtp.spi.ClientScreening;
 import org.mailforge.smtp.spi.Reply;
 import org.mailforge.smtp.spi.SmtpMessageListener;
 
@@ -54,6 +56,11 @@ import org.mailforge.smtp.spi.SmtpMessageListener;
  * stress timeout, new and old alike; and it closes any connection that outlived its session
  * deadline by a grace period (a client that does not read our replies, a stalled handshake),
  * whatever the session is doing.
+ *
+ * <p>On the MX listener the application then screens the client before it is greeted
+ * ({@link SmtpMessageListener#screenClient}: DNS lists, while the reverse DNS lookup runs): it may
+ * refuse it in the greeting ({@code 554}), or hold the greeting back to see whether the client
+ * talks first, as spam software does (postscreen's pregreet test).
  *
  * <p>A connection from a network in SMTP_PROXY_PROTOCOL_TRUSTED (a load balancer) must begin with
  * a PROXY protocol header ({@link ProxyHeader}); the address in it is the client for every limit,
@@ -87,6 +94,7 @@ final class SmtpListener {
     private final ConcurrentSessions perAddress;
     private final long stressTimeoutNanos;
     private final ReverseDns reverseDns;
+    private final boolean screened;
     private final ThreadFactory sessionThreads;
     private volatile ServerSocket serverSocket;
     private volatile boolean running;
@@ -110,6 +118,9 @@ final class SmtpListener {
         this.perAddress = spec.sharedConcurrentSessions();
         this.stressTimeoutNanos = spec.stressTimeout().toNanos();
         this.sessionThreads = SessionThreads.factory("smtp-session-" + port + "-");
+        // the MX listener's clients are screened (DNS lists, the early-talker test); submission clients
+        // log in, and port 25 with SMTP_ENABLE_AUTH is submission too
+        this.screened = kind == ListenerKind.SMTP && !settings.authRequired();
         this.reverseDns = spec.reverseDnsEnabled()
                 ? new ReverseDns(ReverseDns.Resolver.SYSTEM, this::runAsWork, REVERSE_DNS_TIMEOUT)
                 : null;
@@ -313,8 +324,14 @@ final class SmtpListener {
                     return;
                 }
                 InetAddress address = admission.address();
-                String name = reverseDns == null ? null : reverseDns.verifiedName(address);
-                ClientInfo client = new ClientInfo(address.getHostAddress(), name, admission.budget());
+                long connected = System.nanoTime();
+                Supplier<String> name = reverseDns == null ? () -> null : reverseDns.start(address);
+                ClientScreening screening = screened ? screen(address) : ClientScreening.PASS;
+                if (screening.refusal() == null && !screening.greetingHold().isZero()
+                        && !passesGreetingTest(address, connected + screening.greetingHold().toNanos())) {
+                    return;
+                }
+                ClientInfo client = new ClientInfo(address.getHostAddress(), name.get(), admission.budget(), screening);
                 transport = new SocketTransport(socket, tls, settings.idleTimeout());
                 try {
                     if (kind.implicitTls()) {
@@ -330,6 +347,46 @@ final class SmtpListener {
             } finally {
                 finished(this);
             }
+        }
+
+        /**
+         * The early-talker test (postscreen's pregreet test): a client that sends anything before
+         * our greeting does not wait for replies as RFC 5321 requires, which is what spam
+         * software does to save time. It is refused ({@code 554 5.5.1}) and the connection closed.
+         * The application hears the outcome either way, to remember clients that passed.
+         *
+         * @param greetAt System.nanoTime at which the greeting is due
+         * @return whether the session goes on (the client kept silent)
+         */
+        private boolean passesGreetingTest(InetAddress address, long greetAt) throws IOException {
+            java.io.InputStream in = socket.getInputStream();
+            boolean talked = in.available() > 0;
+            if (!talked) {
+                long remaining = TimeUnit.NANOSECONDS.toMillis(greetAt - System.nanoTime());
+                if (remaining > 0) {
+                    socket.setSoTimeout((int) Math.min(remaining, Integer.MAX_VALUE));
+                    try {
+                        if (in.read() < 0) {
+                            return false; // it left without a word: nothing to test, nobody to greet
+                        }
+                        talked = true;
+                    } catch (java.net.SocketTimeoutException silent) {
+                        // kept silent until the greeting was due: passed
+                    } finally {
+                        socket.setSoTimeout(0);
+                    }
+                }
+            }
+            try {
+                listener.greetingTest(address.getHostAddress(), !talked);
+            } catch (RuntimeException e) {
+                LOG.log(Level.FINE, "the application could not take the early-talker test's outcome", e);
+            }
+            if (talked) {
+                in.skip(in.available()); // what it sent is never read; unread octets would reset the connection
+                refuse(socket, Reply.of(554, "5.5.1", settings.hostname() + " Error: you talked before the greeting"));
+            }
+            return !talked;
         }
 
         /**
@@ -351,6 +408,17 @@ final class SmtpListener {
             }
             admission = admitAddress(socket, client, true);
             return admission != null;
+        }
+    }
+
+    /** The application's screening of an MX client; when it cannot answer, the client is greeted as usual. */
+    private ClientScreening screen(InetAddress address) {
+        try {
+            ClientScreening screening = listener.screenClient(address.getHostAddress());
+            return screening == null ? ClientScreening.PASS : screening;
+        } catch (RuntimeException e) {
+            LOG.log(Level.FINE, "client screening failed; the client is greeted", e);
+            return ClientScreening.PASS;
         }
     }
 

@@ -42,6 +42,32 @@ public interface SmtpMessageListener {
     }
 
     /**
+     * A client connected to the MX listener (never the submission listeners): whether to greet it,
+     * refuse it, or hold its greeting back first. Asked before the greeting, once per connection.
+     */
+    default ClientScreening screenClient(String address) {
+        return ClientScreening.PASS;
+    }
+
+    /**
+     * The outcome of the early-talker test of a client whose greeting was held back: {@code waited}
+     * when it kept silent until the greeting, false when it talked first (it has been refused).
+     */
+    default void greetingTest(String address, boolean waited) {
+        // nothing remembered
+    }
+
+    /**
+     * RCPT TO from an unauthenticated client on the MX listener, after the recipient was verified:
+     * the checks that depend on the whole envelope and the client (greylisting).
+     *
+     * @return null to accept the recipient, or the reply ({@code 451 4.7.1} to try again later)
+     */
+    default Reply screenRecipient(InboundRecipient recipient) {
+        return null;
+    }
+
+    /**
      * MAIL FROM in a session authenticated as {@code user}, where the listener requires senders to
      * match their login (SMTP_SENDER_LOGIN_MATCH): whether {@code user} may send as
      * {@code address} (its own addresses; an administrator any address of a local domain). The

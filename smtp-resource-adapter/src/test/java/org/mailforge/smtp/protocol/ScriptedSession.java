@@ -63,6 +63,24 @@ final class ScriptedSession {
         return this;
     }
 
+    private org.mailforge.smtp.spi.ClientScreening screening = org.mailforge.smtp.spi.ClientScreening.PASS;
+    /** RCPT from an unauthenticated client, after verification: null takes it. */
+    private Function<org.mailforge.smtp.spi.InboundRecipient, Reply> envelopes = recipient -> null;
+    /** The recipients the listener was asked to screen. */
+    final List<org.mailforge.smtp.spi.InboundRecipient> screened = new ArrayList<>();
+
+    /** What the application said of the client at connect (its refusal, its score). */
+    ScriptedSession screenedAs(org.mailforge.smtp.spi.ClientScreening clientScreening) {
+        this.screening = clientScreening;
+        return this;
+    }
+
+    /** How the listener answers the screening of recipients (greylisting). */
+    ScriptedSession screeningRecipients(Function<org.mailforge.smtp.spi.InboundRecipient, Reply> verdict) {
+        this.envelopes = verdict;
+        return this;
+    }
+
     ScriptedSession holding(List<org.mailforge.smtp.spi.HeldMail> mail) {
         this.held = mail;
         return this;
@@ -156,6 +174,12 @@ final class ScriptedSession {
             }
 
             @Override
+            public Reply screenRecipient(org.mailforge.smtp.spi.InboundRecipient recipient) {
+                screened.add(recipient);
+                return envelopes.apply(recipient);
+            }
+
+            @Override
             public Reply verifySender(String user, String address) {
                 sendersVerified.add(user + " as " + address);
                 return address.equalsIgnoreCase(OWN_ADDRESS) ? null
@@ -197,7 +221,7 @@ final class ScriptedSession {
         SmtpMessageListener listener = listenerForTests();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
-            new SmtpSession(settings, CommandRegistry.standard(), listener, new ClientInfo("192.0.2.7", null, budget),
+            new SmtpSession(settings, CommandRegistry.standard(), listener, new ClientInfo("192.0.2.7", null, budget, screening),
                     in, out, clock).run();
         } catch (IOException e) {
             throw new UncheckedIOException(e);

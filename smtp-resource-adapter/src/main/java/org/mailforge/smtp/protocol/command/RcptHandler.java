@@ -7,11 +7,13 @@ import org.mailforge.smtp.protocol.MailPath;
 import org.mailforge.smtp.protocol.Replies;
 import org.mailforge.smtp.protocol.SmtpSession;
 import org.mailforge.smtp.protocol.Transaction;
+import org.mailforge.smtp.spi.InboundRecipient;
 import org.mailforge.smtp.spi.Reply;
 
 /**
  * RCPT TO: adds a recipient, refusing relaying, addresses of local domains that have no mailbox,
- * and recipients beyond the limit.
+ * and recipients beyond the limit; for mail from unauthenticated clients the application then
+ * screens the envelope (greylisting may ask the client to try again later).
  */
 public final class RcptHandler implements CommandHandler {
 
@@ -73,8 +75,27 @@ public final class RcptHandler implements CommandHandler {
                 session.refuseRecipient(refusal);
                 return;
             }
+            if (session.authenticatedUser() == null) {
+                Reply deferral = screen(session, transaction, recipient);
+                if (deferral != null) {
+                    session.reply(deferral);
+                    return;
+                }
+            }
         }
         session.addRecipient(recipient);
         session.reply(Replies.RECIPIENT_OK);
+    }
+
+    /** The application's checks of the whole envelope (greylisting) for mail from an unauthenticated client. */
+    private static Reply screen(SmtpSession session, Transaction transaction, MailPath recipient) {
+        MailPath sender = transaction.reversePath();
+        try {
+            return session.listener().screenRecipient(new InboundRecipient(session.client().address(),
+                    session.client().screening().score(), session.heloName(), sender.isNull() ? "" : sender.address(),
+                    recipient.address()));
+        } catch (RuntimeException e) {
+            return Reply.of(451, "4.3.0", recipient + ": cannot check the recipient now, try again later");
+        }
     }
 }
