@@ -184,6 +184,16 @@ public class MailMetrics {
         virus.inc();
     }
 
+    /**
+     * An outcome of the MX's screening before DATA: {@code test} is pregreet, dnsbl or greylist;
+     * {@code outcome} refused, passed, deferred or allowed.
+     */
+    public void screened(String test, String outcome) {
+        registry.counter(Metadata.builder().withName("smtp.screening")
+                .withDescription("Outcomes of the MX's tests before DATA (early talkers, DNS lists, greylisting)").build(),
+                new Tag("test", test), new Tag("outcome", outcome)).inc();
+    }
+
     /** A scanning daemon did not answer (the message was deferred, or passed unscanned). */
     public void scannerUnavailable(String scanner) {
         registry.counter(Metadata.builder().withName("smtp.scanner.unavailable")

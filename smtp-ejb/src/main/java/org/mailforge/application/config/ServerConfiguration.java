@@ -52,7 +52,8 @@ public record ServerConfiguration(
         DmarcEnforcement dmarcPolicy,
         String mtaStsMode,
         DirectoryConfiguration directory,
-        TrustConfiguration trust) {
+        TrustConfiguration trust,
+        ScreeningConfiguration screening) {
 
     public enum StorageType {
         MAILDIR, MBOX, DATABASE, S3, TIMESERIES, LMTP;
@@ -130,7 +131,8 @@ public record ServerConfiguration(
                 DmarcEnforcement.valueOf(in.choice("SMTP_DMARC_POLICY", "report", List.of("enforce", "report", "off")).toUpperCase()),
                 in.choice("SMTP_MTA_STS_MODE", "testing", List.of("testing", "enforce", "none")),
                 DirectoryConfiguration.load(in),
-                TrustConfiguration.load(in, hostname));
+                TrustConfiguration.load(in, hostname),
+                ScreeningConfiguration.load(in));
         in.require(config.healthPort() != config.metricsPort(),
                 "SMTP_HEALTH_PORT and SMTP_METRICS_PORT must differ (both " + config.healthPort() + ")");
         in.require(config.port() != config.healthPort() && config.port() != config.metricsPort(),

@@ -12,6 +12,16 @@ public interface MessageAuthentication {
     AuthenticationResults check(InboundMessage message);
 
     /**
+     * SPF alone, for an envelope before its message arrives (greylisting asks at RCPT). An
+     * implementation without DNS says {@code none}: never a pass it did not check.
+     *
+     * @param mailFrom the envelope sender, empty for the null sender
+     */
+    default AuthenticationResults.Spf spf(String clientAddress, String mailFrom, String helo) {
+        return new AuthenticationResults.Spf("none", mailFrom, helo, null);
+    }
+
+    /**
      * The DKIM signatures' results alone (no SPF, no DMARC): what the refusal of spoofed local
      * domains needs when the other checks are off. Asks DNS only when the message is signed.
      */

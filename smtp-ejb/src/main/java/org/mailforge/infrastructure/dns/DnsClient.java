@@ -4,6 +4,7 @@ import java.net.UnknownHostException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -96,24 +97,49 @@ public final class DnsClient {
         if (millis <= 0) {
             throw new DnsTimeoutException("no time left to ask DNS for " + name);
         }
+        return await(name, start(name, type), millis);
+    }
+
+    /**
+     * Sends a question and returns at once, so that several can be asked in parallel; {@link
+     * #await} takes the answer.
+     */
+    public CompletableFuture<Answer> start(String name, int type) {
         Name absolute;
         try {
             absolute = Name.fromString(name.endsWith(".") ? name : name + ".");
         } catch (TextParseException e) {
-            return new Answer(List.of(), false); // not a name DNS could hold
+            return CompletableFuture.completedFuture(new Answer(List.of(), false)); // not a name DNS could hold
         }
-        try {
-            return new Answer(session.lookupAsync(absolute, type).toCompletableFuture().get(millis, TimeUnit.MILLISECONDS)
-                    .getRecords(), true);
-        } catch (ExecutionException | CompletionException e) {
-            Throwable cause = e.getCause();
+        return session.lookupAsync(absolute, type).toCompletableFuture().handle((result, failure) -> {
+            if (failure == null) {
+                return new Answer(result.getRecords(), true);
+            }
+            Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
             if (cause instanceof NoSuchDomainException) {
                 return new Answer(List.of(), false);
             }
             if (cause instanceof NoSuchRRSetException) {
                 return new Answer(List.of(), true);
             }
-            throw new DnsTimeoutException("DNS lookup of " + name + " failed: " + cause);
+            throw new CompletionException(cause);
+        });
+    }
+
+    /**
+     * The answer of a question {@link #start started} earlier, waiting at most until the deadline.
+     *
+     * @throws DnsTimeoutException no answer before the deadline, or a server failure
+     */
+    public Answer await(String name, CompletableFuture<Answer> question, Instant deadline) throws DnsTimeoutException {
+        return await(name, question, Math.max(0, Duration.between(Instant.now(), deadline).toMillis()));
+    }
+
+    private static Answer await(String name, CompletableFuture<Answer> question, long millis) throws DnsTimeoutException {
+        try {
+            return question.get(millis, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | CompletionException e) {
+            throw new DnsTimeoutException("DNS lookup of " + name + " failed: " + e.getCause());
         } catch (TimeoutException e) {
             throw new DnsTimeoutException("DNS did not answer for " + name + " within " + millis + " ms");
         } catch (InterruptedException e) {

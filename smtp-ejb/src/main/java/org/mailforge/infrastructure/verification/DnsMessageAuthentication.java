@@ -48,6 +48,11 @@ public class DnsMessageAuthentication implements MessageAuthentication {
     }
 
     @Override
+    public AuthenticationResults.Spf spf(String clientAddress, String mailFrom, String helo) {
+        return spf.check(clientAddress, mailFrom, helo == null ? "" : helo, Instant.now().plus(BUDGET));
+    }
+
+    @Override
     public AuthenticationResults check(InboundMessage message) {
         Instant deadline = Instant.now().plus(BUDGET);
         AuthenticationResults.Spf spfResult = spf.check(message.clientAddress(), message.reversePath(), message.heloName(), deadline);

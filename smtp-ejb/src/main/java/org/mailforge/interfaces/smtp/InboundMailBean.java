@@ -13,7 +13,11 @@ import org.mailforge.application.SenderIdentity;
 import org.mailforge.application.directory.MailDirectory;
 import org.mailforge.application.outbound.DeliveryAgent;
 import org.mailforge.application.outbound.OutboundQueueService;
+import org.mailforge.application.screening.ClientScreeningService;
+import org.mailforge.application.screening.Greylisting;
 import org.mailforge.smtp.spi.AuthenticationResult;
+import org.mailforge.smtp.spi.ClientScreening;
+import org.mailforge.smtp.spi.InboundRecipient;
 import org.mailforge.smtp.spi.InboundMessage;
 import org.mailforge.smtp.spi.RecipientReply;
 import org.mailforge.smtp.spi.Reply;
@@ -49,6 +53,12 @@ public class InboundMailBean implements SmtpMessageListener {
     @Inject
     MailDirectory directory;
 
+    @Inject
+    ClientScreeningService screening;
+
+    @Inject
+    Greylisting greylisting;
+
     @Override
     public Reply deliver(InboundMessage message) {
         return delivery.deliver(message);
@@ -67,6 +77,21 @@ public class InboundMailBean implements SmtpMessageListener {
     @Override
     public Reply verifyRecipient(String reversePath, String address) {
         return delivery.verifyRecipient(reversePath, address);
+    }
+
+    @Override
+    public ClientScreening screenClient(String address) {
+        return screening.screen(address);
+    }
+
+    @Override
+    public void greetingTest(String address, boolean waited) {
+        screening.greetingTest(address, waited);
+    }
+
+    @Override
+    public Reply screenRecipient(InboundRecipient recipient) {
+        return greylisting.screen(recipient);
     }
 
     @Override

@@ -1,0 +1,147 @@
+package org.mailforge.application.screening;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.stream.Collectors;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.mailforge.application.MailMetrics;
+import org.mailforge.application.config.ScreeningConfiguration;
+import org.mailforge.application.config.ServerConfiguration;
+import org.mailforge.domain.screening.ScreeningRecords;
+import org.mailforge.smtp.spi.ClientScreening;
+import org.mailforge.smtp.spi.Reply;
+
+/**
+ * Screens a client that connects to the MX, before its greeting, as Postfix's postscreen does:
+ * the DNS lists in SMTP_DNSBL_ZONES are asked in parallel and their weights summed; from
+ * SMTP_DNSBL_THRESHOLD the client is refused ({@code 554 5.7.1}, naming the lists); otherwise the
+ * greeting of a client not seen to pass before is held back for the early-talker test
+ * (SMTP_PREGREET_MILLIS). A client on an allow-list (a negative score) skips the test; one that
+ * passed it is greeted at once for a day, on every node.
+ */
+@ApplicationScoped
+public class ClientScreeningService {
+
+    private static final Logger LOG = Logger.getLogger(ClientScreeningService.class.getName());
+    /** How long the DNS lists may take; the time counts toward the greeting hold. */
+    static final Duration LIST_DEADLINE = Duration.ofSeconds(2);
+    /** Passes remembered in memory (a day each); beyond this many the memory starts over, the database still knows. */
+    private static final int MAX_REMEMBERED = 100_000;
+
+    private final ScreeningConfiguration settings;
+    private final DnsListLookup lists;
+    private final ScreeningRecords records;
+    private final MailMetrics metrics;
+    private final Clock clock;
+    private final Map<String, Instant> passes = new ConcurrentHashMap<>();
+
+    @Inject
+    public ClientScreeningService(ServerConfiguration configuration, DnsListLookup lists, ScreeningRecords records, MailMetrics metrics) {
+        this(configuration.screening(), lists, records, metrics, Clock.systemUTC());
+    }
+
+    ClientScreeningService(ScreeningConfiguration settings, DnsListLookup lists, ScreeningRecords records, MailMetrics metrics,
+            Clock clock) {
+        this.settings = settings;
+        this.lists = lists;
+        this.records = records;
+        this.metrics = metrics;
+        this.clock = clock;
+    }
+
+    /** For CDI's proxy. */
+    protected ClientScreeningService() {
+        this.settings = null;
+        this.lists = null;
+        this.records = null;
+        this.metrics = null;
+        this.clock = null;
+    }
+
+    public ClientScreening screen(String address) {
+        InetAddress client = literal(address);
+        if (client == null || settings.exempt(client)) {
+            return ClientScreening.PASS;
+        }
+        int score = 0;
+        if (!settings.dnsLists().isEmpty()) {
+            List<DnsListSite> naming = lists.listing(client, settings.dnsLists(), clock.instant().plus(LIST_DEADLINE));
+            score = naming.stream().mapToInt(DnsListSite::weight).sum();
+            if (score >= settings.dnsblThreshold()) {
+                String listedBy = naming.stream().filter(site -> site.weight() > 0).map(DnsListSite::zone)
+                        .collect(Collectors.joining(", "));
+                metrics.screened("dnsbl", "refused");
+                int total = score;
+                LOG.info(() -> "refused " + address + " at connect: listed by " + listedBy + " (score " + total + ")");
+                return new ClientScreening(Duration.ZERO,
+                        Reply.of(554, "5.7.1", "Service unavailable; client [" + address + "] blocked using " + listedBy), score);
+            }
+        }
+        Duration hold = settings.pregreet();
+        if (!hold.isZero() && (score < 0 || passedBefore(address))) {
+            hold = Duration.ZERO;
+        }
+        return new ClientScreening(hold, null, score);
+    }
+
+    /** The early-talker test's outcome: a pass is remembered for a day on every node. */
+    public void greetingTest(String address, boolean waited) {
+        metrics.screened("pregreet", waited ? "passed" : "refused");
+        if (!waited) {
+            LOG.info(() -> "refused " + address + ": it talked before the greeting");
+            return;
+        }
+        Instant until = clock.instant().plus(ScreeningConfiguration.PREGREET_MEMORY);
+        if (passes.size() >= MAX_REMEMBERED) {
+            passes.clear();
+        }
+        passes.put(address, until);
+        try {
+            records.greetingPassed(address, until);
+        } catch (RuntimeException e) {
+            // another node remembered it at the same moment, or the database is away: this node remembers
+            LOG.log(Level.FINE, "could not store the early-talker pass of " + address, e);
+        }
+    }
+
+    private boolean passedBefore(String address) {
+        Instant now = clock.instant();
+        Instant until = passes.get(address);
+        if (until != null && until.isAfter(now)) {
+            return true;
+        }
+        try {
+            Instant stored = records.greetingPassedUntil(address).orElse(null);
+            if (stored != null && stored.isAfter(now)) {
+                passes.put(address, stored);
+                return true;
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.FINE, "could not read the early-talker passes; the client is tested again", e);
+        }
+        return false;
+    }
+
+    /** The address the adapter gave: always an IP literal, so this never asks DNS. */
+    static InetAddress literal(String address) {
+        if (address == null || !address.matches("[0-9A-Fa-f:.%a-z]{2,64}") || !(address.indexOf(':') >= 0 || address.matches("[0-9.]+"))) {
+            return null;
+        }
+        try {
+            return InetAddress.getByName(address);
+        } catch (UnknownHostException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,192 @@
+package org.mailforge.application.screening;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.junit.jupiter.api.Test;
+import org.mailforge.application.MailMetrics;
+import org.mailforge.application.config.ScreeningConfiguration;
+import org.mailforge.application.verification.AuthenticationResults;
+import org.mailforge.application.verification.MessageAuthentication;
+import org.mailforge.domain.screening.GreylistTriplet;
+import org.mailforge.domain.screening.ScreeningRecords;
+import org.mailforge.smtp.ratelimit.Cidr;
+import org.mailforge.smtp.spi.InboundMessage;
+import org.mailforge.smtp.spi.InboundRecipient;
+import org.mailforge.smtp.spi.Reply;
+
+class GreylistingTest {
+
+    /** The tables, in memory: what the JPA repository keeps in the database. */
+    static final class MemoryRecords implements ScreeningRecords {
+        final Map<String, GreylistTriplet> triplets = new ConcurrentHashMap<>();
+        final Map<String, Instant> greetings = new ConcurrentHashMap<>();
+
+        @Override
+        public Optional<GreylistTriplet> triplet(String id) {
+            return Optional.ofNullable(triplets.get(id));
+        }
+
+        @Override
+        public void add(GreylistTriplet triplet) {
+            if (triplets.putIfAbsent(triplet.getId(), triplet) != null) {
+                throw new IllegalStateException("duplicate key");
+            }
+        }
+
+        @Override
+        public void seen(String id, Instant now) {
+            triplets.get(id).seen(now);
+        }
+
+        @Override
+        public int passedFrom(String network, int enough) {
+            return (int) Math.min(enough, triplets.values().stream().filter(t -> t.getNetwork().equals(network) && t.passed()).count());
+        }
+
+        @Override
+        public boolean domainPassed(String senderDomain) {
+            return triplets.values().stream().anyMatch(t -> t.getSenderDomain().equals(senderDomain) && t.passed());
+        }
+
+        @Override
+        public Optional<Instant> greetingPassedUntil(String address) {
+            return Optional.ofNullable(greetings.get(address));
+        }
+
+        @Override
+        public void greetingPassed(String address, Instant until) {
+            greetings.put(address, until);
+        }
+
+        @Override
+        public int purge(Instant passedBefore, Instant waitingBefore, Instant now) {
+            return 0;
+        }
+    }
+
+    static final MailMetrics METRICS = new MailMetrics() {
+        @Override
+        public void screened(String test, String outcome) {
+            // counted by the real server
+        }
+    };
+
+    private final MemoryRecords records = new MemoryRecords();
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-12-06T10:00:00Z"));
+    private String spfResult = "none";
+
+    static final class MutableClock extends java.time.Clock {
+        Instant now;
+
+        MutableClock(Instant now) {
+            this.now = now;
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public java.time.Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+
+    private Greylisting greylisting(int autoAllow) {
+        ScreeningConfiguration settings = new ScreeningConfiguration(Duration.ZERO, List.of(), 3, true, Duration.ofMinutes(5),
+                autoAllow, Cidr.parseList("127.0.0.1/32"));
+        MessageAuthentication spf = new MessageAuthentication() {
+            @Override
+            public AuthenticationResults check(InboundMessage message) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public AuthenticationResults.Spf spf(String clientAddress, String mailFrom, String helo) {
+                return new AuthenticationResults.Spf(spfResult, mailFrom, helo, null);
+            }
+        };
+        return new Greylisting(settings, records, spf, METRICS, clock);
+    }
+
+    private static InboundRecipient envelope(String client, String sender, String recipient) {
+        return new InboundRecipient(client, 0, "mta.sender.example", sender, recipient);
+    }
+
+    @Test
+    void aNewTripletWaitsTheDelayThenPassesAndIsRemembered() {
+        Greylisting greylisting = greylisting(0);
+        Reply first = greylisting.screen(envelope("192.0.2.10", "a@sender.example", "bob@example.test"));
+        assertEquals(451, first.code());
+        assertEquals("4.7.1", first.status());
+        assertTrue(first.lines().get(0).contains("300 seconds"), first.toString());
+        clock.now = clock.now.plusSeconds(120);
+        Reply early = greylisting.screen(envelope("192.0.2.10", "a@sender.example", "bob@example.test"));
+        assertTrue(early.lines().get(0).contains("180 seconds"), early.toString());
+        clock.now = clock.now.plusSeconds(181);
+        assertNull(greylisting.screen(envelope("192.0.2.99", "A@Sender.Example", "BOB@example.test")),
+                "a retry from another address of the /24 after the delay passes");
+        clock.now = clock.now.plus(Duration.ofDays(20));
+        assertNull(greylisting.screen(envelope("192.0.2.10", "a@sender.example", "bob@example.test")), "remembered for weeks");
+        assertEquals(451, greylisting.screen(envelope("198.51.100.1", "a@sender.example", "bob@example.test")).code(),
+                "another network is another triplet");
+    }
+
+    @Test
+    void allowListedAndExemptClientsAreNeverGreylisted() {
+        Greylisting greylisting = greylisting(0);
+        assertNull(greylisting.screen(new InboundRecipient("192.0.2.10", -2, "h", "a@sender.example", "bob@example.test")));
+        assertNull(greylisting.screen(envelope("127.0.0.1", "a@sender.example", "bob@example.test")));
+        assertTrue(records.triplets.isEmpty());
+    }
+
+    @Test
+    void aSenderDomainThatPassedBeforeSkipsTheWaitWhenItsSpfPassesOnly() {
+        Greylisting greylisting = greylisting(0);
+        greylisting.screen(envelope("192.0.2.10", "a@sender.example", "bob@example.test"));
+        clock.now = clock.now.plusSeconds(301);
+        assertNull(greylisting.screen(envelope("192.0.2.10", "a@sender.example", "bob@example.test")));
+        assertEquals(451, greylisting.screen(envelope("203.0.113.5", "c@sender.example", "bob@example.test")).code(),
+                "SPF does not pass: another network must wait");
+        spfResult = "pass";
+        assertNull(greylisting.screen(envelope("203.0.113.5", "d@sender.example", "bob@example.test")));
+        assertEquals(451, greylisting.screen(envelope("203.0.113.5", "d@other.example", "bob@example.test")).code(),
+                "a domain never seen before waits, SPF or not");
+    }
+
+    @Test
+    void aNetworkThatPassedOftenEnoughIsAllowedAtOnce() {
+        Greylisting greylisting = greylisting(2);
+        for (String recipient : List.of("one@example.test", "two@example.test")) {
+            greylisting.screen(envelope("192.0.2.10", "a@sender.example", recipient));
+        }
+        clock.now = clock.now.plusSeconds(301);
+        for (String recipient : List.of("one@example.test", "two@example.test")) {
+            assertNull(greylisting.screen(envelope("192.0.2.10", "a@sender.example", recipient)));
+        }
+        assertNull(greylisting.screen(envelope("192.0.2.11", "x@elsewhere.example", "three@example.test")));
+    }
+
+    @Test
+    void theNetworkIsTheSlash24OrSlash64() throws Exception {
+        assertEquals("192.0.2.0/24", Greylisting.network(InetAddress.getByName("192.0.2.77")));
+        assertEquals("20010db800010002::/64", Greylisting.network(InetAddress.getByName("2001:db8:1:2:3:4:567:89ab")));
+    }
+}
