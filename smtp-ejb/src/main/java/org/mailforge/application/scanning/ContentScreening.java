@@ -101,7 +101,10 @@ public class ContentScreening {
         Folder folder = Folder.INBOX;
         if (spam != null) {
             try {
-                SpamVerdict verdict = spam.check(content);
+                SpamVerdict verdict = spam.check(message);
+                if (verdict.action() == SpamVerdict.Action.REJECT || verdict.action() == SpamVerdict.Action.DEFER) {
+                    return scannerRefusal(message, verdict);
+                }
                 headers.addAll(spamHeaders(verdict));
                 if (verdict.spam()) {
                     metrics.spamDetected();
@@ -129,6 +132,26 @@ public class ContentScreening {
             }
         }
         return tagged(content, folder, headers);
+    }
+
+    /** The scanner's own refusal (rspamd's reject, soft reject or greylist action): its word decides, not SMTP_SPAM_ACTION. */
+    private Refuse scannerRefusal(InboundMessage message, SpamVerdict verdict) {
+        boolean reject = verdict.action() == SpamVerdict.Action.REJECT;
+        String score = String.format(Locale.ROOT, "%.1f", verdict.score());
+        LOG.info(() -> "session " + message.sessionId() + ": " + spam.describe() + (reject ? " refused" : " deferred")
+                + " the message, score " + score);
+        if (reject) {
+            metrics.spamDetected();
+            events.publish("spam.detected", () -> ServerEvent.fields(
+                    "message_id", "msg_" + message.sessionId(),
+                    "from", message.reversePath(),
+                    "to", message.recipients(),
+                    "subject", MessageHeaders.subject(message),
+                    "score", score,
+                    "action", "reject"));
+            return new Refuse(Reply.of(554, "5.7.1", "Error: message refused as spam"));
+        }
+        return new Refuse(Reply.of(451, "4.7.1", "Error: message deferred by the spam filter, try again later"));
     }
 
     /** Counts and logs a daemon that did not answer; the refusal, or null when failing open. */

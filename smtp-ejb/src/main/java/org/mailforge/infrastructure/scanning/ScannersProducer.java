@@ -8,7 +8,7 @@ import org.mailforge.application.config.ScanningConfiguration;
 import org.mailforge.application.config.ServerConfiguration;
 import org.mailforge.application.scanning.Scanners;
 
-/** clamd and spamd clients for the scanners the configuration enables. */
+/** clamd, spamd and rspamd clients for the scanners the configuration enables. */
 @ApplicationScoped
 public class ScannersProducer {
 
@@ -20,8 +20,12 @@ public class ScannersProducer {
                 settings.clamAvEnabled()
                         ? new ClamdClient(settings.clamAvHost(), settings.clamAvPort(), settings.timeout(), settings.maxConnections())
                         : null,
-                settings.spamAssassinEnabled()
-                        ? new SpamdClient(settings.spamAssassinHost(), settings.spamAssassinPort(), settings.timeout(), settings.maxConnections())
-                        : null);
+                settings.rspamd() != null
+                        ? new RspamdClient(settings.rspamd(), settings.rspamdController(), settings.rspamdPassword(),
+                                settings.timeout(), settings.maxConnections())
+                        : settings.spamAssassinEnabled()
+                                ? new SpamdClient(settings.spamAssassinHost(), settings.spamAssassinPort(), settings.timeout(),
+                                        settings.maxConnections())
+                                : null);
     }
 }

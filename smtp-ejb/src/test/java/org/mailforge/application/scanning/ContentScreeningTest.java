@@ -187,4 +187,18 @@ class ContentScreeningTest {
                 text(accepted.content()));
         assertEquals(List.of(), counted, "no scanner was asked");
     }
+
+    @Test
+    void rspamdsOwnRejectAndSoftRejectDecideWhateverSmtpSpamActionSays() {
+        SpamScanner reject = spam(() -> new SpamVerdict(true, 15.0, 15.0, List.of("GTUBE"), SpamVerdict.Action.REJECT));
+        var refused = assertInstanceOf(ContentScreening.Refuse.class,
+                screening(new Scanners(null, reject), "SMTP_SPAM_ACTION", "tag").screen(message("x\r\n")));
+        assertEquals("554 5.7.1 Error: message refused as spam", refused.reply().render().strip());
+        assertEquals(List.of("spam"), counted);
+        assertEquals(List.of("spam.detected msg_s1"), published);
+        SpamScanner defer = spam(() -> new SpamVerdict(false, 6.0, 15.0, List.of(), SpamVerdict.Action.DEFER));
+        var deferred = assertInstanceOf(ContentScreening.Refuse.class,
+                screening(new Scanners(null, defer), "SMTP_SPAM_ACTION", "tag").screen(message("x\r\n")));
+        assertEquals("451 4.7.1 Error: message deferred by the spam filter, try again later", deferred.reply().render().strip());
+    }
 }
