@@ -417,6 +417,21 @@ async function queue(main, params) {
     'The queue is empty.'), pager(page, 'queue', params));
 }
 
+/** "Spam" for a message in the inbox, "Not spam" for one in Junk: the scanner learns it and the message moves. */
+function spamButton(username, message) {
+  const spam = message.folder !== 'Junk';
+  const label = spam ? 'Spam' : 'Not spam';
+  return small(label, async () => {
+    try {
+      const answer = await api('POST', `/api/users/${encodeURIComponent(username)}/messages/${message.id}/spam`, { spam });
+      notify(`"${message.subject || 'Message'}" learnt as ${spam ? 'spam' : 'not spam'} and moved to ${answer.folder}.`);
+      render();
+    } catch (error) {
+      notify(error.message);
+    }
+  }, { 'aria-label': `${label}: ${message.subject || 'message'}` });
+}
+
 async function messages(main, params) {
   const username = me.admin ? params.user || '' : me.username;
   main.append(el('form', { class: 'inline card', role: 'search', onsubmit: (event) => {
@@ -431,8 +446,9 @@ async function messages(main, params) {
   }
   try {
     const page = await api('GET', `/api/users/${encodeURIComponent(username)}/messages${query({ q: params.q, offset: params.offset, limit: 50 })}`);
-    main.append(table(`Messages of ${username}`, ['Date', 'From', 'To', 'Subject', 'Folder', 'Size'],
-      page.messages.map((m) => [when(m.date), m.from || '', m.to || '', m.subject || '', m.folder, `${number(m.size_bytes)} B`]),
+    main.append(table(`Messages of ${username}`, ['Date', 'From', 'To', 'Subject', 'Folder', 'Size', 'Actions'],
+      page.messages.map((m) => [when(m.date), m.from || '', m.to || '', m.subject || '', m.folder, `${number(m.size_bytes)} B`,
+        buttons(spamButton(username, m))]),
       params.q ? 'No message matches.' : 'No messages.'), pager(page, 'messages', params));
   } catch (error) {
     main.append(failure(error));

@@ -28,7 +28,10 @@ final class ExternalTools {
             java.util.Map.entry("dovecot", "dovecot-core"),
             java.util.Map.entry("opendkim", "opendkim"),
             java.util.Map.entry("chromium", "chromium"),
-            java.util.Map.entry("chromedriver", "chromium-driver"));
+            java.util.Map.entry("chromedriver", "chromium-driver"),
+            java.util.Map.entry("dnsmasq", "dnsmasq"),
+            java.util.Map.entry("rspamd", "rspamd"),
+            java.util.Map.entry("redis-server", "redis-server"));
 
     /**
      * The program's path: on the PATH, or in /usr/sbin or /sbin, where Debian puts daemons and a

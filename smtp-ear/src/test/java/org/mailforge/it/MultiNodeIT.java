@@ -95,6 +95,8 @@ class MultiNodeIT {
                 "SMTP_ARTEMIS_USER=" + ArtemisBroker.USER, "SMTP_ARTEMIS_PASSWORD=" + ArtemisBroker.PASSWORD,
                 "SMTP_RELAY_HOST=127.0.0.1", "SMTP_RELAY_PORT=" + SINK_PORT,
                 "SMTP_QUEUE_RETRY_SCHEDULE=2s,4s", "SMTP_OUTBOUND_TIMEOUT_SECONDS=10",
+                // greylisting shared through the database; the tests' own mail from 127.0.0.1 is exempt
+                "SMTP_GREYLISTING=true", "SMTP_GREYLIST_DELAY_SECONDS=3", "SMTP_SCREENING_EXEMPT=127.0.0.1/32",
                 "SMTP_SRS_SECRET=cluster-srs-secret-1", "SMTP_SRS_DOMAIN=example.test", // forwarded mail's bounces, to any node
                 "SMTP_HOSTNAME=" + name.toLowerCase(java.util.Locale.ROOT) + ".example")); // its EHLO name tells the nodes apart
         return new Node(server, smtpPort, httpPort);
@@ -272,6 +274,31 @@ class MultiNodeIT {
             return smtp.command("RCPT TO:<" + address + ">");
         } catch (java.io.IOException e) {
             return e.toString();
+        }
+    }
+
+    @Test
+    @Order(3)
+    void aTripletGreylistedOnOneNodeIsTakenOnTheOtherAfterTheDelay() throws Exception {
+        String grace = createUser(b, "grace");
+        assertTrue(rcptFrom("127.0.0.9", a, grace).startsWith("451 4.7.1 Greylisted"));
+        long deadline = System.nanoTime() + Duration.ofSeconds(40).toNanos();
+        String reply;
+        do {
+            Thread.sleep(500);
+            reply = rcptFrom("127.0.0.9", b, grace);
+        } while (!reply.startsWith("250 ") && System.nanoTime() < deadline);
+        assertEquals("250 2.1.5 Ok", reply, "node B knows the triplet node A deferred, and its delay is over");
+        assertEquals("250 2.1.5 Ok", rcptFrom("127.0.0.9", a, grace), "and node A knows it passed");
+    }
+
+    /** MAIL and RCPT from another loopback address (not exempt from greylisting): the reply to RCPT. */
+    private static String rcptFrom(String client, Node node, String recipient) throws Exception {
+        try (SmtpConnection smtp = new SmtpConnection(TestServer.HOST, node.smtpPort(), client)) {
+            smtp.reply();
+            smtp.command("EHLO mta.sender.example");
+            assertEquals("250 2.1.0 Ok", smtp.command("MAIL FROM:<news@sender.example>"));
+            return smtp.command("RCPT TO:<" + recipient + ">");
         }
     }
 

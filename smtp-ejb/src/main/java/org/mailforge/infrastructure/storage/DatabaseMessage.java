@@ -75,6 +75,16 @@ public class DatabaseMessage {
         this.bodyText = parsed.text();
     }
 
+    /** The message's octets as stored. */
+    byte[] body() {
+        return body;
+    }
+
+    /** Moves the message into another folder (INBOX, Junk). */
+    void fileIn(String newFolder) {
+        this.folder = newFolder;
+    }
+
     public Long getId() {
         return id;
     }

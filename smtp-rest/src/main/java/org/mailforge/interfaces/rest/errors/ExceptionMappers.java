@@ -99,6 +99,26 @@ public final class ExceptionMappers {
         }
     }
 
+    /** A spam report this server's configuration cannot take (no scanner that learns, a store without ids). */
+    @Provider
+    public static class ReportNotPossible implements ExceptionMapper<org.mailforge.application.scanning.SpamReports.NotPossibleException> {
+        @Override
+        public Response toResponse(org.mailforge.application.scanning.SpamReports.NotPossibleException e) {
+            return ApiError.response(Response.Status.CONFLICT, e.getMessage());
+        }
+    }
+
+    /** The spam scanner did not answer a report; nothing changed, the report can be sent again. */
+    @Provider
+    public static class ScannerUnavailable implements ExceptionMapper<org.mailforge.application.scanning.ScannerUnavailableException> {
+        @Override
+        public Response toResponse(org.mailforge.application.scanning.ScannerUnavailableException e) {
+            LOG.log(Level.WARNING, "a spam report was not taken: {0}", e.getMessage());
+            Response unavailable = ApiError.response(Response.Status.SERVICE_UNAVAILABLE, "the spam scanner did not take the report; try again later");
+            return Response.fromResponse(unavailable).header("Retry-After", "30").build();
+        }
+    }
+
     @Provider
     public static class Unexpected implements ExceptionMapper<RuntimeException> {
         @Override

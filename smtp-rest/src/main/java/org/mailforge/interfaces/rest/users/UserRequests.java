@@ -30,4 +30,10 @@ public final class UserRequests {
         public Boolean enabled;
         public Boolean admin;
     }
+
+    /** POST /api/users/{username}/messages/{id}/spam. */
+    public static class SpamReport {
+        /** true: this is spam (learn it, move it into Junk); false: it is not (learn it as ham, back into the inbox). */
+        public Boolean spam;
+    }
 }

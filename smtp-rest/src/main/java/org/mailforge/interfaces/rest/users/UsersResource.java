@@ -32,6 +32,8 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import org.mailforge.application.AuthenticationService;
 import org.mailforge.application.UserService;
+import org.mailforge.application.scanning.ScannerUnavailableException;
+import org.mailforge.application.scanning.SpamReports;
 import org.mailforge.domain.user.User;
 import org.mailforge.domain.user.UserRepository;
 import org.mailforge.domain.user.UserValidation;
@@ -59,6 +61,9 @@ public class UsersResource {
 
     @Inject
     MessageSearch search;
+
+    @Inject
+    SpamReports reports;
 
     @Inject
     ServerConfiguration configuration;
@@ -231,6 +236,43 @@ public class UsersResource {
         }
         MessageSearch.Page page = search.search(user.getEmail(), query, offset, limit);
         return new MessagePage(page.messages().stream().map(MessageView::of).toList(), page.total(), offset, limit);
+    }
+
+    @POST
+    @Path("{username}/messages/{id}/spam")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed({Roles.ADMIN, Roles.USER})
+    @Operation(summary = "Report a stored message as spam, or as not spam",
+            description = "The spam scanner (rspamd) learns the message as spam or ham, then the message moves into Junk or back"
+                    + " into the inbox. Needs SMTP_RSPAMD_URL and SMTP_STORAGE_TYPE=database.")
+    @APIResponse(responseCode = "200", description = "Learnt and filed",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = SpamReportView.class)))
+    @APIResponse(responseCode = "400", description = "No or malformed body", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "401", description = "No or wrong credentials", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "403", description = "Another user's mailbox", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "404", description = "No such user, or no such message in its mailbox", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "409", description = "No scanner that learns, or a store without message ids", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "429", description = "Rate limit exceeded (Retry-After)", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "503", description = "The scanner did not take the report; nothing moved", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
+    public SpamReportView reportSpam(@PathParam("username") String username, @PathParam("id") String idParam,
+                                     UserRequests.SpamReport request) throws ScannerUnavailableException {
+        User user = visible(username);
+        if (request == null || request.spam == null) {
+            throw new UserValidation.InvalidFieldException("spam", "spam must be true (this is spam) or false (it is not)");
+        }
+        long id;
+        try {
+            id = Long.parseLong(idParam);
+        } catch (NumberFormatException e) {
+            throw new NotFoundException("no such message: " + idParam);
+        }
+        SpamReports.Filed filed = reports.report(user.getEmail(), id, request.spam)
+                .orElseThrow(() -> new NotFoundException("no such message: " + idParam));
+        return new SpamReportView(filed.id(), filed.folder() == org.mailforge.domain.mail.Folder.JUNK ? "Junk" : "INBOX", filed.spam());
+    }
+
+    /** What a spam report did. */
+    public record SpamReportView(long id, String folder, boolean spam) {
     }
 
     /** The user, if the caller may see it: administrators see all, users only themselves. */

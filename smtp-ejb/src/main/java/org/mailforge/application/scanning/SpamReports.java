@@ -1,0 +1,70 @@
+package org.mailforge.application.scanning;
+
+import java.util.Optional;
+import java.util.logging.Logger;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.mailforge.application.config.ServerConfiguration;
+import org.mailforge.domain.mail.Folder;
+import org.mailforge.smtp.spi.MessageContent;
+
+/**
+ * A user's "this is spam" or "this is not spam" on a stored message: the spam scanner learns from
+ * it (rspamd's controller), and the message moves into Junk or back into the inbox. The scanner
+ * learns first: a report the scanner did not take moves nothing, so the user can report again.
+ */
+@ApplicationScoped
+public class SpamReports {
+
+    private static final Logger LOG = Logger.getLogger(SpamReports.class.getName());
+
+    /** Why a report cannot be taken here. */
+    public static final class NotPossibleException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        public NotPossibleException(String message) {
+            super(message);
+        }
+    }
+
+    /** What became of a report: where the message is now. */
+    public record Filed(long id, Folder folder, boolean spam) {
+    }
+
+    @Inject
+    ServerConfiguration configuration;
+
+    @Inject
+    Scanners scanners;
+
+    @Inject
+    ReportedMessages messages;
+
+    /**
+     * @return the message's new place, or empty when the mailbox holds no message with this id
+     * @throws NotPossibleException       no scanner that learns, or a store without message ids
+     * @throws ScannerUnavailableException the scanner did not take the lesson (nothing moved)
+     */
+    public Optional<Filed> report(String mailbox, long id, boolean spam) throws ScannerUnavailableException {
+        SpamScanner scanner = scanners.spam();
+        if (scanner == null || !scanner.learns()) {
+            throw new NotPossibleException("no spam scanner here learns from reports; set SMTP_RSPAMD_URL");
+        }
+        if (configuration.storageType() != ServerConfiguration.StorageType.DATABASE) {
+            throw new NotPossibleException("reports name messages by their id, which needs SMTP_STORAGE_TYPE=database;"
+                    + " with Dovecot, moving into and out of Junk teaches the scanner (docs/scanning.md)");
+        }
+        Optional<byte[]> content = messages.content(mailbox, id);
+        if (content.isEmpty()) {
+            return Optional.empty();
+        }
+        scanner.learn(MessageContent.of(content.get()), spam);
+        Folder folder = spam ? Folder.JUNK : Folder.INBOX;
+        messages.file(mailbox, id, folder);
+        LOG.info(() -> "message " + id + " of " + mailbox + " reported as " + (spam ? "spam" : "not spam") + ", learnt and filed in "
+                + folder);
+        return Optional.of(new Filed(id, folder, spam));
+    }
+}
