@@ -273,4 +273,100 @@ class SpamDefenceIT {
         List<String> after = stored(reader);
         assertTrue(after.get(after.size() - 1).contains("BAYES_SPAM"), "learnt: " + after.get(after.size() - 1));
     }
+
+    /**
+     * With Dovecot in front (docs/dovecot.md, "Learning from Junk"): moving a message into Junk over
+     * IMAP teaches rspamd that it is spam, moving it out again that it is not, through Dovecot's
+     * imapsieve and rspamc, with the login Mailforge's users table checks.
+     */
+    @Test
+    void withDovecotMovingIntoAndOutOfJunkTeachesRspamd() throws Exception {
+        Dovecot.requireInstalled();
+        ExternalTools.requireFile("/usr/lib/dovecot/modules/lib95_imap_sieve_plugin.so", "dovecot-sieve");
+        String rspamc = ExternalTools.requireCommand("rspamc");
+        createUser("imapreader");
+        String address = "imapreader@example.test";
+        Path folder = data.resolveSibling("dovecot");
+        Path mail = folder.resolveSibling("dovecot-mail");
+        new org.mailforge.infrastructure.storage.MaildirStore(mail).store(address, "offers@watches.test",
+                org.mailforge.smtp.spi.MessageContent.of(message("offers@watches.test", address, "Watches over IMAP", CAMPAIGN
+                        + " and a few words of its own " + System.nanoTime()).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        Dovecot.giveToMailUser(mail.resolve(address));
+        Path sieve = Files.createDirectories(folder.resolveSibling("dovecot-sieve"));
+        Files.writeString(sieve.resolve("report-spam.sieve"), String.join("\n",
+                "require [\"vnd.dovecot.pipe\", \"copy\", \"imapsieve\"];", "pipe :copy \"rspamd-learn\" [\"spam\"];", ""));
+        Files.writeString(sieve.resolve("report-ham.sieve"), String.join("\n",
+                "require [\"vnd.dovecot.pipe\", \"copy\", \"imapsieve\", \"environment\", \"variables\"];",
+                "if environment :matches \"imap.mailbox\" \"*\" { set \"mailbox\" \"${1}\"; }",
+                "if string \"${mailbox}\" \"Trash\" { stop; }",
+                "pipe :copy \"rspamd-learn\" [\"ham\"];", ""));
+        Path bin = Files.createDirectories(sieve.resolve("bin"));
+        Path learn = bin.resolve("rspamd-learn");
+        Files.writeString(learn, "#!/bin/sh\nexec " + rspamc + " -h " + rspamd.controllerUrl().replace("http://", "") + " \"learn_$1\"\n");
+        learn.toFile().setExecutable(true, false);
+        Dovecot.giveToMailUser(sieve);
+        long learnt = rspamdLearnt();
+        try (Dovecot dovecot = Dovecot.start(folder, TestPorts.port(3143), 0, mail,
+                List.of("driver = sqlite", "connect = " + data.resolve("smtp.db").toAbsolutePath()), List.of(
+                        "protocol imap {", "  mail_plugins = $mail_plugins imap_sieve", "}",
+                        "plugin {",
+                        "  sieve_plugins = sieve_imapsieve sieve_extprograms",
+                        "  sieve_global_extensions = +vnd.dovecot.pipe +vnd.dovecot.environment",
+                        "  sieve_pipe_bin_dir = " + bin,
+                        "  imapsieve_mailbox1_name = Junk",
+                        "  imapsieve_mailbox1_causes = COPY APPEND",
+                        "  imapsieve_mailbox1_before = file:" + sieve.resolve("report-spam.sieve"),
+                        "  imapsieve_mailbox2_name = *",
+                        "  imapsieve_mailbox2_from = Junk",
+                        "  imapsieve_mailbox2_causes = COPY",
+                        "  imapsieve_mailbox2_before = file:" + sieve.resolve("report-ham.sieve"),
+                        "}"))) {
+            java.util.Properties properties = new java.util.Properties();
+            properties.put("mail.imap.host", TestServer.HOST);
+            properties.put("mail.imap.port", String.valueOf(TestPorts.port(3143)));
+            properties.put("mail.imap.timeout", "30000");
+            try (jakarta.mail.Store imap = jakarta.mail.Session.getInstance(properties).getStore("imap")) {
+                imap.connect("imapreader", PASSWORD);
+                jakarta.mail.Folder junk = imap.getFolder("Junk");
+                if (!junk.exists()) {
+                    junk.create(jakarta.mail.Folder.HOLDS_MESSAGES);
+                }
+                move(imap, "INBOX", "Junk");
+                TestServer.await(() -> rspamdLearntOrZero() == learnt + 1, Duration.ofSeconds(20),
+                        "rspamd learnt the message moved into Junk as spam; Dovecot says: " + dovecot.log());
+                move(imap, "Junk", "INBOX");
+                TestServer.await(() -> rspamdLearntOrZero() == learnt + 2, Duration.ofSeconds(20),
+                        "rspamd learnt the message moved out of Junk as ham; Dovecot says: " + dovecot.log());
+            }
+        }
+    }
+
+    /** Moves every message of one IMAP folder into another (IMAP MOVE, RFC 6851). */
+    private static void move(jakarta.mail.Store imap, String from, String to) throws Exception {
+        jakarta.mail.Folder source = imap.getFolder(from);
+        source.open(jakarta.mail.Folder.READ_WRITE);
+        try {
+            jakarta.mail.Message[] messages = source.getMessages();
+            assertEquals(1, messages.length, from + " holds the one message");
+            ((org.eclipse.angus.mail.imap.IMAPFolder) source).moveMessages(messages, imap.getFolder(to));
+        } finally {
+            source.close(true);
+        }
+    }
+
+    /** How many messages rspamd has learnt so far (its controller's /stat). */
+    private static long rspamdLearnt() throws Exception {
+        java.net.http.HttpResponse<String> stat = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(rspamd.controllerUrl() + "/stat")).timeout(Duration.ofSeconds(10)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        return jakarta.json.Json.createReader(new java.io.StringReader(stat.body())).readObject().getJsonNumber("learned").longValue();
+    }
+
+    private static long rspamdLearntOrZero() {
+        try {
+            return rspamdLearnt();
+        } catch (Exception e) {
+            return -1;
+        }
+    }
 }
