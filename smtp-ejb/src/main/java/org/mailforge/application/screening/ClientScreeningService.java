@@ -21,6 +21,7 @@ import org.mailforge.application.config.ServerConfiguration;
 import org.mailforge.domain.screening.ScreeningRecords;
 import org.mailforge.smtp.spi.ClientScreening;
 import org.mailforge.smtp.spi.Reply;
+import org.mailforge.smtp.spi.ScreeningScope;
 
 /**
  * Screens a client that connects to the MX, before its greeting, as Postfix's postscreen does:
@@ -85,14 +86,19 @@ public class ClientScreeningService {
                 int total = score;
                 LOG.info(() -> "refused " + address + " at connect: listed by " + listedBy + " (score " + total + ")");
                 return new ClientScreening(Duration.ZERO,
-                        Reply.of(554, "5.7.1", "Service unavailable; client [" + address + "] blocked using " + listedBy), score);
+                        Reply.of(554, "5.7.1", "Service unavailable; client [" + address + "] blocked using " + listedBy), score, false);
             }
         }
         Duration hold = settings.pregreet();
         if (!hold.isZero() && (score < 0 || passedBefore(address))) {
             hold = Duration.ZERO;
         }
-        return new ClientScreening(hold, null, score);
+        return new ClientScreening(hold, null, score, settings.greylisting() && score >= 0);
+    }
+
+    /** Which hooks the MX listener calls: none of them when every test is off. */
+    public ScreeningScope scope() {
+        return new ScreeningScope(!settings.pregreet().isZero() || !settings.dnsLists().isEmpty(), settings.greylisting());
     }
 
     /** The early-talker test's outcome: a pass is remembered for a day on every node. */

@@ -20,6 +20,7 @@ import org.mailforge.smtp.spi.ClientScreening;
 import org.mailforge.smtp.spi.InboundRecipient;
 import org.mailforge.smtp.spi.InboundMessage;
 import org.mailforge.smtp.spi.RecipientReply;
+import org.mailforge.smtp.spi.ScreeningScope;
 import org.mailforge.smtp.spi.Reply;
 import org.mailforge.smtp.spi.SmtpMessageListener;
 import org.mailforge.smtp.spi.TurnResult;
@@ -77,6 +78,11 @@ public class InboundMailBean implements SmtpMessageListener {
     @Override
     public Reply verifyRecipient(String reversePath, String address) {
         return delivery.verifyRecipient(reversePath, address);
+    }
+
+    @Override
+    public ScreeningScope screeningScope() {
+        return screening.scope();
     }
 
     @Override

@@ -61,5 +61,8 @@ class ClientScreeningServiceTest {
         assertEquals(Duration.ofMillis(800), otherNode.screen("192.0.2.9").greetingHold(), "a pass lasts a day");
         assertEquals(Duration.ZERO, service.screen("192.0.2.4").greetingHold(), "an allow-listed client is never held");
         assertEquals(ClientScreening.PASS, service.screen("127.0.0.5"), "exempt networks are not screened");
+        assertEquals(new org.mailforge.smtp.spi.ScreeningScope(true, false), service.scope());
+        assertEquals(org.mailforge.smtp.spi.ScreeningScope.NONE, new ClientScreeningService(ScreeningConfiguration.off(),
+                (client, asked, deadline) -> List.of(), records, GreylistingTest.METRICS, clock).scope(), "nothing to call when all is off");
     }
 }

@@ -11,6 +11,7 @@ import org.mailforge.smtp.spi.ClientScreening;
 import org.mailforge.smtp.spi.InboundRecipient;
 import org.mailforge.smtp.spi.InboundMessage;
 import org.mailforge.smtp.spi.RecipientReply;
+import org.mailforge.smtp.spi.ScreeningScope;
 import org.mailforge.smtp.spi.Reply;
 import org.mailforge.smtp.spi.SmtpMessageListener;
 import org.mailforge.smtp.spi.TurnResult;
@@ -45,6 +46,11 @@ final class EndpointListener implements SmtpMessageListener {
     @Override
     public Reply verifyRecipient(String reversePath, String address) {
         return call(listener -> listener.verifyRecipient(reversePath, address));
+    }
+
+    @Override
+    public ScreeningScope screeningScope() {
+        return call(SmtpMessageListener::screeningScope);
     }
 
     @Override

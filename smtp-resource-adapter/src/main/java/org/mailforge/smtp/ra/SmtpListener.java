@@ -39,6 +39,7 @@ import org.mailforge.smtp.ratelimit.ConcurrentSessions;
 import org.mailforge.smtp.ratelimit.Slots;
 import org.mailforge.smtp.ratelimit.RateLimiter;
 import org.mailforge.smtp.spi.ClientScreening;
+import org.mailforge.smtp.spi.ScreeningScope;
 import org.mailforge.smtp.spi.Reply;
 import org.mailforge.smtp.spi.SmtpMessageListener;
 
@@ -95,6 +96,7 @@ final class SmtpListener {
     private final long stressTimeoutNanos;
     private final ReverseDns reverseDns;
     private final boolean screened;
+    private volatile ScreeningScope scope;
     private final ThreadFactory sessionThreads;
     private volatile ServerSocket serverSocket;
     private volatile boolean running;
@@ -326,7 +328,7 @@ final class SmtpListener {
                 InetAddress address = admission.address();
                 long connected = System.nanoTime();
                 Supplier<String> name = reverseDns == null ? () -> null : reverseDns.start(address);
-                ClientScreening screening = screened ? screen(address) : ClientScreening.PASS;
+                ClientScreening screening = screening(address);
                 if (screening.refusal() == null && !screening.greetingHold().isZero()
                         && !passesGreetingTest(address, connected + screening.greetingHold().toNanos())) {
                     return;
@@ -411,14 +413,41 @@ final class SmtpListener {
         }
     }
 
+    /** What the application wants screened on this listener; asked on the first session, kept once it answered. */
+    private ScreeningScope scope() {
+        ScreeningScope known = scope;
+        if (known == null) {
+            try {
+                known = listener.screeningScope();
+                scope = known;
+            } catch (RuntimeException e) {
+                LOG.log(Level.FINE, "the application could not say what it screens; asked again next time", e);
+                return ScreeningScope.ALL;
+            }
+        }
+        return known;
+    }
+
+    /** The screening of a client: the application's when it screens clients on this listener. */
+    private ClientScreening screening(InetAddress address) {
+        if (!screened) {
+            return ClientScreening.PASS;
+        }
+        ScreeningScope wanted = scope();
+        if (wanted.clients()) {
+            return screen(address);
+        }
+        return wanted.recipients() ? ClientScreening.RECIPIENTS_ONLY : ClientScreening.PASS;
+    }
+
     /** The application's screening of an MX client; when it cannot answer, the client is greeted as usual. */
     private ClientScreening screen(InetAddress address) {
         try {
             ClientScreening screening = listener.screenClient(address.getHostAddress());
-            return screening == null ? ClientScreening.PASS : screening;
+            return screening == null ? ClientScreening.RECIPIENTS_ONLY : screening;
         } catch (RuntimeException e) {
             LOG.log(Level.FINE, "client screening failed; the client is greeted", e);
-            return ClientScreening.PASS;
+            return ClientScreening.RECIPIENTS_ONLY; // its recipients are still screened (or deferred, if that fails too)
         }
     }
 

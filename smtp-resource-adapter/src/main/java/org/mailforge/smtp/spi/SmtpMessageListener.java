@@ -42,6 +42,14 @@ public interface SmtpMessageListener {
     }
 
     /**
+     * Which screening hooks to call: asked once, before the MX listener's first session. The
+     * default calls every hook.
+     */
+    default ScreeningScope screeningScope() {
+        return ScreeningScope.ALL;
+    }
+
+    /**
      * A client connected to the MX listener (never the submission listeners): whether to greet it,
      * refuse it, or hold its greeting back first. Asked before the greeting, once per connection.
      */

@@ -23,7 +23,7 @@ class ScreeningTest {
 
     @Test
     void aRefusedClientHearsTheRefusalThen503UntilItQuits() {
-        ScriptedSession s = ScriptedSession.withDefaults(spool).screenedAs(new ClientScreening(Duration.ZERO, LISTED, 3))
+        ScriptedSession s = ScriptedSession.withDefaults(spool).screenedAs(new ClientScreening(Duration.ZERO, LISTED, 3, false))
                 .run("EHLO bot.example\r\nMAIL FROM:<a@b.example>\r\nQUIT\r\nRCPT TO:<x@example.test>\r\n");
         assertEquals(List.of("554 5.7.1 Service unavailable; client [192.0.2.7] listed by bl.example",
                 "503 5.5.1 Error: this connection was refused, send QUIT",
@@ -34,14 +34,14 @@ class ScreeningTest {
 
     @Test
     void aRefusedClientThatNeverQuitsIsCutOffAfterAFewCommands() {
-        ScriptedSession s = ScriptedSession.withDefaults(spool).screenedAs(new ClientScreening(Duration.ZERO, LISTED, 3))
+        ScriptedSession s = ScriptedSession.withDefaults(spool).screenedAs(new ClientScreening(Duration.ZERO, LISTED, 3, false))
                 .run("NOOP\r\n".repeat(50));
         assertEquals(4, s.replies().size(), s.raw()); // the refusal and three 503s, then the connection closes
     }
 
     @Test
     void recipientsOfUnauthenticatedMailAreScreenedWithTheEnvelopeAndTheClientsScore() {
-        ScriptedSession s = ScriptedSession.withDefaults(spool).screenedAs(new ClientScreening(Duration.ZERO, null, -2))
+        ScriptedSession s = ScriptedSession.withDefaults(spool).screenedAs(new ClientScreening(Duration.ZERO, null, -2, true))
                 .screeningRecipients(r -> r.recipient().startsWith("grey") ? Reply.of(451, "4.7.1", "Greylisted, try again later") : null)
                 .run("EHLO relay.example\r\nMAIL FROM:<alice@sender.example>\r\nRCPT TO:<grey@example.test>\r\n"
                         + "RCPT TO:<bob@example.test>\r\nQUIT\r\n");
@@ -51,8 +51,17 @@ class ScreeningTest {
     }
 
     @Test
+    void recipientsAreNotScreenedWhenTheClientsScreeningSaysSo() {
+        ScriptedSession s = ScriptedSession.withDefaults(spool).screenedAs(ClientScreening.PASS)
+                .screeningRecipients(r -> Reply.of(451, "4.7.1", "Greylisted"))
+                .run("EHLO relay.example\r\nMAIL FROM:<a@b.example>\r\nRCPT TO:<bob@example.test>\r\nQUIT\r\n");
+        assertEquals(List.of(220, 250, 250, 250, 221), s.codes());
+        assertTrue(s.screened.isEmpty());
+    }
+
+    @Test
     void anUnknownRecipientIsRefusedBeforeItCouldBeGreylisted() {
-        ScriptedSession s = ScriptedSession.withDefaults(spool)
+        ScriptedSession s = ScriptedSession.withDefaults(spool).screenedAs(ClientScreening.RECIPIENTS_ONLY)
                 .verifyingRecipients(address -> Reply.of(550, "5.1.1", "unknown"))
                 .screeningRecipients(r -> Reply.of(451, "4.7.1", "Greylisted"))
                 .run("EHLO relay.example\r\nMAIL FROM:<>\r\nRCPT TO:<nobody@example.test>\r\nQUIT\r\n");
@@ -64,7 +73,8 @@ class ScreeningTest {
     void authenticatedMailIsNeverScreened() {
         String credentials = java.util.Base64.getEncoder().encodeToString(
                 ("\0" + ScriptedSession.USER + "\0" + ScriptedSession.PASSWORD).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        ScriptedSession s = ScriptedSession.withDefaults(spool).screeningRecipients(r -> Reply.of(451, "4.7.1", "Greylisted"))
+        ScriptedSession s = ScriptedSession.withDefaults(spool).screenedAs(ClientScreening.RECIPIENTS_ONLY)
+                .screeningRecipients(r -> Reply.of(451, "4.7.1", "Greylisted"))
                 .run("EHLO c\r\nAUTH PLAIN " + credentials + "\r\nMAIL FROM:<" + ScriptedSession.OWN_ADDRESS + ">\r\n"
                         + "RCPT TO:<bob@example.test>\r\nQUIT\r\n");
         assertEquals(List.of(220, 250, 235, 250, 250, 221), s.codes());
@@ -73,7 +83,7 @@ class ScreeningTest {
 
     @Test
     void aScreeningThatFailsDefersTheRecipientInsteadOfTakingIt() {
-        ScriptedSession s = ScriptedSession.withDefaults(spool).screeningRecipients(r -> {
+        ScriptedSession s = ScriptedSession.withDefaults(spool).screenedAs(ClientScreening.RECIPIENTS_ONLY).screeningRecipients(r -> {
             throw new IllegalStateException("database down");
         }).run("EHLO c\r\nMAIL FROM:<a@b.example>\r\nRCPT TO:<bob@example.test>\r\nQUIT\r\n");
         assertEquals(List.of(220, 250, 250, 451, 221), s.codes());

@@ -75,7 +75,7 @@ public final class RcptHandler implements CommandHandler {
                 session.refuseRecipient(refusal);
                 return;
             }
-            if (session.authenticatedUser() == null) {
+            if (session.authenticatedUser() == null && session.client().screening().screenRecipients()) {
                 Reply deferral = screen(session, transaction, recipient);
                 if (deferral != null) {
                     session.reply(deferral);
