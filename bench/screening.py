@@ -94,7 +94,9 @@ async def converse(ip, sender, rcpt, n, early=False):
             if command.startswith("RCPT") and not reply.startswith("250"):
                 writer.write(b"QUIT\r\n")
                 await writer.drain()
-                return "greylisted" if reply.startswith("451 4.7.1") else "refused-rcpt"
+                if reply.startswith("451 4.7.1"):
+                    return "greylisted"
+                return "refused-rcpt " + reply[:3]
         if not replies[-1].startswith("354"):
             return "error"
         writer.write(body.encode() + b".\r\nQUIT\r\n")

@@ -191,7 +191,7 @@ public class MailDeliveryService {
         }
         InboundAuthentication.Accept checked = (InboundAuthentication.Accept) verdict;
         received = checked.message();
-        ContentScreening.Outcome screened = screening.screen(received);
+        ContentScreening.Outcome screened = screening.screen(received, !fromClient);
         if (screened instanceof ContentScreening.Refuse refusal) {
             metrics.rejected();
             return refusal.reply();

@@ -68,6 +68,15 @@ public class ContentScreening {
     }
 
     public Outcome screen(InboundMessage message) {
+        return screen(message, false);
+    }
+
+    /**
+     * @param own mail this server wrote (a delivery status notification): a spam verdict or a spam
+     *            scanner that does not answer never refuses it, since nobody would learn that the
+     *            original was not delivered; it is tagged (or filed in Junk) at most
+     */
+    public Outcome screen(InboundMessage message, boolean own) {
         MessageContent content = message.content();
         if (virus == null && spam == null) {
             return new Accept(content, Folder.INBOX);
@@ -80,6 +89,7 @@ public class ContentScreening {
         if (virus != null) {
             try {
                 VirusVerdict verdict = virus.scan(content);
+                observed(true);
                 if (verdict.infected()) {
                     metrics.virusDetected();
                     LOG.info(() -> "session " + message.sessionId() + ": virus " + org.mailforge.application.LogText.escape(verdict.signature()) + " refused");
@@ -102,7 +112,8 @@ public class ContentScreening {
         if (spam != null) {
             try {
                 SpamVerdict verdict = spam.check(message);
-                if (verdict.action() == SpamVerdict.Action.REJECT || verdict.action() == SpamVerdict.Action.DEFER) {
+                observed(true);
+                if (!own && (verdict.action() == SpamVerdict.Action.REJECT || verdict.action() == SpamVerdict.Action.DEFER)) {
                     return scannerRefusal(message, verdict);
                 }
                 headers.addAll(spamHeaders(verdict));
@@ -116,16 +127,16 @@ public class ContentScreening {
                             "subject", MessageHeaders.subject(message),
                             "score", String.format(Locale.ROOT, "%.1f", verdict.score()),
                             "action", action.name().toLowerCase(Locale.ROOT)));
-                    if (action == ScanningConfiguration.SpamAction.REJECT) {
+                    if (action == ScanningConfiguration.SpamAction.REJECT && !own) {
                         return new Refuse(Reply.of(550, "5.7.1", "Error: message refused as spam"));
                     }
-                    if (action == ScanningConfiguration.SpamAction.QUARANTINE) {
-                        folder = Folder.JUNK;
+                    if (action != ScanningConfiguration.SpamAction.TAG || verdict.action() == SpamVerdict.Action.REJECT) {
+                        folder = Folder.JUNK; // quarantine; and our own notification of what the scanner would have refused
                     }
                 }
             } catch (ScannerUnavailableException e) {
-                Refuse refusal = unavailable("spamassassin", e);
-                if (refusal != null) {
+                Refuse refusal = unavailable(spam.describe().startsWith("rspamd") ? "rspamd" : "spamassassin", e);
+                if (refusal != null && !own) {
                     return refusal;
                 }
                 headers.add("X-Mailforge-Scan: spam check skipped, scanner unavailable");
@@ -156,6 +167,7 @@ public class ContentScreening {
 
     /** Counts and logs a daemon that did not answer; the refusal, or null when failing open. */
     private Refuse unavailable(String scanner, ScannerUnavailableException e) {
+        observed(false);
         metrics.scannerUnavailable(scanner);
         LOG.warning(scanner + " unavailable" + (settings.failOpen() ? ", message accepted unscanned: " : ", message deferred: ")
                 + e.getMessage());
@@ -173,8 +185,36 @@ public class ContentScreening {
         }
         headers.add("X-Spam-Score: " + score);
         headers.add("X-Spam-Status: " + (verdict.spam() ? "Yes" : "No") + ", score=" + score + " required=" + required
-                + (verdict.rules().isEmpty() ? "" : "\r\n\ttests=" + String.join(",", verdict.rules())));
+                + tests(verdict.rules()));
         return headers;
+    }
+
+    /**
+     * The rule names as SpamAssassin writes them, {@code tests=A,B,...}, folded into lines of about
+     * 78 octets (RFC 5322 2.1.1); a name that is not a plain token is left out, whatever the
+     * scanner answered.
+     */
+    private static String tests(List<String> rules) {
+        StringBuilder text = new StringBuilder();
+        int line = 0;
+        for (String rule : rules) {
+            if (!rule.matches("[A-Za-z0-9_.-]{1,64}")) {
+                continue;
+            }
+            if (text.isEmpty()) {
+                text.append("\r\n\ttests=");
+                line = 7;
+            } else if (line + rule.length() + 1 > 76) {
+                text.append(",\r\n\t");
+                line = 1;
+            } else {
+                text.append(',');
+                line++;
+            }
+            text.append(rule);
+            line += rule.length();
+        }
+        return text.toString();
     }
 
     private static Accept tagged(MessageContent content, Folder folder, List<String> headers) {
@@ -185,8 +225,40 @@ public class ContentScreening {
         return new Accept(MessageContent.prefixed(block.getBytes(StandardCharsets.UTF_8), content), folder);
     }
 
-    /** What is wrong with the enabled daemons now, for /health; empty when they answer. */
+    /** The last answer of {@link #problems()}, when it was made, and whether a scan since disagreed with it. */
+    private record Checked(long at, List<String> problems, boolean stale) {
+    }
+
+    private static final long CHECK_INTERVAL_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+    private static final long MIN_CHECK_INTERVAL_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(250);
+    private volatile Checked lastCheck;
+
+    /**
+     * What is wrong with the enabled daemons now, for /health; empty when they answer. The daemons
+     * are asked at most every 5 seconds however often /health is (each ask is a connection to them
+     * outside the scans' budget), or sooner (not within a quarter of a second) once a scan saw otherwise:
+     * a daemon back after a restart is healthy again with the first message it scans.
+     */
     public List<String> problems() {
+        Checked last = lastCheck;
+        long now = System.nanoTime();
+        if (last != null && (now - last.at() < MIN_CHECK_INTERVAL_NANOS || !last.stale() && now - last.at() < CHECK_INTERVAL_NANOS)) {
+            return last.problems();
+        }
+        List<String> problems = askDaemons();
+        lastCheck = new Checked(now, problems, false);
+        return problems;
+    }
+
+    /** A scan found a daemon answering, or not: the last health answer is stale when it said otherwise. */
+    private void observed(boolean answered) {
+        Checked last = lastCheck;
+        if (last != null && !last.stale() && last.problems().isEmpty() != answered) {
+            lastCheck = new Checked(last.at(), last.problems(), true);
+        }
+    }
+
+    private List<String> askDaemons() {
         List<String> problems = new ArrayList<>();
         if (virus != null && !virus.ping()) {
             problems.add(virus.describe() + " does not answer" + (settings.failOpen() ? " (mail passes unscanned)" : ""));

@@ -14,6 +14,9 @@ import org.mailforge.smtp.spi.MessageContent;
  * A user's "this is spam" or "this is not spam" on a stored message: the spam scanner learns from
  * it (rspamd's controller), and the message moves into Junk or back into the inbox. The scanner
  * learns first: a report the scanner did not take moves nothing, so the user can report again.
+ * What a user teaches counts for everyone (unless rspamd keeps statistics per user), so a
+ * mailbox may report {@link #REPORTS_PER_HOUR} messages an hour, each no larger than the scanner
+ * ever sees (SMTP_SCAN_MAX_SIZE).
  */
 @ApplicationScoped
 public class SpamReports {
@@ -42,6 +45,30 @@ public class SpamReports {
     @Inject
     ReportedMessages messages;
 
+    /** Reports one mailbox may make in an hour: a user teaches the scanner for everyone, so not without end. */
+    static final int REPORTS_PER_HOUR = 100;
+
+    private final HourlyBudget budget = new HourlyBudget(REPORTS_PER_HOUR);
+
+    /** Counts per key and hour, in memory on this node; starts over when it holds too many keys. */
+    static final class HourlyBudget {
+        private final int limit;
+        private final java.util.Map<String, long[]> counts = new java.util.concurrent.ConcurrentHashMap<>();
+
+        HourlyBudget(int limit) {
+            this.limit = limit;
+        }
+
+        boolean tryTake(String key) {
+            long hour = System.currentTimeMillis() / 3_600_000;
+            if (counts.size() > 100_000) {
+                counts.clear();
+            }
+            long[] count = counts.compute(key, (k, old) -> old == null || old[0] != hour ? new long[] {hour, 1} : new long[] {hour, old[1] + 1});
+            return count[1] <= limit;
+        }
+    }
+
     /**
      * @return the message's new place, or empty when the mailbox holds no message with this id
      * @throws NotPossibleException       no scanner that learns, or a store without message ids
@@ -60,7 +87,13 @@ public class SpamReports {
         if (content.isEmpty()) {
             return Optional.empty();
         }
-        scanner.learn(MessageContent.of(content.get()), spam);
+        if (content.get().length > configuration.scanning().maxScanSize()) {
+            throw new NotPossibleException("the message is larger than SMTP_SCAN_MAX_SIZE, which the scanner never sees");
+        }
+        if (!budget.tryTake(mailbox)) {
+            throw new NotPossibleException("more than " + REPORTS_PER_HOUR + " reports from this mailbox in an hour; try later");
+        }
+        scanner.learn(MessageContent.of(content.get()), spam, mailbox);
         Folder folder = spam ? Folder.JUNK : Folder.INBOX;
         messages.file(mailbox, id, folder);
         LOG.info(() -> "message " + id + " of " + mailbox + " reported as " + (spam ? "spam" : "not spam") + ", learnt and filed in "

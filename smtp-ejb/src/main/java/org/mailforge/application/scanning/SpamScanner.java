@@ -13,8 +13,8 @@ public interface SpamScanner {
         return check(message.content());
     }
 
-    /** Teaches the classifier that this message is spam, or is not. */
-    default void learn(MessageContent content, boolean spam) throws ScannerUnavailableException {
+    /** Teaches the classifier that this message of {@code mailbox} is spam, or is not. */
+    default void learn(MessageContent content, boolean spam, String mailbox) throws ScannerUnavailableException {
         throw new UnsupportedOperationException(describe() + " does not learn from users here");
     }
 

@@ -46,6 +46,11 @@ public class ClientScreeningService {
     private final MailMetrics metrics;
     private final Clock clock;
     private final Map<String, Instant> passes = new ConcurrentHashMap<>();
+    /** Passes not yet in the database, and the lock of whoever writes them. */
+    private final java.util.Queue<Map.Entry<String, Instant>> unwritten = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final java.util.concurrent.locks.ReentrantLock writing = new java.util.concurrent.locks.ReentrantLock();
+    private static final int MAX_UNWRITTEN = 10_000;
+    private static final int MAX_BATCH = 500;
 
     @Inject
     public ClientScreeningService(ServerConfiguration configuration, DnsListLookup lists, ScreeningRecords records, MailMetrics metrics) {
@@ -84,13 +89,13 @@ public class ClientScreeningService {
                         .collect(Collectors.joining(", "));
                 metrics.screened("dnsbl", "refused");
                 int total = score;
-                LOG.info(() -> "refused " + address + " at connect: listed by " + listedBy + " (score " + total + ")");
+                LOG.fine(() -> "refused " + address + " at connect: listed by " + listedBy + " (score " + total + ")");
                 return new ClientScreening(Duration.ZERO,
                         Reply.of(554, "5.7.1", "Service unavailable; client [" + address + "] blocked using " + listedBy), score, false);
             }
         }
         Duration hold = settings.pregreet();
-        if (!hold.isZero() && (score < 0 || passedBefore(address))) {
+        if (!hold.isZero() && (score < 0 || passedBefore(passKey(client)))) {
             hold = Duration.ZERO;
         }
         return new ClientScreening(hold, null, score, settings.greylisting() && score >= 0);
@@ -101,36 +106,75 @@ public class ClientScreeningService {
         return new ScreeningScope(!settings.pregreet().isZero() || !settings.dnsLists().isEmpty(), settings.greylisting());
     }
 
-    /** The early-talker test's outcome: a pass is remembered for a day on every node. */
+    /**
+     * The early-talker test's outcome: a pass is remembered for a day on every node, for the
+     * client's address (IPv4) or its /64 (IPv6: one host has a whole /64 to connect from).
+     */
     public void greetingTest(String address, boolean waited) {
         metrics.screened("pregreet", waited ? "passed" : "refused");
-        if (!waited) {
-            LOG.info(() -> "refused " + address + ": it talked before the greeting");
+        InetAddress client = literal(address);
+        if (!waited || client == null) {
+            LOG.fine(() -> "refused " + address + ": it talked before the greeting");
             return;
         }
+        String key = passKey(client);
         Instant until = clock.instant().plus(ScreeningConfiguration.PREGREET_MEMORY);
-        if (passes.size() >= MAX_REMEMBERED) {
-            passes.clear();
+        remember(key, until);
+        if (unwritten.size() < MAX_UNWRITTEN) {
+            unwritten.add(new java.util.AbstractMap.SimpleImmutableEntry<>(key, until));
         }
-        passes.put(address, until);
+        writeUnwritten();
+    }
+
+    /**
+     * Writes the passes queued so far in one transaction, unless another session is writing them
+     * (then it takes ours too): a pass costs no commit of its own. A pass lost in a crash only
+     * means its client is tested once more.
+     */
+    private void writeUnwritten() {
+        if (!writing.tryLock()) {
+            return;
+        }
         try {
-            records.greetingPassed(address, until);
+            java.util.Map<String, Instant> batch = new java.util.LinkedHashMap<>();
+            java.util.Map.Entry<String, Instant> next;
+            while (batch.size() < MAX_BATCH && (next = unwritten.poll()) != null) {
+                batch.put(next.getKey(), next.getValue());
+            }
+            if (!batch.isEmpty()) {
+                records.greetingPassed(batch);
+            }
         } catch (RuntimeException e) {
-            // another node remembered it at the same moment, or the database is away: this node remembers
-            LOG.log(Level.FINE, "could not store the early-talker pass of " + address, e);
+            // another node remembered one at the same moment, or the database is away: this node remembers
+            LOG.log(Level.FINE, "could not store early-talker passes", e);
+        } finally {
+            writing.unlock();
         }
     }
 
-    private boolean passedBefore(String address) {
+    /** Remembers a pass in memory, which starts over when it holds too many (the database still knows them). */
+    private void remember(String key, Instant until) {
+        if (passes.size() >= MAX_REMEMBERED) {
+            passes.clear();
+        }
+        passes.put(key, until);
+    }
+
+    /** What a pass is remembered under: the IPv4 address, or the IPv6 /64. */
+    static String passKey(InetAddress client) {
+        return client instanceof java.net.Inet6Address ? Greylisting.network(client) : client.getHostAddress();
+    }
+
+    private boolean passedBefore(String key) {
         Instant now = clock.instant();
-        Instant until = passes.get(address);
+        Instant until = passes.get(key);
         if (until != null && until.isAfter(now)) {
             return true;
         }
         try {
-            Instant stored = records.greetingPassedUntil(address).orElse(null);
+            Instant stored = records.greetingPassedUntil(key).orElse(null);
             if (stored != null && stored.isAfter(now)) {
-                passes.put(address, stored);
+                remember(key, stored);
                 return true;
             }
         } catch (RuntimeException e) {

@@ -15,14 +15,16 @@ import java.util.regex.Pattern;
  * weight (default 1) is added to the client's score when the list names it, negative for an
  * allow-list ({@code list.dnswl.org=127.0.[0..255].[1..3]*-2}).
  *
- * <p>Without a filter every answer in 127.0.0.0/8 counts except 127.255.255.0/24, which lists use
- * for errors (Spamhaus answers 127.255.255.254 to queries through public resolvers): an error is
- * never a listing.
+ * <p>Without a filter every answer in 127.0.0.0/8 counts except 127.0.0.1 and 127.255.255.0/24,
+ * which lists use for errors (Spamhaus answers 127.255.255.254 to queries through public
+ * resolvers): an error is never a listing. An allow-list (negative weight) needs a filter, since
+ * its error answers (dnswl's 127.0.0.255) would otherwise allow every client.
  */
 public record DnsListSite(String zone, List<int[]> filter, int weight) {
 
+    private static final String LABEL = "[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?";
     private static final Pattern SITE = Pattern.compile(
-            "([A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?)(?:=([0-9.\\[\\];]+))?(?:\\*(-?[0-9]{1,4}))?");
+            "(" + LABEL + "(?:\\." + LABEL + ")+)(?:=([0-9.\\[\\];]+))?(?:\\*(-?[0-9]{1,4}))?");
     private static final Pattern OCTET = Pattern.compile("[0-9]{1,3}|\\[[0-9.;]+\\]");
     private static final Pattern RANGE = Pattern.compile("([0-9]{1,3})(?:\\.\\.([0-9]{1,3}))?");
 
@@ -36,12 +38,17 @@ public record DnsListSite(String zone, List<int[]> filter, int weight) {
      */
     public static DnsListSite parse(String text) {
         Matcher site = SITE.matcher(text);
-        if (!site.matches() || !site.group(1).contains(".")) {
+        if (!site.matches() || site.group(1).length() > 200) {
             throw new IllegalArgumentException("'" + text + "' is not zone[=filter][*weight]");
         }
         int weight = site.group(3) == null ? 1 : Integer.parseInt(site.group(3));
         if (weight == 0) {
             throw new IllegalArgumentException("'" + text + "' has weight 0, which would count for nothing");
+        }
+        if (weight < 0 && site.group(2) == null) {
+            // an allow-list's error answers (dnswl's 127.0.0.255 for a blocked resolver) must not allow anyone
+            throw new IllegalArgumentException("'" + text + "' is an allow-list without a filter: name the answers that count,"
+                    + " as list.dnswl.org=127.0.[0..255].[1..3]*-2");
         }
         return new DnsListSite(site.group(1), site.group(2) == null ? null : filter(text, site.group(2)), weight);
     }
@@ -53,7 +60,8 @@ public record DnsListSite(String zone, List<int[]> filter, int weight) {
         int end = 0;
         while (octet.find()) {
             String part = octet.group();
-            if (octet.start() != end + (octets.isEmpty() ? 0 : 1) || !OCTET.matcher(part).matches()) {
+            boolean separated = octets.isEmpty() ? octet.start() == 0 : octet.start() == end + 1 && pattern.charAt(end) == '.';
+            if (!separated || !OCTET.matcher(part).matches()) {
                 throw new IllegalArgumentException("'" + text + "': bad filter octet '" + part + "'");
             }
             end = octet.end();
@@ -112,7 +120,9 @@ public record DnsListSite(String zone, List<int[]> filter, int weight) {
             return false; // RFC 5782 2.3: answers are in 127.0.0.0/8; anything else is a broken or hijacked list
         }
         if (filter == null) {
-            return !((answer[1] & 0xff) == 255 && (answer[2] & 0xff) == 255);
+            // 127.255.255.0/24: the lists' error answers; 127.0.0.1: never a listing (RFC 5782 5)
+            return !((answer[1] & 0xff) == 255 && (answer[2] & 0xff) == 255)
+                    && !((answer[1] | answer[2]) == 0 && answer[3] == 1);
         }
         for (int i = 0; i < 4; i++) {
             int value = answer[i] & 0xff;

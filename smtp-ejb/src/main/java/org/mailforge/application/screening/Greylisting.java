@@ -9,6 +9,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.logging.Level;
@@ -31,12 +35,21 @@ import org.mailforge.smtp.spi.Reply;
  * triplet is deferred with {@code 451 4.7.1}; a real MTA retries, and a retry after
  * SMTP_GREYLIST_DELAY_SECONDS is taken and remembered for weeks, on every node (the triplets are
  * in the database). The network is the client's /24 (IPv4) or /64 (IPv6), since large senders
- * retry from another address of their pool.
+ * retry from another address of their pool. Sender and recipient are normalised first, as
+ * postgrey does: a BATV tag, an SRS hash and the digits of a VERP address change on each retry,
+ * a recipient's {@code +detail} reaches the same mailbox.
  *
  * <p>Not greylisted: authenticated sessions and exempt networks (the engine and the screening
- * never ask), clients on a DNS allow-list (a negative score), networks that passed
- * SMTP_GREYLIST_AUTO_ALLOW triplets before, and a new triplet whose sender domain passed before
- * from anywhere and whose SPF passes for this client: that sender's own server is retrying.
+ * never ask), clients on a DNS allow-list (a negative score), networks with
+ * SMTP_GREYLIST_AUTO_ALLOW triplets that earned their pass by a retry, and a new triplet whose
+ * sender domain earned a pass before and whose SPF passes for this client. A triplet let through
+ * those two ways is stored as passed but not earned: it never lets anything else through, so a
+ * sender whose SPF allows everyone cannot turn one waited retry into a pass for every bot.
+ *
+ * <p>What a client can make us write is bounded: a deferral counts toward the transaction's
+ * recipient limit, a network gets at most {@link #NEW_TRIPLETS_PER_HOUR} new triplets an hour
+ * on a node (beyond, it is deferred without a row), and the SPF check of a (network, sender
+ * domain) is made once an hour.
  */
 @ApplicationScoped
 public class Greylisting {
@@ -44,24 +57,41 @@ public class Greylisting {
     private static final Logger LOG = Logger.getLogger(Greylisting.class.getName());
     /** A retry of a triplet that passed updates its last-seen time at most this often (one write an hour, not one a message). */
     private static final Duration TOUCH_INTERVAL = Duration.ofHours(1);
+    /** New triplets one network may add on one node in an hour; beyond, its mail is deferred without a row. */
+    static final int NEW_TRIPLETS_PER_HOUR = 200;
+    /** Entries of the in-memory counters (networks, SPF answers) before they start over. */
+    private static final int MAX_REMEMBERED = 50_000;
+    private static final Pattern BATV = Pattern.compile("(?i)^(?:prvs|msprvs1|btv1)=[^=]+=(.+)$");
+    private static final Pattern SRS = Pattern.compile("(?i)^srs[01][=+-][^=]+=[^=]+=([^=]+)=(.+)$");
+    private static final Pattern DIGITS = Pattern.compile("[0-9]+");
 
     private final ScreeningConfiguration settings;
     private final ScreeningRecords records;
     private final MessageAuthentication checks;
     private final MailMetrics metrics;
     private final Clock clock;
+    private final String delimiter;
+    /** Per network: the hour (epoch hours) and the new triplets in it. */
+    private final Map<String, long[]> newTriplets = new ConcurrentHashMap<>();
+    /** Per network and sender domain: until when the SPF answer holds, and whether it passed. */
+    private final Map<String, SpfAnswer> spfAnswers = new ConcurrentHashMap<>();
+
+    private record SpfAnswer(Instant until, boolean pass) {
+    }
 
     @Inject
     public Greylisting(ServerConfiguration configuration, ScreeningRecords records, MessageAuthentication checks, MailMetrics metrics) {
-        this(configuration.screening(), records, checks, metrics, Clock.systemUTC());
+        this(configuration.screening(), records, checks, metrics, Clock.systemUTC(), configuration.directory().recipientDelimiter());
     }
 
-    Greylisting(ScreeningConfiguration settings, ScreeningRecords records, MessageAuthentication checks, MailMetrics metrics, Clock clock) {
+    Greylisting(ScreeningConfiguration settings, ScreeningRecords records, MessageAuthentication checks, MailMetrics metrics, Clock clock,
+            String delimiter) {
         this.settings = settings;
         this.records = records;
         this.checks = checks;
         this.metrics = metrics;
         this.clock = clock;
+        this.delimiter = delimiter;
     }
 
     /** For CDI's proxy. */
@@ -71,6 +101,7 @@ public class Greylisting {
         this.checks = null;
         this.metrics = null;
         this.clock = null;
+        this.delimiter = null;
     }
 
     /** Null to take the recipient; the {@code 451 4.7.1} for a triplet that must wait. */
@@ -83,9 +114,10 @@ public class Greylisting {
             return null;
         }
         String network = network(client);
-        String sender = envelope.reversePath().toLowerCase(Locale.ROOT);
-        String senderDomain = sender.isEmpty() ? "" : sender.substring(sender.lastIndexOf('@') + 1);
-        String id = digest(network + "\n" + sender + "\n" + envelope.recipient().toLowerCase(Locale.ROOT));
+        String sender = sender(envelope.reversePath());
+        String senderDomain = envelope.reversePath().isEmpty() ? ""
+                : envelope.reversePath().substring(envelope.reversePath().lastIndexOf('@') + 1).toLowerCase(Locale.ROOT);
+        String id = digest(network + "\n" + sender + "\n" + recipient(envelope.recipient()));
         Instant now = clock.instant();
         Optional<GreylistTriplet> known = records.triplet(id);
         if (known.isPresent()) {
@@ -104,7 +136,11 @@ public class Greylisting {
             }
             return null;
         }
-        boolean allowed = allowedWithoutWaiting(network, client, envelope, senderDomain);
+        if (!countNew(network, now)) {
+            metrics.screened("greylist", "deferred");
+            return deferral(settings.greylistDelay());
+        }
+        boolean allowed = allowedWithoutWaiting(network, client, envelope, senderDomain, now);
         try {
             records.add(new GreylistTriplet(id, network, senderDomain, now, allowed));
         } catch (RuntimeException e) {
@@ -121,12 +157,70 @@ public class Greylisting {
         return deferral(settings.greylistDelay());
     }
 
-    private boolean allowedWithoutWaiting(String network, InetAddress client, InboundRecipient envelope, String senderDomain) {
-        if (settings.greylistAutoAllow() > 0 && records.passedFrom(network, settings.greylistAutoAllow()) >= settings.greylistAutoAllow()) {
+    /** Counts a new triplet of the network in this hour; false when the network has had its share. */
+    private boolean countNew(String network, Instant now) {
+        long hour = now.getEpochSecond() / 3600;
+        if (newTriplets.size() >= MAX_REMEMBERED) {
+            newTriplets.clear();
+        }
+        long[] counter = newTriplets.compute(network, (key, old) -> old == null || old[0] != hour ? new long[] {hour, 1}
+                : new long[] {hour, old[1] + 1});
+        return counter[1] <= NEW_TRIPLETS_PER_HOUR;
+    }
+
+    private boolean allowedWithoutWaiting(String network, InetAddress client, InboundRecipient envelope, String senderDomain, Instant now) {
+        if (settings.greylistAutoAllow() > 0 && records.earnedFrom(network, settings.greylistAutoAllow()) >= settings.greylistAutoAllow()) {
             return true;
         }
-        return !senderDomain.isEmpty() && records.domainPassed(senderDomain)
-                && "pass".equals(checks.spf(client.getHostAddress(), envelope.reversePath(), envelope.heloName()).result());
+        if (senderDomain.isEmpty() || !records.domainEarned(senderDomain)) {
+            return false;
+        }
+        String key = network + " " + senderDomain;
+        SpfAnswer answer = spfAnswers.get(key);
+        if (answer == null || !answer.until().isAfter(now)) {
+            boolean pass = "pass".equals(checks.spf(client.getHostAddress(), envelope.reversePath(), envelope.heloName()).result());
+            if (spfAnswers.size() >= MAX_REMEMBERED) {
+                spfAnswers.clear();
+            }
+            answer = new SpfAnswer(now.plus(Duration.ofHours(1)), pass);
+            spfAnswers.put(key, answer);
+        }
+        return answer.pass();
+    }
+
+    /**
+     * The sender as postgrey compares it: lower case, a BATV tag and an SRS hash and time stamp
+     * taken off, the digits of the local part (VERP: a number per message) made one {@code #}.
+     */
+    static String sender(String reversePath) {
+        String address = reversePath.toLowerCase(Locale.ROOT);
+        int at = address.lastIndexOf('@');
+        if (at < 0) {
+            return address;
+        }
+        String local = address.substring(0, at);
+        String domain = address.substring(at + 1);
+        Matcher batv = BATV.matcher(local);
+        if (batv.matches()) {
+            local = batv.group(1);
+        }
+        Matcher srs = SRS.matcher(local);
+        if (srs.matches()) {
+            local = srs.group(2);
+            domain = srs.group(1);
+        }
+        return DIGITS.matcher(local).replaceAll("#") + "@" + domain;
+    }
+
+    /** The recipient's mailbox: lower case, without its {@code +detail}. */
+    String recipient(String address) {
+        String lower = address.toLowerCase(Locale.ROOT);
+        int at = lower.lastIndexOf('@');
+        if (delimiter == null || delimiter.isEmpty() || at < 0) {
+            return lower;
+        }
+        int detail = lower.indexOf(delimiter);
+        return detail >= 0 && detail < at ? lower.substring(0, detail) + lower.substring(at) : lower;
     }
 
     private static Reply deferral(Duration wait) {

@@ -13,13 +13,17 @@ import org.mailforge.domain.screening.ScreeningRecords;
 
 /**
  * Once an hour, forgets greylisting triplets and early-talker passes that are of no more use, so
- * the tables stay as small as the traffic of the last weeks. Every node runs it; the deletes are
- * idempotent.
+ * the tables stay as small as the traffic of the last weeks. In batches of a thousand rows, each
+ * its own short transaction, so that a large purge never holds the database's write lock for long.
+ * Every node runs it; the deletes are idempotent.
  */
 @Singleton
 public class ScreeningPurge {
 
     private static final Logger LOG = Logger.getLogger(ScreeningPurge.class.getName());
+    private static final int BATCH = 1000;
+    /** At most this many batches an hour: what is left goes the next hour. */
+    private static final int MAX_BATCHES = 500;
 
     @Inject
     ScreeningRecords records;
@@ -28,10 +32,21 @@ public class ScreeningPurge {
     void purge() {
         Instant now = Instant.now();
         try {
-            int removed = records.purge(now.minus(ScreeningConfiguration.GREYLIST_MEMORY),
-                    now.minus(ScreeningConfiguration.GREYLIST_RETRY_WINDOW), now);
-            if (removed > 0) {
-                LOG.fine(() -> "forgot " + removed + " greylisting triplets and early-talker passes");
+            long removed = 0;
+            int batches = 0;
+            int last;
+            do {
+                last = records.purgeTriplets(now.minus(ScreeningConfiguration.GREYLIST_MEMORY),
+                        now.minus(ScreeningConfiguration.GREYLIST_RETRY_WINDOW), BATCH);
+                removed += last;
+            } while (last == BATCH && ++batches < MAX_BATCHES);
+            do {
+                last = records.purgeGreetingPasses(now, BATCH);
+                removed += last;
+            } while (last == BATCH && ++batches < MAX_BATCHES);
+            long total = removed;
+            if (total > 0) {
+                LOG.fine(() -> "forgot " + total + " greylisting triplets and early-talker passes");
             }
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "could not purge old greylisting triplets; next hour again", e);

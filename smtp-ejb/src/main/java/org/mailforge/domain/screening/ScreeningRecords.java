@@ -18,27 +18,32 @@ public interface ScreeningRecords {
      */
     void add(GreylistTriplet triplet);
 
-    /** A retry of a stored triplet was taken at {@code now}. */
+    /** A retry of a stored triplet was taken at {@code now}: the first one earns its pass ({@link GreylistTriplet#seen}). */
     void seen(String id, Instant now);
 
-    /** Triplets from this client network that passed, up to {@code enough} (the count stops there). */
-    int passedFrom(String network, int enough);
+    /** Triplets from this client network that earned their pass, up to {@code enough} (the count stops there). */
+    int earnedFrom(String network, int enough);
 
-    /** Whether mail from this sender domain passed greylisting before, from any network. */
-    boolean domainPassed(String senderDomain);
+    /** Whether mail from this sender domain earned a pass before, from any network. */
+    boolean domainEarned(String senderDomain);
 
     /** Until when the client is known to wait for its greeting (passed the early-talker test), if it is. */
     Optional<Instant> greetingPassedUntil(String address);
 
-    /** Remembers a pass of the early-talker test; may throw when another node remembers the same address at the same moment. */
-    void greetingPassed(String address, Instant until);
+    /**
+     * Remembers passes of the early-talker test (client key to the time the pass ends), all in
+     * one transaction; may throw when another node remembers one of them at the same moment.
+     */
+    void greetingPassed(java.util.Map<String, Instant> passes);
 
     /**
-     * Forgets what is no longer of use: triplets that passed and were last seen before
-     * {@code passedBefore}, those still waiting first seen before {@code waitingBefore}, and
-     * early-talker passes that ran out before {@code now}.
+     * Forgets up to {@code limit} triplets no longer of use: those that passed and were last seen
+     * before {@code passedBefore}, those still waiting first seen before {@code waitingBefore}.
      *
-     * @return the rows removed
+     * @return the rows removed ({@code limit} when there may be more)
      */
-    int purge(Instant passedBefore, Instant waitingBefore, Instant now);
+    int purgeTriplets(Instant passedBefore, Instant waitingBefore, int limit);
+
+    /** Forgets up to {@code limit} early-talker passes that ran out before {@code now}. */
+    int purgeGreetingPasses(Instant now, int limit);
 }

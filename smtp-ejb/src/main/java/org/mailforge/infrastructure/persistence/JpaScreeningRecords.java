@@ -14,7 +14,9 @@ import org.mailforge.domain.screening.ScreeningRecords;
 
 /**
  * Greylisting triplets and early-talker passes in the {@code greylist} and {@code greeting_passes}
- * tables. Each call is a transaction of its own, asked from an SMTP session.
+ * tables. Each call is a transaction of its own, asked from an SMTP session; a transaction that
+ * writes begins with its write (an UPDATE), never with a read: on SQLite a read first would make
+ * the write fail at once when another session wrote in between (SQLITE_BUSY_SNAPSHOT).
  */
 @ApplicationScoped
 public class JpaScreeningRecords implements ScreeningRecords {
@@ -37,23 +39,22 @@ public class JpaScreeningRecords implements ScreeningRecords {
     @Override
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     public void seen(String id, Instant now) {
-        GreylistTriplet stored = em.find(GreylistTriplet.class, id);
-        if (stored != null) {
-            stored.seen(now);
-        }
+        em.createNativeQuery("UPDATE greylist SET earned = CASE WHEN passed_at IS NULL THEN TRUE ELSE earned END,"
+                        + " passed_at = COALESCE(passed_at, ?1), last_seen = ?2 WHERE id = ?3")
+                .setParameter(1, now.toEpochMilli()).setParameter(2, now.toEpochMilli()).setParameter(3, id).executeUpdate();
     }
 
     @Override
     @Transactional(Transactional.TxType.REQUIRES_NEW)
-    public int passedFrom(String network, int enough) {
-        return em.createQuery("SELECT t.id FROM GreylistTriplet t WHERE t.network = :network AND t.passedAt IS NOT NULL", String.class)
+    public int earnedFrom(String network, int enough) {
+        return em.createQuery("SELECT t.id FROM GreylistTriplet t WHERE t.network = :network AND t.earned = TRUE", String.class)
                 .setParameter("network", network).setMaxResults(enough).getResultList().size();
     }
 
     @Override
     @Transactional(Transactional.TxType.REQUIRES_NEW)
-    public boolean domainPassed(String senderDomain) {
-        return !em.createQuery("SELECT t.id FROM GreylistTriplet t WHERE t.senderDomain = :domain AND t.passedAt IS NOT NULL", String.class)
+    public boolean domainEarned(String senderDomain) {
+        return !em.createQuery("SELECT t.id FROM GreylistTriplet t WHERE t.senderDomain = :domain AND t.earned = TRUE", String.class)
                 .setParameter("domain", senderDomain).setMaxResults(1).getResultList().isEmpty();
     }
 
@@ -65,22 +66,30 @@ public class JpaScreeningRecords implements ScreeningRecords {
 
     @Override
     @Transactional(Transactional.TxType.REQUIRES_NEW)
-    public void greetingPassed(String address, Instant until) {
-        GreetingPass stored = em.find(GreetingPass.class, address);
-        if (stored == null) {
-            em.persist(new GreetingPass(address, until));
-        } else {
-            stored.extend(until);
-        }
+    public void greetingPassed(java.util.Map<String, Instant> passes) {
+        passes.forEach((address, until) -> {
+            int updated = em.createNativeQuery("UPDATE greeting_passes SET passed_until = ?1 WHERE address = ?2")
+                    .setParameter(1, until.toEpochMilli()).setParameter(2, address).executeUpdate();
+            if (updated == 0) {
+                em.persist(new GreetingPass(address, until));
+            }
+        });
     }
 
     @Override
     @Transactional(Transactional.TxType.REQUIRES_NEW)
-    public int purge(Instant passedBefore, Instant waitingBefore, Instant now) {
-        int removed = em.createQuery("DELETE FROM GreylistTriplet t WHERE (t.passedAt IS NOT NULL AND t.lastSeen < :passed)"
-                        + " OR (t.passedAt IS NULL AND t.firstSeen < :waiting)")
-                .setParameter("passed", passedBefore).setParameter("waiting", waitingBefore).executeUpdate();
-        return removed + em.createQuery("DELETE FROM GreetingPass p WHERE p.passedUntil < :now")
-                .setParameter("now", now).executeUpdate();
+    public int purgeTriplets(Instant passedBefore, Instant waitingBefore, int limit) {
+        return em.createNativeQuery("DELETE FROM greylist WHERE id IN (SELECT id FROM greylist WHERE"
+                        + " (passed_at IS NOT NULL AND last_seen < ?1) OR (passed_at IS NULL AND first_seen < ?2) LIMIT ?3)")
+                .setParameter(1, passedBefore.toEpochMilli()).setParameter(2, waitingBefore.toEpochMilli()).setParameter(3, limit)
+                .executeUpdate();
+    }
+
+    @Override
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    public int purgeGreetingPasses(Instant now, int limit) {
+        return em.createNativeQuery("DELETE FROM greeting_passes WHERE address IN (SELECT address FROM greeting_passes"
+                        + " WHERE passed_until < ?1 LIMIT ?2)")
+                .setParameter(1, now.toEpochMilli()).setParameter(2, limit).executeUpdate();
     }
 }

@@ -62,12 +62,26 @@ final class DaemonConnections {
     }
 
     /**
+     * One conversation on a connection outside the budget of slots (a health check: it must not
+     * wait behind scans, nor count a busy daemon as a dead one).
+     */
+    <T> T probe(Conversation<T> conversation) throws ScannerUnavailableException {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(host, port), (int) CONNECT_TIMEOUT.toMillis());
+            socket.setSoTimeout((int) CONNECT_TIMEOUT.toMillis());
+            return conversation.talk(socket);
+        } catch (IOException | RuntimeException e) {
+            throw new ScannerUnavailableException(name + " at " + describe() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
      * Sends {@code request} and reads the reply with {@code reader}: whether it contains
      * {@code PONG} (health probes; never throws).
      */
     boolean pings(byte[] request, boolean halfClose, Conversation<String> reader) {
         try {
-            return converse(socket -> {
+            return probe(socket -> {
                 socket.getOutputStream().write(request);
                 socket.getOutputStream().flush();
                 if (halfClose) {

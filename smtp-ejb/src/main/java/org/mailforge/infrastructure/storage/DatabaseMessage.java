@@ -80,11 +80,6 @@ public class DatabaseMessage {
         return body;
     }
 
-    /** Moves the message into another folder (INBOX, Junk). */
-    void fileIn(String newFolder) {
-        this.folder = newFolder;
-    }
-
     public Long getId() {
         return id;
     }

@@ -26,7 +26,10 @@ public class DatabaseReportedMessages implements ReportedMessages {
     @Override
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     public void file(String mailbox, long id, Folder folder) {
-        find(mailbox, id).ifPresent(message -> message.fileIn(folder == Folder.JUNK ? "Junk" : "INBOX"));
+        // the write first: a read before it would fail on SQLite when another session wrote in between
+        em.createQuery("UPDATE DatabaseMessage m SET m.folder = :folder WHERE m.id = :id AND m.user = :user")
+                .setParameter("folder", folder == Folder.JUNK ? "Junk" : "INBOX").setParameter("id", id).setParameter("user", mailbox)
+                .executeUpdate();
     }
 
     private Optional<DatabaseMessage> find(String mailbox, long id) {

@@ -201,4 +201,34 @@ class ContentScreeningTest {
                 screening(new Scanners(null, defer), "SMTP_SPAM_ACTION", "tag").screen(message("x\r\n")));
         assertEquals("451 4.7.1 Error: message deferred by the spam filter, try again later", deferred.reply().render().strip());
     }
+
+    @Test
+    void ourOwnNotificationIsNeverRefusedBySpamVerdictsOrAMissingScanner() {
+        SpamScanner reject = spam(() -> new SpamVerdict(true, 15.0, 15.0, List.of("GTUBE"), SpamVerdict.Action.REJECT));
+        var filed = assertInstanceOf(ContentScreening.Accept.class,
+                screening(new Scanners(null, reject), "SMTP_SPAM_ACTION", "reject").screen(message("x\r\n"), true));
+        assertEquals(Folder.JUNK, filed.folder());
+        SpamScanner down = spam(() -> {
+            throw new ScannerUnavailableException("rspamd: connection refused");
+        });
+        assertInstanceOf(ContentScreening.Accept.class, screening(new Scanners(null, down)).screen(message("x\r\n"), true));
+        assertInstanceOf(ContentScreening.Refuse.class, screening(new Scanners(null, down)).screen(message("x\r\n")));
+    }
+
+    @Test
+    void manyRulesAreFoldedIntoShortLinesAndOddNamesLeftOut() throws Exception {
+        List<String> rules = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            rules.add("RULE_NUMBER_" + i);
+        }
+        rules.add("BAD\r\nX-Injected: yes");
+        SpamScanner many = spam(() -> new SpamVerdict(false, 1.0, 15.0, rules, SpamVerdict.Action.NONE));
+        var accepted = assertInstanceOf(ContentScreening.Accept.class, screening(new Scanners(null, many)).screen(message("x\r\n")));
+        String headers = text(accepted.content());
+        assertTrue(!headers.contains("X-Injected"), headers);
+        for (String line : headers.split("\r\n")) {
+            assertTrue(line.length() <= 78, "folded: " + line);
+        }
+        assertTrue(headers.contains("RULE_NUMBER_39"), headers);
+    }
 }

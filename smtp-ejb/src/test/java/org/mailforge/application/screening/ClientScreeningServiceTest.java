@@ -26,7 +26,7 @@ class ClientScreeningServiceTest {
 
     private ClientScreeningService service(Duration pregreet) {
         List<DnsListSite> sites = List.of(DnsListSite.parse("zen.example*2"), DnsListSite.parse("bl.example"),
-                DnsListSite.parse("wl.example*-3"));
+                DnsListSite.parse("wl.example=127.0.[0..255].[1..255]*-3"));
         ScreeningConfiguration settings = new ScreeningConfiguration(pregreet, sites, 3, false, Duration.ofMinutes(5), 5,
                 Cidr.parseList("127.0.0.0/8"));
         DnsListLookup lookup = (client, asked, deadline) -> asked.stream()
@@ -61,6 +61,9 @@ class ClientScreeningServiceTest {
         assertEquals(Duration.ofMillis(800), otherNode.screen("192.0.2.9").greetingHold(), "a pass lasts a day");
         assertEquals(Duration.ZERO, service.screen("192.0.2.4").greetingHold(), "an allow-listed client is never held");
         assertEquals(ClientScreening.PASS, service.screen("127.0.0.5"), "exempt networks are not screened");
+        service.greetingTest("2001:db8:1:2::10", true);
+        assertEquals(Duration.ZERO, service.screen("2001:db8:1:2::99").greetingHold(), "IPv6: the pass holds for the /64");
+        assertEquals(Duration.ofMillis(800), service.screen("2001:db8:1:3::10").greetingHold());
         assertEquals(new org.mailforge.smtp.spi.ScreeningScope(true, false), service.scope());
         assertEquals(org.mailforge.smtp.spi.ScreeningScope.NONE, new ClientScreeningService(ScreeningConfiguration.off(),
                 (client, asked, deadline) -> List.of(), records, GreylistingTest.METRICS, clock).scope(), "nothing to call when all is off");

@@ -30,6 +30,7 @@ class DnsListSiteTest {
         assertTrue(site.counts(a(127, 0, 0, 11)));
         assertFalse(site.counts(a(127, 255, 255, 254)), "Spamhaus's 'public resolver' error is not a listing");
         assertFalse(site.counts(a(10, 0, 0, 2)), "outside 127/8 is a broken or hijacked list");
+        assertFalse(site.counts(a(127, 0, 0, 1)), "127.0.0.1 is never a listing (RFC 5782 5)");
     }
 
     @Test
@@ -52,7 +53,9 @@ class DnsListSiteTest {
     @Test
     void badSitesAreRefusedWithTheReason() {
         for (String bad : new String[] {"nodot", "bl.example=127.0.0", "bl.example=127.0.0.[5..2]", "bl.example=127.0.0.256",
-                "bl.example*0", "bl.example=127.0.0.[2..x]", "bl.example=127..0.2", "bl example", "bl.example=127.0.0.2.3"}) {
+                "bl.example*0", "bl.example=127.0.0.[2..x]", "bl.example=127..0.2", "bl example", "bl.example=127.0.0.2.3",
+                "bl..example", ".bl.example", "bl.example.", "-bl.example", "wl.example*-2", "bl.example=127.0.0[2]",
+                "bl.example=127.0.0.2*"}) {
             assertThrows(IllegalArgumentException.class, () -> DnsListSite.parse(bad), bad);
         }
     }

@@ -50,13 +50,13 @@ class GreylistingTest {
         }
 
         @Override
-        public int passedFrom(String network, int enough) {
-            return (int) Math.min(enough, triplets.values().stream().filter(t -> t.getNetwork().equals(network) && t.passed()).count());
+        public int earnedFrom(String network, int enough) {
+            return (int) Math.min(enough, triplets.values().stream().filter(t -> t.getNetwork().equals(network) && t.earned()).count());
         }
 
         @Override
-        public boolean domainPassed(String senderDomain) {
-            return triplets.values().stream().anyMatch(t -> t.getSenderDomain().equals(senderDomain) && t.passed());
+        public boolean domainEarned(String senderDomain) {
+            return triplets.values().stream().anyMatch(t -> t.getSenderDomain().equals(senderDomain) && t.earned());
         }
 
         @Override
@@ -65,12 +65,17 @@ class GreylistingTest {
         }
 
         @Override
-        public void greetingPassed(String address, Instant until) {
-            greetings.put(address, until);
+        public void greetingPassed(Map<String, Instant> passes) {
+            greetings.putAll(passes);
         }
 
         @Override
-        public int purge(Instant passedBefore, Instant waitingBefore, Instant now) {
+        public int purgeTriplets(Instant passedBefore, Instant waitingBefore, int limit) {
+            return 0;
+        }
+
+        @Override
+        public int purgeGreetingPasses(Instant now, int limit) {
             return 0;
         }
     }
@@ -85,6 +90,7 @@ class GreylistingTest {
     private final MemoryRecords records = new MemoryRecords();
     private final MutableClock clock = new MutableClock(Instant.parse("2026-12-06T10:00:00Z"));
     private String spfResult = "none";
+    private int spfChecks;
 
     static final class MutableClock extends java.time.Clock {
         Instant now;
@@ -123,7 +129,19 @@ class GreylistingTest {
                 return new AuthenticationResults.Spf(spfResult, mailFrom, helo, null);
             }
         };
-        return new Greylisting(settings, records, spf, METRICS, clock);
+        spfChecks = 0;
+        return new Greylisting(settings, records, new MessageAuthentication() {
+            @Override
+            public AuthenticationResults check(InboundMessage message) {
+                return spf.check(message);
+            }
+
+            @Override
+            public AuthenticationResults.Spf spf(String clientAddress, String mailFrom, String helo) {
+                spfChecks++;
+                return spf.spf(clientAddress, mailFrom, helo);
+            }
+        }, METRICS, clock, "+");
     }
 
     private static InboundRecipient envelope(String client, String sender, String recipient) {
@@ -166,9 +184,48 @@ class GreylistingTest {
         assertEquals(451, greylisting.screen(envelope("203.0.113.5", "c@sender.example", "bob@example.test")).code(),
                 "SPF does not pass: another network must wait");
         spfResult = "pass";
-        assertNull(greylisting.screen(envelope("203.0.113.5", "d@sender.example", "bob@example.test")));
-        assertEquals(451, greylisting.screen(envelope("203.0.113.5", "d@other.example", "bob@example.test")).code(),
+        assertNull(greylisting.screen(envelope("198.51.100.5", "d@sender.example", "bob@example.test")));
+        assertEquals(451, greylisting.screen(envelope("198.51.100.5", "d@other.example", "bob@example.test")).code(),
                 "a domain never seen before waits, SPF or not");
+    }
+
+    @Test
+    void aTripletLetThroughAtOnceNeverLetsOthersThrough() {
+        Greylisting greylisting = greylisting(2);
+        greylisting.screen(envelope("192.0.2.10", "a@sender.example", "bob@example.test"));
+        clock.now = clock.now.plusSeconds(301);
+        assertNull(greylisting.screen(envelope("192.0.2.10", "a@sender.example", "bob@example.test")), "earned by a retry");
+        spfResult = "pass"; // say the domain's SPF allows everyone (+all)
+        for (int bot = 0; bot < 5; bot++) {
+            assertNull(greylisting.screen(envelope("203.0.113.5", "bot" + bot + "x@sender.example", "r" + bot + "@example.test")),
+                    "a known domain whose SPF passes: let through");
+        }
+        assertEquals(1, spfChecks, "SPF asked once for the network and domain, not for every recipient");
+        assertEquals(451, greylisting.screen(envelope("203.0.113.5", "forged@other.example", "r9@example.test")).code(),
+                "five triplets let through at once earned nothing: the network is not auto-allowed");
+        assertEquals(451, greylisting.screen(envelope("198.51.100.7", "x@other.example", "r1@example.test")).code());
+    }
+
+    @Test
+    void retriesOfBatvSrsAndVerpSendersAndOfPlusAddressesAreTheSameTriplet() {
+        Greylisting greylisting = greylisting(0);
+        greylisting.screen(envelope("192.0.2.10", "prvs=1234abcd=bounces-4711@lists.example", "bob+news@example.test"));
+        clock.now = clock.now.plusSeconds(301);
+        assertNull(greylisting.screen(envelope("192.0.2.10", "prvs=9876fedc=bounces-4712@lists.example", "bob@example.test")));
+        assertEquals("bounces-#@lists.example", Greylisting.sender("PRVS=0123=Bounces-99@Lists.Example"));
+        assertEquals("alice@origin.example", Greylisting.sender("SRS0=HHH=TT=origin.example=alice@forwarder.example"));
+    }
+
+    @Test
+    void aNetworkAddsOnlySoManyNewTripletsAnHour() {
+        Greylisting greylisting = greylisting(0);
+        for (int i = 0; i < Greylisting.NEW_TRIPLETS_PER_HOUR + 50; i++) {
+            assertEquals(451, greylisting.screen(envelope("192.0.2.10", "a@sender.example", "bob" + i + "@example.test")).code());
+        }
+        assertEquals(Greylisting.NEW_TRIPLETS_PER_HOUR, records.triplets.size(), "beyond the cap: deferred without a row");
+        clock.now = clock.now.plus(Duration.ofHours(1));
+        greylisting.screen(envelope("192.0.2.10", "late@sender.example", "bob@example.test"));
+        assertEquals(Greylisting.NEW_TRIPLETS_PER_HOUR + 1, records.triplets.size(), "the next hour, new rows again");
     }
 
     @Test

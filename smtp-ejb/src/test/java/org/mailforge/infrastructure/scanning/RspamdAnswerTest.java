@@ -44,4 +44,15 @@ class RspamdAnswerTest {
             assertThrows(ScannerUnavailableException.class, () -> RspamdClient.parse(reply, "test"), reply);
         }
     }
+
+    @Test
+    void symbolNamesThatCouldWriteAHeaderAreLeftOutAndTheRestIsNeverRead() throws Exception {
+        String hostile = "{\"action\":\"add header\",\"score\":7,\"required_score\":15,\"symbols\":{"
+                + "\"A\\r\\nAuthentication-Results: mx; dmarc=pass\":{},\"GOOD_ONE\":{\"options\":[\"x\"]},"
+                + "\"" + "L".repeat(65) + "\":{}},\"urls\":[" + "\"u.example\",".repeat(50_000) + "\"last\"],"
+                + "\"messages\":{\"smtp_message\":\"x\"}}";
+        SpamVerdict verdict = RspamdClient.parse(answer(hostile), "test");
+        assertEquals(List.of("GOOD_ONE"), verdict.rules());
+        assertEquals(SpamVerdict.Action.SPAM, verdict.action());
+    }
 }

@@ -27,6 +27,8 @@ public final class SmtpSession {
 
     private static final Logger LOG = Logger.getLogger(SmtpSession.class.getName());
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** How long a client refused at the greeting may stay silent. */
+    private static final long REFUSED_IDLE_MILLIS = 10_000;
     /** Commands a client refused at the greeting may still send before the connection closes. */
     private static final int MAX_COMMANDS_AFTER_REFUSAL = 3;
     private static final char[] ID_ALPHABET = "0123456789BCDFGHJKLMNPQRSTVWXYZ".toCharArray();
@@ -52,6 +54,8 @@ public final class SmtpSession {
     private String authenticatedUser;
     private String tlsDescription;
     private boolean closing;
+    /** Refused in the greeting: only QUIT is awaited, and not for long. */
+    private boolean refused;
 
     public SmtpSession(SmtpSettings settings, CommandRegistry commands, SmtpMessageListener listener,
                        ClientInfo client, InputStream in, OutputStream out, Clock clock) throws IOException {
@@ -169,6 +173,7 @@ public final class SmtpSession {
      * client has nothing to gain from staying.
      */
     private void refusedAtGreeting(Reply refusal) throws IOException {
+        refused = true; // each wait for its words is short: a refused client holds no slot for long
         reply(refusal);
         for (int commands = 0; commands < MAX_COMMANDS_AFTER_REFUSAL && !closing; commands++) {
             String line;
@@ -267,7 +272,7 @@ public final class SmtpSession {
         if (remaining <= 0) {
             throw new SessionTimeLimitException();
         }
-        long idle = settings.idleTimeout().toMillis();
+        long idle = refused ? Math.min(REFUSED_IDLE_MILLIS, settings.idleTimeout().toMillis()) : settings.idleTimeout().toMillis();
         readBoundedByDeadline = remaining < idle;
         transport.readTimeout((int) Math.min(idle, remaining));
     }

@@ -88,4 +88,14 @@ class ScreeningTest {
         }).run("EHLO c\r\nMAIL FROM:<a@b.example>\r\nRCPT TO:<bob@example.test>\r\nQUIT\r\n");
         assertEquals(List.of(220, 250, 250, 451, 221), s.codes());
     }
+
+    @Test
+    void deferredRecipientsCountTowardTheRecipientLimit() {
+        ScriptedSession s = ScriptedSession.withDefaults(spool).screenedAs(ClientScreening.RECIPIENTS_ONLY)
+                .screeningRecipients(r -> Reply.of(451, "4.7.1", "Greylisted"))
+                .run("EHLO c\r\nMAIL FROM:<a@b.example>\r\nRCPT TO:<a1@example.test>\r\nRCPT TO:<a2@example.test>\r\n"
+                        + "RCPT TO:<a3@example.test>\r\nRCPT TO:<a4@example.test>\r\nQUIT\r\n");
+        assertEquals(List.of(220, 250, 250, 451, 451, 451, 452, 221), s.codes(), "three recipients a transaction here");
+        assertEquals(3, s.screened.size(), "the fourth never reached the application");
+    }
 }

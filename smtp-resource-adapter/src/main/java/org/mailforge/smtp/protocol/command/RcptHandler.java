@@ -78,6 +78,7 @@ public final class RcptHandler implements CommandHandler {
             if (session.authenticatedUser() == null && session.client().screening().screenRecipients()) {
                 Reply deferral = screen(session, transaction, recipient);
                 if (deferral != null) {
+                    transaction.namedAgain(); // counts toward the recipient limit: each deferral may cost the application a row
                     session.reply(deferral);
                     return;
                 }
