@@ -73,6 +73,10 @@ public class Greylisting {
     private final String delimiter;
     /** Per network: the hour (epoch hours) and the new triplets in it. */
     private final Map<String, long[]> newTriplets = new ConcurrentHashMap<>();
+    /** Networks auto-allowed and sender domains with an earned pass, each until when that is believed without asking. */
+    private final Map<String, Instant> allowedNetworks = new ConcurrentHashMap<>();
+    private final Map<String, Instant> earnedDomains = new ConcurrentHashMap<>();
+    private static final Duration KNOWN_FOR = Duration.ofMinutes(10);
     /** Per network and sender domain: until when the SPF answer holds, and whether it passed. */
     private final Map<String, SpfAnswer> spfAnswers = new ConcurrentHashMap<>();
 
@@ -157,6 +161,26 @@ public class Greylisting {
         return deferral(settings.greylistDelay());
     }
 
+    /**
+     * Whether {@code key} is known to hold (an auto-allowed network, a domain with an earned pass):
+     * a yes is kept in memory for {@link #KNOWN_FOR} (it only turns into a no weeks later, when the
+     * purge forgets the passes), a no is asked again each time.
+     */
+    private static boolean known(Map<String, Instant> yes, String key, Instant now, java.util.function.BooleanSupplier ask) {
+        Instant until = yes.get(key);
+        if (until != null && until.isAfter(now)) {
+            return true;
+        }
+        if (!ask.getAsBoolean()) {
+            return false;
+        }
+        if (yes.size() >= MAX_REMEMBERED) {
+            yes.clear();
+        }
+        yes.put(key, now.plus(KNOWN_FOR));
+        return true;
+    }
+
     /** Counts a new triplet of the network in this hour; false when the network has had its share. */
     private boolean countNew(String network, Instant now) {
         long hour = now.getEpochSecond() / 3600;
@@ -169,10 +193,11 @@ public class Greylisting {
     }
 
     private boolean allowedWithoutWaiting(String network, InetAddress client, InboundRecipient envelope, String senderDomain, Instant now) {
-        if (settings.greylistAutoAllow() > 0 && records.earnedFrom(network, settings.greylistAutoAllow()) >= settings.greylistAutoAllow()) {
+        if (settings.greylistAutoAllow() > 0 && known(allowedNetworks, network, now,
+                () -> records.earnedFrom(network, settings.greylistAutoAllow()) >= settings.greylistAutoAllow())) {
             return true;
         }
-        if (senderDomain.isEmpty() || !records.domainEarned(senderDomain)) {
+        if (senderDomain.isEmpty() || !known(earnedDomains, senderDomain, now, () -> records.domainEarned(senderDomain))) {
             return false;
         }
         String key = network + " " + senderDomain;

@@ -3,47 +3,23 @@ package org.mailforge.domain.screening;
 import java.time.Duration;
 import java.time.Instant;
 
-import jakarta.persistence.Column;
-import jakarta.persistence.Entity;
-import jakarta.persistence.Id;
-import jakarta.persistence.Table;
-
 /**
- * A greylisting triplet (client network, envelope sender, recipient), shared by every node: when
+ * A greylisting triplet (client network, envelope sender, recipient), shared by every node (the
+ * {@code greylist} table): when
  * it was first seen, when it passed (null while it waits), whether it earned that with a retry
  * after the delay (a triplet let through at once, by the auto-allow or a known sender domain,
  * did not, and never counts toward letting others through), when it was last seen. The id is a
  * digest of the three, so a long address cannot make the key long.
  */
-@Entity
-@Table(name = "greylist")
-public class GreylistTriplet {
+public final class GreylistTriplet {
 
-    @Id
-    @Column(length = 64, nullable = false)
-    private String id;
-
-    @Column(nullable = false, length = 64)
-    private String network;
-
-    @Column(name = "sender_domain", nullable = false, length = 253)
-    private String senderDomain;
-
-    @Column(name = "first_seen", nullable = false)
-    private Instant firstSeen;
-
-    @Column(name = "passed_at")
+    private final String id;
+    private final String network;
+    private final String senderDomain;
+    private final Instant firstSeen;
     private Instant passedAt;
-
-    @Column(nullable = false)
     private boolean earned;
-
-    @Column(name = "last_seen", nullable = false)
     private Instant lastSeen;
-
-    protected GreylistTriplet() {
-        // for JPA
-    }
 
     /**
      * A triplet seen for the first time.
@@ -57,6 +33,20 @@ public class GreylistTriplet {
         this.firstSeen = firstSeen;
         this.passedAt = allowed ? firstSeen : null;
         this.lastSeen = firstSeen;
+    }
+
+    /** A triplet as stored. */
+    public static GreylistTriplet stored(String id, String network, String senderDomain, Instant firstSeen, Instant passedAt,
+            boolean earned, Instant lastSeen) {
+        GreylistTriplet triplet = new GreylistTriplet(id, network, senderDomain, firstSeen, false);
+        triplet.passedAt = passedAt;
+        triplet.earned = earned;
+        triplet.lastSeen = lastSeen;
+        return triplet;
+    }
+
+    public Instant getPassedAt() {
+        return passedAt;
     }
 
     public String getId() {
