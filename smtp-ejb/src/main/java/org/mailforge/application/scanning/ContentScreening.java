@@ -102,7 +102,7 @@ public class ContentScreening {
                 }
             } catch (ScannerUnavailableException e) {
                 Refuse refusal = unavailable("clamav", e);
-                if (refusal != null) {
+                if (refusal != null && !own) { // our own notification quotes mail scanned when it came in
                     return refusal;
                 }
                 headers.add("X-Mailforge-Scan: virus scan skipped, scanner unavailable");
@@ -232,6 +232,7 @@ public class ContentScreening {
     private static final long CHECK_INTERVAL_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
     private static final long MIN_CHECK_INTERVAL_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(250);
     private volatile Checked lastCheck;
+    private final java.util.concurrent.atomic.AtomicBoolean asking = new java.util.concurrent.atomic.AtomicBoolean();
 
     /**
      * What is wrong with the enabled daemons now, for /health; empty when they answer. The daemons
@@ -245,9 +246,16 @@ public class ContentScreening {
         if (last != null && (now - last.at() < MIN_CHECK_INTERVAL_NANOS || !last.stale() && now - last.at() < CHECK_INTERVAL_NANOS)) {
             return last.problems();
         }
-        List<String> problems = askDaemons();
-        lastCheck = new Checked(now, problems, false);
-        return problems;
+        if (!asking.compareAndSet(false, true)) {
+            return last != null ? last.problems() : List.of(); // another /health is asking the daemons right now
+        }
+        try {
+            List<String> problems = askDaemons();
+            lastCheck = new Checked(System.nanoTime(), problems, false);
+            return problems;
+        } finally {
+            asking.set(false);
+        }
     }
 
     /** A scan found a daemon answering, or not: the last health answer is stale when it said otherwise. */

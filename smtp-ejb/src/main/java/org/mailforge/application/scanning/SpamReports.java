@@ -83,15 +83,15 @@ public class SpamReports {
             throw new NotPossibleException("reports name messages by their id, which needs SMTP_STORAGE_TYPE=database;"
                     + " with Dovecot, moving into and out of Junk teaches the scanner (docs/scanning.md)");
         }
+        if (!budget.tryTake(mailbox)) {
+            throw new NotPossibleException("more than " + REPORTS_PER_HOUR + " reports from this mailbox in an hour; try later");
+        }
         Optional<byte[]> content = messages.content(mailbox, id);
         if (content.isEmpty()) {
             return Optional.empty();
         }
         if (content.get().length > configuration.scanning().maxScanSize()) {
             throw new NotPossibleException("the message is larger than SMTP_SCAN_MAX_SIZE, which the scanner never sees");
-        }
-        if (!budget.tryTake(mailbox)) {
-            throw new NotPossibleException("more than " + REPORTS_PER_HOUR + " reports from this mailbox in an hour; try later");
         }
         scanner.learn(MessageContent.of(content.get()), spam, mailbox);
         Folder folder = spam ? Folder.JUNK : Folder.INBOX;

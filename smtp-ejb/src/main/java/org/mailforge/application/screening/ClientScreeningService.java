@@ -48,6 +48,10 @@ public class ClientScreeningService {
     private final Map<String, Instant> passes = new ConcurrentHashMap<>();
     /** Passes not yet in the database, and the lock of whoever writes them. */
     private final java.util.Queue<Map.Entry<String, Instant>> unwritten = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final java.util.concurrent.atomic.AtomicInteger unwrittenCount = new java.util.concurrent.atomic.AtomicInteger();
+    /** Clients the database had no pass for, until when that answer is believed: a bot's reconnects read nothing. */
+    private final Map<String, Instant> notPassed = new ConcurrentHashMap<>();
+    private static final Duration NOT_PASSED_FOR = Duration.ofSeconds(60);
     private final java.util.concurrent.locks.ReentrantLock writing = new java.util.concurrent.locks.ReentrantLock();
     private static final int MAX_UNWRITTEN = 10_000;
     private static final int MAX_BATCH = 500;
@@ -120,42 +124,62 @@ public class ClientScreeningService {
         String key = passKey(client);
         Instant until = clock.instant().plus(ScreeningConfiguration.PREGREET_MEMORY);
         remember(key, until);
-        if (unwritten.size() < MAX_UNWRITTEN) {
+        notPassed.remove(key);
+        if (unwrittenCount.incrementAndGet() <= MAX_UNWRITTEN) {
             unwritten.add(new java.util.AbstractMap.SimpleImmutableEntry<>(key, until));
+        } else {
+            unwrittenCount.decrementAndGet(); // the database is behind: this node still remembers it
         }
-        writeUnwritten();
     }
 
     /**
-     * Writes the passes queued so far in one transaction, unless another session is writing them
-     * (then it takes ours too): a pass costs no commit of its own. A pass lost in a crash only
-     * means its client is tested once more.
+     * Writes the passes queued since the last call, in batches of one transaction each (called
+     * every two seconds, off the sessions' threads): a pass costs no commit of its own, and no
+     * client waits for one. A batch that fails goes back into the queue (as far as it has room);
+     * a pass lost in a crash only means its client is tested once more.
      */
-    private void writeUnwritten() {
+    public void writePasses() {
         if (!writing.tryLock()) {
             return;
         }
         try {
-            java.util.Map<String, Instant> batch = new java.util.LinkedHashMap<>();
-            java.util.Map.Entry<String, Instant> next;
-            while (batch.size() < MAX_BATCH && (next = unwritten.poll()) != null) {
-                batch.put(next.getKey(), next.getValue());
+            while (unwrittenCount.get() > 0) {
+                java.util.Map<String, Instant> batch = new java.util.LinkedHashMap<>();
+                Map.Entry<String, Instant> next;
+                while (batch.size() < MAX_BATCH && (next = unwritten.poll()) != null) {
+                    unwrittenCount.decrementAndGet();
+                    batch.merge(next.getKey(), next.getValue(), (a, b) -> a.isAfter(b) ? a : b);
+                }
+                if (batch.isEmpty()) {
+                    return;
+                }
+                try {
+                    records.greetingPassed(batch);
+                } catch (RuntimeException e) {
+                    LOG.log(Level.FINE, "could not store early-talker passes; trying again", e);
+                    for (Map.Entry<String, Instant> pass : batch.entrySet()) {
+                        if (unwrittenCount.incrementAndGet() <= MAX_UNWRITTEN) {
+                            unwritten.add(pass);
+                        } else {
+                            unwrittenCount.decrementAndGet();
+                        }
+                    }
+                    return;
+                }
             }
-            if (!batch.isEmpty()) {
-                records.greetingPassed(batch);
-            }
-        } catch (RuntimeException e) {
-            // another node remembered one at the same moment, or the database is away: this node remembers
-            LOG.log(Level.FINE, "could not store early-talker passes", e);
         } finally {
             writing.unlock();
         }
     }
 
-    /** Remembers a pass in memory, which starts over when it holds too many (the database still knows them). */
+    /** Remembers a pass in memory, which drops passes that ran out, or starts over, when it holds too many (the database still knows them). */
     private void remember(String key, Instant until) {
         if (passes.size() >= MAX_REMEMBERED) {
-            passes.clear();
+            Instant now = clock.instant();
+            passes.values().removeIf(old -> !old.isAfter(now));
+            if (passes.size() >= MAX_REMEMBERED) {
+                passes.clear();
+            }
         }
         passes.put(key, until);
     }
@@ -171,12 +195,23 @@ public class ClientScreeningService {
         if (until != null && until.isAfter(now)) {
             return true;
         }
+        Instant unknownUntil = notPassed.get(key);
+        if (unknownUntil != null && unknownUntil.isAfter(now)) {
+            return false;
+        }
         try {
             Instant stored = records.greetingPassedUntil(key).orElse(null);
             if (stored != null && stored.isAfter(now)) {
                 remember(key, stored);
                 return true;
             }
+            if (notPassed.size() >= MAX_REMEMBERED) {
+                notPassed.values().removeIf(expiry -> !expiry.isAfter(now));
+                if (notPassed.size() >= MAX_REMEMBERED) {
+                    notPassed.clear();
+                }
+            }
+            notPassed.put(key, now.plus(NOT_PASSED_FOR));
         } catch (RuntimeException e) {
             LOG.log(Level.FINE, "could not read the early-talker passes; the client is tested again", e);
         }

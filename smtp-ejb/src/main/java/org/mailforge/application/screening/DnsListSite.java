@@ -38,7 +38,8 @@ public record DnsListSite(String zone, List<int[]> filter, int weight) {
      */
     public static DnsListSite parse(String text) {
         Matcher site = SITE.matcher(text);
-        if (!site.matches() || site.group(1).length() > 200) {
+        // the longest query is 64 labels of an IPv6 address (128 octets) before the zone: 253 at most in all
+        if (!site.matches() || site.group(1).length() > 125) {
             throw new IllegalArgumentException("'" + text + "' is not zone[=filter][*weight]");
         }
         int weight = site.group(3) == null ? 1 : Integer.parseInt(site.group(3));

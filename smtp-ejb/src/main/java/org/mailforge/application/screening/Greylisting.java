@@ -42,14 +42,15 @@ import org.mailforge.smtp.spi.Reply;
  * <p>Not greylisted: authenticated sessions and exempt networks (the engine and the screening
  * never ask), clients on a DNS allow-list (a negative score), networks with
  * SMTP_GREYLIST_AUTO_ALLOW triplets that earned their pass by a retry, and a new triplet whose
- * sender domain earned a pass before and whose SPF passes for this client. A triplet let through
- * those two ways is stored as passed but not earned: it never lets anything else through, so a
- * sender whose SPF allows everyone cannot turn one waited retry into a pass for every bot.
+ * sender domain earned a pass before and whose SPF passes for this client, unless it passes for a
+ * documentation address as well (a record that allows everyone says nothing about the client). A
+ * triplet let through those two ways is stored as passed but not earned: it never lets anything
+ * else through.
  *
  * <p>What a client can make us write is bounded: a deferral counts toward the transaction's
- * recipient limit, a network gets at most {@link #NEW_TRIPLETS_PER_HOUR} new triplets an hour
- * on a node (beyond, it is deferred without a row), and the SPF check of a (network, sender
- * domain) is made once an hour.
+ * recipient limit, a network gets at most {@link #NEW_TRIPLETS_PER_HOUR} new deferred triplets
+ * an hour on a node (an IPv6 /48 five times that; beyond, its mail is deferred without a row),
+ * and the SPF check of a (client, sender domain) is made once an hour.
  */
 @ApplicationScoped
 public class Greylisting {
@@ -77,7 +78,7 @@ public class Greylisting {
     private final Map<String, Instant> allowedNetworks = new ConcurrentHashMap<>();
     private final Map<String, Instant> earnedDomains = new ConcurrentHashMap<>();
     private static final Duration KNOWN_FOR = Duration.ofMinutes(10);
-    /** Per network and sender domain: until when the SPF answer holds, and whether it passed. */
+    /** Per client address and sender domain: until when the SPF answer holds, and whether it passed. */
     private final Map<String, SpfAnswer> spfAnswers = new ConcurrentHashMap<>();
 
     private record SpfAnswer(Instant until, boolean pass) {
@@ -124,6 +125,13 @@ public class Greylisting {
         String id = digest(network + "\n" + sender + "\n" + recipient(envelope.recipient()));
         Instant now = clock.instant();
         Optional<GreylistTriplet> known = records.triplet(id);
+        if (known.isPresent() && !known.get().passed()
+                && known.get().getFirstSeen().plus(ScreeningConfiguration.GREYLIST_RETRY_WINDOW).isBefore(now)) {
+            // a retry after days is a new first attempt (the purge may not have forgotten it yet)
+            records.restart(id, now);
+            metrics.screened("greylist", "deferred");
+            return deferral(settings.greylistDelay());
+        }
         if (known.isPresent()) {
             GreylistTriplet triplet = known.get();
             Instant retryFrom = triplet.retryFrom(settings.greylistDelay());
@@ -140,11 +148,11 @@ public class Greylisting {
             }
             return null;
         }
-        if (!countNew(network, now)) {
+        boolean allowed = allowedWithoutWaiting(network, client, envelope, senderDomain, now);
+        if (!allowed && !countNew(client, network, now)) {
             metrics.screened("greylist", "deferred");
             return deferral(settings.greylistDelay());
         }
-        boolean allowed = allowedWithoutWaiting(network, client, envelope, senderDomain, now);
         try {
             records.add(new GreylistTriplet(id, network, senderDomain, now, allowed));
         } catch (RuntimeException e) {
@@ -181,15 +189,29 @@ public class Greylisting {
         return true;
     }
 
-    /** Counts a new triplet of the network in this hour; false when the network has had its share. */
-    private boolean countNew(String network, Instant now) {
+    /**
+     * Counts a new deferred triplet of the client's network in this hour (and of its /48 for
+     * IPv6, where one party holds 65,536 /64s); false when the network has had its share, or when
+     * this node already counts so many networks this hour that a newcomer is not given a row.
+     */
+    private boolean countNew(InetAddress client, String network, Instant now) {
         long hour = now.getEpochSecond() / 3600;
         if (newTriplets.size() >= MAX_REMEMBERED) {
-            newTriplets.clear();
+            newTriplets.values().removeIf(counter -> counter[0] != hour); // last hour's counts are of no more use
+            if (newTriplets.size() >= MAX_REMEMBERED && !newTriplets.containsKey(network)) {
+                return false;
+            }
         }
-        long[] counter = newTriplets.compute(network, (key, old) -> old == null || old[0] != hour ? new long[] {hour, 1}
-                : new long[] {hour, old[1] + 1});
-        return counter[1] <= NEW_TRIPLETS_PER_HOUR;
+        if (client instanceof java.net.Inet6Address
+                && count(HexFormat.of().formatHex(client.getAddress(), 0, 6) + "::/48", hour) > NEW_TRIPLETS_PER_HOUR * 5L) {
+            return false;
+        }
+        return count(network, hour) <= NEW_TRIPLETS_PER_HOUR;
+    }
+
+    private long count(String key, long hour) {
+        return newTriplets.compute(key, (k, old) -> old == null || old[0] != hour ? new long[] {hour, 1}
+                : new long[] {hour, old[1] + 1})[1];
     }
 
     private boolean allowedWithoutWaiting(String network, InetAddress client, InboundRecipient envelope, String senderDomain, Instant now) {
@@ -200,14 +222,28 @@ public class Greylisting {
         if (senderDomain.isEmpty() || !known(earnedDomains, senderDomain, now, () -> records.domainEarned(senderDomain))) {
             return false;
         }
-        String key = network + " " + senderDomain;
+        return spfPasses(client.getHostAddress(), envelope, senderDomain, now)
+                && !spfPasses(client instanceof Inet4Address ? "192.0.2.1" : "2001:db8::1", envelope, senderDomain, now);
+    }
+
+    /**
+     * Whether SPF passes for the sender domain from {@code address}, asked once an hour (a
+     * temporary error once a minute). Asked for a documentation address (RFC 5737, RFC 3849) too:
+     * a domain whose record lets anyone send ({@code +all}, or a range that large) passes there,
+     * and gets no shortcut, since its pass says nothing about the client.
+     */
+    private boolean spfPasses(String address, InboundRecipient envelope, String senderDomain, Instant now) {
+        String key = address + " " + senderDomain;
         SpfAnswer answer = spfAnswers.get(key);
         if (answer == null || !answer.until().isAfter(now)) {
-            boolean pass = "pass".equals(checks.spf(client.getHostAddress(), envelope.reversePath(), envelope.heloName()).result());
+            String result = checks.spf(address, envelope.reversePath(), envelope.heloName()).result();
             if (spfAnswers.size() >= MAX_REMEMBERED) {
-                spfAnswers.clear();
+                spfAnswers.values().removeIf(old -> !old.until().isAfter(now));
+                if (spfAnswers.size() >= MAX_REMEMBERED) {
+                    spfAnswers.clear();
+                }
             }
-            answer = new SpfAnswer(now.plus(Duration.ofHours(1)), pass);
+            answer = new SpfAnswer(now.plus("temperror".equals(result) ? Duration.ofMinutes(1) : Duration.ofHours(1)), "pass".equals(result));
             spfAnswers.put(key, answer);
         }
         return answer.pass();

@@ -6,18 +6,21 @@ import java.util.logging.Logger;
 
 import jakarta.ejb.Schedule;
 import jakarta.ejb.Singleton;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
 import jakarta.inject.Inject;
 
 import org.mailforge.application.config.ScreeningConfiguration;
 import org.mailforge.domain.screening.ScreeningRecords;
 
 /**
- * Once an hour, forgets greylisting triplets and early-talker passes that are of no more use, so
+ * Writes the early-talker passes every two seconds, and once an hour forgets greylisting triplets and early-talker passes that are of no more use, so
  * the tables stay as small as the traffic of the last weeks. In batches of a thousand rows, each
  * its own short transaction, so that a large purge never holds the database's write lock for long.
  * Every node runs it; the deletes are idempotent.
  */
 @Singleton
+@TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED) // each delete commits on its own (plain JDBC), never in one long transaction
 public class ScreeningPurge {
 
     private static final Logger LOG = Logger.getLogger(ScreeningPurge.class.getName());
@@ -27,6 +30,15 @@ public class ScreeningPurge {
 
     @Inject
     ScreeningRecords records;
+
+    @Inject
+    ClientScreeningService screening;
+
+    /** Every two seconds: the early-talker passes of the last seconds into the database, off the sessions' threads. */
+    @Schedule(hour = "*", minute = "*", second = "*/2", persistent = false)
+    void writePasses() {
+        screening.writePasses();
+    }
 
     @Schedule(hour = "*", minute = "23", second = "0", persistent = false)
     void purge() {

@@ -21,6 +21,9 @@ public interface ScreeningRecords {
     /** A retry of a stored triplet was taken at {@code now}: the first one earns its pass ({@link GreylistTriplet#seen}). */
     void seen(String id, Instant now);
 
+    /** A waiting triplet whose retry window passed starts over, as if first seen {@code now}. */
+    void restart(String id, Instant now);
+
     /** Triplets from this client network that earned their pass, up to {@code enough} (the count stops there). */
     int earnedFrom(String network, int enough);
 

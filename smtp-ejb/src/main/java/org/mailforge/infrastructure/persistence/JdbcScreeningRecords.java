@@ -51,8 +51,8 @@ public class JdbcScreeningRecords implements ScreeningRecords {
         try {
             work.on(connection);
             connection.commit();
-        } catch (SQLException | RuntimeException e) {
-            connection.rollback();
+        } catch (Throwable e) {
+            connection.rollback(); // before auto-commit is set again, which would commit what was done
             throw e;
         } finally {
             connection.setAutoCommit(true);
@@ -152,20 +152,32 @@ public class JdbcScreeningRecords implements ScreeningRecords {
     public void greetingPassed(Map<String, Instant> passes) {
         withConnection(connection -> {
             transaction(connection, c -> {
-                try (PreparedStatement update = c.prepareStatement("UPDATE greeting_passes SET passed_until = ? WHERE address = ?");
-                     PreparedStatement insert = c.prepareStatement("INSERT INTO greeting_passes (address, passed_until) VALUES (?, ?)")) {
-                    for (Map.Entry<String, Instant> pass : passes.entrySet()) {
-                        update.setLong(1, pass.getValue().toEpochMilli());
-                        update.setString(2, pass.getKey());
-                        if (update.executeUpdate() == 0) {
-                            insert.setString(1, pass.getKey());
-                            insert.setLong(2, pass.getValue().toEpochMilli());
-                            insert.executeUpdate();
-                        }
+                // in key order, so two nodes writing at once take their row locks in the same order
+                try (PreparedStatement upsert = c.prepareStatement("INSERT INTO greeting_passes (address, passed_until) VALUES (?, ?)"
+                        + " ON CONFLICT (address) DO UPDATE SET passed_until = excluded.passed_until")) {
+                    for (Map.Entry<String, Instant> pass : new java.util.TreeMap<>(passes).entrySet()) {
+                        upsert.setString(1, pass.getKey());
+                        upsert.setLong(2, pass.getValue().toEpochMilli());
+                        upsert.addBatch();
                     }
+                    upsert.executeBatch();
                 }
                 return null;
             });
+            return null;
+        });
+    }
+
+    @Override
+    public void restart(String id, Instant now) {
+        withConnection(connection -> {
+            try (PreparedStatement update = connection.prepareStatement(
+                    "UPDATE greylist SET first_seen = ?, last_seen = ? WHERE id = ? AND passed_at IS NULL")) {
+                update.setLong(1, now.toEpochMilli());
+                update.setLong(2, now.toEpochMilli());
+                update.setString(3, id);
+                update.executeUpdate();
+            }
             return null;
         });
     }

@@ -37,6 +37,11 @@ final class DaemonConnections {
         this.readTimeout = readTimeout;
         this.slotWait = Duration.ofSeconds(5);
         this.slots = new Semaphore(maxConnections, true);
+        this.watchdogs = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread thread = new Thread(task, "scanner-watchdog-" + name);
+            thread.setDaemon(true);
+            return thread;
+        });
     }
 
     <T> T converse(Conversation<T> conversation) throws ScannerUnavailableException {
@@ -48,16 +53,33 @@ final class DaemonConnections {
             Thread.currentThread().interrupt();
             throw new ScannerUnavailableException(name + ": interrupted", e);
         }
+        java.util.concurrent.ScheduledFuture<?> watchdog = null;
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress(host, port), (int) CONNECT_TIMEOUT.toMillis());
             socket.setSoTimeout((int) readTimeout.toMillis());
+            // the read timeout bounds each wait for an answer, not a write into a daemon that stopped reading, nor the whole
+            watchdog = watchdogs.schedule(() -> closeQuietly(socket), readTimeout.toMillis() * 4, TimeUnit.MILLISECONDS);
             return conversation.talk(socket);
         } catch (ScannerUnavailableException e) {
             throw e;
         } catch (IOException | RuntimeException e) {
             throw new ScannerUnavailableException(name + " at " + describe() + ": " + e.getMessage(), e);
         } finally {
+            if (watchdog != null) {
+                watchdog.cancel(false);
+            }
             slots.release();
+        }
+    }
+
+    /** Closes conversations that outlast four read timeouts (a daemon thread of this daemon's client). */
+    private final java.util.concurrent.ScheduledExecutorService watchdogs;
+
+    private static void closeQuietly(Socket socket) {
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // closing anyway
         }
     }
 

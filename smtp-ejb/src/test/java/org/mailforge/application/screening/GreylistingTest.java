@@ -50,6 +50,12 @@ class GreylistingTest {
         }
 
         @Override
+        public void restart(String id, Instant now) {
+            GreylistTriplet old = triplets.get(id);
+            triplets.put(id, new GreylistTriplet(id, old.getNetwork(), old.getSenderDomain(), now, false));
+        }
+
+        @Override
         public int earnedFrom(String network, int enough) {
             return (int) Math.min(enough, triplets.values().stream().filter(t -> t.getNetwork().equals(network) && t.earned()).count());
         }
@@ -91,6 +97,8 @@ class GreylistingTest {
     private final MutableClock clock = new MutableClock(Instant.parse("2026-12-06T10:00:00Z"));
     private String spfResult = "none";
     private int spfChecks;
+    /** The sender domain's record lets everyone send (+all): it passes for a documentation address too. */
+    private boolean permissive;
 
     static final class MutableClock extends java.time.Clock {
         Instant now;
@@ -126,7 +134,8 @@ class GreylistingTest {
 
             @Override
             public AuthenticationResults.Spf spf(String clientAddress, String mailFrom, String helo) {
-                return new AuthenticationResults.Spf(spfResult, mailFrom, helo, null);
+                boolean probe = clientAddress.equals("192.0.2.1") || clientAddress.equals("2001:db8:0:0:0:0:0:1");
+                return new AuthenticationResults.Spf(probe && !permissive ? "fail" : spfResult, mailFrom, helo, null);
             }
         };
         spfChecks = 0;
@@ -195,15 +204,37 @@ class GreylistingTest {
         greylisting.screen(envelope("192.0.2.10", "a@sender.example", "bob@example.test"));
         clock.now = clock.now.plusSeconds(301);
         assertNull(greylisting.screen(envelope("192.0.2.10", "a@sender.example", "bob@example.test")), "earned by a retry");
-        spfResult = "pass"; // say the domain's SPF allows everyone (+all)
+        spfResult = "pass"; // the domain's own server, from another network
         for (int bot = 0; bot < 5; bot++) {
             assertNull(greylisting.screen(envelope("203.0.113.5", "bot" + bot + "x@sender.example", "r" + bot + "@example.test")),
                     "a known domain whose SPF passes: let through");
         }
-        assertEquals(1, spfChecks, "SPF asked once for the network and domain, not for every recipient");
+        assertEquals(2, spfChecks, "SPF asked once for the client and once for a documentation address, not for every recipient");
         assertEquals(451, greylisting.screen(envelope("203.0.113.5", "forged@other.example", "r9@example.test")).code(),
                 "five triplets let through at once earned nothing: the network is not auto-allowed");
         assertEquals(451, greylisting.screen(envelope("198.51.100.7", "x@other.example", "r1@example.test")).code());
+    }
+
+    @Test
+    void aSenderDomainWhoseSpfLetsEveryoneSendGetsNoShortcut() {
+        Greylisting greylisting = greylisting(0);
+        greylisting.screen(envelope("192.0.2.10", "a@sender.example", "bob@example.test"));
+        clock.now = clock.now.plusSeconds(301);
+        assertNull(greylisting.screen(envelope("192.0.2.10", "a@sender.example", "bob@example.test")));
+        spfResult = "pass";
+        permissive = true; // v=spf1 +all
+        assertEquals(451, greylisting.screen(envelope("203.0.113.5", "b@sender.example", "bob@example.test")).code());
+    }
+
+    @Test
+    void aWaitingTripletRetriedOnlyAfterItsWindowStartsOver() {
+        Greylisting greylisting = greylisting(0);
+        greylisting.screen(envelope("192.0.2.10", "a@sender.example", "bob@example.test"));
+        clock.now = clock.now.plus(Duration.ofDays(3));
+        assertEquals(451, greylisting.screen(envelope("192.0.2.10", "a@sender.example", "bob@example.test")).code(),
+                "days later: a first attempt again");
+        clock.now = clock.now.plusSeconds(301);
+        assertNull(greylisting.screen(envelope("192.0.2.10", "a@sender.example", "bob@example.test")));
     }
 
     @Test

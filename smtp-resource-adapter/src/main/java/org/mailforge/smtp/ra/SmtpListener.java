@@ -428,26 +428,23 @@ final class SmtpListener {
         return known;
     }
 
-    /** The screening of a client: the application's when it screens clients on this listener. */
+    /** The screening of a client: the application's when it screens clients on this listener; when it cannot answer, none. */
     private ClientScreening screening(InetAddress address) {
         if (!screened) {
             return ClientScreening.PASS;
         }
         ScreeningScope wanted = scope();
-        if (wanted.clients()) {
-            return screen(address);
+        ClientScreening unscreened = wanted.recipients() ? ClientScreening.RECIPIENTS_ONLY : ClientScreening.PASS;
+        if (!wanted.clients()) {
+            return unscreened;
         }
-        return wanted.recipients() ? ClientScreening.RECIPIENTS_ONLY : ClientScreening.PASS;
-    }
-
-    /** The application's screening of an MX client; when it cannot answer, the client is greeted as usual. */
-    private ClientScreening screen(InetAddress address) {
         try {
             ClientScreening screening = listener.screenClient(address.getHostAddress());
-            return screening == null ? ClientScreening.RECIPIENTS_ONLY : screening;
+            return screening == null ? unscreened : screening;
         } catch (RuntimeException e) {
+            // the client is greeted as usual; its recipients are still screened when that is on (or deferred, if that fails too)
             LOG.log(Level.FINE, "client screening failed; the client is greeted", e);
-            return ClientScreening.RECIPIENTS_ONLY; // its recipients are still screened (or deferred, if that fails too)
+            return unscreened;
         }
     }
 
