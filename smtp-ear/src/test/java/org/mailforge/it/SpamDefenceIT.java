@@ -288,9 +288,12 @@ class SpamDefenceIT {
         String address = "imapreader@example.test";
         Path folder = data.resolveSibling("dovecot");
         Path mail = folder.resolveSibling("dovecot-mail");
-        new org.mailforge.infrastructure.storage.MaildirStore(mail).store(address, "offers@watches.test",
-                org.mailforge.smtp.spi.MessageContent.of(message("offers@watches.test", address, "Watches over IMAP", CAMPAIGN
-                        + " and a few words of its own " + System.nanoTime()).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        new org.mailforge.infrastructure.storage.MaildirStore(mail).store(address, "lottery@prizes.test",
+                // a text of its own: what it teaches rspamd (spam, then ham) must not touch the other test's campaign
+                org.mailforge.smtp.spi.MessageContent.of(message("lottery@prizes.test", address, "Prize over IMAP",
+                        "Congratulations, your ticket number " + System.nanoTime() + " has won the grand prize of the annual"
+                                + " international lottery draw, reply with your bank details to claim the transfer")
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         Dovecot.giveToMailUser(mail.resolve(address));
         Path sieve = Files.createDirectories(folder.resolveSibling("dovecot-sieve"));
         Files.writeString(sieve.resolve("report-spam.sieve"), String.join("\n",
