@@ -274,6 +274,41 @@ class SpamDefenceIT {
         assertTrue(after.get(after.size() - 1).contains("BAYES_SPAM"), "learnt: " + after.get(after.size() - 1));
     }
 
+    /** The web UI's Messages page in Debian's Chromium: "Spam" moves a message into Junk, "Not spam" back. */
+    @Test
+    void theWebUisSpamButtonsMoveAMessageIntoJunkAndBack() throws Exception {
+        createUser("uireader");
+        String address = "uireader@example.test";
+        String subject = "Quarterly figures " + System.nanoTime();
+        assertTrue(SmtpConnection.deliver(SMTP_PORT, "finance@partner.test", address, message("finance@partner.test", address, subject,
+                "The quarterly figures for the northern region are attached, revenue grew in every product line and the"
+                        + " board meeting moves to the second week of the month")).startsWith("250 "));
+        org.openqa.selenium.chrome.ChromeDriver chrome = Chromium.start();
+        try {
+            var wait = new org.openqa.selenium.support.ui.WebDriverWait(chrome, Duration.ofSeconds(20)).withMessage(
+                    () -> "at " + chrome.getCurrentUrl() + ", showing: " + chrome.findElement(org.openqa.selenium.By.tagName("body")).getText());
+            String ui = "http://" + TestServer.HOST + ":" + HTTP_PORT + "/ui/";
+            chrome.get(ui + "signin.html");
+            wait.until(org.openqa.selenium.support.ui.ExpectedConditions.visibilityOfElementLocated(org.openqa.selenium.By.id("login")))
+                    .sendKeys("uireader");
+            chrome.findElement(org.openqa.selenium.By.id("password")).sendKeys(PASSWORD, org.openqa.selenium.Keys.ENTER);
+            wait.until(org.openqa.selenium.support.ui.ExpectedConditions.textToBe(org.openqa.selenium.By.cssSelector("main h1"), "Account"));
+            chrome.get(ui + "#/messages");
+            wait.until(org.openqa.selenium.support.ui.ExpectedConditions.elementToBeClickable(
+                    org.openqa.selenium.By.cssSelector("button[aria-label='Spam: " + subject + "']"))).click();
+            wait.until(org.openqa.selenium.support.ui.ExpectedConditions.textToBePresentInElementLocated(
+                    org.openqa.selenium.By.id("status"), "moved to Junk"));
+            assertEquals("Junk", listed("uireader", subject).getString("folder"));
+            wait.until(org.openqa.selenium.support.ui.ExpectedConditions.elementToBeClickable(
+                    org.openqa.selenium.By.cssSelector("button[aria-label='Not spam: " + subject + "']"))).click();
+            wait.until(org.openqa.selenium.support.ui.ExpectedConditions.textToBePresentInElementLocated(
+                    org.openqa.selenium.By.id("status"), "moved to INBOX"));
+            assertEquals("INBOX", listed("uireader", subject).getString("folder"));
+        } finally {
+            chrome.quit();
+        }
+    }
+
     /**
      * With Dovecot in front (docs/dovecot.md, "Learning from Junk"): moving a message into Junk over
      * IMAP teaches rspamd that it is spam, moving it out again that it is not, through Dovecot's

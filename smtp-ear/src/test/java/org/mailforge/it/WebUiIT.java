@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.StringReader;
 import java.net.URI;
@@ -33,8 +32,6 @@ import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.ExpectedConditions;
@@ -388,28 +385,7 @@ class WebUiIT {
     /** The browser, started on first use; skips the test (fails it in CI) without Chromium. */
     private static ChromeDriver browser() {
         if (browser == null) {
-            try {
-                String chromium = ExternalTools.requireCommand("chromium");
-                String driver = ExternalTools.requireCommand("chromedriver");
-                // Debian's /usr/bin/chromium is a shell wrapper; the program itself is beside its libraries
-                Path program = Path.of("/usr/lib/chromium/chromium");
-                ChromeOptions options = new ChromeOptions();
-                options.setBinary(Files.isExecutable(program) ? program.toString() : chromium);
-                options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                        "--window-size=1280,1000", "--no-first-run", "--disable-background-networking",
-                        "--disable-component-update", "--disable-sync", "--disable-extensions", "--lang=en-US");
-                options.setAcceptInsecureCerts(true); // the test certificate
-                options.setCapability("goog:loggingPrefs", Map.of(LogType.BROWSER, "ALL"));
-                ChromeDriverService service = new ChromeDriverService.Builder()
-                        .usingDriverExecutable(new File(driver)).usingAnyFreePort().build();
-                browser = new ChromeDriver(service, options);
-                browser.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
+            browser = Chromium.start();
         }
         return browser;
     }
