@@ -215,7 +215,7 @@ def measure(on, args, seed):
 
 def render(rounds, args):
     lines = [f"# Screening before DATA, {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC",
-             "", f"{platform.node()}, {os.cpu_count()} cores; {args.connections} connections a round, "
+             "", f"{platform.node()}, {os.cpu_count()} cores, the server on {bench.java_home()}; {args.connections} connections a round, "
              f"{args.bots:.0%} bots (a third each early talkers, DNS-listed, fleeting), concurrency {args.concurrency}, "
              f"greylist delay {args.delay} s.", "",
              "| round | layer | bots refused before DATA | bot messages stored | server CPU-s per 1,000 bot connections "
