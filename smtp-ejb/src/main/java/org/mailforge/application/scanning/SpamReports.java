@@ -6,6 +6,7 @@ import java.util.logging.Logger;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import org.mailforge.application.HourlyCounts;
 import org.mailforge.application.config.ServerConfiguration;
 import org.mailforge.domain.mail.Folder;
 import org.mailforge.smtp.spi.MessageContent;
@@ -48,26 +49,8 @@ public class SpamReports {
     /** Reports one mailbox may make in an hour: a user teaches the scanner for everyone, so not without end. */
     static final int REPORTS_PER_HOUR = 100;
 
-    private final HourlyBudget budget = new HourlyBudget(REPORTS_PER_HOUR);
-
-    /** Counts per key and hour, in memory on this node; starts over when it holds too many keys. */
-    static final class HourlyBudget {
-        private final int limit;
-        private final java.util.Map<String, long[]> counts = new java.util.concurrent.ConcurrentHashMap<>();
-
-        HourlyBudget(int limit) {
-            this.limit = limit;
-        }
-
-        boolean tryTake(String key) {
-            long hour = System.currentTimeMillis() / 3_600_000;
-            if (counts.size() > 100_000) {
-                counts.clear();
-            }
-            long[] count = counts.compute(key, (k, old) -> old == null || old[0] != hour ? new long[] {hour, 1} : new long[] {hour, old[1] + 1});
-            return count[1] <= limit;
-        }
-    }
+    /** Reports per mailbox in the present hour, on this node. */
+    private final HourlyCounts reports = new HourlyCounts(100_000);
 
     /**
      * @return the message's new place, or empty when the mailbox holds no message with this id
@@ -83,7 +66,7 @@ public class SpamReports {
             throw new NotPossibleException("reports name messages by their id, which needs SMTP_STORAGE_TYPE=database;"
                     + " with Dovecot, moving into and out of Junk teaches the scanner (docs/scanning.md)");
         }
-        if (!budget.tryTake(mailbox)) {
+        if (reports.add(mailbox, System.currentTimeMillis() / 3_600_000) > REPORTS_PER_HOUR) {
             throw new NotPossibleException("more than " + REPORTS_PER_HOUR + " reports from this mailbox in an hour; try later");
         }
         Optional<byte[]> content = messages.content(mailbox, id);

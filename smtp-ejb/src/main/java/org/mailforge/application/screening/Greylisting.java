@@ -21,6 +21,7 @@ import java.util.logging.Logger;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import org.mailforge.application.HourlyCounts;
 import org.mailforge.application.MailMetrics;
 import org.mailforge.application.config.ScreeningConfiguration;
 import org.mailforge.application.config.ServerConfiguration;
@@ -72,8 +73,8 @@ public class Greylisting {
     private final MailMetrics metrics;
     private final Clock clock;
     private final String delimiter;
-    /** Per network: the hour (epoch hours) and the new triplets in it. */
-    private final Map<String, long[]> newTriplets = new ConcurrentHashMap<>();
+    /** Per network (and IPv6 /48): the new deferred triplets of the present hour. */
+    private final HourlyCounts newTriplets = new HourlyCounts(MAX_REMEMBERED);
     /** Networks auto-allowed and sender domains with an earned pass, each until when that is believed without asking. */
     private final Map<String, Instant> allowedNetworks = new ConcurrentHashMap<>();
     private final Map<String, Instant> earnedDomains = new ConcurrentHashMap<>();
@@ -196,22 +197,11 @@ public class Greylisting {
      */
     private boolean countNew(InetAddress client, String network, Instant now) {
         long hour = now.getEpochSecond() / 3600;
-        if (newTriplets.size() >= MAX_REMEMBERED) {
-            newTriplets.values().removeIf(counter -> counter[0] != hour); // last hour's counts are of no more use
-            if (newTriplets.size() >= MAX_REMEMBERED && !newTriplets.containsKey(network)) {
-                return false;
-            }
-        }
         if (client instanceof java.net.Inet6Address
-                && count(HexFormat.of().formatHex(client.getAddress(), 0, 6) + "::/48", hour) > NEW_TRIPLETS_PER_HOUR * 5L) {
+                && newTriplets.add(HexFormat.of().formatHex(client.getAddress(), 0, 6) + "::/48", hour) > NEW_TRIPLETS_PER_HOUR * 5L) {
             return false;
         }
-        return count(network, hour) <= NEW_TRIPLETS_PER_HOUR;
-    }
-
-    private long count(String key, long hour) {
-        return newTriplets.compute(key, (k, old) -> old == null || old[0] != hour ? new long[] {hour, 1}
-                : new long[] {hour, old[1] + 1})[1];
+        return newTriplets.add(network, hour) <= NEW_TRIPLETS_PER_HOUR;
     }
 
     private boolean allowedWithoutWaiting(String network, InetAddress client, InboundRecipient envelope, String senderDomain, Instant now) {
