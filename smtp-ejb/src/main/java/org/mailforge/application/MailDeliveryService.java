@@ -15,6 +15,8 @@ import org.mailforge.application.events.ServerEvents;
 import org.mailforge.application.outbound.DeliveryStatusNotification;
 import org.mailforge.application.outbound.OutboundQueueService;
 import org.mailforge.application.scanning.ContentScreening;
+import org.mailforge.application.trace.TraceLog;
+import org.mailforge.application.trace.TraceSteps;
 import org.mailforge.application.verification.AuthenticationResults;
 import org.mailforge.application.verification.InboundAuthentication;
 import org.mailforge.domain.mail.Delivery;
@@ -77,6 +79,9 @@ public class MailDeliveryService {
 
     @Inject
     SenderIdentity senders;
+
+    @Inject
+    TraceLog trace;
 
     /**
      * RCPT TO an address of a local domain: taken when it reaches something (a user's mailbox in
@@ -157,7 +162,11 @@ public class MailDeliveryService {
     private Reply timed(InboundMessage message, boolean fromClient) {
         long start = System.nanoTime();
         try {
-            return screenAndStore(message, fromClient);
+            Reply reply = screenAndStore(message, fromClient);
+            if (reply.code() >= 400) {
+                trace.refused(message, reply);
+            }
+            return reply;
         } finally {
             metrics.processed(java.time.Duration.ofNanos(System.nanoTime() - start));
         }
@@ -198,18 +207,22 @@ public class MailDeliveryService {
         }
         ContentScreening.Accept accepted = (ContentScreening.Accept) screened;
         Folder folder = checked.junk() ? Folder.JUNK : accepted.folder();
-        return store(received.withContent(accepted.content()), folder, checked.results(), vouched);
+        return store(received.withContent(accepted.content()), folder, checked.results(), vouched, accepted.scan());
     }
 
     /**
      * @param vouched whether this server vouches for the message's authors (then what it queues is
      *                DKIM-signed with their domain's key); mail it only passes on is never signed as theirs
      */
-    private Reply store(InboundMessage message, Folder folder, AuthenticationResults checks, boolean vouched) {
+    private Reply store(InboundMessage message, Folder folder, AuthenticationResults checks, boolean vouched, String scan) {
         List<StoredLocation> stored = new ArrayList<>(message.recipients().size());
         List<QueuedMessage> queued = List.of();
         List<MailboxQuotas.Claim> claims = new ArrayList<>(message.recipients().size());
         List<MailboxRefusal> refused = List.of();
+        // for the trace: the mailboxes each local recipient reached, and the alias that forwards to each outside address
+        java.util.Map<String, List<String>> mailboxesOf = new java.util.LinkedHashMap<>();
+        java.util.Map<String, String> forwardedBy = new java.util.HashMap<>();
+        List<QueuedMessage> forwardedEntries = List.of();
         try {
             List<String> mailboxes = new ArrayList<>(message.recipients().size());
             List<String> remote = new ArrayList<>();
@@ -223,6 +236,8 @@ public class MailDeliveryService {
                 }
                 MailDirectory.Expansion expansion = directory.expand(recipient);
                 forwards.addAll(expansion.forwards()); // an alias's outside addresses: queued with an SRS sender
+                expansion.forwards().forEach(outside -> forwardedBy.putIfAbsent(outside, recipient));
+                mailboxesOf.put(recipient, expansion.deliverable() ? expansion.mailboxes() : List.of(recipient));
                 if (forwardingDomain == null && !expansion.forwards().isEmpty()) {
                     forwardingDomain = Domains.of(recipient);
                 }
@@ -265,7 +280,8 @@ public class MailDeliveryService {
                     queued.addAll(outbound.enqueue(message, remote, vouched));
                 }
                 if (!forwards.isEmpty()) {
-                    queued.addAll(outbound.enqueueForwarded(forwarded(message), List.copyOf(forwards), vouched, forwardingDomain, checks));
+                    forwardedEntries = outbound.enqueueForwarded(forwarded(message), List.copyOf(forwards), vouched, forwardingDomain, checks);
+                    queued.addAll(forwardedEntries);
                 }
             }
             ledger.record(stored.stream()
@@ -283,6 +299,11 @@ public class MailDeliveryService {
             quotas.release(claims); // committed usage (or none) from here on
         }
         metrics.accepted(message.content().size());
+        if (trace.enabled()) {
+            trace.received(message, checks == null ? null : checks.results(), scan,
+                    TraceSteps.received(message, folder, mailboxesOf, stored, refused, queued, forwardedEntries, forwardedBy),
+                    queued.size());
+        }
         outbound.wake(queued);
         if (!refused.isEmpty()) {
             notifySender(message, refused);
@@ -306,9 +327,7 @@ public class MailDeliveryService {
 
     /** The message as forwarded to an alias's outside addresses: its envelope sender rewritten with SRS (RFC-draft SRS0). */
     private InboundMessage forwarded(InboundMessage message) {
-        return new InboundMessage(message.sessionId(), message.clientAddress(), message.heloName(),
-                directory.srs().forward(message.reversePath()), message.recipients(), message.content(), message.receivedAt(),
-                message.smtpUtf8(), message.authenticatedUser(), message.deliverBy());
+        return message.withReversePath(directory.srs().forward(message.reversePath()));
     }
 
     /**

@@ -197,6 +197,20 @@ public class MailMetrics {
 
     private final java.util.Map<String, Counter> screenings = new java.util.concurrent.ConcurrentHashMap<>();
 
+    /** Message trace records dropped: more waited than the trace keeps in memory, the database refused them twice, or a flood's refused connections. */
+    public void traceDropped(long records) {
+        Counter counter = traceDropped;
+        if (counter == null) {
+            counter = registry.counter(Metadata.builder().withName("smtp.trace.dropped")
+                    .withDescription("Message trace records not written (a flood of refused connections beyond the per-network budget,"
+                            + " more waiting than the trace holds, or the database refusing them twice)").build());
+            traceDropped = counter;
+        }
+        counter.inc(records);
+    }
+
+    private volatile Counter traceDropped;
+
     /** A scanning daemon did not answer (the message was deferred, or passed unscanned). */
     public void scannerUnavailable(String scanner) {
         registry.counter(Metadata.builder().withName("smtp.scanner.unavailable")

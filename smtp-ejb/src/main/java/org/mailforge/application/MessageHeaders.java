@@ -42,6 +42,38 @@ public final class MessageHeaders {
         return authors(content).singleFromDomain();
     }
 
+    /**
+     * The Message-ID and the decoded Subject of a message, each at most 255 characters and null when
+     * absent, found by the header block's own scan (no Jakarta Mail parse: this is asked of every message).
+     */
+    public static Identity identity(org.mailforge.smtp.spi.MessageContent content) {
+        java.util.Map<String, java.util.List<String>> fields = block(content).values(IDENTITY_FIELDS);
+        String id = first(fields.get("message-id"));
+        String subject = first(fields.get("subject"));
+        if (subject != null && subject.contains("=?")) {
+            try {
+                subject = MimeUtility.decodeText(subject);
+            } catch (java.io.UnsupportedEncodingException | RuntimeException e) {
+                // shown as it came
+            }
+        }
+        return new Identity(cut(id), cut(subject));
+    }
+
+    private static final java.util.Set<String> IDENTITY_FIELDS = java.util.Set.of("message-id", "subject");
+
+    /** A message's Message-ID and Subject, as the trace shows them. */
+    public record Identity(String messageId, String subject) {
+    }
+
+    private static String first(java.util.List<String> values) {
+        return values == null || values.isEmpty() ? null : values.get(0).strip();
+    }
+
+    private static String cut(String text) {
+        return text == null || text.length() <= 255 ? text : text.substring(0, 255);
+    }
+
     /** The header block (its first {@link #MAX_HEADER_OCTETS}); empty when it cannot be read. */
     public static InternetHeaders read(org.mailforge.smtp.spi.MessageContent content) {
         return block(content).headers();

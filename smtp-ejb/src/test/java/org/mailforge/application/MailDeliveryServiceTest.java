@@ -47,6 +47,7 @@ class MailDeliveryServiceTest {
     private final List<StoredLocation> removed = new ArrayList<>();
     private final Map<String, IOException> failOn = new HashMap<>();
     private final List<List<StoredMessage>> recorded = new ArrayList<>();
+    private final org.mailforge.application.trace.MemoryTraceStore traces = new org.mailforge.application.trace.MemoryTraceStore();
     private RuntimeException ledgerFailure;
     /** Mailboxes the store's server refuses (as Dovecot's LMTP does, per recipient), at RCPT and after data. */
     private final Map<String, MailboxRefusal> refusing = new HashMap<>();
@@ -170,6 +171,7 @@ class MailDeliveryServiceTest {
             public void localSpoof(boolean rejected) {
             }
         };
+        service.trace = new org.mailforge.application.trace.TraceLog(traces, configuration, service.metrics);
         service.events = new ServerEvents() {
             @Override
             public void publish(String event, Supplier<Map<String, Object>> data) {
@@ -197,7 +199,7 @@ class MailDeliveryServiceTest {
         service.screening = new ContentScreening() { // no scanners: every message as it came
             @Override
             public Outcome screen(InboundMessage message) {
-                return new Accept(message.content(), Folder.INBOX);
+                return new Accept(message.content(), Folder.INBOX, null);
             }
         };
         MailboxQuotas quotas = new MailboxQuotas();

@@ -27,6 +27,7 @@ import org.mailforge.smtp.spi.ListenerSetting;
  * @param webhookEvents             the events to post
  * @param webhookSecret             HMAC-SHA256 key of the {@code X-Webhook-Signature} header, or null to send unsigned
  * @param webhookRetrySchedule      delays between the attempts to post an event; one attempt more than delays
+ * @param traceRetention            how long the message trace keeps a message (SMTP_TRACE_RETENTION_DAYS; zero: no trace)
  */
 public record OperationsConfiguration(
         int minFreeDiskPercent,
@@ -40,7 +41,8 @@ public record OperationsConfiguration(
         URI webhookUrl,
         Set<String> webhookEvents,
         String webhookSecret,
-        List<Duration> webhookRetrySchedule) {
+        List<Duration> webhookRetrySchedule,
+        Duration traceRetention) {
 
     /** Every event of the specification's "WebHooks". */
     public static final List<String> EVENTS = List.of("message.received", "message.sent", "message.failed",
@@ -97,7 +99,8 @@ public record OperationsConfiguration(
                 webhookUrl,
                 Set.copyOf(events),
                 secret == null || secret.isBlank() ? null : secret,
-                retrySchedule == null ? OutboundConfiguration.parseSchedule(DEFAULT_WEBHOOK_RETRY_SCHEDULE) : retrySchedule);
+                retrySchedule == null ? OutboundConfiguration.parseSchedule(DEFAULT_WEBHOOK_RETRY_SCHEDULE) : retrySchedule,
+                Duration.ofDays(in.number("SMTP_TRACE_RETENTION_DAYS", 30, 0, 3650)));
     }
 
     public boolean webhookWanted(String event) {

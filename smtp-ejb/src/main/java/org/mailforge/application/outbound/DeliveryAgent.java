@@ -18,6 +18,8 @@ import org.mailforge.application.MailDeliveryService;
 import org.mailforge.application.MailMetrics;
 import org.mailforge.application.events.ServerEvent;
 import org.mailforge.application.events.ServerEvents;
+import org.mailforge.application.trace.TraceLog;
+import org.mailforge.domain.trace.TraceStep;
 import org.mailforge.domain.queue.OutboundQueue;
 import org.mailforge.domain.queue.QueueStatus;
 import org.mailforge.domain.queue.QueuedMessage;
@@ -65,6 +67,9 @@ public class DeliveryAgent {
     @Inject
     ServerEvents events;
 
+    @Inject
+    TraceLog trace;
+
     Clock clock = Clock.systemUTC();
 
     /** When a destination has all its slots busy, the entry is looked at again after this. */
@@ -105,6 +110,8 @@ public class DeliveryAgent {
         QueuedMessage entry = claimed.get();
         if (entry.deadlinePassed(now)) {
             entry.fail("delivery time expired (DELIVERBY " + entry.getDeliverBy() + ")", now);
+            trace.steps(entry.getSessionId(), List.of(new TraceStep(now, TraceStep.Kind.ATTEMPT, null, entry.getId(),
+                    TraceStep.Outcome.FAILED, null, "not attempted: the time the sender gave (DELIVERBY " + entry.getDeliverBy() + ") ran out")));
             conclude(entry, now);
             return;
         }
@@ -118,8 +125,12 @@ public class DeliveryAgent {
             conclude(entry, now);
             return;
         }
-        List<RecipientReply> replies = transport.deliver(entry.getDomain(), entry.getSender(),
+        long started = System.nanoTime();
+        OutboundTransport.Attempt attempt = transport.attempt(entry.getDomain(), entry.getSender(),
                 pending.stream().map(QueuedRecipient::getAddress).toList(), content, entry.isSmtpUtf8());
+        List<RecipientReply> replies = attempt.replies();
+        traceAttempt(entry, replies, (attempt.route() == null ? "" : "via " + attempt.route() + ", ")
+                + "attempt " + (entry.getAttempts() + 1) + ", " + (System.nanoTime() - started) / 1_000_000 + " ms");
         record(entry, replies, clock.instant(), outbound.delayAfter(entry.getAttempts()));
         conclude(entry, clock.instant());
     }
@@ -135,9 +146,19 @@ public class DeliveryAgent {
                 queue.update(entry);
                 return;
             }
+            traceAttempt(entry, replies, "collected over ATRN");
             record(entry, replies, clock.instant(), configuration.outbound().delayAfter(entry.getAttempts()));
             conclude(entry, clock.instant());
         });
+    }
+
+    /** Each recipient's reply of an attempt, verbatim, into the message's trace. */
+    private void traceAttempt(QueuedMessage entry, List<RecipientReply> replies, String detail) {
+        Instant now = clock.instant();
+        trace.steps(entry.getSessionId(), replies.stream().map(reply -> new TraceStep(now, TraceStep.Kind.ATTEMPT,
+                reply.recipient().toLowerCase(java.util.Locale.ROOT), entry.getId(), reply.delivered() ? TraceStep.Outcome.OK
+                        : reply.reply().code() >= 500 ? TraceStep.Outcome.FAILED : TraceStep.Outcome.DEFERRED,
+                render(reply.reply()), detail)).toList());
     }
 
     private static void record(QueuedMessage entry, List<RecipientReply> replies, Instant now, Duration scheduledGap) {
@@ -169,7 +190,10 @@ public class DeliveryAgent {
                 next = deadline; // mode R: return the message at its deadline, not later
             }
             if (entry.needsDelayNotice(now)) {
-                notifySender(entry, DeliveryStatusNotification.Kind.DELAYED, entry.pendingRecipients());
+                String notice = notifySender(entry, DeliveryStatusNotification.Kind.DELAYED, entry.pendingRecipients());
+                if (notice != null) {
+                    trace.steps(entry.getSessionId(), List.of(notified(entry, notice, "the sender was told it is delayed")));
+                }
                 entry.delayNotified();
             }
             if (entry.getNextRetry() == null) {
@@ -187,14 +211,17 @@ public class DeliveryAgent {
             // the last attempt may have succeeded for the others: the reason is a failed recipient's reply
             String reason = entry.getLastError() != null ? entry.getLastError() : failed.get(0).getLastReply();
             entry.fail(reason, now);
-            notifySender(entry, DeliveryStatusNotification.Kind.FAILED, failed);
+            String notice = notifySender(entry, DeliveryStatusNotification.Kind.FAILED, failed);
             queue.update(entry); // kept, as failed, for the administrator to inspect, retry or delete
+            trace.concluded(entry.getSessionId(), failed.size(), notice == null ? List.of()
+                    : List.of(notified(entry, notice, "the sender was told it failed (" + failed.size() + " recipient(s))")));
             metrics.sent(false);
             events.publish("message.failed", () -> summary(entry, failed, "error", entry.getLastError()));
             LOG.info(() -> "queue entry " + entry.getId() + " failed for " + failed.size() + " recipient(s): " + LogText.escape(entry.getLastError()));
         } else {
             queue.remove(entry.getId());
             spool.delete(entry.getContentFile());
+            trace.concluded(entry.getSessionId(), 0, List.of());
             metrics.sent(true);
             events.publish("message.sent", () -> summary(entry, entry.getRecipients(), "destination", entry.getDomain()));
             LOG.fine(() -> "queue entry " + entry.getId() + " delivered to " + entry.getDomain());
@@ -212,9 +239,15 @@ public class DeliveryAgent {
                 name, value);
     }
 
-    private void notifySender(QueuedMessage entry, DeliveryStatusNotification.Kind kind, List<QueuedRecipient> recipients) {
+    private TraceStep notified(QueuedMessage entry, String notice, String what) {
+        return new TraceStep(clock.instant(), TraceStep.Kind.NOTIFIED, null, entry.getId(), TraceStep.Outcome.INFO, null,
+                what + ": notification " + notice + " to " + entry.getSender());
+    }
+
+    /** Sends the sender a notification; its id, or null when none was sent. */
+    private String notifySender(QueuedMessage entry, DeliveryStatusNotification.Kind kind, List<QueuedRecipient> recipients) {
         if (entry.hasNullSender()) {
-            return; // never bounce a bounce
+            return null; // never bounce a bounce
         }
         try {
             boolean expired = entry.deadlinePassed(clock.instant());
@@ -226,13 +259,17 @@ public class DeliveryAgent {
                     : entry.getLastError();
             byte[] report = DeliveryStatusNotification.compose(kind, configuration.hostname(), entry.getId(),
                     entry.getSender(), entry.getCreatedAt(), reason, lines, spool.open(entry.getContentFile()), clock.instant());
-            Reply reply = mail.deliverOwn(DeliveryStatusNotification.message(entry.getId(), configuration.hostname(), entry.getSender(),
-                    report, clock.instant()));
+            InboundMessage notice = DeliveryStatusNotification.message(entry.getId(), configuration.hostname(), entry.getSender(),
+                    report, clock.instant());
+            Reply reply = mail.deliverOwn(notice);
             if (reply.code() >= 400) {
                 LOG.warning("queue entry " + entry.getId() + ": notification to " + LogText.escape(entry.getSender()) + " not accepted: " + reply);
+                return null;
             }
+            return notice.sessionId();
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.WARNING, "queue entry " + entry.getId() + ": could not notify " + entry.getSender(), e);
+            return null;
         }
     }
 

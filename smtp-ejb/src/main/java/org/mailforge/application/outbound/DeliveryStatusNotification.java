@@ -58,7 +58,8 @@ public final class DeliveryStatusNotification {
      */
     public static org.mailforge.smtp.spi.InboundMessage message(String id, String reportingHost, String sender, byte[] report,
                                                                 Instant now) {
-        return new org.mailforge.smtp.spi.InboundMessage(id + "-dsn", "127.0.0.1", reportingHost, "", List.of(sender),
+        // a message of its own, with a trace of its own (the original's trace names it)
+        return new org.mailforge.smtp.spi.InboundMessage(org.mailforge.smtp.spi.SessionIds.next(), "127.0.0.1", reportingHost, "", List.of(sender),
                 MessageContent.of(report), now, false, null, null);
     }
 

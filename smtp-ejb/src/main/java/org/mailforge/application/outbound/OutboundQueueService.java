@@ -18,6 +18,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import org.mailforge.application.MessageHeaders;
+import org.mailforge.application.trace.TraceLog;
+import org.mailforge.domain.trace.TraceStep;
 import org.mailforge.domain.queue.OutboundQueue;
 import org.mailforge.domain.queue.QueueStatus;
 import org.mailforge.domain.queue.QueuedMessage;
@@ -58,6 +60,9 @@ public class OutboundQueueService {
 
     @Inject
     org.mailforge.application.dkim.DkimKeyService dkim;
+
+    @Inject
+    TraceLog trace;
 
     Clock clock = Clock.systemUTC();
 
@@ -135,16 +140,41 @@ public class OutboundQueueService {
         return queue.count(status, domain);
     }
 
-    /** The administrator's "retry now"; false when there is no such entry. */
-    public boolean retryNow(String id) {
+    /** The administrator's "retry now" (also of a failed entry, which opens again); false when there is no such entry. */
+    public boolean retryNow(String id, String actor) {
         Optional<QueuedMessage> found = queue.find(id);
         if (found.isEmpty()) {
             return false;
         }
         QueuedMessage entry = found.get();
+        boolean wasFailed = entry.getStatus() == QueueStatus.FAILED;
+        int failedRecipients = entry.failedRecipients().size();
         entry.forceRetry(clock.instant());
         queue.update(entry);
         wakeups.wake(id, Duration.ZERO);
+        TraceStep step = adminStep(entry, TraceStep.Outcome.INFO, "retry now, by " + actor);
+        if (wasFailed) {
+            trace.reopened(entry.getSessionId(), failedRecipients, step);
+        } else {
+            trace.steps(entry.getSessionId(), List.of(step));
+        }
+        return true;
+    }
+
+    /** Removes an entry and its content (the sender is not told); false when there is no such entry. */
+    public boolean delete(String id, String actor) {
+        Optional<QueuedMessage> found = queue.find(id);
+        if (found.isEmpty() || !delete(id)) {
+            return false;
+        }
+        QueuedMessage entry = found.get();
+        LOG.info(() -> "queue entry " + id + " deleted by " + org.mailforge.application.LogText.escape(actor));
+        TraceStep step = adminStep(entry, TraceStep.Outcome.FAILED, "deleted from the queue by " + actor + ", the sender was not told");
+        if (entry.getStatus() == QueueStatus.FAILED) {
+            trace.steps(entry.getSessionId(), List.of(step)); // concluded when it failed
+        } else {
+            trace.concluded(entry.getSessionId(), entry.pendingRecipients().size(), List.of(step));
+        }
         return true;
     }
 
@@ -156,8 +186,11 @@ public class OutboundQueueService {
         }
         queue.remove(id);
         spool.delete(found.get().getContentFile());
-        LOG.info(() -> "queue entry " + id + " deleted by an administrator");
         return true;
+    }
+
+    private TraceStep adminStep(QueuedMessage entry, TraceStep.Outcome outcome, String what) {
+        return new TraceStep(clock.instant(), TraceStep.Kind.ADMIN, null, entry.getId(), outcome, null, what);
     }
 
     /**

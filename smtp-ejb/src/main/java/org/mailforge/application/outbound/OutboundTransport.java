@@ -17,4 +17,21 @@ public interface OutboundTransport {
      */
     List<RecipientReply> deliver(String domain, String sender, List<String> recipients,
                                  MessageContent content, boolean smtpUtf8);
+
+    /**
+     * {@link #deliver} telling also how it went, for the message trace: the host and address that
+     * gave the verdict, the TLS and the policy that applied.
+     */
+    default Attempt attempt(String domain, String sender, List<String> recipients, MessageContent content, boolean smtpUtf8) {
+        return new Attempt(deliver(domain, sender, recipients, content, smtpUtf8), null);
+    }
+
+    /**
+     * An attempt's verdicts and route.
+     *
+     * @param route in words: the MX host and address, the TLS (version, cipher, whether the certificate was
+     *              verified), the MTA-STS policy; null when not known
+     */
+    record Attempt(List<RecipientReply> replies, String route) {
+    }
 }

@@ -40,8 +40,12 @@ public class ContentScreening {
     public record Refuse(Reply reply) implements Outcome {
     }
 
-    /** Store this content (the message with any headers added) into this folder. */
-    public record Accept(MessageContent content, Folder folder) implements Outcome {
+    /**
+     * Store this content (the message with any headers added) into this folder.
+     *
+     * @param scan the scanners' verdicts in words, for the message trace; null when nothing scanned it
+     */
+    public record Accept(MessageContent content, Folder folder, String scan) implements Outcome {
     }
 
     @Inject
@@ -79,17 +83,19 @@ public class ContentScreening {
     public Outcome screen(InboundMessage message, boolean own) {
         MessageContent content = message.content();
         if (virus == null && spam == null) {
-            return new Accept(content, Folder.INBOX);
+            return new Accept(content, Folder.INBOX, null);
         }
         if (content.size() > settings.maxScanSize()) {
-            return tagged(content, Folder.INBOX, List.of("X-Mailforge-Scan: skipped, " + content.size()
-                    + " octets is over the scan limit of " + settings.maxScanSize()));
+            String skipped = "skipped, " + content.size() + " octets is over the scan limit of " + settings.maxScanSize();
+            return tagged(content, Folder.INBOX, List.of("X-Mailforge-Scan: " + skipped), List.of("scan " + skipped));
         }
         List<String> headers = new ArrayList<>();
+        List<String> verdicts = new ArrayList<>();
         if (virus != null) {
             try {
                 VirusVerdict verdict = virus.scan(content);
                 observed(true);
+                verdicts.add(verdict.infected() ? "virus " + verdict.signature() : "no virus");
                 if (verdict.infected()) {
                     metrics.virusDetected();
                     LOG.info(() -> "session " + message.sessionId() + ": virus " + org.mailforge.application.LogText.escape(verdict.signature()) + " refused");
@@ -106,6 +112,7 @@ public class ContentScreening {
                     return refusal;
                 }
                 headers.add("X-Mailforge-Scan: virus scan skipped, scanner unavailable");
+                verdicts.add("virus scan skipped, scanner unavailable");
             }
         }
         Folder folder = Folder.INBOX;
@@ -117,6 +124,8 @@ public class ContentScreening {
                     return scannerRefusal(message, verdict);
                 }
                 headers.addAll(spamHeaders(verdict));
+                verdicts.add(String.format(Locale.ROOT, "spam score %.1f of %.1f%s", verdict.score(), verdict.threshold(),
+                        verdict.spam() ? ", spam" : ""));
                 if (verdict.spam()) {
                     metrics.spamDetected();
                     ScanningConfiguration.SpamAction action = settings.spamAction();
@@ -140,9 +149,13 @@ public class ContentScreening {
                     return refusal;
                 }
                 headers.add("X-Mailforge-Scan: spam check skipped, scanner unavailable");
+                verdicts.add("spam check skipped, scanner unavailable");
             }
         }
-        return tagged(content, folder, headers);
+        if (folder == Folder.JUNK) {
+            verdicts.add("filed in Junk");
+        }
+        return tagged(content, folder, headers, verdicts);
     }
 
     /** The scanner's own refusal (rspamd's reject, soft reject or greylist action): its word decides, not SMTP_SPAM_ACTION. */
@@ -217,12 +230,13 @@ public class ContentScreening {
         return text.toString();
     }
 
-    private static Accept tagged(MessageContent content, Folder folder, List<String> headers) {
+    private static Accept tagged(MessageContent content, Folder folder, List<String> headers, List<String> verdicts) {
+        String scan = verdicts.isEmpty() ? null : String.join("; ", verdicts);
         if (headers.isEmpty()) {
-            return new Accept(content, folder);
+            return new Accept(content, folder, scan);
         }
         String block = String.join("\r\n", headers) + "\r\n";
-        return new Accept(MessageContent.prefixed(block.getBytes(StandardCharsets.UTF_8), content), folder);
+        return new Accept(MessageContent.prefixed(block.getBytes(StandardCharsets.UTF_8), content), folder, scan);
     }
 
     /** The last answer of {@link #problems()}, when it was made, and whether a scan since disagreed with it. */

@@ -102,6 +102,18 @@ public class SmtpOutboundTransport implements OutboundTransport {
     @Override
     public List<RecipientReply> deliver(String domain, String sender, List<String> recipients,
                                         MessageContent content, boolean smtpUtf8) {
+        return attempt(domain, sender, recipients, content, smtpUtf8).replies();
+    }
+
+    @Override
+    public Attempt attempt(String domain, String sender, List<String> recipients, MessageContent content, boolean smtpUtf8) {
+        StringBuilder route = new StringBuilder();
+        List<RecipientReply> replies = attempt(domain, sender, recipients, content, smtpUtf8, route);
+        return new Attempt(replies, route.isEmpty() ? null : route.toString());
+    }
+
+    private List<RecipientReply> attempt(String domain, String sender, List<String> recipients, MessageContent content,
+                                         boolean smtpUtf8, StringBuilder route) {
         // the attempt's deadline starts before the MX hosts and the policy are looked for: slow DNS uses up its time, not more
         long deadline = System.nanoTime() + outbound.attemptTimeout().toNanos();
         List<MxResolver.Destination> destinations;
@@ -130,6 +142,7 @@ public class SmtpOutboundTransport implements OutboundTransport {
                 : mtaSts.policyFor(domain, java.time.Instant.now().plusNanos(Math.max(0, deadline - System.nanoTime())))
                 .filter(p -> p.getMode() != MtaStsPolicy.Mode.NONE).orElse(null);
         boolean enforced = policy != null && policy.getMode() == MtaStsPolicy.Mode.ENFORCE;
+        String policyText = policy == null ? "" : ", MTA-STS " + policy.getMode().name().toLowerCase(java.util.Locale.ROOT);
         if (enforced) {
             // RFC 8461 4.1, 5.1: only the MX hosts the policy names, each over TLS with a certificate valid for its name
             destinations = destinations.stream().filter(d -> policy.allows(d.host())).toList();
@@ -141,7 +154,9 @@ public class SmtpOutboundTransport implements OutboundTransport {
         } else if (policy != null) {
             metrics.mtaSts("testing"); // mode testing: delivered as without a policy (TLS-RPT reports are not sent)
         }
-        List<RecipientReply> replies = attempt(domain, destinations, port, sender, recipients, content, smtpUtf8, enforced, deadline);
+        List<RecipientReply> replies = attempt(domain, destinations, port, sender, recipients, content, smtpUtf8, enforced, deadline,
+                route);
+        route.append(policyText);
         if (enforced) {
             metrics.mtaSts(replies.stream().anyMatch(r -> r.reply().code() == 451 && "4.7.5".equals(r.reply().status()))
                     ? "deferred" : "enforced");
@@ -152,15 +167,17 @@ public class SmtpOutboundTransport implements OutboundTransport {
     /** Tries the destinations in order until one gives a verdict, within the attempt's deadline. */
     private List<RecipientReply> attempt(String domain, List<MxResolver.Destination> destinations, int port, String sender,
                                          List<String> recipients, MessageContent content, boolean smtpUtf8, boolean verifiedTls,
-                                         long deadline) {
+                                         long deadline, StringBuilder route) {
         Reply lastFailure = Reply.of(451, "4.4.1", "no destination host for " + domain);
         for (MxResolver.Destination destination : destinations.subList(0,
                 Math.min(destinations.size(), OutboundConfiguration.MAX_ADDRESSES_PER_ATTEMPT))) {
             if (deadline - System.nanoTime() <= 0) {
                 break;
             }
+            route.setLength(0);
+            route.append(destination.host()).append(" [").append(destination.address().getHostAddress()).append("]:").append(port);
             try {
-                return converse(destination, port, sender, recipients, content, smtpUtf8, verifiedTls, deadline);
+                return converse(destination, port, sender, recipients, content, smtpUtf8, verifiedTls, deadline, route);
             } catch (IOException e) {
                 // under an enforced MTA-STS policy a host without (verified) TLS is a security failure (4.7.5)
                 boolean tls = verifiedTls && (e instanceof javax.net.ssl.SSLException || e instanceof TlsMissingException
@@ -179,7 +196,8 @@ public class SmtpOutboundTransport implements OutboundTransport {
 
     /** One conversation; an IOException means "this host gave no verdict, try the next". */
     private List<RecipientReply> converse(MxResolver.Destination destination, int port, String sender, List<String> recipients,
-                                          MessageContent content, boolean smtpUtf8, boolean verifiedTls, long deadline) throws IOException {
+                                          MessageContent content, boolean smtpUtf8, boolean verifiedTls, long deadline,
+                                          StringBuilder route) throws IOException {
         int timeout = (int) outbound.timeout().toMillis();
         long remaining = deadline - System.nanoTime();
         try (Socket socket = new Socket()) {
@@ -188,7 +206,7 @@ public class SmtpOutboundTransport implements OutboundTransport {
                 socket.connect(new InetSocketAddress(destination.address(), port), (int) Math.max(1,
                         Math.min(OutboundConfiguration.CONNECT_TIMEOUT.toMillis(), TimeUnit.NANOSECONDS.toMillis(remaining))));
                 socket.setSoTimeout(timeout);
-                return converse(socket, destination, port, sender, recipients, content, smtpUtf8, verifiedTls);
+                return converse(socket, destination, port, sender, recipients, content, smtpUtf8, verifiedTls, route);
             } finally {
                 cutOff.cancel(false);
             }
@@ -197,7 +215,7 @@ public class SmtpOutboundTransport implements OutboundTransport {
 
     private List<RecipientReply> converse(Socket socket, MxResolver.Destination destination, int port, String sender,
                                           List<String> recipients, MessageContent content, boolean smtpUtf8,
-                                          boolean verifiedTls) throws IOException {
+                                          boolean verifiedTls, StringBuilder route) throws IOException {
         Socket channel = socket;
         SmtpClient client = new SmtpClient(channel.getInputStream(), channel.getOutputStream());
         expect(client.greeting(), 220, "greeting");
@@ -207,10 +225,15 @@ public class SmtpOutboundTransport implements OutboundTransport {
         TlsPolicy policy = credentials || verifiedTls ? TlsPolicy.ENCRYPT : outbound.tls();
         if (policy != TlsPolicy.NONE && client.supports("STARTTLS")) {
             expect(client.command("STARTTLS"), 220, "STARTTLS");
-            channel = startTls(socket, destination.host(), port, policy);
+            SSLSocket tls = startTls(socket, destination.host(), port, policy);
+            channel = tls;
+            route.append(", ").append(tls.getSession().getProtocol()).append(' ').append(tls.getSession().getCipherSuite())
+                    .append(policy == TlsPolicy.ENCRYPT ? ", certificate verified" : ", certificate not verified (opportunistic TLS)");
             client = new SmtpClient(channel.getInputStream(), channel.getOutputStream());
             expect(client.hello(configuration.hostname()), 250, "EHLO after STARTTLS");
-        } else if (policy == TlsPolicy.ENCRYPT) {
+        } else if (policy != TlsPolicy.ENCRYPT) {
+            route.append(", no TLS");
+        } else {
             throw new TlsMissingException(credentials
                     ? "the smarthost does not offer STARTTLS; SMTP_RELAY_USERNAME is only sent over verified TLS"
                     : verifiedTls ? "STARTTLS is required by the domain's MTA-STS policy but not offered"

@@ -32,31 +32,12 @@ public class JdbcScreeningRecords implements ScreeningRecords {
     @Resource(lookup = "jdbc/mailforge", shareable = false) // its own connection, back to the pool on close
     DataSource dataSource;
 
-    @FunctionalInterface
-    private interface Work<T> {
-        T on(Connection connection) throws SQLException;
+    private <T> T withConnection(Jdbc.Work<T> work) {
+        return Jdbc.withConnection(dataSource, "screening records", work);
     }
 
-    private <T> T withConnection(Work<T> work) {
-        try (Connection connection = dataSource.getConnection()) {
-            return work.on(connection);
-        } catch (SQLException e) {
-            throw new IllegalStateException("screening records: " + e.getMessage(), e);
-        }
-    }
-
-    /** One local transaction on the connection, committed or rolled back, auto-commit again afterwards. */
-    private static void transaction(Connection connection, Work<Void> work) throws SQLException {
-        connection.setAutoCommit(false);
-        try {
-            work.on(connection);
-            connection.commit();
-        } catch (Throwable e) {
-            connection.rollback(); // before auto-commit is set again, which would commit what was done
-            throw e;
-        } finally {
-            connection.setAutoCommit(true);
-        }
+    private static void transaction(Connection connection, Jdbc.Work<Void> work) throws SQLException {
+        Jdbc.transaction(connection, work);
     }
 
     @Override

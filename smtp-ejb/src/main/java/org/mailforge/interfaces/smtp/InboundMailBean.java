@@ -15,11 +15,13 @@ import org.mailforge.application.outbound.DeliveryAgent;
 import org.mailforge.application.outbound.OutboundQueueService;
 import org.mailforge.application.screening.ClientScreeningService;
 import org.mailforge.application.screening.Greylisting;
+import org.mailforge.application.trace.TraceLog;
 import org.mailforge.smtp.spi.AuthenticationResult;
 import org.mailforge.smtp.spi.ClientScreening;
 import org.mailforge.smtp.spi.InboundRecipient;
 import org.mailforge.smtp.spi.InboundMessage;
 import org.mailforge.smtp.spi.RecipientReply;
+import org.mailforge.smtp.spi.Refusal;
 import org.mailforge.smtp.spi.ScreeningScope;
 import org.mailforge.smtp.spi.Reply;
 import org.mailforge.smtp.spi.SmtpMessageListener;
@@ -59,6 +61,9 @@ public class InboundMailBean implements SmtpMessageListener {
 
     @Inject
     Greylisting greylisting;
+
+    @Inject
+    TraceLog trace;
 
     @Override
     public Reply deliver(InboundMessage message) {
@@ -113,6 +118,11 @@ public class InboundMailBean implements SmtpMessageListener {
     @Override
     public TurnResult turn(String user, List<String> domains) {
         return queue.turn(user, domains);
+    }
+
+    @Override
+    public void refused(List<Refusal> refusals) {
+        trace.refused(refusals);
     }
 
     @Override

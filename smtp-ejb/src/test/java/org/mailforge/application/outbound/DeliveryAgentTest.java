@@ -25,6 +25,8 @@ import java.util.function.Supplier;
 
 import org.junit.jupiter.api.Test;
 import org.mailforge.application.MailDeliveryService;
+import org.mailforge.application.trace.MemoryTraceStore;
+import org.mailforge.application.trace.TraceLog;
 import org.mailforge.application.MailMetrics;
 import org.mailforge.application.config.ServerConfiguration;
 import org.mailforge.application.events.ServerEvents;
@@ -59,6 +61,7 @@ class DeliveryAgentTest {
     private final List<List<String>> transportCalls = new ArrayList<>();
     private Function<String, Reply> destination = recipient -> Reply.of(250, "2.0.0", "ok");
     private Instant now = T0;
+    private final MemoryTraceStore traces = new MemoryTraceStore();
 
     private DeliveryAgent agent(String... settings) {
         Map<String, String> variables = new HashMap<>(Map.of("SMTP_HOSTNAME", "mx.example.test",
@@ -97,6 +100,7 @@ class DeliveryAgentTest {
                 events.add(event);
             }
         };
+        agent.trace = new TraceLog(traces, agent.configuration, agent.metrics);
         agent.clock = new Clock() {
             @Override
             public ZoneId getZone() {

@@ -7,7 +7,6 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,7 +14,10 @@ import java.util.Locale;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
+import org.mailforge.smtp.spi.Refusal;
 import org.mailforge.smtp.spi.Reply;
+import org.mailforge.smtp.spi.SessionFacts;
+import org.mailforge.smtp.spi.SessionIds;
 import org.mailforge.smtp.spi.SmtpMessageListener;
 
 /**
@@ -26,19 +28,17 @@ import org.mailforge.smtp.spi.SmtpMessageListener;
 public final class SmtpSession {
 
     private static final Logger LOG = Logger.getLogger(SmtpSession.class.getName());
-    private static final SecureRandom RANDOM = new SecureRandom();
     /** How long a client refused at the greeting may stay silent. */
     private static final long REFUSED_IDLE_MILLIS = 10_000;
     /** Commands a client refused at the greeting may still send before the connection closes. */
     private static final int MAX_COMMANDS_AFTER_REFUSAL = 3;
-    private static final char[] ID_ALPHABET = "0123456789BCDFGHJKLMNPQRSTVWXYZ".toCharArray();
 
     private final SmtpSettings settings;
     private final CommandRegistry commands;
     private final SmtpMessageListener listener;
     private final ClientInfo client;
     private final Clock clock;
-    private final String id = newId();
+    private final String id = SessionIds.next();
     private final SmtpTransport transport;
     private SmtpInput input;
     private OutputStream output;
@@ -56,6 +56,8 @@ public final class SmtpSession {
     private boolean closing;
     /** Refused in the greeting: only QUIT is awaited, and not for long. */
     private boolean refused;
+    /** MAIL commands that reached a decision: the n-th transaction's id ends in {@code -n}. */
+    private int transactions;
 
     public SmtpSession(SmtpSettings settings, CommandRegistry commands, SmtpMessageListener listener,
                        ClientInfo client, InputStream in, OutputStream out, Clock clock) throws IOException {
@@ -128,6 +130,7 @@ public final class SmtpSession {
         try {
             Reply refusal = client.screening().refusal();
             if (refusal != null) {
+                report(Refusal.Stage.CONNECT, null, null, refusal);
                 refusedAtGreeting(refusal);
                 return;
             }
@@ -228,12 +231,38 @@ public final class SmtpSession {
     }
 
     /**
+     * A decision of policy or of a limit against the client (not a syntax error): the reply, and a
+     * report of it for the message trace.
+     *
+     * @param sender    the transaction's envelope sender ("" for the null sender), or null before MAIL
+     * @param recipient the recipient refused, or null
+     */
+    public void refuse(Refusal.Stage stage, String sender, String recipient, Reply reply) throws IOException {
+        report(stage, sender, recipient, reply);
+        if (stage == Refusal.Stage.MAIL) {
+            transactions++; // the refused attempt had its id: the next one gets the next
+        }
+        reply(reply);
+    }
+
+    /** Reports a refusal for the message trace; the caller gives the client the reply. */
+    public void report(Refusal.Stage stage, String sender, String recipient, Reply reply) {
+        String trace = stage == Refusal.Stage.MAIL ? transactionId(transactions + 1)
+                : stage == Refusal.Stage.CONNECT ? id : transactionId();
+        try {
+            listener.refused(java.util.List.of(new Refusal(trace, facts(), stage, sender, recipient, reply, clock.instant())));
+        } catch (RuntimeException e) {
+            LOG.log(Level.FINE, "session " + id + ": the refusal could not be reported", e);
+        }
+    }
+
+    /**
      * A recipient refused for good (an unknown user, a forged SRS address): the reply, counted as
      * an error like a bad command, so a session that guesses addresses ends after
      * {@code maxBadCommands} of them (Postfix's smtpd_hard_error_limit counts these too).
      */
-    public void refuseRecipient(Reply reply) throws IOException {
-        reply(reply);
+    public void refuseRecipient(String sender, String recipient, Reply reply) throws IOException {
+        refuse(Refusal.Stage.RCPT, sender, recipient, reply);
         if (reply.code() >= 500 && !isClientError(reply.code()) && !closing && ++errors >= settings.maxBadCommands()) {
             output.write(Replies.TOO_MANY_ERRORS.render().getBytes(StandardCharsets.UTF_8));
             close();
@@ -311,6 +340,24 @@ public final class SmtpSession {
         return id;
     }
 
+    /**
+     * The id of the current (or last) transaction: the session's for the first, with {@code -n}
+     * for the n-th. It names the message in our Received: header, the 250 reply and the trace.
+     */
+    public String transactionId() {
+        return transactionId(Math.max(1, transactions));
+    }
+
+    private String transactionId(int n) {
+        return n <= 1 ? id : id + "-" + n;
+    }
+
+    /** What the message trace records of this session so far. */
+    public SessionFacts facts() {
+        return new SessionFacts(id, client.listener(), client.address(), client.hostName(), heloName, tlsDescription,
+                authenticatedUser);
+    }
+
     public Instant now() {
         return clock.instant();
     }
@@ -334,9 +381,12 @@ public final class SmtpSession {
         return transaction;
     }
 
+    /** MAIL was accepted: the transaction begins, with an id of its own. */
     public void begin(Transaction newTransaction) {
         this.transaction = newTransaction;
+        transactions++;
     }
+
 
     public void addRecipient(MailPath recipient) {
         transaction.addRecipient(recipient);
@@ -382,14 +432,4 @@ public final class SmtpSession {
         return ++authFailures;
     }
 
-    /** Twelve characters of the alphabet from one 64-bit draw (31^12 < 2^64): one call into the secure generator, not twelve. */
-    private static String newId() {
-        long bits = RANDOM.nextLong();
-        char[] chars = new char[12];
-        for (int i = 0; i < chars.length; i++) {
-            chars[i] = ID_ALPHABET[(int) Long.remainderUnsigned(bits, ID_ALPHABET.length)];
-            bits = Long.divideUnsigned(bits, ID_ALPHABET.length);
-        }
-        return new String(chars);
-    }
 }

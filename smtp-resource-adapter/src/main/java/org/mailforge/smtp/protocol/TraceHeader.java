@@ -42,7 +42,7 @@ public final class TraceHeader {
         }
         header.append("\tby ").append(session.settings().hostname())
                 .append(" (Mailforge) with ").append(protocol(session, transaction))
-                .append(" id ").append(session.id());
+                .append(" id ").append(session.transactionId());
         if (transaction.recipients().size() == 1) {
             // like Postfix, name the recipient only when that discloses nobody else
             header.append("\r\n\tfor ").append(transaction.recipients().get(0));

@@ -11,6 +11,7 @@ import org.mailforge.smtp.spi.ClientScreening;
 import org.mailforge.smtp.spi.InboundRecipient;
 import org.mailforge.smtp.spi.InboundMessage;
 import org.mailforge.smtp.spi.RecipientReply;
+import org.mailforge.smtp.spi.Refusal;
 import org.mailforge.smtp.spi.ScreeningScope;
 import org.mailforge.smtp.spi.Reply;
 import org.mailforge.smtp.spi.SmtpMessageListener;
@@ -18,14 +19,30 @@ import org.mailforge.smtp.spi.TurnResult;
 
 /**
  * The engine's listener for one activation: each call borrows a message endpoint (an MDB instance
- * from the container's pool), invokes it and gives it back.
+ * from the container's pool), invokes it and gives it back. Refusals are handed over in batches,
+ * off the sessions' threads ({@link RefusalReports}).
  */
-final class EndpointListener implements SmtpMessageListener {
+final class EndpointListener implements SmtpMessageListener, AutoCloseable {
 
     private final MessageEndpointFactory factory;
+    private final RefusalReports refusals;
 
     EndpointListener(MessageEndpointFactory factory) {
         this.factory = factory;
+        this.refusals = new RefusalReports(batch -> call(listener -> {
+            listener.refused(batch);
+            return null;
+        }), "smtp-refusal-reports");
+    }
+
+    @Override
+    public void refused(List<Refusal> batch) {
+        refusals.report(batch);
+    }
+
+    @Override
+    public void close() {
+        refusals.close();
     }
 
     @Override

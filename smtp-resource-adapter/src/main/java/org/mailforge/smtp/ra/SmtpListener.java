@@ -10,6 +10,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -40,7 +41,9 @@ import org.mailforge.smtp.ratelimit.Slots;
 import org.mailforge.smtp.ratelimit.RateLimiter;
 import org.mailforge.smtp.spi.ClientScreening;
 import org.mailforge.smtp.spi.ScreeningScope;
+import org.mailforge.smtp.spi.Refusal;
 import org.mailforge.smtp.spi.Reply;
+import org.mailforge.smtp.spi.SessionFacts;
 import org.mailforge.smtp.spi.SmtpMessageListener;
 
 /**
@@ -217,7 +220,7 @@ final class SmtpListener {
                 admission.slot().close();
             }
             statistics.rejectedOne();
-            refuse(socket, Reply.of(421, "4.3.2", settings.hostname() + " Error: too many connections, try again later"));
+            refuse(socket, socket.getInetAddress(), Reply.of(421, "4.3.2", settings.hostname() + " Error: too many connections, try again later"));
             return;
         }
         Connection connection = new Connection(socket, admission);
@@ -229,7 +232,7 @@ final class SmtpListener {
         } catch (RuntimeException | OutOfMemoryError e) {
             LOG.log(Level.WARNING, "no thread for a new connection", e);
             finished(connection);
-            refuse(socket, Reply.of(421, "4.3.2", settings.hostname() + " Error: server busy, try again later"));
+            refuse(socket, socket.getInetAddress(), Reply.of(421, "4.3.2", settings.hostname() + " Error: server busy, try again later"));
         }
     }
 
@@ -251,14 +254,14 @@ final class SmtpListener {
         ClientBudget budget = rateLimiter.budgetFor(address, statistics.rateLimits()::refused);
         if (!budget.tryConnection()) {
             refused(counted);
-            refuse(socket, Replies.rateLimited(settings.hostname(), "too many connections from " + address.getHostAddress()));
+            refuse(socket, address, Replies.rateLimited(settings.hostname(), "too many connections from " + address.getHostAddress()));
             return null;
         }
         Slots.Slot slot = perAddress.tryOpen(address);
         if (slot == null) {
             refused(counted);
             statistics.refusedOnePerAddress();
-            refuse(socket, Replies.rateLimited(settings.hostname(),
+            refuse(socket, address, Replies.rateLimited(settings.hostname(),
                     "too many concurrent connections from " + address.getHostAddress()));
             return null;
         }
@@ -333,7 +336,7 @@ final class SmtpListener {
                         && !passesGreetingTest(address, connected + screening.greetingHold().toNanos())) {
                     return;
                 }
-                ClientInfo client = new ClientInfo(address.getHostAddress(), name.get(), admission.budget(), screening);
+                ClientInfo client = new ClientInfo(address.getHostAddress(), name.get(), admission.budget(), screening, kind.label());
                 transport = new SocketTransport(socket, tls, settings.idleTimeout());
                 try {
                     if (kind.implicitTls()) {
@@ -386,7 +389,7 @@ final class SmtpListener {
             }
             if (talked) {
                 in.skip(in.available()); // what it sent is never read; unread octets would reset the connection
-                refuse(socket, Reply.of(554, "5.5.1", settings.hostname() + " Error: you talked before the greeting"));
+                refuse(socket, address, Reply.of(554, "5.5.1", settings.hostname() + " Error: you talked before the greeting"));
             }
             return !talked;
         }
@@ -457,6 +460,18 @@ final class SmtpListener {
             statistics.closed();
             connectionSlots.release();
         }
+    }
+
+    /** Refuses a connection before its session: the reply, and a report of it for the message trace. */
+    private void refuse(Socket socket, InetAddress client, Reply reply) {
+        try {
+            String id = org.mailforge.smtp.spi.SessionIds.next();
+            listener.refused(List.of(new Refusal(id, new SessionFacts(id, kind.label(), client.getHostAddress(), null, null, null, null),
+                    Refusal.Stage.CONNECT, null, null, reply, java.time.Instant.now())));
+        } catch (RuntimeException e) {
+            LOG.log(Level.FINE, "a refused connection could not be reported", e);
+        }
+        refuse(socket, reply);
     }
 
     private static void refuse(Socket socket, Reply reply) {

@@ -40,7 +40,7 @@ public class SmtpResourceAdapter implements ResourceAdapter {
 
     private static final Logger LOG = Logger.getLogger(SmtpResourceAdapter.class.getName());
 
-    private final Map<ActivationKey, List<SmtpListener>> listeners = new ConcurrentHashMap<>();
+    private final Map<ActivationKey, Activation> listeners = new ConcurrentHashMap<>();
     /** Per listener kind, kept across restarts of the listeners. */
     private final Map<ListenerKind, ListenerStatistics> statistics = Collections.synchronizedMap(new EnumMap<>(ListenerKind.class));
     private WorkManager workManager;
@@ -58,7 +58,7 @@ public class SmtpResourceAdapter implements ResourceAdapter {
 
     @Override
     public void stop() {
-        listeners.values().forEach(group -> group.forEach(SmtpListener::stop));
+        listeners.values().forEach(Activation::stop);
         listeners.clear();
     }
 
@@ -77,19 +77,28 @@ public class SmtpResourceAdapter implements ResourceAdapter {
                 listener.start();
             } catch (java.io.IOException e) {
                 started.forEach(SmtpListener::stop);
+                endpoint.close();
                 throw new ResourceException("cannot listen on " + spec.host() + ":" + spec.port(kind) + " (check SMTP_HOST and "
                         + kind.portSetting().variable() + "): " + e.getMessage(), e);
             }
             started.add(listener);
         }
-        listeners.put(new ActivationKey(factory, spec), List.copyOf(started));
+        listeners.put(new ActivationKey(factory, spec), new Activation(List.copyOf(started), endpoint));
+    }
+
+    /** One activation's listeners and the endpoint they call. */
+    private record Activation(List<SmtpListener> listeners, EndpointListener endpoint) {
+        void stop() {
+            listeners.forEach(SmtpListener::stop);
+            endpoint.close();
+        }
     }
 
     @Override
     public void endpointDeactivation(MessageEndpointFactory factory, ActivationSpec activationSpec) {
-        List<SmtpListener> group = listeners.remove(new ActivationKey(factory, activationSpec));
-        if (group != null) {
-            group.forEach(SmtpListener::stop);
+        Activation activation = listeners.remove(new ActivationKey(factory, activationSpec));
+        if (activation != null) {
+            activation.stop();
         }
     }
 

@@ -112,6 +112,15 @@ public interface SmtpMessageListener {
         return TurnResult.refused(Reply.of(450, "4.7.1", "ATRN is not available here"));
     }
 
+    /**
+     * Refusals the engine gave clients (connections refused, senders and recipients refused,
+     * messages refused at their end of data), for the message trace. Called in batches, off the
+     * sessions' threads; a batch that cannot be taken is dropped (the client already had its reply).
+     */
+    default void refused(java.util.List<Refusal> refusals) {
+        // nothing recorded
+    }
+
     /** Reports what the client said about each recipient of held mail delivered over ATRN. */
     default void turned(String id, java.util.List<RecipientReply> results) {
         // nothing was handed out, nothing to record

@@ -25,6 +25,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
         tags = {
             @Tag(name = "users", description = "Mail users"),
             @Tag(name = "queue", description = "Outbound delivery queue"),
+            @Tag(name = "trace", description = "What happened to a message: the message trace"),
             @Tag(name = "monitoring", description = "Health and statistics")})
 @SecurityScheme(securitySchemeName = AdminApplication.BASIC_AUTH, type = SecuritySchemeType.HTTP, scheme = "basic")
 @ApplicationPath("/")

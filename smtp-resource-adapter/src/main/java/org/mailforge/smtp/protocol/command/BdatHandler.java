@@ -8,6 +8,7 @@ import org.mailforge.smtp.protocol.Replies;
 import org.mailforge.smtp.protocol.SmtpSession;
 import org.mailforge.smtp.protocol.TraceHeader;
 import org.mailforge.smtp.protocol.Transaction;
+import org.mailforge.smtp.spi.Refusal;
 import org.mailforge.smtp.spi.Reply;
 
 /**
@@ -46,7 +47,7 @@ public final class BdatHandler implements CommandHandler {
         }
         if (!session.input().readChunk(transaction.chunkSink(), size, limit - transaction.chunkOctets())) {
             session.resetTransaction();
-            session.reply(Replies.tooBig(limit));
+            session.refuse(Refusal.Stage.DATA, DataHandler.sender(transaction), null, Replies.tooBig(limit));
             return;
         }
         transaction.chunkReceived(size);
@@ -56,7 +57,7 @@ public final class BdatHandler implements CommandHandler {
         }
         if (transaction.chunkSink().bareLineEnding()) {
             session.resetTransaction();
-            session.reply(DataHandler.BARE_LINE_ENDING);
+            session.refuse(Refusal.Stage.DATA, DataHandler.sender(transaction), null, DataHandler.BARE_LINE_ENDING);
             return;
         }
         buffer.flush();

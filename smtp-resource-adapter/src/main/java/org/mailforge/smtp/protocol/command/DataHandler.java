@@ -14,6 +14,7 @@ import org.mailforge.smtp.protocol.SmtpSettings;
 import org.mailforge.smtp.protocol.TraceHeader;
 import org.mailforge.smtp.protocol.Transaction;
 import org.mailforge.smtp.spi.InboundMessage;
+import org.mailforge.smtp.spi.Refusal;
 import org.mailforge.smtp.spi.Reply;
 
 /**
@@ -55,11 +56,11 @@ public final class DataHandler implements CommandHandler {
             SmtpInput.DataResult data = session.input().readData(buffer, limit);
             session.resetTransaction();
             if (data.exceeded()) {
-                session.reply(Replies.tooBig(limit));
+                session.refuse(Refusal.Stage.DATA, sender(transaction), null, Replies.tooBig(limit));
             } else if (data.bareLineEnding()) {
-                session.reply(BARE_LINE_ENDING);
+                session.refuse(Refusal.Stage.DATA, sender(transaction), null, BARE_LINE_ENDING);
             } else if (data.longestLine() > SmtpSettings.MAX_TEXT_LINE) {
-                session.reply(LINE_TOO_LONG);
+                session.refuse(Refusal.Stage.DATA, sender(transaction), null, LINE_TOO_LONG);
             } else {
                 buffer.flush();
                 session.reply(deliver(session, transaction, buffer));
@@ -78,6 +79,19 @@ public final class DataHandler implements CommandHandler {
      * refused: mutual forwarding would otherwise loop for ever.
      */
     static Reply deliver(SmtpSession session, Transaction transaction, MessageBuffer content) {
+        Reply reply = handOver(session, transaction, content);
+        if (reply == TOO_MANY_HOPS || reply == Replies.LOCAL_ERROR) {
+            session.report(Refusal.Stage.DATA, sender(transaction), null, reply); // the application never saw it
+        }
+        return reply;
+    }
+
+    /** The transaction's envelope sender as the trace shows it: empty for the null sender. */
+    static String sender(Transaction transaction) {
+        return transaction.reversePath().isNull() ? "" : transaction.reversePath().address();
+    }
+
+    private static Reply handOver(SmtpSession session, Transaction transaction, MessageBuffer content) {
         try (java.io.InputStream in = content.openStream()) {
             if (TraceHeader.hops(in, MAX_HOPS + 1) > MAX_HOPS) {
                 return TOO_MANY_HOPS;
@@ -86,15 +100,16 @@ public final class DataHandler implements CommandHandler {
             LOG.log(Level.WARNING, "session " + session.id() + ": message unreadable; answered 451", e);
             return Replies.LOCAL_ERROR;
         }
-        InboundMessage message = new InboundMessage(session.id(), session.client().address(), session.heloName(),
+        InboundMessage message = new InboundMessage(session.transactionId(), session.client().address(), session.heloName(),
                 transaction.reversePath().address(),
                 transaction.recipients().stream().map(MailPath::address).toList(),
-                content, session.now(), transaction.smtpUtf8(), session.authenticatedUser(), transaction.deliverBy());
+                content, session.now(), transaction.smtpUtf8(), session.authenticatedUser(), transaction.deliverBy(),
+                session.facts());
         try {
             Reply reply = session.listener().deliver(message);
             return reply != null ? reply : Replies.LOCAL_ERROR;
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "delivery of session " + session.id() + " failed; answered 451", e);
+            LOG.log(Level.WARNING, "delivery of message " + session.transactionId() + " failed; answered 451", e);
             return Replies.LOCAL_ERROR;
         }
     }

@@ -9,6 +9,7 @@ import org.mailforge.smtp.protocol.Replies;
 import org.mailforge.smtp.protocol.SmtpSession;
 import org.mailforge.smtp.protocol.Transaction;
 import org.mailforge.smtp.spi.DeliverBy;
+import org.mailforge.smtp.spi.Refusal;
 import org.mailforge.smtp.spi.Reply;
 
 /** MAIL FROM: starts a transaction; understands SIZE (RFC 1870), BODY (RFC 6152) and SMTPUTF8 (RFC 6531). */
@@ -27,7 +28,7 @@ public final class MailHandler implements CommandHandler {
             return;
         }
         if (session.settings().authRequired() && session.authenticatedUser() == null) {
-            session.reply(Reply.of(530, "5.7.0", "Error: authentication required"));
+            session.refuse(Refusal.Stage.MAIL, null, null, Reply.of(530, "5.7.0", "Error: authentication required"));
             return;
         }
         PathArgument parsed = PathArgument.parse(argument, "FROM:");
@@ -52,7 +53,7 @@ public final class MailHandler implements CommandHandler {
                     }
                     // any number of digits is a size; one too large for a long is simply too big
                     if (value.length() > 18 || Long.parseLong(value) > session.settings().maxMessageSize()) {
-                        session.reply(Replies.tooBig(session.settings().maxMessageSize()));
+                        session.refuse(Refusal.Stage.MAIL, parsed.path(), null, Replies.tooBig(session.settings().maxMessageSize()));
                         return;
                     }
                 }
@@ -104,13 +105,13 @@ public final class MailHandler implements CommandHandler {
         if (user != null && !sender.isNull() && session.settings().senderLoginMatch()) {
             Reply refusal = session.listener().verifySender(user, sender.address());
             if (refusal != null) {
-                session.reply(refusal);
+                session.refuse(Refusal.Stage.MAIL, sender.address(), null, refusal);
                 return;
             }
         }
         if (!session.client().budget().tryMessage()) {
-            session.reply(Reply.of(450, "4.7.0", "Error: too many messages from " + session.client().address()
-                    + ", try again later"));
+            session.refuse(Refusal.Stage.MAIL, sender.isNull() ? "" : sender.address(), null, Reply.of(450, "4.7.0",
+                    "Error: too many messages from " + session.client().address() + ", try again later"));
             return;
         }
         session.begin(new Transaction(sender, smtpUtf8, deliverBy));

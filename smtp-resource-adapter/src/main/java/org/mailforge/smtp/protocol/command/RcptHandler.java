@@ -8,6 +8,7 @@ import org.mailforge.smtp.protocol.Replies;
 import org.mailforge.smtp.protocol.SmtpSession;
 import org.mailforge.smtp.protocol.Transaction;
 import org.mailforge.smtp.spi.InboundRecipient;
+import org.mailforge.smtp.spi.Refusal;
 import org.mailforge.smtp.spi.Reply;
 
 /**
@@ -48,9 +49,10 @@ public final class RcptHandler implements CommandHandler {
                 return;
             }
         }
+        String sender = DataHandler.sender(transaction);
         if (transaction.named() >= session.settings().maxRecipients()) {
             // repeats count too: an endless stream of one address must not be endless work
-            session.reply(Reply.of(452, "4.5.3", "Error: too many recipients"));
+            session.refuse(Refusal.Stage.RCPT, sender, recipient.address(), Reply.of(452, "4.5.3", "Error: too many recipients"));
             return;
         }
         if (transaction.recipients().contains(recipient)) {
@@ -60,26 +62,25 @@ public final class RcptHandler implements CommandHandler {
             return;
         }
         if (!session.acceptsMailFor(recipient.domain())) {
-            session.reply(Reply.of(550, "5.7.1", recipient + ": Relay access denied"));
+            session.refuse(Refusal.Stage.RCPT, sender, recipient.address(), Reply.of(550, "5.7.1", recipient + ": Relay access denied"));
             return;
         }
         if (session.isLocalDomain(recipient.domain())) {
             Reply refusal;
             try {
-                MailPath sender = transaction.reversePath();
-                refusal = session.listener().verifyRecipient(sender.isNull() ? "" : sender.address(), recipient.address());
+                refusal = session.listener().verifyRecipient(sender, recipient.address());
             } catch (RuntimeException e) {
                 refusal = Reply.of(451, "4.3.0", recipient + ": cannot verify the recipient now, try again later");
             }
             if (refusal != null) {
-                session.refuseRecipient(refusal);
+                session.refuseRecipient(sender, recipient.address(), refusal);
                 return;
             }
             if (session.authenticatedUser() == null && session.client().screening().screenRecipients()) {
                 Reply deferral = screen(session, transaction, recipient);
                 if (deferral != null) {
                     transaction.namedAgain(); // counts toward the recipient limit: each deferral may cost the application a row
-                    session.reply(deferral);
+                    session.refuse(Refusal.Stage.RCPT, sender, recipient.address(), deferral);
                     return;
                 }
             }

@@ -46,6 +46,9 @@ public class QueueResource {
     @Inject
     OutboundQueueService queue;
 
+    @jakarta.ws.rs.core.Context
+    jakarta.ws.rs.core.SecurityContext security;
+
     @GET
     @Operation(summary = "List queued messages", description = "Administrators only; oldest first.")
     @APIResponse(responseCode = "200", description = "A page of queue entries", content = @Content(mediaType = "application/json", schema = @Schema(implementation = QueuePage.class)))
@@ -75,7 +78,7 @@ public class QueueResource {
     @APIResponse(responseCode = "404", description = "No such entry", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     @APIResponse(responseCode = "429", description = "Rate limit exceeded (Retry-After)", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     public Response retry(@PathParam("id") String id) {
-        if (!queue.retryNow(id)) {
+        if (!queue.retryNow(id, security.getUserPrincipal().getName())) {
             throw new NotFoundException("message not found: " + id);
         }
         return Response.ok(new Confirmation(true, "Message queued for immediate retry")).build();
@@ -90,7 +93,7 @@ public class QueueResource {
     @APIResponse(responseCode = "404", description = "No such entry", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     @APIResponse(responseCode = "429", description = "Rate limit exceeded (Retry-After)", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     public Response delete(@PathParam("id") String id) {
-        if (!queue.delete(id)) {
+        if (!queue.delete(id, security.getUserPrincipal().getName())) {
             throw new NotFoundException("message not found: " + id);
         }
         return Response.ok(new Confirmation(true, "Message removed from queue")).build();
