@@ -382,18 +382,24 @@ async function aliases(main) {
 
 const lines = (text) => text.split(/[\n,]/).map((line) => line.trim()).filter((line) => line);
 
+const queueStatuses = [['pending', 'Pending'], ['retry', 'Retry'], ['failed', 'Failed'], ['held', 'Held']];
+
+/** The badge classes of statuses and outcomes (text stays the API's word). */
+const tones = { delivered: 'good', ok: 'good', refused: 'bad', failed: 'bad', deferred: 'warn', retry: 'warn', held: 'warn' };
+const badge = (status) => el('span', { class: `badge ${tones[status] || 'info'}` }, status);
+
 async function queue(main, params) {
   main.append(el('form', { class: 'inline card', role: 'search', onsubmit: (event) => {
     event.preventDefault();
     const data = new FormData(event.target);
     location.hash = `#/queue${query({ status: data.get('status'), domain: data.get('domain') })}`;
-  } }, field('Status', 'status', { options: [['', 'All'], ['pending', 'Pending'], ['retry', 'Retry'], ['failed', 'Failed']], value: params.status || '' }),
+  } }, field('Status', 'status', { options: [['', 'All'], ...queueStatuses], value: params.status || '' }),
   field('Destination domain', 'domain', { value: params.domain || '', placeholder: 'example.net' }),
-  el('button', { type: 'submit' }, 'Filter')));
+  el('button', { type: 'submit' }, 'Filter')), bulkAction(params));
   const page = await api('GET', `/api/queue${query({ status: params.status, domain: params.domain, offset: params.offset, limit: 50 })}`);
   main.append(table('Outbound queue', ['Queued', 'From', 'To', 'Subject', 'Status', 'Attempts', 'Next try', 'Actions'],
     page.messages.map((entry) => [when(entry.created_at), entry.from || '<>', entry.to.join(', '),
-      entry.subject || '', entry.status, `${entry.attempts} of ${entry.max_attempts}`, when(entry.next_retry),
+      entry.subject || '', badge(entry.status), `${entry.attempts} of ${entry.max_attempts}`, when(entry.next_retry),
       buttons(small('Details', () => dialog(`Queue entry ${entry.id}`, [
         el('p', {}, `From ${entry.from || '<>'}, ${number(entry.size_bytes)} bytes, queued ${when(entry.created_at)}.`),
         entry.last_error ? el('p', {}, `Last error: ${entry.last_error}`) : null,
@@ -408,6 +414,9 @@ async function queue(main, params) {
           notify(error.message);
         }
       }, { 'aria-label': `Retry the message to ${entry.to.join(', ')}` }),
+      entry.status === 'held'
+        ? small('Release', () => holdOrRelease(entry, 'release'), { 'aria-label': `Release the message to ${entry.to.join(', ')}` })
+        : small('Hold', () => holdOrRelease(entry, 'hold'), { 'aria-label': `Hold the message to ${entry.to.join(', ')}` }),
       small('Delete', () => dialog('Delete this queue entry?', el('p', {}, `The message to ${entry.to.join(', ')} is neither delivered nor returned to its sender.`),
         'Delete entry', async () => {
           await api('DELETE', `/api/queue/${encodeURIComponent(entry.id)}`);
@@ -415,6 +424,211 @@ async function queue(main, params) {
           render();
         }, { danger: true }), { 'aria-label': `Delete the message to ${entry.to.join(', ')}` }))]),
     'The queue is empty.'), pager(page, 'queue', params));
+  await suspensions(main);
+}
+
+/** Hold (no attempt until released) or release one queue entry; the API's answer goes to the status line. */
+async function holdOrRelease(entry, action) {
+  try {
+    const answer = await api('POST', `/api/queue/${encodeURIComponent(entry.id)}/${action}`);
+    notify(answer.message);
+    render();
+  } catch (error) {
+    notify(error.message);
+  }
+}
+
+const bulkActions = {
+  retry: { verb: 'Retry', done: 'queued for retry', what: 'Each is tried again now.' },
+  hold: { verb: 'Hold', done: 'held', what: 'Nothing is tried for them until they are released.' },
+  release: { verb: 'Release', done: 'released', what: 'They are tried again as scheduled.' },
+  delete: { verb: 'Delete', done: 'deleted', what: 'They are not delivered.' },
+};
+
+/** One action on every queue entry a filter matches, after a confirmation that says which. */
+function bulkAction(params) {
+  return el('details', { class: 'card' }, el('summary', {}, 'Bulk action'),
+    form({ id: 'queue-bulk' }, [
+      field('Action', 'action', { options: Object.entries(bulkActions).map(([name, action]) => [name, action.verb]) }),
+      field('Notify the sender (delete only)', 'dsn', { type: 'checkbox' }),
+      field('Destination domain', 'domain', { value: params.domain || '', maxlength: 255, placeholder: 'example.net' }),
+      field('Sender', 'sender', { maxlength: 320, placeholder: 'someone@example.org' }),
+      field('Older than (minutes)', 'older_than_minutes', { type: 'number', min: 1 }),
+      field('Status', 'status', { options: [['', 'Any'], ...queueStatuses], value: params.status || '' }),
+      field('Last error contains', 'error_contains', { maxlength: 200, placeholder: 'timeout' }),
+    ], 'Apply', async (data) => {
+      const name = data.get('action');
+      const action = bulkActions[name];
+      const filter = {};
+      for (const key of ['domain', 'sender', 'status', 'error_contains']) {
+        if (data.get(key)) filter[key] = data.get(key);
+      }
+      if (data.get('older_than_minutes')) filter.older_than_minutes = Number(data.get('older_than_minutes'));
+      const dsn = name === 'delete' && data.get('dsn') === 'on';
+      const matching = [filter.domain && `destination ${filter.domain}`, filter.sender && `sender ${filter.sender}`,
+        filter.older_than_minutes && `older than ${filter.older_than_minutes} minutes`, filter.status && `status ${filter.status}`,
+        filter.error_contains && `last error containing "${filter.error_contains}"`].filter((words) => words);
+      const consequence = name !== 'delete' ? action.what
+        : dsn ? 'They are not delivered; their senders are notified.' : 'They are neither delivered nor returned to their senders.';
+      dialog(matching.length ? `${action.verb} every entry matching ${matching.join(', ')}?` : `${action.verb} every entry in the queue?`,
+        el('p', {}, consequence), `${action.verb} entries`, async () => {
+          const answer = await api('POST', '/api/queue/bulk', { action: name, dsn, filter });
+          notify(`${number(answer.touched)} ${answer.touched === 1 ? 'entry' : 'entries'} ${action.done}`
+            + `${answer.matched !== answer.touched ? ` (${number(answer.matched)} matched)` : ''}.`);
+          render();
+        }, { danger: name === 'delete' });
+    }));
+}
+
+/** Destination domains no delivery is tried for until resumed: the list, suspending one, resuming. */
+async function suspensions(main) {
+  const section = el('section', { id: 'suspensions', 'aria-labelledby': 'suspensions-h' },
+    el('h2', { id: 'suspensions-h' }, 'Suspended destination domains'),
+    el('div', { class: 'card' }, form({ class: 'inline', id: 'suspend-domain' },
+      [field('Destination domain to suspend', 'domain', { required: true, maxlength: 255, placeholder: 'example.net' })], 'Suspend',
+      async (data) => {
+        const suspended = await api('PUT', `/api/queue/suspensions/${encodeURIComponent(data.get('domain'))}`);
+        notify(`Delivery to ${suspended.domain} suspended.`);
+        render();
+      })));
+  main.append(section);
+  try {
+    const list = await api('GET', '/api/queue/suspensions');
+    section.append(table('Suspended destination domains', ['Domain', 'Since', 'By', 'Actions'],
+      list.suspensions.map((s) => [s.domain, when(s.since), s.by || '—',
+        buttons(small('Resume', async () => {
+          try {
+            const answer = await api('DELETE', `/api/queue/suspensions/${encodeURIComponent(s.domain)}`);
+            notify(answer.message);
+            render();
+          } catch (error) {
+            notify(error.message);
+          }
+        }, { 'aria-label': `Resume delivery to ${s.domain}` }))]),
+      'No destination domain is suspended.'));
+  } catch (error) {
+    section.append(failure(error));
+  }
+}
+
+const envelopeSender = (from) => (from === '' ? '<>' : from || '—');
+
+/** An instant as a datetime-local field shows it (local time, to the minute); '' for none. */
+function localTime(iso) {
+  const date = iso ? new Date(iso) : null;
+  if (!date || Number.isNaN(date.getTime())) return '';
+  const pad = (n) => String(n).padStart(2, '0');
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}`;
+}
+
+/** A datetime-local field's value (local time) as an ISO instant; '' for none. */
+function instant(local) {
+  const date = local ? new Date(local) : null;
+  return !date || Number.isNaN(date.getTime()) ? '' : date.toISOString();
+}
+
+const traceFilters = ['sender', 'recipient', 'message_id', 'queue_id', 'client', 'status', 'from', 'to'];
+
+/** The message trace: a search, then one message's timeline (#/log?id=...). */
+async function mailLog(main, params) {
+  if (params.id) {
+    await timeline(main, params);
+    return;
+  }
+  const search = el('form', { id: 'log-search', class: 'inline card', role: 'search', onsubmit: (event) => {
+    event.preventDefault();
+    const data = new FormData(event.target);
+    const target = `#/log${query(Object.fromEntries(traceFilters.map((name) =>
+      [name, name === 'from' || name === 'to' ? instant(data.get(name)) : data.get(name)])))}`;
+    if (location.hash === target) render(); // the same search again: what happened since
+    else location.hash = target;
+  } }, field('Sender', 'sender', { value: params.sender || '', maxlength: 320, placeholder: 'someone@example.org or @example.org' }),
+  field('Recipient', 'recipient', { value: params.recipient || '', maxlength: 320, placeholder: 'someone@example.org or @example.org' }),
+  field('Message-ID', 'message_id', { value: params.message_id || '', maxlength: 255 }),
+  field('Queue id', 'queue_id', { value: params.queue_id || '', maxlength: 40 }),
+  field('Client address', 'client', { value: params.client || '', maxlength: 64, placeholder: '192.0.2.1' }),
+  field('Status', 'status', { options: [['', 'All'], ['refused', 'Refused'], ['deferred', 'Deferred'], ['queued', 'Queued'],
+    ['delivered', 'Delivered'], ['failed', 'Failed']], value: params.status || '' }),
+  field('Since', 'from', { type: 'datetime-local', value: localTime(params.from) }),
+  field('Before', 'to', { type: 'datetime-local', value: localTime(params.to) }),
+  el('button', { type: 'submit' }, 'Search'));
+  main.append(search);
+  try {
+    const filters = Object.fromEntries(traceFilters.map((name) => [name, params[name]]));
+    const page = await api('GET', `/api/trace${query({ ...filters, offset: params.offset, limit: 50 })}`);
+    main.append(el('div', { id: 'log-results' }, table('Mail log', ['Time', 'From', 'To', 'Subject', 'Status', 'Client'],
+      page.messages.map((m) => [
+        el('a', { href: `#/log${query({ ...params, id: m.id })}`, 'data-trace-id': m.id,
+          'aria-label': `Timeline of the message of ${when(m.first_at)}${m.subject ? `: ${m.subject}` : ''}` }, when(m.first_at)),
+        envelopeSender(m.from), (m.to || []).join(', '), m.subject || '', m.status ? badge(m.status) : '—',
+        (m.client && m.client.address) || '—']),
+      traceFilters.some((name) => params[name]) ? 'No message matches.' : 'No message yet.'), pager(page, 'log', params)));
+  } catch (error) {
+    main.append(failure(error));
+    const wrong = error.field && search.querySelector(`[name="${CSS.escape(error.field)}"]`);
+    if (wrong) wrong.setAttribute('aria-invalid', 'true');
+  }
+}
+
+const attemptOutcomes = { ok: 'delivered', deferred: 'deferred', failed: 'failed', info: 'noted' };
+
+/** What a step of a trace was, in words. */
+function stepSentence(step) {
+  const who = step.recipient || '';
+  switch (step.kind) {
+    case 'refused': return `Refused${who ? ` for ${who}` : ''}${step.outcome === 'deferred' ? ' (for now)' : ''}`;
+    case 'received': return 'Received';
+    case 'stored': return `Stored${who ? ` for ${who}` : ''}`;
+    case 'queued': return `Queued${who ? ` for ${who}` : ''}`;
+    case 'attempt': return `Delivery attempt${who ? ` to ${who}` : ''}${step.outcome ? `: ${attemptOutcomes[step.outcome] || step.outcome}` : ''}`;
+    case 'notified': return 'Sender notified';
+    case 'admin': return 'Administrator action';
+    default: return step.kind || 'Step';
+  }
+}
+
+/** One message: what is known of it, then every step, oldest first. */
+async function timeline(main, params) {
+  const { id, ...search } = params;
+  main.append(el('p', {}, el('a', { href: `#/log${query(search)}`, id: 'log-back' }, 'Back to the list')));
+  const trace = await api('GET', `/api/trace/${encodeURIComponent(id)}`);
+  const m = trace.message || {};
+  const client = m.client || {};
+  const fact = (label, value) => [el('dt', {}, label), el('dd', {}, value === undefined || value === null || value === '' ? '—' : value)];
+  const domainOf = (address) => (address && address.includes('@') ? address.slice(address.lastIndexOf('@') + 1) : undefined);
+  main.append(
+    el('section', { id: 'trace', 'data-trace-id': m.id, 'aria-labelledby': 'trace-h' },
+      el('h2', { id: 'trace-h' }, m.subject || '(no subject)'),
+      el('dl', { class: 'card facts', id: 'trace-facts' },
+        fact('Status', m.status ? badge(m.status) : null),
+        fact('From', envelopeSender(m.from)),
+        fact('To', (m.to || []).join(', ')),
+        fact('Subject', m.subject),
+        fact('Message-ID', m.message_id),
+        fact('Size', m.size_bytes === undefined || m.size_bytes === null ? null : `${number(m.size_bytes)} bytes`),
+        fact('First seen', when(m.first_at)),
+        fact('Last seen', when(m.last_at)),
+        fact('Client address', client.address),
+        fact('Client name', client.name),
+        fact('HELO', client.helo),
+        fact('TLS', client.tls),
+        fact('Login', me.admin && m.auth_user ? el('a', { href: `#/users${query({ q: m.auth_user })}` }, m.auth_user) : m.auth_user),
+        fact('Listener', m.listener),
+        fact('Node', m.node),
+        fact('Authentication', m.authentication),
+        fact('Scan', m.scan),
+        fact('Trace id', m.id))),
+    el('section', { 'aria-labelledby': 'steps-h' },
+      el('h2', { id: 'steps-h' }, 'What happened'),
+      (trace.steps || []).length === 0 ? el('p', { class: 'muted' }, 'No step yet.')
+        : el('ol', { class: 'steps', id: 'trace-steps' }, trace.steps.map((step) => el('li', {
+          class: tones[step.outcome] || '', 'data-kind': step.kind, 'data-outcome': step.outcome },
+        el('time', { datetime: step.at }, when(step.at)),
+        el('p', { class: 'step' }, stepSentence(step)),
+        step.reply ? el('pre', { class: 'reply' }, el('code', {}, step.reply)) : null,
+        step.detail ? el('p', { class: 'detail' }, step.detail) : null,
+        me.admin && step.queue_id ? el('p', {}, el('a', { href: `#/queue${query({ domain: domainOf(step.recipient) })}`,
+          'data-queue-id': step.queue_id }, `Queue entry ${step.queue_id}`)) : null)))));
 }
 
 /** "Spam" for a message in the inbox, "Not spam" for one in Junk: the scanner learns it and the message moves. */
@@ -489,6 +703,7 @@ const routes = {
   domains: { title: 'Domains', admin: true, render: domains },
   aliases: { title: 'Aliases', admin: true, render: aliases },
   queue: { title: 'Queue', admin: true, render: queue },
+  log: { title: 'Mail log', admin: false, render: mailLog },
   messages: { title: 'Messages', admin: false, render: messages },
   account: { title: 'Account', admin: false, render: account },
 };

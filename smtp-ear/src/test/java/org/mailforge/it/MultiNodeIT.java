@@ -292,6 +292,55 @@ class MultiNodeIT {
         assertEquals("250 2.1.5 Ok", rcptFrom("127.0.0.9", a, grace), "and node A knows it passed");
     }
 
+    /**
+     * The trace of a message taken on one node is read on the other; a bulk hold made on one node
+     * holds the entries queued through both, and a release on the other lets them go.
+     */
+    @Test
+    @Order(3)
+    void theTraceAndBulkQueueActionsSpanTheNodes() throws Exception {
+        java.util.concurrent.atomic.AtomicBoolean accept = new java.util.concurrent.atomic.AtomicBoolean();
+        sink.script(recipient -> recipient.startsWith("slow") ? List.of("451 4.2.0 try again later", "250 2.1.5 Ok")
+                : recipient.startsWith("held") && !accept.get() ? List.of("451 4.4.1 not now") : List.of());
+        String erin = createUser(a, "erin");
+        List<String> recipients = new ArrayList<>();
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            String recipient = "held" + i + "@hold.example";
+            recipients.add(recipient);
+            String reply = (i % 2 == 0 ? a : b).send("erin", erin, recipient, "held-" + i);
+            assertTrue(reply.startsWith("250 2.0.0 "), reply);
+            ids.add(reply.substring(reply.lastIndexOf(' ') + 1));
+        }
+        TestServer.await(() -> recipients.stream().allMatch(r -> sink.attempts(r) >= 1), Duration.ofSeconds(20), "each tried once");
+
+        HttpResponse<String> held = b.api("POST", "/api/queue/bulk", "{\"action\":\"hold\",\"filter\":{\"domain\":\"hold.example\"}}");
+        assertEquals(200, held.statusCode(), held.body());
+        assertTrue(held.body().contains("\"touched\":4"), held.body());
+        assertEquals(4, a.json("/api/queue?status=held&domain=hold.example").getInt("total"), "node A sees the hold made on B");
+
+        accept.set(true);
+        HttpResponse<String> released = a.api("POST", "/api/queue/bulk", "{\"action\":\"release\",\"filter\":{\"domain\":\"hold.example\"}}");
+        assertTrue(released.body().contains("\"touched\":4"), released.body());
+        TestServer.await(() -> recipients.stream().allMatch(r -> !sink.receivedFor(r).isEmpty()), Duration.ofSeconds(30),
+                "released on A, delivered by either node");
+
+        String takenOnA = ids.get(0);
+        TestServer.await(() -> {
+            try {
+                JsonObject trace = b.json("/api/trace/" + takenOnA);
+                return trace.getJsonObject("message").getString("status").equals("delivered");
+            } catch (Exception | AssertionError e) {
+                return false;
+            }
+        }, Duration.ofSeconds(20), "node B reads the trace node A wrote, to its delivery");
+        JsonObject trace = b.json("/api/trace/" + takenOnA);
+        assertEquals("mailforgenodea.example", trace.getJsonObject("message").getString("node"));
+        String steps = trace.getJsonArray("steps").toString();
+        assertTrue(steps.contains("held by admin") && steps.contains("released by admin"), steps);
+        assertTrue(steps.contains("451 4.4.1 not now") && steps.contains("\"outcome\":\"ok\""), steps);
+    }
+
     /** MAIL and RCPT from another loopback address (not exempt from greylisting): the reply to RCPT. */
     private static String rcptFrom(String client, Node node, String recipient) throws Exception {
         try (SmtpConnection smtp = new SmtpConnection(TestServer.HOST, node.smtpPort(), client)) {

@@ -30,6 +30,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Cookie;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.logging.LogEntry;
@@ -193,6 +194,77 @@ class WebUiIT {
 
     @Test
     @Order(7)
+    void anAdministratorFindsAMessageInTheMailLogAndReadsItsTimeline() throws Exception {
+        String mailbox = TestServer.uniqueMailbox("example.test");
+        String subject = "Mail log " + USER + " " + System.nanoTime();
+        try (SmtpConnection smtp = new SmtpConnection(TestServer.HOST, TestServer.SMTP_PORT)) {
+            smtp.reply();
+            smtp.command("EHLO supplier.example");
+            assertEquals("250 2.1.0 Ok", smtp.command("MAIL FROM:<supplier@elsewhere.test>"));
+            assertEquals("250 2.1.5 Ok", smtp.command("RCPT TO:<" + mailbox + ">"));
+            assertTrue(smtp.command("DATA").startsWith("354"));
+            String reply = smtp.command("From: <supplier@elsewhere.test>\r\nTo: <" + mailbox + ">\r\nSubject: " + subject
+                    + "\r\n\r\nHello.\r\n.");
+            assertTrue(reply.startsWith("250 "), reply);
+        }
+
+        ChromeDriver chrome = open("log", "Mail log");
+        chrome.findElement(By.id("log-search")).findElement(By.name("recipient")).sendKeys(mailbox, Keys.ENTER);
+        waitFor().until(ExpectedConditions.urlContains("#/log?recipient="));
+        // the trace is written within about a second: the same search again until the message is listed, alone
+        String id = waitFor().pollingEvery(Duration.ofSeconds(1)).ignoring(StaleElementReferenceException.class).until(driver -> {
+            List<WebElement> rows = driver.findElements(By.cssSelector("#log-results tbody tr"));
+            if (rows.size() == 1 && rows.get(0).getText().contains(mailbox)) {
+                return rows.get(0).findElement(By.cssSelector("a[data-trace-id]")).getAttribute("data-trace-id");
+            }
+            driver.findElement(By.cssSelector("#log-search button[type=submit]")).click();
+            return null;
+        });
+        WebElement link = chrome.findElement(By.cssSelector("#log-results a[data-trace-id='" + id + "']"));
+        String found = link.findElement(By.xpath("./ancestor::tr")).getText();
+        assertTrue(found.contains(subject) && found.contains("supplier@elsewhere.test"), found);
+        screenshot("log");
+
+        link.click();
+        waitFor().until(ExpectedConditions.urlContains("&id="));
+        WebElement stored = waitFor().until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#trace-steps li[data-kind='stored']")));
+        assertTrue(stored.getText().contains("Stored for " + mailbox), stored.getText());
+        String received = chrome.findElement(By.cssSelector("#trace-steps li[data-kind='received'] pre.reply")).getText();
+        assertTrue(received.startsWith("250 "), received);
+        String facts = chrome.findElement(By.id("trace-facts")).getText();
+        assertTrue(facts.contains(subject) && facts.contains("supplier.example"), "the subject and the HELO: " + facts);
+        screenshot("log-timeline");
+    }
+
+    @Test
+    @Order(8)
+    void anAdministratorHoldsThenReleasesAQueuedMessage() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(userCreated, "needs the user created in the browser");
+        // as for the retry: no destination listens on the relay port, the message waits in the queue
+        String domain = "hold-" + USER + ".remote.test";
+        String reply = SmtpConnection.submit(TestServer.SMTP_PORT, USER, PASSWORD, EMAIL, "someone@" + domain,
+                "From: <" + EMAIL + ">\r\nTo: <someone@" + domain + ">\r\nSubject: To hold\r\n\r\nHello.");
+        assertTrue(reply.startsWith("250 "), reply);
+        TestServer.await(() -> attempts(domain) >= 1, Duration.ofSeconds(20), "a first attempt");
+
+        ChromeDriver chrome = browser();
+        chrome.get(UI + "#/queue?domain=" + domain);
+        waitFor().until(ExpectedConditions.textToBe(By.cssSelector("main h1"), "Queue"));
+        waitFor().until(ExpectedConditions.elementToBeClickable(By.cssSelector("button[aria-label^='Hold the message']"))).click();
+        // the list is read again after the answer: a held entry offers Release instead
+        waitFor().until(ExpectedConditions.elementToBeClickable(By.cssSelector("button[aria-label^='Release the message']")));
+        assertEquals("held", queueEntry(domain).getString("status"));
+        screenshot("queue-held");
+
+        chrome.findElement(By.cssSelector("button[aria-label^='Release the message']")).click();
+        waitFor().until(ExpectedConditions.elementToBeClickable(By.cssSelector("button[aria-label^='Hold the message']")));
+        JsonObject released = queueEntry(domain);
+        assertFalse("held".equals(released.getString("status")), released.toString());
+        TestServer.asAdmin("DELETE", "/api/queue/" + released.getString("id"), null);
+    }
+
+    @Test
+    @Order(9)
     void signingOutEndsTheSessionOnTheServer() throws Exception {
         ChromeDriver chrome = browser();
         chrome.get(UI + "#/dashboard");
@@ -209,13 +281,13 @@ class WebUiIT {
     }
 
     @Test
-    @Order(8)
+    @Order(10)
     void aUserSeesOnlyItsOwnAccount() throws Exception {
         org.junit.jupiter.api.Assumptions.assumeTrue(userCreated, "needs the user created in the browser");
         ChromeDriver chrome = signedIn(EMAIL, PASSWORD, "Account"); // the address works as the login too
         waitFor().until(ExpectedConditions.presenceOfElementLocated(By.id("quota")));
         List<String> pages = chrome.findElements(By.cssSelector("#nav a")).stream().map(WebElement::getText).toList();
-        assertEquals(List.of("Messages", "Account"), pages);
+        assertEquals(List.of("Mail log", "Messages", "Account"), pages);
         String page = chrome.findElement(By.id("main")).getText();
         assertTrue(page.contains("team-" + USER + "@example.test"), "the alias that reaches the user: " + page);
         screenshot("account");
@@ -227,7 +299,7 @@ class WebUiIT {
     }
 
     @Test
-    @Order(9)
+    @Order(11)
     void anAdministratorEditsThenDeletesAUserAfterAConfirmation() throws Exception {
         org.junit.jupiter.api.Assumptions.assumeTrue(userCreated, "needs the user created in the browser");
         ChromeDriver chrome = signedIn(TestServer.ADMIN, TestServer.ADMIN_PASSWORD, "Dashboard");
@@ -253,7 +325,7 @@ class WebUiIT {
     }
 
     @Test
-    @Order(10)
+    @Order(12)
     void noPageBrokeItsContentSecurityPolicy() {
         ChromeDriver chrome = browser();
         List<String> violations = chrome.manage().logs().get(LogType.BROWSER).getAll().stream()
@@ -439,6 +511,13 @@ class WebUiIT {
         } catch (IOException | InterruptedException e) {
             return 0;
         }
+    }
+
+    /** The queue entry for a destination domain, as GET /api/queue lists it. */
+    private static JsonObject queueEntry(String domain) throws IOException, InterruptedException {
+        JsonObject page = json(TestServer.asAdmin("GET", "/api/queue?domain=" + domain, null));
+        assertEquals(1, page.getJsonArray("messages").size(), page.toString());
+        return page.getJsonArray("messages").getJsonObject(0);
     }
 
     private static HttpResponse<String> https(String method, String path, String session, String origin, String form)

@@ -83,6 +83,9 @@ public class MailDeliveryService {
     @Inject
     TraceLog trace;
 
+    @Inject
+    org.mailforge.application.outbound.SendingGuardrails guardrails;
+
     /**
      * RCPT TO an address of a local domain: taken when it reaches something (a user's mailbox in
      * any case of the address, an alias, {@code user+tag}, the catch-all, postmaster: RFC 5321
@@ -299,6 +302,9 @@ public class MailDeliveryService {
             quotas.release(claims); // committed usage (or none) from here on
         }
         metrics.accepted(message.content().size());
+        if (message.authenticatedUser() != null) {
+            guardrails.sent(message.authenticatedUser(), message.reversePath());
+        }
         if (trace.enabled()) {
             trace.received(message, checks == null ? null : checks.results(), scan,
                     TraceSteps.received(message, folder, mailboxesOf, stored, refused, queued, forwardedEntries, forwardedBy),

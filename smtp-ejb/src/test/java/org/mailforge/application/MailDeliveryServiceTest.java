@@ -47,6 +47,7 @@ class MailDeliveryServiceTest {
     private final List<StoredLocation> removed = new ArrayList<>();
     private final Map<String, IOException> failOn = new HashMap<>();
     private final List<List<StoredMessage>> recorded = new ArrayList<>();
+    private final List<String> sentBy = new ArrayList<>();
     private final org.mailforge.application.trace.MemoryTraceStore traces = new org.mailforge.application.trace.MemoryTraceStore();
     private RuntimeException ledgerFailure;
     /** Mailboxes the store's server refuses (as Dovecot's LMTP does, per recipient), at RCPT and after data. */
@@ -172,6 +173,12 @@ class MailDeliveryServiceTest {
             }
         };
         service.trace = new org.mailforge.application.trace.TraceLog(traces, configuration, service.metrics);
+        service.guardrails = new org.mailforge.application.outbound.SendingGuardrails() {
+            @Override
+            public void sent(String login, String sender) {
+                sentBy.add(login);
+            }
+        };
         service.events = new ServerEvents() {
             @Override
             public void publish(String event, Supplier<Map<String, Object>> data) {

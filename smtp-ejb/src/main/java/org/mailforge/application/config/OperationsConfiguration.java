@@ -46,7 +46,7 @@ public record OperationsConfiguration(
 
     /** Every event of the specification's "WebHooks". */
     public static final List<String> EVENTS = List.of("message.received", "message.sent", "message.failed",
-            "spam.detected", "virus.detected", "user.created", "auth.failed");
+            "spam.detected", "virus.detected", "user.created", "auth.failed", "account.held");
 
     public static final String DEFAULT_WEBHOOK_RETRY_SCHEDULE = "10s,1m,5m,30m,2h";
 

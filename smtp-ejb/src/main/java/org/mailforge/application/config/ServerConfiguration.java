@@ -53,7 +53,8 @@ public record ServerConfiguration(
         String mtaStsMode,
         DirectoryConfiguration directory,
         TrustConfiguration trust,
-        ScreeningConfiguration screening) {
+        ScreeningConfiguration screening,
+        GuardrailConfiguration guardrails) {
 
     public enum StorageType {
         MAILDIR, MBOX, DATABASE, S3, TIMESERIES, LMTP;
@@ -132,7 +133,8 @@ public record ServerConfiguration(
                 in.choice("SMTP_MTA_STS_MODE", "testing", List.of("testing", "enforce", "none")),
                 DirectoryConfiguration.load(in),
                 TrustConfiguration.load(in, hostname),
-                ScreeningConfiguration.load(in));
+                ScreeningConfiguration.load(in),
+                GuardrailConfiguration.load(in));
         in.require(config.healthPort() != config.metricsPort(),
                 "SMTP_HEALTH_PORT and SMTP_METRICS_PORT must differ (both " + config.healthPort() + ")");
         in.require(config.port() != config.healthPort() && config.port() != config.metricsPort(),

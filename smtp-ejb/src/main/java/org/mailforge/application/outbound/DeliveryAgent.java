@@ -70,7 +70,13 @@ public class DeliveryAgent {
     @Inject
     TraceLog trace;
 
+    @Inject
+    SendingGuardrails guardrails;
+
     Clock clock = Clock.systemUTC();
+
+    /** A suspended destination's entries are looked at again after this (a resume wakes them at once). */
+    static final Duration SUSPENDED_DELAY = Duration.ofMinutes(1);
 
     /** When a destination has all its slots busy, the entry is looked at again after this. */
     static final Duration BUSY_DESTINATION_DELAY = Duration.ofSeconds(30);
@@ -89,6 +95,10 @@ public class DeliveryAgent {
         OutboundConfiguration outbound = configuration.outbound();
         Optional<QueuedMessage> peek = queue.find(id);
         if (peek.isEmpty()) {
+            return;
+        }
+        if (guardrails.isSuspended(peek.get().getDomain())) {
+            wakeups.wake(id, SUSPENDED_DELAY); // an administrator suspended the destination: not an attempt
             return;
         }
         // a destination that holds its connections (a tarpit) may take only its share of the workers
@@ -125,11 +135,21 @@ public class DeliveryAgent {
             conclude(entry, now);
             return;
         }
+        // a recipient that refused for good lately is not tried again: its sender hears at once
+        List<RecipientReply> suppressed = new java.util.ArrayList<>();
+        List<String> tried = new java.util.ArrayList<>();
+        for (QueuedRecipient recipient : pending) {
+            guardrails.suppressed(recipient.getAddress()).ifPresentOrElse(
+                    reply -> suppressed.add(new RecipientReply(recipient.getAddress(), reply)), () -> tried.add(recipient.getAddress()));
+        }
         long started = System.nanoTime();
-        OutboundTransport.Attempt attempt = transport.attempt(entry.getDomain(), entry.getSender(),
-                pending.stream().map(QueuedRecipient::getAddress).toList(), content, entry.isSmtpUtf8());
-        List<RecipientReply> replies = attempt.replies();
-        traceAttempt(entry, replies, (attempt.route() == null ? "" : "via " + attempt.route() + ", ")
+        OutboundTransport.Attempt attempt = tried.isEmpty() ? new OutboundTransport.Attempt(List.of(), null)
+                : transport.attempt(entry.getDomain(), entry.getSender(), tried, content, entry.isSmtpUtf8());
+        guardrails.attempted(entry, attempt.replies());
+        List<RecipientReply> replies = new java.util.ArrayList<>(suppressed);
+        replies.addAll(attempt.replies());
+        traceAttempt(entry, suppressed, "not tried: the recipient is on the suppression list");
+        traceAttempt(entry, attempt.replies(), (attempt.route() == null ? "" : "via " + attempt.route() + ", ")
                 + "attempt " + (entry.getAttempts() + 1) + ", " + (System.nanoTime() - started) / 1_000_000 + " ms");
         record(entry, replies, clock.instant(), outbound.delayAfter(entry.getAttempts()));
         conclude(entry, clock.instant());
@@ -143,7 +163,7 @@ public class DeliveryAgent {
         queue.find(id).ifPresent(entry -> {
             if (replies.isEmpty()) {
                 entry.release();
-                queue.update(entry);
+                queue.recordAttempt(entry);
                 return;
             }
             traceAttempt(entry, replies, "collected over ATRN");
@@ -152,8 +172,20 @@ public class DeliveryAgent {
         });
     }
 
+    /**
+     * An administrator deletes the entry and tells its sender: every recipient still pending fails
+     * with {@code reason}, and the sender gets the bounce. Returns the notification's id, or null.
+     */
+    public String returnToSender(QueuedMessage entry, String reason) {
+        entry.fail(reason, clock.instant());
+        return notifySender(entry, DeliveryStatusNotification.Kind.FAILED, entry.failedRecipients());
+    }
+
     /** Each recipient's reply of an attempt, verbatim, into the message's trace. */
     private void traceAttempt(QueuedMessage entry, List<RecipientReply> replies, String detail) {
+        if (replies.isEmpty()) {
+            return;
+        }
         Instant now = clock.instant();
         trace.steps(entry.getSessionId(), replies.stream().map(reply -> new TraceStep(now, TraceStep.Kind.ATTEMPT,
                 reply.recipient().toLowerCase(java.util.Locale.ROOT), entry.getId(), reply.delivered() ? TraceStep.Outcome.OK
@@ -198,11 +230,11 @@ public class DeliveryAgent {
             }
             if (entry.getNextRetry() == null) {
                 entry.attemptedWhileHeld(); // collected with ATRN: keep holding it for the next turn
-                queue.update(entry);
+                queue.recordAttempt(entry);
                 return;
             }
             entry.retryAt(next);
-            queue.update(entry);
+            queue.recordAttempt(entry);
             wakeups.wake(entry.getId(), Duration.between(now, next));
             return;
         }
@@ -212,7 +244,7 @@ public class DeliveryAgent {
             String reason = entry.getLastError() != null ? entry.getLastError() : failed.get(0).getLastReply();
             entry.fail(reason, now);
             String notice = notifySender(entry, DeliveryStatusNotification.Kind.FAILED, failed);
-            queue.update(entry); // kept, as failed, for the administrator to inspect, retry or delete
+            queue.recordAttempt(entry); // kept, as failed, for the administrator to inspect, retry or delete
             trace.concluded(entry.getSessionId(), failed.size(), notice == null ? List.of()
                     : List.of(notified(entry, notice, "the sender was told it failed (" + failed.size() + " recipient(s))")));
             metrics.sent(false);

@@ -64,6 +64,27 @@ public class OutboundQueueService {
     @Inject
     TraceLog trace;
 
+    @Inject
+    DeliveryAgent agent;
+
+    @Inject
+    SendingGuardrails guardrails;
+
+    @Inject
+    org.mailforge.domain.queue.QueueControls controls;
+
+    /** Entries a bulk action touches at most in one call; the answer says when more matched. */
+    public static final int MAX_BULK = 10_000;
+
+    /** What a bulk action does to each entry it matches. */
+    public enum BulkAction {
+        RETRY, HOLD, RELEASE, DELETE
+    }
+
+    /** What a bulk action did: entries matched (at most {@link #MAX_BULK}) and entries changed. */
+    public record BulkResult(int matched, int touched) {
+    }
+
     Clock clock = Clock.systemUTC();
 
     /**
@@ -100,7 +121,7 @@ public class OutboundQueueService {
         QueuedMessage.Envelope envelope = new QueuedMessage.Envelope(message.reversePath(), MessageHeaders.subject(message),
                 content.size(), message.smtpUtf8(), message.sessionId(),
                 message.deliverBy() == null ? null : message.receivedAt().plusSeconds(message.deliverBy().seconds()),
-                message.deliverBy() != null && message.deliverBy().returnOnFailure());
+                message.deliverBy() != null && message.deliverBy().returnOnFailure(), message.authenticatedUser());
         List<QueuedMessage> entries = new ArrayList<>(byDomain.size());
         List<String> files = new ArrayList<>(byDomain.size());
         try {
@@ -163,19 +184,134 @@ public class OutboundQueueService {
 
     /** Removes an entry and its content (the sender is not told); false when there is no such entry. */
     public boolean delete(String id, String actor) {
+        return delete(id, actor, false);
+    }
+
+    /**
+     * Removes an entry and its content; with {@code notify} its sender gets a bounce for the
+     * recipients still pending. False when there is no such entry.
+     */
+    public boolean delete(String id, String actor, boolean notify) {
         Optional<QueuedMessage> found = queue.find(id);
-        if (found.isEmpty() || !delete(id)) {
+        if (found.isEmpty()) {
             return false;
         }
         QueuedMessage entry = found.get();
+        boolean wasFailed = entry.getStatus() == QueueStatus.FAILED;
+        int pending = entry.pendingRecipients().size();
+        String notice = notify && !wasFailed ? agent.returnToSender(entry, "deleted from the queue by the administrator") : null;
+        if (!delete(id)) {
+            return false;
+        }
         LOG.info(() -> "queue entry " + id + " deleted by " + org.mailforge.application.LogText.escape(actor));
-        TraceStep step = adminStep(entry, TraceStep.Outcome.FAILED, "deleted from the queue by " + actor + ", the sender was not told");
-        if (entry.getStatus() == QueueStatus.FAILED) {
+        TraceStep step = adminStep(entry, TraceStep.Outcome.FAILED, "deleted from the queue by " + actor
+                + (notice != null ? ", the sender was notified (notification " + notice + ")" : ", the sender was not told"));
+        if (wasFailed) {
             trace.steps(entry.getSessionId(), List.of(step)); // concluded when it failed
         } else {
-            trace.concluded(entry.getSessionId(), entry.pendingRecipients().size(), List.of(step));
+            trace.concluded(entry.getSessionId(), pending, List.of(step));
         }
         return true;
+    }
+
+    /** An administrator holds a waiting entry: nothing is attempted until it is released. False when it was not waiting. */
+    public boolean hold(String id, String actor) {
+        Optional<QueuedMessage> found = queue.find(id);
+        if (found.isEmpty() || !queue.hold(id)) {
+            return false;
+        }
+        trace.steps(found.get().getSessionId(), List.of(adminStep(found.get(), TraceStep.Outcome.INFO, "held by " + actor)));
+        return true;
+    }
+
+    /** Releases a held entry, due at once. False when it was not held. */
+    public boolean release(String id, String actor) {
+        Optional<QueuedMessage> found = queue.find(id);
+        if (found.isEmpty() || !queue.release(id, clock.instant())) {
+            return false;
+        }
+        wakeups.wake(id, Duration.ZERO);
+        trace.steps(found.get().getSessionId(), List.of(adminStep(found.get(), TraceStep.Outcome.INFO, "released by " + actor)));
+        return true;
+    }
+
+    /**
+     * Applies {@code action} to every entry the filter matches (at most {@link #MAX_BULK}, oldest
+     * first), each as its single action would; {@code notify} sends deleted entries' senders a bounce.
+     */
+    public BulkResult bulk(BulkAction action, boolean notify, org.mailforge.domain.queue.QueueFilter filter, String actor) {
+        List<QueuedMessage> matched = queue.matching(filter, MAX_BULK);
+        int touched = 0;
+        for (QueuedMessage entry : matched) {
+            boolean done = switch (action) {
+                case RETRY -> retryNow(entry.getId(), actor);
+                case HOLD -> hold(entry.getId(), actor);
+                case RELEASE -> release(entry.getId(), actor);
+                case DELETE -> delete(entry.getId(), actor, notify);
+            };
+            touched += done ? 1 : 0;
+        }
+        int count = touched;
+        LOG.info(() -> "bulk " + action.name().toLowerCase(Locale.ROOT) + " by " + org.mailforge.application.LogText.escape(actor)
+                + ": " + count + " of " + matched.size() + " matching entries");
+        return new BulkResult(matched.size(), touched);
+    }
+
+    public List<org.mailforge.domain.queue.QueueControls.Suspension> suspensions() {
+        return controls.suspensions();
+    }
+
+    /** Suspends a destination domain: its mail waits on every node (within seconds), nothing is attempted. */
+    public org.mailforge.domain.queue.QueueControls.Suspension suspend(String domain, String actor) {
+        org.mailforge.domain.queue.QueueControls.Suspension suspension = controls.suspend(domain, clock.instant(), actor);
+        guardrails.changed();
+        LOG.info(() -> "destination " + domain + " suspended by " + org.mailforge.application.LogText.escape(actor));
+        return suspension;
+    }
+
+    /** Resumes a suspended destination: its waiting mail is tried now. False when it was not suspended. */
+    public boolean resume(String domain, String actor) {
+        if (!controls.resume(domain)) {
+            return false;
+        }
+        guardrails.changed();
+        queue.expedite(domain, clock.instant());
+        queue.waitingFor(domain).forEach(id -> wakeups.wake(id, Duration.ZERO));
+        LOG.info(() -> "destination " + domain + " resumed by " + org.mailforge.application.LogText.escape(actor));
+        return true;
+    }
+
+    public List<org.mailforge.domain.queue.QueueControls.HeldAccount> heldAccounts() {
+        return controls.heldAccounts();
+    }
+
+    /** Suppressed recipients in force now, newest first. */
+    public List<org.mailforge.domain.queue.QueueControls.Suppression> suppressions(int offset, int limit) {
+        return controls.suppressions(clock.instant(), offset, limit);
+    }
+
+    public long countSuppressions() {
+        return controls.countSuppressions(clock.instant());
+    }
+
+    /** Takes an address off the suppression list: it is tried again. False when it was not on it. */
+    public boolean unsuppress(String address, String actor) {
+        boolean removed = controls.unsuppress(address.toLowerCase(Locale.ROOT));
+        if (removed) {
+            LOG.info(() -> "suppression of " + org.mailforge.application.LogText.escape(address) + " lifted by "
+                    + org.mailforge.application.LogText.escape(actor));
+        }
+        return removed;
+    }
+
+    /** Forgets suppressions that ended and sending counts older than a day; returns how many rows went. */
+    public int purgeControls(Instant now) {
+        return controls.purge(now, now.getEpochSecond() / 3600 - 25);
+    }
+
+    /** Releases an account held for bouncing, and its held mail. False when it was not held. */
+    public boolean releaseAccount(String account, String actor) {
+        return guardrails.release(account, actor, wakeups);
     }
 
     /** Removes an entry and its content; false when there is no such entry. */

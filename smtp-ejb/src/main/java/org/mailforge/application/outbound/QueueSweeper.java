@@ -39,6 +39,19 @@ public class QueueSweeper {
 
     Clock clock = Clock.systemUTC();
 
+    /** Once an hour: suppressions that ended and sending counts of past days go. */
+    @Schedule(hour = "*", minute = "17", second = "30", persistent = false)
+    public void purgeControls() {
+        try {
+            int purged = service.purgeControls(clock.instant());
+            if (purged > 0) {
+                LOG.fine(() -> "forgot " + purged + " ended suppressions and old sending counts");
+            }
+        } catch (RuntimeException e) {
+            LOG.warning("could not purge ended suppressions and old sending counts; next hour again: " + e);
+        }
+    }
+
     @Schedule(hour = "*", minute = "*", second = "*/30", persistent = false)
     public void sweep() {
         try {

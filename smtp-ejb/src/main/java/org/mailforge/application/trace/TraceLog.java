@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -30,8 +30,8 @@ import org.mailforge.smtp.spi.SessionFacts;
 /**
  * Records what happens to messages into the message trace, off the path of the message: each
  * record is queued in memory and {@link #flush()} writes what is queued once a second, in one
- * transaction per few thousand (every node writes its own; writes commute). Bounded: at most
- * {@link #MAX_QUEUED} records wait (beyond that they are dropped and counted), refused connections
+ * transaction per few thousand (every node writes its own; writes commute). Bounded: records of at
+ * most {@link #MAX_QUEUED_CHARS} characters wait (beyond that they are dropped and counted), refused connections
  * are recorded at most {@link #CONNECT_REFUSALS_PER_HOUR} an hour per client network, and texts
  * are cut to their columns. A crash loses at most the last second's records, never mail.
  */
@@ -39,7 +39,8 @@ import org.mailforge.smtp.spi.SessionFacts;
 public class TraceLog {
 
     private static final Logger LOG = Logger.getLogger(TraceLog.class.getName());
-    static final int MAX_QUEUED = 100_000;
+    /** Characters of records waiting at most (about twice as many bytes): a burst of large messages cannot fill the heap. */
+    static final long MAX_QUEUED_CHARS = 16L * 1024 * 1024;
     static final int CONNECT_REFUSALS_PER_HOUR = 60;
     private static final int BATCH = 2_000;
 
@@ -55,7 +56,7 @@ public class TraceLog {
     Clock clock = Clock.systemUTC();
 
     private final ConcurrentLinkedQueue<TraceWrite> queued = new ConcurrentLinkedQueue<>();
-    private final AtomicInteger size = new AtomicInteger();
+    private final AtomicLong weight = new AtomicLong();
     private final HourlyCounts connectRefusals = new HourlyCounts(100_000);
     /** A batch the database refused, tried once more before the next ones. */
     private List<TraceWrite> retry = List.of();
@@ -80,8 +81,9 @@ public class TraceLog {
         if (!enabled()) {
             return;
         }
-        if (size.incrementAndGet() > MAX_QUEUED) {
-            size.decrementAndGet();
+        int cost = write.weight();
+        if (weight.addAndGet(cost) > MAX_QUEUED_CHARS) {
+            weight.addAndGet(-cost);
             metrics.traceDropped(1);
             return;
         }
@@ -188,10 +190,12 @@ public class TraceLog {
         while (true) {
             List<TraceWrite> batch = new ArrayList<>();
             TraceWrite next;
+            long taken = 0;
             while (batch.size() < BATCH && (next = queued.poll()) != null) {
                 batch.add(next);
+                taken += next.weight();
             }
-            size.addAndGet(-batch.size());
+            weight.addAndGet(-taken);
             if (batch.isEmpty()) {
                 return;
             }

@@ -22,8 +22,23 @@ public interface OutboundQueue {
     /** Takes a waiting entry regardless of its schedule (held mail collected with ATRN). */
     Optional<QueuedMessage> claimAnyTime(String id, Instant now, Instant leaseUntil);
 
-    /** Stores the outcome of an attempt (recipient results, status, next retry). */
+    /** Stores the entry as it is now (an administrator's retry). An entry deleted meanwhile stays deleted. */
     QueuedMessage update(QueuedMessage message);
+
+    /**
+     * Stores the outcome of an attempt (recipient results, status, next retry). An entry deleted
+     * meanwhile stays deleted; one an administrator held meanwhile stays held.
+     */
+    QueuedMessage recordAttempt(QueuedMessage message);
+
+    /** An administrator holds a waiting entry: nothing is attempted until it is released. False when it was not waiting. */
+    boolean hold(String id);
+
+    /** Releases a held entry, due now. False when it was not held. */
+    boolean release(String id, Instant now);
+
+    /** Entries matching the filter, oldest first, at most {@code limit}. */
+    List<QueuedMessage> matching(QueueFilter filter, int limit);
 
     void remove(String id);
 

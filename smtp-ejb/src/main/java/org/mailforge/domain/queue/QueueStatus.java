@@ -7,7 +7,9 @@ public enum QueueStatus {
     /** At least one attempt failed temporarily; another is scheduled at {@code next_retry}. */
     RETRY,
     /** Given up: permanent failure, attempts exhausted or DELIVERBY expired; the sender was told. */
-    FAILED;
+    FAILED,
+    /** Held by an administrator: nothing is attempted until it is released. */
+    HELD;
 
     public String apiName() {
         return name().toLowerCase(java.util.Locale.ROOT);

@@ -92,6 +92,10 @@ public class QueuedMessage {
     @Column(name = "session_id", nullable = false, length = 32)
     private String sessionId;
 
+    /** The login that submitted it; null for mail from other servers and our own. */
+    @Column(name = "account", length = 320)
+    private String account;
+
     @OneToMany(mappedBy = "message", cascade = CascadeType.ALL, orphanRemoval = true, fetch = FetchType.EAGER)
     @OrderBy("id")
     private List<QueuedRecipient> recipients = new ArrayList<>();
@@ -110,6 +114,7 @@ public class QueuedMessage {
         this.sizeBytes = envelope.sizeBytes();
         this.smtpUtf8 = envelope.smtpUtf8();
         this.sessionId = envelope.sessionId();
+        this.account = envelope.account();
         this.deliverBy = envelope.deliverBy();
         this.deliverByReturn = envelope.deliverByReturn();
         this.contentFile = contentFile;
@@ -124,9 +129,15 @@ public class QueuedMessage {
      *
      * @param deliverBy       the RFC 2852 deadline, or null
      * @param deliverByReturn mode R (true) or N (false)
+     * @param account         the login that submitted it, or null
      */
     public record Envelope(String sender, String subject, long sizeBytes, boolean smtpUtf8, String sessionId,
-                           Instant deliverBy, boolean deliverByReturn) {
+                           Instant deliverBy, boolean deliverByReturn, String account) {
+
+        public Envelope(String sender, String subject, long sizeBytes, boolean smtpUtf8, String sessionId,
+                        Instant deliverBy, boolean deliverByReturn) {
+            this(sender, subject, sizeBytes, smtpUtf8, sessionId, deliverBy, deliverByReturn, null);
+        }
     }
 
     public boolean hasPendingRecipients() {
@@ -173,6 +184,16 @@ public class QueuedMessage {
     /** Holds the entry until ETRN or ATRN asks for it (its domain is configured as held). */
     public void hold() {
         nextRetry = null;
+    }
+
+    /**
+     * An administrator held it while an attempt was running: the outcome of that attempt is
+     * recorded, the hold stands (a failed entry is done and stays failed).
+     */
+    public void heldMeanwhile() {
+        if (status != QueueStatus.FAILED) {
+            status = QueueStatus.HELD;
+        }
     }
 
     /** After an ATRN turn that left recipients pending: still held, marked as retried. */
@@ -294,6 +315,11 @@ public class QueuedMessage {
 
     public boolean isSmtpUtf8() {
         return smtpUtf8;
+    }
+
+    /** The login that submitted it, or null. */
+    public String getAccount() {
+        return account;
     }
 
     public String getSessionId() {

@@ -25,6 +25,24 @@ public record TraceWrite(String traceId, Instant at, TraceFacts facts, int accep
         steps = List.copyOf(steps);
     }
 
+    /** About how many characters the write holds: what it costs the memory while it waits to be written. */
+    public int weight() {
+        int weight = 64 + length(traceId);
+        TraceFacts f = facts;
+        for (String text : new String[] {f.node(), f.listener(), f.clientAddress(), f.clientName(), f.helo(), f.tls(), f.authUser(),
+                f.sender(), f.messageId(), f.subject(), f.recipients(), f.authentication(), f.scan()}) {
+            weight += length(text);
+        }
+        for (TraceStep step : steps) {
+            weight += 48 + length(step.recipient()) + length(step.queueId()) + length(step.reply()) + length(step.detail());
+        }
+        return weight;
+    }
+
+    private static int length(String text) {
+        return text == null ? 0 : text.length();
+    }
+
     /** Steps alone. */
     public static TraceWrite steps(String traceId, Instant at, List<TraceStep> steps) {
         return new TraceWrite(traceId, at, TraceFacts.NONE, 0, 0, 0, 0, 0, steps);

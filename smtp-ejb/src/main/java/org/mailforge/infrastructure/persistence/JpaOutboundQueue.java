@@ -53,7 +53,7 @@ public class JpaOutboundQueue implements OutboundQueue {
      */
     private Optional<QueuedMessage> lease(String id, Instant now, Instant leaseUntil, boolean onlyWhenDue) {
         var update = em.createNativeQuery("UPDATE outbound_messages SET lease_until = ?1 WHERE id = ?2"
-                        + " AND status <> 'FAILED' AND (lease_until IS NULL OR lease_until < ?3)"
+                        + " AND status NOT IN ('FAILED', 'HELD') AND (lease_until IS NULL OR lease_until < ?3)"
                         + (onlyWhenDue ? " AND next_retry IS NOT NULL AND next_retry <= ?4" : ""))
                 .setParameter(1, leaseUntil.toEpochMilli())
                 .setParameter(2, id)
@@ -67,10 +67,44 @@ public class JpaOutboundQueue implements OutboundQueue {
     @Override
     @Transactional
     public QueuedMessage update(QueuedMessage message) {
+        return write(message, false);
+    }
+
+    @Override
+    @Transactional
+    public QueuedMessage recordAttempt(QueuedMessage message) {
+        return write(message, true);
+    }
+
+    @Override
+    @Transactional
+    public boolean hold(String id) {
+        return em.createNativeQuery("UPDATE outbound_messages SET status = 'HELD' WHERE id = ?1 AND status IN ('PENDING', 'RETRY')")
+                .setParameter(1, id).executeUpdate() == 1;
+    }
+
+    @Override
+    @Transactional
+    public boolean release(String id, Instant now) {
+        // due now; an entry held for ATRN (no next retry) stays for ATRN
+        return em.createNativeQuery("UPDATE outbound_messages SET status = CASE WHEN attempts = 0 THEN 'PENDING' ELSE 'RETRY' END,"
+                        + " next_retry = CASE WHEN next_retry IS NULL THEN NULL ELSE ?1 END WHERE id = ?2 AND status = 'HELD'")
+                .setParameter(1, now.toEpochMilli()).setParameter(2, id).executeUpdate() == 1;
+    }
+
+    private QueuedMessage write(QueuedMessage message, boolean afterAttempt) {
         // merge reads the row before writing it; take SQLite's write lock first (the project's
         // write-first rule), or a concurrent commit makes the upgrade fail with SQLITE_BUSY
-        em.createNativeQuery("UPDATE outbound_messages SET attempts = attempts WHERE id = ?1")
+        int found = em.createNativeQuery("UPDATE outbound_messages SET attempts = attempts WHERE id = ?1")
                 .setParameter(1, message.getId()).executeUpdate();
+        if (found == 0) {
+            return message; // deleted meanwhile (an administrator): a merge would bring it back
+        }
+        Object status = afterAttempt ? em.createNativeQuery("SELECT status FROM outbound_messages WHERE id = ?1")
+                .setParameter(1, message.getId()).getSingleResult() : null;
+        if (afterAttempt && "HELD".equals(status)) {
+            message.heldMeanwhile();
+        }
         QueuedMessage merged = em.merge(message);
         em.flush();
         return merged;
@@ -120,6 +154,39 @@ public class JpaOutboundQueue implements OutboundQueue {
 
     @Override
     @Transactional(Transactional.TxType.SUPPORTS)
+    public List<QueuedMessage> matching(org.mailforge.domain.queue.QueueFilter filter, int limit) {
+        List<String> conditions = new java.util.ArrayList<>();
+        java.util.Map<String, Object> parameters = new java.util.HashMap<>();
+        if (filter.domain() != null) {
+            conditions.add("m.domain = :domain");
+            parameters.put("domain", filter.domain());
+        }
+        if (filter.sender() != null) {
+            conditions.add("LOWER(m.sender) = :sender");
+            parameters.put("sender", filter.sender().toLowerCase(java.util.Locale.ROOT));
+        }
+        if (filter.queuedBefore() != null) {
+            conditions.add("m.createdAt < :before");
+            parameters.put("before", filter.queuedBefore());
+        }
+        if (filter.status() != null) {
+            conditions.add("m.status = :status");
+            parameters.put("status", filter.status());
+        }
+        if (filter.errorContains() != null) {
+            conditions.add("LOWER(m.lastError) LIKE :error ESCAPE '!'");
+            parameters.put("error", "%" + filter.errorContains().toLowerCase(java.util.Locale.ROOT)
+                    .replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%");
+        }
+        TypedQuery<QueuedMessage> query = em.createQuery("SELECT m FROM QueuedMessage m"
+                + (conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions)) + " ORDER BY m.createdAt, m.id",
+                QueuedMessage.class);
+        parameters.forEach(query::setParameter);
+        return query.setMaxResults(limit).getResultList();
+    }
+
+    @Override
+    @Transactional(Transactional.TxType.SUPPORTS)
     public long countWaiting() {
         return em.createQuery("SELECT COUNT(m) FROM QueuedMessage m WHERE m.status <> :failed", Long.class)
                 .setParameter("failed", QueueStatus.FAILED).getSingleResult();
@@ -129,7 +196,7 @@ public class JpaOutboundQueue implements OutboundQueue {
     @Transactional(Transactional.TxType.SUPPORTS)
     @SuppressWarnings("unchecked")
     public List<String> due(Instant dueBefore, Instant now, int limit) {
-        return em.createNativeQuery("SELECT id FROM outbound_messages WHERE status <> 'FAILED'"
+        return em.createNativeQuery("SELECT id FROM outbound_messages WHERE status NOT IN ('FAILED', 'HELD')"
                         + " AND next_retry IS NOT NULL AND next_retry <= ?1"
                         + " AND (lease_until IS NULL OR lease_until < ?2) ORDER BY next_retry")
                 .setParameter(1, dueBefore.toEpochMilli())

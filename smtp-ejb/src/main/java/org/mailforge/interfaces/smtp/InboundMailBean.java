@@ -13,6 +13,7 @@ import org.mailforge.application.SenderIdentity;
 import org.mailforge.application.directory.MailDirectory;
 import org.mailforge.application.outbound.DeliveryAgent;
 import org.mailforge.application.outbound.OutboundQueueService;
+import org.mailforge.application.outbound.SendingGuardrails;
 import org.mailforge.application.screening.ClientScreeningService;
 import org.mailforge.application.screening.Greylisting;
 import org.mailforge.application.trace.TraceLog;
@@ -65,6 +66,9 @@ public class InboundMailBean implements SmtpMessageListener {
     @Inject
     TraceLog trace;
 
+    @Inject
+    SendingGuardrails guardrails;
+
     @Override
     public Reply deliver(InboundMessage message) {
         return delivery.deliver(message);
@@ -103,6 +107,11 @@ public class InboundMailBean implements SmtpMessageListener {
     @Override
     public Reply screenRecipient(InboundRecipient recipient) {
         return greylisting.screen(recipient);
+    }
+
+    @Override
+    public Reply screenSubmission(String user, String sender, String recipient, int recipients) {
+        return guardrails.screenSubmission(user, sender, recipient, recipients);
     }
 
     @Override

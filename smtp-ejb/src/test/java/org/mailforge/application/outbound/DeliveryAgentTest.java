@@ -62,6 +62,7 @@ class DeliveryAgentTest {
     private Function<String, Reply> destination = recipient -> Reply.of(250, "2.0.0", "ok");
     private Instant now = T0;
     private final MemoryTraceStore traces = new MemoryTraceStore();
+    private final MemoryQueueControls controls = new MemoryQueueControls();
 
     private DeliveryAgent agent(String... settings) {
         Map<String, String> variables = new HashMap<>(Map.of("SMTP_HOSTNAME", "mx.example.test",
@@ -101,6 +102,11 @@ class DeliveryAgentTest {
             }
         };
         agent.trace = new TraceLog(traces, agent.configuration, agent.metrics);
+        agent.guardrails = new SendingGuardrails();
+        agent.guardrails.controls = controls;
+        agent.guardrails.configuration = agent.configuration;
+        agent.guardrails.events = agent.events;
+
         agent.clock = new Clock() {
             @Override
             public ZoneId getZone() {
@@ -117,6 +123,7 @@ class DeliveryAgentTest {
                 return now;
             }
         };
+        agent.guardrails.clock = agent.clock;
         agent.init();
         return agent;
     }
@@ -321,6 +328,26 @@ class DeliveryAgentTest {
         public synchronized QueuedMessage update(QueuedMessage message) {
             leases.remove(message.getId());
             return message;
+        }
+
+        @Override
+        public synchronized QueuedMessage recordAttempt(QueuedMessage message) {
+            return update(message);
+        }
+
+        @Override
+        public boolean hold(String id) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public boolean release(String id, Instant at) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public List<QueuedMessage> matching(org.mailforge.domain.queue.QueueFilter filter, int limit) {
+            throw new UnsupportedOperationException();
         }
 
         @Override

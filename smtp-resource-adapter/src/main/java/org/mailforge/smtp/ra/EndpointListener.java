@@ -89,6 +89,11 @@ final class EndpointListener implements SmtpMessageListener, AutoCloseable {
     }
 
     @Override
+    public Reply screenSubmission(String user, String sender, String recipient, int recipients) {
+        return call(listener -> listener.screenSubmission(user, sender, recipient, recipients));
+    }
+
+    @Override
     public Reply verifySender(String user, String address) {
         return call(listener -> listener.verifySender(user, address));
     }

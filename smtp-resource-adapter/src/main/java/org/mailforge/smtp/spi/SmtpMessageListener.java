@@ -76,6 +76,19 @@ public interface SmtpMessageListener {
     }
 
     /**
+     * RCPT TO in a session authenticated as {@code user}, after the recipient was accepted as a
+     * destination: the outbound guardrails (a held account, sending limits per account and per
+     * domain, recipients per message).
+     *
+     * @param sender    the envelope sender, empty for the null sender
+     * @param recipients the recipients the transaction has taken so far
+     * @return null to accept the recipient, or the refusal ({@code 452} over a limit, {@code 550 5.7.1} for a held account)
+     */
+    default Reply screenSubmission(String user, String sender, String recipient, int recipients) {
+        return null;
+    }
+
+    /**
      * MAIL FROM in a session authenticated as {@code user}, where the listener requires senders to
      * match their login (SMTP_SENDER_LOGIN_MATCH): whether {@code user} may send as
      * {@code address} (its own addresses; an administrator any address of a local domain). The

@@ -41,6 +41,8 @@ final class ScriptedSession {
     /** The addresses the listener was asked about at RCPT. */
     final List<String> verified = new ArrayList<>();
     final List<String> sendersVerified = new ArrayList<>();
+    /** The refusals the session reported for the message trace. */
+    final List<org.mailforge.smtp.spi.Refusal> refused = new ArrayList<>();
     private String output = "";
     /** ETRN: domains asked for; ATRN: what is held, and what the reversed client reported. */
     final List<String> queueRuns = new ArrayList<>();
@@ -198,6 +200,11 @@ final class ScriptedSession {
                     return org.mailforge.smtp.spi.TurnResult.refused(Reply.of(450, "4.7.1", "not yours"));
                 }
                 return org.mailforge.smtp.spi.TurnResult.deliver(held);
+            }
+
+            @Override
+            public void refused(List<org.mailforge.smtp.spi.Refusal> refusals) {
+                refused.addAll(refusals);
             }
 
             @Override

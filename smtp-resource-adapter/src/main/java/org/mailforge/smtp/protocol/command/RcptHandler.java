@@ -65,6 +65,19 @@ public final class RcptHandler implements CommandHandler {
             session.refuse(Refusal.Stage.RCPT, sender, recipient.address(), Reply.of(550, "5.7.1", recipient + ": Relay access denied"));
             return;
         }
+        if (session.authenticatedUser() != null) {
+            Reply limit;
+            try {
+                limit = session.listener().screenSubmission(session.authenticatedUser(), sender, recipient.address(),
+                        transaction.recipients().size());
+            } catch (RuntimeException e) {
+                limit = Reply.of(451, "4.3.0", recipient + ": cannot check the sending limits now, try again later");
+            }
+            if (limit != null) {
+                session.refuse(Refusal.Stage.RCPT, sender, recipient.address(), limit);
+                return;
+            }
+        }
         if (session.isLocalDomain(recipient.domain())) {
             Reply refusal;
             try {

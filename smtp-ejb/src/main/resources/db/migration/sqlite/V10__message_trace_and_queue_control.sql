@@ -46,3 +46,36 @@ CREATE TABLE trace_steps (
 CREATE INDEX trace_steps_trace ON trace_steps (trace_id);
 CREATE INDEX trace_steps_recipient ON trace_steps (recipient);
 CREATE INDEX trace_steps_queue ON trace_steps (queue_id);
+
+-- Queue control: destination domains whose mail waits (nothing is attempted) until resumed.
+CREATE TABLE suspended_domains (
+    domain       TEXT PRIMARY KEY,
+    since        INTEGER NOT NULL,
+    suspended_by TEXT NOT NULL
+);
+
+-- Outbound guardrails. Recipients that refused for good ("user unknown"): not tried again until expires_at.
+CREATE TABLE suppressions (
+    address    TEXT PRIMARY KEY,
+    reason     TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL
+);
+CREATE INDEX suppressions_expires ON suppressions (expires_at);
+-- Messages sent and hard bounces per account (a login, or @domain for a sender domain) and clock hour (epoch hours).
+CREATE TABLE sending_counts (
+    account  TEXT NOT NULL,
+    hour     INTEGER NOT NULL,
+    messages INTEGER NOT NULL DEFAULT 0,
+    bounces  INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (account, hour)
+);
+-- Accounts held for bouncing too much: they send nothing, their queued mail waits, until an administrator releases them.
+CREATE TABLE held_accounts (
+    account TEXT PRIMARY KEY,
+    since   INTEGER NOT NULL,
+    reason  TEXT NOT NULL
+);
+-- The login that submitted a queued message (NULL for mail from other servers and our own).
+ALTER TABLE outbound_messages ADD COLUMN account TEXT;
+CREATE INDEX outbound_messages_account ON outbound_messages (account);
