@@ -425,6 +425,39 @@ async function queue(main, params) {
         }, { danger: true }), { 'aria-label': `Delete the message to ${entry.to.join(', ')}` }))]),
     'The queue is empty.'), pager(page, 'queue', params));
   await suspensions(main);
+  await guardrails(main);
+}
+
+/** The outbound guardrails' lists: recipients not tried again, accounts held for bouncing; each may be lifted. */
+async function guardrails(main) {
+  const section = el('section', { id: 'guardrails', 'aria-labelledby': 'guardrails-h' },
+    el('h2', { id: 'guardrails-h' }, 'Outbound guardrails'));
+  main.append(section);
+  const lift = (path, message) => async () => {
+    try {
+      const answer = await api('DELETE', path);
+      notify(answer.message || message);
+      render();
+    } catch (error) {
+      notify(error.message);
+    }
+  };
+  try {
+    const held = await api('GET', '/api/held-accounts');
+    section.append(table('Accounts held for bouncing', ['Account', 'Since', 'Why', 'Actions'],
+      held.held_accounts.map((h) => [h.account, when(h.since), h.reason,
+        buttons(small('Release', lift(`/api/held-accounts/${encodeURIComponent(h.account)}`, 'Account released.'),
+          { 'aria-label': `Release the account ${h.account}` }))]),
+      'No account is held.'));
+    const suppressed = await api('GET', '/api/suppressions?limit=100');
+    section.append(table('Suppressed recipients', ['Address', 'Refused', 'Until', 'Reply', 'Actions'],
+      suppressed.suppressions.map((s) => [s.address, when(s.created_at), when(s.expires_at), s.reason,
+        buttons(small('Lift', lift(`/api/suppressions/${encodeURIComponent(s.address)}`, 'Suppression lifted.'),
+          { 'aria-label': `Try ${s.address} again` }))]),
+      'No recipient is suppressed.'));
+  } catch (error) {
+    section.append(failure(error));
+  }
 }
 
 /** Hold (no attempt until released) or release one queue entry; the API's answer goes to the status line. */

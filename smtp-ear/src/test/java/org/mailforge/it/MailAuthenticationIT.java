@@ -119,6 +119,25 @@ class MailAuthenticationIT {
             assertTrue(reply.contains("DMARC policy of sender.example"), reply);
         }
         assertEquals(1, files(recipient, "new").size(), "the refused message was not stored");
+        // and the message trace says why, in words (#34: "refused: the sender's domain publishes p=reject ...")
+        String[] timeline = new String[1];
+        TestServer.await(() -> {
+            try {
+                var found = TestServer.api(HTTP_PORT, "GET", "/api/trace?status=refused&recipient=" + recipient, null, "admin", ADMIN_PASSWORD);
+                var messages = jakarta.json.Json.createReader(new java.io.StringReader(found.body())).readObject().getJsonArray("messages");
+                if (messages.size() != 1) {
+                    return false;
+                }
+                timeline[0] = TestServer.api(HTTP_PORT, "GET", "/api/trace/" + messages.getJsonObject(0).getString("id"), null,
+                        "admin", ADMIN_PASSWORD).body();
+                return true;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }, java.time.Duration.ofSeconds(15), "the refusal is in the trace");
+        assertTrue(timeline[0].contains("DMARC policy of sender.example") && timeline[0].contains("publishes a DMARC policy the message failed"),
+                timeline[0]);
+        assertTrue(timeline[0].contains("\"authentication\":\"spf="), "the checks' results are kept with it: " + timeline[0]);
         // an unsigned message with a forged From: from an excluded host, p=quarantine: taken into Junk
         String junk = "junk" + System.nanoTime() + "@example.test";
         assertEquals(250, send("127.0.0.2", "billing@quarantine.example", junk, "From: billing@quarantine.example\r\nTo: " + junk

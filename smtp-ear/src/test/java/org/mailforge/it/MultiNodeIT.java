@@ -302,13 +302,13 @@ class MultiNodeIT {
         java.util.concurrent.atomic.AtomicBoolean accept = new java.util.concurrent.atomic.AtomicBoolean();
         sink.script(recipient -> recipient.startsWith("slow") ? List.of("451 4.2.0 try again later", "250 2.1.5 Ok")
                 : recipient.startsWith("held") && !accept.get() ? List.of("451 4.4.1 not now") : List.of());
-        String erin = createUser(a, "erin");
+        String hattie = createUser(a, "hattie");
         List<String> recipients = new ArrayList<>();
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
             String recipient = "held" + i + "@hold.example";
             recipients.add(recipient);
-            String reply = (i % 2 == 0 ? a : b).send("erin", erin, recipient, "held-" + i);
+            String reply = (i % 2 == 0 ? a : b).send("hattie", hattie, recipient, "held-" + i);
             assertTrue(reply.startsWith("250 2.0.0 "), reply);
             ids.add(reply.substring(reply.lastIndexOf(' ') + 1));
         }

@@ -165,24 +165,28 @@ public class MailDeliveryService {
     private Reply timed(InboundMessage message, boolean fromClient) {
         long start = System.nanoTime();
         try {
-            Reply reply = screenAndStore(message, fromClient);
-            if (reply.code() >= 400) {
-                trace.refused(message, reply);
+            Handled handled = screenAndStore(message, fromClient);
+            if (handled.reply().code() >= 400) {
+                trace.refused(message, handled.reply(), handled.checks() == null ? null : handled.checks().results());
             }
-            return reply;
+            return handled.reply();
         } finally {
             metrics.processed(java.time.Duration.ofNanos(System.nanoTime() - start));
         }
     }
 
-    private Reply screenAndStore(InboundMessage message, boolean fromClient) {
+    /** The reply to a message, and the sender checks' results when they were made. */
+    private record Handled(Reply reply, AuthenticationResults checks) {
+    }
+
+    private Handled screenAndStore(InboundMessage message, boolean fromClient) {
         InboundMessage received;
         try {
             // verdicts are ours to write: a sender's own X-Spam-* or Authentication-Results naming us never reaches a mailbox
             received = message.withContent(ForgedHeaders.strip(message.content(), configuration.trust().authservIds()));
         } catch (java.io.IOException e) {
             LOG.log(java.util.logging.Level.WARNING, "session " + message.sessionId() + ": message unreadable, answered 451", e);
-            return Reply.of(451, "4.3.0", "Error: local error in processing, try again later");
+            return new Handled(Reply.of(451, "4.3.0", "Error: local error in processing, try again later"), null);
         }
         // what we vouch for (and sign): our own notifications, and authenticated mail whose authors are its user's
         boolean vouched = !fromClient;
@@ -191,7 +195,7 @@ public class MailDeliveryService {
             if (mismatch != null && configuration.trust().senderLoginMatch()) {
                 metrics.rejected();
                 LOG.info(() -> "session " + message.sessionId() + ": refused, " + LogText.escape(mismatch.render().strip()));
-                return mismatch;
+                return new Handled(mismatch, null);
             }
             vouched = mismatch == null;
         }
@@ -199,18 +203,19 @@ public class MailDeliveryService {
                 : new InboundAuthentication.Accept(received, false, null);
         if (verdict instanceof InboundAuthentication.Refuse refusal) {
             metrics.rejected();
-            return refusal.reply();
+            return new Handled(refusal.reply(), refusal.results());
         }
         InboundAuthentication.Accept checked = (InboundAuthentication.Accept) verdict;
         received = checked.message();
         ContentScreening.Outcome screened = screening.screen(received, !fromClient);
         if (screened instanceof ContentScreening.Refuse refusal) {
             metrics.rejected();
-            return refusal.reply();
+            return new Handled(refusal.reply(), checked.results());
         }
         ContentScreening.Accept accepted = (ContentScreening.Accept) screened;
         Folder folder = checked.junk() ? Folder.JUNK : accepted.folder();
-        return store(received.withContent(accepted.content()), folder, checked.results(), vouched, accepted.scan());
+        return new Handled(store(received.withContent(accepted.content()), folder, checked.results(), vouched, accepted.scan()),
+                checked.results());
     }
 
     /**

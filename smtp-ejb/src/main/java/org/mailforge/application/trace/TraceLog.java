@@ -32,8 +32,8 @@ import org.mailforge.smtp.spi.SessionFacts;
  * record is queued in memory and {@link #flush()} writes what is queued once a second, in one
  * transaction per few thousand (every node writes its own; writes commute). Bounded: records of at
  * most {@link #MAX_QUEUED_CHARS} characters wait (beyond that they are dropped and counted), refused connections
- * are recorded at most {@link #CONNECT_REFUSALS_PER_HOUR} an hour per client network, and texts
- * are cut to their columns. A crash loses at most the last second's records, never mail.
+ * are recorded at most {@link #CONNECT_REFUSALS_PER_HOUR} an hour per client network and refused
+ * commands of unauthenticated clients {@link #COMMAND_REFUSALS_PER_HOUR}, and texts are cut to their columns. A crash loses at most the last second's records, never mail.
  */
 @ApplicationScoped
 public class TraceLog {
@@ -42,6 +42,8 @@ public class TraceLog {
     /** Characters of records waiting at most (about twice as many bytes): a burst of large messages cannot fill the heap. */
     static final long MAX_QUEUED_CHARS = 16L * 1024 * 1024;
     static final int CONNECT_REFUSALS_PER_HOUR = 60;
+    /** Refusals at MAIL, RCPT and the end of data recorded per client network and hour: a relay prober's thousands are counted, not written. */
+    static final int COMMAND_REFUSALS_PER_HOUR = 1000;
     private static final int BATCH = 2_000;
 
     @Inject
@@ -58,6 +60,7 @@ public class TraceLog {
     private final ConcurrentLinkedQueue<TraceWrite> queued = new ConcurrentLinkedQueue<>();
     private final AtomicLong weight = new AtomicLong();
     private final HourlyCounts connectRefusals = new HourlyCounts(100_000);
+    private final HourlyCounts commandRefusals = new HourlyCounts(100_000);
     /** A batch the database refused, tried once more before the next ones. */
     private List<TraceWrite> retry = List.of();
 
@@ -93,7 +96,7 @@ public class TraceLog {
     /** Refusals the engine gave clients: one trace each (a transaction's refusals share its trace). */
     public void refused(List<Refusal> refusals) {
         for (Refusal refusal : refusals) {
-            if (refusal.stage() == Refusal.Stage.CONNECT && overConnectBudget(refusal.session().clientAddress(), refusal.at())) {
+            if (overBudget(refusal)) {
                 metrics.traceDropped(1);
                 continue;
             }
@@ -106,9 +109,20 @@ public class TraceLog {
         }
     }
 
-    /** A botnet's connections refused at connect are recorded a few an hour per network, then only counted. */
-    private boolean overConnectBudget(String address, Instant at) {
-        return connectRefusals.add(network(address), at.getEpochSecond() / 3600) > CONNECT_REFUSALS_PER_HOUR;
+    /**
+     * A botnet's connections refused at connect are recorded a few an hour per network, a relay
+     * prober's refused commands a thousand: beyond, they are only counted. An authenticated
+     * session's refusals are its user's to read and always recorded.
+     */
+    private boolean overBudget(Refusal refusal) {
+        if (refusal.session().authenticatedUser() != null) {
+            return false;
+        }
+        long hour = refusal.at().getEpochSecond() / 3600;
+        String network = network(refusal.session().clientAddress());
+        return refusal.stage() == Refusal.Stage.CONNECT
+                ? connectRefusals.add(network, hour) > CONNECT_REFUSALS_PER_HOUR
+                : commandRefusals.add(network, hour) > COMMAND_REFUSALS_PER_HOUR;
     }
 
     /** An address's /24 (IPv4) or /64 (IPv6); the engine gives literals, so no name is ever looked up. */
@@ -129,7 +143,7 @@ public class TraceLog {
     }
 
     /** A message refused at its end of data by the application (DMARC, a virus, a quota, a sender that is not the user's). */
-    public void refused(InboundMessage message, Reply reply) {
+    public void refused(InboundMessage message, Reply reply, String authentication) {
         Instant now = clock.instant();
         boolean temporary = reply.code() < 500;
         String text = render(reply);
@@ -138,7 +152,7 @@ public class TraceLog {
         // a step for each recipient: each of them finds the message (bounded by the recipient limit)
         List<TraceStep> steps = message.recipients().stream()
                 .map(recipient -> new TraceStep(now, TraceStep.Kind.REFUSED, lower(recipient), null, outcome, text, why)).toList();
-        add(new TraceWrite(message.sessionId(), now, messageFacts(message, null, null), 0, 0, 0, temporary ? 1 : 0,
+        add(new TraceWrite(message.sessionId(), now, messageFacts(message, authentication, null), 0, 0, 0, temporary ? 1 : 0,
                 temporary ? 0 : 1, steps));
     }
 

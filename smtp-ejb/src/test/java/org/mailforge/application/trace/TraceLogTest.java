@@ -62,7 +62,7 @@ class TraceLogTest {
         InboundMessage message = new InboundMessage("S1-2", "192.0.2.1", "client.example", "Boss@Example.test",
                 List.of("a@remote.test", "B@remote.test"), MessageContent.of("Subject: =?UTF-8?Q?Gr=C3=BC=C3=9Fe?=\r\nMessage-ID: <m1@x>\r\n\r\nhi\r\n"
                         .getBytes(java.nio.charset.StandardCharsets.UTF_8)), Instant.now(), false, "bob", null);
-        log.refused(message, Reply.of(550, "5.7.1", "Message rejected: DMARC policy of example.test"));
+        log.refused(message, Reply.of(550, "5.7.1", "Message rejected: DMARC policy of example.test"), "spf=fail; dmarc=fail");
         log.flush();
         assertEquals(1, store.writes.size());
         var write = store.writes.get(0);
