@@ -12,6 +12,8 @@ public final class HourlyCounts {
 
     private final int maxKeys;
     private final Map<String, long[]> counts = new ConcurrentHashMap<>();
+    /** The hour in which forgetting past hours freed nothing: new keys of that hour are refused without looking again. */
+    private volatile long fullHour = Long.MIN_VALUE;
 
     public HourlyCounts(int maxKeys) {
         this.maxKeys = maxKeys;
@@ -24,8 +26,12 @@ public final class HourlyCounts {
      */
     public long add(String key, long epochHour) {
         if (counts.size() >= maxKeys && !counts.containsKey(key)) {
+            if (fullHour == epochHour) {
+                return Long.MAX_VALUE; // a flood of new keys costs no scan each
+            }
             counts.values().removeIf(counter -> counter[0] != epochHour);
             if (counts.size() >= maxKeys) {
+                fullHour = epochHour;
                 return Long.MAX_VALUE;
             }
         }

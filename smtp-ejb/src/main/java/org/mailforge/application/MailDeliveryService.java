@@ -311,9 +311,13 @@ public class MailDeliveryService {
             guardrails.sent(message.authenticatedUser(), message.reversePath());
         }
         if (trace.enabled()) {
-            trace.received(message, checks == null ? null : checks.results(), scan,
-                    TraceSteps.received(message, folder, mailboxesOf, stored, refused, queued, forwardedEntries, forwardedBy),
-                    queued.size());
+            try { // the message is durable: nothing of its trace may turn the 250 into a 451
+                trace.received(message, checks == null ? null : checks.results(), scan,
+                        TraceSteps.received(message, folder, mailboxesOf, stored, refused, queued, forwardedEntries, forwardedBy),
+                        queued.size());
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "session " + message.sessionId() + ": stored, but its trace could not be made", e);
+            }
         }
         outbound.wake(queued);
         if (!refused.isEmpty()) {

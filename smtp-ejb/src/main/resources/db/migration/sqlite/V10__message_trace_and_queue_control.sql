@@ -30,6 +30,7 @@ CREATE INDEX trace_messages_first_at ON trace_messages (first_at);
 CREATE INDEX trace_messages_sender ON trace_messages (sender);
 CREATE INDEX trace_messages_message_id ON trace_messages (message_id);
 CREATE INDEX trace_messages_client ON trace_messages (client_address);
+CREATE INDEX trace_messages_auth_user ON trace_messages (auth_user);
 
 -- Each step of a message's journey, oldest first by (at, id).
 CREATE TABLE trace_steps (
@@ -44,7 +45,7 @@ CREATE TABLE trace_steps (
     detail    TEXT
 );
 CREATE INDEX trace_steps_trace ON trace_steps (trace_id);
-CREATE INDEX trace_steps_recipient ON trace_steps (recipient);
+CREATE INDEX trace_steps_recipient ON trace_steps (recipient, trace_id);
 CREATE INDEX trace_steps_queue ON trace_steps (queue_id);
 
 -- Queue control: destination domains whose mail waits (nothing is attempted) until resumed.

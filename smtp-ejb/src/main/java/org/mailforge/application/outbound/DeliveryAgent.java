@@ -145,7 +145,11 @@ public class DeliveryAgent {
         long started = System.nanoTime();
         OutboundTransport.Attempt attempt = tried.isEmpty() ? new OutboundTransport.Attempt(List.of(), null)
                 : transport.attempt(entry.getDomain(), entry.getSender(), tried, content, entry.isSmtpUtf8());
-        guardrails.attempted(entry, attempt.replies());
+        try { // after an attempt, nothing may keep its outcome from being recorded (a lost 250 would be sent again)
+            guardrails.attempted(entry, attempt.replies());
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "queue entry " + entry.getId() + ": the guardrails could not count this attempt", e);
+        }
         List<RecipientReply> replies = new java.util.ArrayList<>(suppressed);
         replies.addAll(attempt.replies());
         traceAttempt(entry, suppressed, "not tried: the recipient is on the suppression list");

@@ -81,6 +81,21 @@ public class OutboundQueueService {
         RETRY, HOLD, RELEASE, DELETE
     }
 
+    /** An attempt holds the entry right now: retry or delete it once the attempt has ended (a few seconds). */
+    public static final class EntryBusyException extends IllegalStateException {
+        private static final long serialVersionUID = 1L;
+
+        EntryBusyException(String id) {
+            super("queue entry " + id + " is being attempted right now; try again in a moment");
+        }
+    }
+
+    private void notLeased(QueuedMessage entry) {
+        if (entry.isLeased(clock.instant())) {
+            throw new EntryBusyException(entry.getId());
+        }
+    }
+
     /** What a bulk action did: entries matched (at most {@link #MAX_BULK}) and entries changed. */
     public record BulkResult(int matched, int touched) {
     }
@@ -97,7 +112,7 @@ public class OutboundQueueService {
      *                addresses, our own notifications); mail passed on for others is never signed as theirs
      */
     public List<QueuedMessage> enqueue(InboundMessage message, List<String> remoteRecipients, boolean vouched) throws IOException {
-        return queue(message, vouched ? dkim.signed(message.content()) : message.content(), remoteRecipients);
+        return queue(message, vouched ? dkim.signed(message.content()) : message.content(), remoteRecipients, message.authenticatedUser());
     }
 
     /**
@@ -107,10 +122,12 @@ public class OutboundQueueService {
      */
     public List<QueuedMessage> enqueueForwarded(InboundMessage message, List<String> outside, boolean vouched, String aliasDomain,
             org.mailforge.application.verification.AuthenticationResults results) throws IOException {
-        return queue(message, vouched ? dkim.signed(message.content()) : dkim.sealed(message.content(), aliasDomain, results), outside);
+        // an alias's forwards are the alias's mail, not the sender's: their bounces never count against an account
+        return queue(message, vouched ? dkim.signed(message.content()) : dkim.sealed(message.content(), aliasDomain, results), outside, null);
     }
 
-    private List<QueuedMessage> queue(InboundMessage message, org.mailforge.smtp.spi.MessageContent content, List<String> remoteRecipients)
+    private List<QueuedMessage> queue(InboundMessage message, org.mailforge.smtp.spi.MessageContent content, List<String> remoteRecipients,
+                                      String account)
             throws IOException {
         Map<String, List<String>> byDomain = new LinkedHashMap<>();
         for (String recipient : remoteRecipients) {
@@ -121,7 +138,7 @@ public class OutboundQueueService {
         QueuedMessage.Envelope envelope = new QueuedMessage.Envelope(message.reversePath(), MessageHeaders.subject(message),
                 content.size(), message.smtpUtf8(), message.sessionId(),
                 message.deliverBy() == null ? null : message.receivedAt().plusSeconds(message.deliverBy().seconds()),
-                message.deliverBy() != null && message.deliverBy().returnOnFailure(), message.authenticatedUser());
+                message.deliverBy() != null && message.deliverBy().returnOnFailure(), account);
         List<QueuedMessage> entries = new ArrayList<>(byDomain.size());
         List<String> files = new ArrayList<>(byDomain.size());
         try {
@@ -168,6 +185,7 @@ public class OutboundQueueService {
             return false;
         }
         QueuedMessage entry = found.get();
+        notLeased(entry); // two attempts at once would deliver twice
         boolean wasFailed = entry.getStatus() == QueueStatus.FAILED;
         int failedRecipients = entry.failedRecipients().size();
         entry.forceRetry(clock.instant());
@@ -197,6 +215,7 @@ public class OutboundQueueService {
             return false;
         }
         QueuedMessage entry = found.get();
+        notLeased(entry); // its attempt may be delivering it: no bounce for a delivered message, no trace concluded twice
         boolean wasFailed = entry.getStatus() == QueueStatus.FAILED;
         int pending = entry.pendingRecipients().size();
         String notice = notify && !wasFailed ? agent.returnToSender(entry, "deleted from the queue by the administrator") : null;
@@ -243,12 +262,17 @@ public class OutboundQueueService {
         List<QueuedMessage> matched = queue.matching(filter, MAX_BULK);
         int touched = 0;
         for (QueuedMessage entry : matched) {
-            boolean done = switch (action) {
-                case RETRY -> retryNow(entry.getId(), actor);
-                case HOLD -> hold(entry.getId(), actor);
-                case RELEASE -> release(entry.getId(), actor);
-                case DELETE -> delete(entry.getId(), actor, notify);
-            };
+            boolean done;
+            try {
+                done = switch (action) {
+                    case RETRY -> retryNow(entry.getId(), actor);
+                    case HOLD -> hold(entry.getId(), actor);
+                    case RELEASE -> release(entry.getId(), actor);
+                    case DELETE -> delete(entry.getId(), actor, notify);
+                };
+            } catch (EntryBusyException e) {
+                done = false; // being attempted: matched, not touched
+            }
             touched += done ? 1 : 0;
         }
         int count = touched;
@@ -275,7 +299,7 @@ public class OutboundQueueService {
             return false;
         }
         guardrails.changed();
-        queue.expedite(domain, clock.instant());
+        // each waiting entry looked at now (those that were due are tried; mail held for ATRN stays held: no expedite)
         queue.waitingFor(domain).forEach(id -> wakeups.wake(id, Duration.ZERO));
         LOG.info(() -> "destination " + domain + " resumed by " + org.mailforge.application.LogText.escape(actor));
         return true;

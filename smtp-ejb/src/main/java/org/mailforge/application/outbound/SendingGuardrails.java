@@ -121,30 +121,36 @@ public class SendingGuardrails {
         if (configuration.guardrails().suppression().isZero()) {
             return Optional.empty();
         }
+        // the reason in words of our own: the destination's reply was to someone else's message
         return controls.suppression(recipient.toLowerCase(Locale.ROOT), clock.instant()).map(s -> Reply.of(550, "5.1.1",
-                "<" + recipient + ">: not tried: it refused for good on " + DAY.format(s.createdAt()) + " (" + s.reason()
-                        + "); suppressed until " + DAY.format(s.expiresAt())));
+                "<" + recipient + ">: not tried: the destination answered that this mailbox does not exist on "
+                        + DAY.format(s.createdAt()) + "; suppressed until " + DAY.format(s.expiresAt())));
     }
 
     /**
      * After an attempt: a recipient that answered "user unknown" is suppressed; the account that
-     * submitted the entry counts its hard bounces and is held when they reach the threshold.
+     * submitted the entry counts its hard bounces and is held when they reach the threshold. A
+     * refusal the destination gave every recipient alike (of the sender, of the content, of our
+     * address) is one bounce and suppresses nobody: it says nothing about the recipients, and
+     * one hostile server must not hold an account by refusing twenty of its recipients at once.
      */
     public void attempted(QueuedMessage entry, List<RecipientReply> replies) {
         GuardrailConfiguration limits = configuration.guardrails();
         Instant now = clock.instant();
-        int bounces = 0;
-        for (RecipientReply reply : replies) {
-            if (reply.reply().code() < 500) {
-                continue;
-            }
-            bounces++;
-            if (!limits.suppression().isZero() && unknownUser(reply.reply())) {
-                controls.suppress(reply.recipient().toLowerCase(Locale.ROOT), TraceLog.render(reply.reply()), now,
-                        now.plus(limits.suppression()));
+        Set<String> distinct = new java.util.HashSet<>();
+        List<RecipientReply> hard = replies.stream().filter(r -> r.reply().code() >= 500).toList();
+        hard.forEach(r -> distinct.add(r.reply().render()));
+        boolean perRecipient = distinct.size() == hard.size() || hard.size() == 1 && replies.size() == 1;
+        if (perRecipient && !limits.suppression().isZero()) {
+            for (RecipientReply reply : hard) {
+                if (unknownUser(reply.reply())) {
+                    controls.suppress(reply.recipient().toLowerCase(Locale.ROOT), TraceLog.render(reply.reply()), now,
+                            now.plus(limits.suppression()));
+                }
             }
         }
-        if (bounces == 0 || entry.getAccount() == null || limits.holdAfterBounces() == 0) {
+        int bounces = perRecipient ? hard.size() : 1;
+        if (hard.isEmpty() || entry.getAccount() == null || limits.holdAfterBounces() == 0) {
             return;
         }
         int count = 0;
@@ -177,14 +183,14 @@ public class SendingGuardrails {
         return true;
     }
 
-    /** Whether a recipient's refusal says the mailbox does not exist (RFC 3463 X.1.1, X.1.6 moved, X.1.10 null MX). */
+    /**
+     * Whether a recipient's refusal says the mailbox does not exist: the enhanced status code alone
+     * (RFC 3463 X.1.1 bad mailbox, X.1.6 moved, X.1.10 null MX), never words a server may use of
+     * something else.
+     */
     static boolean unknownUser(Reply reply) {
         String status = reply.status();
-        if (status != null) {
-            return status.equals("5.1.1") || status.equals("5.1.6") || status.equals("5.1.10");
-        }
-        String text = String.join(" ", reply.lines()).toLowerCase(Locale.ROOT);
-        return reply.code() == 550 && (text.contains("user unknown") || text.contains("no such user") || text.contains("unknown user"));
+        return reply.code() >= 500 && status != null && (status.equals("5.1.1") || status.equals("5.1.6") || status.equals("5.1.10"));
     }
 
     /** Whether mail for the domain waits (an administrator suspended it); read from the database every few seconds. */

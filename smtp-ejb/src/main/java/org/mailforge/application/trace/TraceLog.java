@@ -80,12 +80,27 @@ public class TraceLog {
         return !configuration.operations().traceRetention().isZero();
     }
 
-    void add(TraceWrite write) {
+    /**
+     * Queues a record. Never throws: the trace is an account of what happened, never a reason for
+     * it to fail (a message already stored must not get a 451 because its trace could not be made).
+     */
+    void add(java.util.function.Supplier<TraceWrite> record) {
         if (!enabled()) {
             return;
         }
+        TraceWrite write;
+        try {
+            write = record.get();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "a message trace record could not be made", e);
+            metrics.traceDropped(1);
+            return;
+        }
         int cost = write.weight();
-        if (weight.addAndGet(cost) > MAX_QUEUED_CHARS) {
+        // a refusal may use half the room at most: a flood of them never crowds out the records of taken mail
+        boolean refusal = write.accepted() == 0 && write.openEntries() == 0 && write.failed() == 0
+                && write.temporary() + write.permanent() > 0;
+        if (weight.addAndGet(cost) > (refusal ? MAX_QUEUED_CHARS / 2 : MAX_QUEUED_CHARS)) {
             weight.addAndGet(-cost);
             metrics.traceDropped(1);
             return;
@@ -102,7 +117,7 @@ public class TraceLog {
             }
             boolean temporary = refusal.reply().code() < 500;
             TraceFacts facts = facts(refusal.session(), refusal.sender(), null);
-            add(new TraceWrite(refusal.traceId(), refusal.at(), facts, 0, 0, 0, temporary ? 1 : 0, temporary ? 0 : 1,
+            add(() -> new TraceWrite(refusal.traceId(), refusal.at(), facts, 0, 0, 0, temporary ? 1 : 0, temporary ? 0 : 1,
                     List.of(new TraceStep(refusal.at(), TraceStep.Kind.REFUSED, lower(refusal.recipient()), null,
                             temporary ? TraceStep.Outcome.DEFERRED : TraceStep.Outcome.FAILED, render(refusal.reply()),
                             "at " + refusal.stage().name() + explain(refusal.reply())))));
@@ -152,7 +167,7 @@ public class TraceLog {
         // a step for each recipient: each of them finds the message (bounded by the recipient limit)
         List<TraceStep> steps = message.recipients().stream()
                 .map(recipient -> new TraceStep(now, TraceStep.Kind.REFUSED, lower(recipient), null, outcome, text, why)).toList();
-        add(new TraceWrite(message.sessionId(), now, messageFacts(message, authentication, null), 0, 0, 0, temporary ? 1 : 0,
+        add(() -> new TraceWrite(message.sessionId(), now, messageFacts(message, authentication, null), 0, 0, 0, temporary ? 1 : 0,
                 temporary ? 0 : 1, steps));
     }
 
@@ -168,12 +183,12 @@ public class TraceLog {
         all.add(new TraceStep(message.receivedAt(), TraceStep.Kind.RECEIVED, null, null, TraceStep.Outcome.OK,
                 "250 2.0.0 Ok: queued as " + message.sessionId(), message.content().size() + " octets"));
         all.addAll(steps);
-        add(new TraceWrite(message.sessionId(), now, messageFacts(message, authentication, scan), 1, openEntries, 0, 0, 0, all));
+        add(() -> new TraceWrite(message.sessionId(), now, messageFacts(message, authentication, scan), 1, openEntries, 0, 0, 0, all));
     }
 
     /** Steps of a message's trace: an attempt's replies, a notification, an administrator's action. */
     public void steps(String traceId, List<TraceStep> steps) {
-        add(TraceWrite.steps(traceId, clock.instant(), steps));
+        add(() -> TraceWrite.steps(traceId, clock.instant(), steps));
     }
 
     /**
@@ -181,12 +196,12 @@ public class TraceLog {
      * {@code failed} of them (given up on, refused for good, deleted).
      */
     public void concluded(String traceId, int failed, List<TraceStep> steps) {
-        add(new TraceWrite(traceId, clock.instant(), TraceFacts.NONE, 0, -1, failed, 0, 0, steps));
+        add(() -> new TraceWrite(traceId, clock.instant(), TraceFacts.NONE, 0, -1, failed, 0, 0, steps));
     }
 
     /** A queue entry that had failed opens again (an administrator's retry): its recipients are no longer given up on. */
     public void reopened(String traceId, int failedBefore, TraceStep step) {
-        add(new TraceWrite(traceId, clock.instant(), TraceFacts.NONE, 0, 1, -failedBefore, 0, 0, List.of(step)));
+        add(() -> new TraceWrite(traceId, clock.instant(), TraceFacts.NONE, 0, 1, -failedBefore, 0, 0, List.of(step)));
     }
 
     /** Writes what is queued; a failed batch is tried again next time (once), then dropped. */

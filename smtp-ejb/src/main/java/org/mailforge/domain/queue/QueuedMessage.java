@@ -202,6 +202,11 @@ public class QueuedMessage {
         leaseUntil = null;
     }
 
+    /** Whether an attempt holds the entry now (on this node or another). */
+    public boolean isLeased(Instant now) {
+        return leaseUntil != null && leaseUntil.isAfter(now);
+    }
+
     /** Ends a lease without an attempt. */
     public void release() {
         leaseUntil = null;

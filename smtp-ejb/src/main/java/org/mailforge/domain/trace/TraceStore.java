@@ -10,7 +10,7 @@ public interface TraceStore {
     /** Writes these, all or none. */
     void write(List<TraceWrite> writes);
 
-    /** One page of the traces the query finds, newest first, and how many it finds in all. */
+    /** One page of the traces the query finds, newest first, and how many it finds in all (counted up to 10,000). */
     TracePage search(TraceQuery query);
 
     Optional<MessageTrace> find(String id);

@@ -48,6 +48,9 @@ public class JdbcTraceStore implements TraceStore {
     private static final String SUMMARY_COLUMNS = "m.id, m.first_at, m.last_at, " + STATUS + ", m."
             + String.join(", m.", FACT_COLUMNS);
 
+    /** A search counts the traces it finds up to this many. */
+    public static final int MAX_COUNTED = 10_000;
+
     @Resource(lookup = "jdbc/mailforge", shareable = false) // its own connection, back to the pool on close
     DataSource dataSource;
 
@@ -164,7 +167,9 @@ public class JdbcTraceStore implements TraceStore {
                 }
             }
             long total;
-            try (PreparedStatement count = connection.prepareStatement("SELECT COUNT(*) FROM trace_messages m" + where)) {
+            // counted up to MAX_COUNTED: a search's total costs at most that many rows, however large the trace
+            try (PreparedStatement count = connection.prepareStatement("SELECT COUNT(*) FROM (SELECT 1 FROM trace_messages m"
+                    + where + " LIMIT " + MAX_COUNTED + ") found")) {
                 bind(count, parameters);
                 try (ResultSet rows = count.executeQuery()) {
                     rows.next();

@@ -115,13 +115,14 @@ class SendingGuardrailsTest {
                 new RecipientReply("b@remote.test", Reply.of(552, "5.2.2", "Mailbox full")),
                 new RecipientReply("c@remote.test", Reply.of(451, "4.2.0", "later"))));
         assertTrue(guardrails.suppressed("a@remote.test").isPresent(), "user unknown: suppressed, in lower case");
-        assertTrue(guardrails.suppressed("a@remote.test").get().render().contains("550 5.1.1 User unknown"));
+        assertTrue(guardrails.suppressed("a@remote.test").get().render().contains("answered that this mailbox does not exist on 2026-12-06"));
+        assertFalse(guardrails.suppressed("a@remote.test").get().render().contains("User unknown"), "never the reply to someone else's mail");
         assertFalse(guardrails.suppressed("b@remote.test").isPresent(), "a full mailbox may empty");
         assertTrue(events.isEmpty(), "two bounces: not held yet");
         assertNull(guardrails.screenSubmission("bob", "bob@example.test", "x@remote.test", 0));
 
         guardrails.attempted(entry, List.of(new RecipientReply("d@remote.test", Reply.of(550, null, "no such user here"))));
-        assertTrue(guardrails.suppressed("d@remote.test").isPresent(), "no enhanced code: the words say it");
+        assertFalse(guardrails.suppressed("d@remote.test").isPresent(), "without an enhanced code, words are not trusted");
         assertEquals(1, events.size());
         assertTrue(events.get(0).startsWith("account.held "), events.toString());
         assertEquals(550, guardrails.screenSubmission("bob", "bob@example.test", "x@remote.test", 0).code());
@@ -130,6 +131,21 @@ class SendingGuardrailsTest {
 
         now = T0.plus(java.time.Duration.ofDays(8)); // SMTP_SUPPRESSION_DAYS is 7 by default
         assertFalse(guardrails.suppressed("a@remote.test").isPresent());
+    }
+
+    @Test
+    void oneRefusalOfEveryRecipientAlikeIsOneBounceAndSuppressesNobody() {
+        SendingGuardrails guardrails = guardrails("SMTP_HOLD_AFTER_BOUNCES", "2");
+        List<String> cc = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            cc.add("r" + i + "@evil.test");
+        }
+        QueuedMessage entry = new QueuedMessage("q3", new QueuedMessage.Envelope("bob@example.test", "s", 10, false, "S3", null, false, "bob"),
+                "evil.test", cc, "f", 3, T0);
+        Reply sameForAll = Reply.of(550, "5.1.1", "Sender verify failed: user unknown"); // an answer to MAIL FROM, given every recipient
+        guardrails.attempted(entry, cc.stream().map(r -> new RecipientReply(r, sameForAll)).toList());
+        assertTrue(events.isEmpty(), "one hostile server cannot hold an account by refusing twenty recipients at once");
+        assertFalse(guardrails.suppressed("r0@evil.test").isPresent());
     }
 
     @Test

@@ -58,6 +58,10 @@ public final class SmtpSession {
     private boolean refused;
     /** MAIL commands that reached a decision: the n-th transaction's id ends in {@code -n}. */
     private int transactions;
+    /** Refusals reported for the trace; past {@link #MAX_REPORTED_REFUSALS} a session's refusals are not. */
+    private int reported;
+    /** Refusals of one session worth a trace: enough to see what a client tried, not a prober's every RCPT. */
+    static final int MAX_REPORTED_REFUSALS = 20;
 
     public SmtpSession(SmtpSettings settings, CommandRegistry commands, SmtpMessageListener listener,
                        ClientInfo client, InputStream in, OutputStream out, Clock clock) throws IOException {
@@ -247,6 +251,9 @@ public final class SmtpSession {
 
     /** Reports a refusal for the message trace; the caller gives the client the reply. */
     public void report(Refusal.Stage stage, String sender, String recipient, Reply reply) {
+        if (++reported > MAX_REPORTED_REFUSALS) {
+            return;
+        }
         String trace = stage == Refusal.Stage.MAIL ? transactionId(transactions + 1)
                 : stage == Refusal.Stage.CONNECT ? id : transactionId();
         try {

@@ -98,4 +98,16 @@ class RefusalReportsTest {
         assertEquals("", session.refused.get(0).sender(), "the null sender");
         assertEquals("550 5.1.1 <nobody@example.test>: User unknown", session.refused.get(0).reply().render().strip());
     }
+
+    @Test
+    void aProberSessionReportsTwentyRefusalsNotEveryOne() {
+        StringBuilder script = new StringBuilder("EHLO prober.example\r\nMAIL FROM:<a@elsewhere.test>\r\n");
+        for (int i = 0; i < 50; i++) {
+            script.append("RCPT TO:<victim").append(i).append("@far.test>\r\n");
+        }
+        script.append("QUIT\r\n");
+        ScriptedSession session = ScriptedSession.withDefaults(spool).run(script.toString());
+        assertEquals(50, session.codes().stream().filter(code -> code == 550).count(), "each refused");
+        assertEquals(SmtpSession.MAX_REPORTED_REFUSALS, session.refused.size(), "the trace gets the first twenty");
+    }
 }

@@ -51,8 +51,9 @@ public class BulkRequest {
         Filter f = filter == null ? new Filter() : filter;
         String domain = f.domain == null || f.domain.isBlank() ? null : QueueResource.domainName(f.domain);
         String sender = QueryParameters.text("sender", f.sender, 320);
-        if (f.olderThanMinutes != null && (f.olderThanMinutes < 0 || f.olderThanMinutes > 525_600)) {
-            throw new UserValidation.InvalidFieldException("older_than_minutes", "older_than_minutes must be from 0 to 525600");
+        if (f.olderThanMinutes != null && (f.olderThanMinutes < 1 || f.olderThanMinutes > 525_600)) {
+            // 0 would match every entry: the empty filter this refuses
+            throw new UserValidation.InvalidFieldException("older_than_minutes", "older_than_minutes must be from 1 to 525600");
         }
         QueueStatus status = null;
         String statusText = QueryParameters.text("status", f.status, 16);

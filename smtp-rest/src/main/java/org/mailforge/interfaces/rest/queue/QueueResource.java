@@ -78,7 +78,7 @@ public class QueueResource {
     @APIResponse(responseCode = "404", description = "No such entry", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     @APIResponse(responseCode = "429", description = "Rate limit exceeded (Retry-After)", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     public Response retry(@PathParam("id") String id) {
-        if (!queue.retryNow(id, actor())) {
+        if (!busy(() -> queue.retryNow(id, actor()))) {
             throw new NotFoundException("message not found: " + id);
         }
         return Response.ok(new Confirmation(true, "Message queued for immediate retry")).build();
@@ -93,7 +93,7 @@ public class QueueResource {
     @APIResponse(responseCode = "404", description = "No such entry", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     @APIResponse(responseCode = "429", description = "Rate limit exceeded (Retry-After)", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     public Response delete(@PathParam("id") String id) {
-        if (!queue.delete(id, actor())) {
+        if (!busy(() -> queue.delete(id, actor()))) {
             throw new NotFoundException("message not found: " + id);
         }
         return Response.ok(new Confirmation(true, "Message removed from queue")).build();
@@ -166,6 +166,15 @@ public class QueueResource {
             throw new NotFoundException(domain + " is not suspended");
         }
         return Response.ok(new Confirmation(true, "Destination resumed")).build();
+    }
+
+    /** An entry an attempt holds right now is a 409: the administrator tries again in a moment. */
+    private static boolean busy(java.util.function.BooleanSupplier action) {
+        try {
+            return action.getAsBoolean();
+        } catch (OutboundQueueService.EntryBusyException e) {
+            throw new jakarta.ws.rs.ClientErrorException(e.getMessage(), Response.Status.CONFLICT);
+        }
     }
 
     private String actor() {
