@@ -42,7 +42,8 @@ class CrashRecoveryIT {
                 "SMTP_RELAY_PORT=" + SINK_PORT,
                 "SMTP_QUEUE_RETRY_SCHEDULE=20s",
                 "SMTP_OUTBOUND_TIMEOUT_SECONDS=5",
-                "SMTP_OUTBOUND_ATTEMPT_SECONDS=10")); // lease 15 s: the crashed attempt's entry is taken again soon
+                "SMTP_OUTBOUND_ATTEMPT_SECONDS=10", // lease 15 s: the crashed attempt's entry is taken again soon
+                "SMTP_QUEUE_SWEEP_SECONDS=5")); // and the sweeper finds it within 5 s of that (the default looks every 30 s)
         server.start();
     }
 

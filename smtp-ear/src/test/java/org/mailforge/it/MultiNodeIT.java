@@ -94,7 +94,7 @@ class MultiNodeIT {
                 "SMTP_MESSAGING=artemis", "SMTP_ARTEMIS_CONNECTION=" + artemis.connectionParameters(),
                 "SMTP_ARTEMIS_USER=" + ArtemisBroker.USER, "SMTP_ARTEMIS_PASSWORD=" + ArtemisBroker.PASSWORD,
                 "SMTP_RELAY_HOST=127.0.0.1", "SMTP_RELAY_PORT=" + SINK_PORT,
-                "SMTP_QUEUE_RETRY_SCHEDULE=2s,4s", "SMTP_OUTBOUND_TIMEOUT_SECONDS=10",
+                "SMTP_QUEUE_RETRY_SCHEDULE=2s,4s", "SMTP_OUTBOUND_TIMEOUT_SECONDS=10", "SMTP_QUEUE_SWEEP_SECONDS=5",
                 // greylisting shared through the database; the tests' own mail from 127.0.0.1 is exempt
                 "SMTP_GREYLISTING=true", "SMTP_GREYLIST_DELAY_SECONDS=3", "SMTP_SCREENING_EXEMPT=127.0.0.1/32",
                 "SMTP_SRS_SECRET=cluster-srs-secret-1", "SMTP_SRS_DOMAIN=example.test", // forwarded mail's bounces, to any node

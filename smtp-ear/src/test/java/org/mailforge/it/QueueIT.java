@@ -136,7 +136,7 @@ class QueueIT {
         String id = queueEntry(recipient).getString("id");
         java.nio.file.Path content = TestServer.DATA.resolve("queue").resolve(id + ".eml");
         assertTrue(java.nio.file.Files.exists(content), "the content waits with the failed entry");
-        // SMTP_QUEUE_FAILED_RETENTION=20s in the test server; the sweeper runs every 30 s
+        // SMTP_QUEUE_FAILED_RETENTION=20s in the test server; the sweeper runs every 5 s (SMTP_QUEUE_SWEEP_SECONDS)
         TestServer.await(() -> queueEntry(recipient) == null, Duration.ofSeconds(75), "the failed entry is purged");
         assertTrue(java.nio.file.Files.notExists(content), "and its content with it");
         assertTrue(bounceFor(recipient) != null, "the sender had its bounce");

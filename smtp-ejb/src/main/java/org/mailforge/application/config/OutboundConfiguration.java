@@ -33,6 +33,7 @@ import java.util.TreeSet;
  * @param mtaSts          whether destination domains' MTA-STS policies (RFC 8461) are fetched and followed
  * @param mtaStsPort      the HTTPS port policies are fetched from (443; tests use another)
  * @param caFile          a PEM file of trust anchors added to the JDK's for verified TLS (private CAs), or null
+ * @param sweepInterval   how often the queue's safety net wakes entries overdue by more than it (SMTP_QUEUE_SWEEP_SECONDS)
  */
 public record OutboundConfiguration(
         String relayHost,
@@ -53,7 +54,8 @@ public record OutboundConfiguration(
         boolean allowPrivate,
         boolean mtaSts,
         int mtaStsPort,
-        Path caFile) {
+        Path caFile,
+        Duration sweepInterval) {
 
     /** Connecting to one destination host may take this long at most. */
     public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(30);
@@ -108,7 +110,8 @@ public record OutboundConfiguration(
                 in.bool("SMTP_OUTBOUND_ALLOW_PRIVATE", false),
                 in.bool("SMTP_OUTBOUND_MTA_STS", true),
                 in.port("SMTP_MTA_STS_PORT", 443),
-                caFile(in));
+                caFile(in),
+                Duration.ofSeconds(in.number("SMTP_QUEUE_SWEEP_SECONDS", 30, 1, 3600)));
     }
 
     private static Path caFile(ConfigReader in) {

@@ -15,18 +15,17 @@ import jakarta.inject.Inject;
 import org.mailforge.domain.queue.OutboundQueue;
 
 /**
- * The queue's safety net: every 30 seconds, wakes entries that are overdue and not being tried,
- * which covers wake-ups lost in a crash and attempts whose node died (their lease expired), and
- * purges failed entries past their retention.
+ * The queue's safety net: every SMTP_QUEUE_SWEEP_SECONDS (30), wakes entries overdue by more than
+ * that and not being tried, which covers wake-ups lost in a crash and attempts whose node died
+ * (their lease expired), and purges failed entries past their retention.
  */
 @Singleton
+@jakarta.ejb.Startup
 @TransactionManagement(TransactionManagementType.BEAN)
 public class QueueSweeper {
 
     private static final Logger LOG = Logger.getLogger(QueueSweeper.class.getName());
 
-    /** A wake-up normally arrives on time; only entries this late are woken again. */
-    static final Duration GRACE = Duration.ofSeconds(30);
 
     @Inject
     OutboundQueue queue;
@@ -36,6 +35,19 @@ public class QueueSweeper {
 
     @Inject
     OutboundQueueService service;
+
+    @Inject
+    org.mailforge.application.config.ServerConfiguration configuration;
+
+    @jakarta.annotation.Resource
+    jakarta.ejb.TimerService timers;
+
+    /** Starts the sweep at its interval; a wake-up normally arrives on time, so only entries later than one interval are woken again. */
+    @jakarta.annotation.PostConstruct
+    void schedule() {
+        long interval = configuration.outbound().sweepInterval().toMillis();
+        timers.createIntervalTimer(interval, interval, new jakarta.ejb.TimerConfig(null, false));
+    }
 
     Clock clock = Clock.systemUTC();
 
@@ -52,11 +64,11 @@ public class QueueSweeper {
         }
     }
 
-    @Schedule(hour = "*", minute = "*", second = "*/30", persistent = false)
+    @jakarta.ejb.Timeout
     public void sweep() {
         try {
             Instant now = clock.instant();
-            List<String> overdue = queue.due(now.minus(GRACE), now, 1000);
+            List<String> overdue = queue.due(now.minus(configuration.outbound().sweepInterval()), now, 1000);
             if (!overdue.isEmpty()) {
                 LOG.info(() -> "waking " + overdue.size() + " overdue queue entries");
                 overdue.forEach(id -> wakeups.wake(id, Duration.ZERO));
@@ -66,7 +78,7 @@ public class QueueSweeper {
                 LOG.info(() -> "purged " + purged + " failed queue entries past SMTP_QUEUE_FAILED_RETENTION");
             }
         } catch (RuntimeException e) {
-            LOG.warning("queue sweep failed, next one in 30 s: " + e);
+            LOG.warning("queue sweep failed, the next one in " + configuration.outbound().sweepInterval().toSeconds() + " s: " + e);
         }
     }
 }

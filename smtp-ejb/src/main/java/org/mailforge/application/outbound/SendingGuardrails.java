@@ -83,7 +83,7 @@ public class SendingGuardrails {
         long now = hour();
         Reply over = over(login, limits.messagesPerHour(), limits.messagesPerDay(), now, "messages for " + login);
         if (over == null && !sender.isEmpty() && (limits.domainMessagesPerHour() > 0 || limits.domainMessagesPerDay() > 0)) {
-            over = over("@" + Domains.of(sender).toLowerCase(Locale.ROOT), limits.domainMessagesPerHour(),
+            over = over(domainAccount(sender), limits.domainMessagesPerHour(),
                     limits.domainMessagesPerDay(), now, "messages for the domain " + Domains.of(sender));
         }
         return over;
@@ -108,11 +108,21 @@ public class SendingGuardrails {
                 controls.countMessage(login, now);
             }
             if (!sender.isEmpty() && (limits.domainMessagesPerHour() > 0 || limits.domainMessagesPerDay() > 0)) {
-                controls.countMessage("@" + Domains.of(sender).toLowerCase(Locale.ROOT), now);
+                controls.countMessage(domainAccount(sender), now);
             }
         } catch (RuntimeException e) {
             // the message is taken; a count missed errs toward the sender
             LOG.log(Level.WARNING, "could not count a message of " + LogText.escape(login) + " toward its sending limits", e);
+        }
+    }
+
+    /** The account a sender domain's mail counts under: {@code @} and the domain in A-label form, however it was spelt. */
+    static String domainAccount(String sender) {
+        String domain = Domains.of(sender);
+        try {
+            return "@" + Domains.ascii(domain);
+        } catch (IllegalArgumentException e) {
+            return "@" + domain.toLowerCase(Locale.ROOT);
         }
     }
 

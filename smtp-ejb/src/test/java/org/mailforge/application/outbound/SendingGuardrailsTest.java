@@ -93,6 +93,10 @@ class SendingGuardrailsTest {
         assertTrue(guardrails.screenSubmission("carol", "carol@EXAMPLE.test", "x@remote.test", 0).render()
                 .contains("2 messages for the domain"));
         assertNull(guardrails.screenSubmission("dave", "dave@other.test", "x@remote.test", 0));
+        guardrails.sent("erin", "erin@bücher.example");
+        guardrails.sent("fay", "fay@BÜCHER.example");
+        assertTrue(guardrails.screenSubmission("gus", "gus@xn--bcher-kva.example", "x@remote.test", 0).render()
+                .contains("for the domain"), "one domain however it is spelt");
     }
 
     @Test

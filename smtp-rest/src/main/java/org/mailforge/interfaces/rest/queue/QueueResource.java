@@ -77,6 +77,7 @@ public class QueueResource {
     @APIResponse(responseCode = "403", description = "Not an administrator", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     @APIResponse(responseCode = "404", description = "No such entry", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     @APIResponse(responseCode = "429", description = "Rate limit exceeded (Retry-After)", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "409", description = "An attempt holds the entry right now; try again in a moment", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     public Response retry(@PathParam("id") String id) {
         if (!busy(() -> queue.retryNow(id, actor()))) {
             throw new NotFoundException("message not found: " + id);
@@ -92,6 +93,7 @@ public class QueueResource {
     @APIResponse(responseCode = "403", description = "Not an administrator", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     @APIResponse(responseCode = "404", description = "No such entry", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     @APIResponse(responseCode = "429", description = "Rate limit exceeded (Retry-After)", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "409", description = "An attempt holds the entry right now; try again in a moment", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     public Response delete(@PathParam("id") String id) {
         if (!busy(() -> queue.delete(id, actor()))) {
             throw new NotFoundException("message not found: " + id);
@@ -104,6 +106,9 @@ public class QueueResource {
     @Operation(summary = "Hold an entry", description = "Nothing is attempted until it is released; a failed entry cannot be held.")
     @APIResponse(responseCode = "200", description = "Held", content = @Content(mediaType = "application/json", schema = @Schema(implementation = Confirmation.class)))
     @APIResponse(responseCode = "404", description = "No such waiting entry", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "401", description = "No or wrong credentials", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "403", description = "Not an administrator", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "429", description = "Rate limit exceeded (Retry-After)", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     public Response hold(@PathParam("id") String id) {
         if (!queue.hold(id, actor())) {
             throw new NotFoundException("no waiting entry " + id);
@@ -116,6 +121,9 @@ public class QueueResource {
     @Operation(summary = "Release a held entry", description = "It is tried at once.")
     @APIResponse(responseCode = "200", description = "Released", content = @Content(mediaType = "application/json", schema = @Schema(implementation = Confirmation.class)))
     @APIResponse(responseCode = "404", description = "No such held entry", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "401", description = "No or wrong credentials", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "403", description = "Not an administrator", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "429", description = "Rate limit exceeded (Retry-After)", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     public Response release(@PathParam("id") String id) {
         if (!queue.release(id, actor())) {
             throw new NotFoundException("no held entry " + id);
@@ -130,6 +138,9 @@ public class QueueResource {
             + " are notified) each entry matching all the filter's fields, oldest first, at most 10,000 a call; effective on every node.")
     @APIResponse(responseCode = "200", description = "How many entries matched and how many changed", content = @Content(mediaType = "application/json", schema = @Schema(implementation = BulkRequest.Result.class)))
     @APIResponse(responseCode = "400", description = "A bad action or filter", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "401", description = "No or wrong credentials", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "403", description = "Not an administrator", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "429", description = "Rate limit exceeded (Retry-After)", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     public BulkRequest.Result bulk(BulkRequest request) {
         if (request == null) {
             throw new UserValidation.InvalidFieldException("action", "a JSON object with action and filter is required");
@@ -143,6 +154,9 @@ public class QueueResource {
     @Path("suspensions")
     @Operation(summary = "Suspended destination domains", description = "Their mail waits; nothing is attempted.")
     @APIResponse(responseCode = "200", description = "The suspended domains", content = @Content(mediaType = "application/json", schema = @Schema(implementation = SuspensionView.Page.class)))
+    @APIResponse(responseCode = "401", description = "No or wrong credentials", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "403", description = "Not an administrator", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "429", description = "Rate limit exceeded (Retry-After)", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     public SuspensionView.Page suspensions() {
         return new SuspensionView.Page(queue.suspensions().stream().map(SuspensionView::of).toList());
     }
@@ -152,6 +166,9 @@ public class QueueResource {
     @Operation(summary = "Suspend a destination domain", description = "Its mail waits on every node within seconds; nothing is attempted until it is resumed.")
     @APIResponse(responseCode = "200", description = "Suspended", content = @Content(mediaType = "application/json", schema = @Schema(implementation = SuspensionView.class)))
     @APIResponse(responseCode = "400", description = "Not a domain name", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "401", description = "No or wrong credentials", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "403", description = "Not an administrator", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "429", description = "Rate limit exceeded (Retry-After)", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     public SuspensionView suspend(@PathParam("domain") String domain) {
         return SuspensionView.of(queue.suspend(domainName(domain), actor()));
     }
@@ -161,6 +178,9 @@ public class QueueResource {
     @Operation(summary = "Resume a suspended destination domain", description = "Its waiting mail is tried at once.")
     @APIResponse(responseCode = "200", description = "Resumed", content = @Content(mediaType = "application/json", schema = @Schema(implementation = Confirmation.class)))
     @APIResponse(responseCode = "404", description = "Not suspended", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "401", description = "No or wrong credentials", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "403", description = "Not an administrator", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "429", description = "Rate limit exceeded (Retry-After)", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     public Response resume(@PathParam("domain") String domain) {
         if (!queue.resume(domainName(domain), actor())) {
             throw new NotFoundException(domain + " is not suspended");
