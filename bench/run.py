@@ -113,6 +113,10 @@ def mailforge_env(jvm_options=""):
         "SMTP_SPOOL_PATH": str(data / "spool"), "SMTP_QUEUE_PATH": str(data / "queue"),
         "JVM_ARGS": (os.environ.get("BENCH_JVM_ARGS", "-Xmx512m") + " " + jvm_options).strip(),
     })
+    # settings of a cell of its own, e.g. BENCH_SMTP="SMTP_DMARC_POLICY=report SMTP_DNS_SERVER=127.0.0.1:5399"
+    for setting in os.environ.get("BENCH_SMTP", "").split():
+        name, _, value = setting.partition("=")
+        env[name] = value
     return env
 
 

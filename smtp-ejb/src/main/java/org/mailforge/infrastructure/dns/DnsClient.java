@@ -27,6 +27,12 @@ import org.xbill.DNS.lookup.NoSuchRRSetException;
  * within the time left to the message's check: an answer that comes later counts as a temporary
  * error, so a slow DNS delays mail by seconds at most. Answers are cached for their TTL (at most
  * five minutes), as a resolver would.
+ *
+ * <p>When {@link #FAILURES_TO_OPEN} questions in a row go unanswered (a timeout of a second or
+ * more, a server failure), DNS counts as failing: for {@link #OPEN_FOR} every question is answered
+ * with a temporary error at once, instead of each message waiting out its own timeouts (a dead
+ * resolver cost every message its seconds: 23 stored messages a second). Then questions go out
+ * again; one answer ends it, one more failure starts another period.
  */
 public final class DnsClient {
 
@@ -48,9 +54,28 @@ public final class DnsClient {
         }
     }
 
+    /** Unanswered questions in a row after which DNS counts as failing. */
+    static final int FAILURES_TO_OPEN = 5;
+    /** How long questions are refused at once while DNS is failing. */
+    static final Duration OPEN_FOR = Duration.ofSeconds(30);
+    /** A timeout shorter than this says more about the message's time budget than about DNS. */
+    private static final long FAILURE_MIN_WAIT_MILLIS = 1000;
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(DnsClient.class.getName());
+
     private final LookupSession session;
+    private final java.util.function.LongSupplier nanoClock;
+    private final java.util.concurrent.atomic.AtomicInteger failures = new java.util.concurrent.atomic.AtomicInteger();
+    /** System.nanoTime until which DNS counts as failing; meaningful while {@link #failing} is set. */
+    private volatile long failingUntil;
+    private volatile boolean failing;
 
     public DnsClient(Resolver resolver) {
+        this(resolver, System::nanoTime);
+    }
+
+    /** A client that reads the time from {@code nanoClock} (a test's). */
+    DnsClient(Resolver resolver, java.util.function.LongSupplier nanoClock) {
+        this.nanoClock = nanoClock;
         Cache cache = new Cache(DClass.IN);
         cache.setMaxCache(MAX_CACHE_SECONDS);
         cache.setMaxNCache(MAX_CACHE_SECONDS);
@@ -105,6 +130,9 @@ public final class DnsClient {
      * #await} takes the answer.
      */
     public CompletableFuture<Answer> start(String name, int type) {
+        if (failing && nanoClock.getAsLong() - failingUntil < 0) {
+            return CompletableFuture.failedFuture(new DnsFailingException(failures.get()));
+        }
         Name absolute;
         try {
             absolute = Name.fromString(name.endsWith(".") ? name : name + ".");
@@ -135,16 +163,60 @@ public final class DnsClient {
         return await(name, question, Math.max(0, Duration.between(Instant.now(), deadline).toMillis()));
     }
 
-    private static Answer await(String name, CompletableFuture<Answer> question, long millis) throws DnsTimeoutException {
+    /** Whether DNS counts as failing now: questions are answered with a temporary error at once. */
+    public boolean failing() {
+        return failing && nanoClock.getAsLong() - failingUntil < 0;
+    }
+
+    /** The question was not even sent: DNS is failing. */
+    private static final class DnsFailingException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        DnsFailingException(int failures) {
+            super(failures + " DNS questions in a row went unanswered; asked again within " + OPEN_FOR.toSeconds() + " s", null, false, false);
+        }
+    }
+
+    private Answer await(String name, CompletableFuture<Answer> question, long millis) throws DnsTimeoutException {
         try {
-            return question.get(millis, TimeUnit.MILLISECONDS);
+            Answer answer = question.get(millis, TimeUnit.MILLISECONDS);
+            answered();
+            return answer;
         } catch (ExecutionException | CompletionException e) {
+            if (!(e.getCause() instanceof DnsFailingException)) {
+                unanswered();
+            }
             throw new DnsTimeoutException("DNS lookup of " + name + " failed: " + e.getCause());
         } catch (TimeoutException e) {
+            if (millis >= FAILURE_MIN_WAIT_MILLIS) {
+                unanswered();
+            }
             throw new DnsTimeoutException("DNS did not answer for " + name + " within " + millis + " ms");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new DnsTimeoutException("interrupted while asking DNS for " + name);
+        }
+    }
+
+    private void answered() {
+        if (failures.get() != 0) {
+            failures.set(0);
+        }
+        if (failing) {
+            failing = false;
+            LOG.info("DNS answers again");
+        }
+    }
+
+    private void unanswered() {
+        if (failures.incrementAndGet() >= FAILURES_TO_OPEN) {
+            boolean was = failing;
+            failingUntil = nanoClock.getAsLong() + OPEN_FOR.toNanos();
+            failing = true;
+            if (!was) {
+                LOG.warning(() -> failures.get() + " DNS questions in a row went unanswered: for " + OPEN_FOR.toSeconds()
+                        + " s the checks of received mail answer temperror at once (SMTP_DNS_SERVER)");
+            }
         }
     }
 }
