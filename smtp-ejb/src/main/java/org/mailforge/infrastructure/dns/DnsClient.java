@@ -62,12 +62,17 @@ public final class DnsClient {
     private static final long FAILURE_MIN_WAIT_MILLIS = 1000;
     private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(DnsClient.class.getName());
 
+    /** The answer for a name DNS could not hold: nobody was asked, so it says nothing about DNS. */
+    private static final Answer NOT_A_NAME = new Answer(List.of(), false);
+
     private final LookupSession session;
     private final java.util.function.LongSupplier nanoClock;
     private final java.util.concurrent.atomic.AtomicInteger failures = new java.util.concurrent.atomic.AtomicInteger();
     /** System.nanoTime until which DNS counts as failing; meaningful while {@link #failing} is set. */
     private volatile long failingUntil;
     private volatile boolean failing;
+    /** After a period: the one question let through to see whether DNS answers again (the others still fail at once). */
+    private final java.util.concurrent.atomic.AtomicBoolean probing = new java.util.concurrent.atomic.AtomicBoolean();
 
     public DnsClient(Resolver resolver) {
         this(resolver, System::nanoTime);
@@ -130,14 +135,15 @@ public final class DnsClient {
      * #await} takes the answer.
      */
     public CompletableFuture<Answer> start(String name, int type) {
-        if (failing && nanoClock.getAsLong() - failingUntil < 0) {
-            return CompletableFuture.failedFuture(new DnsFailingException(failures.get()));
-        }
         Name absolute;
         try {
             absolute = Name.fromString(name.endsWith(".") ? name : name + ".");
         } catch (TextParseException e) {
-            return CompletableFuture.completedFuture(new Answer(List.of(), false)); // not a name DNS could hold
+            return CompletableFuture.completedFuture(NOT_A_NAME); // not a name DNS could hold: DNS is not asked
+        }
+        if (failing && (nanoClock.getAsLong() - failingUntil < 0 || !probing.compareAndSet(false, true))) {
+            // failing: at once; after the period one question goes out, and the others fail at once until its outcome
+            return CompletableFuture.failedFuture(new DnsFailingException(failures.get()));
         }
         return session.lookupAsync(absolute, type).toCompletableFuture().handle((result, failure) -> {
             if (failure == null) {
@@ -180,7 +186,9 @@ public final class DnsClient {
     private Answer await(String name, CompletableFuture<Answer> question, long millis) throws DnsTimeoutException {
         try {
             Answer answer = question.get(millis, TimeUnit.MILLISECONDS);
-            answered();
+            if (answer != NOT_A_NAME) {
+                answered();
+            }
             return answer;
         } catch (ExecutionException | CompletionException e) {
             if (!(e.getCause() instanceof DnsFailingException)) {
@@ -188,7 +196,7 @@ public final class DnsClient {
             }
             throw new DnsTimeoutException("DNS lookup of " + name + " failed: " + e.getCause());
         } catch (TimeoutException e) {
-            if (millis >= FAILURE_MIN_WAIT_MILLIS) {
+            if (millis >= FAILURE_MIN_WAIT_MILLIS || failing) { // while failing, a probe without an answer in time is one more failure
                 unanswered();
             }
             throw new DnsTimeoutException("DNS did not answer for " + name + " within " + millis + " ms");
@@ -204,6 +212,7 @@ public final class DnsClient {
         }
         if (failing) {
             failing = false;
+            probing.set(false);
             LOG.info("DNS answers again");
         }
     }
@@ -213,6 +222,7 @@ public final class DnsClient {
             boolean was = failing;
             failingUntil = nanoClock.getAsLong() + OPEN_FOR.toNanos();
             failing = true;
+            probing.set(false); // the next period's probe
             if (!was) {
                 LOG.warning(() -> failures.get() + " DNS questions in a row went unanswered: for " + OPEN_FOR.toSeconds()
                         + " s the checks of received mail answer temperror at once (SMTP_DNS_SERVER)");

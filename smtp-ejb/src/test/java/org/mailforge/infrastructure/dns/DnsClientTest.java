@@ -35,8 +35,14 @@ class DnsClientTest {
 
             now[0] += DnsClient.OPEN_FOR.toNanos() + 1;
             assertFalse(dns.failing(), "after the period questions go out again");
-            assertThrows(DnsClient.DnsTimeoutException.class, () -> dns.query("again.example.test", Type.TXT, Instant.now().plusMillis(1100)));
-            assertTrue(dns.failing(), "one more failure is another period");
+            var probe = dns.start("probe.example.test", Type.TXT);
+            long others = System.nanoTime();
+            assertThrows(DnsClient.DnsTimeoutException.class, () -> dns.query("meanwhile.example.test", Type.TXT, Instant.now().plusSeconds(2)));
+            assertTrue(System.nanoTime() - others < Duration.ofMillis(500).toNanos(), "one probe at a time: the others still fail at once");
+            assertThrows(DnsClient.DnsTimeoutException.class, () -> dns.await("probe.example.test", probe, Instant.now().plusMillis(1100)));
+            assertTrue(dns.failing(), "the probe's failure is another period");
+            assertFalse(dns.query("bad..name", Type.TXT, Instant.now().plusSeconds(1)).nameExists(), "no such name, without asking");
+            assertTrue(dns.failing(), "a name DNS was never asked about proves nothing");
         }
     }
 
