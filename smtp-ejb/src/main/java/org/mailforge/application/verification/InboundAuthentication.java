@@ -93,6 +93,11 @@ public class InboundAuthentication {
             return new Refuse(spoof, results);
         }
         AuthenticationResults.Dmarc dmarc = results.dmarc();
+        if (enforcement == DmarcEnforcement.ENFORCE && "temperror".equals(dmarc.result()) && !checks.problems().isEmpty()) {
+            // DNS is failing (perhaps because a sender made it time out): a policy we cannot read is not a policy
+            // that lets the message through; under enforce it waits (RFC 7489 6.6.2 allows the deferral)
+            return new Refuse(Reply.of(451, "4.7.0", "Error: the sender's DMARC policy cannot be checked now, try again later"), results);
+        }
         if (enforcement == DmarcEnforcement.ENFORCE && dmarc.failed() && "reject".equals(dmarc.policy())) {
             if (dmarc.fromDomain() == null) {
                 LOG.info(() -> "session " + message.sessionId() + ": refused, not exactly one From: address (DMARC)");

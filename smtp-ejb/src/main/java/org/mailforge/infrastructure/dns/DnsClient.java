@@ -28,11 +28,14 @@ import org.xbill.DNS.lookup.NoSuchRRSetException;
  * error, so a slow DNS delays mail by seconds at most. Answers are cached for their TTL (at most
  * five minutes), as a resolver would.
  *
- * <p>When {@link #FAILURES_TO_OPEN} questions in a row go unanswered (a timeout of a second or
+ * <p>A client {@link #forSenderChecks made for the sender checks} fails fast: when
+ * {@link #FAILURES_TO_OPEN} questions in a row go unanswered (a timeout of a second or
  * more, a server failure), DNS counts as failing: for {@link #OPEN_FOR} every question is answered
  * with a temporary error at once, instead of each message waiting out its own timeouts (a dead
  * resolver cost every message its seconds: 23 stored messages a second). Then questions go out
- * again; one answer ends it, one more failure starts another period.
+ * again; one answer ends it, one more failure starts another period. Only there: a sender can
+ * make questions about its own domains time out, and an answer that fails fast must never weaken
+ * a decision about someone else's (MTA-STS policy discovery, DNS lists and ARC keep asking).
  */
 public final class DnsClient {
 
@@ -74,13 +77,17 @@ public final class DnsClient {
     /** After a period: the one question let through to see whether DNS answers again (the others still fail at once). */
     private final java.util.concurrent.atomic.AtomicBoolean probing = new java.util.concurrent.atomic.AtomicBoolean();
 
+    /** Whether this client stops asking while DNS is failing. */
+    private final boolean failsFast;
+
     public DnsClient(Resolver resolver) {
-        this(resolver, System::nanoTime);
+        this(resolver, System::nanoTime, false);
     }
 
     /** A client that reads the time from {@code nanoClock} (a test's). */
-    DnsClient(Resolver resolver, java.util.function.LongSupplier nanoClock) {
+    DnsClient(Resolver resolver, java.util.function.LongSupplier nanoClock, boolean failsFast) {
         this.nanoClock = nanoClock;
+        this.failsFast = failsFast;
         Cache cache = new Cache(DClass.IN);
         cache.setMaxCache(MAX_CACHE_SECONDS);
         cache.setMaxNCache(MAX_CACHE_SECONDS);
@@ -115,6 +122,11 @@ public final class DnsClient {
     /** A resolver for these checks: answers within {@link #QUERY_TIMEOUT}. */
     public static DnsClient forChecks(String server) {
         return new DnsClient(resolver(server, QUERY_TIMEOUT));
+    }
+
+    /** The same for the sender checks of received mail (SPF, DKIM, DMARC), failing fast while DNS is failing. */
+    public static DnsClient forSenderChecks(String server) {
+        return new DnsClient(resolver(server, QUERY_TIMEOUT), System::nanoTime, true);
     }
 
     /**
@@ -218,7 +230,7 @@ public final class DnsClient {
     }
 
     private void unanswered() {
-        if (failures.incrementAndGet() >= FAILURES_TO_OPEN) {
+        if (failsFast && failures.incrementAndGet() >= FAILURES_TO_OPEN) {
             boolean was = failing;
             failingUntil = nanoClock.getAsLong() + OPEN_FOR.toNanos();
             failing = true;

@@ -42,7 +42,7 @@ public class DnsMessageAuthentication implements MessageAuthentication {
 
     @PostConstruct
     void init() {
-        dns = DnsClient.forChecks(configuration.outbound().dnsServer());
+        dns = DnsClient.forSenderChecks(configuration.outbound().dnsServer());
         spf = new SpfVerifier(dns, configuration.hostname());
         dkim = new DkimVerifier(dns);
         dmarc = new DmarcEvaluator(dns);

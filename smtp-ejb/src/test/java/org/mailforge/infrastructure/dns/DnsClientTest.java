@@ -22,7 +22,7 @@ class DnsClientTest {
     void afterFiveUnansweredQuestionsDnsCountsAsFailingAndIsNotAskedForAWhile() throws Exception {
         try (DatagramSocket silent = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
             long[] now = {0};
-            DnsClient dns = new DnsClient(DnsClient.resolver("127.0.0.1:" + silent.getLocalPort(), Duration.ofSeconds(2)), () -> now[0]);
+            DnsClient dns = new DnsClient(DnsClient.resolver("127.0.0.1:" + silent.getLocalPort(), Duration.ofSeconds(2)), () -> now[0], true);
             for (int i = 0; i < DnsClient.FAILURES_TO_OPEN; i++) {
                 String name = "q" + i + ".example.test";
                 assertFalse(dns.failing(), "not yet, after " + i);
@@ -49,12 +49,25 @@ class DnsClientTest {
     @Test
     void aTimeoutOfAMessagesLastMillisecondsSaysNothingAboutDns() throws Exception {
         try (DatagramSocket silent = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
-            DnsClient dns = new DnsClient(DnsClient.resolver("127.0.0.1:" + silent.getLocalPort(), Duration.ofSeconds(2)));
+            DnsClient dns = new DnsClient(DnsClient.resolver("127.0.0.1:" + silent.getLocalPort(), Duration.ofSeconds(2)), System::nanoTime, true);
             for (int i = 0; i < 2 * DnsClient.FAILURES_TO_OPEN; i++) {
                 String name = "short" + i + ".example.test";
                 assertThrows(DnsClient.DnsTimeoutException.class, () -> dns.query(name, Type.TXT, Instant.now().plusMillis(50)));
             }
             assertFalse(dns.failing(), "50 ms left of a message's budget is not DNS failing");
+        }
+    }
+
+    @Test
+    void onlyTheSenderChecksClientFailsFast() throws Exception {
+        try (DatagramSocket silent = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            // MTA-STS discovery, DNS lists, ARC: a sender that makes its own domains time out must not switch them off for others
+            DnsClient dns = DnsClient.forChecks("127.0.0.1:" + silent.getLocalPort());
+            for (int i = 0; i < DnsClient.FAILURES_TO_OPEN + 1; i++) {
+                String name = "slow" + i + ".example.test";
+                assertThrows(DnsClient.DnsTimeoutException.class, () -> dns.query(name, Type.TXT, Instant.now().plusMillis(1100)));
+            }
+            assertFalse(dns.failing());
         }
     }
 
