@@ -41,9 +41,6 @@ public class HealthService {
     @Inject
     org.mailforge.application.scanning.ContentScreening screening;
 
-    @Inject
-    org.mailforge.application.verification.MessageAuthentication checks;
-
     @Resource(lookup = "jms/mailforge")
     jakarta.jms.ConnectionFactory connectionFactory;
 
@@ -59,7 +56,6 @@ public class HealthService {
         if (screening.failOpen()) {
             degraded.addAll(screening.problems());
         }
-        degraded.addAll(checks.problems()); // mail flows, its sender checks say temperror
         String status = !reasons.isEmpty() ? "unhealthy" : degraded.isEmpty() ? "healthy" : "degraded";
         reasons.addAll(degraded);
         return new Verdict(status, List.copyOf(reasons));

@@ -93,9 +93,12 @@ public class InboundAuthentication {
             return new Refuse(spoof, results);
         }
         AuthenticationResults.Dmarc dmarc = results.dmarc();
-        if (enforcement == DmarcEnforcement.ENFORCE && "temperror".equals(dmarc.result()) && !checks.problems().isEmpty()) {
-            // DNS is failing (perhaps because a sender made it time out): a policy we cannot read is not a policy
-            // that lets the message through; under enforce it waits (RFC 7489 6.6.2 allows the deferral)
+        if (enforcement == DmarcEnforcement.ENFORCE && "temperror".equals(dmarc.result())) {
+            // a policy we could not read is not a policy that lets the message through: a sender whose own domains
+            // answer slowly used up the message's DNS time before the From: domain's record was asked (a spoof of a
+            // p=reject domain then came through as temperror); under enforce it waits (RFC 7489 6.6.2 allows it)
+            LOG.info(() -> "session " + message.sessionId() + ": deferred, the DMARC policy of "
+                    + LogText.escape(String.valueOf(dmarc.fromDomain())) + " could not be read (temperror)");
             return new Refuse(Reply.of(451, "4.7.0", "Error: the sender's DMARC policy cannot be checked now, try again later"), results);
         }
         if (enforcement == DmarcEnforcement.ENFORCE && dmarc.failed() && "reject".equals(dmarc.policy())) {

@@ -11,11 +11,6 @@ public interface MessageAuthentication {
 
     AuthenticationResults check(InboundMessage message);
 
-    /** What keeps the checks from working now (DNS failing), for {@code /health}; empty when nothing. */
-    default java.util.List<String> problems() {
-        return java.util.List.of();
-    }
-
     /**
      * SPF alone, for an envelope before its message arrives (greylisting asks at RCPT). An
      * implementation without DNS says {@code none}: never a pass it did not check.
