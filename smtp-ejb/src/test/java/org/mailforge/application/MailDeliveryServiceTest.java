@@ -457,6 +457,12 @@ class MailDeliveryServiceTest {
                     new AuthenticationResults.Dmarc("pass", "example.test", "none", null));
             assertEquals(250, service.deliver(authored(null, "x@evil.example", "From: ceo@example.test\r\n", "alice@example.test")).code(),
                     dmarc);
+            // our own signature that could not be checked (DNS failing): the message waits, it is not refused for good
+            checkResults = new AuthenticationResults(new AuthenticationResults.Spf("temperror", "x@evil.example", "client.example", null),
+                    List.of(new AuthenticationResults.Dkim("temperror", "example.test", "s1", "rsa-sha256", "AAAA", null)),
+                    new AuthenticationResults.Dmarc("none", "example.test", null, null));
+            Reply unchecked = service.deliver(authored(null, "x@evil.example", "From: ceo@example.test\r\n", "alice@example.test"));
+            assertEquals("451 4.7.0", unchecked.code() + " " + unchecked.status(), dmarc + ": " + unchecked.render());
             checkResults = results("pass", "none", null);
         }
         // the ways around it the review found: unparsable, a trailing dot, a subdomain, Sender:, a group, past what is read

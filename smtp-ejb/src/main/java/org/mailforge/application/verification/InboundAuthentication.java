@@ -130,6 +130,12 @@ public class InboundAuthentication {
             if (signed) {
                 continue;
             }
+            boolean unchecked = signatures.stream().anyMatch(s -> "temperror".equals(s.result()) && s.domain() != null
+                    && (domain.equalsIgnoreCase(s.domain()) || parent.equalsIgnoreCase(s.domain())));
+            if (unchecked && spoofPolicy == LocalSpoofPolicy.REJECT) {
+                // our own signature could not be checked (DNS failing): the message may well be ours; it waits, never a bounce
+                return Reply.of(451, "4.7.0", "Error: the DKIM signature of " + domain + " cannot be checked now, try again later");
+            }
             metrics.localSpoof(spoofPolicy == LocalSpoofPolicy.REJECT);
             if (spoofPolicy == LocalSpoofPolicy.REPORT) {
                 LOG.info(() -> "session " + message.sessionId() + ": From: names the local domain " + LogText.escape(domain)
