@@ -307,12 +307,13 @@ public class MailDeliveryService {
             quotas.release(claims); // committed usage (or none) from here on
         }
         metrics.accepted(message.content().size());
+        Reply taken = Reply.of(250, "2.0.0", "Ok: queued as " + message.sessionId());
         if (message.authenticatedUser() != null) {
             guardrails.sent(message.authenticatedUser(), message.reversePath());
         }
         if (trace.enabled()) {
             try { // the message is durable: nothing of its trace may turn the 250 into a 451
-                trace.received(message, checks == null ? null : checks.results(), scan,
+                trace.received(message, taken, checks == null ? null : checks.results(), scan,
                         TraceSteps.received(message, folder, mailboxesOf, stored, refused, queued, forwardedEntries, forwardedBy),
                         queued.size());
             } catch (RuntimeException e) {
@@ -337,7 +338,7 @@ public class MailDeliveryService {
             }
             return fields;
         });
-        return Reply.of(250, "2.0.0", "Ok: queued as " + message.sessionId());
+        return taken;
     }
 
     /** The message as forwarded to an alias's outside addresses: its envelope sender rewritten with SRS (RFC-draft SRS0). */

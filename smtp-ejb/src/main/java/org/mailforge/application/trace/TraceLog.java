@@ -177,11 +177,12 @@ public class TraceLog {
      *
      * @param openEntries the queue entries it opened
      */
-    public void received(InboundMessage message, String authentication, String scan, List<TraceStep> steps, int openEntries) {
+    public void received(InboundMessage message, Reply reply, String authentication, String scan, List<TraceStep> steps,
+                         int openEntries) {
         Instant now = clock.instant();
         List<TraceStep> all = new ArrayList<>(steps.size() + 1);
         all.add(new TraceStep(message.receivedAt(), TraceStep.Kind.RECEIVED, null, null, TraceStep.Outcome.OK,
-                "250 2.0.0 Ok: queued as " + message.sessionId(), message.content().size() + " octets"));
+                render(reply), message.content().size() + " octets"));
         all.addAll(steps);
         add(() -> new TraceWrite(message.sessionId(), now, messageFacts(message, authentication, scan), 1, openEntries, 0, 0, 0, all));
     }

@@ -42,11 +42,6 @@ final class RefusalReports implements AutoCloseable {
         }
     }
 
-    /** Refusals dropped because too many waited. */
-    long dropped() {
-        return dropped.get();
-    }
-
     private void run() {
         List<Refusal> batch = new ArrayList<>(BATCH);
         while (!Thread.currentThread().isInterrupted()) {
