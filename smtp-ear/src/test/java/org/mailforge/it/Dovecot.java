@@ -78,6 +78,7 @@ final class Dovecot implements AutoCloseable {
                 "ssl = no",
                 "disable_plaintext_auth = no", // loopback only, in a test; docs/dovecot.md requires TLS
                 "auth_mechanisms = plain login",
+                "auth_failure_delay = 0", // Dovecot waits 2 s after each failed login by default; the tests fail many on purpose
                 "mail_location = maildir:" + mailRoot + "/%u",
                 "mail_uid = " + MAIL_USER,
                 "mail_gid = " + primaryGroup(MAIL_USER),

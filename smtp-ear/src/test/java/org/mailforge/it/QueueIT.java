@@ -18,13 +18,17 @@ import jakarta.json.JsonObject;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * Outbound delivery through the queue against a real destination SMTP server on 127.0.0.1 (the
  * test's {@link SmtpSink}; the IT server relays everything there, retrying after 2 s and 4 s, at
  * most 3 attempts).
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class QueueIT {
 
     private static final int SINK_PORT = Integer.getInteger("it.sink.port", TestPorts.port(2526));
@@ -127,8 +131,18 @@ class QueueIT {
         assertEquals(null, queueEntry(recipient));
     }
 
+    /** The entry {@link #aFailedEntryWaitsWithItsContent} left, and where its content lies. */
+    private static String purgedRecipient;
+    private static java.nio.file.Path purgedContent;
+
+    /**
+     * A failed entry stays with its content for SMTP_QUEUE_FAILED_RETENTION (20 s in the test
+     * server): this test runs first, the other tests while the retention runs out, and
+     * {@link #failedEntriesArePurgedWithTheirContentAfterTheRetention} last.
+     */
     @Test
-    void failedEntriesArePurgedWithTheirContentAfterTheRetention() throws Exception {
+    @Order(1)
+    void aFailedEntryWaitsWithItsContent() throws Exception {
         String recipient = "nobody-purged" + System.nanoTime() + "@remote.test";
         send(sender, recipient, "Doomed and forgotten", "This will bounce, then go.\r\n");
         TestServer.await(() -> queueEntry(recipient) != null && queueEntry(recipient).getString("status").equals("failed"),
@@ -136,10 +150,18 @@ class QueueIT {
         String id = queueEntry(recipient).getString("id");
         java.nio.file.Path content = TestServer.DATA.resolve("queue").resolve(id + ".eml");
         assertTrue(java.nio.file.Files.exists(content), "the content waits with the failed entry");
-        // SMTP_QUEUE_FAILED_RETENTION=20s in the test server; the sweeper runs every 5 s (SMTP_QUEUE_SWEEP_SECONDS)
-        TestServer.await(() -> queueEntry(recipient) == null, Duration.ofSeconds(75), "the failed entry is purged");
-        assertTrue(java.nio.file.Files.notExists(content), "and its content with it");
-        assertTrue(bounceFor(recipient) != null, "the sender had its bounce");
+        purgedRecipient = recipient;
+        purgedContent = content;
+    }
+
+    @Test
+    @Order(Integer.MAX_VALUE)
+    void failedEntriesArePurgedWithTheirContentAfterTheRetention() throws Exception {
+        assertNotNull(purgedRecipient, "the failed entry of the first test");
+        // the sweeper runs every 5 s (SMTP_QUEUE_SWEEP_SECONDS)
+        TestServer.await(() -> queueEntry(purgedRecipient) == null, Duration.ofSeconds(75), "the failed entry is purged");
+        assertTrue(java.nio.file.Files.notExists(purgedContent), "and its content with it");
+        assertTrue(bounceFor(purgedRecipient) != null, "the sender had its bounce");
     }
 
     @Test

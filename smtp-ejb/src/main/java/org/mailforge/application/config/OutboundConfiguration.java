@@ -32,6 +32,7 @@ import java.util.TreeSet;
  * @param allowPrivate    whether MX hosts may have special-purpose addresses (loopback, private); tests and closed networks
  * @param mtaSts          whether destination domains' MTA-STS policies (RFC 8461) are fetched and followed
  * @param mtaStsPort      the HTTPS port policies are fetched from (443; tests use another)
+ * @param mtaStsFetch     wall-clock limit of one policy's discovery and fetch, however its host trickles (SMTP_MTA_STS_FETCH_SECONDS)
  * @param caFile          a PEM file of trust anchors added to the JDK's for verified TLS (private CAs), or null
  * @param sweepInterval   how often the queue's safety net wakes entries overdue by more than it (SMTP_QUEUE_SWEEP_SECONDS)
  */
@@ -54,6 +55,7 @@ public record OutboundConfiguration(
         boolean allowPrivate,
         boolean mtaSts,
         int mtaStsPort,
+        Duration mtaStsFetch,
         Path caFile,
         Duration sweepInterval) {
 
@@ -110,6 +112,7 @@ public record OutboundConfiguration(
                 in.bool("SMTP_OUTBOUND_ALLOW_PRIVATE", false),
                 in.bool("SMTP_OUTBOUND_MTA_STS", true),
                 in.port("SMTP_MTA_STS_PORT", 443),
+                Duration.ofSeconds(in.number("SMTP_MTA_STS_FETCH_SECONDS", 20, 1, 120)),
                 caFile(in),
                 Duration.ofSeconds(in.number("SMTP_QUEUE_SWEEP_SECONDS", 30, 1, 3600)));
     }

@@ -47,7 +47,7 @@ import org.xbill.DNS.Type;
  * while it holds, otherwise the policy is fetched from
  * {@code https://mta-sts.<domain>/.well-known/mta-sts.txt} (certificate verified for that name,
  * no redirects, a body of at most 64 KB, header lines of at most 8 KiB and at most 50 of them,
- * all within {@value #FETCH_SECONDS} s of wall-clock time and inside the delivery attempt's
+ * all within {@code SMTP_MTA_STS_FETCH_SECONDS} (20 s) of wall-clock time and inside the delivery attempt's
  * deadline) and cached for every node. When DNS or the fetch fails, a
  * cached policy that has not expired still counts (RFC 8461 5.1), so an attacker who blocks
  * them cannot turn enforcement off.
@@ -56,8 +56,6 @@ final class MtaSts {
 
     private static final Logger LOG = Logger.getLogger(MtaSts.class.getName());
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
-    /** The whole discovery and fetch, however the policy host trickles its answer. */
-    static final int FETCH_SECONDS = 20;
     static final int MAX_LINE_OCTETS = 8192;
     static final int MAX_HEADER_FIELDS = 50;
     private static final Pattern RECORD = Pattern.compile("v=STSv1\\s*;(?:.*;)?\\s*id=([A-Za-z0-9]{1,32})\\s*(?:;.*)?");
@@ -67,6 +65,8 @@ final class MtaSts {
     private final CloseableHttpClient http;
     private final int port;
     private final boolean allowPrivate;
+    /** The whole discovery and fetch, however the policy host trickles its answer. */
+    private final Duration fetchLimit;
     /** Aborts a fetch at its deadline: the client's timeouts are per read, a trickle never trips them. */
     private final ScheduledExecutorService deadlines;
     /** When the fetch under way on this thread must end: its host's address lookups end by then too. */
@@ -74,13 +74,14 @@ final class MtaSts {
     Clock clock = Clock.systemUTC();
 
     MtaSts(DnsClient dns, MtaStsPolicyRepository cache, SSLContext trust, int port, boolean allowPrivate,
-            ScheduledExecutorService deadlines) {
+            Duration fetchLimit, ScheduledExecutorService deadlines) {
         this.dns = dns;
+        this.fetchLimit = fetchLimit;
         this.deadlines = deadlines;
         this.cache = cache;
         this.port = port;
         this.allowPrivate = allowPrivate;
-        int millis = (int) TIMEOUT.toMillis();
+        int millis = (int) Math.min(TIMEOUT.toMillis(), fetchLimit.toMillis());
         this.http = HttpClients.custom()
                 .setSSLSocketFactory(new SSLConnectionSocketFactory(trust, new String[] {"TLSv1.3", "TLSv1.2"}, null,
                         new DefaultHostnameVerifier()))
@@ -105,11 +106,11 @@ final class MtaSts {
     /**
      * The domain's policy, or empty when it has none (or none could be had and none is cached).
      *
-     * @param deadline when the delivery attempt ends: discovery and fetch end by then, and within {@value #FETCH_SECONDS} s
+     * @param deadline when the delivery attempt ends: discovery and fetch end by then, and within the fetch limit
      */
     Optional<MtaStsPolicy> policyFor(String domain, Instant deadline) {
         Instant now = clock.instant();
-        Instant end = now.plusSeconds(FETCH_SECONDS).isBefore(deadline) ? now.plusSeconds(FETCH_SECONDS) : deadline;
+        Instant end = now.plus(fetchLimit).isBefore(deadline) ? now.plus(fetchLimit) : deadline;
         Optional<MtaStsPolicy> cached = cached(domain).filter(policy -> !policy.isExpired(now));
         String id;
         try {

@@ -78,7 +78,7 @@ public class SmtpOutboundTransport implements OutboundTransport {
         });
         this.mtaSts = outbound.usesRelayHost() || !outbound.mtaSts() ? null
                 : new MtaSts(DnsClient.forChecks(outbound.dnsServer()), policies, verified, outbound.mtaStsPort(), outbound.allowPrivate(),
-                        deadlines);
+                        outbound.mtaStsFetch(), deadlines);
     }
 
     @PreDestroy
