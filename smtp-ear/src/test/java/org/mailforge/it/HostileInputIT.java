@@ -139,8 +139,8 @@ class HostileInputIT {
         byte[] body = new byte[70_000];
         new Random(3).nextBytes(body);
         for (int i = 0; i < body.length; i++) {
-            if (body[i] == '\r' || body[i] == '\n') {
-                body[i] = 'x'; // every other octet as it is; line endings only as CRLF (no BINARYMIME)
+            if (body[i] == '\r' || body[i] == '\n' || body[i] == 0) {
+                body[i] = 'x'; // every other octet as it is; line endings only as CRLF and no NUL (no BINARYMIME)
             }
         }
         body[body.length - 2] = '\r';
@@ -159,5 +159,29 @@ class HostileInputIT {
         }
         byte[] stored = Files.readAllBytes(TestServer.delivered(rcpt).get(0));
         assertArrayEquals(body, Arrays.copyOfRange(stored, stored.length - body.length, stored.length));
+    }
+
+    /**
+     * SMTP smuggling over the wire: a NUL before the dot ("<CRLF><NUL>.<CRLF>", which a server that
+     * drops NULs reads as the end of the data) and a smuggled transaction after it. The message is
+     * refused whole at the real end, and the smuggled one never arrives.
+     */
+    @Test
+    void aNulBeforeTheEndingDotRefusesTheMessageAndSmugglesNothing() throws Exception {
+        String rcpt = TestServer.uniqueMailbox("example.test");
+        String victim = TestServer.uniqueMailbox("example.test");
+        try (SmtpConnection smtp = new SmtpConnection(TestServer.HOST, TestServer.SMTP_PORT)) {
+            smtp.reply();
+            smtp.command("EHLO smuggler.example");
+            assertEquals("250 2.1.0 Ok", smtp.command("MAIL FROM:<a@example.org>"));
+            assertEquals("250 2.1.5 Ok", smtp.command("RCPT TO:<" + rcpt + ">"));
+            assertTrue(smtp.command("DATA").startsWith("354"));
+            smtp.send(("Subject: innocent\r\n\r\ntext\r\n\0.\r\nMAIL FROM:<ceo@example.test>\r\nRCPT TO:<" + victim + ">\r\nDATA\r\n"
+                    + "Subject: smuggled\r\n\r\nwire the money\r\n.\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            assertEquals("550 5.6.0 Error: NUL in message text is not allowed (RFC 5322 2.3); encode binary content", smtp.reply());
+            assertEquals("250 2.0.0 Ok", smtp.command("NOOP"), "one reply for the whole DATA, then the session goes on");
+        }
+        assertTrue(TestServer.delivered(rcpt).isEmpty(), "nothing stored for the recipient");
+        assertTrue(TestServer.delivered(victim).isEmpty(), "nothing smuggled");
     }
 }

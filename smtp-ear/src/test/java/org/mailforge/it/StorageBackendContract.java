@@ -133,12 +133,12 @@ abstract class StorageBackendContract {
         ByteArrayOutputStream binary = new ByteArrayOutputStream();
         binary.writeBytes("X-Contract: binary\r\nContent-Type: application/octet-stream\r\nContent-Transfer-Encoding: binary\r\n\r\n"
                 .getBytes(StandardCharsets.US_ASCII));
-        for (int i = 0; i < 256; i++) {
+        for (int i = 1; i < 256; i++) {
             if (i != '\r' && i != '\n') {
-                binary.write(i); // CR and LF only as CRLF: without BINARYMIME, BDAT content is CRLF text
+                binary.write(i); // CR and LF only as CRLF, and no NUL: without BINARYMIME, BDAT content is text
             }
         }
-        binary.writeBytes("\r\n.\r\nFrom after a line end\r\n\0From\r\n".getBytes(StandardCharsets.ISO_8859_1));
+        binary.writeBytes("\r\n.\r\nFrom after a line end\r\n\u0001From\r\n".getBytes(StandardCharsets.ISO_8859_1));
         assertAccepted(sendBdat(mailbox, binary.toByteArray(), 100));
 
         byte[] big = bigMessage(20 * 1024 * 1024);

@@ -5,15 +5,17 @@ import java.io.IOException;
 import java.io.OutputStream;
 
 /**
- * Passes message octets through and notes whether a CR or LF ever stood outside a CRLF pair,
- * across any number of writes (BDAT chunks). Without BINARYMIME, BDAT content is CRLF text just
- * as DATA's is, so the same rule refuses it: a bare line ending is how a second message is
- * smuggled past a server that reads lines differently.
+ * Passes message octets through and notes whether a CR or LF ever stood outside a CRLF pair, or a
+ * NUL appeared, across any number of writes (BDAT chunks). Without BINARYMIME, BDAT content is
+ * CRLF text just as DATA's is, so the same rules refuse it: a bare line ending, or a NUL that a
+ * server downstream drops before it reads lines, is how a second message is smuggled past a
+ * server that reads lines differently.
  */
 public final class LineEndings extends FilterOutputStream {
 
     private boolean pendingCr;
     private boolean bare;
+    private boolean nul;
 
     public LineEndings(OutputStream out) {
         super(out);
@@ -45,7 +47,14 @@ public final class LineEndings extends FilterOutputStream {
             pendingCr = true;
         } else if (b == '\n') {
             bare = true;
+        } else if (b == 0) {
+            nul = true;
         }
+    }
+
+    /** Whether a NUL octet was seen. */
+    public boolean nul() {
+        return nul;
     }
 
     /** Whether a bare CR or LF was seen; a CR at the very end counts as bare. */

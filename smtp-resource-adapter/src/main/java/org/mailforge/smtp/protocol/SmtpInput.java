@@ -146,6 +146,7 @@ public final class SmtpInput {
         BoundedSink content = new BoundedSink(sink, maxSize);
         int state = lineStart;
         boolean bareLineEnding = false;
+        boolean nul = false;
         while (true) {
             if (!fill()) {
                 throw new java.io.EOFException("connection closed during DATA");
@@ -169,7 +170,7 @@ public final class SmtpInput {
                     case sawDotCr -> {
                         if (b == '\n') {
                             content.flush();
-                            return new DataResult(content.size, content.exceeded, bareLineEnding,
+                            return new DataResult(content.size, content.exceeded, bareLineEnding, nul,
                                     Math.max(content.longestLine, content.lineLength));
                         }
                         bareLineEnding = true; // ".<CR>x": the CR was bare
@@ -191,6 +192,7 @@ public final class SmtpInput {
                 } else {
                     state = middle;
                     bareLineEnding |= b == '\n';
+                    nul |= b == 0;
                 }
                 content.write(b);
             }
@@ -277,8 +279,9 @@ public final class SmtpInput {
      * @param size           octets of content after dot-unstuffing
      * @param exceeded       the content was larger than allowed (and was not all written)
      * @param bareLineEnding a CR or LF appeared outside a CRLF pair
+     * @param nul            a NUL octet appeared (not text: RFC 5322 2.3, RFC 6152; only BINARYMIME, which we do not offer, carries it)
      * @param longestLine    octets of the longest line, its CRLF included (after dot-unstuffing)
      */
-    public record DataResult(long size, boolean exceeded, boolean bareLineEnding, long longestLine) {
+    public record DataResult(long size, boolean exceeded, boolean bareLineEnding, boolean nul, long longestLine) {
     }
 }

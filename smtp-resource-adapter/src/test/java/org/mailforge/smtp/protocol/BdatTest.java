@@ -29,9 +29,9 @@ class BdatTest {
     void chunksArriveBinarySafeWithoutDotStuffing() throws Exception {
         byte[] first = bytes("Subject: binary\r\n\r\n.\r\n.a line with a dot\r\n");
         ByteArrayOutputStream octets = new ByteArrayOutputStream();
-        for (int i = 0; i < 256; i++) {
+        for (int i = 1; i < 256; i++) {
             if (i != '\r' && i != '\n') {
-                octets.write(i); // every other octet, NUL and 8-bit ones included; CR and LF only as CRLF
+                octets.write(i); // every other octet, 8-bit ones included; CR and LF only as CRLF, no NUL (no BINARYMIME)
             }
         }
         octets.writeBytes(bytes("\r\n"));
@@ -52,6 +52,17 @@ class BdatTest {
         System.arraycopy(second, 0, expected, first.length, second.length);
         assertArrayEquals(expected, Arrays.copyOfRange(content, content.length - expected.length, content.length));
         assertTrue(s.delivered.get(0).text().startsWith("Received: from c "));
+    }
+
+    /** Without BINARYMIME a NUL is not text, in any chunk: the message is refused at LAST, nothing is taken. */
+    @Test
+    void aNulInAnyChunkRefusesTheMessage() {
+        ScriptedSession s = ScriptedSession.withDefaults(spool).run(START + "BDAT 7\r\nhel\0lo\n" + "BDAT 2 LAST\r\n\r\nQUIT\r\n");
+        assertEquals("550 5.6.0 Error: bare CR or LF in message text is not allowed (RFC 5321 2.3.8); use CRLF line endings",
+                s.replies().get(5), "a bare LF weighs more than a NUL");
+        ScriptedSession nul = ScriptedSession.withDefaults(spool).run(START + "BDAT 7\r\nhel\0lo\r" + "BDAT 1 LAST\r\n\nQUIT\r\n");
+        assertEquals("550 5.6.0 Error: NUL in message text is not allowed (RFC 5322 2.3); encode binary content", nul.replies().get(5));
+        assertTrue(nul.delivered.isEmpty());
     }
 
     @Test

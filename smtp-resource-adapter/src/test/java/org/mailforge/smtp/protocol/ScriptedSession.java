@@ -149,11 +149,76 @@ final class ScriptedSession {
     }
 
     ScriptedSession run(String script) {
-        return run(new ByteArrayInputStream(script.getBytes(StandardCharsets.UTF_8)));
+        return run(script.getBytes(StandardCharsets.UTF_8));
     }
 
+    /**
+     * Runs the script as one block of octets, as a pipelining client sends it, and once more fed
+     * one octet per read (a client, or a network, that cuts everything into the smallest pieces):
+     * both must give the same replies and the same messages, so no reply or message depends on
+     * where a read happens to end (a line ending, "CRLF.CRLF" or a BDAT chunk split across reads).
+     * A session whose clock or rate budget the test keeps is run once: a second run would change them.
+     */
     ScriptedSession run(byte[] script) {
-        return run(new ByteArrayInputStream(script));
+        if (!clock.equals(Clock.systemUTC()) || budget != org.mailforge.smtp.ratelimit.ClientBudget.UNLIMITED) {
+            return run(new ByteArrayInputStream(script));
+        }
+        ScriptedSession octetByOctet = copy().run(new OneOctetPerRead(script));
+        run(new ByteArrayInputStream(script));
+        String given = "fed one octet per read:\n" + octetByOctet.output + "\nfed at once:\n" + output;
+        org.junit.jupiter.api.Assertions.assertEquals(withoutIds(output), withoutIds(octetByOctet.output), given);
+        org.junit.jupiter.api.Assertions.assertEquals(delivered.size(), octetByOctet.delivered.size(), given);
+        for (int i = 0; i < delivered.size(); i++) {
+            org.junit.jupiter.api.Assertions.assertEquals(withoutTrace(delivered.get(i)), withoutTrace(octetByOctet.delivered.get(i)),
+                    "message " + i + " " + given);
+        }
+        return this;
+    }
+
+    /** A session like this one, with its own records: the same settings and answers. */
+    private ScriptedSession copy() {
+        ScriptedSession copy = new ScriptedSession(settings);
+        copy.answer = answer;
+        copy.recipients = recipients;
+        copy.screening = screening;
+        copy.envelopes = envelopes;
+        copy.held = held;
+        return copy;
+    }
+
+    /** The session's and transaction's ids differ between runs. */
+    private static String withoutIds(String text) {
+        return text.replaceAll("[A-Za-z0-9]{12,}(-\\d+)?", "<id>");
+    }
+
+    /** A message's content without the Received: field we add (its id and time differ between runs). */
+    private static String withoutTrace(Delivered message) {
+        String text = message.text();
+        if (text.startsWith("Received: ")) {
+            int end = text.indexOf("\r\n");
+            while (end >= 0 && end + 2 < text.length() && (text.charAt(end + 2) == '\t' || text.charAt(end + 2) == ' ')) {
+                end = text.indexOf("\r\n", end + 2);
+            }
+            text = end < 0 ? text : text.substring(end + 2);
+        }
+        return withoutIds(message.message().reversePath() + " " + message.message().recipients() + "\n" + text);
+    }
+
+    /** Gives at most one octet per read, as a client that writes one octet per packet is read. */
+    private static final class OneOctetPerRead extends ByteArrayInputStream {
+        OneOctetPerRead(byte[] script) {
+            super(script);
+        }
+
+        @Override
+        public synchronized int read(byte[] buffer, int offset, int length) {
+            return super.read(buffer, offset, Math.min(length, 1));
+        }
+
+        @Override
+        public synchronized int available() {
+            return Math.min(1, super.available());
+        }
     }
 
     /** The listener this script talks to: it records deliveries and answers as configured. */

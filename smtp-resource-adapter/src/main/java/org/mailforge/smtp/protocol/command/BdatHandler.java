@@ -13,7 +13,7 @@ import org.mailforge.smtp.spi.Reply;
 
 /**
  * BDAT (RFC 3030 CHUNKING): the message in chunks of announced size, no dot-stuffing. BINARYMIME
- * is not offered, so the content is CRLF text: a bare CR or LF anywhere is refused at LAST with
+ * is not offered, so the content is CRLF text: a bare CR or LF or a NUL anywhere is refused at LAST with
  * {@code 550 5.6.0}, as in DATA. A chunk is always read completely, even when it is refused, so
  * the session stays in step with the client; the size limit counts across all chunks.
  */
@@ -55,9 +55,10 @@ public final class BdatHandler implements CommandHandler {
             session.reply(Reply.of(250, "2.0.0", size + " octets received"));
             return;
         }
-        if (transaction.chunkSink().bareLineEnding()) {
+        if (transaction.chunkSink().bareLineEnding() || transaction.chunkSink().nul()) {
+            Reply notText = transaction.chunkSink().bareLineEnding() ? DataHandler.BARE_LINE_ENDING : DataHandler.NUL;
             session.resetTransaction();
-            session.refuse(Refusal.Stage.DATA, DataHandler.sender(transaction), null, DataHandler.BARE_LINE_ENDING);
+            session.refuse(Refusal.Stage.DATA, DataHandler.sender(transaction), null, notText);
             return;
         }
         buffer.flush();

@@ -29,6 +29,8 @@ public final class DataHandler implements CommandHandler {
             "Error: message line longer than 998 characters (RFC 5321 4.5.3.1.6); encode long lines or use BDAT");
     static final Reply BARE_LINE_ENDING = Reply.of(550, "5.6.0",
             "Error: bare CR or LF in message text is not allowed (RFC 5321 2.3.8); use CRLF line endings");
+    static final Reply NUL = Reply.of(550, "5.6.0",
+            "Error: NUL in message text is not allowed (RFC 5322 2.3); encode binary content");
 
     @Override
     public void handle(SmtpSession session, String argument) throws IOException {
@@ -59,6 +61,8 @@ public final class DataHandler implements CommandHandler {
                 session.refuse(Refusal.Stage.DATA, sender(transaction), null, Replies.tooBig(limit));
             } else if (data.bareLineEnding()) {
                 session.refuse(Refusal.Stage.DATA, sender(transaction), null, BARE_LINE_ENDING);
+            } else if (data.nul()) {
+                session.refuse(Refusal.Stage.DATA, sender(transaction), null, NUL);
             } else if (data.longestLine() > SmtpSettings.MAX_TEXT_LINE) {
                 session.refuse(Refusal.Stage.DATA, sender(transaction), null, LINE_TOO_LONG);
             } else {
