@@ -21,8 +21,13 @@ import org.xbill.DNS.Type;
  * SPF (RFC 7208) with Apache James jSPF, which evaluates the record (mechanisms, macros, the
  * limit of ten DNS-querying terms); its DNS questions go through {@link DnsClient} within the
  * message's time budget, and this class adds what jSPF 1.0.5 lacks: the limit of two void
- * lookups (RFC 7208 4.6.4), after which the result is {@code permerror}; and it asks for TXT
- * records only (RFC 7208 3.1), never the obsolete type 99 jSPF tries first.
+ * lookups (RFC 7208 4.6.4), after which the result is {@code permerror}; the limit of ten MX
+ * records an {@code mx} term may bring (4.6.4, {@code permerror} too); {@code permerror} for a
+ * policy that is not 7-bit ASCII (3.1); and it asks for TXT records only (RFC 7208 3.1), never
+ * the obsolete type 99 jSPF tries first. Explanations ({@code exp=}) are parsed but never
+ * fetched: nothing here shows them, and their lookup failing or finding nothing must not change the
+ * result (6.2) nor count as a void lookup (4.6.4). The
+ * SPF council's RFC 7208 test suite runs against this class ({@code SpfTestSuiteTest}).
  *
  * <p>The identity checked is the envelope sender, or {@code postmaster@} the HELO name for the
  * null sender (RFC 7208 2.4).
@@ -30,6 +35,8 @@ import org.xbill.DNS.Type;
 final class SpfVerifier {
 
     private static final int MAX_VOID_LOOKUPS = 2;
+    /** RFC 7208 4.6.4: an mx term whose name has more MX records than this is a permerror. */
+    private static final int MAX_MX_RECORDS = 10;
 
     /**
      * jSPF logs every directive it matches (INFO) and every broken record of a sender's domain with
@@ -47,6 +54,8 @@ final class SpfVerifier {
         final Instant deadline;
         int voidLookups;
         boolean timedOut;
+        /** Why the result is a permerror whatever jSPF concludes (too many MX records, a policy not in ASCII), or null. */
+        String permerror;
 
         Check(Instant deadline) {
             this.deadline = deadline;
@@ -58,8 +67,51 @@ final class SpfVerifier {
 
     SpfVerifier(DnsClient client, String hostname) {
         this.dns = new BudgetedDns(client, hostname);
-        this.spf = new SPF(dns);
+        // what new SPF(dns) wires, with a parser that does not know exp= (see the class comment)
+        org.apache.james.jspf.wiring.WiringServiceTable wiring = new org.apache.james.jspf.wiring.WiringServiceTable();
+        wiring.put(org.apache.james.jspf.core.DNSServiceEnabled.class, dns);
+        org.apache.james.jspf.core.MacroExpand macros = new org.apache.james.jspf.core.MacroExpand(dns);
+        wiring.put(org.apache.james.jspf.core.MacroExpandEnabled.class, macros);
+        this.spf = new SPF(dns, new org.apache.james.jspf.parser.RFC4408SPF1Parser(new WithoutExplanations(wiring)), macros,
+                new org.apache.james.jspf.executor.SynchronousSPFExecutor(dns));
+        wiring.put(org.apache.james.jspf.core.SPFCheckEnabled.class, spf);
         spf.setUseBestGuess(false);
+    }
+
+    /** jSPF's terms with an exp modifier that is parsed (its syntax still counts) but never looked up. */
+    private static final class WithoutExplanations extends org.apache.james.jspf.impl.DefaultTermsFactory {
+        WithoutExplanations(org.apache.james.jspf.wiring.WiringService wiring) {
+            super(wiring);
+        }
+
+        @Override
+        public java.util.Collection<org.apache.james.jspf.parser.TermDefinition> getModifiersCollection() {
+            return super.getModifiersCollection().stream().map(term -> term.getTermDef() != org.apache.james.jspf.terms.ExpModifier.class
+                    ? term : new org.apache.james.jspf.parser.TermDefinition() {
+                        @Override
+                        public java.util.regex.Pattern getPattern() {
+                            return term.getPattern();
+                        }
+
+                        @Override
+                        public Class<?> getTermDef() {
+                            return UnfetchedExplanation.class;
+                        }
+
+                        @Override
+                        public int getMatchSize() {
+                            return term.getMatchSize();
+                        }
+                    }).toList();
+        }
+    }
+
+    /** exp= as jSPF parses it, without the TXT lookup of the explanation. */
+    public static final class UnfetchedExplanation extends org.apache.james.jspf.terms.ExpModifier {
+        @Override
+        protected org.apache.james.jspf.core.DNSLookupContinuation checkSPFLogged(org.apache.james.jspf.core.SPFSession session) {
+            return null;
+        }
     }
 
     Spf check(String clientAddress, String mailFrom, String helo, Instant deadline) {
@@ -69,6 +121,9 @@ final class SpfVerifier {
         try {
             SPFResult result = spf.checkSPF(clientAddress, identity, helo);
             String verdict = result.getResult();
+            if (check.permerror != null) {
+                return new Spf("permerror", mailFrom, helo, check.permerror);
+            }
             if (check.voidLookups > MAX_VOID_LOOKUPS) {
                 return new Spf("permerror", mailFrom, helo, "more than " + MAX_VOID_LOOKUPS + " void lookups");
             }
@@ -81,6 +136,24 @@ final class SpfVerifier {
         } finally {
             dns.current.remove();
         }
+    }
+
+    /** An SPF record (RFC 7208 4.5: "v=spf1" then a space or its end) with an octet outside ASCII. */
+    private static boolean nonAsciiPolicy(Record record) {
+        if (!(record instanceof org.xbill.DNS.TXTRecord txt)) {
+            return false;
+        }
+        java.io.ByteArrayOutputStream joined = new java.io.ByteArrayOutputStream();
+        txt.getStringsAsByteArrays().forEach(joined::writeBytes);
+        byte[] octets = joined.toByteArray();
+        String start = new String(octets, 0, Math.min(7, octets.length), java.nio.charset.StandardCharsets.ISO_8859_1);
+        boolean spf = start.equalsIgnoreCase("v=spf1 ") || (octets.length == 6 && start.equalsIgnoreCase("v=spf1"));
+        for (byte octet : octets) {
+            if (spf && octet < 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String reason(String verdict, String clientAddress) {
@@ -133,6 +206,13 @@ final class SpfVerifier {
                 return null; // jSPF's "no such records"
             }
             List<String> records = DNSServiceXBillImpl.convertRecordsToList(answer.records().toArray(new Record[0]));
+            if (check != null && records != null) {
+                if (type == Type.MX && records.size() > MAX_MX_RECORDS) {
+                    check.permerror = "more than " + MAX_MX_RECORDS + " MX records for an mx term";
+                } else if (type == Type.TXT && answer.records().stream().anyMatch(SpfVerifier::nonAsciiPolicy)) {
+                    check.permerror = "a policy that is not ASCII";
+                }
+            }
             return records == null ? null : new ArrayList<>(records);
         }
 

@@ -27,6 +27,8 @@ public final class TestDnsServer implements AutoCloseable {
     private final DatagramSocket socket;
     private final Map<String, List<Record>> zone;
     private final java.util.Set<Integer> refused;
+    /** Questions (owner name with the trailing dot, lower case; type) answered SERVFAIL, as a resolver does when the zone's servers time out. */
+    private final java.util.function.BiPredicate<String, Integer> failing;
     private final java.util.concurrent.atomic.AtomicInteger questions = new java.util.concurrent.atomic.AtomicInteger();
 
     /** Questions answered so far. */
@@ -41,8 +43,15 @@ public final class TestDnsServer implements AutoCloseable {
 
     /** @param refused record types asked for which the answer is REFUSED (as dnsmasq without upstream answers type 99) */
     public TestDnsServer(Map<String, List<Record>> zone, java.util.Set<Integer> refused) throws java.io.IOException {
+        this(zone, refused, (name, type) -> false);
+    }
+
+    /** @param failing the questions answered SERVFAIL (by owner name with the trailing dot, lower case, and type) */
+    public TestDnsServer(Map<String, List<Record>> zone, java.util.Set<Integer> refused,
+            java.util.function.BiPredicate<String, Integer> failing) throws java.io.IOException {
         this.zone = Map.copyOf(zone);
         this.refused = java.util.Set.copyOf(refused);
+        this.failing = failing;
         this.socket = new DatagramSocket(0, InetAddress.getLoopbackAddress());
         Thread server = new Thread(this::serve, "test-dns");
         server.setDaemon(true);
@@ -128,19 +137,34 @@ public final class TestDnsServer implements AutoCloseable {
                 response.getHeader().setFlag(Flags.QR);
                 response.getHeader().setFlag(Flags.AA);
                 response.addRecord(question, Section.QUESTION);
-                List<Record> records = zone.get(question.getName().toString().toLowerCase(Locale.ROOT));
+                String owner = question.getName().toString().toLowerCase(Locale.ROOT);
+                List<Record> records = zone.get(owner);
                 if (refused.contains(question.getType())) {
                     response.getHeader().setRcode(Rcode.REFUSED);
+                } else if (failing.test(owner, question.getType())) {
+                    response.getHeader().setRcode(Rcode.SERVFAIL);
                 } else if (records == null) {
                     response.getHeader().setRcode(Rcode.NXDOMAIN);
                 } else {
-                    records.stream().filter(r -> r.getType() == question.getType())
-                            .forEach(r -> response.addRecord(r, Section.ANSWER));
+                    answer(response, records, question.getType());
                 }
                 byte[] wire = response.toWire();
                 socket.send(new DatagramPacket(wire, wire.length, packet.getSocketAddress()));
             } catch (Exception e) {
                 // closed, or a query this tiny server does not understand
+            }
+        }
+    }
+
+    /** The records of the type asked for; a name that is an alias answers with its CNAME and the target's records, as servers do. */
+    private void answer(Message response, List<Record> records, int type) {
+        for (Record record : records) {
+            if (record.getType() == type) {
+                response.addRecord(record, Section.ANSWER);
+            } else if (record instanceof org.xbill.DNS.CNAMERecord alias && type != org.xbill.DNS.Type.CNAME) {
+                response.addRecord(record, Section.ANSWER);
+                zone.getOrDefault(alias.getTarget().toString().toLowerCase(Locale.ROOT), List.of()).stream()
+                        .filter(target -> target.getType() == type).forEach(target -> response.addRecord(target, Section.ANSWER));
             }
         }
     }
