@@ -70,7 +70,8 @@ class ScanningIT {
         }
     }
 
-    private static Scanned start(String name, int smtpPort, int httpPort, String... settings) throws Exception {
+    /** Makes (not yet starts) a server with scanning. */
+    private static Scanned create(String name, int smtpPort, int httpPort, String... settings) throws Exception {
         Path data = TestServer.DATA.resolveSibling("it-data-" + name);
         ExtraServer.deleteTree(data);
         List<String> environment = new ArrayList<>(List.of(
@@ -84,7 +85,6 @@ class ScanningIT {
         environment.addAll(List.of(settings));
         ExtraServer server = new ExtraServer(name, ExtraServer.basics(smtpPort, httpPort, data), environment);
         servers.add(server);
-        server.start();
         return new Scanned(smtpPort, httpPort, data);
     }
 
@@ -98,11 +98,12 @@ class ScanningIT {
             exchange.close();
         });
         hooks.start();
-        tagging = start("mailforgeScanTag", TestPorts.port(325), TestPorts.port(380), "SMTP_WEBHOOK_URL=http://127.0.0.1:" + HOOK_PORT + "/",
+        tagging = create("mailforgeScanTag", TestPorts.port(325), TestPorts.port(380), "SMTP_WEBHOOK_URL=http://127.0.0.1:" + HOOK_PORT + "/",
                 "SMTP_WEBHOOK_EVENTS=spam.detected,virus.detected");
-        rejecting = start("mailforgeScanReject", TestPorts.port(425), TestPorts.port(480), "SMTP_SPAM_ACTION=reject", "SMTP_SCANNER_FAIL_OPEN=true",
+        rejecting = create("mailforgeScanReject", TestPorts.port(425), TestPorts.port(480), "SMTP_SPAM_ACTION=reject", "SMTP_SCANNER_FAIL_OPEN=true",
                 "SMTP_SCAN_MAX_SIZE=20000");
-        quarantining = start("mailforgeScanJunk", TestPorts.port(525), TestPorts.port(580), "SMTP_SPAM_ACTION=quarantine");
+        quarantining = create("mailforgeScanJunk", TestPorts.port(525), TestPorts.port(580), "SMTP_SPAM_ACTION=quarantine");
+        ExtraServer.startAll(servers);
     }
 
     @AfterAll
