@@ -2,6 +2,7 @@ package org.mailforge;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
@@ -35,8 +36,8 @@ class ArchitectureTest {
             .whereLayer("application").mayOnlyBeAccessedByLayers("infrastructure", "interfaces")
             .whereLayer("domain").mayOnlyBeAccessedByLayers("application", "infrastructure", "interfaces");
 
-    /** The SMTP adapter's insides (sessions, sockets, its statistics) are infrastructure's to read. */
-    static final ArchRule ADAPTER_INSIDES = noClasses().that().resideInAnyPackage("org.mailforge.domain..", "org.mailforge.application..")
+    /** The SMTP adapter's insides (its JCA glue, sessions, sockets) are its own: the server sees its SPI only. */
+    static final ArchRule ADAPTER_INSIDES = noClasses()
             .should().dependOnClassesThat().resideInAnyPackage("org.mailforge.smtp.ra..", "org.mailforge.smtp.protocol..");
 
     /** The domain knows neither the container's services nor the wire. */
@@ -44,13 +45,21 @@ class ArchitectureTest {
             .should().dependOnClassesThat().resideInAnyPackage("jakarta.ejb..", "jakarta.jms..", "jakarta.ws.rs..",
                     "jakarta.servlet..", "org.eclipse.microprofile..");
 
+    /** The application's use cases (its packages) do not lean on each other in a circle. */
+    static final ArchRule NO_CYCLES_BETWEEN_USE_CASES = slices().matching("org.mailforge.application.(*)..").should().beFreeOfCycles();
+
+    @Test
+    void applicationUseCasesHaveNoCycles() {
+        NO_CYCLES_BETWEEN_USE_CASES.check(SERVER);
+    }
+
     @Test
     void dependenciesPointInwards() {
         LAYERS.check(SERVER);
     }
 
     @Test
-    void onlyInfrastructureReadsTheAdaptersInsides() {
+    void nothingReadsTheAdaptersInsides() {
         ADAPTER_INSIDES.check(SERVER);
     }
 
@@ -59,12 +68,19 @@ class ArchitectureTest {
         PLAIN_DOMAIN.check(SERVER);
     }
 
-    /** The rules can fail: an application class that uses an infrastructure class breaks them. */
+    /**
+     * The rules can fail: an application class that uses an infrastructure class breaks them, two
+     * use cases that use each other make a cycle, and reading the adapter's glue is refused.
+     */
     @Test
-    void aDeliberateViolationFails() {
+    void deliberateViolationsFail() {
         JavaClasses violating = new ClassFileImporter().importClasses(
                 org.mailforge.application.architecture.UsesInfrastructure.class,
                 org.mailforge.infrastructure.security.PasswordHasher.class);
         assertThrows(AssertionError.class, () -> LAYERS.check(violating));
+        JavaClasses circle = new ClassFileImporter().importClasses(org.mailforge.application.fixtureping.Ping.class,
+                org.mailforge.application.fixturepong.Pong.class);
+        assertThrows(AssertionError.class, () -> NO_CYCLES_BETWEEN_USE_CASES.check(circle));
+        assertThrows(AssertionError.class, () -> ADAPTER_INSIDES.check(circle));
     }
 }

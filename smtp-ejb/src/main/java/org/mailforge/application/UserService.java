@@ -225,6 +225,11 @@ public class UserService {
         return users.count();
     }
 
+    /** Users whose username or email contains {@code search} (all when it is null). */
+    public long count(String search) {
+        return users.count(search);
+    }
+
     public long messagesReceived(User user) {
         return users.messagesReceived(user);
     }

@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.mailforge.application.screening.DnsListSite;
+import org.mailforge.domain.screening.DnsListSite;
 import org.mailforge.smtp.ratelimit.Cidr;
 
 /**

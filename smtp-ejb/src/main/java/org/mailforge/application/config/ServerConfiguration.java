@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 
-import org.mailforge.application.verification.DmarcEnforcement;
 import org.mailforge.smtp.spi.ListenerSetting;
 
 /**

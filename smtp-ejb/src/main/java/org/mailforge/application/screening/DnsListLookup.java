@@ -1,5 +1,6 @@
 package org.mailforge.application.screening;
 
+import org.mailforge.domain.screening.DnsListSite;
 import java.net.InetAddress;
 import java.time.Instant;
 import java.util.List;

@@ -1,5 +1,6 @@
 package org.mailforge.application.verification;
 
+import org.mailforge.application.config.DmarcEnforcement;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.logging.Logger;

@@ -16,7 +16,7 @@ import jakarta.inject.Inject;
 
 import org.mailforge.application.config.ServerConfiguration;
 import org.mailforge.application.screening.DnsListLookup;
-import org.mailforge.application.screening.DnsListSite;
+import org.mailforge.domain.screening.DnsListSite;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Type;

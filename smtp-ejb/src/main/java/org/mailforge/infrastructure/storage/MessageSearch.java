@@ -10,6 +10,7 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
 
+import org.mailforge.domain.mail.MessageIndex;
 import org.mailforge.infrastructure.persistence.DatabaseKind;
 
 /**
@@ -18,7 +19,7 @@ import org.mailforge.infrastructure.persistence.DatabaseKind;
  * reaches it; {@code plainto_tsquery} on PostgreSQL). Newest first.
  */
 @ApplicationScoped
-public class MessageSearch {
+public class MessageSearch implements MessageIndex {
 
     @PersistenceContext(unitName = "mailforge")
     EntityManager em;
@@ -26,10 +27,7 @@ public class MessageSearch {
     @Inject
     DatabaseMailStore store;
 
-    /** A page of results and the number of all matches. */
-    public record Page(List<DatabaseMessage> messages, long total) {
-    }
-
+    @Override
     @Transactional(Transactional.TxType.SUPPORTS)
     public Page search(String mailbox, String query, int offset, int limit) {
         if (query == null || query.isBlank()) {
@@ -38,7 +36,7 @@ public class MessageSearch {
                     .setParameter("user", mailbox).setFirstResult(offset).setMaxResults(limit).getResultList();
             long total = em.createQuery("SELECT COUNT(m) FROM DatabaseMessage m WHERE m.user = :user", Long.class)
                     .setParameter("user", mailbox).getSingleResult();
-            return new Page(all, total);
+            return new Page(all.stream().map(MessageSearch::entry).toList(), total);
         }
         boolean sqlite = store.kind() == DatabaseKind.SQLITE;
         String match = sqlite
@@ -55,11 +53,16 @@ public class MessageSearch {
                 .getResultList();
         Number total = (Number) em.createNativeQuery("SELECT COUNT(*) FROM messages m WHERE m.\"user\" = ?1 AND " + match)
                 .setParameter(1, mailbox).setParameter(2, argument).getSingleResult();
-        List<DatabaseMessage> messages = new ArrayList<>();
+        List<Entry> messages = new ArrayList<>();
         for (Number id : ids) {
-            messages.add(em.find(DatabaseMessage.class, id.longValue()));
+            messages.add(entry(em.find(DatabaseMessage.class, id.longValue())));
         }
         return new Page(messages, total.longValue());
+    }
+
+    private static Entry entry(DatabaseMessage message) {
+        return new Entry(message.getId(), message.getMessageId(), message.getFolder(), message.getFromAddress(),
+                message.getToAddresses(), message.getSubject(), message.getDate(), message.getSize());
     }
 
     /** Each word as an FTS5 string (quotes doubled), all required. */

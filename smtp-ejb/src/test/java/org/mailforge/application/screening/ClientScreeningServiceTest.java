@@ -1,5 +1,6 @@
 package org.mailforge.application.screening;
 
+import org.mailforge.domain.screening.DnsListSite;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 

@@ -4,9 +4,7 @@ import jakarta.json.bind.annotation.JsonbProperty;
 import jakarta.json.bind.annotation.JsonbPropertyOrder;
 
 import org.mailforge.application.MailMetrics;
-import org.mailforge.domain.mail.StoredMessageRepository;
-import org.mailforge.domain.queue.OutboundQueue;
-import org.mailforge.domain.queue.QueueStatus;
+import org.mailforge.application.stats.StorageFigures;
 import org.mailforge.smtp.spi.AdapterStatistics;
 
 /**
@@ -18,16 +16,16 @@ public record ServerStats(Messages messages, Connections connections, Authentica
                           Detections spam, Detections virus, Storage storage, Performance performance) {
 
     /** The figures now. */
-    static ServerStats of(MailMetrics metrics, AdapterStatistics listener, StoredMessageRepository messages, OutboundQueue queue) {
+    static ServerStats of(MailMetrics metrics, AdapterStatistics listener, StorageFigures.Figures storage) {
         MailMetrics.Snapshot m = metrics.snapshot();
         long received = m.accepted() + m.rejected();
         return new ServerStats(
-                new Messages(received, m.delivered(), queue.countWaiting(), queue.count(QueueStatus.FAILED, null)),
+                new Messages(received, m.delivered(), storage.queued(), storage.failed()),
                 new Connections(listener.active(), listener.total(), listener.refused()),
                 new Authentication(m.authSuccesses() + m.authFailures(), m.authSuccesses(), m.authFailures()),
                 new Detections(m.spamDetected(), rate(m.spamDetected(), received)),
                 new Detections(m.virusDetected(), rate(m.virusDetected(), received)),
-                new Storage(messages.countAll(), Math.round(messages.totalSizeBytes() / 1024.0 / 1024.0 * 10) / 10.0),
+                new Storage(storage.storedMessages(), Math.round(storage.storedBytes() / 1024.0 / 1024.0 * 10) / 10.0),
                 new Performance(m.averageMs(), m.p95Ms(), m.p99Ms()));
     }
 

@@ -17,8 +17,6 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
 import org.mailforge.interfaces.rest.errors.ApiError;
 import org.mailforge.application.MailMetrics;
 import org.mailforge.application.TrafficHistory;
-import org.mailforge.domain.mail.StoredMessageRepository;
-import org.mailforge.domain.queue.OutboundQueue;
 import org.mailforge.smtp.spi.AdapterStatistics;
 
 /** {@code GET /stats}: server statistics for administrators. */
@@ -34,10 +32,7 @@ public class StatsResource {
     AdapterStatistics listener;
 
     @Inject
-    StoredMessageRepository messages;
-
-    @Inject
-    OutboundQueue queue;
+    org.mailforge.application.stats.StorageFigures storage;
 
     @Inject
     TrafficHistory history;
@@ -52,7 +47,7 @@ public class StatsResource {
     @APIResponse(responseCode = "403", description = "Not an administrator", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     @APIResponse(responseCode = "429", description = "Rate limit exceeded (Retry-After)", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     public ServerStats stats() {
-        return ServerStats.of(metrics, listener, messages, queue);
+        return ServerStats.of(metrics, listener, storage.now());
     }
 
     /** The body of {@code GET /stats/history}. */

@@ -23,7 +23,6 @@ import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.mailforge.application.AuthenticationService;
 import org.mailforge.domain.user.User;
-import org.mailforge.domain.user.UserRepository;
 import org.mailforge.interfaces.rest.ApiGate;
 import org.mailforge.interfaces.rest.errors.ApiError;
 
@@ -47,7 +46,7 @@ public class UiSessionResource {
     AuthenticationService authentication;
 
     @Inject
-    UserRepository users;
+    org.mailforge.application.UserService users;
 
     @Inject
     UiSessions sessions;
@@ -102,7 +101,7 @@ public class UiSessionResource {
     @Operation(hidden = true)
     public Response current() {
         Optional<UiSessions.SignedIn> signedIn = sessions.current(request);
-        Optional<User> user = signedIn.flatMap(session -> users.findByUsername(session.username()).filter(User::isEnabled)
+        Optional<User> user = signedIn.flatMap(session -> users.find(session.username()).filter(User::isEnabled)
                 .filter(session::isStill));
         if (user.isEmpty()) {
             sessions.signOut(request);

@@ -16,7 +16,6 @@ import jakarta.ws.rs.core.Response;
 
 import org.mailforge.application.AuthenticationService;
 import org.mailforge.domain.user.User;
-import org.mailforge.domain.user.UserRepository;
 import org.mailforge.interfaces.rest.ApiGate;
 import org.mailforge.interfaces.rest.Roles;
 import org.mailforge.interfaces.ui.UiSessions;
@@ -48,7 +47,7 @@ public class ApiAuthenticationMechanism implements HttpAuthenticationMechanism {
     UiSessions sessions;
 
     @Inject
-    UserRepository users;
+    org.mailforge.application.UserService users;
 
     @Override
     public AuthenticationStatus validateRequest(HttpServletRequest request, HttpServletResponse response,
@@ -120,7 +119,7 @@ public class ApiAuthenticationMechanism implements HttpAuthenticationMechanism {
             gate.error(response, Response.Status.FORBIDDEN, "missing or wrong " + UiSessions.CSRF_HEADER);
             return AuthenticationStatus.SEND_FAILURE;
         }
-        java.util.Optional<User> user = users.findByUsername(signedIn.username()).filter(User::isEnabled);
+        java.util.Optional<User> user = users.find(signedIn.username()).filter(User::isEnabled);
         if (user.isEmpty()) {
             sessions.signOut(request);
             return unauthorized(request, response, "the session's user no longer exists or is disabled");

@@ -6,7 +6,7 @@ import java.time.temporal.ChronoUnit;
 import jakarta.json.bind.annotation.JsonbProperty;
 import jakarta.json.bind.annotation.JsonbPropertyOrder;
 
-import org.mailforge.infrastructure.storage.DatabaseMessage;
+import org.mailforge.domain.mail.MessageIndex;
 
 /** A stored message as the search shows it: its envelope and header fields, not its body. */
 @JsonbPropertyOrder({"id", "messageId", "folder", "from", "to", "subject", "date", "sizeBytes"})
@@ -20,9 +20,8 @@ public record MessageView(
         Instant date,
         @JsonbProperty("size_bytes") long sizeBytes) {
 
-    static MessageView of(DatabaseMessage message) {
-        return new MessageView(message.getId(), message.getMessageId(), message.getFolder(), message.getFromAddress(),
-                message.getToAddresses(), message.getSubject(),
-                message.getDate() == null ? null : message.getDate().truncatedTo(ChronoUnit.SECONDS), message.getSize());
+    static MessageView of(MessageIndex.Entry message) {
+        return new MessageView(message.id(), message.messageId(), message.folder(), message.from(), message.to(), message.subject(),
+                message.date() == null ? null : message.date().truncatedTo(ChronoUnit.SECONDS), message.size());
     }
 }

@@ -35,10 +35,7 @@ import org.mailforge.application.UserService;
 import org.mailforge.application.scanning.ScannerUnavailableException;
 import org.mailforge.application.scanning.SpamReports;
 import org.mailforge.domain.user.User;
-import org.mailforge.domain.user.UserRepository;
 import org.mailforge.domain.user.UserValidation;
-import org.mailforge.application.config.ServerConfiguration;
-import org.mailforge.infrastructure.storage.MessageSearch;
 import org.mailforge.interfaces.rest.AdminApplication;
 import org.mailforge.interfaces.rest.Confirmation;
 import org.mailforge.interfaces.rest.QueryParameters;
@@ -57,16 +54,10 @@ public class UsersResource {
     UserService service;
 
     @Inject
-    UserRepository users;
-
-    @Inject
-    MessageSearch search;
+    org.mailforge.application.mailbox.MailboxSearch mailboxes;
 
     @Inject
     SpamReports reports;
-
-    @Inject
-    ServerConfiguration configuration;
 
     @Context
     SecurityContext security;
@@ -97,8 +88,8 @@ public class UsersResource {
         int offset = QueryParameters.offset(offsetParam);
         int limit = QueryParameters.limit(limitParam);
         String search = QueryParameters.text("q", queryParam, 320);
-        List<UserView> page = users.list(search, offset, limit).stream().map(UserView::of).toList();
-        return Response.ok(new UserPage(page, users.count(search), offset, limit)).build();
+        List<UserView> page = service.list(search, offset, limit).stream().map(UserView::of).toList();
+        return Response.ok(new UserPage(page, service.count(search), offset, limit)).build();
     }
 
     @GET
@@ -231,10 +222,7 @@ public class UsersResource {
         int offset = QueryParameters.offset(offsetParam);
         int limit = QueryParameters.limit(limitParam);
         User user = visible(username);
-        if (configuration.storageType() != ServerConfiguration.StorageType.DATABASE) {
-            throw new UserValidation.InvalidFieldException("q", "listing and searching messages needs SMTP_STORAGE_TYPE=database");
-        }
-        MessageSearch.Page page = search.search(user.getEmail(), query, offset, limit);
+        org.mailforge.domain.mail.MessageIndex.Page page = mailboxes.search(user, query, offset, limit);
         return new MessagePage(page.messages().stream().map(MessageView::of).toList(), page.total(), offset, limit);
     }
 

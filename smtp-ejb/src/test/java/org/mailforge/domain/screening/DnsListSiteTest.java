@@ -1,4 +1,4 @@
-package org.mailforge.application.screening;
+package org.mailforge.domain.screening;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

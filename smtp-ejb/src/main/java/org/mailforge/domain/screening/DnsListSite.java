@@ -1,4 +1,4 @@
-package org.mailforge.application.screening;
+package org.mailforge.domain.screening;
 
 import java.net.Inet4Address;
 import java.net.InetAddress;

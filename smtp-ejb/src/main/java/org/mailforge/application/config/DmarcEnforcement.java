@@ -1,4 +1,4 @@
-package org.mailforge.application.verification;
+package org.mailforge.application.config;
 
 /**
  * {@code SMTP_DMARC_POLICY}: what this server does with a message that fails DMARC.
