@@ -40,7 +40,7 @@ class CrashRecoveryIT {
                 "SMTP_ADMIN_PASSWORD=crash-admin-password",
                 "SMTP_RELAY_HOST=127.0.0.1",
                 "SMTP_RELAY_PORT=" + SINK_PORT,
-                "SMTP_QUEUE_RETRY_SCHEDULE=20s",
+                "SMTP_QUEUE_RETRY_SCHEDULE=10s", // the deferred message is due about when the restarted server is up
                 "SMTP_OUTBOUND_TIMEOUT_SECONDS=5",
                 "SMTP_OUTBOUND_ATTEMPT_SECONDS=10", // lease 15 s: the crashed attempt's entry is taken again soon
                 "SMTP_QUEUE_SWEEP_SECONDS=5")); // and the sweeper finds it within 5 s of that (the default looks every 30 s)
