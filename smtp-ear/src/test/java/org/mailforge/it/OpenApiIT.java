@@ -95,6 +95,9 @@ class OpenApiIT {
             assertTrue(responses.containsKey("429"), operation + " names no 429");
             if (!path.equals("/health") && !path.startsWith("/.well-known/")) {
                 assertTrue(responses.containsKey("401"), operation + " names no 401");
+                // declared once for all operations (ApiDocumentFilter), with the error body
+                assertTrue(responses.getJsonObject("401").getJsonObject("content").getJsonObject("application/json")
+                        .getJsonObject("schema").getString("$ref").endsWith("/ApiError"), operation + "'s 401 has no ApiError body");
             }
         }
         JsonObject schemas = document().getJsonObject("components").getJsonObject("schemas");

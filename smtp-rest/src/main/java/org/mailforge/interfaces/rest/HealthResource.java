@@ -38,7 +38,6 @@ public class HealthResource {
     @Operation(summary = "Health", description = "No authentication. For load balancers: 200 healthy, 503 unhealthy with the reasons.")
     @APIResponse(responseCode = "200", description = "Healthy", content = @Content(mediaType = "application/json", schema = @Schema(implementation = HealthReport.class)))
     @APIResponse(responseCode = "503", description = "Unhealthy; reasons lists why", content = @Content(mediaType = "application/json", schema = @Schema(implementation = HealthReport.class)))
-    @APIResponse(responseCode = "429", description = "Rate limit exceeded (Retry-After)", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     public Response health() {
         HealthService.Verdict verdict = health.verdict();
         return Response.status(verdict.healthy() ? Response.Status.OK : Response.Status.SERVICE_UNAVAILABLE)

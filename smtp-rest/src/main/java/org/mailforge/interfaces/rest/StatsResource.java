@@ -43,9 +43,7 @@ public class StatsResource {
     @SecurityRequirement(name = AdminApplication.BASIC_AUTH)
     @Operation(summary = "Server statistics", description = "Counts since start; processing times in milliseconds.")
     @APIResponse(responseCode = "200", description = "Statistics", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ServerStats.class)))
-    @APIResponse(responseCode = "401", description = "No or wrong credentials", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     @APIResponse(responseCode = "403", description = "Not an administrator", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
-    @APIResponse(responseCode = "429", description = "Rate limit exceeded (Retry-After)", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     public ServerStats stats() {
         return ServerStats.of(metrics, listener, storage.now());
     }
@@ -63,9 +61,7 @@ public class StatsResource {
     @Operation(summary = "The last hour of this node's traffic",
             description = "A sample a minute, oldest first: at (end of the minute), received (messages accepted in it), queued (outbound entries waiting at its end).")
     @APIResponse(responseCode = "200", description = "Samples", content = @Content(mediaType = "application/json", schema = @Schema(implementation = Traffic.class)))
-    @APIResponse(responseCode = "401", description = "No or wrong credentials", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     @APIResponse(responseCode = "403", description = "Not an administrator", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
-    @APIResponse(responseCode = "429", description = "Rate limit exceeded (Retry-After)", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     public Traffic history() {
         return new Traffic(60, history.samples());
     }

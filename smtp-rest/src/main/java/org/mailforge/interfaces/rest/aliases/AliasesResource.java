@@ -61,8 +61,6 @@ public class AliasesResource {
     @RolesAllowed({Roles.ADMIN, Roles.USER})
     @Operation(summary = "List aliases", description = "Administrators: every alias. A user: the aliases that deliver to its mailbox.")
     @APIResponse(responseCode = "200", description = "The aliases", content = @Content(mediaType = "application/json", schema = @Schema(implementation = AliasView[].class)))
-    @APIResponse(responseCode = "401", description = "No or wrong credentials", content = @Content(mediaType = ERROR, schema = @Schema(implementation = ApiError.class)))
-    @APIResponse(responseCode = "429", description = "Rate limit exceeded (Retry-After)", content = @Content(mediaType = ERROR, schema = @Schema(implementation = ApiError.class)))
     public List<AliasView> list() {
         List<Alias> aliases = security.isUserInRole(Roles.ADMIN) ? directory.aliases()
                 : users.find(security.getUserPrincipal().getName()).map(u -> directory.aliasesReaching(u.getEmail())).orElse(List.of());
@@ -76,10 +74,8 @@ public class AliasesResource {
             + "Mail to it reaches every target (outside ones with an SRS envelope sender); *@domain catches what no user or alias of the domain takes.")
     @APIResponse(responseCode = "201", description = "Created", content = @Content(mediaType = "application/json", schema = @Schema(implementation = AliasView.class)))
     @APIResponse(responseCode = "400", description = "Invalid address or targets", content = @Content(mediaType = ERROR, schema = @Schema(implementation = ApiError.class)))
-    @APIResponse(responseCode = "401", description = "No or wrong credentials", content = @Content(mediaType = ERROR, schema = @Schema(implementation = ApiError.class)))
     @APIResponse(responseCode = "403", description = "Not an administrator", content = @Content(mediaType = ERROR, schema = @Schema(implementation = ApiError.class)))
     @APIResponse(responseCode = "409", description = "The alias exists, or a user has the address", content = @Content(mediaType = ERROR, schema = @Schema(implementation = ApiError.class)))
-    @APIResponse(responseCode = "429", description = "Rate limit exceeded (Retry-After)", content = @Content(mediaType = ERROR, schema = @Schema(implementation = ApiError.class)))
     public Response create(AliasView.Request request) {
         if (request == null) {
             throw new BadRequestException("a JSON body with address and targets is required");
@@ -93,10 +89,8 @@ public class AliasesResource {
     @RolesAllowed(Roles.ADMIN)
     @Operation(summary = "Read an alias")
     @APIResponse(responseCode = "200", description = "The alias", content = @Content(mediaType = "application/json", schema = @Schema(implementation = AliasView.class)))
-    @APIResponse(responseCode = "401", description = "No or wrong credentials", content = @Content(mediaType = ERROR, schema = @Schema(implementation = ApiError.class)))
     @APIResponse(responseCode = "403", description = "Not an administrator", content = @Content(mediaType = ERROR, schema = @Schema(implementation = ApiError.class)))
     @APIResponse(responseCode = "404", description = "No such alias", content = @Content(mediaType = ERROR, schema = @Schema(implementation = ApiError.class)))
-    @APIResponse(responseCode = "429", description = "Rate limit exceeded (Retry-After)", content = @Content(mediaType = ERROR, schema = @Schema(implementation = ApiError.class)))
     public AliasView read(@PathParam("address") String address) {
         return directory.alias(address).map(AliasView::of).orElseThrow(() -> new NotFoundException("no such alias"));
     }
@@ -108,10 +102,8 @@ public class AliasesResource {
     @Operation(summary = "Replace an alias's targets", description = "{\"targets\": [...]}")
     @APIResponse(responseCode = "200", description = "The alias", content = @Content(mediaType = "application/json", schema = @Schema(implementation = AliasView.class)))
     @APIResponse(responseCode = "400", description = "Invalid targets", content = @Content(mediaType = ERROR, schema = @Schema(implementation = ApiError.class)))
-    @APIResponse(responseCode = "401", description = "No or wrong credentials", content = @Content(mediaType = ERROR, schema = @Schema(implementation = ApiError.class)))
     @APIResponse(responseCode = "403", description = "Not an administrator", content = @Content(mediaType = ERROR, schema = @Schema(implementation = ApiError.class)))
     @APIResponse(responseCode = "404", description = "No such alias", content = @Content(mediaType = ERROR, schema = @Schema(implementation = ApiError.class)))
-    @APIResponse(responseCode = "429", description = "Rate limit exceeded (Retry-After)", content = @Content(mediaType = ERROR, schema = @Schema(implementation = ApiError.class)))
     public AliasView replace(@PathParam("address") String address, AliasView.Request request) {
         if (request == null) {
             throw new BadRequestException("a JSON body with targets is required");
@@ -128,10 +120,8 @@ public class AliasesResource {
     @RolesAllowed(Roles.ADMIN)
     @Operation(summary = "Delete an alias")
     @APIResponse(responseCode = "200", description = "Deleted", content = @Content(mediaType = "application/json", schema = @Schema(implementation = Confirmation.class)))
-    @APIResponse(responseCode = "401", description = "No or wrong credentials", content = @Content(mediaType = ERROR, schema = @Schema(implementation = ApiError.class)))
     @APIResponse(responseCode = "403", description = "Not an administrator", content = @Content(mediaType = ERROR, schema = @Schema(implementation = ApiError.class)))
     @APIResponse(responseCode = "404", description = "No such alias", content = @Content(mediaType = ERROR, schema = @Schema(implementation = ApiError.class)))
-    @APIResponse(responseCode = "429", description = "Rate limit exceeded (Retry-After)", content = @Content(mediaType = ERROR, schema = @Schema(implementation = ApiError.class)))
     public Confirmation delete(@PathParam("address") String address) {
         if (!directory.removeAlias(address)) {
             throw new NotFoundException("no such alias");

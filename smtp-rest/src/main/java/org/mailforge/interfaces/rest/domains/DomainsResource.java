@@ -59,9 +59,7 @@ public class DomainsResource {
     @GET
     @Operation(summary = "List local domains", description = "Those of SMTP_LOCAL_DOMAINS and SMTP_HOSTNAME (configured), then those added here.")
     @APIResponse(responseCode = "200", description = "The domains", content = @Content(mediaType = "application/json", schema = @Schema(implementation = DomainView[].class)))
-    @APIResponse(responseCode = "401", description = "No or wrong credentials", content = @Content(mediaType = ERROR, schema = @Schema(implementation = ApiError.class)))
     @APIResponse(responseCode = "403", description = "Not an administrator", content = @Content(mediaType = ERROR, schema = @Schema(implementation = ApiError.class)))
-    @APIResponse(responseCode = "429", description = "Rate limit exceeded (Retry-After)", content = @Content(mediaType = ERROR, schema = @Schema(implementation = ApiError.class)))
     public List<DomainView> domains() {
         return directory.domains().stream().map(d -> DomainView.of(d, dkim.list(d.name()))).toList();
     }
@@ -71,10 +69,8 @@ public class DomainsResource {
     @Operation(summary = "Add a local domain", description = "{\"name\": \"example.org\"}: mail for it is taken on every node within seconds, without a restart.")
     @APIResponse(responseCode = "201", description = "Added", content = @Content(mediaType = "application/json", schema = @Schema(implementation = DomainView.class)))
     @APIResponse(responseCode = "400", description = "Not a domain name", content = @Content(mediaType = ERROR, schema = @Schema(implementation = ApiError.class)))
-    @APIResponse(responseCode = "401", description = "No or wrong credentials", content = @Content(mediaType = ERROR, schema = @Schema(implementation = ApiError.class)))
     @APIResponse(responseCode = "403", description = "Not an administrator", content = @Content(mediaType = ERROR, schema = @Schema(implementation = ApiError.class)))
     @APIResponse(responseCode = "409", description = "Already local", content = @Content(mediaType = ERROR, schema = @Schema(implementation = ApiError.class)))
-    @APIResponse(responseCode = "429", description = "Rate limit exceeded (Retry-After)", content = @Content(mediaType = ERROR, schema = @Schema(implementation = ApiError.class)))
     public Response add(DomainRequests.NewDomain request) {
         if (request == null) {
             throw new BadRequestException("a JSON body with a name is required");
@@ -87,10 +83,8 @@ public class DomainsResource {
     @Path("{domain}")
     @Operation(summary = "Read a local domain", description = "Whether it is configured, its users and aliases, its catch-all and DKIM keys.")
     @APIResponse(responseCode = "200", description = "The domain", content = @Content(mediaType = "application/json", schema = @Schema(implementation = DomainView.class)))
-    @APIResponse(responseCode = "401", description = "No or wrong credentials", content = @Content(mediaType = ERROR, schema = @Schema(implementation = ApiError.class)))
     @APIResponse(responseCode = "403", description = "Not an administrator", content = @Content(mediaType = ERROR, schema = @Schema(implementation = ApiError.class)))
     @APIResponse(responseCode = "404", description = "Not a local domain", content = @Content(mediaType = ERROR, schema = @Schema(implementation = ApiError.class)))
-    @APIResponse(responseCode = "429", description = "Rate limit exceeded (Retry-After)", content = @Content(mediaType = ERROR, schema = @Schema(implementation = ApiError.class)))
     public DomainView domain(@PathParam("domain") String domain) {
         DirectoryService.DomainInfo info = directory.domain(domain).orElseThrow(() -> new NotFoundException("not a local domain: " + domain));
         return DomainView.of(info, dkim.list(info.name()));
@@ -100,11 +94,9 @@ public class DomainsResource {
     @Path("{domain}")
     @Operation(summary = "Remove a local domain", description = "Only one added through the API, and only while no user or alias uses it.")
     @APIResponse(responseCode = "200", description = "Removed", content = @Content(mediaType = "application/json", schema = @Schema(implementation = Confirmation.class)))
-    @APIResponse(responseCode = "401", description = "No or wrong credentials", content = @Content(mediaType = ERROR, schema = @Schema(implementation = ApiError.class)))
     @APIResponse(responseCode = "403", description = "Not an administrator", content = @Content(mediaType = ERROR, schema = @Schema(implementation = ApiError.class)))
     @APIResponse(responseCode = "404", description = "Not a local domain", content = @Content(mediaType = ERROR, schema = @Schema(implementation = ApiError.class)))
     @APIResponse(responseCode = "409", description = "Configured, or users or aliases use it", content = @Content(mediaType = ERROR, schema = @Schema(implementation = ApiError.class)))
-    @APIResponse(responseCode = "429", description = "Rate limit exceeded (Retry-After)", content = @Content(mediaType = ERROR, schema = @Schema(implementation = ApiError.class)))
     public Confirmation remove(@PathParam("domain") String domain) {
         if (!directory.removeDomain(domain)) {
             throw new NotFoundException("not a local domain: " + domain);
@@ -116,10 +108,8 @@ public class DomainsResource {
     @Path("{domain}/dkim")
     @Operation(summary = "List a domain's DKIM keys", description = "The active key first; public keys and the TXT record to publish for each.")
     @APIResponse(responseCode = "200", description = "The keys", content = @Content(mediaType = "application/json", schema = @Schema(implementation = DkimKeyView[].class)))
-    @APIResponse(responseCode = "401", description = "No or wrong credentials", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     @APIResponse(responseCode = "403", description = "Not an administrator", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     @APIResponse(responseCode = "404", description = "Not a local domain", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
-    @APIResponse(responseCode = "429", description = "Rate limit exceeded (Retry-After)", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     public List<DkimKeyView> keys(@PathParam("domain") String domain) {
         return dkim.list(local(domain)).stream().map(DkimKeyView::of).toList();
     }
@@ -132,11 +122,9 @@ public class DomainsResource {
             + "The private key never leaves the server.")
     @APIResponse(responseCode = "201", description = "Created", content = @Content(mediaType = "application/json", schema = @Schema(implementation = DkimKeyView.class)))
     @APIResponse(responseCode = "400", description = "Invalid selector, algorithm or bits", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
-    @APIResponse(responseCode = "401", description = "No or wrong credentials", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     @APIResponse(responseCode = "403", description = "Not an administrator", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     @APIResponse(responseCode = "404", description = "Not a local domain", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     @APIResponse(responseCode = "409", description = "The selector exists", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
-    @APIResponse(responseCode = "429", description = "Rate limit exceeded (Retry-After)", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     public Response create(@PathParam("domain") String domain, DomainRequests.NewKey request) {
         String local = local(domain);
         if (request == null) {
@@ -152,10 +140,8 @@ public class DomainsResource {
     @Operation(summary = "Activate a DKIM key", description = "{\"active\": true} makes the key the one that signs the domain's mail; the others stay published.")
     @APIResponse(responseCode = "200", description = "The key", content = @Content(mediaType = "application/json", schema = @Schema(implementation = DkimKeyView.class)))
     @APIResponse(responseCode = "400", description = "Not {\"active\": true}", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
-    @APIResponse(responseCode = "401", description = "No or wrong credentials", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     @APIResponse(responseCode = "403", description = "Not an administrator", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     @APIResponse(responseCode = "404", description = "Not a local domain, or no such selector", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
-    @APIResponse(responseCode = "429", description = "Rate limit exceeded (Retry-After)", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     public DkimKeyView activate(@PathParam("domain") String domain, @PathParam("selector") String selector, DomainRequests.KeyChange change) {
         DkimKey key = key(domain, selector);
         if (change == null || !Boolean.TRUE.equals(change.active)) {
@@ -170,10 +156,8 @@ public class DomainsResource {
     @Operation(summary = "Retire a DKIM key", description = "Deletes the key pair; remove its DNS record once mail it signed is old. "
             + "When it was the active key, the domain's mail is unsigned until another is activated.")
     @APIResponse(responseCode = "200", description = "Deleted", content = @Content(mediaType = "application/json", schema = @Schema(implementation = Confirmation.class)))
-    @APIResponse(responseCode = "401", description = "No or wrong credentials", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     @APIResponse(responseCode = "403", description = "Not an administrator", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     @APIResponse(responseCode = "404", description = "Not a local domain, or no such selector", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
-    @APIResponse(responseCode = "429", description = "Rate limit exceeded (Retry-After)", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     public Confirmation retire(@PathParam("domain") String domain, @PathParam("selector") String selector) {
         DkimKey key = key(domain, selector);
         dkim.remove(key);
@@ -189,10 +173,8 @@ public class DomainsResource {
             @Content(mediaType = "application/json", schema = @Schema(implementation = DnsRecordsView.class)),
             @Content(mediaType = "text/plain")})
     @APIResponse(responseCode = "400", description = "Unknown format", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
-    @APIResponse(responseCode = "401", description = "No or wrong credentials", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     @APIResponse(responseCode = "403", description = "Not an administrator", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     @APIResponse(responseCode = "404", description = "Not a local domain", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
-    @APIResponse(responseCode = "429", description = "Rate limit exceeded (Retry-After)", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     public Response dns(@PathParam("domain") String domain,
                         @Parameter(description = "json (default) or zone") @QueryParam("format") String format) {
         String local = local(domain);

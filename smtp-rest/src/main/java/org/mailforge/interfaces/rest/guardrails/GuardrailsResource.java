@@ -77,9 +77,7 @@ public class GuardrailsResource {
             + " the suppression ends (SMTP_SUPPRESSION_DAYS); their senders get the bounce at once. Newest first.")
     @APIResponse(responseCode = "200", description = "A page of suppressions", content = @Content(mediaType = "application/json", schema = @Schema(implementation = SuppressionPage.class)))
     @APIResponse(responseCode = "400", description = "Bad offset or limit", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
-    @APIResponse(responseCode = "401", description = "No or wrong credentials", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     @APIResponse(responseCode = "403", description = "Not an administrator", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
-    @APIResponse(responseCode = "429", description = "Rate limit exceeded (Retry-After)", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     public SuppressionPage suppressions(@QueryParam("offset") String offsetParam, @QueryParam("limit") String limitParam) {
         int offset = QueryParameters.offset(offsetParam);
         int limit = QueryParameters.limit(limitParam);
@@ -93,9 +91,7 @@ public class GuardrailsResource {
     @Operation(summary = "Lift a suppression", description = "The address is tried again.")
     @APIResponse(responseCode = "200", description = "Lifted", content = @Content(mediaType = "application/json", schema = @Schema(implementation = Confirmation.class)))
     @APIResponse(responseCode = "404", description = "Not suppressed", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
-    @APIResponse(responseCode = "401", description = "No or wrong credentials", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     @APIResponse(responseCode = "403", description = "Not an administrator", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
-    @APIResponse(responseCode = "429", description = "Rate limit exceeded (Retry-After)", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     public Confirmation unsuppress(@PathParam("address") String address) {
         String text = QueryParameters.text("address", address, 320);
         if (text == null || !queue.unsuppress(text, security.getUserPrincipal().getName())) {
@@ -109,9 +105,7 @@ public class GuardrailsResource {
     @Operation(summary = "Accounts held for bouncing", description = "An account whose mail had SMTP_HOLD_AFTER_BOUNCES hard"
             + " bounces in an hour sends nothing, and its queued mail waits, until an administrator releases it.")
     @APIResponse(responseCode = "200", description = "The held accounts", content = @Content(mediaType = "application/json", schema = @Schema(implementation = HeldAccountPage.class)))
-    @APIResponse(responseCode = "401", description = "No or wrong credentials", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     @APIResponse(responseCode = "403", description = "Not an administrator", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
-    @APIResponse(responseCode = "429", description = "Rate limit exceeded (Retry-After)", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     public HeldAccountPage heldAccounts() {
         return new HeldAccountPage(queue.heldAccounts().stream().map(h -> new HeldAccountView(h.account(), h.since(), h.reason())).toList());
     }
@@ -121,9 +115,7 @@ public class GuardrailsResource {
     @Operation(summary = "Release a held account", description = "It may send again; its held mail is tried at once.")
     @APIResponse(responseCode = "200", description = "Released", content = @Content(mediaType = "application/json", schema = @Schema(implementation = Confirmation.class)))
     @APIResponse(responseCode = "404", description = "Not held", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
-    @APIResponse(responseCode = "401", description = "No or wrong credentials", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     @APIResponse(responseCode = "403", description = "Not an administrator", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
-    @APIResponse(responseCode = "429", description = "Rate limit exceeded (Retry-After)", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     public Confirmation release(@PathParam("account") String account) {
         String text = QueryParameters.text("account", account, 320);
         if (text == null || !queue.releaseAccount(text, security.getUserPrincipal().getName())) {

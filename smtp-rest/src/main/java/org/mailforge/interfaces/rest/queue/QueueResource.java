@@ -53,9 +53,7 @@ public class QueueResource {
     @Operation(summary = "List queued messages", description = "Administrators only; oldest first.")
     @APIResponse(responseCode = "200", description = "A page of queue entries", content = @Content(mediaType = "application/json", schema = @Schema(implementation = QueuePage.class)))
     @APIResponse(responseCode = "400", description = "Bad offset, limit, status or domain", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
-    @APIResponse(responseCode = "401", description = "No or wrong credentials", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     @APIResponse(responseCode = "403", description = "Not an administrator", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
-    @APIResponse(responseCode = "429", description = "Rate limit exceeded (Retry-After)", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     public Response list(@Parameter(description = "Entries to skip, default 0") @QueryParam("offset") String offsetParam,
                          @Parameter(description = "Page size, 1-1000, default 100") @QueryParam("limit") String limitParam,
                          @Parameter(description = "pending, retry, failed or held") @QueryParam("status") String statusParam,
@@ -73,10 +71,8 @@ public class QueueResource {
     @Path("{id}/retry")
     @Operation(summary = "Retry now", description = "Also re-opens a failed entry.")
     @APIResponse(responseCode = "200", description = "Scheduled", content = @Content(mediaType = "application/json", schema = @Schema(implementation = Confirmation.class)))
-    @APIResponse(responseCode = "401", description = "No or wrong credentials", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     @APIResponse(responseCode = "403", description = "Not an administrator", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     @APIResponse(responseCode = "404", description = "No such entry", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
-    @APIResponse(responseCode = "429", description = "Rate limit exceeded (Retry-After)", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     @APIResponse(responseCode = "409", description = "An attempt holds the entry right now; try again in a moment", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     public Response retry(@PathParam("id") String id) {
         if (!busy(() -> queue.retryNow(id, actor()))) {
@@ -89,10 +85,8 @@ public class QueueResource {
     @Path("{id}")
     @Operation(summary = "Remove from the queue", description = "The message is not delivered and not returned to the sender.")
     @APIResponse(responseCode = "200", description = "Removed", content = @Content(mediaType = "application/json", schema = @Schema(implementation = Confirmation.class)))
-    @APIResponse(responseCode = "401", description = "No or wrong credentials", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     @APIResponse(responseCode = "403", description = "Not an administrator", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     @APIResponse(responseCode = "404", description = "No such entry", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
-    @APIResponse(responseCode = "429", description = "Rate limit exceeded (Retry-After)", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     @APIResponse(responseCode = "409", description = "An attempt holds the entry right now; try again in a moment", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     public Response delete(@PathParam("id") String id) {
         if (!busy(() -> queue.delete(id, actor()))) {
@@ -106,9 +100,7 @@ public class QueueResource {
     @Operation(summary = "Hold an entry", description = "Nothing is attempted until it is released; a failed entry cannot be held.")
     @APIResponse(responseCode = "200", description = "Held", content = @Content(mediaType = "application/json", schema = @Schema(implementation = Confirmation.class)))
     @APIResponse(responseCode = "404", description = "No such waiting entry", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
-    @APIResponse(responseCode = "401", description = "No or wrong credentials", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     @APIResponse(responseCode = "403", description = "Not an administrator", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
-    @APIResponse(responseCode = "429", description = "Rate limit exceeded (Retry-After)", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     public Response hold(@PathParam("id") String id) {
         if (!queue.hold(id, actor())) {
             throw new NotFoundException("no waiting entry " + id);
@@ -121,9 +113,7 @@ public class QueueResource {
     @Operation(summary = "Release a held entry", description = "It is tried at once.")
     @APIResponse(responseCode = "200", description = "Released", content = @Content(mediaType = "application/json", schema = @Schema(implementation = Confirmation.class)))
     @APIResponse(responseCode = "404", description = "No such held entry", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
-    @APIResponse(responseCode = "401", description = "No or wrong credentials", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     @APIResponse(responseCode = "403", description = "Not an administrator", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
-    @APIResponse(responseCode = "429", description = "Rate limit exceeded (Retry-After)", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     public Response release(@PathParam("id") String id) {
         if (!queue.release(id, actor())) {
             throw new NotFoundException("no held entry " + id);
@@ -138,9 +128,7 @@ public class QueueResource {
             + " are notified) each entry matching all the filter's fields, oldest first, at most 10,000 a call; effective on every node.")
     @APIResponse(responseCode = "200", description = "How many entries matched and how many changed", content = @Content(mediaType = "application/json", schema = @Schema(implementation = BulkRequest.Result.class)))
     @APIResponse(responseCode = "400", description = "A bad action or filter", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
-    @APIResponse(responseCode = "401", description = "No or wrong credentials", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     @APIResponse(responseCode = "403", description = "Not an administrator", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
-    @APIResponse(responseCode = "429", description = "Rate limit exceeded (Retry-After)", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     public BulkRequest.Result bulk(BulkRequest request) {
         if (request == null) {
             throw new UserValidation.InvalidFieldException("action", "a JSON object with action and filter is required");
@@ -154,9 +142,7 @@ public class QueueResource {
     @Path("suspensions")
     @Operation(summary = "Suspended destination domains", description = "Their mail waits; nothing is attempted.")
     @APIResponse(responseCode = "200", description = "The suspended domains", content = @Content(mediaType = "application/json", schema = @Schema(implementation = SuspensionView.Page.class)))
-    @APIResponse(responseCode = "401", description = "No or wrong credentials", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     @APIResponse(responseCode = "403", description = "Not an administrator", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
-    @APIResponse(responseCode = "429", description = "Rate limit exceeded (Retry-After)", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     public SuspensionView.Page suspensions() {
         return new SuspensionView.Page(queue.suspensions().stream().map(SuspensionView::of).toList());
     }
@@ -166,9 +152,7 @@ public class QueueResource {
     @Operation(summary = "Suspend a destination domain", description = "Its mail waits on every node within seconds; nothing is attempted until it is resumed.")
     @APIResponse(responseCode = "200", description = "Suspended", content = @Content(mediaType = "application/json", schema = @Schema(implementation = SuspensionView.class)))
     @APIResponse(responseCode = "400", description = "Not a domain name", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
-    @APIResponse(responseCode = "401", description = "No or wrong credentials", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     @APIResponse(responseCode = "403", description = "Not an administrator", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
-    @APIResponse(responseCode = "429", description = "Rate limit exceeded (Retry-After)", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     public SuspensionView suspend(@PathParam("domain") String domain) {
         return SuspensionView.of(queue.suspend(domainName(domain), actor()));
     }
@@ -178,9 +162,7 @@ public class QueueResource {
     @Operation(summary = "Resume a suspended destination domain", description = "Its waiting mail is tried at once.")
     @APIResponse(responseCode = "200", description = "Resumed", content = @Content(mediaType = "application/json", schema = @Schema(implementation = Confirmation.class)))
     @APIResponse(responseCode = "404", description = "Not suspended", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
-    @APIResponse(responseCode = "401", description = "No or wrong credentials", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     @APIResponse(responseCode = "403", description = "Not an administrator", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
-    @APIResponse(responseCode = "429", description = "Rate limit exceeded (Retry-After)", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     public Response resume(@PathParam("domain") String domain) {
         if (!queue.resume(domainName(domain), actor())) {
             throw new NotFoundException(domain + " is not suspended");

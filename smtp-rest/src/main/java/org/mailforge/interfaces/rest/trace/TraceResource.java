@@ -57,8 +57,6 @@ public class TraceResource {
             + " reach it). Addresses match whole (case-insensitive), or by domain when given as @domain.")
     @APIResponse(responseCode = "200", description = "A page of traced messages", content = @Content(mediaType = "application/json", schema = @Schema(implementation = TracePage.class)))
     @APIResponse(responseCode = "400", description = "A bad parameter", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
-    @APIResponse(responseCode = "401", description = "No or wrong credentials", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
-    @APIResponse(responseCode = "429", description = "Rate limit exceeded (Retry-After)", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     public TracePage search(@Parameter(description = "Envelope sender, or @domain") @QueryParam("sender") String sender,
                             @Parameter(description = "Envelope recipient, or @domain") @QueryParam("recipient") String recipient,
                             @Parameter(description = "The Message-ID header field's value") @QueryParam("message_id") String messageId,
@@ -87,9 +85,7 @@ public class TraceResource {
     @Operation(summary = "One message's timeline", description = "Every step, oldest first: refusals, where it was stored, each"
             + " queue entry, each delivery attempt with the destination's reply verbatim, notifications, administrators' actions.")
     @APIResponse(responseCode = "200", description = "The message and its steps", content = @Content(mediaType = "application/json", schema = @Schema(implementation = TraceView.class)))
-    @APIResponse(responseCode = "401", description = "No or wrong credentials", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     @APIResponse(responseCode = "404", description = "No such message, or not one the user sent or received", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
-    @APIResponse(responseCode = "429", description = "Rate limit exceeded (Retry-After)", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     public TraceView timeline(@PathParam("id") String id) {
         String wanted = QueryParameters.text("id", id, 40);
         return traces.find(viewer(), wanted).map(TraceView::of)

@@ -79,9 +79,7 @@ public class UsersResource {
     @Operation(summary = "List or search users", description = "Administrators only; newest last. With q, only users whose username or email contains it.")
     @APIResponse(responseCode = "200", description = "A page of users", content = @Content(mediaType = "application/json", schema = @Schema(implementation = UserPage.class)))
     @APIResponse(responseCode = "400", description = "Bad offset, limit or q", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
-    @APIResponse(responseCode = "401", description = "No or wrong credentials", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     @APIResponse(responseCode = "403", description = "Not an administrator", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
-    @APIResponse(responseCode = "429", description = "Rate limit exceeded (Retry-After)", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     public Response list(@Parameter(description = "Users to skip, default 0") @QueryParam("offset") String offsetParam,
                          @Parameter(description = "Page size, 1-1000, default 100") @QueryParam("limit") String limitParam,
                          @Parameter(description = "Part of a username or email address") @QueryParam("q") String queryParam) {
@@ -97,10 +95,8 @@ public class UsersResource {
     @RolesAllowed({Roles.ADMIN, Roles.USER})
     @Operation(summary = "Get a user with statistics", description = "Administrators: anyone; users: themselves.")
     @APIResponse(responseCode = "200", description = "The user", content = @Content(mediaType = "application/json", schema = @Schema(implementation = UserView.class)))
-    @APIResponse(responseCode = "401", description = "No or wrong credentials", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     @APIResponse(responseCode = "403", description = "Another user's account", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     @APIResponse(responseCode = "404", description = "No such user", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
-    @APIResponse(responseCode = "429", description = "Rate limit exceeded (Retry-After)", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     public UserView get(@PathParam("username") String username) {
         User user = visible(username);
         return UserView.of(user, new UserView.Statistics(service.messagesReceived(user), user.getMessagesSent(), user.usedMb()));
@@ -112,10 +108,8 @@ public class UsersResource {
     @Operation(summary = "Create a user", description = "The password is hashed with Argon2id and never returned.")
     @APIResponse(responseCode = "201", description = "Created; Location names the user", content = @Content(mediaType = "application/json", schema = @Schema(implementation = UserView.class)))
     @APIResponse(responseCode = "400", description = "Invalid field (named in field)", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
-    @APIResponse(responseCode = "401", description = "No or wrong credentials", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     @APIResponse(responseCode = "403", description = "Not an administrator", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     @APIResponse(responseCode = "409", description = "Username or email taken", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
-    @APIResponse(responseCode = "429", description = "Rate limit exceeded (Retry-After)", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     public Response create(UserRequests.Create request) {
         if (request == null) {
             return ApiError.response(Response.Status.BAD_REQUEST, "a JSON body with username, email and password is required");
@@ -135,11 +129,9 @@ public class UsersResource {
     @Operation(summary = "Update a user", description = "Users may change their own password; email, quota_mb, enabled and admin need an administrator. The last enabled administrator cannot be demoted or disabled (409).")
     @APIResponse(responseCode = "200", description = "The updated user", content = @Content(mediaType = "application/json", schema = @Schema(implementation = UserView.class)))
     @APIResponse(responseCode = "400", description = "Invalid field", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
-    @APIResponse(responseCode = "401", description = "No or wrong credentials", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     @APIResponse(responseCode = "403", description = "Not allowed for this caller", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     @APIResponse(responseCode = "404", description = "No such user", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     @APIResponse(responseCode = "409", description = "Email taken or reserved, or the last enabled administrator", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
-    @APIResponse(responseCode = "429", description = "Rate limit exceeded (Retry-After)", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     public UserView update(@PathParam("username") String username, UserRequests.Update request) {
         if (request == null) {
             throw new UserValidation.InvalidFieldException("body", "a JSON body is required");
@@ -190,11 +182,9 @@ public class UsersResource {
     @RolesAllowed(Roles.ADMIN)
     @Operation(summary = "Delete a user", description = "The user's stored mail is deleted too. The last enabled administrator cannot be deleted (409).")
     @APIResponse(responseCode = "200", description = "Deleted", content = @Content(mediaType = "application/json", schema = @Schema(implementation = Confirmation.class)))
-    @APIResponse(responseCode = "401", description = "No or wrong credentials", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     @APIResponse(responseCode = "403", description = "Not an administrator", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     @APIResponse(responseCode = "404", description = "No such user", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     @APIResponse(responseCode = "409", description = "The last enabled administrator; with LMTP storage, a mailbox not removed from the LMTP server yet", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
-    @APIResponse(responseCode = "429", description = "Rate limit exceeded (Retry-After)", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     public Response delete(@PathParam("username") String username,
                            @Parameter(description = "With SMTP_STORAGE_TYPE=lmtp: the user's mailbox was removed from the LMTP server (Dovecot)")
                            @QueryParam("mailbox_removed") boolean mailboxRemoved) {
@@ -211,10 +201,8 @@ public class UsersResource {
     @APIResponse(responseCode = "200", description = "A page of messages, newest first",
             content = @Content(mediaType = "application/json", schema = @Schema(implementation = MessagePage.class)))
     @APIResponse(responseCode = "400", description = "Bad offset or limit, or storage other than database", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
-    @APIResponse(responseCode = "401", description = "No or wrong credentials", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     @APIResponse(responseCode = "403", description = "Another user's mailbox", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     @APIResponse(responseCode = "404", description = "No such user", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
-    @APIResponse(responseCode = "429", description = "Rate limit exceeded (Retry-After)", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     public MessagePage messages(@PathParam("username") String username,
                                 @Parameter(description = "Words to search for") @QueryParam("q") String query,
                                 @Parameter(description = "Messages to skip, default 0") @QueryParam("offset") String offsetParam,
@@ -236,11 +224,9 @@ public class UsersResource {
     @APIResponse(responseCode = "200", description = "Learnt and filed",
             content = @Content(mediaType = "application/json", schema = @Schema(implementation = SpamReportView.class)))
     @APIResponse(responseCode = "400", description = "No or malformed body", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
-    @APIResponse(responseCode = "401", description = "No or wrong credentials", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     @APIResponse(responseCode = "403", description = "Another user's mailbox", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     @APIResponse(responseCode = "404", description = "No such user, or no such message in its mailbox", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     @APIResponse(responseCode = "409", description = "No scanner that learns, or a store without message ids", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
-    @APIResponse(responseCode = "429", description = "Rate limit exceeded (Retry-After)", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     @APIResponse(responseCode = "503", description = "The scanner did not take the report; nothing moved", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     public SpamReportView reportSpam(@PathParam("username") String username, @PathParam("id") String idParam,
                                      UserRequests.SpamReport request) throws ScannerUnavailableException {
