@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -102,6 +103,43 @@ class RunnableJarIT {
         TestServer.await(() -> TestServer.accepts("127.0.0.1", HTTP_PORT), java.time.Duration.ofSeconds(60), "the API port opens");
         assertTrue(!TestServer.accepts("127.0.0.2", HTTP_PORT), "127.0.0.2 is refused");
         assertTrue(TestServer.accepts("127.0.0.2", HTTP_PORT + 1), "the metrics port (all interfaces) takes it: the check can tell");
+    }
+
+    /**
+     * The README's quick start, run as written against the runnable jar (the same embedded
+     * defaults as {@code mvn -Prun package}): each command of its block "With the server running",
+     * with only this server's ports, password and folder put in, must succeed and show what the
+     * README says it shows, so the front door cannot drift from the server again.
+     */
+    @Test
+    void theReadmesQuickStartCommandsDoWhatItSays() throws Exception {
+        ExternalTools.requireCommand("swaks");
+        ExternalTools.requireCommand("curl");
+        String readme = Files.readString(Path.of("..", "README.md"));
+        int block = readme.indexOf("```bash", readme.indexOf("With the server running"));
+        List<String> commands = readme.substring(block + 7, readme.indexOf("```", block + 7)).lines()
+                .map(String::strip).filter(line -> !line.isEmpty()).toList();
+        assertEquals(6, commands.size(), "the quick start's commands: " + commands);
+        TestServer.await(() -> TestServer.accepts("127.0.0.1", SMTP_PORT), java.time.Duration.ofSeconds(60), "the SMTP listener");
+        Path serverFolder; // the jar unpacks below a folder of its own under WLP_JAR_EXTRACT_ROOT
+        try (java.util.stream.Stream<Path> found = Files.find(folder.resolve("extract"), 6,
+                (path, attributes) -> attributes.isDirectory() && path.endsWith("wlp/usr/servers/mailforge"))) {
+            serverFolder = found.findFirst().orElseThrow(() -> new AssertionError("no server folder under " + folder.resolve("extract")));
+        }
+        List<String> expected = List.of("250 2.0.0", ".", "\"status\"", "\"username\":\"admin\"", "# TYPE", "\"UP\"");
+        for (int i = 0; i < commands.size(); i++) {
+            String command = commands.get(i)
+                    .replace("127.0.0.1:2525", "127.0.0.1:" + SMTP_PORT)
+                    .replace("localhost:8080", "127.0.0.1:" + HTTP_PORT)
+                    .replace("localhost:8081", "127.0.0.1:" + (HTTP_PORT + 1))
+                    .replace("'the password'", "'runnable-admin-password'")
+                    .replace(".liberty/wlp/usr/servers/mailforge/", serverFolder + "/");
+            Process shell = new ProcessBuilder("bash", "-c", command).redirectErrorStream(true).start();
+            String output = new String(shell.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertTrue(shell.waitFor(60, TimeUnit.SECONDS), command);
+            assertEquals(0, shell.exitValue(), commands.get(i) + "\n" + output);
+            assertTrue(output.contains(expected.get(i)), commands.get(i) + " shows " + expected.get(i) + ":\n" + output);
+        }
     }
 
     /** The release jar carries no private key: the console's is made on the machine that runs it. */
