@@ -107,9 +107,7 @@ public final class DnsClient {
     public CompletableFuture<Answer> start(String name, int type) {
         Name absolute;
         try {
-            // a space is an octet of a label like any other (SPF's %_ macro makes one); the text form escapes it
-            String text = name.indexOf(' ') < 0 ? name : name.replace(" ", "\\032");
-            absolute = Name.fromString(text.endsWith(".") ? text : text + ".");
+            absolute = Name.fromString(name.endsWith(".") ? name : name + ".");
         } catch (TextParseException e) {
             return CompletableFuture.completedFuture(new Answer(List.of(), false)); // not a name DNS could hold
         }

@@ -24,7 +24,8 @@ import org.xbill.DNS.Type;
  * lookups (RFC 7208 4.6.4), after which the result is {@code permerror}; the limit of ten MX
  * records an {@code mx} term may bring (4.6.4, {@code permerror} too); {@code permerror} for a
  * policy that is not 7-bit ASCII (3.1); and it asks for TXT records only (RFC 7208 3.1), never
- * the obsolete type 99 jSPF tries first. Explanations ({@code exp=}) are parsed but never
+ * the obsolete type 99 jSPF tries first. Once the result is a permerror no more questions are
+ * asked. Explanations ({@code exp=}) are parsed but never
  * fetched: nothing here shows them, and their lookup failing or finding nothing must not change the
  * result (6.2) nor count as a void lookup (4.6.4). The
  * SPF council's RFC 7208 test suite runs against this class ({@code SpfTestSuiteTest}).
@@ -180,6 +181,9 @@ final class SpfVerifier {
         @Override
         public List<String> getRecords(DNSRequest request) throws TimeoutException {
             Check check = current.get();
+            if (check != null && (check.permerror != null || check.voidLookups > MAX_VOID_LOOKUPS)) {
+                return null; // the result is permerror already: no more questions on the sender's behalf (RFC 7208 4.6.4)
+            }
             if (request.getRecordType() == DNSRequest.SPF) {
                 return null; // RFC 7208 3.1: TXT only; a resolver refusing type 99 must not turn every check into temperror
             }
@@ -209,6 +213,7 @@ final class SpfVerifier {
             if (check != null && records != null) {
                 if (type == Type.MX && records.size() > MAX_MX_RECORDS) {
                     check.permerror = "more than " + MAX_MX_RECORDS + " MX records for an mx term";
+                    return null; // none of their addresses is asked for
                 } else if (type == Type.TXT && answer.records().stream().anyMatch(SpfVerifier::nonAsciiPolicy)) {
                     check.permerror = "a policy that is not ASCII";
                 }

@@ -119,6 +119,28 @@ class SpfVerifierTest {
         }
     }
 
+    /**
+     * RFC 7208 4.6.4's limits exist so that one message cannot make us ask DNS without end: once an
+     * mx term brings more than ten MX records the result is permerror and none of their addresses
+     * is asked for, and after the third void lookup nothing more is asked either.
+     */
+    @Test
+    void oncePermerrorIsCertainNoMoreQuestionsAreAsked() throws Exception {
+        TestDnsServer.Zone zone = TestDnsServer.zone().txt("manymx.example", "v=spf1 mx -all")
+                .txt("voidy.example", "v=spf1 a:v1.example a:v2.example a:v3.example a:v4.example a:v5.example a:v6.example -all");
+        for (int i = 1; i <= 11; i++) {
+            zone.mx("manymx.example", i, "m" + i + ".manymx.example").a("m" + i + ".manymx.example", "127.0.0." + (i + 10));
+        }
+        try (TestDnsServer counted = zone.serve()) {
+            SpfVerifier verifier = new SpfVerifier(new DnsClient(DnsClient.resolver(counted.address(), Duration.ofSeconds(2))),
+                    "mx.example.test");
+            assertEquals("permerror", verifier.check("127.0.0.21", "a@manymx.example", "client.example", Instant.now().plusSeconds(5)).result());
+            assertEquals(2, counted.questions(), "the policy and its MX records, no address of the eleven");
+            assertEquals("permerror", verifier.check("127.0.0.21", "a@voidy.example", "client.example", Instant.now().plusSeconds(5)).result());
+            assertEquals(2 + 1 + 3, counted.questions(), "the policy and three void names, not the other three");
+        }
+    }
+
     @Test
     void theNullSenderIsCheckedAsPostmasterOfTheHeloName() throws Exception {
         SpfVerifier verifier = new SpfVerifier(new DnsClient(DnsClient.resolver(dns.address(), Duration.ofSeconds(2))), "mx.example.test");

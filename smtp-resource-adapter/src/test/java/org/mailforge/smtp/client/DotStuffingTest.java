@@ -36,6 +36,19 @@ class DotStuffingTest {
         assertEquals("x\r\n\r\n", stuffed("x\r\r"));
     }
 
+    /**
+     * "<CRLF><NUL>.<CRLF>" (smtpsmug's NUL case): a next hop that drops NULs would read the line as
+     * the end of the data, so the period after NULs at the start of a line is stuffed too; a line of
+     * NULs alone still ends with CRLF before our terminator.
+     */
+    @Test
+    void aPeriodAfterNulsAtTheStartOfALineIsStuffed() throws Exception {
+        assertEquals("a\r\n\0..\r\nMAIL FROM:<x>\r\n", stuffed("a\r\n\0.\r\nMAIL FROM:<x>\r\n"));
+        assertEquals("\0\0..\r\n", stuffed("\0\0.\r\n"));
+        assertEquals("a.\0.\r\n", stuffed("a.\0.\r\n"), "inside a line nothing changes");
+        assertEquals("a\r\n\0\r\n", stuffed("a\r\n\0"), "a last line of NULs ends with CRLF");
+    }
+
     @Test
     void aCrlfSplitAcrossReadsStaysOnePair() throws Exception {
         byte[] content = ("x".repeat(16 * 1024 - 1) + "\r\n.y").getBytes(StandardCharsets.US_ASCII); // CR ends the first read

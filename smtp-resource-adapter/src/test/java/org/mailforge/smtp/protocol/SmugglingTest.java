@@ -28,7 +28,7 @@ class SmugglingTest {
     @TempDir
     Path spool;
 
-    private static final String SMUGGLED = "MAIL FROM:<ceo@victim.example>\r\nRCPT TO:<bob@example.test>\r\nDATA\r\n"
+    private static final String SMUGGLED = "MAIL FROM:<ceo@victim.example>\r\nRCPT TO:<carol@example.test>\r\nDATA\r\n"
             + "From: ceo@victim.example\r\nSubject: smuggled\r\n\r\nwire the money\r\n";
 
     /** smtpsmug's names and sequences. */
@@ -61,7 +61,8 @@ class SmugglingTest {
         String verdict = replies.get(5);
         assertTrue(verdict.startsWith("550 5.6.0 "), name + ": the message with a bare line ending or NUL is refused whole: " + verdict);
         assertTrue(s.delivered.isEmpty(), name + ": nothing taken");
-        assertFalse(s.sendersVerified.contains("ceo@victim.example"));
+        assertEquals(java.util.List.of("bob@example.test"), s.verified, name + ": the smuggled RCPT was never a command");
+        assertFalse(s.raw().contains("victim.example") || s.raw().contains("carol"), s.raw());
     }
 
     /**
