@@ -48,7 +48,9 @@ class SpfVerifierTest {
             new Case("127.0.0.1", "a@voids.example", "permerror"),
             new Case("127.0.0.1", "a@twovoids.example", "pass"),
             new Case("127.0.0.1", "a@syntax.example", "permerror"),
-            new Case("127.0.0.1", "a@tworecords.example", "permerror"));
+            new Case("127.0.0.1", "a@tworecords.example", "permerror"),
+            // an IPv6 client and three IPv4-only MX hosts: their three empty AAAA answers are void lookups (pyspf agrees)
+            new Case("2001:db8::1", "a@v4mx.example", "permerror"));
 
     private static TestDnsServer dns;
 
@@ -69,7 +71,10 @@ class SpfVerifierTest {
                 .txt("voids.example", "v=spf1 a:v1.example a:v2.example a:v3.example ip4:127.0.0.1 -all")
                 .txt("twovoids.example", "v=spf1 a:v1.example a:v2.example ip4:127.0.0.1 -all")
                 .txt("syntax.example", "v=spf1 ip4:not-an-address -all")
-                .txt("tworecords.example", "v=spf1 ip4:127.0.0.1 -all").txt("tworecords.example", "v=spf1 -all");
+                .txt("tworecords.example", "v=spf1 ip4:127.0.0.1 -all").txt("tworecords.example", "v=spf1 -all")
+                .txt("v4mx.example", "v=spf1 mx ip6:2001:db8::1 -all")
+                .mx("v4mx.example", 10, "m1.v4mx.example").mx("v4mx.example", 20, "m2.v4mx.example").mx("v4mx.example", 30, "m3.v4mx.example")
+                .a("m1.v4mx.example", "192.0.2.1").a("m2.v4mx.example", "192.0.2.2").a("m3.v4mx.example", "192.0.2.3");
         StringBuilder limit = new StringBuilder("v=spf1");
         for (int i = 1; i <= 11; i++) {
             limit.append(" include:l").append(i).append(".example");
