@@ -1,5 +1,6 @@
 package org.mailforge.application;
 
+import org.mailforge.application.users.UserService;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

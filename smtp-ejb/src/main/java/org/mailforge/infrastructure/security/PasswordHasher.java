@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
 import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
 import org.bouncycastle.crypto.params.Argon2Parameters;
 
-import org.mailforge.application.PasswordHashing;
+import org.mailforge.application.users.PasswordHashing;
 
 /**
  * Argon2id exactly as the specification sets it (t=3, m=65536 KiB, p=4, 16-byte random salt,

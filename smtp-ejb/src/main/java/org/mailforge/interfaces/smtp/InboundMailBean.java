@@ -7,7 +7,7 @@ import jakarta.ejb.TransactionManagement;
 import jakarta.ejb.TransactionManagementType;
 import jakarta.inject.Inject;
 
-import org.mailforge.application.AuthenticationService;
+import org.mailforge.application.users.AuthenticationService;
 import org.mailforge.application.MailDeliveryService;
 import org.mailforge.application.SenderIdentity;
 import org.mailforge.application.directory.MailDirectory;

@@ -63,7 +63,7 @@ class PasswordHasherTest {
                     start.await();
                     gated.hash("burst".toCharArray());
                     hashed.incrementAndGet();
-                } catch (org.mailforge.application.PasswordHashing.Busy e) {
+                } catch (org.mailforge.application.users.PasswordHashing.Busy e) {
                     busy.incrementAndGet();
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();

@@ -201,9 +201,9 @@ public class ApiGate {
      * unit taken just before a password is hashed (requests made at once cannot all pass a look
      * at what is left), given back when the password was right.
      */
-    public org.mailforge.application.AuthenticationService.Reservation loginBudget(HttpServletRequest request) throws IOException {
+    public org.mailforge.application.users.AuthenticationService.Reservation loginBudget(HttpServletRequest request) throws IOException {
         InetAddress address = client(request);
-        return new org.mailforge.application.AuthenticationService.Reservation() {
+        return new org.mailforge.application.users.AuthenticationService.Reservation() {
             @Override
             public long take() {
                 Allowance allowance = limiter.spend(address, RateLimit.AUTH_FAILURES);

@@ -21,7 +21,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.mailforge.application.AuthenticationService;
+import org.mailforge.application.users.AuthenticationService;
 import org.mailforge.domain.user.User;
 import org.mailforge.interfaces.rest.ApiGate;
 import org.mailforge.interfaces.rest.errors.ApiError;
@@ -46,7 +46,7 @@ public class UiSessionResource {
     AuthenticationService authentication;
 
     @Inject
-    org.mailforge.application.UserService users;
+    org.mailforge.application.users.UserService users;
 
     @Inject
     UiSessions sessions;

@@ -14,7 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 
-import org.mailforge.application.UserService;
+import org.mailforge.application.users.UserService;
 import org.mailforge.domain.user.User;
 import org.mailforge.domain.user.UserValidation;
 import org.mailforge.infrastructure.security.PasswordHasher;

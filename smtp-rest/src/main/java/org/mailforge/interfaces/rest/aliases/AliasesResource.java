@@ -27,7 +27,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-import org.mailforge.application.UserService;
+import org.mailforge.application.users.UserService;
 import org.mailforge.application.directory.DirectoryService;
 import org.mailforge.domain.directory.Alias;
 import org.mailforge.interfaces.rest.AdminApplication;

@@ -24,7 +24,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-import org.mailforge.application.AuthenticationService;
+import org.mailforge.application.users.AuthenticationService;
 import org.mailforge.application.config.ServerConfiguration;
 import org.mailforge.interfaces.rest.ApiGate;
 import org.mailforge.interfaces.rest.errors.ApiError;

@@ -91,9 +91,9 @@ public final class ExceptionMappers {
 
     /** Every password hash passes one bounded gate; when its line is full, come back later. */
     @Provider
-    public static class HashingBusy implements ExceptionMapper<org.mailforge.application.PasswordHashing.Busy> {
+    public static class HashingBusy implements ExceptionMapper<org.mailforge.application.users.PasswordHashing.Busy> {
         @Override
-        public Response toResponse(org.mailforge.application.PasswordHashing.Busy e) {
+        public Response toResponse(org.mailforge.application.users.PasswordHashing.Busy e) {
             Response busy = ApiError.response(Response.Status.SERVICE_UNAVAILABLE, e.getMessage());
             return Response.fromResponse(busy).header("Retry-After", "5").build();
         }

@@ -14,7 +14,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.ws.rs.core.Response;
 
-import org.mailforge.application.AuthenticationService;
+import org.mailforge.application.users.AuthenticationService;
 import org.mailforge.domain.user.User;
 import org.mailforge.interfaces.rest.ApiGate;
 import org.mailforge.interfaces.rest.Roles;
@@ -47,7 +47,7 @@ public class ApiAuthenticationMechanism implements HttpAuthenticationMechanism {
     UiSessions sessions;
 
     @Inject
-    org.mailforge.application.UserService users;
+    org.mailforge.application.users.UserService users;
 
     @Override
     public AuthenticationStatus validateRequest(HttpServletRequest request, HttpServletResponse response,

@@ -30,8 +30,8 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import org.mailforge.application.AuthenticationService;
-import org.mailforge.application.UserService;
+import org.mailforge.application.users.AuthenticationService;
+import org.mailforge.application.users.UserService;
 import org.mailforge.application.scanning.ScannerUnavailableException;
 import org.mailforge.application.scanning.SpamReports;
 import org.mailforge.domain.user.User;
@@ -69,7 +69,7 @@ public class UsersResource {
     org.mailforge.interfaces.ui.UiSessions uiSessions;
 
     @Inject
-    org.mailforge.application.AuthenticationService authentication;
+    org.mailforge.application.users.AuthenticationService authentication;
 
     @Inject
     org.mailforge.interfaces.rest.ApiGate gate;

@@ -1,4 +1,4 @@
-package org.mailforge.application;
+package org.mailforge.application.users;
 
 /**
  * Password hashes as the specification stores them (Argon2id in PHC form); infrastructure

@@ -1,5 +1,7 @@
-package org.mailforge.application;
+package org.mailforge.application.users;
 
+import org.mailforge.application.LogText;
+import org.mailforge.application.MailMetrics;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;

@@ -1,4 +1,4 @@
-package org.mailforge.application;
+package org.mailforge.application.users;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,4 +1,4 @@
-package org.mailforge.application;
+package org.mailforge.application.users;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

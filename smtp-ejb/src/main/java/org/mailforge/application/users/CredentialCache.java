@@ -1,4 +1,4 @@
-package org.mailforge.application;
+package org.mailforge.application.users;
 
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
