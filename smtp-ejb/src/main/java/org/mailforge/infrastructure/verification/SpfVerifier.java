@@ -25,10 +25,10 @@ import org.xbill.DNS.Type;
  * records an {@code mx} term may bring (4.6.4, {@code permerror} too); {@code permerror} for a
  * policy that is not 7-bit ASCII (3.1); and it asks for TXT records only (RFC 7208 3.1), never
  * the obsolete type 99 jSPF tries first. Once the result is a permerror no more questions are
- * asked. Explanations ({@code exp=}) are parsed but never
- * fetched: nothing here shows them, and their lookup failing or finding nothing must not change the
- * result (6.2) nor count as a void lookup (4.6.4). The
- * SPF council's RFC 7208 test suite runs against this class ({@code SpfTestSuiteTest}).
+ * asked. Explanations ({@code exp=}) are parsed but never fetched: nothing here shows them, and
+ * their lookup failing or finding nothing must not change the result (6.2) nor count as a void
+ * lookup (4.6.4). The SPF council's RFC 7208 test suite runs against this class
+ * ({@code SpfTestSuiteTest}).
  *
  * <p>The identity checked is the envelope sender, or {@code postmaster@} the HELO name for the
  * null sender (RFC 7208 2.4).
@@ -68,7 +68,7 @@ final class SpfVerifier {
 
     SpfVerifier(DnsClient client, String hostname) {
         this.dns = new BudgetedDns(client, hostname);
-        // what new SPF(dns) wires, with a parser that does not know exp= (see the class comment)
+        // what new SPF(dns) wires, with a parser whose exp= is never fetched (see the class comment)
         org.apache.james.jspf.wiring.WiringServiceTable wiring = new org.apache.james.jspf.wiring.WiringServiceTable();
         wiring.put(org.apache.james.jspf.core.DNSServiceEnabled.class, dns);
         org.apache.james.jspf.core.MacroExpand macros = new org.apache.james.jspf.core.MacroExpand(dns);
