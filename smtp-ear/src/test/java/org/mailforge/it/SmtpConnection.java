@@ -31,6 +31,16 @@ final class SmtpConnection implements AutoCloseable {
         out = socket.getOutputStream();
     }
 
+    /**
+     * Waits up to this long for each reply from now on (30 s unless changed): the reply to the end
+     * of the data may take as long as the store's own wait for a lock (RFC 5321 4.5.3.2.6 gives
+     * a client 10 minutes there).
+     */
+    SmtpConnection patient(java.time.Duration timeout) throws IOException {
+        socket.setSoTimeout((int) timeout.toMillis());
+        return this;
+    }
+
     /** The last line of the next reply, or null when the server closed the connection instead (or reset it). */
     String replyOrEnd() throws IOException {
         try {
