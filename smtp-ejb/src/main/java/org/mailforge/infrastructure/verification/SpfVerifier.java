@@ -73,7 +73,7 @@ final class SpfVerifier {
         wiring.put(org.apache.james.jspf.core.DNSServiceEnabled.class, dns);
         org.apache.james.jspf.core.MacroExpand macros = new org.apache.james.jspf.core.MacroExpand(dns);
         wiring.put(org.apache.james.jspf.core.MacroExpandEnabled.class, macros);
-        this.spf = new SPF(dns, new org.apache.james.jspf.parser.RFC4408SPF1Parser(new WithoutExplanations(wiring)), macros,
+        this.spf = new SPF(dns, new org.apache.james.jspf.parser.RFC4408SPF1Parser(new WithoutExplanations(wiring).verified()), macros,
                 new org.apache.james.jspf.executor.SynchronousSPFExecutor(dns));
         wiring.put(org.apache.james.jspf.core.SPFCheckEnabled.class, spf);
         spf.setUseBestGuess(false);
@@ -83,6 +83,14 @@ final class SpfVerifier {
     private static final class WithoutExplanations extends org.apache.james.jspf.impl.DefaultTermsFactory {
         WithoutExplanations(org.apache.james.jspf.wiring.WiringService wiring) {
             super(wiring);
+        }
+
+        WithoutExplanations verified() {
+            if (getModifiersCollection().stream().noneMatch(term -> term.getTermDef() == UnfetchedExplanation.class)) {
+                // another copy of jSPF would make ExpModifier a class of its own: explanations would be fetched again
+                throw new IllegalStateException("jSPF's exp modifier was not found to replace");
+            }
+            return this;
         }
 
         @Override
@@ -148,9 +156,11 @@ final class SpfVerifier {
         txt.getStringsAsByteArrays().forEach(joined::writeBytes);
         byte[] octets = joined.toByteArray();
         String start = new String(octets, 0, Math.min(7, octets.length), java.nio.charset.StandardCharsets.ISO_8859_1);
-        boolean spf = start.equalsIgnoreCase("v=spf1 ") || (octets.length == 6 && start.equalsIgnoreCase("v=spf1"));
+        if (!start.equalsIgnoreCase("v=spf1 ") && !start.equalsIgnoreCase("v=spf1")) {
+            return false; // not a policy: none of SPF's business (RFC 7208 4.5)
+        }
         for (byte octet : octets) {
-            if (spf && octet < 0) {
+            if (octet < 0) {
                 return true;
             }
         }

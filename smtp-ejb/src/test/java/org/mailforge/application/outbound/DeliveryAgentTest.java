@@ -7,11 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -24,6 +21,7 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 import org.junit.jupiter.api.Test;
+import org.mailforge.testing.SettableClock;
 import org.mailforge.application.MailDeliveryService;
 import org.mailforge.application.trace.MemoryTraceStore;
 import org.mailforge.application.trace.TraceLog;
@@ -60,7 +58,7 @@ class DeliveryAgentTest {
     private final List<String> events = new ArrayList<>();
     private final List<List<String>> transportCalls = new ArrayList<>();
     private Function<String, Reply> destination = recipient -> Reply.of(250, "2.0.0", "ok");
-    private Instant now = T0;
+    private final SettableClock time = new SettableClock(T0);
     private final MemoryTraceStore traces = new MemoryTraceStore();
     private final MemoryQueueControls controls = new MemoryQueueControls();
 
@@ -107,22 +105,7 @@ class DeliveryAgentTest {
         agent.guardrails.configuration = agent.configuration;
         agent.guardrails.events = agent.events;
 
-        agent.clock = new Clock() {
-            @Override
-            public ZoneId getZone() {
-                return ZoneOffset.UTC;
-            }
-
-            @Override
-            public Clock withZone(ZoneId zone) {
-                return this;
-            }
-
-            @Override
-            public Instant instant() {
-                return now;
-            }
-        };
+        agent.clock = time;
         agent.guardrails.clock = agent.clock;
         agent.init();
         return agent;
@@ -170,10 +153,10 @@ class DeliveryAgentTest {
         assertEquals("451 4.3.0 try later", entry.getLastError());
         assertTrue(notifications.isEmpty() && sent.isEmpty());
 
-        now = T0.plus(Duration.ofMinutes(1));
+        time.set(T0.plus(Duration.ofMinutes(1)));
         agent.attempt(entry.getId());
         assertEquals(2, entry.getAttempts());
-        assertEquals(now.plus(Duration.ofMinutes(5)), entry.getNextRetry(), "the second delay");
+        assertEquals(time.instant().plus(Duration.ofMinutes(5)), entry.getNextRetry(), "the second delay");
     }
 
     @Test
@@ -190,7 +173,7 @@ class DeliveryAgentTest {
         assertTrue(notifications.isEmpty(), "the sender hears once, when every recipient is settled");
 
         destination = recipient -> Reply.of(250, "2.0.0", "ok");
-        now = T0.plus(Duration.ofMinutes(1));
+        time.set(T0.plus(Duration.ofMinutes(1)));
         agent.attempt(entry.getId());
         assertEquals(List.of(List.of("ok@remote.test", "gone@remote.test", "later@remote.test"), List.of("later@remote.test")),
                 transportCalls, "a retry offers only the recipients still pending");
@@ -215,7 +198,7 @@ class DeliveryAgentTest {
         destination = recipient -> Reply.of(421, "4.4.2", "timeout");
         QueuedMessage entry = enqueue("b@remote.test");
         for (Duration at : List.of(Duration.ZERO, Duration.ofMinutes(1), Duration.ofMinutes(6))) {
-            now = T0.plus(at);
+            time.set(T0.plus(at));
             agent.attempt(entry.getId());
         }
         assertEquals(3, entry.getAttempts());
@@ -244,7 +227,7 @@ class DeliveryAgentTest {
     void pastItsDeliverByDeadlineAMessageIsReturnedWithoutAnAttempt() throws IOException {
         DeliveryAgent agent = agent();
         QueuedMessage entry = enqueue(SENDER, T0.plusSeconds(30), true, "b@remote.test");
-        now = T0.plusSeconds(31);
+        time.set(T0.plusSeconds(31));
         agent.attempt(entry.getId());
         assertTrue(transportCalls.isEmpty(), "no attempt after the deadline");
         assertEquals(QueueStatus.FAILED, entry.getStatus());

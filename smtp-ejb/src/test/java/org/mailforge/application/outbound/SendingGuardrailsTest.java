@@ -5,9 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -16,6 +14,7 @@ import java.util.Optional;
 import java.util.function.Supplier;
 
 import org.junit.jupiter.api.Test;
+import org.mailforge.testing.SettableClock;
 
 import org.mailforge.application.config.ServerConfiguration;
 import org.mailforge.application.events.ServerEvents;
@@ -28,7 +27,7 @@ class SendingGuardrailsTest {
     private static final Instant T0 = Instant.parse("2026-12-06T10:15:00Z");
     private final MemoryQueueControls controls = new MemoryQueueControls();
     private final List<String> events = new ArrayList<>();
-    private Instant now = T0;
+    private final SettableClock time = new SettableClock(T0);
 
     private SendingGuardrails guardrails(String... settings) {
         Map<String, String> variables = new HashMap<>(Map.of("SMTP_HOSTNAME", "mx.example.test"));
@@ -44,22 +43,7 @@ class SendingGuardrailsTest {
                 events.add(event + " " + data.get());
             }
         };
-        guardrails.clock = new Clock() {
-            @Override
-            public java.time.ZoneId getZone() {
-                return ZoneOffset.UTC;
-            }
-
-            @Override
-            public Clock withZone(java.time.ZoneId zone) {
-                return this;
-            }
-
-            @Override
-            public Instant instant() {
-                return now;
-            }
-        };
+        guardrails.clock = time;
         return guardrails;
     }
 
@@ -76,12 +60,12 @@ class SendingGuardrailsTest {
         assertTrue(over.render().contains("3 messages for bob an hour"), over.render());
         assertNull(guardrails.screenSubmission("alice", "alice@example.test", "x@remote.test", 0), "another account is not counted");
 
-        now = T0.plusSeconds(3600); // the next clock hour: 2 more until the day's 5
+        time.set(T0.plusSeconds(3600)); // the next clock hour: 2 more until the day's 5
         assertNull(guardrails.screenSubmission("bob", "bob@example.test", "x@remote.test", 0));
         guardrails.sent("bob", "bob@example.test");
         guardrails.sent("bob", "bob@example.test");
         assertTrue(guardrails.screenSubmission("bob", "bob@example.test", "x@remote.test", 0).render().contains("5 messages for bob a day"));
-        now = T0.plusSeconds(24 * 3600); // a day later the first hour has left the window
+        time.set(T0.plusSeconds(24 * 3600)); // a day later the first hour has left the window
         assertNull(guardrails.screenSubmission("bob", "bob@example.test", "x@remote.test", 0));
     }
 
@@ -133,7 +117,7 @@ class SendingGuardrailsTest {
         assertTrue(guardrails.release("bob", "admin", (id, delay) -> { }));
         assertNull(guardrails.screenSubmission("bob", "bob@example.test", "x@remote.test", 0));
 
-        now = T0.plus(java.time.Duration.ofDays(8)); // SMTP_SUPPRESSION_DAYS is 7 by default
+        time.set(T0.plus(java.time.Duration.ofDays(8))); // SMTP_SUPPRESSION_DAYS is 7 by default
         assertFalse(guardrails.suppressed("a@remote.test").isPresent());
     }
 
@@ -167,11 +151,11 @@ class SendingGuardrailsTest {
         SendingGuardrails here = guardrails();
         SendingGuardrails elsewhere = guardrails();
         assertFalse(elsewhere.isSuspended("example.net"));
-        controls.suspend("example.net", now, "admin");
+        controls.suspend("example.net", time.instant(), "admin");
         here.changed();
         assertTrue(here.isSuspended("Example.NET"));
         assertFalse(elsewhere.isSuspended("example.net"), "read a moment ago");
-        now = now.plus(SendingGuardrails.SUSPENSIONS_FRESH).plusMillis(1);
+        time.set(time.instant().plus(SendingGuardrails.SUSPENSIONS_FRESH).plusMillis(1));
         assertTrue(elsewhere.isSuspended("example.net"));
     }
 }

@@ -6,34 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 
 import org.junit.jupiter.api.Test;
+import org.mailforge.testing.SettableClock;
 
 class CredentialCacheTest {
 
-    private static final class MutableClock extends Clock {
-        Instant now = Instant.parse("2026-01-01T00:00:00Z");
-
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
-
     @Test
     void remembersOnlyTheExactCredentialsForTheCurrentHashAndOnlyBriefly() {
-        MutableClock clock = new MutableClock();
+        SettableClock clock = new SettableClock(Instant.parse("2026-01-01T00:00:00Z"));
         CredentialCache cache = new CredentialCache(Duration.ofSeconds(60), 100, clock);
         cache.remember("john", "secret-1".toCharArray(), 7, "$hash-a");
 
@@ -43,7 +24,7 @@ class CredentialCacheTest {
         assertFalse(cache.isVerified("john", "secret-1".toCharArray(), 7, "$hash-b"), "password changed since");
 
         cache.remember("john", "secret-1".toCharArray(), 7, "$hash-a");
-        clock.now = clock.now.plusSeconds(61);
+        clock.advance(Duration.ofSeconds(61));
         assertFalse(cache.isVerified("john", "secret-1".toCharArray(), 7, "$hash-a"), "expired");
     }
 
