@@ -36,7 +36,10 @@ class ArchitectureTest {
             .whereLayer("application").mayOnlyBeAccessedByLayers("infrastructure", "interfaces")
             .whereLayer("domain").mayOnlyBeAccessedByLayers("application", "infrastructure", "interfaces");
 
-    /** The SMTP adapter's insides (its JCA glue, sessions, sockets) are its own: the server sees its SPI only. */
+    /**
+     * The engine's sessions are its own: the server sees its SPI (and the client, the limits, the
+     * settings) only. The adapter's JCA glue is not even on the class path (see below).
+     */
     static final ArchRule ADAPTER_INSIDES = noClasses()
             .should().dependOnClassesThat().resideInAnyPackage("org.mailforge.smtp.ra..", "org.mailforge.smtp.protocol..");
 
@@ -63,6 +66,12 @@ class ArchitectureTest {
         ADAPTER_INSIDES.check(SERVER);
     }
 
+    /** The application compiles against the engine library only: naming the adapter's glue is a compile error. */
+    @Test
+    void theAdaptersGlueIsNotOnTheClassPath() {
+        assertThrows(ClassNotFoundException.class, () -> Class.forName("org.mailforge.smtp.ra.SmtpResourceAdapter"));
+    }
+
     @Test
     void theDomainIsPlain() {
         PLAIN_DOMAIN.check(SERVER);
@@ -70,7 +79,7 @@ class ArchitectureTest {
 
     /**
      * The rules can fail: an application class that uses an infrastructure class breaks them, two
-     * use cases that use each other make a cycle, and reading the adapter's glue is refused.
+     * use cases that use each other make a cycle, and reading the engine's sessions is refused.
      */
     @Test
     void deliberateViolationsFail() {

@@ -14,7 +14,7 @@ import org.eclipse.microprofile.metrics.MetricUnits;
 import org.eclipse.microprofile.metrics.Tag;
 import org.eclipse.microprofile.metrics.Timer;
 import org.eclipse.microprofile.metrics.annotation.RegistryScope;
-import org.mailforge.smtp.ratelimit.RateLimit;
+import org.mailforge.smtp.spi.RateLimit;
 import org.mailforge.smtp.ratelimit.RateLimitCounters;
 import org.mailforge.smtp.spi.AdapterStatistics;
 import org.mailforge.smtp.spi.ListenerCounts;

@@ -1,4 +1,6 @@
 package org.mailforge.application.config;
+import org.mailforge.smtp.settings.SettingsReader;
+import org.mailforge.smtp.settings.TrustSetting;
 
 /**
  * Settings of address resolution.
@@ -12,16 +14,16 @@ package org.mailforge.application.config;
  */
 public record DirectoryConfiguration(String recipientDelimiter, String srsSecret, String srsDomain) {
 
-    static DirectoryConfiguration load(ConfigReader in) {
-        String delimiter = in.string("SMTP_RECIPIENT_DELIMITER", "+");
+    static DirectoryConfiguration load(SettingsReader in) {
+        String delimiter = in.text(TrustSetting.RECIPIENT_DELIMITER);
         if (delimiter.equals("none")) {
             delimiter = "";
         }
         in.require(delimiter.length() <= 1 && !delimiter.equals("@") && !delimiter.equals("."),
                 "SMTP_RECIPIENT_DELIMITER must be one character other than @ and . (or none to turn it off)");
-        String secret = in.string("SMTP_SRS_SECRET", null);
+        String secret = in.text(TrustSetting.SRS_SECRET);
         in.require(secret == null || secret.length() >= 16, "SMTP_SRS_SECRET must have at least 16 characters");
-        return new DirectoryConfiguration(delimiter, secret, in.string("SMTP_SRS_DOMAIN", null));
+        return new DirectoryConfiguration(delimiter, secret, in.text(TrustSetting.SRS_DOMAIN));
     }
 
     @Override

@@ -1,6 +1,8 @@
 package org.mailforge.application.config;
 
 import java.time.Duration;
+import org.mailforge.smtp.settings.GuardrailSetting;
+import org.mailforge.smtp.settings.SettingsReader;
 
 /**
  * Outbound guardrails, as a mail host needs them against a compromised account: sending limits
@@ -24,14 +26,14 @@ public record GuardrailConfiguration(int messagesPerHour, int messagesPerDay, in
         return new GuardrailConfiguration(0, 0, 0, 0, 0, Duration.ZERO, 0);
     }
 
-    static GuardrailConfiguration load(ConfigReader in) {
+    static GuardrailConfiguration load(SettingsReader in) {
         return new GuardrailConfiguration(
-                (int) in.number("SMTP_SEND_LIMIT_PER_HOUR", 500, 0, 10_000_000),
-                (int) in.number("SMTP_SEND_LIMIT_PER_DAY", 2000, 0, 100_000_000),
-                (int) in.number("SMTP_SEND_DOMAIN_LIMIT_PER_HOUR", 0, 0, 10_000_000),
-                (int) in.number("SMTP_SEND_DOMAIN_LIMIT_PER_DAY", 0, 0, 100_000_000),
-                (int) in.number("SMTP_SEND_MAX_RECIPIENTS", 100, 0, 100_000),
-                Duration.ofDays(in.number("SMTP_SUPPRESSION_DAYS", 7, 0, 3650)),
-                (int) in.number("SMTP_HOLD_AFTER_BOUNCES", 20, 0, 1_000_000));
+                in.integer(GuardrailSetting.SEND_LIMIT_PER_HOUR),
+                in.integer(GuardrailSetting.SEND_LIMIT_PER_DAY),
+                in.integer(GuardrailSetting.SEND_DOMAIN_LIMIT_PER_HOUR),
+                in.integer(GuardrailSetting.SEND_DOMAIN_LIMIT_PER_DAY),
+                in.integer(GuardrailSetting.SEND_MAX_RECIPIENTS),
+                Duration.ofDays(in.number(GuardrailSetting.SUPPRESSION_DAYS)),
+                in.integer(GuardrailSetting.HOLD_AFTER_BOUNCES));
     }
 }

@@ -1,4 +1,6 @@
 package org.mailforge.application.config;
+import org.mailforge.smtp.settings.SettingsReader;
+import org.mailforge.smtp.settings.StorageSetting;
 
 /**
  * Where {@code SMTP_STORAGE_TYPE=lmtp} hands mail over: the LMTP service (RFC 2033) of a local
@@ -9,8 +11,8 @@ package org.mailforge.application.config;
  */
 public record LmtpConfiguration(String host, int port) {
 
-    static LmtpConfiguration load(ConfigReader in) {
-        return new LmtpConfiguration(in.string("SMTP_LMTP_HOST", "127.0.0.1"), in.port("SMTP_LMTP_PORT", 24));
+    static LmtpConfiguration load(SettingsReader in) {
+        return new LmtpConfiguration(in.text(StorageSetting.LMTP_HOST), in.integer(StorageSetting.LMTP_PORT));
     }
 
     @Override

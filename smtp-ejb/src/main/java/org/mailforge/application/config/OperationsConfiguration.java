@@ -7,7 +7,9 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
-import org.mailforge.smtp.spi.ListenerSetting;
+import org.mailforge.smtp.settings.ListenerSetting;
+import org.mailforge.smtp.settings.OperationsSetting;
+import org.mailforge.smtp.settings.SettingsReader;
 
 /**
  * Settings of running the server: when it calls itself unhealthy, how much the admin API takes
@@ -48,10 +50,8 @@ public record OperationsConfiguration(
     public static final List<String> EVENTS = List.of("message.received", "message.sent", "message.failed",
             "spam.detected", "virus.detected", "user.created", "auth.failed", "account.held");
 
-    public static final String DEFAULT_WEBHOOK_RETRY_SCHEDULE = "10s,1m,5m,30m,2h";
-
-    static OperationsConfiguration load(ConfigReader in) {
-        String url = in.string("SMTP_WEBHOOK_URL", null);
+    static OperationsConfiguration load(SettingsReader in) {
+        String url = in.text(OperationsSetting.WEBHOOK_URL);
         URI webhookUrl = null;
         if (url != null && !url.isBlank()) {
             try {
@@ -62,7 +62,7 @@ public record OperationsConfiguration(
                 in.require(false, "SMTP_WEBHOOK_URL must be an http:// or https:// URL (was '" + url + "')");
             }
         }
-        String eventList = in.string("SMTP_WEBHOOK_EVENTS", String.join(",", EVENTS));
+        String eventList = in.text(OperationsSetting.WEBHOOK_EVENTS, String.join(",", EVENTS));
         Set<String> events = new LinkedHashSet<>();
         for (String event : eventList.split(",")) {
             if (!event.isBlank()) {
@@ -71,36 +71,30 @@ public record OperationsConfiguration(
         }
         List<String> unknown = events.stream().filter(event -> !EVENTS.contains(event)).toList();
         in.require(unknown.isEmpty(), "SMTP_WEBHOOK_EVENTS has unknown events " + unknown + "; known: " + String.join(",", EVENTS));
-        String exempt = in.listener(ListenerSetting.RATE_LIMIT_EXEMPT);
-        String policySecret = in.string("SMTP_DOVECOT_POLICY_SECRET", null);
+        String exempt = in.text(ListenerSetting.RATE_LIMIT_EXEMPT);
+        String policySecret = in.text(OperationsSetting.DOVECOT_POLICY_SECRET);
         in.require(policySecret == null || policySecret.isBlank() || policySecret.strip().matches("[\\x21-\\x7e]{16,}"),
                 "SMTP_DOVECOT_POLICY_SECRET must be at least 16 printable ASCII characters (Dovecot sends it in a header)");
-        String proxies = in.string("SMTP_API_TRUSTED_PROXIES", "");
-        try {
-            org.mailforge.smtp.ratelimit.Cidr.parseList(proxies);
-        } catch (IllegalArgumentException e) {
-            in.require(false, "SMTP_API_TRUSTED_PROXIES must be networks in CIDR notation, comma-separated (was '" + proxies + "')");
-            proxies = "";
-        }
-        String secret = in.string("SMTP_WEBHOOK_SECRET", null);
-        String schedule = in.string("SMTP_WEBHOOK_RETRY_SCHEDULE", DEFAULT_WEBHOOK_RETRY_SCHEDULE);
+        String proxies = in.text(OperationsSetting.API_TRUSTED_PROXIES);
+        String secret = in.text(OperationsSetting.WEBHOOK_SECRET);
+        String schedule = in.text(OperationsSetting.WEBHOOK_RETRY_SCHEDULE);
         List<Duration> retrySchedule = OutboundConfiguration.parseSchedule(schedule);
         in.require(retrySchedule != null, "SMTP_WEBHOOK_RETRY_SCHEDULE must be a comma-separated list of delays such as "
-                + DEFAULT_WEBHOOK_RETRY_SCHEDULE + " (was '" + schedule + "')");
+                + OperationsSetting.WEBHOOK_RETRY_SCHEDULE.defaultValue() + " (was '" + schedule + "')");
         return new OperationsConfiguration(
-                (int) in.number("SMTP_HEALTH_MIN_FREE_DISK_PERCENT", 10, 0, 100),
-                (int) in.number("SMTP_HEALTH_MAX_HEAP_PERCENT", 90, 1, 100),
-                (int) in.number("SMTP_HEALTH_MAX_FAILED_CONNECTIONS_PER_MINUTE", 100, 0, 1_000_000),
-                (int) in.number("SMTP_RATE_LIMIT_API_REQUESTS_PER_MINUTE", 100, 0, 1_000_000),
-                in.listenerInt(ListenerSetting.RATE_LIMIT_AUTH_FAILURES_PER_HOUR),
+                in.integer(OperationsSetting.HEALTH_MIN_FREE_DISK_PERCENT),
+                in.integer(OperationsSetting.HEALTH_MAX_HEAP_PERCENT),
+                in.integer(OperationsSetting.HEALTH_MAX_FAILED_CONNECTIONS_PER_MINUTE),
+                in.integer(OperationsSetting.RATE_LIMIT_API_REQUESTS_PER_MINUTE),
+                in.integer(ListenerSetting.RATE_LIMIT_AUTH_FAILURES_PER_HOUR),
                 exempt,
                 proxies,
                 policySecret == null || policySecret.isBlank() ? null : policySecret.strip(),
                 webhookUrl,
                 Set.copyOf(events),
                 secret == null || secret.isBlank() ? null : secret,
-                retrySchedule == null ? OutboundConfiguration.parseSchedule(DEFAULT_WEBHOOK_RETRY_SCHEDULE) : retrySchedule,
-                Duration.ofDays(in.number("SMTP_TRACE_RETENTION_DAYS", 30, 0, 3650)));
+                retrySchedule == null ? OutboundConfiguration.parseSchedule(OperationsSetting.WEBHOOK_RETRY_SCHEDULE.defaultValue()) : retrySchedule,
+                Duration.ofDays(in.number(OperationsSetting.TRACE_RETENTION_DAYS)));
     }
 
     public boolean webhookWanted(String event) {

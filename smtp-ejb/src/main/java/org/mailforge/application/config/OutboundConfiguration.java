@@ -9,6 +9,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.mailforge.smtp.settings.OutboundSetting;
+import org.mailforge.smtp.settings.SettingsReader;
 
 /**
  * Settings of outbound delivery: where mail for other domains goes (a smarthost or the
@@ -74,51 +76,49 @@ public record OutboundConfiguration(
         ENCRYPT
     }
 
-    public static final String DEFAULT_RETRY_SCHEDULE = "1m,5m,15m,1h,4h";
-
-    static OutboundConfiguration load(ConfigReader in) {
-        String schedule = in.string("SMTP_QUEUE_RETRY_SCHEDULE", DEFAULT_RETRY_SCHEDULE);
+    static OutboundConfiguration load(SettingsReader in) {
+        String schedule = in.text(OutboundSetting.QUEUE_RETRY_SCHEDULE);
         List<Duration> retrySchedule = parseSchedule(schedule);
         in.require(retrySchedule != null, "SMTP_QUEUE_RETRY_SCHEDULE must be a comma-separated list of delays"
                 + " such as 1m,5m,15m,1h,4h or 60,300 (seconds) (was '" + schedule + "')");
-        String held = in.string("SMTP_ATRN_DOMAINS", "");
+        String held = in.text(OutboundSetting.ATRN_DOMAINS);
         Map<String, Set<String>> heldDomains = parseHeldDomains(held);
         in.require(heldDomains != null, "SMTP_ATRN_DOMAINS must look like customer.example:alice,bob;other.example:carol"
                 + " (was '" + held + "')");
-        String retention = in.string("SMTP_QUEUE_FAILED_RETENTION", "7d");
+        String retention = in.text(OutboundSetting.QUEUE_FAILED_RETENTION);
         List<Duration> failedRetention = parseSchedule(retention);
         in.require(failedRetention != null && failedRetention.size() == 1, "SMTP_QUEUE_FAILED_RETENTION must be one"
                 + " duration such as 7d, 12h or 30m (was '" + retention + "')");
-        String relayHost = in.string("SMTP_RELAY_HOST", null);
-        in.require(relayHost != null || (in.string("SMTP_RELAY_USERNAME", null) == null && in.string("SMTP_RELAY_PASSWORD", null) == null),
+        String relayHost = in.text(OutboundSetting.RELAY_HOST);
+        in.require(relayHost != null || (in.text(OutboundSetting.RELAY_USERNAME) == null && in.text(OutboundSetting.RELAY_PASSWORD) == null),
                 "SMTP_RELAY_USERNAME and SMTP_RELAY_PASSWORD need SMTP_RELAY_HOST: credentials go to the configured smarthost only, never to MX hosts");
         return new OutboundConfiguration(
                 relayHost,
-                in.port("SMTP_RELAY_PORT", 25),
-                in.string("SMTP_RELAY_USERNAME", null),
-                in.string("SMTP_RELAY_PASSWORD", null),
-                TlsPolicy.valueOf(in.choice("SMTP_OUTBOUND_TLS", "may", List.of("none", "may", "encrypt"))
+                in.integer(OutboundSetting.RELAY_PORT),
+                in.text(OutboundSetting.RELAY_USERNAME),
+                in.text(OutboundSetting.RELAY_PASSWORD),
+                TlsPolicy.valueOf(in.word(OutboundSetting.OUTBOUND_TLS)
                         .toUpperCase(Locale.ROOT)),
-                in.string("SMTP_DNS_SERVER", null),
-                in.port("SMTP_MX_PORT", 25),
-                Path.of(in.string("SMTP_QUEUE_PATH", "/var/spool/mailforge")),
-                retrySchedule == null ? parseSchedule(DEFAULT_RETRY_SCHEDULE) : retrySchedule,
-                (int) in.number("SMTP_QUEUE_MAX_ATTEMPTS", 5, 1, 100),
-                Duration.ofSeconds(in.number("SMTP_OUTBOUND_TIMEOUT_SECONDS", 300, 1, 3600)),
+                in.text(OutboundSetting.DNS_SERVER),
+                in.integer(OutboundSetting.MX_PORT),
+                Path.of(in.text(OutboundSetting.QUEUE_PATH)),
+                retrySchedule == null ? parseSchedule(OutboundSetting.QUEUE_RETRY_SCHEDULE.defaultValue()) : retrySchedule,
+                in.integer(OutboundSetting.QUEUE_MAX_ATTEMPTS),
+                Duration.ofSeconds(in.number(OutboundSetting.OUTBOUND_TIMEOUT_SECONDS)),
                 heldDomains == null ? Map.of() : heldDomains,
                 failedRetention != null && failedRetention.size() == 1 ? failedRetention.get(0) : Duration.ofDays(7),
-                Duration.ofSeconds(in.number("SMTP_OUTBOUND_ATTEMPT_SECONDS", 600, 1, 86_400)),
-                (int) in.number("SMTP_OUTBOUND_MAX_PER_DESTINATION", 5, 1, 10_000),
-                in.bool("SMTP_OUTBOUND_ALLOW_PRIVATE", false),
-                in.bool("SMTP_OUTBOUND_MTA_STS", true),
-                in.port("SMTP_MTA_STS_PORT", 443),
-                Duration.ofSeconds(in.number("SMTP_MTA_STS_FETCH_SECONDS", 20, 1, 120)),
+                Duration.ofSeconds(in.number(OutboundSetting.OUTBOUND_ATTEMPT_SECONDS)),
+                in.integer(OutboundSetting.OUTBOUND_MAX_PER_DESTINATION),
+                in.bool(OutboundSetting.OUTBOUND_ALLOW_PRIVATE),
+                in.bool(OutboundSetting.OUTBOUND_MTA_STS),
+                in.integer(OutboundSetting.MTA_STS_PORT),
+                Duration.ofSeconds(in.number(OutboundSetting.MTA_STS_FETCH_SECONDS)),
                 caFile(in),
-                Duration.ofSeconds(in.number("SMTP_QUEUE_SWEEP_SECONDS", 30, 1, 3600)));
+                Duration.ofSeconds(in.number(OutboundSetting.QUEUE_SWEEP_SECONDS)));
     }
 
-    private static Path caFile(ConfigReader in) {
-        String file = in.string("SMTP_OUTBOUND_CA_FILE", null);
+    private static Path caFile(SettingsReader in) {
+        String file = in.text(OutboundSetting.OUTBOUND_CA_FILE);
         if (file == null) {
             return null;
         }

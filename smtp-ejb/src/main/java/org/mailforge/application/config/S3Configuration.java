@@ -1,6 +1,8 @@
 package org.mailforge.application.config;
 
 import java.net.URI;
+import org.mailforge.smtp.settings.SettingsReader;
+import org.mailforge.smtp.settings.StorageSetting;
 
 /**
  * Where {@code SMTP_STORAGE_TYPE=s3} keeps mail: an S3 bucket, or a bucket of any S3-compatible
@@ -25,10 +27,8 @@ public record S3Configuration(
         long multipartThreshold,
         long partSize) {
 
-    private static final long MIB = 1024 * 1024;
-
-    static S3Configuration load(ConfigReader in, boolean required) {
-        String endpoint = in.string("SMTP_S3_ENDPOINT", null);
+    static S3Configuration load(SettingsReader in, boolean required) {
+        String endpoint = in.text(StorageSetting.S3_ENDPOINT);
         URI uri = null;
         if (endpoint != null) {
             try {
@@ -40,14 +40,14 @@ public record S3Configuration(
                     "SMTP_S3_ENDPOINT must be an http:// or https:// URL (was '" + endpoint + "')");
         }
         S3Configuration config = new S3Configuration(
-                in.string("SMTP_S3_BUCKET", null),
-                in.string("SMTP_S3_REGION", "us-east-1"),
-                in.string("SMTP_S3_ACCESS_KEY", null),
-                in.string("SMTP_S3_SECRET_KEY", null),
+                in.text(StorageSetting.S3_BUCKET),
+                in.text(StorageSetting.S3_REGION),
+                in.text(StorageSetting.S3_ACCESS_KEY),
+                in.text(StorageSetting.S3_SECRET_KEY),
                 uri,
-                in.bool("SMTP_S3_PATH_STYLE", endpoint != null),
-                in.number("SMTP_S3_MULTIPART_THRESHOLD", 16 * MIB, 5 * MIB, 5L * 1024 * MIB),
-                in.number("SMTP_S3_PART_SIZE", 8 * MIB, 5 * MIB, 5L * 1024 * MIB));
+                in.bool(StorageSetting.S3_PATH_STYLE, endpoint != null),
+                in.number(StorageSetting.S3_MULTIPART_THRESHOLD),
+                in.number(StorageSetting.S3_PART_SIZE));
         if (required) {
             in.require(config.bucket() != null && config.bucket().matches("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]"),
                     "SMTP_S3_BUCKET must name an existing bucket (3-63 characters of a-z, 0-9, '.', '-') when SMTP_STORAGE_TYPE=s3 or SMTP_QUEUE_STORAGE=s3");

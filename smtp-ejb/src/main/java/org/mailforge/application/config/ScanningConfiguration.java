@@ -3,6 +3,8 @@ package org.mailforge.application.config;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import org.mailforge.smtp.settings.ScanningSetting;
+import org.mailforge.smtp.settings.SettingsReader;
 
 /**
  * Content scanning: spamd (SpamAssassin) and clamd (ClamAV), what happens to spam, and what
@@ -50,32 +52,32 @@ public record ScanningConfiguration(
         QUARANTINE
     }
 
-    static ScanningConfiguration load(ConfigReader in) {
-        boolean spamAssassin = in.bool("SMTP_ENABLE_SPAMASSASSIN", false);
-        java.net.URI rspamd = url(in, "SMTP_RSPAMD_URL", null);
-        java.net.URI controller = url(in, "SMTP_RSPAMD_CONTROLLER_URL",
+    static ScanningConfiguration load(SettingsReader in) {
+        boolean spamAssassin = in.bool(ScanningSetting.ENABLE_SPAMASSASSIN);
+        java.net.URI rspamd = url(in, ScanningSetting.RSPAMD_URL, null);
+        java.net.URI controller = url(in, ScanningSetting.RSPAMD_CONTROLLER_URL,
                 rspamd == null ? null : "http://" + rspamd.getRawAuthority().replaceFirst(":[0-9]+$", "") + ":11334");
         in.require(!(spamAssassin && rspamd != null),
                 "SMTP_ENABLE_SPAMASSASSIN and SMTP_RSPAMD_URL both name a spam scanner: choose one");
         return new ScanningConfiguration(
                 spamAssassin,
-                in.string("SMTP_SPAMASSASSIN_HOST", "127.0.0.1"),
-                in.port("SMTP_SPAMASSASSIN_PORT", 783),
-                in.bool("SMTP_ENABLE_CLAMAV", false),
-                in.string("SMTP_CLAMAV_HOST", "127.0.0.1"),
-                in.port("SMTP_CLAMAV_PORT", 3310),
-                SpamAction.valueOf(in.choice("SMTP_SPAM_ACTION", "tag", List.of("tag", "reject", "quarantine"))
+                in.text(ScanningSetting.SPAMASSASSIN_HOST),
+                in.integer(ScanningSetting.SPAMASSASSIN_PORT),
+                in.bool(ScanningSetting.ENABLE_CLAMAV),
+                in.text(ScanningSetting.CLAMAV_HOST),
+                in.integer(ScanningSetting.CLAMAV_PORT),
+                SpamAction.valueOf(in.word(ScanningSetting.SPAM_ACTION)
                         .toUpperCase(Locale.ROOT)),
-                in.bool("SMTP_SCANNER_FAIL_OPEN", false),
-                in.number("SMTP_SCAN_MAX_SIZE", 10_485_760L, 1, Long.MAX_VALUE),
-                Duration.ofSeconds(in.number("SMTP_SCANNER_TIMEOUT_SECONDS", 30, 1, 600)),
-                (int) in.number("SMTP_SCANNER_MAX_CONNECTIONS", 10, 1, 1000),
-                rspamd, controller, in.string("SMTP_RSPAMD_PASSWORD", null));
+                in.bool(ScanningSetting.SCANNER_FAIL_OPEN),
+                in.number(ScanningSetting.SCAN_MAX_SIZE),
+                Duration.ofSeconds(in.number(ScanningSetting.SCANNER_TIMEOUT_SECONDS)),
+                in.integer(ScanningSetting.SCANNER_MAX_CONNECTIONS),
+                rspamd, controller, in.text(ScanningSetting.RSPAMD_PASSWORD));
     }
 
     /** An http://host:port URL (rspamd speaks plain HTTP, on the same machine or a trusted network). */
-    private static java.net.URI url(ConfigReader in, String name, String defaultValue) {
-        String value = in.string(name, defaultValue);
+    private static java.net.URI url(SettingsReader in, ScanningSetting setting, String defaultValue) {
+        String value = in.text(setting, defaultValue);
         if (value == null) {
             return null;
         }
@@ -88,7 +90,7 @@ public record ScanningConfiguration(
         } catch (java.net.URISyntaxException e) {
             // reported below
         }
-        in.require(false, name + " must be http://host:port (was '" + value + "')");
+        in.require(false, setting.variable() + " must be http://host:port (was '" + value + "')");
         return null;
     }
 

@@ -6,6 +6,8 @@ import java.util.List;
 
 import org.mailforge.domain.screening.DnsListSite;
 import org.mailforge.smtp.ratelimit.Cidr;
+import org.mailforge.smtp.settings.ScreeningSetting;
+import org.mailforge.smtp.settings.SettingsReader;
 
 /**
  * The MX listener's defence before DATA, as Postfix's postscreen and postgrey give it: the
@@ -43,9 +45,9 @@ public record ScreeningConfiguration(Duration pregreet, List<DnsListSite> dnsLis
                 Cidr.parseList("127.0.0.0/8,::1/128"));
     }
 
-    static ScreeningConfiguration load(ConfigReader in) {
+    static ScreeningConfiguration load(SettingsReader in) {
         List<DnsListSite> sites = new ArrayList<>();
-        for (String site : in.string("SMTP_DNSBL_ZONES", "").split(",")) {
+        for (String site : in.text(ScreeningSetting.DNSBL_ZONES).split(",")) {
             if (site.isBlank()) {
                 continue;
             }
@@ -55,20 +57,14 @@ public record ScreeningConfiguration(Duration pregreet, List<DnsListSite> dnsLis
                 in.require(false, "SMTP_DNSBL_ZONES: " + e.getMessage());
             }
         }
-        List<Cidr> exempt = List.of();
-        String networks = in.string("SMTP_SCREENING_EXEMPT", "127.0.0.0/8,::1/128");
-        try {
-            exempt = Cidr.parseList(networks);
-        } catch (IllegalArgumentException e) {
-            in.require(false, "SMTP_SCREENING_EXEMPT must be a comma-separated list of networks (was '" + networks + "')");
-        }
+        List<Cidr> exempt = Cidr.parseList(in.text(ScreeningSetting.SCREENING_EXEMPT));
         return new ScreeningConfiguration(
-                Duration.ofMillis(in.number("SMTP_PREGREET_MILLIS", 0, 0, 10_000)),
+                Duration.ofMillis(in.number(ScreeningSetting.PREGREET_MILLIS)),
                 sites,
-                (int) in.number("SMTP_DNSBL_THRESHOLD", 3, 1, 1000),
-                in.bool("SMTP_GREYLISTING", false),
-                Duration.ofSeconds(in.number("SMTP_GREYLIST_DELAY_SECONDS", 300, 1, 86_400)),
-                (int) in.number("SMTP_GREYLIST_AUTO_ALLOW", 5, 0, 1000),
+                in.integer(ScreeningSetting.DNSBL_THRESHOLD),
+                in.bool(ScreeningSetting.GREYLISTING),
+                Duration.ofSeconds(in.number(ScreeningSetting.GREYLIST_DELAY_SECONDS)),
+                in.integer(ScreeningSetting.GREYLIST_AUTO_ALLOW),
                 exempt);
     }
 

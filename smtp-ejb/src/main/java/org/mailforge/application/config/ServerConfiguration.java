@@ -7,7 +7,11 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 
-import org.mailforge.smtp.spi.ListenerSetting;
+import org.mailforge.smtp.settings.ListenerSetting;
+import org.mailforge.smtp.settings.OperationsSetting;
+import org.mailforge.smtp.settings.SettingsReader;
+import org.mailforge.smtp.settings.StorageSetting;
+import org.mailforge.smtp.settings.TrustSetting;
 
 /**
  * The typed configuration of the server: every variable of the specification's configuration
@@ -87,49 +91,47 @@ public record ServerConfiguration(
      * @throws InvalidConfigurationException naming every invalid variable
      */
     public static ServerConfiguration load(Function<String, Optional<String>> source) {
-        ConfigReader in = new ConfigReader(source);
-        List<String> storageTypes = Arrays.stream(StorageType.values()).map(t -> t.name().toLowerCase()).toList();
-        List<String> logLevels = Arrays.stream(LogLevel.values()).map(l -> l.name().toLowerCase()).toList();
-        StorageType storageType = StorageType.valueOf(in.choice("SMTP_STORAGE_TYPE", "maildir", storageTypes).toUpperCase());
-        boolean queueInS3 = "s3".equals(in.choice("SMTP_QUEUE_STORAGE", "file", List.of("file", "s3")));
-        String hostname = in.listener(ListenerSetting.HOSTNAME);
+        SettingsReader in = new SettingsReader(source);
+        StorageType storageType = StorageType.valueOf(in.word(StorageSetting.STORAGE_TYPE).toUpperCase());
+        boolean queueInS3 = "s3".equals(in.word(StorageSetting.QUEUE_STORAGE));
+        String hostname = in.text(ListenerSetting.HOSTNAME);
         ServerConfiguration config = new ServerConfiguration(
-                in.listener(ListenerSetting.HOST),
-                in.listenerInt(ListenerSetting.PORT),
-                in.listenerInt(ListenerSetting.MAX_CONNECTIONS),
-                ListenerSetting.MAX_MESSAGE_SIZE.number(in.listener(ListenerSetting.MAX_MESSAGE_SIZE)),
-                in.listenerInt(ListenerSetting.MAX_RECIPIENTS),
-                in.listenerInt(ListenerSetting.TIMEOUT_SECONDS),
+                in.text(ListenerSetting.HOST),
+                in.integer(ListenerSetting.PORT),
+                in.integer(ListenerSetting.MAX_CONNECTIONS),
+                in.number(ListenerSetting.MAX_MESSAGE_SIZE),
+                in.integer(ListenerSetting.MAX_RECIPIENTS),
+                in.integer(ListenerSetting.TIMEOUT_SECONDS),
                 hostname,
-                Arrays.stream(in.listener(ListenerSetting.LOCAL_DOMAINS).split(","))
+                Arrays.stream(in.text(ListenerSetting.LOCAL_DOMAINS).split(","))
                         .map(String::strip).filter(d -> !d.isEmpty()).toList(),
-                in.string("SMTP_DB_PATH", "smtp.db"),
-                in.string("SMTP_DB_URL", null),
-                in.string("SMTP_DB_USER", null),
-                in.string("SMTP_DB_PASSWORD", null),
+                in.text(StorageSetting.DB_PATH),
+                in.text(StorageSetting.DB_URL),
+                in.text(StorageSetting.DB_USER),
+                in.text(StorageSetting.DB_PASSWORD),
                 storageType,
-                Path.of(in.string("SMTP_STORAGE_PATH", "/var/mail")),
-                in.string("SMTP_STORAGE_ENCRYPTION_KEY", null),
+                Path.of(in.text(StorageSetting.STORAGE_PATH)),
+                in.text(StorageSetting.STORAGE_ENCRYPTION_KEY),
                 S3Configuration.load(in, storageType == StorageType.S3 || queueInS3),
                 LmtpConfiguration.load(in),
                 queueInS3,
-                in.listenerBool(ListenerSetting.TLS_ENABLED),
-                blankAsNull(in.listener(ListenerSetting.TLS_CERTIFICATE)),
-                blankAsNull(in.listener(ListenerSetting.TLS_KEY)),
-                in.listenerBool(ListenerSetting.AUTH_REQUIRED),
-                in.bool("SMTP_REJECT_UNKNOWN_RECIPIENTS", true),
-                in.port("SMTP_HEALTH_PORT", 8080),
-                in.port("SMTP_METRICS_PORT", 8081),
-                (int) in.number("SMTP_API_HTTPS_PORT", 0, 0, 65_535),
-                LogLevel.valueOf(in.choice("SMTP_LOG_LEVEL", "info", logLevels).toUpperCase()),
-                in.string("SMTP_ADMIN_USERNAME", "admin"),
-                in.string("SMTP_ADMIN_PASSWORD", null),
-                in.string("SMTP_ADMIN_EMAIL", null),
+                in.bool(ListenerSetting.TLS_ENABLED),
+                blankAsNull(in.text(ListenerSetting.TLS_CERTIFICATE)),
+                blankAsNull(in.text(ListenerSetting.TLS_KEY)),
+                in.bool(ListenerSetting.AUTH_REQUIRED),
+                in.bool(TrustSetting.REJECT_UNKNOWN_RECIPIENTS),
+                in.integer(OperationsSetting.HEALTH_PORT),
+                in.integer(OperationsSetting.METRICS_PORT),
+                in.integer(OperationsSetting.API_HTTPS_PORT),
+                LogLevel.valueOf(in.word(OperationsSetting.LOG_LEVEL).toUpperCase()),
+                in.text(OperationsSetting.ADMIN_USERNAME),
+                in.text(OperationsSetting.ADMIN_PASSWORD),
+                in.text(OperationsSetting.ADMIN_EMAIL),
                 OutboundConfiguration.load(in),
                 OperationsConfiguration.load(in),
                 ScanningConfiguration.load(in),
-                DmarcEnforcement.valueOf(in.choice("SMTP_DMARC_POLICY", "report", List.of("enforce", "report", "off")).toUpperCase()),
-                in.choice("SMTP_MTA_STS_MODE", "testing", List.of("testing", "enforce", "none")),
+                DmarcEnforcement.valueOf(in.word(TrustSetting.DMARC_POLICY).toUpperCase()),
+                in.word(TrustSetting.MTA_STS_MODE),
                 DirectoryConfiguration.load(in),
                 TrustConfiguration.load(in, hostname),
                 ScreeningConfiguration.load(in),
@@ -171,7 +173,7 @@ public record ServerConfiguration(
         }
     }
 
-    private static void requireReadable(ConfigReader in, String variable, String file) {
+    private static void requireReadable(SettingsReader in, String variable, String file) {
         in.require(file != null && Files.isReadable(Path.of(file)),
                 variable + " must name a readable PEM file when SMTP_ENABLE_TLS=true or SMTP_API_HTTPS_PORT is set (was '" + file + "')");
     }

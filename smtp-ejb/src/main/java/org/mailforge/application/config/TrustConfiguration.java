@@ -6,7 +6,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
-import org.mailforge.smtp.spi.ListenerSetting;
+import org.mailforge.smtp.settings.ListenerSetting;
+import org.mailforge.smtp.settings.SettingsReader;
+import org.mailforge.smtp.settings.TrustSetting;
 
 /**
  * What this server lends its name to: whose mail it signs, whose it forwards, whose verdicts it
@@ -35,14 +37,14 @@ public record TrustConfiguration(boolean senderLoginMatch, LocalSpoofPolicy loca
         authservIds = Set.copyOf(authservIds);
     }
 
-    static TrustConfiguration load(ConfigReader in, String hostname) {
+    static TrustConfiguration load(SettingsReader in, String hostname) {
         Set<String> ids = new LinkedHashSet<>();
         ids.add(org.mailforge.application.ForgedHeaders.normalized(hostname.strip()));
-        Arrays.stream(in.string("SMTP_AUTHSERV_IDS", "").split(",")).map(String::strip).filter(id -> !id.isEmpty())
+        Arrays.stream(in.text(TrustSetting.AUTHSERV_IDS).split(",")).map(String::strip).filter(id -> !id.isEmpty())
                 .map(org.mailforge.application.ForgedHeaders::normalized).forEach(ids::add);
-        return new TrustConfiguration(in.listenerBool(ListenerSetting.SENDER_LOGIN_MATCH),
-                LocalSpoofPolicy.valueOf(in.choice("SMTP_LOCAL_SPOOF_POLICY", "reject", List.of("reject", "report"))
+        return new TrustConfiguration(in.bool(ListenerSetting.SENDER_LOGIN_MATCH),
+                LocalSpoofPolicy.valueOf(in.word(TrustSetting.LOCAL_SPOOF_POLICY)
                         .toUpperCase(Locale.ROOT)),
-                ids, (int) in.number("SMTP_MAX_FORWARDS", 50, 1, 1000));
+                ids, in.integer(TrustSetting.MAX_FORWARDS));
     }
 }

@@ -18,7 +18,7 @@ import org.mailforge.application.events.ServerEvents;
 import org.mailforge.domain.user.User;
 import org.mailforge.domain.user.UserRepository;
 import org.mailforge.smtp.ratelimit.Allowance;
-import org.mailforge.smtp.ratelimit.RateLimit;
+import org.mailforge.smtp.spi.RateLimit;
 import org.mailforge.smtp.ratelimit.RateLimiter;
 
 /**

@@ -7,6 +7,8 @@ import org.eclipse.persistence.platform.database.DatabasePlatform;
 import org.eclipse.persistence.sessions.DatabaseLogin;
 import org.eclipse.persistence.sessions.JNDIConnector;
 import org.eclipse.persistence.sessions.Session;
+import org.mailforge.smtp.settings.SettingsReader;
+import org.mailforge.smtp.settings.StorageSetting;
 
 /**
  * Picks EclipseLink's database platform from the configured JDBC URL, so that one persistence
@@ -22,8 +24,8 @@ public class DatabasePlatformSelector implements SessionCustomizer {
     public void customize(Session session) {
         DatabaseLogin login = (DatabaseLogin) session.getDatasourceLogin();
         String url = login.getConnector() instanceof JNDIConnector
-                ? ConfigProvider.getConfig(DatabasePlatformSelector.class.getClassLoader())
-                        .getOptionalValue("SMTP_DB_URL", String.class).orElse("jdbc:sqlite:")
+                ? new SettingsReader(name -> ConfigProvider.getConfig(DatabasePlatformSelector.class.getClassLoader())
+                        .getOptionalValue(name, String.class)).text(StorageSetting.DB_URL, "jdbc:sqlite:")
                 : login.getConnectionString();
         DatabaseKind kind = DatabaseKind.fromUrl(url);
         if (kind != DatabaseKind.SQLITE) {

@@ -4,33 +4,31 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.beans.Introspector;
-import java.beans.PropertyDescriptor;
 import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 import javax.xml.parsers.DocumentBuilderFactory;
 
-import jakarta.resource.spi.ConfigProperty;
-
 import org.junit.jupiter.api.Test;
-import org.mailforge.smtp.ra.SmtpActivationSpec;
-import org.mailforge.smtp.spi.ListenerSetting;
+import org.mailforge.smtp.settings.OperationsSetting;
+import org.mailforge.smtp.settings.OutboundSetting;
+import org.mailforge.smtp.settings.ScanningSetting;
+import org.mailforge.smtp.settings.Setting;
+import org.mailforge.smtp.settings.StorageSetting;
+import org.mailforge.smtp.settings.TrustSetting;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
-import org.w3c.dom.NamedNodeMap;
 import org.w3c.dom.NodeList;
 
 /**
- * The SMTP listener's settings are declared once ({@link ListenerSetting}); server.xml, the
- * activation spec and the application's configuration must all follow that list.
+ * The application's configuration follows the settings catalogue (whose own test holds
+ * server.xml and docs/configuration.md to it; the adapter's test its activation spec), and the
+ * shipped JVM options are the test server's.
  */
 class SettingsAgreementTest {
 
@@ -44,94 +42,35 @@ class SettingsAgreementTest {
         return ServerConfiguration.load(name -> Optional.ofNullable(variables.get(name)));
     }
 
+    /** Every enum the configuration turns a word into accepts exactly the words the catalogue's rule allows. */
     @Test
-    void serverXmlDeclaresEverySettingWithItsDefault() throws Exception {
-        Map<String, String> variables = new HashMap<>();
-        NodeList nodes = serverXml().getElementsByTagName("variable");
-        for (int i = 0; i < nodes.getLength(); i++) {
-            Element variable = (Element) nodes.item(i);
-            variables.put(variable.getAttribute("name"), variable.getAttribute("defaultValue"));
-        }
-        for (ListenerSetting setting : ListenerSetting.values()) {
-            assertTrue(variables.containsKey(setting.variable()), setting.variable() + " is not a server.xml variable");
-            assertEquals(setting.bundledDefault(), variables.get(setting.variable()), "server.xml's default of " + setting.variable());
-        }
+    void theCataloguesChoicesAreTheConfigurationsEnums() {
+        assertWords(StorageSetting.STORAGE_TYPE, ServerConfiguration.StorageType.values());
+        assertWords(OperationsSetting.LOG_LEVEL, ServerConfiguration.LogLevel.values());
+        assertWords(TrustSetting.DMARC_POLICY, DmarcEnforcement.values());
+        assertWords(TrustSetting.LOCAL_SPOOF_POLICY, TrustConfiguration.LocalSpoofPolicy.values());
+        assertWords(ScanningSetting.SPAM_ACTION, ScanningConfiguration.SpamAction.values());
+        assertWords(OutboundSetting.OUTBOUND_TLS, OutboundConfiguration.TlsPolicy.values());
     }
 
-    /** The configuration table (docs/configuration.md) names every setting, and a row of one setting gives its default. */
-    @Test
-    void theReadmeTableAgrees() throws Exception {
-        java.util.List<String> rows = java.nio.file.Files.readAllLines(Path.of("..", "docs", "configuration.md")).stream()
-                .filter(line -> line.startsWith("| `SMTP_")).toList();
-        for (ListenerSetting setting : ListenerSetting.values()) {
-            String single = "| `" + setting.variable() + "` | ";
-            Optional<String> own = rows.stream().filter(row -> row.startsWith(single)).findFirst();
-            if (own.isPresent()) {
-                String documented = own.get().substring(single.length(), own.get().indexOf(" |", single.length()));
-                if (setting.defaultValue().equals(setting.bundledDefault())) {
-                    assertEquals(setting.defaultValue().isEmpty() ? "(empty)" : setting.defaultValue(), documented,
-                            "docs/configuration.md's default of " + setting.variable());
-                }
-            } else {
-                assertTrue(rows.stream().anyMatch(row -> row.contains("`" + setting.variable() + "`")),
-                        setting.variable() + " is not in docs/configuration.md");
-            }
+    private static void assertWords(Setting setting, Enum<?>[] values) {
+        for (Enum<?> value : values) {
+            assertEquals(Optional.empty(), setting.problem(value.name().toLowerCase(java.util.Locale.ROOT)), setting.variable());
         }
+        assertTrue(setting.problem("none-of-these").isPresent(), setting.variable());
+        assertEquals(values.length, setting.spec().rule().shown().split(", ").length, setting.variable() + ": " + setting.spec().rule().shown());
     }
 
+    /** An invalid value stops the start naming the variable, whatever area the setting is in. */
     @Test
-    void serverXmlHandsEverySettingToItsActivationSpecProperty() throws Exception {
-        Element properties = (Element) serverXml().getElementsByTagName("properties.smtp-ear.smtp-resource-adapter").item(0);
-        Map<String, String> given = new TreeMap<>();
-        NamedNodeMap attributes = properties.getAttributes();
-        for (int i = 0; i < attributes.getLength(); i++) {
-            given.put(attributes.item(i).getNodeName(), attributes.item(i).getNodeValue());
-        }
-        Map<String, String> expected = Arrays.stream(ListenerSetting.values())
-                .collect(Collectors.toMap(ListenerSetting::property, s -> "${" + s.variable() + "}", (a, b) -> a, TreeMap::new));
-        assertEquals(expected, given);
-    }
-
-    @Test
-    void theActivationSpecHasOneStringPropertyPerSetting() throws Exception {
-        Set<String> configured = new TreeSet<>();
-        for (PropertyDescriptor property : Introspector.getBeanInfo(SmtpActivationSpec.class).getPropertyDescriptors()) {
-            if (property.getWriteMethod() != null && property.getWriteMethod().isAnnotationPresent(ConfigProperty.class)) {
-                assertEquals(String.class, property.getPropertyType(), property.getName());
-                configured.add(property.getName());
-            }
-        }
-        assertEquals(Arrays.stream(ListenerSetting.values()).map(ListenerSetting::property).collect(Collectors.toCollection(TreeSet::new)),
-                configured);
-    }
-
-    @Test
-    void theActivationSpecAndTheConfigurationReadAValueAlike() throws Exception {
-        // "yes" is true and a blank value is the default, for the adapter as for the application
-        SmtpActivationSpec spec = new SmtpActivationSpec();
-        spec.setAuthRequired("no");
-        spec.setRelayEnabled("yes");
-        spec.setPort(" ");
-        spec.validate();
-        ServerConfiguration config = load(Map.of("SMTP_ENABLE_AUTH", "no", "SMTP_PORT", " "));
-        assertEquals(ListenerSetting.PORT.defaultValue(), spec.getPort());
-        assertEquals(Integer.parseInt(spec.getPort()), config.port());
-        assertFalse(config.authEnabled());
-        assertFalse(ListenerSetting.AUTH_REQUIRED.bool(spec.getAuthRequired()));
-        assertTrue(ListenerSetting.RELAY_ENABLED.bool(spec.getRelayEnabled()));
-    }
-
-    @Test
-    void bothRefuseTheSameValueNamingTheVariable() {
-        SmtpActivationSpec spec = new SmtpActivationSpec();
-        spec.setMaxConnections("0");
-        spec.setRateLimitExempt("10.0.0.0/33");
-        Exception adapter = org.junit.jupiter.api.Assertions.assertThrows(Exception.class, spec::validate);
-        Exception application = org.junit.jupiter.api.Assertions.assertThrows(InvalidConfigurationException.class,
-                () -> load(Map.of("SMTP_MAX_CONNECTIONS", "0", "SMTP_RATE_LIMIT_EXEMPT", "10.0.0.0/33")));
-        for (String variable : new String[] {"SMTP_MAX_CONNECTIONS", "SMTP_RATE_LIMIT_EXEMPT"}) {
-            assertTrue(adapter.getMessage().contains(variable), adapter.getMessage());
-            assertTrue(application.getMessage().contains(variable), application.getMessage());
+    void everyAreaNamesItsInvalidVariable() {
+        InvalidConfigurationException refused = org.junit.jupiter.api.Assertions.assertThrows(InvalidConfigurationException.class,
+                () -> load(Map.of("SMTP_MAX_CONNECTIONS", "0", "SMTP_QUEUE_MAX_ATTEMPTS", "0", "SMTP_GREYLISTING", "maybe",
+                        "SMTP_SPAM_ACTION", "drop", "SMTP_S3_PART_SIZE", "1", "SMTP_SEND_LIMIT_PER_HOUR", "-1",
+                        "SMTP_HEALTH_PORT", "70000", "SMTP_DMARC_POLICY", "strict")));
+        for (String variable : List.of("SMTP_MAX_CONNECTIONS", "SMTP_QUEUE_MAX_ATTEMPTS", "SMTP_GREYLISTING", "SMTP_SPAM_ACTION",
+                "SMTP_S3_PART_SIZE", "SMTP_SEND_LIMIT_PER_HOUR", "SMTP_HEALTH_PORT", "SMTP_DMARC_POLICY")) {
+            assertTrue(refused.getMessage().contains(variable + " must"), variable + " in " + refused.getMessage());
         }
     }
 

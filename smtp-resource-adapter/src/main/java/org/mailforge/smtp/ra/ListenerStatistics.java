@@ -4,7 +4,7 @@ import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
-import org.mailforge.smtp.ratelimit.RateLimit;
+import org.mailforge.smtp.spi.RateLimit;
 import org.mailforge.smtp.ratelimit.RateLimitCounters;
 import org.mailforge.smtp.spi.ListenerCounts;
 

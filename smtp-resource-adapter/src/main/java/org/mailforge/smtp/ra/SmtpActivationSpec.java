@@ -24,9 +24,9 @@ import jakarta.resource.spi.ResourceAdapter;
 import org.mailforge.smtp.protocol.SmtpSettings;
 import org.mailforge.smtp.ratelimit.Cidr;
 import org.mailforge.smtp.ratelimit.ConcurrentSessions;
-import org.mailforge.smtp.ratelimit.RateLimit;
+import org.mailforge.smtp.spi.RateLimit;
 import org.mailforge.smtp.ratelimit.RateLimiter;
-import org.mailforge.smtp.spi.ListenerSetting;
+import org.mailforge.smtp.settings.ListenerSetting;
 import org.mailforge.smtp.spi.SmtpMessageListener;
 import org.mailforge.smtp.tls.PemTls;
 
@@ -77,7 +77,7 @@ public class SmtpActivationSpec implements ActivationSpec {
             Set<Integer> ports = new java.util.HashSet<>();
             for (ListenerKind kind : listeners()) {
                 if (!ports.add(port(kind))) {
-                    problems.add(kind.portSetting().variable() + " must differ from the other listeners' ports (was "
+                    problems.add(portSetting(kind).variable() + " must differ from the other listeners' ports (was "
                             + port(kind) + ")");
                 }
             }
@@ -104,7 +104,16 @@ public class SmtpActivationSpec implements ActivationSpec {
     }
 
     int port(ListenerKind kind) {
-        return integer(kind.portSetting());
+        return integer(portSetting(kind));
+    }
+
+    /** The setting that holds a listener's port. */
+    static ListenerSetting portSetting(ListenerKind kind) {
+        return switch (kind) {
+            case SMTP -> ListenerSetting.PORT;
+            case SUBMISSION -> ListenerSetting.SUBMISSION_PORT;
+            case SUBMISSIONS -> ListenerSetting.SUBMISSIONS_PORT;
+        };
     }
 
     /**

@@ -79,7 +79,7 @@ public class SmtpResourceAdapter implements ResourceAdapter {
                 started.forEach(SmtpListener::stop);
                 endpoint.close();
                 throw new ResourceException("cannot listen on " + spec.host() + ":" + spec.port(kind) + " (check SMTP_HOST and "
-                        + kind.portSetting().variable() + "): " + e.getMessage(), e);
+                        + SmtpActivationSpec.portSetting(kind).variable() + "): " + e.getMessage(), e);
             }
             started.add(listener);
         }

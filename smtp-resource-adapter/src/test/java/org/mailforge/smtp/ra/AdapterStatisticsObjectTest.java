@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import jakarta.resource.ResourceException;
 
 import org.junit.jupiter.api.Test;
-import org.mailforge.smtp.ratelimit.RateLimit;
+import org.mailforge.smtp.spi.RateLimit;
 import org.mailforge.smtp.spi.ListenerCounts;
 
 /** The administered object reads the figures of the adapter it is associated with, and only those. */

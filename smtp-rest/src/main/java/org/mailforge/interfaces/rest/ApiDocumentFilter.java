@@ -9,6 +9,9 @@ import org.eclipse.microprofile.openapi.OASFactory;
 import org.eclipse.microprofile.openapi.OASFilter;
 import org.eclipse.microprofile.openapi.models.OpenAPI;
 import org.eclipse.microprofile.openapi.models.servers.Server;
+import org.mailforge.smtp.settings.ListenerSetting;
+import org.mailforge.smtp.settings.OperationsSetting;
+import org.mailforge.smtp.settings.SettingsReader;
 
 /**
  * What the OpenAPI document says once for every operation, rather than in each resource:
@@ -58,9 +61,10 @@ public class ApiDocumentFilter implements OASFilter {
 
     private static void servers(OpenAPI openAPI) {
         Config config = ConfigProvider.getConfig(ApiDocumentFilter.class.getClassLoader());
-        String host = config.getOptionalValue("SMTP_HOSTNAME", String.class).orElse("localhost");
-        int http = config.getOptionalValue("SMTP_HEALTH_PORT", Integer.class).orElse(8080);
-        int https = config.getOptionalValue("SMTP_API_HTTPS_PORT", Integer.class).orElse(0);
+        SettingsReader settings = new SettingsReader(name -> config.getOptionalValue(name, String.class));
+        String host = settings.text(ListenerSetting.HOSTNAME);
+        int http = settings.integer(OperationsSetting.HEALTH_PORT);
+        int https = settings.integer(OperationsSetting.API_HTTPS_PORT);
         List<Server> servers = new ArrayList<>();
         if (https > 0) {
             servers.add(OASFactory.createServer().url("https://" + host + ":" + https).description("the API over HTTPS"));

@@ -20,7 +20,7 @@ import org.mailforge.application.config.ServerConfiguration;
 import org.mailforge.interfaces.rest.errors.ApiError;
 import org.mailforge.smtp.ratelimit.Allowance;
 import org.mailforge.smtp.ratelimit.Cidr;
-import org.mailforge.smtp.ratelimit.RateLimit;
+import org.mailforge.smtp.spi.RateLimit;
 import org.mailforge.smtp.ratelimit.RateLimiter;
 
 /**

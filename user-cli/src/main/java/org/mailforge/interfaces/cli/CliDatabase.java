@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 
 import jakarta.persistence.EntityManager;
@@ -13,6 +14,8 @@ import jakarta.persistence.EntityTransaction;
 import jakarta.persistence.Persistence;
 
 import org.mailforge.infrastructure.persistence.SchemaMigrations;
+import org.mailforge.smtp.settings.SettingsReader;
+import org.mailforge.smtp.settings.StorageSetting;
 
 /**
  * The server's database as user-cli sees it: the same variables (SMTP_DB_URL wins over
@@ -29,9 +32,10 @@ final class CliDatabase implements AutoCloseable {
     private final EntityManagerFactory factory;
 
     CliDatabase(Function<String, String> env) throws SQLException {
-        String configured = blankToNull(env.apply("SMTP_DB_URL"));
+        SettingsReader settings = new SettingsReader(name -> Optional.ofNullable(env.apply(name)));
+        String configured = settings.text(StorageSetting.DB_URL);
         if (configured == null) {
-            Path file = Path.of(blankToNull(env.apply("SMTP_DB_PATH")) == null ? "smtp.db" : env.apply("SMTP_DB_PATH"));
+            Path file = Path.of(settings.text(StorageSetting.DB_PATH));
             Path folder = file.toAbsolutePath().getParent();
             if (folder != null && !Files.isDirectory(folder)) {
                 throw new SQLException("the folder of SMTP_DB_PATH=" + file + " does not exist");
@@ -39,8 +43,8 @@ final class CliDatabase implements AutoCloseable {
             configured = "jdbc:sqlite:" + file + SQLITE_OPTIONS;
         }
         this.url = configured;
-        this.user = blankToNull(env.apply("SMTP_DB_USER"));
-        this.password = blankToNull(env.apply("SMTP_DB_PASSWORD"));
+        this.user = settings.text(StorageSetting.DB_USER);
+        this.password = settings.text(StorageSetting.DB_PASSWORD);
         SchemaMigrations.migrate(url, user, password);
         Map<String, Object> properties = new HashMap<>();
         properties.put("jakarta.persistence.jdbc.url", url);
@@ -53,9 +57,6 @@ final class CliDatabase implements AutoCloseable {
         this.factory = Persistence.createEntityManagerFactory("mailforge-cli", properties);
     }
 
-    private static String blankToNull(String value) {
-        return value == null || value.isBlank() ? null : value.strip();
-    }
 
     /** Whether this is SQLite (whose full-text index is a table of its own). */
     boolean sqlite() {

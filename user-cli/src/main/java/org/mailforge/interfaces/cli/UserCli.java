@@ -336,8 +336,9 @@ public final class UserCli {
 
     /** Writes the plaintext of one encrypted stored message to standard output. */
     private int decrypt(Path file) {
-        String key = env.apply("SMTP_STORAGE_ENCRYPTION_KEY");
-        if (key == null || key.isBlank()) {
+        String key = new org.mailforge.smtp.settings.SettingsReader(name -> java.util.Optional.ofNullable(env.apply(name)))
+                .text(org.mailforge.smtp.settings.StorageSetting.STORAGE_ENCRYPTION_KEY);
+        if (key == null) {
             err.println("Error: set SMTP_STORAGE_ENCRYPTION_KEY to the key the server stores with");
             return 1;
         }

@@ -50,6 +50,12 @@ class RestArchitectureTest {
         NO_ADAPTER_GLUE.check(INTERFACES);
     }
 
+    /** The API compiles against the engine library only: naming the adapter's glue is a compile error. */
+    @Test
+    void theAdaptersGlueIsNotOnTheClassPath() {
+        assertThrows(ClassNotFoundException.class, () -> Class.forName("org.mailforge.smtp.ra.SmtpResourceAdapter"));
+    }
+
     /** The rules can fail: a resource that injects a repository, or reads the adapter's glue, breaks them. */
     @Test
     void deliberateViolationsFail() {
@@ -65,7 +71,7 @@ class RestArchitectureTest {
         org.mailforge.domain.user.UserRepository users;
 
         Object glue() {
-            return org.mailforge.smtp.ra.SmtpActivationSpec.class;
+            return org.mailforge.smtp.protocol.SmtpSession.class;
         }
 
         Object infrastructure() {

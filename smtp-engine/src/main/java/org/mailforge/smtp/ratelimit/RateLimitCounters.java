@@ -1,5 +1,6 @@
 package org.mailforge.smtp.ratelimit;
 
+import org.mailforge.smtp.spi.RateLimit;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;

@@ -1,4 +1,4 @@
-package org.mailforge.smtp.ratelimit;
+package org.mailforge.smtp.spi;
 
 import java.time.Duration;
 

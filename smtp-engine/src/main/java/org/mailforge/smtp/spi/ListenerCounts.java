@@ -2,7 +2,7 @@ package org.mailforge.smtp.spi;
 
 import java.util.Map;
 
-import org.mailforge.smtp.ratelimit.RateLimit;
+import org.mailforge.smtp.spi.RateLimit;
 
 /**
  * One listener's figures at one moment, counts since the adapter started.

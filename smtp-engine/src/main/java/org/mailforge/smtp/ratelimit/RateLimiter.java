@@ -1,5 +1,6 @@
 package org.mailforge.smtp.ratelimit;
 
+import org.mailforge.smtp.spi.RateLimit;
 import java.net.InetAddress;
 import java.util.Arrays;
 import java.util.Comparator;

@@ -3,7 +3,7 @@ package org.mailforge.smtp.spi;
 import java.util.Map;
 import java.util.function.ToLongFunction;
 
-import org.mailforge.smtp.ratelimit.RateLimit;
+import org.mailforge.smtp.spi.RateLimit;
 
 /**
  * What the SMTP resource adapter counts about its listeners, for health, statistics and metrics.

@@ -11,7 +11,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mailforge.smtp.ratelimit.ClientBudget;
-import org.mailforge.smtp.ratelimit.RateLimit;
+import org.mailforge.smtp.spi.RateLimit;
 import org.mailforge.smtp.ratelimit.RateLimiter;
 
 /** The session's side of the per-address limits: which command hears what, and what it ends. */

@@ -8,29 +8,22 @@ package org.mailforge.smtp.spi;
 public enum ListenerKind {
 
     /** Port 25: MX, or submission when SMTP_ENABLE_AUTH says so (the seed's single listener). */
-    SMTP("smtp", ListenerSetting.PORT, false),
+    SMTP("smtp", false),
     /** Port 587: AUTH before MAIL, and AUTH only inside TLS when TLS is configured. */
-    SUBMISSION("submission", ListenerSetting.SUBMISSION_PORT, false),
+    SUBMISSION("submission", false),
     /** Port 465: as submission, with the TLS handshake before the greeting. */
-    SUBMISSIONS("submissions", ListenerSetting.SUBMISSIONS_PORT, true);
+    SUBMISSIONS("submissions", true);
 
     private final String label;
-    private final ListenerSetting port;
     private final boolean implicitTls;
 
-    ListenerKind(String label, ListenerSetting port, boolean implicitTls) {
+    ListenerKind(String label, boolean implicitTls) {
         this.label = label;
-        this.port = port;
         this.implicitTls = implicitTls;
     }
 
     public String label() {
         return label;
-    }
-
-    /** The setting that holds this listener's port. */
-    public ListenerSetting portSetting() {
-        return port;
     }
 
     public boolean implicitTls() {

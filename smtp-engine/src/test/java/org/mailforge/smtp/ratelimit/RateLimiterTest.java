@@ -1,5 +1,6 @@
 package org.mailforge.smtp.ratelimit;
 
+import org.mailforge.smtp.spi.RateLimit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
