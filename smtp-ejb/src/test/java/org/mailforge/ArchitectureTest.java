@@ -51,6 +51,15 @@ class ArchitectureTest {
     /** The application's use cases (its packages) do not lean on each other in a circle. */
     static final ArchRule NO_CYCLES_BETWEEN_USE_CASES = slices().matching("org.mailforge.application.(*)..").should().beFreeOfCycles();
 
+    /** Every application class belongs to a use case (or to common, metrics, config): none lies at the root. */
+    static final ArchRule NO_ROOT_OF_APPLICATION = noClasses().should().resideInAPackage("org.mailforge.application")
+            .because("the application is packaged by use case, so the cycle rule sees every class");
+
+    @Test
+    void applicationClassesBelongToAUseCase() {
+        NO_ROOT_OF_APPLICATION.check(SERVER);
+    }
+
     @Test
     void applicationUseCasesHaveNoCycles() {
         NO_CYCLES_BETWEEN_USE_CASES.check(SERVER);
@@ -91,5 +100,7 @@ class ArchitectureTest {
                 org.mailforge.application.fixturepong.Pong.class);
         assertThrows(AssertionError.class, () -> NO_CYCLES_BETWEEN_USE_CASES.check(circle));
         assertThrows(AssertionError.class, () -> ADAPTER_INSIDES.check(circle));
+        assertThrows(AssertionError.class, () -> NO_ROOT_OF_APPLICATION.check(
+                new ClassFileImporter().importClasses(org.mailforge.application.AtTheRoot.class)));
     }
 }

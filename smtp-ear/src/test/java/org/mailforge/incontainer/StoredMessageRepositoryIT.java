@@ -22,7 +22,7 @@ import org.jboss.shrinkwrap.api.asset.EmptyAsset;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.mailforge.application.LedgerWriter;
+import org.mailforge.application.inbound.LedgerWriter;
 import org.mailforge.domain.mail.StoredLocation;
 import org.mailforge.domain.mail.StoredMessage;
 import org.mailforge.domain.mail.StoredMessageRepository;
@@ -38,6 +38,8 @@ class StoredMessageRepositoryIT {
     static WebArchive deployment() {
         return ShrinkWrap.create(WebArchive.class, "mailforge-persistence-it.war")
                 .addPackage("org.mailforge.infrastructure.persistence")
+                // the settings catalogue, through which the platform selector reads SMTP_DB_URL
+                .addPackage("org.mailforge.smtp.settings").addClass(org.mailforge.smtp.ratelimit.Cidr.class)
                 .addClasses(StoredMessage.class, StoredLocation.class, StoredMessageRepository.class, LedgerWriter.class)
                 .addAsResource("META-INF/persistence.xml")
                 .addAsWebInfResource(EmptyAsset.INSTANCE, "beans.xml");

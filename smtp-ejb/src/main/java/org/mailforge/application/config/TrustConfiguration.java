@@ -39,9 +39,9 @@ public record TrustConfiguration(boolean senderLoginMatch, LocalSpoofPolicy loca
 
     static TrustConfiguration load(SettingsReader in, String hostname) {
         Set<String> ids = new LinkedHashSet<>();
-        ids.add(org.mailforge.application.ForgedHeaders.normalized(hostname.strip()));
+        ids.add(org.mailforge.application.common.ForgedHeaders.normalized(hostname.strip()));
         Arrays.stream(in.text(TrustSetting.AUTHSERV_IDS).split(",")).map(String::strip).filter(id -> !id.isEmpty())
-                .map(org.mailforge.application.ForgedHeaders::normalized).forEach(ids::add);
+                .map(org.mailforge.application.common.ForgedHeaders::normalized).forEach(ids::add);
         return new TrustConfiguration(in.bool(ListenerSetting.SENDER_LOGIN_MATCH),
                 LocalSpoofPolicy.valueOf(in.word(TrustSetting.LOCAL_SPOOF_POLICY)
                         .toUpperCase(Locale.ROOT)),

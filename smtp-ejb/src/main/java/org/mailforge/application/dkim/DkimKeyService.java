@@ -21,9 +21,9 @@ import java.util.regex.Pattern;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import org.mailforge.application.LogText;
-import org.mailforge.application.MessageHeaders;
-import org.mailforge.application.MtaStsPublication;
+import org.mailforge.application.common.LogText;
+import org.mailforge.application.common.MessageHeaders;
+import org.mailforge.application.directory.MtaStsPublication;
 import org.mailforge.application.directory.MailDirectory;
 import org.mailforge.application.config.ServerConfiguration;
 import org.mailforge.domain.dkim.DkimAlgorithm;

@@ -13,9 +13,8 @@ import java.util.logging.Logger;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import org.mailforge.application.LogText;
-import org.mailforge.application.MailDeliveryService;
-import org.mailforge.application.MailMetrics;
+import org.mailforge.application.common.LogText;
+import org.mailforge.application.metrics.MailMetrics;
 import org.mailforge.application.events.ServerEvent;
 import org.mailforge.application.events.ServerEvents;
 import org.mailforge.application.trace.TraceLog;
@@ -59,7 +58,7 @@ public class DeliveryAgent {
     ServerConfiguration configuration;
 
     @Inject
-    MailDeliveryService mail;
+    LocalDelivery mail;
 
     @Inject
     MailMetrics metrics;

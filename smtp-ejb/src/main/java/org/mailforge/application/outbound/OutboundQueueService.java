@@ -17,7 +17,7 @@ import java.util.logging.Logger;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import org.mailforge.application.MessageHeaders;
+import org.mailforge.application.common.MessageHeaders;
 import org.mailforge.application.trace.TraceLog;
 import org.mailforge.domain.trace.TraceStep;
 import org.mailforge.domain.queue.OutboundQueue;
@@ -222,7 +222,7 @@ public class OutboundQueueService {
         if (!delete(id)) {
             return false;
         }
-        LOG.info(() -> "queue entry " + id + " deleted by " + org.mailforge.application.LogText.escape(actor));
+        LOG.info(() -> "queue entry " + id + " deleted by " + org.mailforge.application.common.LogText.escape(actor));
         TraceStep step = adminStep(entry, TraceStep.Outcome.FAILED, "deleted from the queue by " + actor
                 + (notice != null ? ", the sender was notified (notification " + notice + ")" : ", the sender was not told"));
         if (wasFailed) {
@@ -276,7 +276,7 @@ public class OutboundQueueService {
             touched += done ? 1 : 0;
         }
         int count = touched;
-        LOG.info(() -> "bulk " + action.name().toLowerCase(Locale.ROOT) + " by " + org.mailforge.application.LogText.escape(actor)
+        LOG.info(() -> "bulk " + action.name().toLowerCase(Locale.ROOT) + " by " + org.mailforge.application.common.LogText.escape(actor)
                 + ": " + count + " of " + matched.size() + " matching entries");
         return new BulkResult(matched.size(), touched);
     }
@@ -289,7 +289,7 @@ public class OutboundQueueService {
     public org.mailforge.domain.queue.QueueControls.Suspension suspend(String domain, String actor) {
         org.mailforge.domain.queue.QueueControls.Suspension suspension = controls.suspend(domain, clock.instant(), actor);
         guardrails.changed();
-        LOG.info(() -> "destination " + domain + " suspended by " + org.mailforge.application.LogText.escape(actor));
+        LOG.info(() -> "destination " + domain + " suspended by " + org.mailforge.application.common.LogText.escape(actor));
         return suspension;
     }
 
@@ -301,7 +301,7 @@ public class OutboundQueueService {
         guardrails.changed();
         // each waiting entry looked at now (those that were due are tried; mail held for ATRN stays held: no expedite)
         queue.waitingFor(domain).forEach(id -> wakeups.wake(id, Duration.ZERO));
-        LOG.info(() -> "destination " + domain + " resumed by " + org.mailforge.application.LogText.escape(actor));
+        LOG.info(() -> "destination " + domain + " resumed by " + org.mailforge.application.common.LogText.escape(actor));
         return true;
     }
 
@@ -322,8 +322,8 @@ public class OutboundQueueService {
     public boolean unsuppress(String address, String actor) {
         boolean removed = controls.unsuppress(address.toLowerCase(Locale.ROOT));
         if (removed) {
-            LOG.info(() -> "suppression of " + org.mailforge.application.LogText.escape(address) + " lifted by "
-                    + org.mailforge.application.LogText.escape(actor));
+            LOG.info(() -> "suppression of " + org.mailforge.application.common.LogText.escape(address) + " lifted by "
+                    + org.mailforge.application.common.LogText.escape(actor));
         }
         return removed;
     }

@@ -15,7 +15,7 @@ import java.util.stream.Collectors;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import org.mailforge.application.LogText;
+import org.mailforge.application.common.LogText;
 import org.mailforge.application.config.GuardrailConfiguration;
 import org.mailforge.application.config.ServerConfiguration;
 import org.mailforge.application.events.ServerEvent;

@@ -10,8 +10,8 @@ import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import org.mailforge.application.MailMetrics;
-import org.mailforge.application.MessageHeaders;
+import org.mailforge.application.metrics.MailMetrics;
+import org.mailforge.application.common.MessageHeaders;
 import org.mailforge.application.events.ServerEvent;
 import org.mailforge.application.events.ServerEvents;
 import org.mailforge.domain.mail.Folder;
@@ -98,7 +98,7 @@ public class ContentScreening {
                 verdicts.add(verdict.infected() ? "virus " + verdict.signature() : "no virus");
                 if (verdict.infected()) {
                     metrics.virusDetected();
-                    LOG.info(() -> "session " + message.sessionId() + ": virus " + org.mailforge.application.LogText.escape(verdict.signature()) + " refused");
+                    LOG.info(() -> "session " + message.sessionId() + ": virus " + org.mailforge.application.common.LogText.escape(verdict.signature()) + " refused");
                     events.publish("virus.detected", () -> ServerEvent.fields(
                             "message_id", "msg_" + message.sessionId(),
                             "from", message.reversePath(),

@@ -6,7 +6,7 @@ import java.util.logging.Logger;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import org.mailforge.application.HourlyCounts;
+import org.mailforge.application.common.HourlyCounts;
 import org.mailforge.application.config.ServerConfiguration;
 import org.mailforge.domain.mail.Folder;
 import org.mailforge.smtp.spi.MessageContent;

@@ -16,7 +16,7 @@ import java.util.stream.Collectors;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import org.mailforge.application.MailMetrics;
+import org.mailforge.application.metrics.MailMetrics;
 import org.mailforge.application.config.ScreeningConfiguration;
 import org.mailforge.application.config.ServerConfiguration;
 import org.mailforge.domain.screening.ScreeningRecords;

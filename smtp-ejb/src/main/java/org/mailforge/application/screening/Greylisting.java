@@ -21,8 +21,8 @@ import java.util.logging.Logger;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import org.mailforge.application.HourlyCounts;
-import org.mailforge.application.MailMetrics;
+import org.mailforge.application.common.HourlyCounts;
+import org.mailforge.application.metrics.MailMetrics;
 import org.mailforge.application.config.ScreeningConfiguration;
 import org.mailforge.application.config.ServerConfiguration;
 import org.mailforge.application.verification.MessageAuthentication;

@@ -14,9 +14,9 @@ import java.util.logging.Logger;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import org.mailforge.application.HourlyCounts;
-import org.mailforge.application.MailMetrics;
-import org.mailforge.application.MessageHeaders;
+import org.mailforge.application.common.HourlyCounts;
+import org.mailforge.application.metrics.MailMetrics;
+import org.mailforge.application.common.MessageHeaders;
 import org.mailforge.application.config.ServerConfiguration;
 import org.mailforge.domain.trace.TraceFacts;
 import org.mailforge.domain.trace.TraceStep;

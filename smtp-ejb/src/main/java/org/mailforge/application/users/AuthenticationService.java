@@ -1,7 +1,7 @@
 package org.mailforge.application.users;
 
-import org.mailforge.application.LogText;
-import org.mailforge.application.MailMetrics;
+import org.mailforge.application.common.LogText;
+import org.mailforge.application.metrics.MailMetrics;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;

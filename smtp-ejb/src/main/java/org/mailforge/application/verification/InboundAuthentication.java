@@ -8,9 +8,9 @@ import java.util.logging.Logger;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import org.mailforge.application.LogText;
-import org.mailforge.application.MailMetrics;
-import org.mailforge.application.MessageHeaders;
+import org.mailforge.application.common.LogText;
+import org.mailforge.application.metrics.MailMetrics;
+import org.mailforge.application.common.MessageHeaders;
 import org.mailforge.application.config.ServerConfiguration;
 import org.mailforge.application.config.TrustConfiguration.LocalSpoofPolicy;
 import org.mailforge.application.directory.MailDirectory;

@@ -31,7 +31,7 @@ import org.apache.http.conn.ssl.DefaultHostnameVerifier;
 import org.apache.http.conn.ssl.SSLConnectionSocketFactory;
 import org.apache.http.impl.client.CloseableHttpClient;
 import org.apache.http.impl.client.HttpClients;
-import org.mailforge.application.LogText;
+import org.mailforge.application.common.LogText;
 import org.mailforge.domain.outbound.MtaStsPolicy;
 import org.mailforge.domain.outbound.MtaStsPolicyRepository;
 import org.mailforge.infrastructure.dns.DnsClient;

@@ -23,8 +23,8 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import org.mailforge.application.LogText;
-import org.mailforge.application.MailMetrics;
+import org.mailforge.application.common.LogText;
+import org.mailforge.application.metrics.MailMetrics;
 import org.mailforge.application.outbound.OutboundTransport;
 import org.mailforge.application.config.OutboundConfiguration;
 import org.mailforge.application.config.OutboundConfiguration.TlsPolicy;

@@ -8,7 +8,7 @@ import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.flywaydb.core.api.output.MigrateResult;
-import org.mailforge.application.DatabaseSchema;
+import org.mailforge.application.operations.DatabaseSchema;
 
 /** The server's schema migrations on its data source (user-cli runs the same ones on its own connection). */
 @ApplicationScoped

@@ -14,7 +14,7 @@ import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
-import org.mailforge.application.LedgerWriter;
+import org.mailforge.application.inbound.LedgerWriter;
 import org.mailforge.domain.mail.StoredMessage;
 
 /**

@@ -4,72 +4,100 @@ import java.util.List;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.EntityManager;
-import jakarta.persistence.PersistenceContext;
-import jakarta.transaction.Transactional;
+import jakarta.inject.Inject;
 
 import org.mailforge.domain.directory.Alias;
 import org.mailforge.domain.directory.DirectoryRepository;
 import org.mailforge.domain.directory.LocalDomain;
 
-/** Domains and aliases in the {@code domains} and {@code aliases} tables, in container-managed transactions. */
+/**
+ * Domains and aliases in the {@code domains} and {@code aliases} tables, for the server and
+ * user-cli alike (see {@link JpaTransactions}). Every read is a transaction of its own when the
+ * caller has none: the delivery path's lookups give their connection back at once.
+ */
 @ApplicationScoped
 public class JpaDirectoryRepository implements DirectoryRepository {
 
-    @PersistenceContext(unitName = "mailforge")
-    private EntityManager em;
+    private final JpaTransactions tx;
+
+    @Inject
+    public JpaDirectoryRepository(JpaTransactions tx) {
+        this.tx = tx;
+    }
+
+    /** For the container's proxy only. */
+    protected JpaDirectoryRepository() {
+        this.tx = null;
+    }
 
     @Override
-    @Transactional
     public List<LocalDomain> domains() {
-        return DirectoryQueries.domains(em);
+        return tx.readAlone(em -> em.createQuery("SELECT d FROM LocalDomain d ORDER BY d.name", LocalDomain.class).getResultList());
     }
 
     @Override
-    @Transactional
     public Optional<LocalDomain> findDomain(String name) {
-        return DirectoryQueries.findDomain(em, name);
+        return tx.readAlone(em -> Optional.ofNullable(em.find(LocalDomain.class, name)));
     }
 
     @Override
-    @Transactional
     public void addDomain(LocalDomain domain) {
-        DirectoryQueries.addDomain(em, domain);
+        tx.writeDo(em -> {
+            if (em.find(LocalDomain.class, domain.getName()) != null) {
+                throw new IllegalStateException("the domain exists: " + domain.getName());
+            }
+            em.persist(domain);
+        });
     }
 
     @Override
-    @Transactional
     public void removeDomain(String name) {
-        DirectoryQueries.removeDomain(em, name);
+        tx.writeDo(em -> {
+            LocalDomain domain = em.find(LocalDomain.class, name);
+            if (domain != null) {
+                em.remove(domain);
+            }
+        });
     }
 
     @Override
-    @Transactional
     public List<Alias> aliases() {
-        return DirectoryQueries.aliases(em);
+        return tx.readAlone(em -> em.createQuery("SELECT a FROM Alias a ORDER BY a.domain, a.address", Alias.class).getResultList());
     }
 
     @Override
-    @Transactional
     public Optional<Alias> findAlias(String address) {
-        return DirectoryQueries.findAlias(em, address);
+        return tx.readAlone(em -> Optional.ofNullable(em.find(Alias.class, address)));
     }
 
     @Override
-    @Transactional
     public Alias saveAlias(Alias alias) {
-        return DirectoryQueries.saveAlias(em, alias);
+        return tx.write(em -> {
+            Alias stored = em.find(Alias.class, alias.getAddress());
+            if (stored == null) {
+                em.persist(alias);
+                return alias;
+            }
+            stored.setTargets(alias.getTargets());
+            return stored;
+        });
     }
 
     @Override
-    @Transactional
     public boolean removeAlias(String address) {
-        return DirectoryQueries.removeAlias(em, address);
+        return tx.write(em -> {
+            Alias alias = em.find(Alias.class, address);
+            if (alias == null) {
+                return false;
+            }
+            em.remove(alias);
+            return true;
+        });
     }
 
     @Override
-    @Transactional
     public long aliasesOf(String domain) {
-        return DirectoryQueries.aliasesOf(em, domain);
+        return tx.readAlone(em -> em.createQuery("SELECT COUNT(a) FROM Alias a WHERE a.domain = :domain", Long.class)
+                .setParameter("domain", domain).getSingleResult());
     }
 }

@@ -2,104 +2,205 @@ package org.mailforge.infrastructure.persistence;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
-import jakarta.persistence.PersistenceContext;
-import jakarta.transaction.Transactional;
+import jakarta.persistence.PersistenceException;
 
+import org.mailforge.domain.user.DuplicateUserException;
 import org.mailforge.domain.user.User;
 import org.mailforge.domain.user.UserRepository;
 
-/** The server's user store: {@link UserQueries} in container-managed transactions. */
+/**
+ * The user store, for the server and user-cli alike: the {@link JpaTransactions} it is given
+ * decides whether its work runs in container-managed or resource-local transactions.
+ */
 @ApplicationScoped
 public class JpaUserRepository implements UserRepository {
 
-    @PersistenceContext(unitName = "mailforge")
-    private EntityManager em;
+    private final JpaTransactions tx;
+
+    @Inject
+    public JpaUserRepository(JpaTransactions tx) {
+        this.tx = tx;
+    }
+
+    /** For the container's proxy only. */
+    protected JpaUserRepository() {
+        this.tx = null;
+    }
 
     @Override
-    @Transactional(Transactional.TxType.REQUIRED) // see findByEmail
     public Optional<User> findByUsername(String username) {
-        return UserQueries.findByUsername(em, username);
+        return tx.readAlone(em -> em.createQuery("SELECT u FROM User u WHERE u.username = :name", User.class)
+                    .setParameter("name", username.toLowerCase(Locale.ROOT))
+                    .getResultStream().findFirst());
     }
 
     @Override
-    /**
-     * Its own short transaction when called without one (the delivery path): the connection goes
-     * back to the pool at once. Under Liberty's local transaction containment a read outside a
-     * transaction keeps its connection until the calling bean method ends, and sessions waiting in
-     * the delivery ledger while holding one can starve the pool its writer needs.
-     */
-    @Transactional(Transactional.TxType.REQUIRED)
     public Optional<User> findByEmail(String email) {
-        return UserQueries.findByEmail(em, email);
+        return tx.readAlone(em -> em.createQuery("SELECT u FROM User u WHERE u.email = :email", User.class)
+                    .setParameter("email", email.toLowerCase(Locale.ROOT))
+                    .getResultStream().findFirst());
     }
 
     @Override
-    @Transactional(Transactional.TxType.SUPPORTS)
     public List<User> list(String search, int offset, int limit) {
-        return UserQueries.list(em, search, offset, limit);
+        return tx.read(em -> {
+            String pattern = pattern(search);
+            return (pattern == null ? em.createQuery("SELECT u FROM User u ORDER BY u.id", User.class)
+                    : em.createQuery("SELECT u FROM User u WHERE LOWER(u.username) LIKE :p ESCAPE '\\' OR u.email LIKE :p ESCAPE '\\'"
+                            + " ORDER BY u.id", User.class).setParameter("p", pattern))
+                    .setFirstResult(offset).setMaxResults(limit).getResultList();
+        });
     }
 
     @Override
-    @Transactional(Transactional.TxType.SUPPORTS)
     public long count(String search) {
-        return UserQueries.count(em, search);
+        return tx.read(em -> {
+            String pattern = pattern(search);
+            return pattern == null ? em.createQuery("SELECT COUNT(u) FROM User u", Long.class).getSingleResult()
+                    : em.createQuery("SELECT COUNT(u) FROM User u WHERE LOWER(u.username) LIKE :p ESCAPE '\\' OR u.email LIKE :p ESCAPE '\\'",
+                            Long.class).setParameter("p", pattern).getSingleResult();
+        });
     }
 
+    /** Users whose address is in the domain (a valid domain name, lower case: no LIKE wildcards in it). */
     @Override
-    @Transactional(Transactional.TxType.SUPPORTS)
     public long countInDomain(String domain) {
-        return UserQueries.countInDomain(em, domain);
+        return tx.read(em -> em.createQuery("SELECT COUNT(u) FROM User u WHERE u.email LIKE :suffix", Long.class)
+                    .setParameter("suffix", "%@" + domain.toLowerCase(Locale.ROOT)).getSingleResult());
     }
 
     @Override
-    @Transactional(Transactional.TxType.SUPPORTS)
     public long activeAdmins() {
-        return UserQueries.activeAdmins(em);
+        return tx.read(em -> em.createQuery("SELECT COUNT(u) FROM User u WHERE u.admin = TRUE AND u.enabled = TRUE", Long.class).getSingleResult());
     }
 
+    /** Inserts; the write comes first, so a SQLite transaction never upgrades a stale snapshot. */
     @Override
-    @Transactional
     public User add(User user) {
-        return UserQueries.add(em, user);
+        return tx.write(em -> {
+            try {
+                em.persist(user);
+                em.flush();
+                return user;
+            } catch (PersistenceException e) {
+                throw duplicateOr(e, "username or email");
+            }
+        });
     }
 
+    /** Deletes the user and the index entries of its mail. */
     @Override
-    @Transactional
-    public User update(User user) {
-        return UserQueries.update(em, user);
-    }
-
-    @Override
-    @Transactional
-    public User update(User user, String previousEmail) {
-        return UserQueries.update(em, user, previousEmail);
-    }
-
-    @Override
-    @Transactional
     public void remove(User user) {
-        UserQueries.remove(em, user);
+        tx.writeDo(em -> {
+            em.createQuery("DELETE FROM StoredMessage m WHERE m.mailbox = :mailbox").setParameter("mailbox", user.getEmail()).executeUpdate();
+            em.createQuery("DELETE FROM User u WHERE u.id = :id").setParameter("id", user.getId()).executeUpdate();
+        });
     }
 
     @Override
-    @Transactional
     public void recordLogin(long userId, Instant when) {
-        UserQueries.recordLogin(em, userId, when);
+        tx.writeDo(em -> {
+            em.createQuery("UPDATE User u SET u.lastLogin = :when WHERE u.id = :id")
+                    .setParameter("when", when).setParameter("id", userId).executeUpdate();
+        });
     }
 
     @Override
-    @Transactional(Transactional.TxType.SUPPORTS)
     public List<org.mailforge.domain.mail.StoredLocation> storedMessages(User user) {
-        return UserQueries.storedMessages(em, user);
+        return tx.read(em -> em.createQuery("SELECT m FROM StoredMessage m WHERE m.mailbox = :mailbox ORDER BY m.id",
+                            org.mailforge.domain.mail.StoredMessage.class)
+                    .setParameter("mailbox", user.getEmail()).getResultStream()
+                    .map(m -> new org.mailforge.domain.mail.StoredLocation(m.getMailbox(), m.getStorageKey(), m.getSizeBytes()))
+                    .toList());
     }
 
     @Override
-    @Transactional(Transactional.TxType.SUPPORTS)
     public long messagesReceived(User user) {
-        return UserQueries.messagesReceived(em, user);
+        return tx.read(em -> em.createQuery("SELECT COUNT(m) FROM StoredMessage m WHERE m.mailbox = :mailbox", Long.class)
+                    .setParameter("mailbox", user.getEmail()).getSingleResult());
     }
+
+    /**
+     * Saves the fields changed on a user read earlier, and only those ({@link User#changes()}):
+     * what others wrote since it was read (a new password, the used space, the last login) stays.
+     * Returns the user as it is now.
+     */
+    @Override
+    public User update(User user) {
+        return tx.write(em -> updated(em, user));
+    }
+
+    /** Saves a user whose address changed, and moves the index of its mail to the new address. */
+    @Override
+    public User update(User user, String previousEmail) {
+        return tx.write(em -> {
+            User merged = updated(em, user);
+            em.createQuery("UPDATE StoredMessage m SET m.mailbox = :now WHERE m.mailbox = :before")
+                    .setParameter("now", merged.getEmail()).setParameter("before", previousEmail).executeUpdate();
+            return merged;
+        });
+    }
+
+    private static User updated(EntityManager em, User user) {
+        java.util.Set<User.Editable> changes = user.changes();
+        if (!changes.isEmpty()) {
+            StringBuilder jpql = new StringBuilder("UPDATE User u SET ");
+            java.util.List<String> sets = new java.util.ArrayList<>();
+            for (User.Editable field : changes) {
+                sets.add(switch (field) {
+                    case EMAIL -> "u.email = :email";
+                    case PASSWORD -> "u.passwordHash = :passwordHash";
+                    case QUOTA -> "u.quotaMb = :quotaMb";
+                    case ENABLED -> "u.enabled = :enabled";
+                    case ADMIN -> "u.admin = :admin";
+                });
+            }
+            jpql.append(String.join(", ", sets)).append(" WHERE u.id = :id");
+            jakarta.persistence.Query query = em.createQuery(jpql.toString()).setParameter("id", user.getId());
+            for (User.Editable field : changes) {
+                switch (field) {
+                    case EMAIL -> query.setParameter("email", user.getEmail());
+                    case PASSWORD -> query.setParameter("passwordHash", user.getPasswordHash());
+                    case QUOTA -> query.setParameter("quotaMb", user.getQuotaMb());
+                    case ENABLED -> query.setParameter("enabled", user.isEnabled());
+                    case ADMIN -> query.setParameter("admin", user.isAdmin());
+                }
+            }
+            try {
+                query.executeUpdate();
+            } catch (PersistenceException e) {
+                throw duplicateOr(e, "email");
+            }
+        }
+        User now = em.find(User.class, user.getId());
+        em.refresh(now);
+        return now;
+    }
+
+    /** A LIKE pattern for "contains", the caller's wildcards escaped; null for no filter. */
+    private static String pattern(String search) {
+        if (search == null || search.isBlank()) {
+            return null;
+        }
+        String escaped = search.strip().toLowerCase(Locale.ROOT)
+                .replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+        return "%" + escaped + "%";
+    }
+
+    private static RuntimeException duplicateOr(PersistenceException e, String field) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String message = String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT);
+            if (message.contains("unique") || message.contains("duplicate")) {
+                return new DuplicateUserException(field);
+            }
+        }
+        return e;
+    }
+
 }

@@ -1,15 +1,16 @@
 package org.mailforge.infrastructure.storage;
 
 import java.time.Clock;
+import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
 import org.mailforge.domain.mail.MailStore;
 import org.mailforge.application.config.ServerConfiguration;
 import org.mailforge.domain.queue.QueueSpool;
+import org.mailforge.infrastructure.persistence.JpaTransactions;
 
 /**
  * Chooses the storage backend from {@code SMTP_STORAGE_TYPE} (maildir, mbox, database, timeseries,
@@ -29,29 +30,33 @@ public class MailStoreProducer {
 
     @Produces
     @Singleton
-    MailStore mailStore(ServerConfiguration configuration, Instance<DatabaseMailStore> database) {
-        return switch (configuration.storageType()) {
-            case DATABASE -> database.get();
-            case S3 -> new S3MailStore(bucket(configuration), Clock.systemUTC());
-            case LMTP -> new LmtpMailStore(configuration.lmtp(), configuration.hostname());
-            default -> fileStore(configuration);
-        };
+    MailStore mailStore(ServerConfiguration configuration, JpaTransactions transactions) {
+        return create(configuration, transactions, () -> bucket(configuration));
+    }
+
+    /** The store {@code SMTP_STORAGE_TYPE} names, with an S3 client of its own (user-cli's). */
+    public static MailStore create(ServerConfiguration configuration, JpaTransactions transactions) {
+        return create(configuration, transactions, () -> S3Objects.connect(configuration.s3()));
     }
 
     /**
-     * The store on the local file system that {@code SMTP_STORAGE_TYPE} names (maildir, mbox or
-     * timeseries), or null for database, s3 and lmtp; the server and user-cli both take it from here.
+     * The store {@code SMTP_STORAGE_TYPE} names; the server and user-cli both take theirs from here.
+     *
+     * @param transactions the database's, for {@code database}
+     * @param bucket       the S3 bucket's client, for {@code s3} (asked for only then)
      */
-    public static MailStore fileStore(ServerConfiguration configuration) {
+    public static MailStore create(ServerConfiguration configuration, JpaTransactions transactions, Supplier<S3Objects> bucket) {
         Clock clock = Clock.systemUTC();
         return switch (configuration.storageType()) {
+            case DATABASE -> new DatabaseMailStore(transactions);
+            case S3 -> new S3MailStore(bucket.get(), clock);
+            case LMTP -> new LmtpMailStore(configuration.lmtp(), configuration.hostname());
             case TIMESERIES -> {
                 String key = configuration.storageEncryptionKey();
                 yield new TimeSeriesStore(configuration.storagePath(), key == null ? null : new MessageEncryption(key), clock);
             }
             case MBOX -> new MboxStore(configuration.storagePath(), clock);
             case MAILDIR -> new MaildirStore(configuration.storagePath());
-            case DATABASE, S3, LMTP -> null;
         };
     }
 

@@ -25,7 +25,7 @@ public class MessageSearch implements MessageIndex {
     EntityManager em;
 
     @Inject
-    DatabaseMailStore store;
+    org.mailforge.infrastructure.persistence.JpaTransactions transactions;
 
     @Override
     @Transactional(Transactional.TxType.SUPPORTS)
@@ -38,7 +38,7 @@ public class MessageSearch implements MessageIndex {
                     .setParameter("user", mailbox).getSingleResult();
             return new Page(all.stream().map(MessageSearch::entry).toList(), total);
         }
-        boolean sqlite = store.kind() == DatabaseKind.SQLITE;
+        boolean sqlite = transactions.kind() == DatabaseKind.SQLITE;
         String match = sqlite
                 ? "m.id IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?2)"
                 : "m.search @@ plainto_tsquery('simple', ?2)";

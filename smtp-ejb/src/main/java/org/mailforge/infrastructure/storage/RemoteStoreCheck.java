@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.logging.Logger;
 
-import org.mailforge.application.LogText;
+import org.mailforge.application.common.LogText;
 
 /**
  * Whether a store on another server (an S3 bucket, Dovecot's LMTP) answers, for readiness: asked

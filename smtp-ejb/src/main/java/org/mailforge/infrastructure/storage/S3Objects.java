@@ -237,7 +237,7 @@ final class S3Objects implements AutoCloseable {
             in.close();
             throw e;
         }
-        return new org.mailforge.application.BoundedInputStream(in, length);
+        return new org.mailforge.application.common.BoundedInputStream(in, length);
     }
 
 

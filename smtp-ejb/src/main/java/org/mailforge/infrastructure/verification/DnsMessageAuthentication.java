@@ -11,7 +11,7 @@ import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import org.mailforge.application.MessageHeaders;
+import org.mailforge.application.common.MessageHeaders;
 import org.mailforge.application.config.ServerConfiguration;
 import org.mailforge.application.verification.AuthenticationResults;
 import org.mailforge.application.verification.MessageAuthentication;

@@ -15,7 +15,7 @@ import javax.crypto.spec.SecretKeySpec;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import org.mailforge.application.Version;
+import org.mailforge.application.common.Version;
 import org.mailforge.application.events.WebhookCall;
 import org.mailforge.application.events.WebhookReceiver;
 import org.mailforge.application.config.ServerConfiguration;

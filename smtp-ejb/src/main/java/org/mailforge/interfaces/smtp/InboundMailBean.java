@@ -8,8 +8,8 @@ import jakarta.ejb.TransactionManagementType;
 import jakarta.inject.Inject;
 
 import org.mailforge.application.users.AuthenticationService;
-import org.mailforge.application.MailDeliveryService;
-import org.mailforge.application.SenderIdentity;
+import org.mailforge.application.inbound.MailDeliveryService;
+import org.mailforge.application.inbound.SenderIdentity;
 import org.mailforge.application.directory.MailDirectory;
 import org.mailforge.application.outbound.DeliveryAgent;
 import org.mailforge.application.outbound.OutboundQueueService;

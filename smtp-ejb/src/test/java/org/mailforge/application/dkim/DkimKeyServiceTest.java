@@ -15,7 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
-import org.mailforge.application.MtaStsPublication;
+import org.mailforge.application.directory.MtaStsPublication;
 import org.mailforge.application.directory.InMemoryDirectory;
 import org.mailforge.application.directory.MailDirectory;
 import org.mailforge.application.config.ServerConfiguration;

@@ -22,10 +22,9 @@ import java.util.function.Supplier;
 
 import org.junit.jupiter.api.Test;
 import org.mailforge.testing.SettableClock;
-import org.mailforge.application.MailDeliveryService;
 import org.mailforge.application.trace.MemoryTraceStore;
 import org.mailforge.application.trace.TraceLog;
-import org.mailforge.application.MailMetrics;
+import org.mailforge.application.metrics.MailMetrics;
 import org.mailforge.application.config.ServerConfiguration;
 import org.mailforge.application.events.ServerEvents;
 import org.mailforge.domain.queue.OutboundQueue;
@@ -80,12 +79,9 @@ class DeliveryAgentTest {
             woken.add(id);
             wakeDelays.add(delay);
         };
-        agent.mail = new MailDeliveryService() {
-            @Override
-            public Reply deliverOwn(InboundMessage message) {
-                notifications.add(message);
-                return Reply.of(250, "2.0.0", "stored");
-            }
+        agent.mail = message -> {
+            notifications.add(message);
+            return Reply.of(250, "2.0.0", "stored");
         };
         agent.metrics = new MailMetrics() {
             @Override

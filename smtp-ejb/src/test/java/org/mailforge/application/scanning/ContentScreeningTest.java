@@ -16,7 +16,7 @@ import java.util.Optional;
 import java.util.function.Supplier;
 
 import org.junit.jupiter.api.Test;
-import org.mailforge.application.MailMetrics;
+import org.mailforge.application.metrics.MailMetrics;
 import org.mailforge.application.config.ServerConfiguration;
 import org.mailforge.application.events.ServerEvents;
 import org.mailforge.domain.mail.Folder;

@@ -14,7 +14,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.junit.jupiter.api.Test;
-import org.mailforge.application.MailMetrics;
+import org.mailforge.application.metrics.MailMetrics;
 import org.mailforge.application.config.ScreeningConfiguration;
 import org.mailforge.application.verification.AuthenticationResults;
 import org.mailforge.application.verification.MessageAuthentication;

@@ -11,7 +11,7 @@ import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 
-import org.mailforge.application.MailMetrics;
+import org.mailforge.application.metrics.MailMetrics;
 import org.mailforge.application.config.ServerConfiguration;
 import org.mailforge.domain.trace.TraceStep;
 import org.mailforge.smtp.spi.InboundMessage;

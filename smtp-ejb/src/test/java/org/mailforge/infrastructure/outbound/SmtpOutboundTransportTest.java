@@ -22,7 +22,7 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
-import org.mailforge.application.MailMetrics;
+import org.mailforge.application.metrics.MailMetrics;
 import org.mailforge.application.config.ServerConfiguration;
 import org.mailforge.domain.outbound.MtaStsPolicy;
 import org.mailforge.domain.outbound.MtaStsPolicyRepository;

@@ -15,7 +15,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.ws.rs.core.Response;
 
-import org.mailforge.application.MailMetrics;
+import org.mailforge.application.metrics.MailMetrics;
 import org.mailforge.application.config.ServerConfiguration;
 import org.mailforge.interfaces.rest.errors.ApiError;
 import org.mailforge.smtp.ratelimit.Allowance;

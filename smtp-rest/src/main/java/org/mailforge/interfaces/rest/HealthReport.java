@@ -7,7 +7,7 @@ import java.util.List;
 import jakarta.json.bind.annotation.JsonbProperty;
 import jakarta.json.bind.annotation.JsonbPropertyOrder;
 
-import org.mailforge.application.HealthService;
+import org.mailforge.application.operations.HealthService;
 import org.mailforge.smtp.spi.AdapterStatistics;
 
 /** The body of {@code GET /health} (here, where MP OpenAPI finds its schema), in the specification's shape (plus the reasons when unhealthy). */

@@ -14,9 +14,9 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.mailforge.interfaces.rest.errors.ApiError;
-import org.mailforge.application.Version;
+import org.mailforge.application.common.Version;
 import org.mailforge.smtp.spi.AdapterStatistics;
-import org.mailforge.application.HealthService;
+import org.mailforge.application.operations.HealthService;
 
 /** {@code GET /health}: no authentication; 200 when healthy, 503 with the reasons when not. */
 @Path("/health")

@@ -13,7 +13,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-import org.mailforge.application.MtaStsPublication;
+import org.mailforge.application.directory.MtaStsPublication;
 
 /**
  * {@code GET /.well-known/mta-sts.txt}: no authentication; the MTA-STS policy of the local domain

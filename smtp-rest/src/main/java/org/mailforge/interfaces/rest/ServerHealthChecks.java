@@ -11,7 +11,7 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Liveness;
 import org.eclipse.microprofile.health.Readiness;
-import org.mailforge.application.HealthService;
+import org.mailforge.application.operations.HealthService;
 
 /** MicroProfile Health (/health/live, /health/ready on SMTP_METRICS_PORT), from the same rules as /health. */
 @ApplicationScoped

@@ -3,7 +3,7 @@ package org.mailforge.interfaces.rest;
 import jakarta.json.bind.annotation.JsonbProperty;
 import jakarta.json.bind.annotation.JsonbPropertyOrder;
 
-import org.mailforge.application.MailMetrics;
+import org.mailforge.application.metrics.MailMetrics;
 import org.mailforge.application.stats.StorageFigures;
 import org.mailforge.smtp.spi.AdapterStatistics;
 

@@ -15,8 +15,8 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.mailforge.interfaces.rest.errors.ApiError;
-import org.mailforge.application.MailMetrics;
-import org.mailforge.application.TrafficHistory;
+import org.mailforge.application.metrics.MailMetrics;
+import org.mailforge.application.metrics.TrafficHistory;
 import org.mailforge.smtp.spi.AdapterStatistics;
 
 /** {@code GET /stats}: server statistics for administrators. */

@@ -16,12 +16,14 @@ import jakarta.persistence.Persistence;
 import org.mailforge.infrastructure.persistence.SchemaMigrations;
 import org.mailforge.smtp.settings.SettingsReader;
 import org.mailforge.smtp.settings.StorageSetting;
+import org.mailforge.infrastructure.persistence.DatabaseKind;
+import org.mailforge.infrastructure.persistence.JpaTransactions;
 
 /**
  * The server's database as user-cli sees it: the same variables (SMTP_DB_URL wins over
  * SMTP_DB_PATH; SMTP_DB_USER, SMTP_DB_PASSWORD), the same migrations, resource-local JPA.
  */
-final class CliDatabase implements AutoCloseable {
+final class CliDatabase implements JpaTransactions, AutoCloseable {
 
     /** SQLite settings matching the server's: WAL, full sync, wait up to 30 s for the writer lock. */
     static final String SQLITE_OPTIONS = "?journal_mode=WAL&synchronous=FULL&busy_timeout=30000";
@@ -57,14 +59,36 @@ final class CliDatabase implements AutoCloseable {
         this.factory = Persistence.createEntityManagerFactory("mailforge-cli", properties);
     }
 
-
-    /** Whether this is SQLite (whose full-text index is a table of its own). */
-    boolean sqlite() {
-        return url.startsWith("jdbc:sqlite:");
+    @Override
+    public DatabaseKind kind() {
+        return DatabaseKind.fromUrl(url);
     }
 
-    /** Runs work in one transaction and returns its result. */
-    <T> T inTransaction(Function<EntityManager, T> work) {
+    /** Reads without a transaction. */
+    @Override
+    public <T> T read(Function<EntityManager, T> work) {
+        EntityManager em = factory.createEntityManager();
+        try {
+            return work.apply(em);
+        } finally {
+            em.close();
+        }
+    }
+
+    /** The same: the CLI holds no connection between its steps. */
+    @Override
+    public <T> T readAlone(Function<EntityManager, T> work) {
+        return read(work);
+    }
+
+    /** Every write is one transaction of its own, committed when this returns. */
+    @Override
+    public <T> T write(Function<EntityManager, T> work) {
+        return writeAlone(work);
+    }
+
+    @Override
+    public <T> T writeAlone(Function<EntityManager, T> work) {
         EntityManager em = factory.createEntityManager();
         EntityTransaction tx = em.getTransaction();
         try {
@@ -76,24 +100,6 @@ final class CliDatabase implements AutoCloseable {
             if (tx.isActive()) {
                 tx.rollback();
             }
-            em.close();
-        }
-    }
-
-    /** Runs work that returns nothing in one transaction. */
-    void inTransactionDo(java.util.function.Consumer<EntityManager> work) {
-        inTransaction(em -> {
-            work.accept(em);
-            return null;
-        });
-    }
-
-    /** Runs a read without a transaction. */
-    <T> T read(Function<EntityManager, T> work) {
-        EntityManager em = factory.createEntityManager();
-        try {
-            return work.apply(em);
-        } finally {
             em.close();
         }
     }

@@ -100,7 +100,7 @@ public final class UserCli {
             }
             org.mailforge.domain.mail.MailStore mail = mailStore(db);
             try {
-                UserService users = new UserService(new CliUserRepository(db), new PasswordHasher(), mail);
+                UserService users = new UserService(new org.mailforge.infrastructure.persistence.JpaUserRepository(db), new PasswordHasher(), mail);
                 if (args[0].equals("delete") && mailRefusal != null) {
                     err.println("Error: " + mailRefusal); // before anything is deleted
                     return 1;
@@ -131,49 +131,14 @@ public final class UserCli {
         try {
             org.mailforge.application.config.ServerConfiguration configuration =
                     org.mailforge.application.config.ServerConfiguration.load(name -> java.util.Optional.ofNullable(env.apply(name)));
-            return switch (configuration.storageType()) {
-                case DATABASE -> new CliDatabaseMailStore(db);
-                case S3 -> org.mailforge.infrastructure.storage.S3MailStore.connect(configuration.s3(), java.time.Clock.systemUTC());
-                // the LMTP server (Dovecot) keeps the mail: deleting a user says so and leaves it there
-                case LMTP -> new org.mailforge.infrastructure.storage.LmtpMailStore(configuration.lmtp(), configuration.hostname());
-                default -> org.mailforge.infrastructure.storage.MailStoreProducer.fileStore(configuration);
-            };
+            // the server's own choice (with lmtp, Dovecot keeps the mail: deleting a user says so and leaves it there)
+            return org.mailforge.infrastructure.storage.MailStoreProducer.create(configuration, db);
         } catch (RuntimeException e) { // a setting the server would refuse too: the commands without mail still work
             why = e.getMessage();
         }
         String reason = why;
         mailRefusal = reason;
-        return new org.mailforge.domain.mail.MailStore() {
-            private UnsupportedOperationException refused() {
-                return new UnsupportedOperationException(reason);
-            }
-
-            @Override
-            public org.mailforge.domain.mail.StoredLocation store(String mailbox, org.mailforge.domain.mail.Folder folder,
-                                                                   String returnPath, org.mailforge.smtp.spi.MessageContent content) {
-                throw refused();
-            }
-
-            @Override
-            public void checkAvailable() {
-                // nothing to check from here
-            }
-
-            @Override
-            public void renameMailbox(String from, String to) {
-                throw refused();
-            }
-
-            @Override
-            public void removeMailbox(String mailbox) {
-                throw refused();
-            }
-
-            @Override
-            public void remove(org.mailforge.domain.mail.StoredLocation location) {
-                throw refused();
-            }
-        };
+        return new org.mailforge.infrastructure.storage.UnavailableMailStore(reason);
     }
 
     /** Why this configuration's mail cannot be handled from here, or null when it can. */
@@ -294,8 +259,8 @@ public final class UserCli {
     private int directory(CliDatabase db, String[] args) {
         org.mailforge.application.config.ServerConfiguration configuration =
                 org.mailforge.application.config.ServerConfiguration.load(name -> java.util.Optional.ofNullable(env.apply(name)));
-        CliUserRepository users = new CliUserRepository(db);
-        CliDirectoryRepository repository = new CliDirectoryRepository(db);
+        var users = new org.mailforge.infrastructure.persistence.JpaUserRepository(db);
+        var repository = new org.mailforge.infrastructure.persistence.JpaDirectoryRepository(db);
         org.mailforge.application.directory.DirectoryService directory = new org.mailforge.application.directory.DirectoryService(
                 repository, users, new org.mailforge.application.directory.MailDirectory(repository, users, configuration));
         switch (args[0] + " " + args[1]) {

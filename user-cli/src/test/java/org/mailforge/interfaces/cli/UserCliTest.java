@@ -207,7 +207,7 @@ class UserCliTest {
             String name = "race" + System.nanoTime();
             assertEquals(0, run(env, "", "create", name, name + "@example.com", "MyP@ssw0rd").status());
             try (CliDatabase db = new CliDatabase(env::get)) {
-                CliUserRepository users = new CliUserRepository(db);
+                var users = new org.mailforge.infrastructure.persistence.JpaUserRepository(db);
                 org.mailforge.domain.user.User stale = users.findByUsername(name).orElseThrow();
                 org.mailforge.domain.user.User meanwhile = users.findByUsername(name).orElseThrow();
                 meanwhile.setPasswordHash("$argon2id$set-meanwhile");
