@@ -7,6 +7,7 @@ when they are compared. This is how docs/deployment.md compared the garbage coll
     python3 bench/jvm_ab.py -- "-XX:+UseG1GC" "-XX:+UseSerialGC"        # 5 warm-up rounds, 6 measured
     python3 bench/jvm_ab.py --warm 4 --rounds 6 -- "-XX:+UseParallelGC" "-XX:+UseSerialGC"
     python3 bench/jvm_ab.py --ear-b /tmp/before.ear -- "-XX:+UseSerialGC" "-XX:+UseSerialGC"  # two builds
+    BENCH_SMTP="SMTP_DMARC_POLICY=report" python3 bench/jvm_ab.py --smtp-b "SMTP_DMARC_POLICY=off" -- "" ""  # two settings
 
 (`--` first: the options begin with a dash.) Each argument is the whole jvm.options of one
 server (options separated by spaces; they replace the file the build wrote, so a collector there
@@ -41,9 +42,15 @@ def prepare(name, options, ear=None):
         shutil.copyfile(ear, folder / "apps" / "smtp-ear.ear")
 
 
+#: settings of server B alone (--smtp-b), on top of BENCH_SMTP's, which both servers get
+B_SETTINGS = {}
+
+
 def environment(name, smtp_port, http_port):
     data = run.WORK / name
     env = run.mailforge_env()
+    if name == SERVERS[1][0]:
+        env.update(B_SETTINGS)
     env.update({"SMTP_PORT": str(smtp_port), "SMTP_HEALTH_PORT": str(http_port),
                 "SMTP_METRICS_PORT": str(http_port + 1), "SMTP_ADMIN_CONSOLE_PORT": str(http_port + 2),
                 "SMTP_STORAGE_PATH": str(data / "mail"), "SMTP_DB_PATH": str(data / "smtp.db"),
@@ -74,7 +81,12 @@ def main():
     parser.add_argument("--rounds", type=int, default=6, help="rounds measured")
     parser.add_argument("--count", type=int, default=3000, help="messages per cell (1 KB, concurrency 50)")
     parser.add_argument("--ear-b", help="an EAR for server B (another build); A runs the build's")
+    parser.add_argument("--smtp-b", default="", help="settings of server B alone, e.g. \"SMTP_DMARC_POLICY=off\""
+                        " (both get BENCH_SMTP's)")
     args = parser.parse_args()
+    for setting in args.smtp_b.split():
+        key, _, value = setting.partition("=")
+        B_SETTINGS[key] = value
     variants = [args.a, args.b]
     shipped = run.WLP / "usr" / "servers" / run.SERVER / "jvm.options"
     original = shipped.read_text() if shipped.exists() else ""

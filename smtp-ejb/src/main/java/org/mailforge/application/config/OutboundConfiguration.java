@@ -37,6 +37,8 @@ import org.mailforge.smtp.settings.SettingsReader;
  * @param mtaStsFetch     wall-clock limit of one policy's discovery and fetch, however its host trickles (SMTP_MTA_STS_FETCH_SECONDS)
  * @param caFile          a PEM file of trust anchors added to the JDK's for verified TLS (private CAs), or null
  * @param sweepInterval   how often the queue's safety net wakes entries overdue by more than it (SMTP_QUEUE_SWEEP_SECONDS)
+ * @param dnsFailureThreshold questions in a row DNS leaves unanswered before the checks stop asking it; 0: always ask
+ * @param dnsFailurePause how long they do not ask it then
  */
 public record OutboundConfiguration(
         String relayHost,
@@ -59,7 +61,9 @@ public record OutboundConfiguration(
         int mtaStsPort,
         Duration mtaStsFetch,
         Path caFile,
-        Duration sweepInterval) {
+        Duration sweepInterval,
+        int dnsFailureThreshold,
+        Duration dnsFailurePause) {
 
     /** Connecting to one destination host may take this long at most. */
     public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(30);
@@ -114,7 +118,9 @@ public record OutboundConfiguration(
                 in.integer(OutboundSetting.MTA_STS_PORT),
                 Duration.ofSeconds(in.number(OutboundSetting.MTA_STS_FETCH_SECONDS)),
                 caFile(in),
-                Duration.ofSeconds(in.number(OutboundSetting.QUEUE_SWEEP_SECONDS)));
+                Duration.ofSeconds(in.number(OutboundSetting.QUEUE_SWEEP_SECONDS)),
+                in.integer(OutboundSetting.DNS_FAILURE_THRESHOLD),
+                Duration.ofSeconds(in.number(OutboundSetting.DNS_FAILURE_PAUSE_SECONDS)));
     }
 
     private static Path caFile(SettingsReader in) {

@@ -38,10 +38,14 @@ public class HealthService {
     @Inject
     org.mailforge.application.scanning.ContentScreening screening;
 
+    @Inject
+    org.mailforge.application.verification.InboundAuthentication authentication;
+
     /**
      * The verdict of {@code GET /health}: unhealthy when not ready or not live; degraded (still in
-     * service) for what clients do to us (refused connections) and a scanner that is down with
-     * SMTP_SCANNER_FAIL_OPEN=true, since mail still flows.
+     * service) for what clients do to us (refused connections), a scanner that is down with
+     * SMTP_SCANNER_FAIL_OPEN=true and a DNS that does not answer the sender checks, since mail
+     * still flows.
      */
     public Verdict verdict() {
         List<String> reasons = readinessProblems();
@@ -50,6 +54,7 @@ public class HealthService {
         if (screening.failOpen()) {
             degraded.addAll(screening.problems());
         }
+        degraded.addAll(authentication.problems()); // the checks record temperror; mail still flows
         String status = !reasons.isEmpty() ? "unhealthy" : degraded.isEmpty() ? "healthy" : "degraded";
         reasons.addAll(degraded);
         return new Verdict(status, List.copyOf(reasons));

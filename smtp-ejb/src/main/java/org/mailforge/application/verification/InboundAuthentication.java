@@ -70,6 +70,11 @@ public class InboundAuthentication {
         this.directory = directory;
     }
 
+    /** Why the sender checks cannot do their work now (DNS not answering); empty when they can. */
+    public java.util.List<String> problems() {
+        return checks.problems();
+    }
+
     public Verdict check(InboundMessage message) {
         if (message.authenticatedUser() != null) {
             return new Accept(message, false, null);

@@ -28,4 +28,9 @@ public interface MessageAuthentication {
     default java.util.List<AuthenticationResults.Dkim> signatures(InboundMessage message) {
         return check(message).dkim();
     }
+
+    /** Why the checks cannot do their work now (DNS not answering), for {@code /health}; empty when they can. */
+    default java.util.List<String> problems() {
+        return java.util.List.of();
+    }
 }

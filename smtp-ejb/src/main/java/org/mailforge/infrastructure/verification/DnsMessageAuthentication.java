@@ -16,6 +16,7 @@ import org.mailforge.application.config.ServerConfiguration;
 import org.mailforge.application.verification.AuthenticationResults;
 import org.mailforge.application.verification.MessageAuthentication;
 import org.mailforge.infrastructure.dkim.DkimVerifier;
+import org.mailforge.infrastructure.dns.DnsBreaker;
 import org.mailforge.infrastructure.dns.DnsClient;
 import org.mailforge.smtp.spi.InboundMessage;
 
@@ -35,13 +36,15 @@ public class DnsMessageAuthentication implements MessageAuthentication {
     @Inject
     ServerConfiguration configuration;
 
+    private DnsClient dns;
     private SpfVerifier spf;
     private DkimVerifier dkim;
     private DmarcEvaluator dmarc;
 
     @PostConstruct
     void init() {
-        DnsClient dns = DnsClient.forChecks(configuration.outbound().dnsServer());
+        dns = DnsClient.forChecks(configuration.outbound().dnsServer(), new DnsBreaker(configuration.outbound().dnsFailureThreshold(),
+                configuration.outbound().dnsFailurePause(), java.time.Clock.systemUTC()));
         spf = new SpfVerifier(dns, configuration.hostname());
         dkim = new DkimVerifier(dns);
         dmarc = new DmarcEvaluator(dns);
@@ -50,6 +53,11 @@ public class DnsMessageAuthentication implements MessageAuthentication {
     @Override
     public AuthenticationResults.Spf spf(String clientAddress, String mailFrom, String helo) {
         return spf.check(clientAddress, mailFrom, helo == null ? "" : helo, Instant.now().plus(BUDGET));
+    }
+
+    @Override
+    public List<String> problems() {
+        return dns.problem().stream().toList();
     }
 
     @Override
