@@ -92,7 +92,7 @@ public record ServerConfiguration(
      */
     public static ServerConfiguration load(Function<String, Optional<String>> source) {
         SettingsReader in = new SettingsReader(source);
-        StorageType storageType = StorageType.valueOf(in.word(StorageSetting.STORAGE_TYPE).toUpperCase());
+        StorageType storageType = StorageType.valueOf(in.word(StorageSetting.STORAGE_TYPE).toUpperCase(java.util.Locale.ROOT));
         boolean queueInS3 = "s3".equals(in.word(StorageSetting.QUEUE_STORAGE));
         String hostname = in.text(ListenerSetting.HOSTNAME);
         ServerConfiguration config = new ServerConfiguration(
@@ -123,14 +123,14 @@ public record ServerConfiguration(
                 in.integer(OperationsSetting.HEALTH_PORT),
                 in.integer(OperationsSetting.METRICS_PORT),
                 in.integer(OperationsSetting.API_HTTPS_PORT),
-                LogLevel.valueOf(in.word(OperationsSetting.LOG_LEVEL).toUpperCase()),
+                LogLevel.valueOf(in.word(OperationsSetting.LOG_LEVEL).toUpperCase(java.util.Locale.ROOT)),
                 in.text(OperationsSetting.ADMIN_USERNAME),
                 in.text(OperationsSetting.ADMIN_PASSWORD),
                 in.text(OperationsSetting.ADMIN_EMAIL),
                 OutboundConfiguration.load(in),
                 OperationsConfiguration.load(in),
                 ScanningConfiguration.load(in),
-                DmarcEnforcement.valueOf(in.word(TrustSetting.DMARC_POLICY).toUpperCase()),
+                DmarcEnforcement.valueOf(in.word(TrustSetting.DMARC_POLICY).toUpperCase(java.util.Locale.ROOT)),
                 in.word(TrustSetting.MTA_STS_MODE),
                 DirectoryConfiguration.load(in),
                 TrustConfiguration.load(in, hostname),

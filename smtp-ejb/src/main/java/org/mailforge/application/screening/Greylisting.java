@@ -79,10 +79,10 @@ public class Greylisting {
     private final Map<String, Instant> allowedNetworks = new ConcurrentHashMap<>();
     private final Map<String, Instant> earnedDomains = new ConcurrentHashMap<>();
     private static final Duration KNOWN_FOR = Duration.ofMinutes(10);
-    /** Per client address and sender domain: until when the SPF answer holds, and whether it passed. */
+    /** Per client address and sender domain: until when the SPF answer holds, and the result. */
     private final Map<String, SpfAnswer> spfAnswers = new ConcurrentHashMap<>();
 
-    private record SpfAnswer(Instant until, boolean pass) {
+    private record SpfAnswer(Instant until, String result) {
     }
 
     @Inject
@@ -212,17 +212,21 @@ public class Greylisting {
         if (senderDomain.isEmpty() || !known(earnedDomains, senderDomain, now, () -> records.domainEarned(senderDomain))) {
             return false;
         }
-        return spfPasses(client.getHostAddress(), envelope, senderDomain, now)
-                && !spfPasses(client instanceof Inet4Address ? "192.0.2.1" : "2001:db8::1", envelope, senderDomain, now);
+        if (!"pass".equals(spfResult(client.getHostAddress(), envelope, senderDomain, now))) {
+            return false;
+        }
+        // a definite "not from anyone": a record that lets a documentation address send, or that could not be read, earns nothing
+        return java.util.List.of("fail", "softfail", "neutral", "none")
+                .contains(spfResult(client instanceof Inet4Address ? "192.0.2.1" : "2001:db8::1", envelope, senderDomain, now));
     }
 
     /**
-     * Whether SPF passes for the sender domain from {@code address}, asked once an hour (a
+     * The SPF result for the sender domain from {@code address}, asked once an hour (a
      * temporary error once a minute). Asked for a documentation address (RFC 5737, RFC 3849) too:
      * a domain whose record lets anyone send ({@code +all}, or a range that large) passes there,
      * and gets no shortcut, since its pass says nothing about the client.
      */
-    private boolean spfPasses(String address, InboundRecipient envelope, String senderDomain, Instant now) {
+    private String spfResult(String address, InboundRecipient envelope, String senderDomain, Instant now) {
         String key = address + " " + senderDomain;
         SpfAnswer answer = spfAnswers.get(key);
         if (answer == null || !answer.until().isAfter(now)) {
@@ -233,10 +237,10 @@ public class Greylisting {
                     spfAnswers.clear();
                 }
             }
-            answer = new SpfAnswer(now.plus("temperror".equals(result) ? Duration.ofMinutes(1) : Duration.ofHours(1)), "pass".equals(result));
+            answer = new SpfAnswer(now.plus("temperror".equals(result) ? Duration.ofMinutes(1) : Duration.ofHours(1)), result);
             spfAnswers.put(key, answer);
         }
-        return answer.pass();
+        return answer.result();
     }
 
     /**

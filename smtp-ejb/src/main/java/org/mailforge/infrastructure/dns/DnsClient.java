@@ -13,17 +13,14 @@ import java.util.concurrent.TimeoutException;
 import org.xbill.DNS.Cache;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.ExtendedResolver;
-import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Resolver;
 import org.xbill.DNS.SimpleResolver;
 import org.xbill.DNS.TextParseException;
-import org.xbill.DNS.Type;
 import org.xbill.DNS.lookup.LookupSession;
 import org.xbill.DNS.lookup.NoSuchDomainException;
 import org.xbill.DNS.lookup.NoSuchRRSetException;
-import org.xbill.DNS.lookup.ServerFailedException;
 
 /**
  * DNS questions for the checks of received mail (SPF, DKIM keys, DMARC records), each answered
@@ -44,22 +41,12 @@ public final class DnsClient {
         }
     }
 
-    /** A question not asked: the resolver is failing ({@link DnsBreaker}). */
-    private static final class NotAsked extends RuntimeException {
-        NotAsked(String message) {
-            super(message, null, false, false);
-        }
-    }
-
     /** What DNS said about a name and type: the records, or none (the name or the type does not exist). */
     public record Answer(List<Record> records, boolean nameExists) {
         public boolean isEmpty() {
             return records.isEmpty();
         }
     }
-
-    /** A wait at least this long without an answer counts as the resolver's failure; a shorter one ran out of the message's time. */
-    private static final long COUNTED_WAIT_MILLIS = QUERY_TIMEOUT.toMillis() / 2;
 
     private final LookupSession session;
     private final DnsBreaker breaker;
@@ -73,11 +60,8 @@ public final class DnsClient {
         Cache cache = new Cache(DClass.IN);
         cache.setMaxCache(MAX_CACHE_SECONDS);
         cache.setMaxNCache(MAX_CACHE_SECONDS);
-        this.session = LookupSession.builder().resolver(resolver).cache(cache).clearSearchPath().build();
+        this.session = LookupSession.builder().resolver(breaker.guard(resolver)).cache(cache).clearSearchPath().build();
         this.breaker = breaker;
-        // the breaker's probe: the root's NS records from the resolver itself, past the cache
-        breaker.probeWith(() -> resolver.sendAsync(Message.newQuery(Record.newRecord(Name.root, Type.NS, DClass.IN)))
-                .toCompletableFuture().orTimeout(QUERY_TIMEOUT.toMillis() + 500, TimeUnit.MILLISECONDS));
     }
 
     /** Why the checks are not asking DNS now; empty while it answers. */
@@ -130,9 +114,6 @@ public final class DnsClient {
         if (millis <= 0) {
             throw new DnsTimeoutException("no time left to ask DNS for " + name);
         }
-        if (!breaker.mayAsk()) {
-            throw new DnsTimeoutException(breaker.refusal(name));
-        }
         return await(name, start(name, type), millis);
     }
 
@@ -146,9 +127,6 @@ public final class DnsClient {
             absolute = Name.fromString(name.endsWith(".") ? name : name + ".");
         } catch (TextParseException e) {
             return CompletableFuture.completedFuture(new Answer(List.of(), false)); // not a name DNS could hold
-        }
-        if (!breaker.mayAsk()) {
-            return CompletableFuture.failedFuture(new NotAsked(breaker.refusal(name)));
         }
         return session.lookupAsync(absolute, type).toCompletableFuture().handle((result, failure) -> {
             if (failure == null) {
@@ -174,25 +152,17 @@ public final class DnsClient {
         return await(name, question, Math.max(0, Duration.between(Instant.now(), deadline).toMillis()));
     }
 
-    private Answer await(String name, CompletableFuture<Answer> question, long millis) throws DnsTimeoutException {
+    private static Answer await(String name, CompletableFuture<Answer> question, long millis) throws DnsTimeoutException {
         try {
-            Answer answer = question.get(millis, TimeUnit.MILLISECONDS);
-            breaker.answered();
-            return answer;
+            return question.get(millis, TimeUnit.MILLISECONDS);
         } catch (ExecutionException | CompletionException e) {
-            if (e.getCause() instanceof NotAsked notAsked) {
-                throw new DnsTimeoutException(notAsked.getMessage());
-            }
-            if (e.getCause() instanceof ServerFailedException) {
-                breaker.answered(); // SERVFAIL: the resolver is alive, the name's servers are not
-            } else {
-                breaker.unanswered();
+            for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+                if (cause instanceof DnsBreaker.NotAsked notAsked) {
+                    throw new DnsTimeoutException(notAsked.getMessage());
+                }
             }
             throw new DnsTimeoutException("DNS lookup of " + name + " failed: " + e.getCause());
         } catch (TimeoutException e) {
-            if (millis >= COUNTED_WAIT_MILLIS) {
-                breaker.unanswered();
-            }
             throw new DnsTimeoutException("DNS did not answer for " + name + " within " + millis + " ms");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -66,6 +66,13 @@ final class DmarcEvaluator {
         if (spfAligned || dkimAligned) {
             return new Dmarc("pass", fromDomain, policy, null);
         }
+        // an aligned SPF or DKIM result we could not get (DNS failing) might have passed: not a failure to act on
+        boolean spfUnknown = "temperror".equals(spf.result()) && aligned(spfDomain(spf), fromDomain, organisational, strictSpf);
+        boolean dkimUnknown = dkim.stream().anyMatch(d -> "temperror".equals(d.result()) && d.domain() != null
+                && aligned(d.domain(), fromDomain, organisational, strictDkim));
+        if (spfUnknown || dkimUnknown) {
+            return new Dmarc("temperror", fromDomain, policy, "an aligned " + (spfUnknown ? "SPF" : "DKIM") + " result could not be checked");
+        }
         return new Dmarc("fail", fromDomain, policy, "neither SPF nor DKIM passed for an aligned domain");
     }
 

@@ -99,6 +99,8 @@ class GreylistingTest {
     private int spfChecks;
     /** The sender domain's record lets everyone send (+all): it passes for a documentation address too. */
     private boolean permissive;
+    /** What the sender domain's SPF says for a documentation address when it is not permissive. */
+    private String documentationResult = "fail";
 
     static final class MutableClock extends java.time.Clock {
         Instant now;
@@ -135,7 +137,7 @@ class GreylistingTest {
             @Override
             public AuthenticationResults.Spf spf(String clientAddress, String mailFrom, String helo) {
                 boolean probe = clientAddress.equals("192.0.2.1") || clientAddress.equals("2001:db8:0:0:0:0:0:1");
-                return new AuthenticationResults.Spf(probe && !permissive ? "fail" : spfResult, mailFrom, helo, null);
+                return new AuthenticationResults.Spf(probe && !permissive ? documentationResult : spfResult, mailFrom, helo, null);
             }
         };
         spfChecks = 0;
@@ -224,6 +226,21 @@ class GreylistingTest {
         spfResult = "pass";
         permissive = true; // v=spf1 +all
         assertEquals(451, greylisting.screen(envelope("203.0.113.5", "b@sender.example", "bob@example.test")).code());
+    }
+
+    /** A check for the documentation address that DNS could not answer says nothing about +all: no shortcut on it. */
+    @Test
+    void noShortcutWhenTheEveryoneCheckCouldNotBeMade() {
+        Greylisting greylisting = greylisting(0);
+        greylisting.screen(envelope("192.0.2.10", "a@sender.example", "bob@example.test"));
+        clock.now = clock.now.plusSeconds(301);
+        assertNull(greylisting.screen(envelope("192.0.2.10", "a@sender.example", "bob@example.test")));
+        spfResult = "pass";
+        documentationResult = "temperror"; // DNS failing just then
+        assertEquals(451, greylisting.screen(envelope("203.0.113.5", "b@sender.example", "bob@example.test")).code());
+        documentationResult = "fail";
+        clock.now = clock.now.plusSeconds(61); // a temporary error is asked again after a minute
+        assertNull(greylisting.screen(envelope("203.0.113.6", "c@sender.example", "bob@example.test")), "the shortcut, once it is known");
     }
 
     @Test

@@ -72,6 +72,16 @@ class DmarcEvaluatorTest {
         assertEquals("bank.example", failed.fromDomain());
     }
 
+    /** A result that might have passed, had DNS answered, is not a failure that a p=reject would act on. */
+    @Test
+    void anAlignedResultThatCouldNotBeCheckedIsATemporaryError() {
+        assertEquals("temperror", evaluate("bank.example", spf("fail", "x@elsewhere.example"), List.of(dkim("temperror", "bank.example"))).result());
+        assertEquals("temperror", evaluate("bank.example", spf("temperror", "bounces@bank.example"), List.of()).result());
+        assertEquals("fail", evaluate("bank.example", spf("temperror", "x@elsewhere.example"), List.of(dkim("temperror", "elsewhere.example")))
+                .result(), "what could not be checked would not align anyway");
+        assertEquals("pass", evaluate("bank.example", spf("temperror", "x@bank.example"), List.of(dkim("pass", "bank.example"))).result());
+    }
+
     @Test
     void strictAlignmentWantsTheSameDomain() {
         assertEquals("fail", evaluate("strict.example", spf("pass", "b@mail.strict.example"), List.of(dkim("pass", "mail.strict.example"))).result());

@@ -36,8 +36,7 @@ public final class SettingsReader {
         String raw = source.apply(setting.variable()).orElse(null);
         Optional<String> problem = setting.problem(raw);
         problem.ifPresent(problems::add);
-        String value = problem.isPresent() ? setting.defaultValue() : setting.orDefault(raw);
-        return value == null || value.isEmpty() && setting.defaultValue() == null ? null : value;
+        return problem.isPresent() ? setting.defaultValue() : setting.orDefault(raw);
     }
 
     /** The value, or {@code fallback} when it is not set (a default computed from other settings). */
@@ -48,11 +47,20 @@ public final class SettingsReader {
 
     /** A choice ({@link Rule#oneOf}), in lower case. */
     public String word(Setting setting) {
-        return text(setting).toLowerCase(Locale.ROOT);
+        return present(setting).toLowerCase(Locale.ROOT);
     }
 
     public long number(Setting setting) {
-        return Long.parseLong(text(setting));
+        return Long.parseLong(present(setting));
+    }
+
+    /** The value of a setting the catalogue gives a default, so that it always has one. */
+    private String present(Setting setting) {
+        String value = text(setting);
+        if (value == null || value.isEmpty()) {
+            throw new IllegalStateException(setting.variable() + " has no default in the catalogue: read it with text(setting, fallback)");
+        }
+        return value;
     }
 
     public int integer(Setting setting) {
