@@ -22,11 +22,12 @@ public enum OutboundSetting implements Setting {
     DNS_SERVER(Spec.of("SMTP_DNS_SERVER", null, Rule.ANY,
             "`host` or `host:port` of the DNS server for MX lookups and the SPF, DKIM and DMARC checks").shown("system resolver")),
     DNS_FAILURE_THRESHOLD(Spec.of("SMTP_DNS_FAILURE_THRESHOLD", "5", Rule.range(0, 1000),
-            "Questions in a row that DNS leaves unanswered before the checks of received mail stop asking it for " +
-            "`SMTP_DNS_FAILURE_PAUSE_SECONDS` and record `temperror` at once (`/health` says `degraded`, mail flows); " +
-            "the first answer ends it. `0`: always ask")),
+            "Questions in a row that get no response from DNS before the resolver itself is asked (the root's NS, " +
+            "twice); when that is unanswered too, the checks of received mail stop asking for " +
+            "`SMTP_DNS_FAILURE_PAUSE_SECONDS` and record `temperror` at once (`/health` says `degraded`, mail flows; " +
+            "[mail authentication](mail-authentication.md)). `0`: always ask")),
     DNS_FAILURE_PAUSE_SECONDS(Spec.of("SMTP_DNS_FAILURE_PAUSE_SECONDS", "30", Rule.range(1, 3600),
-            "How long no question is asked then; after it, questions go out again")),
+            "How long nothing is asked then; after it the probe goes out alone, and a response ends the failure")),
     MX_PORT(Spec.of("SMTP_MX_PORT", "25", Rule.PORT,
             "Port of MX hosts")),
     OUTBOUND_ALLOW_PRIVATE(Spec.of("SMTP_OUTBOUND_ALLOW_PRIVATE", "false", Rule.BOOLEAN,
