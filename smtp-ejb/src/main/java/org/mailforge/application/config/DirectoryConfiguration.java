@@ -1,4 +1,5 @@
 package org.mailforge.application.config;
+
 import org.mailforge.smtp.settings.SettingsReader;
 import org.mailforge.smtp.settings.TrustSetting;
 
@@ -11,8 +12,9 @@ import org.mailforge.smtp.settings.TrustSetting;
  *                           every node; null: a random one per start (bounces to mail forwarded before a restart are refused)
  * @param srsDomain          {@code SMTP_SRS_DOMAIN}: the local domain of rewritten senders, the same on every node, so any
  *                           node takes their bounces; null: SMTP_HOSTNAME
+ * @param rejectUnknownRecipients {@code SMTP_REJECT_UNKNOWN_RECIPIENTS}: RCPT for a local address nobody has is refused
  */
-public record DirectoryConfiguration(String recipientDelimiter, String srsSecret, String srsDomain) {
+public record DirectoryConfiguration(String recipientDelimiter, String srsSecret, String srsDomain, boolean rejectUnknownRecipients) {
 
     static DirectoryConfiguration load(SettingsReader in) {
         String delimiter = in.text(TrustSetting.RECIPIENT_DELIMITER);
@@ -23,12 +25,12 @@ public record DirectoryConfiguration(String recipientDelimiter, String srsSecret
                 "SMTP_RECIPIENT_DELIMITER must be one character other than @ and . (or none to turn it off)");
         String secret = in.text(TrustSetting.SRS_SECRET);
         in.require(secret == null || secret.length() >= 16, "SMTP_SRS_SECRET must have at least 16 characters");
-        return new DirectoryConfiguration(delimiter, secret, in.text(TrustSetting.SRS_DOMAIN));
+        return new DirectoryConfiguration(delimiter, secret, in.text(TrustSetting.SRS_DOMAIN), in.bool(TrustSetting.REJECT_UNKNOWN_RECIPIENTS));
     }
 
     @Override
     public String toString() {
         return "DirectoryConfiguration[recipientDelimiter=" + recipientDelimiter + ", srsSecret=" + (srsSecret == null ? "unset" : "set")
-                + ", srsDomain=" + srsDomain + "]";
+                + ", srsDomain=" + srsDomain + ", rejectUnknownRecipients=" + rejectUnknownRecipients + "]";
     }
 }

@@ -1,4 +1,5 @@
 package org.mailforge.application.config;
+
 import org.mailforge.smtp.settings.SettingsReader;
 import org.mailforge.smtp.settings.StorageSetting;
 

@@ -24,9 +24,11 @@ import org.mailforge.smtp.settings.TrustSetting;
  *                          {@code Authentication-Results:} fields only we write (every node's name in a cluster)
  * @param maxForwards       {@code SMTP_MAX_FORWARDS}: outside addresses one received message may be forwarded to
  *                          through aliases and catch-alls, all its recipients together (default 50)
+ * @param dmarcPolicy       {@code SMTP_DMARC_POLICY}: what the checks of received mail do with their results
+ * @param mtaStsMode        {@code SMTP_MTA_STS_MODE}: the mode of the MTA-STS policy published for our domains
  */
 public record TrustConfiguration(boolean senderLoginMatch, LocalSpoofPolicy localSpoofPolicy, Set<String> authservIds,
-        int maxForwards) {
+        int maxForwards, DmarcEnforcement dmarcPolicy, String mtaStsMode) {
 
     /** What becomes of unauthenticated mail that claims a local domain in its header From. */
     public enum LocalSpoofPolicy {
@@ -45,6 +47,8 @@ public record TrustConfiguration(boolean senderLoginMatch, LocalSpoofPolicy loca
         return new TrustConfiguration(in.bool(ListenerSetting.SENDER_LOGIN_MATCH),
                 LocalSpoofPolicy.valueOf(in.word(TrustSetting.LOCAL_SPOOF_POLICY)
                         .toUpperCase(Locale.ROOT)),
-                ids, in.integer(TrustSetting.MAX_FORWARDS));
+                ids, in.integer(TrustSetting.MAX_FORWARDS),
+                DmarcEnforcement.valueOf(in.word(TrustSetting.DMARC_POLICY).toUpperCase(Locale.ROOT)),
+                in.word(TrustSetting.MTA_STS_MODE));
     }
 }

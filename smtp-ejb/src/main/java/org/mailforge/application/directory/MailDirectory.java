@@ -106,10 +106,10 @@ public class MailDirectory {
     public MailDirectory(DirectoryRepository repository, UserRepository users, ServerConfiguration configuration) {
         this.repository = repository;
         this.users = users;
-        this.configured = configuration.localDomainSet();
+        this.configured = configuration.listener().localDomainSet();
         this.delimiter = configuration.directory().recipientDelimiter();
-        this.adminEmail = configuration.adminEmail();
-        this.rejectUnknown = configuration.rejectUnknownRecipients();
+        this.adminEmail = configuration.admin().email();
+        this.rejectUnknown = configuration.directory().rejectUnknownRecipients();
         byte[] secret;
         if (configuration.directory().srsSecret() != null) {
             secret = configuration.directory().srsSecret().getBytes(java.nio.charset.StandardCharsets.UTF_8);
@@ -119,7 +119,7 @@ public class MailDirectory {
             LOG.warning("SMTP_SRS_SECRET is not set: forwarded mail's senders are rewritten under a key of this start only;"
                     + " set it (the same on every node) so bounces find their way back after a restart");
         }
-        String srsDomain = configuration.directory().srsDomain() != null ? configuration.directory().srsDomain() : configuration.hostname();
+        String srsDomain = configuration.directory().srsDomain() != null ? configuration.directory().srsDomain() : configuration.listener().hostname();
         this.srs = new Srs(secret, Domains.ascii(srsDomain), Clock.systemUTC());
         if (!Domains.isLocal(configured, srsDomain)) {
             LOG.warning("SMTP_SRS_DOMAIN=" + srsDomain + " is not in SMTP_LOCAL_DOMAINS: bounces to forwarded mail are refused until it is");

@@ -34,7 +34,7 @@ public class MtaStsPublication {
     @Inject
     public MtaStsPublication(ServerConfiguration configuration, MailDirectory directory) {
         this.directory = directory;
-        policy = "version: STSv1\r\nmode: " + configuration.mtaStsMode() + "\r\nmx: " + configuration.hostname().toLowerCase(Locale.ROOT)
+        policy = "version: STSv1\r\nmode: " + configuration.trust().mtaStsMode() + "\r\nmx: " + configuration.listener().hostname().toLowerCase(Locale.ROOT)
                 + "\r\nmax_age: " + MAX_AGE_SECONDS + "\r\n";
         try {
             id = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(policy.getBytes(StandardCharsets.US_ASCII)))

@@ -177,7 +177,7 @@ public class DkimKeyService {
             return content;
         }
         try {
-            byte[] set = arc.seal(content, configuration.hostname(), results.results(), key.get().getDomain(), key.get().getSelector(),
+            byte[] set = arc.seal(content, configuration.listener().hostname(), results.results(), key.get().getDomain(), key.get().getSelector(),
                     key.get().getAlgorithm(), privateKey(key.get()), clock.instant().plusSeconds(6));
             return set.length == 0 ? content : MessageContent.prefixed(set, content);
         } catch (IOException | GeneralSecurityException | RuntimeException e) {
@@ -193,7 +193,7 @@ public class DkimKeyService {
      */
     public List<DnsRecord> dnsRecords(String domain) {
         List<DnsRecord> records = new ArrayList<>();
-        String host = configuration.hostname().toLowerCase(Locale.ROOT);
+        String host = configuration.listener().hostname().toLowerCase(Locale.ROOT);
         records.add(new DnsRecord(domain, "MX", "10 " + host + ".", "mail for the domain comes to this server"));
         for (DkimKey key : keys.list(domain)) {
             records.add(new DnsRecord(key.dnsName(), "TXT", key.dnsRecord(),

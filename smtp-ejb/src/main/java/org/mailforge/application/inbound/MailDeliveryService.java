@@ -425,10 +425,10 @@ public class MailDeliveryService implements LocalDelivery {
                     r.mailbox(), r.code() + " " + (r.status() == null ? "" : r.status() + " ") + r.text(),
                     "5" + (r.status() == null ? ".0.0" : r.status().substring(1)), false)).toList();
             java.time.Instant now = java.time.Instant.now();
-            byte[] report = DeliveryStatusNotification.compose(DeliveryStatusNotification.Kind.FAILED, configuration.hostname(),
+            byte[] report = DeliveryStatusNotification.compose(DeliveryStatusNotification.Kind.FAILED, configuration.listener().hostname(),
                     message.sessionId(), message.reversePath(), message.receivedAt(), "the mailbox refused the message", entries,
                     message.content(), now);
-            Reply reply = deliverOwn(DeliveryStatusNotification.message(message.sessionId(), configuration.hostname(),
+            Reply reply = deliverOwn(DeliveryStatusNotification.message(message.sessionId(), configuration.listener().hostname(),
                     message.reversePath(), report, now));
             if (reply.code() >= 400) {
                 LOG.warning("session " + message.sessionId() + ": notification to " + LogText.escape(message.reversePath()) + " not accepted: " + reply);

@@ -4,6 +4,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import org.mailforge.application.config.ServerConfiguration;
+import org.mailforge.application.config.StorageConfiguration;
 import org.mailforge.domain.mail.MessageIndex;
 import org.mailforge.domain.user.User;
 import org.mailforge.domain.user.UserValidation;
@@ -25,7 +26,7 @@ public class MailboxSearch {
      * @throws UserValidation.InvalidFieldException when the messages are not stored in the database
      */
     public MessageIndex.Page search(User user, String query, int offset, int limit) {
-        if (configuration.storageType() != ServerConfiguration.StorageType.DATABASE) {
+        if (configuration.storage().type() != StorageConfiguration.StorageType.DATABASE) {
             throw new UserValidation.InvalidFieldException("q", "listing and searching messages needs SMTP_STORAGE_TYPE=database");
         }
         return index.search(user.getEmail(), query, offset, limit);

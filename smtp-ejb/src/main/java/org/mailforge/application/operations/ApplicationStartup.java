@@ -53,18 +53,18 @@ public class ApplicationStartup {
 
     @PostConstruct
     void start() {
-        Logger.getLogger("org.mailforge").setLevel(configuration.logLevel().julLevel());
+        Logger.getLogger("org.mailforge").setLevel(configuration.admin().logLevel().julLevel());
         store.checkAvailable();
         queueSpool.checkAvailable();
         LOG.info(() -> "outbound: " + configuration.outbound());
-        if (configuration.sqliteFile() != null) {
-            prepareDatabaseFolder(configuration.sqliteFile().toAbsolutePath());
+        if (configuration.storage().sqliteFile() != null) {
+            prepareDatabaseFolder(configuration.storage().sqliteFile().toAbsolutePath());
         }
         migrateSchema();
         ensureAdministrator();
         long stored = messages.countAll();
-        LOG.info(() -> "Mailforge ready: " + configuration.storageType().name().toLowerCase() + " storage at "
-                + configuration.describeStorage() + ", " + stored + " messages indexed, " + users.count() + " users");
+        LOG.info(() -> "Mailforge ready: " + configuration.storage().type().name().toLowerCase() + " storage at "
+                + configuration.storage().describeStorage() + ", " + stored + " messages indexed, " + users.count() + " users");
     }
 
     private void migrateSchema() {
@@ -72,7 +72,7 @@ public class ApplicationStartup {
             DatabaseSchema.Migrated result = schema.migrate();
             LOG.info(() -> "database schema at version " + result.version() + " (" + result.applied() + " migrations applied now)");
         } catch (java.sql.SQLException | RuntimeException e) {
-            throw new IllegalStateException("database " + configuration.describeDatabase()
+            throw new IllegalStateException("database " + configuration.storage().describeDatabase()
                     + " cannot be opened or migrated (check SMTP_DB_PATH / SMTP_DB_URL): " + e.getMessage(), e);
         }
     }
@@ -85,7 +85,7 @@ public class ApplicationStartup {
         if (users.activeAdmins() > 0) {
             return;
         }
-        String username = configuration.adminUsername();
+        String username = configuration.admin().username();
         java.util.Optional<org.mailforge.domain.user.User> existing = users.findByUsername(username);
         if (existing.isPresent()) {
             // the account is there but no longer an enabled administrator (changed outside the
@@ -97,11 +97,11 @@ public class ApplicationStartup {
             LOG.warning("no enabled administrator: made '" + username + "' (SMTP_ADMIN_USERNAME) an enabled administrator again");
             return;
         }
-        boolean generated = configuration.adminPassword() == null;
-        char[] password = generated ? GeneratedPassword.next() : configuration.adminPassword().toCharArray();
+        boolean generated = configuration.admin().password() == null;
+        char[] password = generated ? GeneratedPassword.next() : configuration.admin().password().toCharArray();
         String shown = generated ? new String(password) : null;
         try {
-            userService.create(username, configuration.adminEmail(), password, 0L, true);
+            userService.create(username, configuration.admin().email(), password, 0L, true);
         } catch (RuntimeException e) {
             if (users.activeAdmins() > 0) { // another node of the cluster, starting at the same time, was first
                 LOG.info(() -> "administrator created by another node: " + e.getMessage());

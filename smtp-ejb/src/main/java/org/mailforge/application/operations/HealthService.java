@@ -116,8 +116,8 @@ public class HealthService {
      * folder when mail itself lives in the database or S3 (the queue still needs local disk).
      */
     public List<String> diskProblems() {
-        boolean remote = configuration.storageType().remote();
-        java.nio.file.Path volume = remote ? configuration.outbound().queuePath() : configuration.storagePath();
+        boolean remote = configuration.storage().type().remote();
+        java.nio.file.Path volume = remote ? configuration.outbound().queuePath() : configuration.storage().path();
         try {
             FileStore store = Files.getFileStore(volume);
             double free = 100.0 * store.getUsableSpace() / store.getTotalSpace();

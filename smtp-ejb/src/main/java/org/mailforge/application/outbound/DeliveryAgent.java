@@ -292,9 +292,9 @@ public class DeliveryAgent {
             String reason = kind == DeliveryStatusNotification.Kind.DELAYED
                     ? "not delivered by " + entry.getDeliverBy() + " as requested (DELIVERBY), still trying"
                     : entry.getLastError();
-            byte[] report = DeliveryStatusNotification.compose(kind, configuration.hostname(), entry.getId(),
+            byte[] report = DeliveryStatusNotification.compose(kind, configuration.listener().hostname(), entry.getId(),
                     entry.getSender(), entry.getCreatedAt(), reason, lines, spool.open(entry.getContentFile()), clock.instant());
-            InboundMessage notice = DeliveryStatusNotification.message(entry.getId(), configuration.hostname(), entry.getSender(),
+            InboundMessage notice = DeliveryStatusNotification.message(entry.getId(), configuration.listener().hostname(), entry.getSender(),
                     report, clock.instant());
             Reply reply = mail.deliverOwn(notice);
             if (reply.code() >= 400) {

@@ -8,6 +8,7 @@ import jakarta.inject.Inject;
 
 import org.mailforge.application.common.HourlyCounts;
 import org.mailforge.application.config.ServerConfiguration;
+import org.mailforge.application.config.StorageConfiguration;
 import org.mailforge.domain.mail.Folder;
 import org.mailforge.smtp.spi.MessageContent;
 
@@ -62,7 +63,7 @@ public class SpamReports {
         if (scanner == null || !scanner.learns()) {
             throw new NotPossibleException("no spam scanner here learns from reports; set SMTP_RSPAMD_URL");
         }
-        if (configuration.storageType() != ServerConfiguration.StorageType.DATABASE) {
+        if (configuration.storage().type() != StorageConfiguration.StorageType.DATABASE) {
             throw new NotPossibleException("reports name messages by their id, which needs SMTP_STORAGE_TYPE=database;"
                     + " with Dovecot, moving into and out of Junk teaches the scanner (docs/scanning.md)");
         }

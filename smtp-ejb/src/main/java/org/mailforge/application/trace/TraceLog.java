@@ -258,10 +258,10 @@ public class TraceLog {
 
     private TraceFacts facts(SessionFacts session, String sender, Long size) {
         if (session == null) {
-            return new TraceFacts(configuration.hostname(), null, null, null, null, null, null, lower(sender), null, null, size,
+            return new TraceFacts(configuration.listener().hostname(), null, null, null, null, null, null, lower(sender), null, null, size,
                     null, null, null);
         }
-        return new TraceFacts(configuration.hostname(), session.listener(), session.clientAddress(), session.clientName(),
+        return new TraceFacts(configuration.listener().hostname(), session.listener(), session.clientAddress(), session.clientName(),
                 session.heloName(), session.tls(), session.authenticatedUser(), lower(sender), null, null, size, null, null, null);
     }
 
@@ -269,7 +269,7 @@ public class TraceLog {
         SessionFacts session = message.session();
         String listener = session != null ? session.listener() : "local"; // without a session: our own notification
         MessageHeaders.Identity identity = MessageHeaders.identity(message.content());
-        return new TraceFacts(configuration.hostname(), listener,
+        return new TraceFacts(configuration.listener().hostname(), listener,
                 session != null ? session.clientAddress() : message.clientAddress(),
                 session != null ? session.clientName() : null,
                 session != null ? session.heloName() : message.heloName(),

@@ -64,8 +64,8 @@ public class InboundAuthentication {
             MailDirectory directory) {
         this.checks = checks;
         this.metrics = metrics;
-        this.enforcement = configuration.dmarcPolicy();
-        this.authservId = configuration.hostname();
+        this.enforcement = configuration.trust().dmarcPolicy();
+        this.authservId = configuration.listener().hostname();
         this.spoofPolicy = configuration.trust().localSpoofPolicy();
         this.directory = directory;
     }

@@ -59,7 +59,7 @@ public class ApiHttpsEndpoint {
     @PostConstruct
     void start() {
         if (libertyConfigDir.isEmpty() || libertyOutputDir.isEmpty()) {
-            if (configuration.apiHttpsPort() != 0) {
+            if (configuration.admin().apiHttpsPort() != 0) {
                 throw new IllegalStateException("SMTP_API_HTTPS_PORT needs Open Liberty with Mailforge's server.xml"
                         + " (mailforge.liberty.config.dir is not set)");
             }
@@ -68,7 +68,7 @@ public class ApiHttpsEndpoint {
         try {
             refresh();
         } catch (IOException | GeneralSecurityException e) {
-            throw new IllegalStateException("SMTP_API_HTTPS_PORT=" + configuration.apiHttpsPort()
+            throw new IllegalStateException("SMTP_API_HTTPS_PORT=" + configuration.admin().apiHttpsPort()
                     + ": cannot set up HTTPS from SMTP_TLS_CERT / SMTP_TLS_KEY: " + e.getMessage(), e);
         }
     }
@@ -76,7 +76,7 @@ public class ApiHttpsEndpoint {
     /** A renewed certificate replaces the old one within a minute. */
     @Schedule(hour = "*", minute = "*", second = "7", persistent = false)
     void renew() {
-        if (libertyConfigDir.isEmpty() || configuration.apiHttpsPort() == 0) {
+        if (libertyConfigDir.isEmpty() || configuration.admin().apiHttpsPort() == 0) {
             return;
         }
         try {
@@ -98,18 +98,18 @@ public class ApiHttpsEndpoint {
 
     synchronized void refresh() throws IOException, GeneralSecurityException {
         Path dropIn = dropIn();
-        if (configuration.apiHttpsPort() == 0) {
+        if (configuration.admin().apiHttpsPort() == 0) {
             if (Files.deleteIfExists(dropIn)) {
                 LOG.info("SMTP_API_HTTPS_PORT is not set: the API's HTTPS endpoint is removed");
             }
             Files.deleteIfExists(keyStoreFile());
             return;
         }
-        Path certificate = Path.of(configuration.tlsCert());
-        Path key = Path.of(configuration.tlsKey());
+        Path certificate = Path.of(configuration.listener().tlsCert());
+        Path key = Path.of(configuration.listener().tlsKey());
         String digest = digest(certificate, key);
         String written = Files.exists(dropIn) && Files.exists(keyStoreFile()) ? Files.readString(dropIn) : "";
-        if (written.contains(DIGEST_MARK + digest + " ") && written.contains("httpsPort=\"" + configuration.apiHttpsPort() + "\"")) {
+        if (written.contains(DIGEST_MARK + digest + " ") && written.contains("httpsPort=\"" + configuration.admin().apiHttpsPort() + "\"")) {
             return; // as converted before
         }
         char[] password = randomPassword();
@@ -123,14 +123,14 @@ public class ApiHttpsEndpoint {
                 + "    <ssl id=\"mailforgeApiSSLConfig\" keyStoreRef=\"mailforgeApiKeyStore\" sslProtocol=\"TLSv1.2,TLSv1.3\"/>\n"
                 + "    <sslOptions id=\"mailforgeApiSslOptions\" sslRef=\"mailforgeApiSSLConfig\"/>\n"
                 + "    <httpEndpoint id=\"apiHttpsEndpoint\" host=\"*\" httpPort=\"-1\" httpsPort=\""
-                + configuration.apiHttpsPort() + "\" sslOptionsRef=\"mailforgeApiSslOptions\"/>\n"
+                + configuration.admin().apiHttpsPort() + "\" sslOptionsRef=\"mailforgeApiSslOptions\"/>\n"
                 // merged into server.xml's api_host: the API's web module answers on this port too
                 + "    <virtualHost id=\"api_host\" allowFromEndpointRef=\"apiHttpEndpoint,apiHttpsEndpoint\">\n"
-                + "        <hostAlias>*:" + configuration.apiHttpsPort() + "</hostAlias>\n"
+                + "        <hostAlias>*:" + configuration.admin().apiHttpsPort() + "</hostAlias>\n"
                 + "    </virtualHost>\n"
                 + "</server>\n";
         writePrivately(dropIn, out -> out.write(xml.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-        LOG.info(() -> "API on HTTPS port " + configuration.apiHttpsPort() + " with the certificate of " + certificate);
+        LOG.info(() -> "API on HTTPS port " + configuration.admin().apiHttpsPort() + " with the certificate of " + certificate);
     }
 
     private interface Writer {

@@ -219,7 +219,7 @@ public class SmtpOutboundTransport implements OutboundTransport {
         Socket channel = socket;
         SmtpClient client = new SmtpClient(channel.getInputStream(), channel.getOutputStream());
         expect(client.greeting(), 220, "greeting");
-        expect(client.hello(configuration.hostname()), 250, "EHLO");
+        expect(client.hello(configuration.listener().hostname()), 250, "EHLO");
         // smarthost credentials only ever travel over TLS with a verified certificate
         boolean credentials = outbound.relayUsername() != null;
         TlsPolicy policy = credentials || verifiedTls ? TlsPolicy.ENCRYPT : outbound.tls();
@@ -230,7 +230,7 @@ public class SmtpOutboundTransport implements OutboundTransport {
             route.append(", ").append(tls.getSession().getProtocol()).append(' ').append(tls.getSession().getCipherSuite())
                     .append(policy == TlsPolicy.ENCRYPT ? ", certificate verified" : ", certificate not verified (opportunistic TLS)");
             client = new SmtpClient(channel.getInputStream(), channel.getOutputStream());
-            expect(client.hello(configuration.hostname()), 250, "EHLO after STARTTLS");
+            expect(client.hello(configuration.listener().hostname()), 250, "EHLO after STARTTLS");
         } else if (policy != TlsPolicy.ENCRYPT) {
             route.append(", no TLS");
         } else {

@@ -23,7 +23,7 @@ public class MailStoreProducer {
 
     private synchronized S3Objects bucket(ServerConfiguration configuration) {
         if (bucket == null) {
-            bucket = S3Objects.connect(configuration.s3());
+            bucket = S3Objects.connect(configuration.storage().s3());
         }
         return bucket;
     }
@@ -36,7 +36,7 @@ public class MailStoreProducer {
 
     /** The store {@code SMTP_STORAGE_TYPE} names, with an S3 client of its own (user-cli's). */
     public static MailStore create(ServerConfiguration configuration, JpaTransactions transactions) {
-        return create(configuration, transactions, () -> S3Objects.connect(configuration.s3()));
+        return create(configuration, transactions, () -> S3Objects.connect(configuration.storage().s3()));
     }
 
     /**
@@ -47,23 +47,23 @@ public class MailStoreProducer {
      */
     public static MailStore create(ServerConfiguration configuration, JpaTransactions transactions, Supplier<S3Objects> bucket) {
         Clock clock = Clock.systemUTC();
-        return switch (configuration.storageType()) {
+        return switch (configuration.storage().type()) {
             case DATABASE -> new DatabaseMailStore(transactions);
             case S3 -> new S3MailStore(bucket.get(), clock);
-            case LMTP -> new LmtpMailStore(configuration.lmtp(), configuration.hostname());
+            case LMTP -> new LmtpMailStore(configuration.storage().lmtp(), configuration.listener().hostname());
             case TIMESERIES -> {
-                String key = configuration.storageEncryptionKey();
-                yield new TimeSeriesStore(configuration.storagePath(), key == null ? null : new MessageEncryption(key), clock);
+                String key = configuration.storage().encryptionKey();
+                yield new TimeSeriesStore(configuration.storage().path(), key == null ? null : new MessageEncryption(key), clock);
             }
-            case MBOX -> new MboxStore(configuration.storagePath(), clock);
-            case MAILDIR -> new MaildirStore(configuration.storagePath());
+            case MBOX -> new MboxStore(configuration.storage().path(), clock);
+            case MAILDIR -> new MaildirStore(configuration.storage().path());
         };
     }
 
     @Produces
     @Singleton
     QueueSpool queueSpool(ServerConfiguration configuration) {
-        return configuration.queueInS3() ? new S3QueueSpool(bucket(configuration))
+        return configuration.storage().queueInS3() ? new S3QueueSpool(bucket(configuration))
                 : new FileQueueSpool(configuration.outbound().queuePath());
     }
 

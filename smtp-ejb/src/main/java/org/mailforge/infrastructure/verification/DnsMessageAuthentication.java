@@ -45,7 +45,7 @@ public class DnsMessageAuthentication implements MessageAuthentication {
     void init() {
         dns = DnsClient.forChecks(configuration.outbound().dnsServer(), new DnsBreaker(configuration.outbound().dnsFailureThreshold(),
                 configuration.outbound().dnsFailurePause(), java.time.Clock.systemUTC()));
-        spf = new SpfVerifier(dns, configuration.hostname());
+        spf = new SpfVerifier(dns, configuration.listener().hostname());
         dkim = new DkimVerifier(dns);
         dmarc = new DmarcEvaluator(dns);
     }

@@ -21,20 +21,20 @@ class ServerConfigurationTest {
     @Test
     void defaultsFollowTheSpecification() {
         ServerConfiguration config = load(Map.of());
-        assertEquals(2525, config.port());
-        assertEquals("0.0.0.0", config.host());
-        assertEquals(100, config.maxConnections());
-        assertEquals(52_428_800L, config.maxMessageSize());
-        assertEquals(300, config.timeoutSeconds());
-        assertEquals("localhost", config.hostname());
-        assertEquals("smtp.db", config.dbPath());
-        assertEquals(ServerConfiguration.StorageType.MAILDIR, config.storageType());
-        assertEquals(Path.of("/var/mail"), config.storagePath());
-        assertFalse(config.tlsEnabled());
-        assertTrue(config.authEnabled());
-        assertEquals(8080, config.healthPort());
-        assertEquals(8081, config.metricsPort());
-        assertEquals(ServerConfiguration.LogLevel.INFO, config.logLevel());
+        assertEquals(2525, config.listener().port());
+        assertEquals("0.0.0.0", config.listener().host());
+        assertEquals(100, config.listener().maxConnections());
+        assertEquals(52_428_800L, config.listener().maxMessageSize());
+        assertEquals(300, config.listener().timeoutSeconds());
+        assertEquals("localhost", config.listener().hostname());
+        assertEquals("smtp.db", config.storage().dbPath());
+        assertEquals(StorageConfiguration.StorageType.MAILDIR, config.storage().type());
+        assertEquals(Path.of("/var/mail"), config.storage().path());
+        assertFalse(config.listener().tlsEnabled());
+        assertTrue(config.listener().authEnabled());
+        assertEquals(8080, config.admin().healthPort());
+        assertEquals(8081, config.admin().metricsPort());
+        assertEquals(AdminConfiguration.LogLevel.INFO, config.admin().logLevel());
         assertEquals(783, config.scanning().spamAssassinPort());
         assertEquals(3310, config.scanning().clamAvPort());
     }
@@ -43,11 +43,11 @@ class ServerConfigurationTest {
     void readsOverrides() {
         ServerConfiguration config = load(Map.of("SMTP_PORT", "25", "SMTP_LOCAL_DOMAINS", "a.test, b.test ,",
                 "SMTP_STORAGE_TYPE", "MBOX", "SMTP_LOG_LEVEL", "debug", "SMTP_ENABLE_AUTH", "false"));
-        assertEquals(25, config.port());
-        assertEquals(List.of("a.test", "b.test"), config.localDomains());
-        assertEquals(ServerConfiguration.StorageType.MBOX, config.storageType());
-        assertEquals(ServerConfiguration.LogLevel.DEBUG, config.logLevel());
-        assertFalse(config.authEnabled());
+        assertEquals(25, config.listener().port());
+        assertEquals(List.of("a.test", "b.test"), config.listener().localDomains());
+        assertEquals(StorageConfiguration.StorageType.MBOX, config.storage().type());
+        assertEquals(AdminConfiguration.LogLevel.DEBUG, config.admin().logLevel());
+        assertFalse(config.listener().authEnabled());
     }
 
     @Test
@@ -71,7 +71,7 @@ class ServerConfigurationTest {
 
     @Test
     void httpsForTheApiNeedsTheCertificateAndItsOwnPort() {
-        assertEquals(0, load(Map.of()).apiHttpsPort(), "off unless asked for");
+        assertEquals(0, load(Map.of()).admin().apiHttpsPort(), "off unless asked for");
         InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
                 () -> load(Map.of("SMTP_API_HTTPS_PORT", "8443")));
         assertTrue(e.getMessage().contains("SMTP_TLS_CERT") && e.getMessage().contains("SMTP_TLS_KEY"), e.getMessage());
@@ -104,8 +104,8 @@ class ServerConfigurationTest {
         assertTrue(e.getMessage().contains("SMTP_S3_ENDPOINT must be an http:// or https:// URL"), e.getMessage());
         ServerConfiguration config = load(Map.of("SMTP_STORAGE_TYPE", "s3", "SMTP_S3_BUCKET", "mail-archive",
                 "SMTP_S3_ENDPOINT", "http://127.0.0.1:9000", "SMTP_S3_SECRET_KEY", "very-secret", "SMTP_S3_ACCESS_KEY", "k"));
-        assertTrue(config.s3().pathStyle(), "an endpoint override means an S3-compatible store: path-style addressing");
-        assertEquals(16L << 20, config.s3().multipartThreshold());
+        assertTrue(config.storage().s3().pathStyle(), "an endpoint override means an S3-compatible store: path-style addressing");
+        assertEquals(16L << 20, config.storage().s3().multipartThreshold());
         assertTrue(!config.toString().contains("very-secret") && config.toString().contains("s3://mail-archive"), config.toString());
     }
 }

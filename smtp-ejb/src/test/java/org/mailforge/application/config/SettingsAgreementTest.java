@@ -45,8 +45,8 @@ class SettingsAgreementTest {
     /** Every enum the configuration turns a word into accepts exactly the words the catalogue's rule allows. */
     @Test
     void theCataloguesChoicesAreTheConfigurationsEnums() {
-        assertWords(StorageSetting.STORAGE_TYPE, ServerConfiguration.StorageType.values());
-        assertWords(OperationsSetting.LOG_LEVEL, ServerConfiguration.LogLevel.values());
+        assertWords(StorageSetting.STORAGE_TYPE, StorageConfiguration.StorageType.values());
+        assertWords(OperationsSetting.LOG_LEVEL, AdminConfiguration.LogLevel.values());
         assertWords(TrustSetting.DMARC_POLICY, DmarcEnforcement.values());
         assertWords(TrustSetting.LOCAL_SPOOF_POLICY, TrustConfiguration.LocalSpoofPolicy.values());
         assertWords(ScanningSetting.SPAM_ACTION, ScanningConfiguration.SpamAction.values());

@@ -39,8 +39,8 @@ class DnsFailureTest {
         try (Resolver resolver = new Resolver(Mode.SILENT)) {
             DnsBreaker breaker = new DnsBreaker(1, Duration.ofSeconds(30), clock);
             DnsClient dns = resolver.client(breaker);
-            long waited = timed(() -> dns.query("a.example", Type.TXT, Instant.now().plusMillis(1200)));
-            assertTrue(waited >= 900, "asked, and waited for the answer: " + waited + " ms");
+            long waited = timed(() -> dns.query("a.example", Type.TXT, Instant.now().plusMillis(700)));
+            assertTrue(waited >= 400, "asked, and waited for the answer: " + waited + " ms");
             await(() -> !breaker.mayAsk(), "the probe goes unanswered too: paused");
             assertTrue(dns.problem().isPresent(), "health says DNS is failing");
             DnsClient.DnsTimeoutException refused = assertThrows(DnsClient.DnsTimeoutException.class,
@@ -76,8 +76,8 @@ class DnsFailureTest {
             DnsBreaker breaker = new DnsBreaker(2, Duration.ofSeconds(30), clock);
             DnsClient dns = resolver.client(breaker);
             for (int i = 0; i < 2; i++) {
-                long waited = timed(() -> dns.query("blackholed.example", Type.TXT, Instant.now().plusMillis(1200)));
-                assertTrue(waited >= 900, "the name's question went unanswered: " + waited + " ms");
+                long waited = timed(() -> dns.query("blackholed.example", Type.TXT, Instant.now().plusMillis(700)));
+                assertTrue(waited >= 400, "the name's question went unanswered: " + waited + " ms");
             }
             await(() -> breaker.unansweredInARow() == 0, "the probe is answered: the count starts again");
             assertTrue(breaker.mayAsk());
@@ -91,7 +91,7 @@ class DnsFailureTest {
         try (Resolver resolver = new Resolver(Mode.SILENT)) {
             DnsBreaker breaker = new DnsBreaker(1, Duration.ofSeconds(30), clock);
             DnsClient dns = resolver.client(breaker);
-            timed(() -> dns.query("a.example", Type.TXT, Instant.now().plusMillis(1200)));
+            timed(() -> dns.query("a.example", Type.TXT, Instant.now().plusMillis(700)));
             await(() -> !breaker.mayAsk(), "paused");
             resolver.mode = Mode.SERVFAIL;
             int asked = resolver.questions.get();
@@ -115,7 +115,7 @@ class DnsFailureTest {
             DnsClient dns = resolver.client(breaker);
             assertEquals(1, dns.query("cached.example", Type.TXT, Instant.now().plusSeconds(5)).records().size(), "answered (and cached)");
             resolver.mode = Mode.SILENT;
-            timed(() -> dns.query("a.example", Type.TXT, Instant.now().plusMillis(1200)));
+            timed(() -> dns.query("a.example", Type.TXT, Instant.now().plusMillis(700)));
             await(() -> !breaker.mayAsk(), "paused");
             assertEquals(1, dns.query("cached.example", Type.TXT, Instant.now().plusSeconds(5)).records().size(), "still answered, from the cache");
             assertThrows(DnsClient.DnsTimeoutException.class, () -> dns.query("other.example", Type.TXT, Instant.now().plusSeconds(5)));
@@ -128,7 +128,7 @@ class DnsFailureTest {
             DnsBreaker never = new DnsBreaker(0, Duration.ofSeconds(30), clock);
             DnsClient dns = resolver.client(never);
             for (int i = 0; i < 2; i++) {
-                timed(() -> dns.query("a.example", Type.TXT, Instant.now().plusMillis(1200)));
+                timed(() -> dns.query("a.example", Type.TXT, Instant.now().plusMillis(700)));
             }
             assertTrue(never.mayAsk());
             assertEquals(Optional.empty(), dns.problem());
@@ -158,8 +158,8 @@ class DnsFailureTest {
         }
 
         DnsClient client(DnsBreaker breaker) {
-            // the resolver's own timeout (the probe's) is 1 s: the test waits less
-            return new DnsClient(DnsClient.resolver("127.0.0.1:" + socket.getLocalPort(), Duration.ofSeconds(1)), breaker);
+            // the resolver's own timeout (the probe's) is half a second: the test waits less
+            return new DnsClient(DnsClient.resolver("127.0.0.1:" + socket.getLocalPort(), Duration.ofMillis(500)), breaker);
         }
 
         private void serve() {

@@ -93,7 +93,7 @@ public class ApiGate {
      * HTTPS before their password has been sent in clear many times.
      */
     public boolean plaintextCredentials(HttpServletRequest request) throws IOException {
-        if (configuration.apiHttpsPort() == 0 || request.isSecure()) {
+        if (configuration.admin().apiHttpsPort() == 0 || request.isSecure()) {
             return false;
         }
         InetAddress peer = InetAddress.getByName(request.getRemoteAddr());
@@ -128,7 +128,7 @@ public class ApiGate {
 
     /** SMTP_API_HTTPS_PORT: the API's HTTPS port, 0 when it has none. */
     public int httpsPort() {
-        return configuration.apiHttpsPort();
+        return configuration.admin().apiHttpsPort();
     }
 
     private boolean trusted(InetAddress address) {

@@ -34,7 +34,7 @@ public class UiSessionCookies implements ServletContextListener {
     @Override
     public void contextInitialized(ServletContextEvent event) {
         SessionCookieConfig cookie = event.getServletContext().getSessionCookieConfig();
-        boolean https = configuration.apiHttpsPort() > 0;
+        boolean https = configuration.admin().apiHttpsPort() > 0;
         cookie.setName(https ? SECURE_NAME : NAME);
         cookie.setHttpOnly(true);
         cookie.setSecure(https);

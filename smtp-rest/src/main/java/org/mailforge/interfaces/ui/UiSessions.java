@@ -187,7 +187,7 @@ public class UiSessions {
      * over plain HTTP: the same path on the HTTPS port, since the session cookie is Secure then.
      */
     public Optional<URI> httpsInstead(HttpServletRequest request) {
-        int port = configuration.apiHttpsPort();
+        int port = configuration.admin().apiHttpsPort();
         if (port == 0 || request.isSecure()) {
             return Optional.empty();
         }
