@@ -35,9 +35,11 @@ public class DnsListClient implements DnsListLookup {
 
     private DnsClient dns;
 
+    /** With a breaker of its own (DnsBreaker): a dead resolver makes no greeting wait for the lists' timeouts. */
     @PostConstruct
     void init() {
-        dns = DnsClient.forChecks(configuration.outbound().dnsServer());
+        dns = DnsClient.forChecks(configuration.outbound().dnsServer(), new DnsBreaker(configuration.outbound().dnsFailureThreshold(),
+                configuration.outbound().dnsFailurePause(), java.time.Clock.systemUTC()));
     }
 
     @Override

@@ -23,8 +23,8 @@ public enum OutboundSetting implements Setting {
             "`host` or `host:port` of the DNS server for MX lookups and the SPF, DKIM and DMARC checks").shown("system resolver")),
     DNS_FAILURE_THRESHOLD(Spec.of("SMTP_DNS_FAILURE_THRESHOLD", "5", Rule.range(0, 1000),
             "Questions in a row that get no response from DNS before the resolver itself is asked (the root's NS, " +
-            "twice); when that is unanswered too, the checks of received mail stop asking for " +
-            "`SMTP_DNS_FAILURE_PAUSE_SECONDS` and record `temperror` at once (`/health` says `degraded`, mail flows; " +
+            "twice); when that is unanswered too, the checks of received mail and the DNS lists at connect stop asking for " +
+            "`SMTP_DNS_FAILURE_PAUSE_SECONDS` and answer at once (`temperror`; a list: not listed) (`/health` says `degraded`, mail flows; " +
             "[mail authentication](mail-authentication.md)). `0`: always ask")),
     DNS_FAILURE_PAUSE_SECONDS(Spec.of("SMTP_DNS_FAILURE_PAUSE_SECONDS", "30", Rule.range(1, 3600),
             "How long nothing is asked then; after it the probe goes out alone, and a response ends the failure")),
