@@ -26,11 +26,6 @@ public final class SettingsReader {
         return List.copyOf(problems);
     }
 
-    /** Whether the variable has a value (not blank). */
-    public boolean isSet(Setting setting) {
-        return source.apply(setting.variable()).filter(value -> !value.isBlank()).isPresent();
-    }
-
     /** The value, stripped, or the default (null when the catalogue has none). */
     public String text(Setting setting) {
         String raw = source.apply(setting.variable()).orElse(null);
