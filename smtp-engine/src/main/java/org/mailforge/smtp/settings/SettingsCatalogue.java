@@ -3,7 +3,6 @@ package org.mailforge.smtp.settings;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 /**
  * Every {@code SMTP_*} setting of Mailforge, by area, in the order the configuration reference
@@ -94,7 +93,7 @@ public final class SettingsCatalogue {
 
     /** Variables the catalogue has twice (none, or it is broken). */
     static List<String> duplicates() {
-        return all().stream().map(Setting::variable).filter(name -> Stream.of(Area.values())
-                .flatMap(area -> area.settings.stream()).filter(s -> s.variable().equals(name)).count() > 1).distinct().toList();
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        return all().stream().map(Setting::variable).filter(name -> !seen.add(name)).distinct().toList();
     }
 }
