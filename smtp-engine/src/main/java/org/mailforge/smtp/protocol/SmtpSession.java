@@ -124,9 +124,14 @@ public final class SmtpSession {
         return tlsDescription;
     }
 
-    /** AUTH is offered unless TLS is available, not yet active, and plaintext AUTH is not allowed. */
+    /** Whether TLS is configured but cannot start yet: its certificate has not arrived (ACME). */
+    public boolean tlsPending() {
+        return transport.tlsConfigured() && !transport.tlsAvailable();
+    }
+
+    /** AUTH is offered unless TLS is configured, not yet active, and plaintext AUTH is not allowed. */
     public boolean authAllowed() {
-        return !transport.tlsAvailable() || tlsDescription != null || settings.plaintextAuthAllowed();
+        return !transport.tlsConfigured() || tlsDescription != null || settings.plaintextAuthAllowed();
     }
 
     /** Runs the conversation until QUIT, end of stream, timeout or a fatal error. Never throws. */

@@ -14,8 +14,16 @@ public interface SmtpTransport {
 
     OutputStream output() throws IOException;
 
-    /** Whether {@link #startTls()} can work here (a certificate is configured). */
+    /** Whether {@link #startTls()} can work here now (a certificate is at hand). */
     boolean tlsAvailable();
+
+    /**
+     * Whether TLS is configured here, even while its certificate has not arrived yet (ACME): then
+     * AUTH must still wait for TLS, not fall back to plaintext.
+     */
+    default boolean tlsConfigured() {
+        return tlsAvailable();
+    }
 
     /** Performs the server side of the TLS handshake; afterwards the streams are the encrypted ones. */
     void startTls() throws IOException;

@@ -42,6 +42,15 @@ public interface SmtpMessageListener {
     }
 
     /**
+     * The certificate of the listeners when TLS is enabled without PEM files of its own: the one
+     * the application manages (ACME), or null while it has none. Asked periodically, off the
+     * sessions' threads; a changed answer is used by the next TLS handshake.
+     */
+    default ServerCertificate serverCertificate() {
+        return null;
+    }
+
+    /**
      * Which screening hooks to call: asked once, before the MX listener's first session. The
      * default calls every hook.
      */

@@ -13,6 +13,7 @@ import org.mailforge.smtp.spi.InboundMessage;
 import org.mailforge.smtp.spi.RecipientReply;
 import org.mailforge.smtp.spi.Refusal;
 import org.mailforge.smtp.spi.ScreeningScope;
+import org.mailforge.smtp.spi.ServerCertificate;
 import org.mailforge.smtp.spi.Reply;
 import org.mailforge.smtp.spi.SmtpMessageListener;
 import org.mailforge.smtp.spi.TurnResult;
@@ -63,6 +64,11 @@ final class EndpointListener implements SmtpMessageListener, AutoCloseable {
     @Override
     public Reply verifyRecipient(String reversePath, String address) {
         return call(listener -> listener.verifyRecipient(reversePath, address));
+    }
+
+    @Override
+    public ServerCertificate serverCertificate() {
+        return call(SmtpMessageListener::serverCertificate);
     }
 
     @Override

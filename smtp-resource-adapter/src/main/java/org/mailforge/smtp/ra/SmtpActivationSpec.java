@@ -28,7 +28,8 @@ import org.mailforge.smtp.spi.RateLimit;
 import org.mailforge.smtp.ratelimit.RateLimiter;
 import org.mailforge.smtp.settings.ListenerSetting;
 import org.mailforge.smtp.spi.SmtpMessageListener;
-import org.mailforge.smtp.tls.PemTls;
+import org.mailforge.smtp.spi.SmtpMessageListener;
+import org.mailforge.smtp.tls.ServerTls;
 
 /**
  * One SMTP listener, configured per message-driven bean in server.xml from the {@code SMTP_*}
@@ -70,8 +71,9 @@ public class SmtpActivationSpec implements ActivationSpec {
             setting.problem(values.get(setting)).ifPresent(problems::add);
         }
         if (problems.isEmpty() && bool(ListenerSetting.TLS_ENABLED)
-                && (get(ListenerSetting.TLS_CERTIFICATE).isEmpty() || get(ListenerSetting.TLS_KEY).isEmpty())) {
-            problems.add("SMTP_TLS_CERT and SMTP_TLS_KEY must be set when SMTP_ENABLE_TLS=true");
+                && get(ListenerSetting.TLS_CERTIFICATE).isEmpty() != get(ListenerSetting.TLS_KEY).isEmpty()) {
+            problems.add("SMTP_TLS_CERT and SMTP_TLS_KEY must be set together (or neither, for a certificate the application"
+                    + " manages: SMTP_ACME_DIRECTORY)");
         }
         if (problems.isEmpty()) {
             Set<Integer> ports = new java.util.HashSet<>();
@@ -203,13 +205,20 @@ public class SmtpActivationSpec implements ActivationSpec {
         return bool(ListenerSetting.REVERSE_DNS);
     }
 
-    /** The TLS context from the PEM files, or null when TLS is not enabled. */
-    SSLContext tlsContext() throws InvalidPropertyException {
+    /**
+     * The listeners' TLS: off; the PEM files of SMTP_TLS_CERT and SMTP_TLS_KEY (read again when
+     * they change); or, with TLS enabled and no files, the certificate {@code application} manages
+     * (ACME), which it may not have yet.
+     */
+    ServerTls serverTls(SmtpMessageListener application) throws InvalidPropertyException {
         if (!bool(ListenerSetting.TLS_ENABLED)) {
-            return null;
+            return ServerTls.off();
+        }
+        if (get(ListenerSetting.TLS_CERTIFICATE).isEmpty()) {
+            return ServerTls.fromApplication(application::serverCertificate);
         }
         try {
-            return PemTls.context(Path.of(get(ListenerSetting.TLS_CERTIFICATE)), Path.of(get(ListenerSetting.TLS_KEY)));
+            return ServerTls.fromPem(Path.of(get(ListenerSetting.TLS_CERTIFICATE)), Path.of(get(ListenerSetting.TLS_KEY)));
         } catch (java.io.IOException | java.security.GeneralSecurityException | RuntimeException e) {
             throw new InvalidPropertyException("SMTP_TLS_CERT and SMTP_TLS_KEY must name a readable PEM certificate and unencrypted key ("
                     + e.getMessage() + ")");

@@ -23,8 +23,6 @@ import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
-import javax.net.ssl.SSLContext;
-
 import jakarta.resource.spi.work.Work;
 import jakarta.resource.spi.work.WorkException;
 import jakarta.resource.spi.work.WorkManager;
@@ -45,6 +43,7 @@ import org.mailforge.smtp.spi.Refusal;
 import org.mailforge.smtp.spi.Reply;
 import org.mailforge.smtp.spi.SessionFacts;
 import org.mailforge.smtp.spi.SmtpMessageListener;
+import org.mailforge.smtp.tls.ServerTls;
 
 /**
  * A bound SMTP socket of one {@link ListenerKind}, with its own limits and counters. One
@@ -92,7 +91,7 @@ final class SmtpListener {
     private final int maxConnections;
     private final Semaphore connectionSlots;
     private final Set<Connection> open = ConcurrentHashMap.newKeySet();
-    private final SSLContext tls;
+    private final ServerTls tls;
     private final ListenerStatistics statistics;
     private final RateLimiter rateLimiter;
     private final ConcurrentSessions perAddress;
@@ -107,7 +106,7 @@ final class SmtpListener {
     private ScheduledExecutorService watch;
 
     SmtpListener(SmtpActivationSpec spec, ListenerKind kind, SmtpMessageListener listener, WorkManager workManager,
-            SSLContext tls, ListenerStatistics statistics) {
+            ServerTls tls, ListenerStatistics statistics) {
         this.spec = spec;
         this.kind = kind;
         this.port = spec.port(kind);

@@ -24,6 +24,7 @@ import jakarta.resource.spi.endpoint.MessageEndpointFactory;
 import jakarta.resource.spi.work.WorkManager;
 
 import org.mailforge.smtp.spi.ListenerCounts;
+import org.mailforge.smtp.tls.ServerTls;
 
 /**
  * The SMTP resource adapter: for every activated message-driven bean it binds the SMTP listeners
@@ -40,14 +41,29 @@ public class SmtpResourceAdapter implements ResourceAdapter {
 
     private static final Logger LOG = Logger.getLogger(SmtpResourceAdapter.class.getName());
 
+    /** How often the listeners look for a renewed certificate: a new one is in use within this time. */
+    private static final long CERTIFICATE_CHECK_MILLIS = 15_000;
+
     private final Map<ActivationKey, Activation> listeners = new ConcurrentHashMap<>();
     /** Per listener kind, kept across restarts of the listeners. */
     private final Map<ListenerKind, ListenerStatistics> statistics = Collections.synchronizedMap(new EnumMap<>(ListenerKind.class));
     private WorkManager workManager;
+    private java.util.Timer certificateTimer;
 
     @Override
     public void start(BootstrapContext context) throws ResourceAdapterInternalException {
         this.workManager = context.getWorkManager();
+        try {
+            certificateTimer = context.createTimer();
+        } catch (jakarta.resource.spi.UnavailableException e) {
+            throw new ResourceAdapterInternalException("no timer for certificate renewals", e);
+        }
+        certificateTimer.schedule(new java.util.TimerTask() {
+            @Override
+            public void run() {
+                refreshCertificates();
+            }
+        }, CERTIFICATE_CHECK_MILLIS, CERTIFICATE_CHECK_MILLIS);
         LOG.info("Mailforge SMTP resource adapter started");
         if ("platform".equals(SessionThreads.kind())) {
             LOG.warning("Java " + Runtime.version().feature() + " has no virtual threads: every SMTP session holds a platform"
@@ -58,6 +74,9 @@ public class SmtpResourceAdapter implements ResourceAdapter {
 
     @Override
     public void stop() {
+        if (certificateTimer != null) {
+            certificateTimer.cancel();
+        }
         listeners.values().forEach(Activation::stop);
         listeners.clear();
     }
@@ -68,8 +87,14 @@ public class SmtpResourceAdapter implements ResourceAdapter {
             throw new NotSupportedException("unexpected activation spec " + activationSpec);
         }
         spec.validate();
-        javax.net.ssl.SSLContext tls = spec.tlsContext();
         EndpointListener endpoint = new EndpointListener(factory);
+        ServerTls tls;
+        try {
+            tls = spec.serverTls(endpoint);
+        } catch (ResourceException e) {
+            endpoint.close();
+            throw e;
+        }
         List<SmtpListener> started = new ArrayList<>();
         for (ListenerKind kind : spec.listeners()) {
             SmtpListener listener = new SmtpListener(spec, kind, endpoint, workManager, tls, statisticsOf(kind));
@@ -83,11 +108,24 @@ public class SmtpResourceAdapter implements ResourceAdapter {
             }
             started.add(listener);
         }
-        listeners.put(new ActivationKey(factory, spec), new Activation(List.copyOf(started), endpoint));
+        listeners.put(new ActivationKey(factory, spec), new Activation(List.copyOf(started), endpoint, tls));
+        certificateTimer.schedule(new java.util.TimerTask() { // the application's certificate, once it has deployed
+            @Override
+            public void run() {
+                tls.refresh();
+            }
+        }, 1_000);
     }
 
-    /** One activation's listeners and the endpoint they call. */
-    private record Activation(List<SmtpListener> listeners, EndpointListener endpoint) {
+    /** Takes up renewed certificates: a changed PEM file, or what the application now holds. */
+    private void refreshCertificates() {
+        for (Activation activation : listeners.values()) {
+            activation.tls().refresh();
+        }
+    }
+
+    /** One activation's listeners, the endpoint they call, and their TLS. */
+    private record Activation(List<SmtpListener> listeners, EndpointListener endpoint, ServerTls tls) {
         void stop() {
             listeners.forEach(SmtpListener::stop);
             endpoint.close();

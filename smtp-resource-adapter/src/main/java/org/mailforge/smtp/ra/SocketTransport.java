@@ -15,6 +15,7 @@ import javax.net.ssl.SSLSocket;
 
 import org.mailforge.smtp.protocol.SmtpTransport;
 import org.mailforge.smtp.tls.PemTls;
+import org.mailforge.smtp.tls.ServerTls;
 
 /**
  * A client connection; STARTTLS layers TLS 1.2+ over the same socket. It also tells the listener
@@ -34,7 +35,7 @@ final class SocketTransport implements SmtpTransport {
     private static final long NOT_READING = Long.MIN_VALUE;
 
     private final Socket raw;
-    private final SSLContext tls;
+    private final ServerTls tls;
     private volatile Socket socket;
     private String tlsDescription;
     private volatile long readingSince = NOT_READING;
@@ -42,7 +43,7 @@ final class SocketTransport implements SmtpTransport {
     private volatile boolean cutOff;
 
     /** @param readTimeout how long a read (or the TLS handshake) may wait until the session sets its own */
-    SocketTransport(Socket socket, SSLContext tls, Duration readTimeout) {
+    SocketTransport(Socket socket, ServerTls tls, Duration readTimeout) {
         this.raw = socket;
         this.socket = socket;
         this.tls = tls;
@@ -66,12 +67,21 @@ final class SocketTransport implements SmtpTransport {
 
     @Override
     public boolean tlsAvailable() {
-        return tls != null;
+        return tls.context() != null;
+    }
+
+    @Override
+    public boolean tlsConfigured() {
+        return tls.configured();
     }
 
     @Override
     public void startTls() throws IOException {
-        SSLSocket secure = (SSLSocket) tls.getSocketFactory().createSocket(raw,
+        SSLContext context = tls.context(); // the certificate of this moment: a later renewal leaves this session alone
+        if (context == null) {
+            throw new IOException("no TLS certificate yet");
+        }
+        SSLSocket secure = (SSLSocket) context.getSocketFactory().createSocket(raw,
                 raw.getInetAddress().getHostAddress(), raw.getPort(), true);
         secure.setUseClientMode(false);
         secure.setEnabledProtocols(PemTls.PROTOCOLS);

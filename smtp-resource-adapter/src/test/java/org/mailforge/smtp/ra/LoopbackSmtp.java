@@ -16,8 +16,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
 
-import javax.net.ssl.SSLContext;
-
 import org.mailforge.smtp.protocol.ClientInfo;
 import org.mailforge.smtp.protocol.CommandRegistry;
 import org.mailforge.smtp.protocol.SmtpSession;
@@ -26,6 +24,7 @@ import org.mailforge.smtp.spi.AuthenticationResult;
 import org.mailforge.smtp.spi.InboundMessage;
 import org.mailforge.smtp.spi.Reply;
 import org.mailforge.smtp.spi.SmtpMessageListener;
+import org.mailforge.smtp.tls.ServerTls;
 
 /** One SMTP session over a real loopback socket, served as {@link SmtpListener} serves it, and a client for it. */
 final class LoopbackSmtp {
@@ -39,14 +38,14 @@ final class LoopbackSmtp {
     }
 
     /**
-     * Accepts one connection on {@code server} and runs a session on it (TLS available when
-     * {@code tls} is not null); {@code transport} sees the connection's transport first.
+     * Accepts one connection on {@code server} and runs a session on it with {@code tls} (null: no
+     * TLS); {@code transport} sees the connection's transport first.
      */
-    static Thread serveOne(ServerSocket server, SmtpSettings settings, SmtpMessageListener listener, SSLContext tls,
+    static Thread serveOne(ServerSocket server, SmtpSettings settings, SmtpMessageListener listener, ServerTls tls,
             Consumer<SocketTransport> transport) {
         Thread session = new Thread(() -> {
             try (Socket socket = server.accept()) {
-                SocketTransport connection = new SocketTransport(socket, tls, settings.idleTimeout());
+                SocketTransport connection = new SocketTransport(socket, tls == null ? ServerTls.off() : tls, settings.idleTimeout());
                 transport.accept(connection);
                 new SmtpSession(settings, CommandRegistry.standard(), listener, new ClientInfo("127.0.0.1", null),
                         connection, Clock.systemUTC()).run();

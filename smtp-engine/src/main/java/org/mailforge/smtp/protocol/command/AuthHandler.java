@@ -56,7 +56,9 @@ public final class AuthHandler implements CommandHandler {
             return;
         }
         if (!session.authAllowed()) {
-            session.reply(Reply.of(538, "5.7.11", "Encryption required for requested authentication mechanism"));
+            session.reply(session.tlsPending()
+                    ? Reply.of(454, "4.7.0", "TLS is not available yet (its certificate is on the way): try again later")
+                    : Reply.of(538, "5.7.11", "Encryption required for requested authentication mechanism"));
             return;
         }
         if (session.authenticatedUser() != null) {
