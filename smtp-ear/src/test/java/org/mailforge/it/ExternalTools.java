@@ -31,7 +31,9 @@ final class ExternalTools {
             java.util.Map.entry("chromedriver", "chromium-driver"),
             java.util.Map.entry("dnsmasq", "dnsmasq"),
             java.util.Map.entry("rspamd", "rspamd"),
-            java.util.Map.entry("redis-server", "redis-server"));
+            java.util.Map.entry("redis-server", "redis-server"),
+            java.util.Map.entry("pebble", "pebble"),
+            java.util.Map.entry("pebble-challtestsrv", "pebble"));
 
     /**
      * The program's path: on the PATH, or in /usr/sbin or /sbin, where Debian puts daemons and a

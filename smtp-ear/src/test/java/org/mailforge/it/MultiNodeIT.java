@@ -48,6 +48,7 @@ class MultiNodeIT {
     private static S3ProxyServer s3;
     private static S3Client reader;
     private static SmtpSink sink;
+    private static Pebble pebble;
     private static Node a;
     private static Node b;
 
@@ -98,6 +99,9 @@ class MultiNodeIT {
                 // greylisting shared through the database; the tests' own mail from 127.0.0.1 is exempt
                 "SMTP_GREYLISTING=true", "SMTP_GREYLIST_DELAY_SECONDS=3", "SMTP_SCREENING_EXEMPT=127.0.0.1/32",
                 "SMTP_SRS_SECRET=cluster-srs-secret-1", "SMTP_SRS_DOMAIN=example.test", // forwarded mail's bounces, to any node
+                // one certificate from ACME for both: Pebble's challenges all reach node A, which answers B's from the database
+                "SMTP_ENABLE_TLS=true", "SMTP_ACME_DIRECTORY=" + pebble.directory(), "SMTP_ACME_ACCEPT_TERMS=true",
+                "SMTP_ACME_CA_FILE=" + pebble.caFile(),
                 "SMTP_HOSTNAME=" + name.toLowerCase(java.util.Locale.ROOT) + ".example")); // its EHLO name tells the nodes apart
         return new Node(server, smtpPort, httpPort);
     }
@@ -111,6 +115,7 @@ class MultiNodeIT {
         s3 = new S3ProxyServer(TestPorts.port(1391), folder.resolve("s3")).start();
         reader = s3.client();
         reader.createBucket(create -> create.bucket(BUCKET));
+        pebble = new Pebble(folder.resolve("pebble"), TestPorts.port(1490), TestPorts.port(1480));
         sink = new SmtpSink(SINK_PORT);
         sink.script(recipient -> recipient.startsWith("slow") ? List.of("451 4.2.0 try again later", "250 2.1.5 Ok") : List.of());
         a = node("mailforgeNodeA", TestPorts.port(1425), TestPorts.port(1480), folder.resolve("a"));
@@ -143,6 +148,9 @@ class MultiNodeIT {
         }
         if (sink != null) {
             sink.close();
+        }
+        if (pebble != null) {
+            pebble.close();
         }
         if (reader != null) {
             reader.close();
@@ -348,6 +356,32 @@ class MultiNodeIT {
             smtp.command("EHLO mta.sender.example");
             assertEquals("250 2.1.0 Ok", smtp.command("MAIL FROM:<news@sender.example>"));
             return smtp.command("RCPT TO:<" + recipient + ">");
+        }
+    }
+
+    /**
+     * One certificate for the cluster: one node at a time orders (a lease in PostgreSQL), each
+     * node's name ends up in it, and both serve the very same certificate.
+     */
+    @Test
+    @Order(3)
+    void bothNodesServeTheOneCertificateAcmeGotForTheCluster() throws Exception {
+        java.math.BigInteger[] serials = new java.math.BigInteger[2];
+        TestServer.await(() -> {
+            java.security.cert.X509Certificate onA = AcmeIT.served(a.smtpPort(), "smtp");
+            java.security.cert.X509Certificate onB = AcmeIT.served(b.smtpPort(), "smtp");
+            if (onA == null || onB == null) {
+                return false;
+            }
+            serials[0] = onA.getSerialNumber();
+            serials[1] = onB.getSerialNumber();
+            return serials[0].equals(serials[1]) && AcmeIT.dnsNames(onA).containsAll(List.of("mailforgenodea.example", "mailforgenodeb.example"))
+                    && onA.getIssuerX500Principal().getName().contains("Pebble");
+        }, Duration.ofSeconds(90), "both nodes serve one certificate from Pebble for both names");
+        for (Node node : new Node[] {a, b}) {
+            JsonObject status = node.json("/api/certificates");
+            assertEquals("acme", status.getString("source"), status.toString());
+            assertEquals(0, status.getInt("failures"), status.toString());
         }
     }
 

@@ -22,7 +22,8 @@ public record ServerConfiguration(
         DirectoryConfiguration directory,
         TrustConfiguration trust,
         ScreeningConfiguration screening,
-        GuardrailConfiguration guardrails) {
+        GuardrailConfiguration guardrails,
+        CertificateConfiguration certificates) {
 
     /**
      * Reads and validates the configuration.
@@ -43,14 +44,16 @@ public record ServerConfiguration(
                 DirectoryConfiguration.load(in),
                 TrustConfiguration.load(in, listener.hostname()),
                 ScreeningConfiguration.load(in),
-                GuardrailConfiguration.load(in));
+                GuardrailConfiguration.load(in),
+                CertificateConfiguration.load(in, listener.hostname()));
         AdminConfiguration admin = config.admin();
         in.require(listener.port() != admin.healthPort() && listener.port() != admin.metricsPort(),
                 "SMTP_PORT must differ from SMTP_HEALTH_PORT and SMTP_METRICS_PORT");
         in.require(admin.apiHttpsPort() == 0 || (admin.apiHttpsPort() != admin.healthPort()
                         && admin.apiHttpsPort() != admin.metricsPort() && admin.apiHttpsPort() != listener.port()),
                 "SMTP_API_HTTPS_PORT must differ from SMTP_PORT, SMTP_HEALTH_PORT and SMTP_METRICS_PORT");
-        if (listener.tlsEnabled() || admin.apiHttpsPort() != 0) {
+        boolean pemFiles = listener.tlsCert() != null || listener.tlsKey() != null;
+        if ((listener.tlsEnabled() || admin.apiHttpsPort() != 0) && (pemFiles || !config.certificates().acme())) {
             requireReadable(in, "SMTP_TLS_CERT", listener.tlsCert());
             requireReadable(in, "SMTP_TLS_KEY", listener.tlsKey());
         }
@@ -62,7 +65,13 @@ public record ServerConfiguration(
 
     private static void requireReadable(SettingsReader in, String variable, String file) {
         in.require(file != null && Files.isReadable(Path.of(file)),
-                variable + " must name a readable PEM file when SMTP_ENABLE_TLS=true or SMTP_API_HTTPS_PORT is set (was '" + file + "')");
+                variable + " must name a readable PEM file when SMTP_ENABLE_TLS=true or SMTP_API_HTTPS_PORT is set"
+                        + " (unless both are empty and SMTP_ACME_DIRECTORY gets the certificate; was '" + file + "')");
+    }
+
+    /** Whether the server's certificate comes from ACME: an authority is configured and no PEM files are. */
+    public boolean certificateFromAcme() {
+        return certificates.acme() && listener.tlsCert() == null && listener.tlsKey() == null;
     }
 
     /** Secrets stay out of logs and error messages. */

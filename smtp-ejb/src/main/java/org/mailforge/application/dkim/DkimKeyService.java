@@ -21,6 +21,7 @@ import java.util.regex.Pattern;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import org.mailforge.application.common.KeySealing;
 import org.mailforge.application.common.LogText;
 import org.mailforge.application.common.MessageHeaders;
 import org.mailforge.application.directory.MtaStsPublication;

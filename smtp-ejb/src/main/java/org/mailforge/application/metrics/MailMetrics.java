@@ -235,6 +235,23 @@ public class MailMetrics {
                 .withDescription("Deliveries to domains with an MTA-STS policy, by outcome").build(), new Tag("result", outcome)).inc();
     }
 
+    /** An ACME order finished: {@code smtp_certificate_orders_total{result="issued"|"failed"}}. */
+    public void certificateOrder(boolean issued) {
+        registry.counter(Metadata.builder().withName("smtp.certificate.orders")
+                .withDescription("Orders of the server's certificate from the ACME authority, by outcome").build(),
+                new Tag("result", issued ? "issued" : "failed")).inc();
+    }
+
+    /** Registers the gauge of the server's certificate's remaining validity, in seconds (negative: expired or none). */
+    public void certificateExpiry(java.util.function.Supplier<java.time.Instant> notAfter) {
+        registry.gauge(Metadata.builder().withName("smtp.certificate.expiry")
+                .withDescription("Seconds until the server's certificate expires (-1 without one)").withUnit(MetricUnits.SECONDS).build(),
+                notAfter, supplier -> {
+                    java.time.Instant end = supplier.get();
+                    return end == null ? -1 : java.time.Duration.between(java.time.Instant.now(), end).toSeconds();
+                });
+    }
+
     /**
      * Unauthenticated mail naming a local domain in its From: without that domain's signature:
      * {@code smtp_local_spoof_total{action="rejected"|"reported"}}.

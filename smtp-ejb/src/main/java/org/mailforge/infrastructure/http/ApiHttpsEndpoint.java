@@ -11,6 +11,7 @@ import java.security.KeyStore;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.HexFormat;
+import java.util.Optional;
 import java.util.logging.Logger;
 
 import jakarta.annotation.PostConstruct;
@@ -20,19 +21,21 @@ import jakarta.ejb.Startup;
 import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.mailforge.application.certificates.ServerCertificates;
 import org.mailforge.application.config.ServerConfiguration;
+import org.mailforge.smtp.spi.ServerCertificate;
 import org.mailforge.smtp.tls.PemTls;
 
 /**
- * HTTPS for the admin API on SMTP_API_HTTPS_PORT with the certificate SMTP uses (SMTP_TLS_CERT,
- * SMTP_TLS_KEY, PEM).
+ * HTTPS for the admin API on SMTP_API_HTTPS_PORT with the certificate SMTP uses (SMTP_TLS_CERT and
+ * SMTP_TLS_KEY, PEM, or the one ACME got: {@link ServerCertificates}).
  *
  * <p>Liberty reads key stores, not PEM files, and opens an HTTPS port only with a key store that
  * exists when it reads its configuration. So this class converts the PEM pair into a PKCS12 key
  * store with a random password, then writes the endpoint, its SSL configuration and that key store
  * as a configuration drop-in; Liberty notices the drop-in and opens the port with our certificate
- * (never with its own generated one). Once a minute the PEM files are compared with what was
- * converted: a renewed certificate (certbot, cert-manager) is taken up without a restart. Without
+ * (never with its own generated one). Every 20 s the certificate is compared with what was
+ * converted: a renewed certificate (ACME, certbot, cert-manager) is taken up without a restart. Without
  * SMTP_API_HTTPS_PORT the drop-in is removed and the API is plain HTTP only.
  */
 @Singleton
@@ -46,6 +49,9 @@ public class ApiHttpsEndpoint {
 
     @Inject
     ServerConfiguration configuration;
+
+    @Inject
+    ServerCertificates certificates;
 
     /** ${server.config.dir} and ${server.output.dir}, handed over by server.xml. */
     @Inject
@@ -73,8 +79,8 @@ public class ApiHttpsEndpoint {
         }
     }
 
-    /** A renewed certificate replaces the old one within a minute. */
-    @Schedule(hour = "*", minute = "*", second = "7", persistent = false)
+    /** A renewed certificate (new PEM files, or a new one from ACME) replaces the old one within 20 s. */
+    @Schedule(hour = "*", minute = "*", second = "7,27,47", persistent = false)
     void renew() {
         if (libertyConfigDir.isEmpty() || configuration.admin().apiHttpsPort() == 0) {
             return;
@@ -83,9 +89,14 @@ public class ApiHttpsEndpoint {
             refresh();
         } catch (IOException | GeneralSecurityException | RuntimeException e) {
             // keep serving the certificate converted before; say why the new one is not taken up
-            LOG.warning("HTTPS for the API keeps its current certificate: SMTP_TLS_CERT / SMTP_TLS_KEY cannot be read ("
+            LOG.warning("HTTPS for the API keeps its current certificate: the new one cannot be used ("
                     + e.getMessage() + ")");
         }
+    }
+
+    /** This node stored a new certificate from ACME: HTTPS takes it now. */
+    public void certificateChanged(@jakarta.enterprise.event.Observes org.mailforge.application.certificates.CertificateRenewal.CertificateChanged event) {
+        renew();
     }
 
     private Path dropIn() {
@@ -105,15 +116,21 @@ public class ApiHttpsEndpoint {
             Files.deleteIfExists(keyStoreFile());
             return;
         }
-        Path certificate = Path.of(configuration.listener().tlsCert());
-        Path key = Path.of(configuration.listener().tlsKey());
-        String digest = digest(certificate, key);
+        Optional<ServerCertificate> current = certificates.current();
+        if (current.isEmpty()) {
+            if (certificates.fromFiles()) {
+                throw new GeneralSecurityException("SMTP_TLS_CERT / SMTP_TLS_KEY cannot be read");
+            }
+            return; // ACME has not got the certificate yet: the HTTPS port opens when it has
+        }
+        ServerCertificate certificate = current.get();
+        String digest = digest(certificate);
         String written = Files.exists(dropIn) && Files.exists(keyStoreFile()) ? Files.readString(dropIn) : "";
         if (written.contains(DIGEST_MARK + digest + " ") && written.contains("httpsPort=\"" + configuration.admin().apiHttpsPort() + "\"")) {
             return; // as converted before
         }
         char[] password = randomPassword();
-        KeyStore store = PemTls.keyStore(certificate, key, password);
+        KeyStore store = PemTls.keyStore(certificate, password);
         writePrivately(keyStoreFile(), out -> store.store(out, password));
         String xml = DIGEST_MARK + digest + " (written by Mailforge from SMTP_API_HTTPS_PORT, SMTP_TLS_CERT, SMTP_TLS_KEY;"
                 + " edits are overwritten) -->\n"
@@ -130,7 +147,9 @@ public class ApiHttpsEndpoint {
                 + "    </virtualHost>\n"
                 + "</server>\n";
         writePrivately(dropIn, out -> out.write(xml.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-        LOG.info(() -> "API on HTTPS port " + configuration.admin().apiHttpsPort() + " with the certificate of " + certificate);
+        LOG.info(() -> "API on HTTPS port " + configuration.admin().apiHttpsPort() + " with the certificate for "
+                + certificate.leaf().getSubjectX500Principal().getName() + " (" + (certificates.fromFiles() ? configuration.listener().tlsCert()
+                : "from ACME") + "), valid until " + certificate.notAfter());
     }
 
     private interface Writer {
@@ -153,11 +172,13 @@ public class ApiHttpsEndpoint {
         Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
-    private static String digest(Path certificate, Path key) throws IOException, GeneralSecurityException {
+    private static String digest(ServerCertificate certificate) throws GeneralSecurityException {
         MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
-        sha256.update(Files.readAllBytes(certificate));
+        for (java.security.cert.X509Certificate link : certificate.chain()) {
+            sha256.update(link.getEncoded());
+        }
         sha256.update((byte) 0);
-        sha256.update(Files.readAllBytes(key));
+        sha256.update(certificate.key().getEncoded());
         return HexFormat.of().formatHex(sha256.digest());
     }
 

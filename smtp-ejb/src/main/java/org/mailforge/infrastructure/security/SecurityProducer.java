@@ -14,7 +14,7 @@ public class SecurityProducer {
 
     @Produces
     @jakarta.inject.Singleton
-    org.mailforge.application.dkim.KeySealing keySealing(org.mailforge.application.config.ServerConfiguration configuration) {
+    org.mailforge.application.common.KeySealing keySealing(org.mailforge.application.config.ServerConfiguration configuration) {
         String key = configuration.storage().encryptionKey();
         return new StorageKeySealing(key == null ? null : new org.mailforge.infrastructure.storage.MessageEncryption(key));
     }

@@ -4,7 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.Base64;
 
-import org.mailforge.application.dkim.KeySealing;
+import org.mailforge.application.common.KeySealing;
 import org.mailforge.infrastructure.storage.MessageEncryption;
 
 /**

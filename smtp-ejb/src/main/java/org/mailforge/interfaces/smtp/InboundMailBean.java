@@ -7,6 +7,7 @@ import jakarta.ejb.TransactionManagement;
 import jakarta.ejb.TransactionManagementType;
 import jakarta.inject.Inject;
 
+import org.mailforge.application.certificates.ServerCertificates;
 import org.mailforge.application.users.AuthenticationService;
 import org.mailforge.application.inbound.MailDeliveryService;
 import org.mailforge.application.inbound.SenderIdentity;
@@ -24,6 +25,7 @@ import org.mailforge.smtp.spi.InboundMessage;
 import org.mailforge.smtp.spi.RecipientReply;
 import org.mailforge.smtp.spi.Refusal;
 import org.mailforge.smtp.spi.ScreeningScope;
+import org.mailforge.smtp.spi.ServerCertificate;
 import org.mailforge.smtp.spi.Reply;
 import org.mailforge.smtp.spi.SmtpMessageListener;
 import org.mailforge.smtp.spi.TurnResult;
@@ -69,6 +71,9 @@ public class InboundMailBean implements SmtpMessageListener {
     @Inject
     SendingGuardrails guardrails;
 
+    @Inject
+    ServerCertificates certificates;
+
     @Override
     public Reply deliver(InboundMessage message) {
         return delivery.deliver(message);
@@ -87,6 +92,11 @@ public class InboundMailBean implements SmtpMessageListener {
     @Override
     public Reply verifyRecipient(String reversePath, String address) {
         return delivery.verifyRecipient(reversePath, address);
+    }
+
+    @Override
+    public ServerCertificate serverCertificate() {
+        return certificates.current().orElse(null);
     }
 
     @Override

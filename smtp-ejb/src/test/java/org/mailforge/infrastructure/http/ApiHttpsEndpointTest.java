@@ -31,6 +31,7 @@ import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mailforge.application.certificates.ServerCertificates;
 import org.mailforge.application.config.ServerConfiguration;
 
 /** The PEM pair becomes a key store and a Liberty drop-in; a renewed certificate replaces both. */
@@ -42,6 +43,7 @@ class ApiHttpsEndpointTest {
     private ApiHttpsEndpoint endpoint(Map<String, String> settings) {
         ApiHttpsEndpoint endpoint = new ApiHttpsEndpoint();
         endpoint.configuration = ServerConfiguration.load(name -> Optional.ofNullable(settings.get(name)));
+        endpoint.certificates = new ServerCertificates(endpoint.configuration, null, null);
         endpoint.libertyConfigDir = Optional.of(folder.resolve("config").toString());
         endpoint.libertyOutputDir = Optional.of(folder.resolve("output").toString());
         return endpoint;

@@ -46,10 +46,10 @@ public enum ListenerSetting implements Setting {
             "without AUTH").property("authRequired")),
     TLS_ENABLED(Spec.of("SMTP_ENABLE_TLS", "false", Rule.BOOLEAN,
             "STARTTLS (TLS 1.2 and 1.3 only), and implicit TLS on `SMTP_SUBMISSIONS_PORT`, with the PEM files " +
-            "below").property("tlsEnabled")),
+            "below, or without them the certificate ACME gets (`SMTP_ACME_DIRECTORY`)").property("tlsEnabled")),
     TLS_CERTIFICATE(Spec.of("SMTP_TLS_CERT", "", Rule.ANY,
-            "PEM certificate chain of the listeners (and of the API's HTTPS port); a renewed file is read again " +
-            "without a restart").property("tlsCertificate")),
+            "PEM certificate chain of the listeners (and of the API's HTTPS port); a renewed file is used by the " +
+            "next handshake, without a restart ([certificates](certificates.md))").property("tlsCertificate")),
     TLS_KEY(Spec.of("SMTP_TLS_KEY", "", Rule.ANY,
             "Its unencrypted PEM private key (PKCS#8, PKCS#1 or SEC1)").property("tlsKey")),
     PLAINTEXT_AUTH_ALLOWED(Spec.of("SMTP_ALLOW_PLAINTEXT_AUTH", "false", Rule.BOOLEAN,

@@ -18,6 +18,8 @@ public final class SettingsCatalogue {
                 + " these to the resource adapter's activation spec, and the application reads the same variables.",
                 ListenerSetting.values()),
         STORAGE("Storage, database and messaging", "Where mail, the database and the queues live.", StorageSetting.values()),
+        CERTIFICATES("Certificates from ACME", "The server's certificate, got and renewed by itself (see"
+                + " [certificates](certificates.md)).", CertificateSetting.values()),
         OUTBOUND("Outbound delivery and the queue", "How mail for other domains leaves: smarthost or MX, TLS, MTA-STS, retries.",
                 OutboundSetting.values()),
         TRUST("Mail authentication, forwarding and addresses", "What received mail is checked for, what this server"

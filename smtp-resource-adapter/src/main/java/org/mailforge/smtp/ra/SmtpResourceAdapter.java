@@ -42,7 +42,7 @@ public class SmtpResourceAdapter implements ResourceAdapter {
     private static final Logger LOG = Logger.getLogger(SmtpResourceAdapter.class.getName());
 
     /** How often the listeners look for a renewed certificate: a new one is in use within this time. */
-    private static final long CERTIFICATE_CHECK_MILLIS = 15_000;
+    private static final long CERTIFICATE_CHECK_MILLIS = 5_000;
 
     private final Map<ActivationKey, Activation> listeners = new ConcurrentHashMap<>();
     /** Per listener kind, kept across restarts of the listeners. */

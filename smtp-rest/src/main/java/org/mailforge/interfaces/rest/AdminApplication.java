@@ -26,7 +26,8 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
             @Tag(name = "users", description = "Mail users"),
             @Tag(name = "queue", description = "Outbound delivery queue"),
             @Tag(name = "trace", description = "What happened to a message: the message trace"),
-            @Tag(name = "monitoring", description = "Health and statistics")})
+            @Tag(name = "monitoring", description = "Health and statistics"),
+            @Tag(name = "certificates", description = "The server's TLS certificate and ACME")})
 @SecurityScheme(securitySchemeName = AdminApplication.BASIC_AUTH, type = SecuritySchemeType.HTTP, scheme = "basic")
 @ApplicationPath("/")
 @DeclareRoles({Roles.ADMIN, Roles.USER})

@@ -1,9 +1,9 @@
-package org.mailforge.application.dkim;
+package org.mailforge.application.common;
 
 import java.security.GeneralSecurityException;
 
 /**
- * Keeps secrets the server stores in its database (DKIM private keys) encrypted at rest when the
+ * Keeps secrets the server stores in its database (DKIM private keys, the ACME account and certificate keys) encrypted at rest when the
  * server has an encryption key ({@code SMTP_STORAGE_ENCRYPTION_KEY}); infrastructure implements it.
  */
 public interface KeySealing {

@@ -1,0 +1,107 @@
+package org.mailforge.application.certificates;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.PrivateKey;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.logging.Logger;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.mailforge.application.common.KeySealing;
+import org.mailforge.application.config.ServerConfiguration;
+import org.mailforge.smtp.spi.ServerCertificate;
+import org.mailforge.smtp.tls.PemTls;
+
+/**
+ * The server's certificate, wherever it comes from: the PEM files of SMTP_TLS_CERT and
+ * SMTP_TLS_KEY when they are set, otherwise the one ACME got ({@link CertificateRenewal}), read
+ * from the database every node shares. The listeners and the API's HTTPS port ask here.
+ */
+@ApplicationScoped
+public class ServerCertificates {
+
+    private static final Logger LOG = Logger.getLogger(ServerCertificates.class.getName());
+    /** How long a node trusts its copy of the stored certificate before it looks again. */
+    static final Duration STORE_CHECK = Duration.ofSeconds(10);
+
+    private ServerConfiguration configuration;
+    private CertificateStore store;
+    private KeySealing sealing;
+    private Clock clock;
+    private Instant checked = Instant.EPOCH;
+    private Instant obtainedAt;
+    private ServerCertificate stored;
+
+    protected ServerCertificates() {
+        // for CDI's client proxy
+    }
+
+    @Inject
+    public ServerCertificates(ServerConfiguration configuration, CertificateStore store, KeySealing sealing) {
+        this(configuration, store, sealing, Clock.systemUTC());
+    }
+
+    ServerCertificates(ServerConfiguration configuration, CertificateStore store, KeySealing sealing, Clock clock) {
+        this.configuration = configuration;
+        this.store = store;
+        this.sealing = sealing;
+        this.clock = clock;
+    }
+
+    /** Whether the PEM files of the settings give the certificate. */
+    public boolean fromFiles() {
+        return configuration.listener().tlsCert() != null;
+    }
+
+    /** The certificate to serve now, if there is one yet. */
+    public Optional<ServerCertificate> current() {
+        if (fromFiles()) {
+            try {
+                return Optional.of(PemTls.read(Path.of(configuration.listener().tlsCert()), Path.of(configuration.listener().tlsKey())));
+            } catch (IOException | GeneralSecurityException e) {
+                LOG.warning("SMTP_TLS_CERT / SMTP_TLS_KEY cannot be read: " + e.getMessage());
+                return Optional.empty();
+            }
+        }
+        return configuration.certificateFromAcme() ? Optional.ofNullable(stored()) : Optional.empty();
+    }
+
+    /** The certificate ACME got, re-read from the database at most every {@link #STORE_CHECK}. */
+    synchronized ServerCertificate stored() {
+        Instant now = clock.instant();
+        if (now.isBefore(checked.plus(STORE_CHECK))) {
+            return stored;
+        }
+        checked = now;
+        try {
+            Optional<CertificateStore.StoredCertificate> row = store.certificate();
+            if (row.isPresent() && !row.get().obtainedAt().equals(obtainedAt)) {
+                stored = PemTls.parse(row.get().chainPem(), openKey(row.get().sealedKey()));
+                obtainedAt = row.get().obtainedAt();
+            }
+        } catch (GeneralSecurityException | RuntimeException e) {
+            LOG.warning("the stored certificate cannot be read (keeping the one in use): " + e.getMessage());
+        }
+        return stored;
+    }
+
+    /** Forgets the copy: the next question reads the database (after this node stored a new one). */
+    synchronized void forget() {
+        checked = Instant.EPOCH;
+    }
+
+    String sealKey(PrivateKey key) {
+        return sealing.seal(PemTls.keyPem(key).getBytes(StandardCharsets.US_ASCII));
+    }
+
+    String openKey(String sealed) throws GeneralSecurityException {
+        return new String(sealing.open(sealed), StandardCharsets.US_ASCII);
+    }
+}
