@@ -191,6 +191,9 @@ class AcmeIT {
 
             HttpResponse<String> renew = api("POST", "/api/certificates/renew");
             assertEquals(202, renew.statusCode(), renew.body());
+            HttpResponse<String> again = api("POST", "/api/certificates/renew");
+            assertEquals(409, again.statusCode(), "a second click while the first runs costs no second certificate: " + again.body());
+            assertTrue(again.body().contains("a renewal is already under way"), again.body());
             TestServer.await(() -> servesPebbles(SUBMISSIONS_PORT, null, first), Duration.ofSeconds(90),
                     "port 465 serves the renewed certificate");
             TestServer.await(() -> servesPebbles(SMTP_PORT, "smtp", first), Duration.ofSeconds(30), "STARTTLS does too");

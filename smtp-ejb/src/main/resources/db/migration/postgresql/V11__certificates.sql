@@ -26,8 +26,8 @@ CREATE TABLE acme_challenges (
 );
 
 -- One order at a time across the nodes: the node named by holder orders until lease_until; the
--- outcome of the last attempt, when to try again, names left out after their challenge failed
--- (name=until, comma-separated), and an administrator's request for a renewal now.
+-- outcome of the last attempt (when it ended), when to try again, names left out after they failed
+-- (name=until/days, comma-separated), and an administrator's request for a renewal now.
 CREATE TABLE acme_orders (
     id              VARCHAR(255) PRIMARY KEY,
     holder          TEXT,
@@ -40,3 +40,12 @@ CREATE TABLE acme_orders (
     renew_requested BIGINT NOT NULL
 );
 INSERT INTO acme_orders (id, lease_until, failures, next_attempt, failed_names, renew_requested) VALUES ('server', 0, 0, 0, '', 0);
+
+-- The names each node wants on the certificate (its host name, SMTP_ACME_NAMES, mta-sts. of its
+-- local domains), comma-separated, and when it last said so: one certificate carries the names of
+-- the nodes seen in the last day.
+CREATE TABLE acme_wanted_names (
+    hostname TEXT PRIMARY KEY,
+    names    TEXT NOT NULL,
+    seen_at  BIGINT NOT NULL
+);

@@ -29,8 +29,8 @@ public interface CertificateAuthority {
     }
 
     /**
-     * What an order came to: the chain (leaf first), or, when some names could not be validated,
-     * no chain and the reason per failed name.
+     * What an order came to: the chain (leaf first), or, when some names were refused or could not
+     * be validated, no chain and the reason per failed name (the authority's words, untrusted).
      */
     record Issued(List<X509Certificate> chain, String accountLocation, Map<String, String> failedNames) {
         public Issued {
@@ -50,8 +50,20 @@ public interface CertificateAuthority {
     final class CertificateAuthorityException extends Exception {
         private static final long serialVersionUID = 1L;
 
+        private final transient java.time.Instant retryAfter;
+
         public CertificateAuthorityException(String message, Throwable cause) {
+            this(message, cause, null);
+        }
+
+        /** @param retryAfter when the authority said to ask again (a rate limit), or null */
+        public CertificateAuthorityException(String message, Throwable cause, java.time.Instant retryAfter) {
             super(message, cause);
+            this.retryAfter = retryAfter;
+        }
+
+        public java.util.Optional<java.time.Instant> retryAfter() {
+            return java.util.Optional.ofNullable(retryAfter);
         }
     }
 }

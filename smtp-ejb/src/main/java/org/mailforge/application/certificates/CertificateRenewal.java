@@ -30,6 +30,7 @@ import jakarta.ejb.TransactionManagementType;
 import jakarta.inject.Inject;
 
 import org.mailforge.application.common.KeySealing;
+import org.mailforge.application.common.LogText;
 import org.mailforge.application.config.ServerConfiguration;
 import org.mailforge.application.directory.MailDirectory;
 import org.mailforge.application.events.ServerEvent;
@@ -46,8 +47,10 @@ import org.mailforge.smtp.tls.PemTls;
  * <p>Every 5 s (two small reads) each node looks whether an order is due: no certificate yet, a name it should
  * carry that it lacks (a new local domain's {@code mta-sts.} name), a third of its lifetime left,
  * or an administrator's request. Challenges are HTTP-01, answered by every node's
- * {@code /.well-known/acme-challenge/}. A name other than the host name whose challenge fails is
- * left out for a day, so one badly published name does not keep the others from their certificate.
+ * {@code /.well-known/acme-challenge/}. A name other than the host name that the authority refuses or
+ * whose challenge fails is left out for a day (twice as long each time it fails again, at most 30
+ * days), so one badly published name does not keep the others from their certificate; when what is
+ * left is already on the certificate in use, no new one is made.
  * A failed order is tried again after 1, 5, 15 and 60 minutes, then every 6 hours, and reported
  * (the {@code certificate.failed} webhook, {@code smtp_certificate_orders_total{result="failed"}}).
  */
@@ -60,7 +63,11 @@ public class CertificateRenewal {
     private static final Logger LOG = Logger.getLogger(CertificateRenewal.class.getName());
     private static final Duration LEASE = Duration.ofMinutes(10);
     private static final Duration CHALLENGE_LIFETIME = Duration.ofHours(1);
-    static final Duration LEAVE_OUT = Duration.ofDays(1);
+    static final int MAX_LEAVE_OUT_DAYS = 30;
+    static final int MAX_NAMES = 100;
+    /** A node that has not said which names it wants for this long is no longer counted. */
+    private static final Duration NODE_SEEN = Duration.ofDays(1);
+    private static final Duration ANNOUNCE = Duration.ofMinutes(10);
     static final List<Duration> RETRIES = List.of(Duration.ofMinutes(1), Duration.ofMinutes(5), Duration.ofMinutes(15),
             Duration.ofHours(1), Duration.ofHours(6));
     private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9_-]{1,128}");
@@ -96,6 +103,9 @@ public class CertificateRenewal {
     Clock clock = Clock.systemUTC();
     private final String node = ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID();
     private final AtomicBoolean ordering = new AtomicBoolean();
+    private List<String> announced = List.of();
+    private Instant announcedAt = Instant.EPOCH;
+    private String problem;
 
     /** What the API shows about the server's certificate. */
     public record Status(String source, List<String> names, String subject, String issuer, Instant notBefore, Instant notAfter,
@@ -106,6 +116,11 @@ public class CertificateRenewal {
     @PostConstruct
     void start() {
         metrics.certificateExpiry(() -> certificates.current().map(ServerCertificate::notAfter).orElse(null));
+        if (configuration.certificateFromAcme() && configuration.storage().encryptionKey() == null) {
+            LOG.warning("ACME keeps the account key and the certificate's key in the database unencrypted: set"
+                    + " SMTP_STORAGE_ENCRYPTION_KEY to seal them (whoever reads the account key can get certificates for"
+                    + " these names while the authority still trusts its earlier validations)");
+        }
     }
 
     @Schedule(hour = "*", minute = "*", second = "*/5", persistent = false)
@@ -123,33 +138,50 @@ public class CertificateRenewal {
         try {
             Instant now = clock.instant();
             CertificateStore.OrderState state = store.orderState();
-            Map<String, Instant> leftOut = stillLeftOut(state.failedNames(), now);
-            List<String> wanted = wantedNames(leftOut.keySet());
-            Optional<CertificateStore.StoredCertificate> current = store.certificate();
-            String reason = dueReason(current.orElse(null), wanted, state.renewRequested(), now);
-            if (reason == null) {
-                return false;
-            }
-            boolean asked = current.isPresent() && state.renewRequested().isAfter(current.get().obtainedAt())
-                    && (state.lastAttempt() == null || state.renewRequested().isAfter(state.lastAttempt()));
-            if (now.isBefore(state.nextAttempt()) && !asked) {
+            Set<String> leftOut = stillLeftOut(state.failedNames(), now);
+            List<String> own = wantedNames(leftOut);
+            announce(own, now);
+            List<String> wanted = clusterNames(own, store.namesWanted(now.minus(NODE_SEEN)), leftOut);
+            if (!due(state, wanted, now)) {
                 return false;
             }
             if (!store.lease(node, now.plus(LEASE), now)) {
                 return false; // another node orders
             }
             try {
-                order(withNamesOfOtherNodes(wanted, current.orElse(null), leftOut.keySet()), leftOut, state.failures(), reason, now);
+                // again, now that this node holds the lease: another node may have just finished
+                state = store.orderState();
+                Optional<CertificateStore.StoredCertificate> current = store.certificate();
+                String reason = dueReason(current.orElse(null), wanted, state.renewRequested(), now);
+                if (reason != null && due(state, wanted, now)) {
+                    order(wanted, current.orElse(null), state, reason, now);
+                }
             } finally {
                 store.release(node);
             }
+            problem = null;
             return true;
         } catch (RuntimeException e) {
-            LOG.warning("certificate check failed: " + e);
+            String text = LogText.escape(String.valueOf(e.getMessage()));
+            if (!text.equals(problem)) { // once per distinct problem, not every 5 s while the database is down
+                problem = text;
+                LOG.warning("certificate check failed: " + e.getClass().getSimpleName() + ": " + text);
+            }
             return false;
         } finally {
             ordering.set(false);
         }
+    }
+
+    /** Whether an order is due now: a reason, and no retry pause (unless an administrator asked). */
+    private boolean due(CertificateStore.OrderState state, List<String> wanted, Instant now) {
+        String reason = dueReason(store.certificate().orElse(null), wanted, state.renewRequested(), now);
+        return reason != null && (!now.isBefore(state.nextAttempt()) || renewalPending(state));
+    }
+
+    /** An administrator asked for a renewal after the last order ended. */
+    private static boolean renewalPending(CertificateStore.OrderState state) {
+        return state.renewRequested().isAfter(state.lastAttempt() == null ? Instant.EPOCH : state.lastAttempt());
     }
 
     /** Why an order is due now, or null. */
@@ -161,6 +193,11 @@ public class CertificateRenewal {
         if (!missing.isEmpty()) {
             return "names to add: " + String.join(", ", missing);
         }
+        return renewalReason(current, renewRequested, now);
+    }
+
+    /** Why the certificate itself needs renewing (its age, or a request), whatever its names; or null. */
+    private static String renewalReason(CertificateStore.StoredCertificate current, Instant renewRequested, Instant now) {
         if (!now.isBefore(renewAfter(current.obtainedAt(), current.notAfter()))) {
             return "a third of its lifetime left (expires " + current.notAfter() + ")";
         }
@@ -176,7 +213,7 @@ public class CertificateRenewal {
         return notAfter.minus(lifetime.dividedBy(3));
     }
 
-    /** The host name first, then SMTP_ACME_NAMES, then {@code mta-sts.} of each local domain; without those left out. */
+    /** This node's names: the host name first, then SMTP_ACME_NAMES, then {@code mta-sts.} of each local domain. */
     List<String> wantedNames(Set<String> leftOut) {
         Set<String> names = new LinkedHashSet<>(configuration.certificates().names());
         if (configuration.certificates().mtaStsNames()) {
@@ -192,89 +229,139 @@ public class CertificateRenewal {
         return List.copyOf(names);
     }
 
-    /**
-     * The names of this node, then those the stored certificate carries that are not left out: in
-     * a cluster whose nodes have host names of their own, one certificate carries every node's
-     * name, and no node's order drops another's (which would make them take turns for ever). A
-     * name nobody wants any more goes when its challenge fails, or with a new certificate store.
-     */
-    static List<String> withNamesOfOtherNodes(List<String> wanted, CertificateStore.StoredCertificate current, Set<String> leftOut) {
-        Set<String> names = new LinkedHashSet<>(wanted);
-        if (current != null) {
-            current.names().stream().filter(name -> !leftOut.contains(name)).forEach(names::add);
+    /** Tells the other nodes which names this one wants, when they changed or every 10 minutes. */
+    private void announce(List<String> own, Instant now) {
+        if (!own.equals(announced) || now.isAfter(announcedAt.plus(ANNOUNCE))) {
+            store.wantNames(configuration.listener().hostname().toLowerCase(java.util.Locale.ROOT), own, now);
+            announced = own;
+            announcedAt = now;
         }
-        return List.copyOf(names);
     }
 
-    private static Map<String, Instant> stillLeftOut(Map<String, Instant> failed, Instant now) {
-        Map<String, Instant> left = new LinkedHashMap<>();
-        failed.forEach((name, until) -> {
-            if (until.isAfter(now)) {
-                left.put(name, until);
+    /**
+     * The names of this node first, then those of the other nodes seen in the last day (in a
+     * cluster whose nodes have host names of their own, one certificate carries every node's name),
+     * without those left out, at most {@link #MAX_NAMES} (Let's Encrypt's limit per certificate).
+     */
+    static List<String> clusterNames(List<String> own, List<String> others, Set<String> leftOut) {
+        Set<String> names = new LinkedHashSet<>(own);
+        others.stream().filter(name -> !leftOut.contains(name)).forEach(names::add);
+        return names.stream().limit(MAX_NAMES).toList();
+    }
+
+    private static Set<String> stillLeftOut(Map<String, CertificateStore.LeftOut> failed, Instant now) {
+        Set<String> left = new java.util.HashSet<>();
+        failed.forEach((name, out) -> {
+            if (out.until().isAfter(now)) {
+                left.add(name);
             }
         });
         return left;
     }
 
-    private void order(List<String> wanted, Map<String, Instant> leftOut, int failures, String reason, Instant now) {
+    /** {@code failed} left out: a day the first time, twice as long each time it fails again (at most 30 days). */
+    private static Map<String, CertificateStore.LeftOut> leaveOut(Map<String, CertificateStore.LeftOut> before, Set<String> failed,
+                                                                  Instant now) {
+        Map<String, CertificateStore.LeftOut> next = new LinkedHashMap<>();
+        before.forEach((name, out) -> {
+            if (out.until().isAfter(now.minus(Duration.ofDays(MAX_LEAVE_OUT_DAYS)))) {
+                next.put(name, out); // remembered a while after its time, so that a new failure doubles it
+            }
+        });
+        for (String name : failed) {
+            CertificateStore.LeftOut previous = before.get(name);
+            int days = previous == null ? 1 : Math.min(previous.days() * 2, MAX_LEAVE_OUT_DAYS);
+            next.put(name, new CertificateStore.LeftOut(now.plus(Duration.ofDays(days)), days));
+        }
+        return next;
+    }
+
+    private void order(List<String> wanted, CertificateStore.StoredCertificate current, CertificateStore.OrderState state,
+                       String reason, Instant started) {
         String hostname = wanted.get(0);
         List<String> names = new ArrayList<>(wanted);
         Map<String, String> refused = new LinkedHashMap<>();
+        Map<String, CertificateStore.LeftOut> leftOut = new LinkedHashMap<>(state.failedNames());
         LOG.info(() -> "ordering the server's certificate for " + names + " (" + reason + ")");
         try {
             CertificateAuthority.Account account = account();
             for (int attempt = 0; attempt < 2; attempt++) {
                 KeyPair key = KeyPairs.certificate();
-                CertificateAuthority.Issued issued = authority.order(account, names, key, challenges(now));
-                if (issued.accountLocation() != null && !issued.accountLocation().equals(account.location())) {
-                    store.saveAccount(new CertificateStore.StoredAccount(account.directory().toString(),
-                            store.account(account.directory().toString()).orElseThrow().sealedKey(), issued.accountLocation()));
-                    account = new CertificateAuthority.Account(account.directory(), account.trustedAuthorities(), account.email(),
-                            account.key(), issued.accountLocation());
-                }
+                CertificateAuthority.Issued issued = authority.order(account, names, key, challenges());
+                account = rememberLocation(account, issued.accountLocation());
                 if (issued.failedNames().isEmpty()) {
-                    issuedCertificate(names, issued.chain(), key, leftOut, refused, now);
+                    issuedCertificate(names, issued.chain(), key, leftOut, refused);
                     return;
                 }
-                refused.putAll(issued.failedNames());
+                issued.failedNames().forEach((name, why) -> refused.put(name, LogText.escape(why)));
                 if (issued.failedNames().containsKey(hostname)) {
                     break;
                 }
-                issued.failedNames().keySet().forEach(name -> leftOut.put(name, now.plus(LEAVE_OUT)));
+                leftOut = leaveOut(leftOut, issued.failedNames().keySet(), clock.instant());
                 names.removeAll(issued.failedNames().keySet()); // the others still get their certificate
+                if (current != null && current.names().containsAll(names) && renewalReason(current, state.renewRequested(), clock.instant()) == null) {
+                    // what is left, the certificate in use already carries: no new one (nor a daily one while a name keeps failing)
+                    store.recordAttempt(clock.instant(), "left out: " + describe(refused), 0, clock.instant(), leftOut);
+                    LOG.info(() -> "the server's certificate stays as it is; left out: " + describe(refused));
+                    return;
+                }
             }
-            failed(wanted, "challenge failed: " + describe(refused), failures, leftOut, now);
-        } catch (CertificateAuthority.CertificateAuthorityException | GeneralSecurityException | RuntimeException e) {
-            failed(wanted, e.getMessage(), failures, leftOut, now);
+            failed(wanted, "challenge failed: " + describe(refused), state, leftOut, null);
+        } catch (CertificateAuthority.CertificateAuthorityException e) {
+            failed(wanted, LogText.escape(e.getMessage()), state, leftOut, e.retryAfter().orElse(null));
+        } catch (GeneralSecurityException | RuntimeException e) {
+            failed(wanted, LogText.escape(e.getClass().getSimpleName() + ": " + e.getMessage()), state, leftOut, null);
         }
     }
 
-    private void issuedCertificate(List<String> names, List<X509Certificate> chain, KeyPair key, Map<String, Instant> leftOut,
-                                   Map<String, String> refused, Instant now) throws GeneralSecurityException {
-        ServerCertificate certificate = new ServerCertificate(key.getPrivate(), chain);
-        store.saveCertificate(new CertificateStore.StoredCertificate(PemTls.chainPem(chain), certificates.sealKey(key.getPrivate()),
-                names, certificate.notAfter(), now));
-        store.recordAttempt(now, refused.isEmpty() ? null : "left out: " + describe(refused), 0, now, leftOut);
-        certificates.forget();
-        changed.fire(new CertificateChanged(certificate.notAfter()));
-        metrics.certificateOrder(true);
-        LOG.info(() -> "the server's certificate for " + names + " is issued by " + certificate.leaf().getIssuerX500Principal().getName()
-                + ", valid until " + certificate.notAfter() + (refused.isEmpty() ? "" : "; left out for a day: " + describe(refused)));
-        events.publish("certificate.issued", () -> ServerEvent.fields("names", names, "not_after", certificate.notAfter().toString(),
-                "issuer", certificate.leaf().getIssuerX500Principal().getName(), "left_out", List.copyOf(refused.keySet())));
+    private CertificateAuthority.Account rememberLocation(CertificateAuthority.Account account, String location) {
+        if (location == null || location.equals(account.location())) {
+            return account;
+        }
+        String directoryUrl = account.directory().toString();
+        store.saveAccount(new CertificateStore.StoredAccount(directoryUrl, store.account(directoryUrl).orElseThrow().sealedKey(), location));
+        return new CertificateAuthority.Account(account.directory(), account.trustedAuthorities(), account.email(), account.key(), location);
     }
 
-    private void failed(List<String> names, String error, int failures, Map<String, Instant> leftOut, Instant now) {
-        int count = failures + 1;
+    private void issuedCertificate(List<String> names, List<X509Certificate> chain, KeyPair key, Map<String, CertificateStore.LeftOut> leftOut,
+                                   Map<String, String> refused) throws GeneralSecurityException {
+        ServerCertificate certificate = new ServerCertificate(key.getPrivate(), chain);
+        Instant now = clock.instant(); // the end of the order: a renewal asked for while it ran is served by it
+        if (!store.saveCertificate(new CertificateStore.StoredCertificate(PemTls.chainPem(chain), certificates.sealKey(key.getPrivate()),
+                names, certificate.notAfter(), now), node)) {
+            throw new IllegalStateException("the order outlived its lease; another node's certificate stays");
+        }
+        store.recordAttempt(now, refused.isEmpty() ? null : "left out: " + describe(refused), 0, now, leftOut);
+        certificates.forget();
+        metrics.certificateOrder(true);
+        LOG.info(() -> "the server's certificate for " + names + " is issued by " + certificate.leaf().getIssuerX500Principal().getName()
+                + ", valid until " + certificate.notAfter() + (refused.isEmpty() ? "" : "; left out: " + describe(refused)));
+        events.publish("certificate.issued", () -> ServerEvent.fields("names", names, "not_after", certificate.notAfter().toString(),
+                "issuer", certificate.leaf().getIssuerX500Principal().getName(), "left_out", List.copyOf(refused.keySet())));
+        try {
+            changed.fire(new CertificateChanged(certificate.notAfter()));
+        } catch (RuntimeException e) {
+            LOG.warning("HTTPS was not told of the new certificate at once (it finds it within 20 s): " + e);
+        }
+    }
+
+    private void failed(List<String> names, String error, CertificateStore.OrderState state, Map<String, CertificateStore.LeftOut> leftOut,
+                        Instant retryAfter) {
+        Instant now = clock.instant();
+        int count = state.failures() + 1;
         Instant next = now.plus(RETRIES.get(Math.min(count, RETRIES.size()) - 1));
+        if (retryAfter != null && retryAfter.isAfter(next)) {
+            next = retryAfter; // the authority's rate limit says when
+        }
         String reason = error == null ? "unknown error" : error;
         store.recordAttempt(now, reason, count, next, leftOut);
         metrics.certificateOrder(false);
         Instant expires = store.certificate().map(CertificateStore.StoredCertificate::notAfter).orElse(null);
+        Instant nextAttempt = next;
         LOG.warning("the server's certificate for " + names + " could not be ordered (" + reason + "); attempt " + count
                 + ", next at " + next + (expires == null ? ", and there is none yet" : ", the current one expires " + expires));
         events.publish("certificate.failed", () -> ServerEvent.fields("names", names, "error", reason, "failures", count,
-                "next_attempt", next.toString(), "expires", expires == null ? null : expires.toString()));
+                "next_attempt", nextAttempt.toString(), "expires", expires == null ? null : expires.toString()));
     }
 
     private static String describe(Map<String, String> refused) {
@@ -301,10 +388,15 @@ public class CertificateRenewal {
                 configuration.certificates().email(), key, location);
     }
 
-    private CertificateAuthority.Challenges challenges(Instant now) {
+    /** Challenges answered from the database; each one also extends this node's lease (an order may take a while). */
+    private CertificateAuthority.Challenges challenges() {
         return new CertificateAuthority.Challenges() {
             @Override
             public void publish(String token, String keyAuthorization) {
+                Instant now = clock.instant();
+                if (!store.lease(node, now.plus(LEASE), now)) {
+                    throw new IllegalStateException("this node lost the lease to order");
+                }
                 store.publishChallenge(token, keyAuthorization, now.plus(CHALLENGE_LIFETIME));
             }
 
@@ -329,6 +421,9 @@ public class CertificateRenewal {
             throw new IllegalStateException("the certificate does not come from ACME here: "
                     + (certificates.fromFiles() ? "SMTP_TLS_CERT is set" : "SMTP_ACME_DIRECTORY is not set"));
         }
+        if (ordering.get() || renewalPending(store.orderState())) {
+            throw new IllegalStateException("a renewal is already under way"); // a second click must not cost a second certificate
+        }
         store.requestRenewal(clock.instant());
         executor.execute(this::check); // now rather than at the next tick (a node busy ordering already will see it after)
         return status();
@@ -347,11 +442,14 @@ public class CertificateRenewal {
         }
         CertificateStore.OrderState state = store.orderState();
         Instant now = clock.instant();
-        Map<String, Instant> leftOut = stillLeftOut(state.failedNames(), now);
+        Set<String> leftOutNames = stillLeftOut(state.failedNames(), now);
+        Map<String, Instant> leftOut = new java.util.TreeMap<>();
+        leftOutNames.forEach(name -> leftOut.put(name, state.failedNames().get(name).until()));
         Optional<CertificateStore.StoredCertificate> stored = store.certificate();
+        List<String> wanted = clusterNames(wantedNames(leftOutNames), store.namesWanted(now.minus(NODE_SEEN)), leftOutNames);
         return new Status(source, names, current.map(c -> c.leaf().getSubjectX500Principal().getName()).orElse(null),
                 current.map(c -> c.leaf().getIssuerX500Principal().getName()).orElse(null), notBefore, notAfter,
-                stored.map(s -> renewAfter(s.obtainedAt(), s.notAfter())).orElse(null), wantedNames(leftOut.keySet()),
+                stored.map(s -> renewAfter(s.obtainedAt(), s.notAfter())).orElse(null), wanted,
                 state.lastAttempt(), state.lastError(), state.failures(), state.nextAttempt(), leftOut);
     }
 

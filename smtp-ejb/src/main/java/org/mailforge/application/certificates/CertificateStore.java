@@ -23,13 +23,18 @@ public interface CertificateStore {
     record StoredAccount(String directory, String sealedKey, String location) {
     }
 
+    /** A name left out of the certificate until {@code until}, for {@code days} (doubled each time it fails again). */
+    record LeftOut(Instant until, int days) {
+    }
+
     /**
      * What the last order did and what comes next.
      *
-     * @param failedNames    names left out until the time given, after their challenge failed
+     * @param lastAttempt    when the last order ended (null: never)
+     * @param failedNames    names left out, also those whose time is over (their next failure leaves them out longer)
      * @param renewRequested when an administrator asked for a renewal now (EPOCH: never)
      */
-    record OrderState(Instant lastAttempt, String lastError, int failures, Instant nextAttempt, Map<String, Instant> failedNames,
+    record OrderState(Instant lastAttempt, String lastError, int failures, Instant nextAttempt, Map<String, LeftOut> failedNames,
                       Instant renewRequested) {
         public OrderState {
             failedNames = Map.copyOf(failedNames);
@@ -38,7 +43,19 @@ public interface CertificateStore {
 
     Optional<StoredCertificate> certificate();
 
-    void saveCertificate(StoredCertificate certificate);
+    /**
+     * Stores the certificate if {@code holder} still holds the lease (an order that outlived its
+     * lease must not overwrite a newer one).
+     *
+     * @return whether it was stored
+     */
+    boolean saveCertificate(StoredCertificate certificate, String holder);
+
+    /** The names node {@code hostname} wants on the certificate, as of {@code now}. */
+    void wantNames(String hostname, List<String> names, Instant now);
+
+    /** The names the nodes seen since {@code since} want, node by node. */
+    List<String> namesWanted(Instant since);
 
     Optional<StoredAccount> account(String directory);
 
@@ -62,7 +79,7 @@ public interface CertificateStore {
     OrderState orderState();
 
     /** Records the outcome of an attempt (everything but the renewal request). */
-    void recordAttempt(Instant attempt, String error, int failures, Instant nextAttempt, Map<String, Instant> failedNames);
+    void recordAttempt(Instant attempt, String error, int failures, Instant nextAttempt, Map<String, LeftOut> failedNames);
 
     void requestRenewal(Instant at);
 }

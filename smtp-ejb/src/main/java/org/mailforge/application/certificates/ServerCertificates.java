@@ -38,6 +38,7 @@ public class ServerCertificates {
     private Instant checked = Instant.EPOCH;
     private Instant obtainedAt;
     private ServerCertificate stored;
+    private String problem;
 
     protected ServerCertificates() {
         // for CDI's client proxy
@@ -86,8 +87,13 @@ public class ServerCertificates {
                 stored = PemTls.parse(row.get().chainPem(), openKey(row.get().sealedKey()));
                 obtainedAt = row.get().obtainedAt();
             }
+            problem = null;
         } catch (GeneralSecurityException | RuntimeException e) {
-            LOG.warning("the stored certificate cannot be read (keeping the one in use): " + e.getMessage());
+            String text = String.valueOf(e.getMessage());
+            if (!text.equals(problem)) { // once, not every 10 s (a node with another SMTP_STORAGE_ENCRYPTION_KEY)
+                problem = text;
+                LOG.warning("the stored certificate cannot be read (keeping the one in use): " + text);
+            }
         }
         return stored;
     }

@@ -48,6 +48,8 @@ public record CertificateConfiguration(URI directory, String email, Path caFile,
             }
             in.require(directory != null && "https".equals(directory.getScheme()) && directory.getHost() != null,
                     "SMTP_ACME_DIRECTORY must be an https:// URL (was '" + url + "')");
+            in.require(hostname.contains(".") && !hostname.equalsIgnoreCase("localhost.localdomain"),
+                    "SMTP_HOSTNAME must be the server's public name with SMTP_ACME_DIRECTORY: an authority certifies no '" + hostname + "'");
             in.require(in.bool(CertificateSetting.ACME_ACCEPT_TERMS),
                     "SMTP_ACME_ACCEPT_TERMS must be true with SMTP_ACME_DIRECTORY: the authority's terms of service must be agreed to");
         }

@@ -34,6 +34,8 @@ import org.shredzone.acme4j.challenge.Http01Challenge;
 import org.shredzone.acme4j.connector.HttpConnector;
 import org.shredzone.acme4j.connector.NetworkSettings;
 import org.shredzone.acme4j.exception.AcmeException;
+import org.shredzone.acme4j.exception.AcmeRateLimitedException;
+import org.shredzone.acme4j.exception.AcmeServerException;
 import org.shredzone.acme4j.provider.GenericAcmeProvider;
 
 /**
@@ -53,39 +55,20 @@ public class AcmeCertificateAuthority implements CertificateAuthority {
         List<String> published = new ArrayList<>();
         try {
             Session session = new Session(account.directory(), provider(account.trustedAuthorities()));
-            Login login = login(session, account);
-            Order order = login.getAccount().newOrder().domains(names).create();
-            Map<String, String> failed = new LinkedHashMap<>();
-            for (Authorization authorization : order.getAuthorizations()) {
-                if (authorization.getStatus() == Status.VALID) {
-                    continue; // authorized recently: no challenge needed
+            Login login = login(session, account, account.location());
+            try {
+                return order(login, names, certificateKey, challenges, published);
+            } catch (AcmeServerException e) {
+                if (account.location() == null || !accountGone(e)) {
+                    throw e;
                 }
-                String name = authorization.getIdentifier().getDomain();
-                Http01Challenge challenge = authorization.findChallenge(Http01Challenge.class).orElse(null);
-                if (challenge == null) {
-                    failed.put(name, "the authority offers no HTTP-01 challenge for it");
-                    continue;
-                }
-                challenges.publish(challenge.getToken(), challenge.getAuthorization());
-                published.add(challenge.getToken());
-                challenge.trigger();
-                Status status = authorization.waitForCompletion(WAIT);
-                if (status != Status.VALID) {
-                    // the authorization's fresh copy of its challenge carries the authority's reason
-                    failed.put(name, authorization.findChallenge(Http01Challenge.class).flatMap(Http01Challenge::getError)
-                            .map(AcmeCertificateAuthority::describe).orElse("authorization " + status));
-                }
+                // the stored account URL no longer works (deactivated, the authority reset): found again by its key
+                return order(login(session, account, null), names, certificateKey, challenges, published);
             }
-            if (!failed.isEmpty()) {
-                return new Issued(List.of(), login.getAccountLocation().toString(), failed);
-            }
-            order.execute(certificateKey);
-            Status status = order.waitForCompletion(WAIT);
-            if (status != Status.VALID) {
-                throw new CertificateAuthorityException("the order ended " + status
-                        + order.getError().map(problem -> ": " + describe(problem)).orElse(""), null);
-            }
-            return new Issued(order.getCertificate().getCertificateChain(), login.getAccountLocation().toString(), Map.of());
+        } catch (AcmeRateLimitedException e) {
+            throw new CertificateAuthorityException("ACME rate limit: " + describe(e.getProblem()), e, e.getRetryAfter().orElse(null));
+        } catch (AcmeServerException e) {
+            throw new CertificateAuthorityException("ACME: " + describe(e.getProblem()), e);
         } catch (AcmeException e) {
             throw new CertificateAuthorityException("ACME: " + e.getMessage(), e);
         } catch (InterruptedException e) {
@@ -98,10 +81,75 @@ public class AcmeCertificateAuthority implements CertificateAuthority {
         }
     }
 
-    private static Login login(Session session, Account account) throws AcmeException {
-        if (account.location() != null) {
+    private Issued order(Login login, List<String> names, KeyPair certificateKey, Challenges challenges, List<String> published)
+            throws AcmeException, InterruptedException, CertificateAuthorityException {
+        Order order;
+        try {
+            order = login.getAccount().newOrder().domains(names).create();
+        } catch (AcmeServerException e) {
+            Map<String, String> refused = refusedNames(e.getProblem());
+            if (refused.isEmpty() || e instanceof AcmeRateLimitedException) {
+                throw e;
+            }
+            return new Issued(List.of(), login.getAccountLocation().toString(), refused); // e.g. rejectedIdentifier for a private name
+        }
+        Map<String, String> failed = new LinkedHashMap<>();
+        for (Authorization authorization : order.getAuthorizations()) {
+            if (authorization.getStatus() == Status.VALID) {
+                continue; // authorized recently: no challenge needed
+            }
+            String name = authorization.getIdentifier().getDomain();
+            Http01Challenge challenge = authorization.findChallenge(Http01Challenge.class).orElse(null);
+            if (challenge == null) {
+                failed.put(name, "the authority offers no HTTP-01 challenge for it");
+                continue;
+            }
+            challenges.publish(challenge.getToken(), challenge.getAuthorization());
+            published.add(challenge.getToken());
+            challenge.trigger();
+            Status status;
             try {
-                return session.login(URI.create(account.location()).toURL(), account.key());
+                status = authorization.waitForCompletion(WAIT);
+            } catch (AcmeException e) {
+                failed.put(name, "no outcome from the authority within " + WAIT.toMinutes() + " minutes (" + e.getMessage() + ")");
+                continue;
+            }
+            if (status != Status.VALID) {
+                // the authorization's fresh copy of its challenge carries the authority's reason
+                failed.put(name, authorization.findChallenge(Http01Challenge.class).flatMap(Http01Challenge::getError)
+                        .map(AcmeCertificateAuthority::describe).orElse("authorization " + status));
+            }
+        }
+        if (!failed.isEmpty()) {
+            return new Issued(List.of(), login.getAccountLocation().toString(), failed);
+        }
+        order.execute(certificateKey);
+        Status status = order.waitForCompletion(WAIT);
+        if (status != Status.VALID) {
+            throw new CertificateAuthorityException("the order ended " + status
+                    + order.getError().map(problem -> ": " + describe(problem)).orElse(""), null);
+        }
+        return new Issued(order.getCertificate().getCertificateChain(), login.getAccountLocation().toString(), Map.of());
+    }
+
+    /** The names an order was refused for, from the problem's subproblems (RFC 8555 6.7.1). */
+    private static Map<String, String> refusedNames(Problem problem) {
+        Map<String, String> refused = new LinkedHashMap<>();
+        for (Problem sub : problem.getSubProblems()) {
+            sub.getIdentifier().ifPresent(identifier -> refused.put(identifier.getValue(), describe(sub)));
+        }
+        return refused;
+    }
+
+    private static boolean accountGone(AcmeServerException e) {
+        String type = String.valueOf(e.getType());
+        return type.endsWith(":accountDoesNotExist") || type.endsWith(":unauthorized");
+    }
+
+    private static Login login(Session session, Account account, String location) throws AcmeException {
+        if (location != null) {
+            try {
+                return session.login(URI.create(location).toURL(), account.key());
             } catch (java.net.MalformedURLException | IllegalArgumentException e) {
                 // found again by its key below
             }

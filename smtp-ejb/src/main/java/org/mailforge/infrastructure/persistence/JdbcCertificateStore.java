@@ -4,7 +4,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -18,7 +20,7 @@ import org.mailforge.application.certificates.CertificateStore;
 
 /**
  * The ACME side's shared state in the {@code tls_certificates}, {@code acme_accounts},
- * {@code acme_challenges} and {@code acme_orders} tables, in plain JDBC: a few statements a minute,
+ * {@code acme_challenges}, {@code acme_orders} and {@code acme_wanted_names} tables, in plain JDBC: a few statements a minute,
  * each in auto-commit; the lease is one conditional UPDATE, so two nodes never both win it. Times
  * are epoch milliseconds.
  */
@@ -53,8 +55,16 @@ public class JdbcCertificateStore implements CertificateStore {
     }
 
     @Override
-    public void saveCertificate(StoredCertificate certificate) {
-        withConnection(connection -> Jdbc.transaction(connection, c -> {
+    public boolean saveCertificate(StoredCertificate certificate, String holder) {
+        return withConnection(connection -> Jdbc.transaction(connection, c -> {
+            // the write first (SQLite): the lease row, touched only while this holder still has it
+            try (PreparedStatement held = c.prepareStatement("UPDATE acme_orders SET holder = holder WHERE id = ? AND holder = ?")) {
+                held.setString(1, SERVER);
+                held.setString(2, holder);
+                if (held.executeUpdate() != 1) {
+                    return false;
+                }
+            }
             try (PreparedStatement delete = c.prepareStatement("DELETE FROM tls_certificates WHERE id = ?");
                  PreparedStatement insert = c.prepareStatement("INSERT INTO tls_certificates (id, chain_pem, private_key, names,"
                          + " not_after, obtained_at) VALUES (?, ?, ?, ?, ?, ?)")) {
@@ -68,8 +78,41 @@ public class JdbcCertificateStore implements CertificateStore {
                 insert.setLong(6, certificate.obtainedAt().toEpochMilli());
                 insert.executeUpdate();
             }
+            return true;
+        }));
+    }
+
+    @Override
+    public void wantNames(String hostname, List<String> names, Instant now) {
+        withConnection(connection -> Jdbc.transaction(connection, c -> {
+            try (PreparedStatement delete = c.prepareStatement("DELETE FROM acme_wanted_names WHERE hostname = ?");
+                 PreparedStatement insert = c.prepareStatement("INSERT INTO acme_wanted_names (hostname, names, seen_at) VALUES (?, ?, ?)")) {
+                delete.setString(1, hostname);
+                delete.executeUpdate();
+                insert.setString(1, hostname);
+                insert.setString(2, String.join(",", names));
+                insert.setLong(3, now.toEpochMilli());
+                insert.executeUpdate();
+            }
             return null;
         }));
+    }
+
+    @Override
+    public List<String> namesWanted(Instant since) {
+        return withConnection(connection -> {
+            try (PreparedStatement query = connection.prepareStatement(
+                    "SELECT names FROM acme_wanted_names WHERE seen_at >= ? ORDER BY hostname")) {
+                query.setLong(1, since.toEpochMilli());
+                List<String> names = new ArrayList<>();
+                try (ResultSet row = query.executeQuery()) {
+                    while (row.next()) {
+                        Arrays.stream(row.getString(1).split(",")).filter(n -> !n.isEmpty()).forEach(names::add);
+                    }
+                }
+                return names;
+            }
+        });
     }
 
     @Override
@@ -185,7 +228,7 @@ public class JdbcCertificateStore implements CertificateStore {
     }
 
     @Override
-    public void recordAttempt(Instant attempt, String error, int failures, Instant nextAttempt, Map<String, Instant> failedNames) {
+    public void recordAttempt(Instant attempt, String error, int failures, Instant nextAttempt, Map<String, LeftOut> failedNames) {
         withConnection(connection -> {
             try (PreparedStatement update = connection.prepareStatement("UPDATE acme_orders SET last_attempt = ?, last_error = ?,"
                     + " failures = ?, next_attempt = ?, failed_names = ? WHERE id = ?")) {
@@ -194,7 +237,8 @@ public class JdbcCertificateStore implements CertificateStore {
                 update.setInt(3, failures);
                 update.setLong(4, nextAttempt.toEpochMilli());
                 StringBuilder names = new StringBuilder();
-                failedNames.forEach((name, until) -> names.append(names.isEmpty() ? "" : ",").append(name).append('=').append(until.toEpochMilli()));
+                failedNames.forEach((name, out) -> names.append(names.isEmpty() ? "" : ",").append(name).append('=')
+                        .append(out.until().toEpochMilli()).append('/').append(out.days()));
                 update.setString(5, names.toString());
                 update.setString(6, SERVER);
                 return update.executeUpdate();
@@ -222,12 +266,15 @@ public class JdbcCertificateStore implements CertificateStore {
         });
     }
 
-    private static Map<String, Instant> parseNames(String text) {
-        Map<String, Instant> names = new LinkedHashMap<>();
+    /** {@code name=untilMillis/days,...} */
+    private static Map<String, LeftOut> parseNames(String text) {
+        Map<String, LeftOut> names = new LinkedHashMap<>();
         for (String entry : text.split(",")) {
             int equals = entry.indexOf('=');
-            if (equals > 0) {
-                names.put(entry.substring(0, equals), Instant.ofEpochMilli(Long.parseLong(entry.substring(equals + 1))));
+            int slash = entry.indexOf('/', equals + 1);
+            if (equals > 0 && slash > equals) {
+                names.put(entry.substring(0, equals), new LeftOut(Instant.ofEpochMilli(Long.parseLong(entry.substring(equals + 1, slash))),
+                        Integer.parseInt(entry.substring(slash + 1))));
             }
         }
         return names;

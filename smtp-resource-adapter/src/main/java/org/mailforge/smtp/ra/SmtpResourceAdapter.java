@@ -58,12 +58,7 @@ public class SmtpResourceAdapter implements ResourceAdapter {
         } catch (jakarta.resource.spi.UnavailableException e) {
             throw new ResourceAdapterInternalException("no timer for certificate renewals", e);
         }
-        certificateTimer.schedule(new java.util.TimerTask() {
-            @Override
-            public void run() {
-                refreshCertificates();
-            }
-        }, CERTIFICATE_CHECK_MILLIS, CERTIFICATE_CHECK_MILLIS);
+        certificateTimer.schedule(task(this::refreshCertificates), CERTIFICATE_CHECK_MILLIS, CERTIFICATE_CHECK_MILLIS);
         LOG.info("Mailforge SMTP resource adapter started");
         if ("platform".equals(SessionThreads.kind())) {
             LOG.warning("Java " + Runtime.version().feature() + " has no virtual threads: every SMTP session holds a platform"
@@ -109,12 +104,25 @@ public class SmtpResourceAdapter implements ResourceAdapter {
             started.add(listener);
         }
         listeners.put(new ActivationKey(factory, spec), new Activation(List.copyOf(started), endpoint, tls));
-        certificateTimer.schedule(new java.util.TimerTask() { // the application's certificate, once it has deployed
+        certificateTimer.schedule(task(tls::refresh), 1_000); // the application's certificate, once it has deployed
+    }
+
+    /**
+     * A task for the certificate timer that never lets anything escape: one uncaught throwable
+     * (an error from a message endpoint while the application stops) would cancel the timer, and
+     * no renewed certificate would ever be taken again.
+     */
+    private static java.util.TimerTask task(Runnable work) {
+        return new java.util.TimerTask() {
             @Override
             public void run() {
-                tls.refresh();
+                try {
+                    work.run();
+                } catch (Throwable e) { // NOPMD: see above
+                    LOG.log(java.util.logging.Level.WARNING, "looking for a renewed TLS certificate failed", e);
+                }
             }
-        }, 1_000);
+        };
     }
 
     /** Takes up renewed certificates: a changed PEM file, or what the application now holds. */

@@ -79,11 +79,11 @@ public class CertificatesResource {
 
     @POST
     @Path("renew")
-    @Operation(summary = "Renew now", description = "ACME only: the next check (within 15 s, on whichever node holds the lease)"
-            + " orders a new certificate; listeners and HTTPS take it without a restart, open sessions keep theirs.")
+    @Operation(summary = "Renew now", description = "ACME only: an order starts at once (on whichever node gets the lease);"
+            + " listeners and HTTPS take the new certificate without a restart, open sessions keep theirs. One request at a time.")
     @APIResponse(responseCode = "202", description = "Asked for", content = @Content(mediaType = "application/json",
             schema = @Schema(implementation = CertificateView.class)))
-    @APIResponse(responseCode = "409", description = "The certificate does not come from ACME", content = @Content(
+    @APIResponse(responseCode = "409", description = "The certificate does not come from ACME, or a renewal is under way", content = @Content(
             mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     @APIResponse(responseCode = "403", description = "Not an administrator", content = @Content(mediaType = "application/json",
             schema = @Schema(implementation = ApiError.class)))
