@@ -96,6 +96,15 @@ public class CertificateRenewal {
     @Inject
     jakarta.enterprise.event.Event<CertificateChanged> changed;
 
+    /** A renewal cannot be asked for now (a checked exception: the EJB container hands it over as it is). */
+    public static final class RenewalRefused extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        public RenewalRefused(String message) {
+            super(message);
+        }
+    }
+
     /** A new certificate is in the database. */
     public record CertificateChanged(Instant notAfter) {
     }
@@ -416,13 +425,13 @@ public class CertificateRenewal {
     }
 
     /** Asks for a renewal now: a check starts at once (and the next one on every node sees the request too). */
-    public Status requestRenewal() {
+    public Status requestRenewal() throws RenewalRefused {
         if (!configuration.certificateFromAcme()) {
-            throw new IllegalStateException("the certificate does not come from ACME here: "
+            throw new RenewalRefused("the certificate does not come from ACME here: "
                     + (certificates.fromFiles() ? "SMTP_TLS_CERT is set" : "SMTP_ACME_DIRECTORY is not set"));
         }
         if (ordering.get() || renewalPending(store.orderState())) {
-            throw new IllegalStateException("a renewal is already under way"); // a second click must not cost a second certificate
+            throw new RenewalRefused("a renewal is already under way"); // a second click must not cost a second certificate
         }
         store.requestRenewal(clock.instant());
         executor.execute(this::check); // now rather than at the next tick (a node busy ordering already will see it after)

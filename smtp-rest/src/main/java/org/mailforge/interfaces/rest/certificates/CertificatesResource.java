@@ -90,7 +90,7 @@ public class CertificatesResource {
     public Response renew() {
         try {
             return Response.accepted(CertificateView.of(renewal.requestRenewal())).build();
-        } catch (IllegalStateException e) {
+        } catch (CertificateRenewal.RenewalRefused e) {
             throw new ClientErrorException(e.getMessage(), Response.Status.CONFLICT);
         }
     }
