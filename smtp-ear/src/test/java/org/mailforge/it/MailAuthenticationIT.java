@@ -64,6 +64,7 @@ class MailAuthenticationIT {
                 "SMTP_RELAY_HOST=127.0.0.1", // forwarded copies go to the test's sink
                 "SMTP_RELAY_PORT=" + SINK_PORT,
                 "SMTP_HOSTNAME=" + HOST_NAME,
+                "SMTP_OUTBOUND_ADDRESSES=127.0.0.1", // for the domain check's SPF and reverse DNS
                 "SMTP_DNS_SERVER=" + dns.address(),
                 "SMTP_ENABLE_AUTH=false", // MX mode: mail from other servers without AUTH
                 "SMTP_DMARC_POLICY=enforce",
@@ -83,6 +84,48 @@ class MailAuthenticationIT {
         if (sink != null) {
             sink.close();
         }
+    }
+
+    /**
+     * The live DNS check of a domain (#35): a zone with the MX, the DKIM key, DMARC and reverse DNS
+     * right, an SPF record that leaves our outbound address out and an MTA-STS record with another
+     * id, and no TLS-RPT record: exactly SPF and MTA-STS fail, each with the record to publish.
+     */
+    @Test
+    void theDomainCheckNamesExactlyTheRecordsThatAreWrong() throws Exception {
+        assertEquals(201, TestServer.api(HTTP_PORT, "POST", "/api/domains", "{\"name\":\"checked.test\"}", "admin", ADMIN_PASSWORD).statusCode());
+        var key = TestServer.api(HTTP_PORT, "POST", "/api/domains/checked.test/dkim", "{\"selector\":\"s1\"}", "admin", ADMIN_PASSWORD);
+        assertEquals(201, key.statusCode(), key.body());
+        var records = jakarta.json.Json.createReader(new java.io.StringReader(TestServer.api(HTTP_PORT, "GET",
+                "/api/domains/checked.test/dns", null, "admin", ADMIN_PASSWORD).body())).readObject().getJsonArray("records");
+        String dkimRecord = records.stream().map(jakarta.json.JsonValue::asJsonObject)
+                .filter(r -> r.getString("name").equals("s1._domainkey.checked.test")).findFirst().orElseThrow().getString("value");
+        dns.add(TestDnsServer.mx("checked.test.", 10, HOST_NAME + "."));
+        dns.add(TestDnsServer.a(HOST_NAME + ".", "127.0.0.1"));
+        dns.add(TestDnsServer.ptr("1.0.0.127.in-addr.arpa.", HOST_NAME + "."));
+        dns.add(TestDnsServer.txt("s1._domainkey.checked.test.", dkimRecord));
+        dns.add(TestDnsServer.txt("_dmarc.checked.test.", "v=DMARC1; p=reject"));
+        dns.add(TestDnsServer.a("mta-sts.checked.test.", "127.0.0.1"));
+        dns.add(TestDnsServer.txt("checked.test.", "v=spf1 ip4:192.0.2.1 -all")); // wrong: mail leaves from 127.0.0.1
+        dns.add(TestDnsServer.txt("_mta-sts.checked.test.", "v=STSv1; id=2024010100")); // wrong: not the policy served here
+
+        var response = TestServer.api(HTTP_PORT, "GET", "/api/domains/checked.test/check", null, "admin", ADMIN_PASSWORD);
+        assertEquals(200, response.statusCode(), response.body());
+        var check = jakarta.json.Json.createReader(new java.io.StringReader(response.body())).readObject();
+        assertEquals("fail", check.getString("status"), response.body());
+        assertEquals(List.of("spf", "mta-sts"), check.getJsonArray("failing").getValuesAs(jakarta.json.JsonString::getString), response.body());
+        java.util.Map<String, String> statuses = new java.util.LinkedHashMap<>();
+        for (var item : check.getJsonArray("items").getValuesAs(jakarta.json.JsonObject.class)) {
+            statuses.merge(item.getString("check"), item.getString("status"), (a, b) -> a + "," + b);
+            if (item.getString("status").equals("fail")) {
+                assertTrue(item.containsKey("publish") && !item.isNull("publish"), "a failing item says what to publish: " + item);
+            }
+        }
+        assertEquals(java.util.Map.of("mx", "pass", "spf", "fail", "dkim", "pass", "dmarc", "pass", "mta-sts", "fail",
+                "tls-rpt", "warning", "ptr", "pass", "certificate", "warning"), statuses, response.body());
+        assertTrue(response.body().contains("SPF does not allow 127.0.0.1 (fail)"), response.body());
+        assertEquals(404, TestServer.api(HTTP_PORT, "GET", "/api/domains/elsewhere.test/check", null, "admin", ADMIN_PASSWORD).statusCode());
+        assertEquals(401, TestServer.api(HTTP_PORT, "GET", "/api/domains/checked.test/check", null, null, null).statusCode());
     }
 
     @Test

@@ -87,7 +87,7 @@ class OpenApiIT {
             String success = responses.keySet().stream().filter(code -> code.startsWith("2")).findFirst()
                     .orElseThrow(() -> new AssertionError(operation + " names no success: " + responses));
             JsonObject content = responses.getJsonObject(success).getJsonObject("content");
-            if (path.equals("/.well-known/mta-sts.txt")) { // RFC 8461's text/plain, for any sending server
+            if (path.startsWith("/.well-known/")) { // RFC 8461's and RFC 8555's text/plain, for any sending server or ACME authority
                 assertTrue(content.containsKey("text/plain"), operation + " is not text/plain");
             } else {
                 assertTrue(content.getJsonObject("application/json").containsKey("schema"), operation + " has no body schema");
@@ -101,7 +101,8 @@ class OpenApiIT {
             }
         }
         JsonObject schemas = document().getJsonObject("components").getJsonObject("schemas");
-        for (String schema : List.of("UserView", "UserPage", "QueuePage", "ApiError", "Confirmation", "DkimKeyView", "DnsRecordsView")) {
+        for (String schema : List.of("UserView", "UserPage", "QueuePage", "ApiError", "Confirmation", "DkimKeyView", "DnsRecordsView",
+                "CertificateView", "DomainCheckView")) {
             assertTrue(schemas.containsKey(schema), schema + " not in " + schemas.keySet());
         }
         assertTrue(document().getJsonObject("components").getJsonObject("securitySchemes").containsKey("basic"));

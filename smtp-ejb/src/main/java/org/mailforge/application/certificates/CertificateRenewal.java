@@ -441,7 +441,7 @@ public class CertificateRenewal {
     public Status status() {
         Optional<ServerCertificate> current = certificates.current();
         String source = certificates.fromFiles() ? "files" : configuration.certificateFromAcme() ? "acme" : "none";
-        List<String> names = current.map(c -> subjectNames(c.leaf())).orElse(List.of());
+        List<String> names = current.map(ServerCertificate::dnsNames).orElse(List.of());
         Instant notBefore = current.map(c -> c.leaf().getNotBefore().toInstant()).orElse(null);
         Instant notAfter = current.map(ServerCertificate::notAfter).orElse(null);
         if (!configuration.certificateFromAcme()) {
@@ -460,21 +460,5 @@ public class CertificateRenewal {
                 current.map(c -> c.leaf().getIssuerX500Principal().getName()).orElse(null), notBefore, notAfter,
                 stored.map(s -> renewAfter(s.obtainedAt(), s.notAfter())).orElse(null), wanted,
                 state.lastAttempt(), state.lastError(), state.failures(), state.nextAttempt(), leftOut);
-    }
-
-    private static List<String> subjectNames(X509Certificate certificate) {
-        List<String> names = new ArrayList<>();
-        try {
-            if (certificate.getSubjectAlternativeNames() != null) {
-                for (List<?> entry : certificate.getSubjectAlternativeNames()) {
-                    if (entry.size() == 2 && Integer.valueOf(2).equals(entry.get(0))) {
-                        names.add(String.valueOf(entry.get(1)));
-                    }
-                }
-            }
-        } catch (java.security.cert.CertificateParsingException e) {
-            // no names to show
-        }
-        return names;
     }
 }

@@ -48,7 +48,7 @@ public record OperationsConfiguration(
 
     /** Every event of the specification's "WebHooks". */
     public static final List<String> EVENTS = List.of("message.received", "message.sent", "message.failed",
-            "spam.detected", "virus.detected", "user.created", "auth.failed", "account.held", "certificate.issued", "certificate.failed");
+            "spam.detected", "virus.detected", "user.created", "auth.failed", "account.held", "certificate.issued", "certificate.failed", "domain.check.failed");
 
     static OperationsConfiguration load(SettingsReader in) {
         String url = in.text(OperationsSetting.WEBHOOK_URL);

@@ -63,7 +63,8 @@ public record OutboundConfiguration(
         Path caFile,
         Duration sweepInterval,
         int dnsFailureThreshold,
-        Duration dnsFailurePause) {
+        Duration dnsFailurePause,
+        List<String> outboundAddresses) {
 
     /** Connecting to one destination host may take this long at most. */
     public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(30);
@@ -120,7 +121,30 @@ public record OutboundConfiguration(
                 caFile(in),
                 Duration.ofSeconds(in.number(OutboundSetting.QUEUE_SWEEP_SECONDS)),
                 in.integer(OutboundSetting.DNS_FAILURE_THRESHOLD),
-                Duration.ofSeconds(in.number(OutboundSetting.DNS_FAILURE_PAUSE_SECONDS)));
+                Duration.ofSeconds(in.number(OutboundSetting.DNS_FAILURE_PAUSE_SECONDS)),
+                outboundAddresses(in));
+    }
+
+    /** SMTP_OUTBOUND_ADDRESSES: IP literals only (no name is looked up here). */
+    private static List<String> outboundAddresses(SettingsReader in) {
+        List<String> addresses = new java.util.ArrayList<>();
+        for (String part : in.text(OutboundSetting.OUTBOUND_ADDRESSES).split(",")) {
+            String address = part.strip();
+            if (address.isEmpty()) {
+                continue;
+            }
+            boolean literal = address.matches("\\d{1,3}(\\.\\d{1,3}){3}") || (address.contains(":") && address.matches("[0-9A-Fa-f:.]+"));
+            try {
+                if (literal) {
+                    addresses.add(java.net.InetAddress.getByName(address).getHostAddress());
+                    continue;
+                }
+            } catch (java.net.UnknownHostException e) {
+                // not an address after all
+            }
+            in.require(false, "SMTP_OUTBOUND_ADDRESSES must be IP addresses, comma-separated (not '" + address + "')");
+        }
+        return List.copyOf(addresses);
     }
 
     private static Path caFile(SettingsReader in) {

@@ -49,7 +49,8 @@ public final class TestDnsServer implements AutoCloseable {
     /** @param failing the questions answered SERVFAIL (by owner name with the trailing dot, lower case, and type) */
     public TestDnsServer(Map<String, List<Record>> zone, java.util.Set<Integer> refused,
             java.util.function.BiPredicate<String, Integer> failing) throws java.io.IOException {
-        this.zone = Map.copyOf(zone);
+        this.zone = new java.util.concurrent.ConcurrentHashMap<>();
+        zone.forEach((name, records) -> this.zone.put(name, new java.util.concurrent.CopyOnWriteArrayList<>(records)));
         this.refused = java.util.Set.copyOf(refused);
         this.failing = failing;
         this.socket = new DatagramSocket(0, InetAddress.getLoopbackAddress());
@@ -120,6 +121,10 @@ public final class TestDnsServer implements AutoCloseable {
         return new org.xbill.DNS.AAAARecord(Name.fromString(name), DClass.IN, 60, InetAddress.getByName(address));
     }
 
+    public static Record ptr(String name, String target) throws java.io.IOException {
+        return new org.xbill.DNS.PTRRecord(Name.fromString(name), DClass.IN, 60, Name.fromString(target));
+    }
+
     public static Record a(String name, String address) throws java.io.IOException {
         return new ARecord(Name.fromString(name), DClass.IN, 60, InetAddress.getByName(address));
     }
@@ -167,6 +172,12 @@ public final class TestDnsServer implements AutoCloseable {
                         .filter(target -> target.getType() == type).forEach(target -> response.addRecord(target, Section.ANSWER));
             }
         }
+    }
+
+    /** Publishes one more record while the server runs. */
+    public void add(Record record) {
+        zone.computeIfAbsent(record.getName().toString().toLowerCase(Locale.ROOT), name -> new java.util.concurrent.CopyOnWriteArrayList<>())
+                .add(record);
     }
 
     @Override

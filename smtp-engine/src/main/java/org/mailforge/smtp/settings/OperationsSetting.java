@@ -40,7 +40,7 @@ public enum OperationsSetting implements Setting {
     WEBHOOK_EVENTS(Spec.of("SMTP_WEBHOOK_EVENTS", null, Rule.ANY,
             "Comma-separated: `message.received`, `message.sent`, `message.failed`, `spam.detected`, " +
             "`virus.detected`, `user.created`, `auth.failed`, `account.held`, `certificate.issued`, " +
-            "`certificate.failed`").shown("all")),
+            "`certificate.failed`, `domain.check.failed`").shown("all")),
     WEBHOOK_SECRET(Spec.of("SMTP_WEBHOOK_SECRET", null, Rule.ANY,
             "HMAC-SHA256 key: each call carries `X-Webhook-Signature: sha256=<hex of HMAC(body)>`").asSecret()),
     WEBHOOK_RETRY_SCHEDULE(Spec.of("SMTP_WEBHOOK_RETRY_SCHEDULE", "10s,1m,5m,30m,2h", Rule.TEXT,

@@ -19,6 +19,9 @@ public enum OutboundSetting implements Setting {
     OUTBOUND_TLS(Spec.of("SMTP_OUTBOUND_TLS", "may", Rule.oneOf("none", "may", "encrypt"),
             "`may`: STARTTLS when offered, any certificate (opportunistic); `encrypt`: required and verified; " +
             "`none`")),
+    OUTBOUND_ADDRESSES(Spec.of("SMTP_OUTBOUND_ADDRESSES", "", Rule.ANY,
+            "The public IP addresses mail leaves from, comma-separated, for the DNS check's SPF and reverse-DNS items " +
+            "([domain check](domain-check.md)); empty = the addresses of `SMTP_RELAY_HOST`, else of `SMTP_HOSTNAME`")),
     DNS_SERVER(Spec.of("SMTP_DNS_SERVER", null, Rule.ANY,
             "`host` or `host:port` of the DNS server for MX lookups and the SPF, DKIM and DMARC checks").shown("system resolver")),
     DNS_FAILURE_THRESHOLD(Spec.of("SMTP_DNS_FAILURE_THRESHOLD", "5", Rule.range(0, 1000),

@@ -30,6 +30,23 @@ public record ServerCertificate(PrivateKey key, List<X509Certificate> chain) {
         return leaf().getNotAfter().toInstant();
     }
 
+    /** The DNS names the leaf carries (its subjectAltName dNSName entries), lower case. */
+    public List<String> dnsNames() {
+        List<String> names = new java.util.ArrayList<>();
+        try {
+            if (leaf().getSubjectAlternativeNames() != null) {
+                for (List<?> entry : leaf().getSubjectAlternativeNames()) {
+                    if (entry.size() == 2 && Integer.valueOf(2).equals(entry.get(0))) {
+                        names.add(String.valueOf(entry.get(1)).toLowerCase(java.util.Locale.ROOT));
+                    }
+                }
+            }
+        } catch (java.security.cert.CertificateParsingException e) {
+            // an unreadable extension: no names
+        }
+        return List.copyOf(names);
+    }
+
     /** Whether {@code other} is the same key and chain (so nothing needs to change). */
     public boolean sameAs(ServerCertificate other) {
         if (other == null || other.chain.size() != chain.size()

@@ -30,6 +30,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import org.mailforge.application.directory.DirectoryService;
 import org.mailforge.application.dkim.DkimKeyService;
+import org.mailforge.application.domaincheck.DomainCheckService;
 import org.mailforge.domain.dkim.DkimKey;
 import org.mailforge.interfaces.rest.AdminApplication;
 import org.mailforge.interfaces.rest.Confirmation;
@@ -53,6 +54,9 @@ public class DomainsResource {
 
     @Inject
     DirectoryService directory;
+
+    @Inject
+    DomainCheckService checks;
 
     private static final String ERROR = "application/json";
 
@@ -162,6 +166,19 @@ public class DomainsResource {
         DkimKey key = key(domain, selector);
         dkim.remove(key);
         return new Confirmation(true, "DKIM key " + key.getSelector() + " of " + key.getDomain() + " deleted");
+    }
+
+    @GET
+    @Path("{domain}/check")
+    @Operation(summary = "Check the domain's DNS", description = "Asks DNS now, as senders and receivers do, and compares what the domain"
+            + " publishes with what this server needs: MX, SPF (for the addresses mail leaves from), the signing DKIM key, DMARC,"
+            + " MTA-STS, TLS-RPT, reverse DNS of the outbound addresses, and the certificate. Each item pass, warning or fail, with"
+            + " the reason and the record to publish. Re-checked daily; a check that turns to fail fires the domain.check.failed webhook.")
+    @APIResponse(responseCode = "200", description = "The check", content = @Content(mediaType = "application/json", schema = @Schema(implementation = DomainCheckView.class)))
+    @APIResponse(responseCode = "403", description = "Not an administrator", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "404", description = "Not a local domain", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
+    public DomainCheckView check(@PathParam("domain") String domain) {
+        return DomainCheckView.of(checks.check(local(domain)));
     }
 
     @GET

@@ -1,0 +1,373 @@
+package org.mailforge.application.domaincheck;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.mailforge.application.certificates.ServerCertificates;
+import org.mailforge.application.common.LogText;
+import org.mailforge.application.config.ServerConfiguration;
+import org.mailforge.application.dkim.DkimKeyService;
+import org.mailforge.application.directory.MtaStsPublication;
+import org.mailforge.application.domaincheck.DomainCheck.Item;
+import org.mailforge.application.domaincheck.DomainCheck.Status;
+import org.mailforge.domain.dkim.DkimKey;
+import org.mailforge.smtp.spi.ServerCertificate;
+
+/**
+ * Checks what a local domain publishes against what this server needs, as mox's and mailcow's DNS
+ * checks do: the MX pointing here, SPF allowing the addresses mail leaves from, the signing DKIM
+ * key equal to ours, a DMARC record, the MTA-STS record announcing the policy we serve, a TLS-RPT
+ * record, forward-confirmed reverse DNS of each outbound address, and the certificate's names and
+ * expiry. Each item says pass, warning or fail, why in one line, and what to publish.
+ */
+@ApplicationScoped
+public class DomainCheckService {
+
+    private static final Duration CERTIFICATE_FAILS = Duration.ofDays(7);
+    private static final Duration CERTIFICATE_WARNS = Duration.ofDays(21);
+
+    private ServerConfiguration configuration;
+    private PublishedDns dns;
+    private DkimKeyService dkim;
+    private MtaStsPublication mtaSts;
+    private ServerCertificates certificates;
+    private Clock clock;
+
+    protected DomainCheckService() {
+        // for CDI's client proxy
+    }
+
+    @Inject
+    public DomainCheckService(ServerConfiguration configuration, PublishedDns dns, DkimKeyService dkim, MtaStsPublication mtaSts,
+                              ServerCertificates certificates) {
+        this.configuration = configuration;
+        this.dns = dns;
+        this.dkim = dkim;
+        this.mtaSts = mtaSts;
+        this.certificates = certificates;
+        this.clock = Clock.systemUTC();
+    }
+
+    /** Checks {@code domain} (a local domain in A-label form) now. */
+    public DomainCheck check(String domain) {
+        String name = domain.toLowerCase(Locale.ROOT);
+        String host = configuration.listener().hostname().toLowerCase(Locale.ROOT);
+        List<String> outbound = outboundAddresses(host);
+        List<Item> items = new ArrayList<>();
+        items.add(mx(name, host));
+        items.add(spf(name, outbound));
+        items.addAll(dkim(name));
+        items.add(dmarc(name));
+        boolean mtaStsPublished = !txtStartingWith("_mta-sts." + name, "v=STSv1").orElse(List.of()).isEmpty();
+        items.add(mtaSts(name, host));
+        items.add(tlsRpt(name));
+        items.addAll(ptr(outbound, host));
+        items.add(certificate(name, host, mtaStsPublished));
+        return new DomainCheck(name, clock.instant(), outbound, items);
+    }
+
+    /** SMTP_OUTBOUND_ADDRESSES, else the relay host's addresses, else the host name's. */
+    private List<String> outboundAddresses(String host) {
+        if (!configuration.outbound().outboundAddresses().isEmpty()) {
+            return configuration.outbound().outboundAddresses();
+        }
+        String from = configuration.outbound().relayHost() != null ? configuration.outbound().relayHost() : host;
+        if (from.matches("[0-9.]+") || from.contains(":")) {
+            return List.of(from); // an address already
+        }
+        try {
+            return dns.addresses(from);
+        } catch (PublishedDns.Unanswered e) {
+            return List.of();
+        }
+    }
+
+    private Item mx(String domain, String host) {
+        String publish = zone(domain, "MX", "10 " + host + ".");
+        try {
+            List<String> targets = dns.mx(domain);
+            if (targets.isEmpty()) {
+                return new Item("mx", Status.FAIL, "no MX record: senders fall back to the domain's own address", null, publish);
+            }
+            Set<String> ours = ourNames(host);
+            long here = targets.stream().filter(ours::contains).count();
+            String found = String.join(", ", targets);
+            if (here == 0) {
+                return new Item("mx", Status.FAIL, "the MX records point elsewhere, not to " + host, found, publish);
+            }
+            if (here < targets.size()) {
+                return new Item("mx", Status.WARNING, "some MX records point to other servers (a backup MX must forward here)", found, null);
+            }
+            return new Item("mx", Status.PASS, "mail for the domain comes here", found, null);
+        } catch (PublishedDns.Unanswered e) {
+            return unanswered("mx", e);
+        }
+    }
+
+    private Set<String> ourNames(String host) {
+        Set<String> names = new LinkedHashSet<>();
+        names.add(host);
+        names.addAll(configuration.certificates().names());
+        return names;
+    }
+
+    private Item spf(String domain, List<String> outbound) {
+        String publish = zone(domain, "TXT", "\"v=spf1 mx -all\"");
+        Optional<List<String>> records = txtStartingWith(domain, "v=spf1");
+        if (records.isEmpty()) {
+            return new Item("spf", Status.WARNING, "DNS gave no answer for the domain's TXT records: try again later", null, null);
+        }
+        if (records.get().isEmpty()) {
+            return new Item("spf", Status.FAIL, "no SPF record: receivers cannot tell this server may send for the domain", null, publish);
+        }
+        String found = found(records.get());
+        if (records.get().size() > 1) {
+            return new Item("spf", Status.FAIL, "more than one SPF record is a permanent error (RFC 7208 3.2)", found, publish);
+        }
+        if (outbound.isEmpty()) {
+            return new Item("spf", Status.WARNING, "the addresses mail leaves from are unknown: set SMTP_OUTBOUND_ADDRESSES", found, null);
+        }
+        List<String> refused = new ArrayList<>();
+        for (String address : outbound) {
+            String result = dns.spf(address, domain);
+            if (!"pass".equals(result)) {
+                refused.add(address + " (" + result + ")");
+            }
+        }
+        if (!refused.isEmpty()) {
+            return new Item("spf", Status.FAIL, "SPF does not allow " + String.join(", ", refused), found, publish);
+        }
+        return new Item("spf", Status.PASS, "SPF allows " + String.join(", ", outbound), found, null);
+    }
+
+    private List<Item> dkim(String domain) {
+        List<DkimKey> active = dkim.list(domain).stream().filter(DkimKey::isActive).toList();
+        if (active.isEmpty()) {
+            return List.of(new Item("dkim", Status.WARNING, "no signing DKIM key: create one (POST /api/domains/" + domain
+                    + "/dkim), publish its record, then activate it", null, null));
+        }
+        List<Item> items = new ArrayList<>();
+        for (DkimKey key : active) {
+            String publish = zone(key.dnsName(), "TXT", "\"" + key.dnsRecord() + "\"");
+            Optional<List<String>> records = txtStartingWith(key.dnsName(), "v=DKIM1");
+            if (records.isEmpty()) {
+                items.add(new Item("dkim", Status.WARNING, "DNS gave no answer for " + key.dnsName(), null, null));
+            } else if (records.get().isEmpty()) {
+                items.add(new Item("dkim", Status.FAIL, "selector " + key.getSelector() + " signs, but " + key.dnsName()
+                        + " publishes no key: receivers see dkim=permerror", null, publish));
+            } else if (records.get().stream().noneMatch(record -> publicKey(record).equals(key.getPublicKey()))) {
+                items.add(new Item("dkim", Status.FAIL, "selector " + key.getSelector() + " publishes another key than the one signing",
+                        found(records.get()), publish));
+            } else {
+                items.add(new Item("dkim", Status.PASS, "selector " + key.getSelector() + " publishes the signing key", key.dnsName(), null));
+            }
+        }
+        return items;
+    }
+
+    /** The p= of a DKIM record, without the blanks a zone file may add. */
+    private static String publicKey(String record) {
+        for (String tag : record.split(";")) {
+            String clean = tag.replaceAll("\\s", "");
+            if (clean.startsWith("p=")) {
+                return clean.substring(2);
+            }
+        }
+        return "";
+    }
+
+    private Item dmarc(String domain) {
+        String name = "_dmarc." + domain;
+        String publish = zone(name, "TXT", "\"v=DMARC1; p=none; rua=mailto:postmaster@" + domain + "\"");
+        Optional<List<String>> records = txtStartingWith(name, "v=DMARC1");
+        if (records.isEmpty()) {
+            return new Item("dmarc", Status.WARNING, "DNS gave no answer for " + name, null, null);
+        }
+        if (records.get().isEmpty()) {
+            return new Item("dmarc", Status.FAIL, "no DMARC record: the big receivers junk or refuse unauthenticated bulk mail from"
+                    + " such domains", null, publish);
+        }
+        String found = found(records.get());
+        if (records.get().size() > 1) {
+            return new Item("dmarc", Status.FAIL, "more than one DMARC record: receivers use none (RFC 7489 6.6.3)", found, publish);
+        }
+        String policy = tag(records.get().get(0), "p");
+        if (policy == null) {
+            return new Item("dmarc", Status.FAIL, "the DMARC record has no p= tag", found, publish);
+        }
+        if (policy.equalsIgnoreCase("none")) {
+            return new Item("dmarc", Status.WARNING, "p=none only monitors: raise it to quarantine, then reject, once the reports"
+                    + " show all mail aligned", found, null);
+        }
+        return new Item("dmarc", Status.PASS, "DMARC policy p=" + policy, found, null);
+    }
+
+    private static String tag(String record, String name) {
+        for (String part : record.split(";")) {
+            String[] pair = part.split("=", 2);
+            if (pair.length == 2 && pair[0].strip().equalsIgnoreCase(name)) {
+                return pair[1].strip();
+            }
+        }
+        return null;
+    }
+
+    private Item mtaSts(String domain, String host) {
+        String name = "_mta-sts." + domain;
+        String expected = mtaSts.txtRecord();
+        String publish = zone(name, "TXT", "\"" + expected + "\"") + "\n" + zone("mta-sts." + domain, "CNAME", host + ".");
+        Optional<List<String>> records = txtStartingWith(name, "v=STSv1");
+        if (records.isEmpty()) {
+            return new Item("mta-sts", Status.WARNING, "DNS gave no answer for " + name, null, null);
+        }
+        if (records.get().isEmpty()) {
+            return new Item("mta-sts", Status.WARNING, "no MTA-STS record: senders may deliver here without verified TLS", null, publish);
+        }
+        String found = found(records.get());
+        String id = tag(records.get().get(0), "id");
+        String ours = tag(expected, "id");
+        if (records.get().size() > 1 || id == null || !id.equals(ours)) {
+            return new Item("mta-sts", Status.FAIL, "the record's id is not the one of the policy served here (" + ours
+                    + "): senders keep an outdated policy", found, publish);
+        }
+        try {
+            if (dns.addresses("mta-sts." + domain).isEmpty()) {
+                return new Item("mta-sts", Status.FAIL, "mta-sts." + domain + " has no address: the policy cannot be fetched", found, publish);
+            }
+        } catch (PublishedDns.Unanswered e) {
+            return unanswered("mta-sts", e);
+        }
+        return new Item("mta-sts", Status.PASS, "the record announces the policy served here", found, null);
+    }
+
+    private Item tlsRpt(String domain) {
+        String name = "_smtp._tls." + domain;
+        String publish = zone(name, "TXT", "\"v=TLSRPTv1; rua=mailto:postmaster@" + domain + "\"");
+        Optional<List<String>> records = txtStartingWith(name, "v=TLSRPTv1");
+        if (records.isEmpty()) {
+            return new Item("tls-rpt", Status.WARNING, "DNS gave no answer for " + name, null, null);
+        }
+        if (records.get().isEmpty()) {
+            return new Item("tls-rpt", Status.WARNING, "no TLS-RPT record: senders cannot report TLS problems delivering here", null, publish);
+        }
+        String found = found(records.get());
+        if (records.get().size() > 1 || tag(records.get().get(0), "rua") == null) {
+            return new Item("tls-rpt", Status.FAIL, "the TLS-RPT record must be one, with rua=", found, publish);
+        }
+        return new Item("tls-rpt", Status.PASS, "reports go to " + tag(records.get().get(0), "rua"), found, null);
+    }
+
+    private List<Item> ptr(List<String> outbound, String host) {
+        if (outbound.isEmpty()) {
+            return List.of(new Item("ptr", Status.WARNING, "the addresses mail leaves from are unknown: set SMTP_OUTBOUND_ADDRESSES", null, null));
+        }
+        List<Item> items = new ArrayList<>();
+        for (String address : outbound) {
+            String publish = "(at the address's owner, your provider) " + reverseName(address) + ". PTR " + host + ".";
+            try {
+                List<String> names = dns.ptr(address);
+                if (names.isEmpty()) {
+                    items.add(new Item("ptr", Status.FAIL, address + " has no reverse DNS: many receivers refuse mail from it", null, publish));
+                    continue;
+                }
+                Optional<String> confirmed = Optional.empty();
+                for (String name : names) {
+                    if (dns.addresses(name).contains(address)) {
+                        confirmed = Optional.of(name);
+                        break;
+                    }
+                }
+                String found = String.join(", ", names);
+                if (confirmed.isEmpty()) {
+                    items.add(new Item("ptr", Status.FAIL, address + "'s reverse name does not lead back to it (not forward-confirmed)",
+                            found, publish));
+                } else if (!confirmed.get().equals(host)) {
+                    items.add(new Item("ptr", Status.WARNING, address + " is " + confirmed.get() + ", not SMTP_HOSTNAME " + host
+                            + " (the name in our EHLO)", found, publish));
+                } else {
+                    items.add(new Item("ptr", Status.PASS, address + " is " + host + ", both ways", found, null));
+                }
+            } catch (PublishedDns.Unanswered e) {
+                items.add(unanswered("ptr", e));
+            }
+        }
+        return items;
+    }
+
+    private static String reverseName(String address) {
+        if (address.contains(":")) {
+            return address + " (ip6.arpa)";
+        }
+        String[] octets = address.split("\\.");
+        return octets[3] + "." + octets[2] + "." + octets[1] + "." + octets[0] + ".in-addr.arpa";
+    }
+
+    private Item certificate(String domain, String host, boolean mtaStsPublished) {
+        Optional<ServerCertificate> current = certificates.current();
+        if (current.isEmpty()) {
+            return new Item("certificate", Status.WARNING, configuration.listener().tlsEnabled()
+                    ? "no certificate yet (ACME has not got it)" : "TLS is off (SMTP_ENABLE_TLS=false): mail reaches this server in plaintext",
+                    null, null);
+        }
+        List<String> names = current.get().dnsNames();
+        String found = String.join(", ", names) + "; until " + current.get().notAfter();
+        Instant now = clock.instant();
+        if (!current.get().notAfter().isAfter(now.plus(CERTIFICATE_FAILS))) {
+            return new Item("certificate", Status.FAIL, "the certificate expires within a week", found, null);
+        }
+        List<String> missing = new ArrayList<>();
+        if (!covers(names, host)) {
+            missing.add(host);
+        }
+        if (mtaStsPublished && !covers(names, "mta-sts." + domain)) {
+            missing.add("mta-sts." + domain);
+        }
+        if (!missing.isEmpty()) {
+            return new Item("certificate", Status.FAIL, "the certificate does not carry " + String.join(", ", missing)
+                    + ": senders verifying TLS (MTA-STS) cannot deliver", found, null);
+        }
+        if (!current.get().notAfter().isAfter(now.plus(CERTIFICATE_WARNS))) {
+            return new Item("certificate", Status.WARNING, "the certificate expires within three weeks", found, null);
+        }
+        return new Item("certificate", Status.PASS, "valid for the names senders check", found, null);
+    }
+
+    private static boolean covers(List<String> names, String name) {
+        return names.stream().anyMatch(pattern -> pattern.equalsIgnoreCase(name)
+                || (pattern.startsWith("*.") && name.indexOf('.') > 0 && name.substring(name.indexOf('.')).equalsIgnoreCase(pattern.substring(1))));
+    }
+
+    /** The TXT records of {@code name} that start with {@code prefix}; empty Optional when DNS did not answer. */
+    private Optional<List<String>> txtStartingWith(String name, String prefix) {
+        try {
+            return Optional.of(dns.txt(name).stream().filter(record -> record.regionMatches(true, 0, prefix, 0, prefix.length())
+                    && (record.length() == prefix.length() || record.charAt(prefix.length()) == ';' || record.charAt(prefix.length()) == ' '))
+                    .toList());
+        } catch (PublishedDns.Unanswered e) {
+            return Optional.empty();
+        }
+    }
+
+    /** What DNS has, as the domain's owner wrote it: escaped and cut for showing. */
+    private static String found(List<String> records) {
+        return String.join(" | ", records.stream().map(LogText::escape).toList());
+    }
+
+    private static Item unanswered(String check, PublishedDns.Unanswered e) {
+        return new Item(check, Status.WARNING, "DNS gave no answer (" + e.getMessage() + "): try again later", null, null);
+    }
+
+    private static String zone(String name, String type, String value) {
+        return name + ". 3600 IN " + type + " " + value;
+    }
+}

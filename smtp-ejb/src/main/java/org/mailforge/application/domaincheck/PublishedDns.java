@@ -1,0 +1,34 @@
+package org.mailforge.application.domaincheck;
+
+import java.util.List;
+
+/**
+ * What a domain publishes in DNS, asked as any sender would ask it (the server's resolver,
+ * SMTP_DNS_SERVER); infrastructure implements it. Names are absolute, without the trailing dot.
+ */
+public interface PublishedDns {
+
+    /** The resolver gave no answer (timeout, SERVFAIL): the item cannot be judged now. */
+    final class Unanswered extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        public Unanswered(String message) {
+            super(message);
+        }
+    }
+
+    /** The TXT records of {@code name}, each one string (its parts joined); empty when there are none. */
+    List<String> txt(String name) throws Unanswered;
+
+    /** The MX targets of {@code domain}, lower case, by preference. */
+    List<String> mx(String domain) throws Unanswered;
+
+    /** The A and AAAA addresses of {@code host}. */
+    List<String> addresses(String host) throws Unanswered;
+
+    /** The PTR names of {@code address}, lower case. */
+    List<String> ptr(String address) throws Unanswered;
+
+    /** The SPF result (RFC 7208: pass, fail, softfail, neutral, none, permerror, temperror) of mail from {@code domain} sent by {@code address}. */
+    String spf(String address, String domain);
+}

@@ -1,0 +1,7 @@
+-- The daily DNS check of each local domain, shared by every node: the checks that failed last
+-- time (comma-separated) and when it was taken (epoch ms); one node takes a domain's check a day.
+CREATE TABLE domain_checks (
+    domain     VARCHAR(253) PRIMARY KEY,
+    failing    TEXT NOT NULL,
+    checked_at BIGINT NOT NULL
+);
