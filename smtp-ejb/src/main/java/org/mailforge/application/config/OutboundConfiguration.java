@@ -133,17 +133,15 @@ public record OutboundConfiguration(
             if (address.isEmpty()) {
                 continue;
             }
-            boolean literal = address.matches("\\d{1,3}(\\.\\d{1,3}){3}") || (address.contains(":") && address.matches("[0-9A-Fa-f:.]+"));
             try {
-                if (literal) {
-                    addresses.add(java.net.InetAddress.getByName(address).getHostAddress());
-                    continue;
-                }
-            } catch (java.net.UnknownHostException e) {
-                // not an address after all
+                addresses.add(org.mailforge.smtp.ratelimit.Cidr.address(address).getHostAddress());
+                continue;
+            } catch (IllegalArgumentException e) {
+                // not an address literal
             }
             in.require(false, "SMTP_OUTBOUND_ADDRESSES must be IP addresses, comma-separated (not '" + address + "')");
         }
+        in.require(addresses.size() <= 16, "SMTP_OUTBOUND_ADDRESSES takes at most 16 addresses");
         return List.copyOf(addresses);
     }
 

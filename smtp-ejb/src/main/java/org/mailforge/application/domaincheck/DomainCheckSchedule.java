@@ -22,8 +22,10 @@ import org.mailforge.application.events.ServerEvents;
 
 /**
  * Checks every local domain's DNS once a day (one node per domain) and fires the
- * {@code domain.check.failed} webhook when a check that passed or warned before now fails: the
- * administrator hears of a record someone changed before the receivers start junking the mail.
+ * {@code domain.check.failed} webhook when an item that passed or warned before now fails: the
+ * administrator hears of a record someone changed before the receivers start junking the mail. The
+ * first check of a domain only sets the baseline; an item DNS did not answer keeps its earlier
+ * outcome (a resolver outage neither clears a failure nor announces it again when DNS is back).
  */
 @Singleton
 @Startup
@@ -65,19 +67,26 @@ public class DomainCheckSchedule {
     /** @return the checks that turned to fail, or null when the check was not due here */
     List<String> checkIfDue(String domain) {
         Instant now = clock.instant();
-        Optional<List<String>> before = records.claim(domain, now, INTERVAL);
-        if (before.isEmpty()) {
+        Optional<DomainCheckRecords.Previous> claimed = records.claim(domain, now, INTERVAL);
+        if (claimed.isEmpty()) {
             return null;
         }
+        DomainCheckRecords.Previous before = claimed.get();
         DomainCheck check = checks.check(domain);
-        List<String> failing = check.failing();
-        records.record(domain, failing);
-        List<String> turned = failing.stream().filter(name -> !before.get().contains(name)).toList();
+        List<String> failing = check.failingKeys();
+        // what DNS did not answer this time keeps its earlier outcome: an outage neither clears a failure nor announces it again
+        List<String> kept = new java.util.ArrayList<>(failing);
+        before.failing().stream().filter(key -> check.unanswered().contains(key.split(":", 2)[0]) && !kept.contains(key)).forEach(kept::add);
+        records.record(domain, kept);
+        if (!before.checkedBefore()) {
+            return List.of(); // the first check sets the baseline: what fails from the start is in the API, not a change
+        }
+        List<String> turned = failing.stream().filter(key -> !before.failing().contains(key)).toList();
         if (!turned.isEmpty()) {
-            List<String> reasons = check.items().stream().filter(item -> turned.contains(item.check())
-                    && item.status() == DomainCheck.Status.FAIL).map(item -> item.check() + ": " + item.reason()).toList();
+            List<String> reasons = check.items().stream().filter(item -> turned.contains(item.key())
+                    && item.status() == DomainCheck.Status.FAIL).map(item -> item.key() + ": " + item.reason()).toList();
             LOG.warning("DNS check of " + domain + ": now failing " + reasons);
-            events.publish("domain.check.failed", () -> ServerEvent.fields("domain", domain, "failing", failing, "new", turned,
+            events.publish("domain.check.failed", () -> ServerEvent.fields("domain", domain, "failing", check.failing(), "new", turned,
                     "reasons", reasons));
         }
         return turned;

@@ -35,6 +35,8 @@ public class DomainCheckService {
 
     private static final Duration CERTIFICATE_FAILS = Duration.ofDays(7);
     private static final Duration CERTIFICATE_WARNS = Duration.ofDays(21);
+    /** PTR names followed to confirm an address (RFC 7208 5.5 takes at most 10). */
+    private static final int MAX_PTR_NAMES = 10;
 
     private ServerConfiguration configuration;
     private PublishedDns dns;
@@ -83,7 +85,11 @@ public class DomainCheckService {
         }
         String from = configuration.outbound().relayHost() != null ? configuration.outbound().relayHost() : host;
         if (from.matches("[0-9.]+") || from.contains(":")) {
-            return List.of(from); // an address already
+            try {
+                return List.of(org.mailforge.smtp.ratelimit.Cidr.address(from.replace("[", "").replace("]", "")).getHostAddress());
+            } catch (IllegalArgumentException e) {
+                return List.of(); // not a name, not an address
+            }
         }
         try {
             return dns.addresses(from);
@@ -122,10 +128,10 @@ public class DomainCheckService {
     }
 
     private Item spf(String domain, List<String> outbound) {
-        String publish = zone(domain, "TXT", "\"v=spf1 mx -all\"");
         Optional<List<String>> records = txtStartingWith(domain, "v=spf1");
+        String publish = zone(domain, "TXT", "\"" + spfSuggestion(records.orElse(List.of()), outbound) + "\"");
         if (records.isEmpty()) {
-            return new Item("spf", Status.WARNING, "DNS gave no answer for the domain's TXT records: try again later", null, null);
+            return unanswered("spf", "DNS gave no answer for the domain's TXT records: try again later");
         }
         if (records.get().isEmpty()) {
             return new Item("spf", Status.FAIL, "no SPF record: receivers cannot tell this server may send for the domain", null, publish);
@@ -138,8 +144,12 @@ public class DomainCheckService {
             return new Item("spf", Status.WARNING, "the addresses mail leaves from are unknown: set SMTP_OUTBOUND_ADDRESSES", found, null);
         }
         List<String> refused = new ArrayList<>();
+        String helo = configuration.listener().hostname();
         for (String address : outbound) {
-            String result = dns.spf(address, domain);
+            String result = dns.spf(address, domain, helo);
+            if ("temperror".equals(result)) {
+                return unanswered("spf", "DNS gave no answer while SPF was evaluated for " + address + ": try again later");
+            }
             if (!"pass".equals(result)) {
                 refused.add(address + " (" + result + ")");
             }
@@ -150,6 +160,23 @@ public class DomainCheckService {
         return new Item("spf", Status.PASS, "SPF allows " + String.join(", ", outbound), found, null);
     }
 
+    /**
+     * The SPF record to publish: the one there with the outbound addresses added before its
+     * {@code all} (its includes stay), or a new one naming them.
+     */
+    static String spfSuggestion(List<String> existing, List<String> outbound) {
+        StringBuilder mechanisms = new StringBuilder();
+        for (String address : outbound) {
+            mechanisms.append(address.contains(":") ? " ip6:" : " ip4:").append(address);
+        }
+        if (existing.size() != 1) {
+            return "v=spf1" + (outbound.isEmpty() ? " mx" : mechanisms) + " -all";
+        }
+        String record = existing.get(0).strip();
+        java.util.regex.Matcher all = java.util.regex.Pattern.compile("(?i)\\s[-~?+]?all\\s*$").matcher(record);
+        return all.find() ? record.substring(0, all.start()) + mechanisms + record.substring(all.start()) : record + mechanisms + " -all";
+    }
+
     private List<Item> dkim(String domain) {
         List<DkimKey> active = dkim.list(domain).stream().filter(DkimKey::isActive).toList();
         if (active.isEmpty()) {
@@ -158,18 +185,30 @@ public class DomainCheckService {
         }
         List<Item> items = new ArrayList<>();
         for (DkimKey key : active) {
-            String publish = zone(key.dnsName(), "TXT", "\"" + key.dnsRecord() + "\"");
-            Optional<List<String>> records = txtStartingWith(key.dnsName(), "v=DKIM1");
+            String publish = new DkimKeyService.DnsRecord(key.dnsName(), "TXT", key.dnsRecord(), "the key that signs").zoneLine();
+            String keyType = tag(key.dnsRecord(), "k");
+            Optional<List<String>> records;
+            try {
+                // a key record needs no v=DKIM1 (RFC 6376 3.6.1): every TXT record at the selector that holds a p= counts
+                records = Optional.of(dns.txt(key.dnsName()).stream().filter(record -> tag(record, "p") != null).toList());
+            } catch (PublishedDns.Unanswered e) {
+                records = Optional.empty();
+            }
             if (records.isEmpty()) {
-                items.add(new Item("dkim", Status.WARNING, "DNS gave no answer for " + key.dnsName(), null, null));
+                items.add(unanswered("dkim", "DNS gave no answer for " + key.dnsName()).about(key.getSelector()));
             } else if (records.get().isEmpty()) {
                 items.add(new Item("dkim", Status.FAIL, "selector " + key.getSelector() + " signs, but " + key.dnsName()
-                        + " publishes no key: receivers see dkim=permerror", null, publish));
-            } else if (records.get().stream().noneMatch(record -> publicKey(record).equals(key.getPublicKey()))) {
-                items.add(new Item("dkim", Status.FAIL, "selector " + key.getSelector() + " publishes another key than the one signing",
-                        found(records.get()), publish));
+                        + " publishes no key: receivers see dkim=permerror", null, publish).about(key.getSelector()));
+            } else if (records.get().stream().noneMatch(record -> publicKey(record).equals(key.getPublicKey())
+                    && keyType.equalsIgnoreCase(tag(record, "k") == null ? "rsa" : tag(record, "k")))) {
+                items.add(new Item("dkim", Status.FAIL, "selector " + key.getSelector() + " publishes another key (or key type, k=) than"
+                        + " the one signing", found(records.get()), publish).about(key.getSelector()));
+            } else if (records.get().size() > 1) {
+                items.add(new Item("dkim", Status.WARNING, "selector " + key.getSelector() + " has " + records.get().size()
+                        + " key records: receivers may take either", found(records.get()), publish).about(key.getSelector()));
             } else {
-                items.add(new Item("dkim", Status.PASS, "selector " + key.getSelector() + " publishes the signing key", key.dnsName(), null));
+                items.add(new Item("dkim", Status.PASS, "selector " + key.getSelector() + " publishes the signing key", key.dnsName(), null)
+                        .about(key.getSelector()));
             }
         }
         return items;
@@ -191,7 +230,18 @@ public class DomainCheckService {
         String publish = zone(name, "TXT", "\"v=DMARC1; p=none; rua=mailto:postmaster@" + domain + "\"");
         Optional<List<String>> records = txtStartingWith(name, "v=DMARC1");
         if (records.isEmpty()) {
-            return new Item("dmarc", Status.WARNING, "DNS gave no answer for " + name, null, null);
+            return unanswered("dmarc", "DNS gave no answer for " + name);
+        }
+        String policyTag = "p";
+        String organisational = dns.organisationalDomain(domain);
+        if (records.get().isEmpty() && !organisational.equals(domain)) {
+            // RFC 7489 6.6.3: a subdomain without a record of its own takes its organisational domain's (its sp=, else p=)
+            Optional<List<String>> parent = txtStartingWith("_dmarc." + organisational, "v=DMARC1");
+            if (parent.isEmpty()) {
+                return unanswered("dmarc", "DNS gave no answer for _dmarc." + organisational);
+            }
+            records = parent;
+            policyTag = parent.get().size() == 1 && tag(parent.get().get(0), "sp") != null ? "sp" : "p";
         }
         if (records.get().isEmpty()) {
             return new Item("dmarc", Status.FAIL, "no DMARC record: the big receivers junk or refuse unauthenticated bulk mail from"
@@ -201,15 +251,18 @@ public class DomainCheckService {
         if (records.get().size() > 1) {
             return new Item("dmarc", Status.FAIL, "more than one DMARC record: receivers use none (RFC 7489 6.6.3)", found, publish);
         }
-        String policy = tag(records.get().get(0), "p");
+        String policy = tag(records.get().get(0), policyTag);
         if (policy == null) {
             return new Item("dmarc", Status.FAIL, "the DMARC record has no p= tag", found, publish);
+        }
+        if (!List.of("none", "quarantine", "reject").contains(policy.toLowerCase(Locale.ROOT))) {
+            return new Item("dmarc", Status.FAIL, "p= must be none, quarantine or reject: receivers discard this record", found, publish);
         }
         if (policy.equalsIgnoreCase("none")) {
             return new Item("dmarc", Status.WARNING, "p=none only monitors: raise it to quarantine, then reject, once the reports"
                     + " show all mail aligned", found, null);
         }
-        return new Item("dmarc", Status.PASS, "DMARC policy p=" + policy, found, null);
+        return new Item("dmarc", Status.PASS, "DMARC policy " + policyTag + "=" + LogText.escape(policy), found, null);
     }
 
     private static String tag(String record, String name) {
@@ -228,7 +281,7 @@ public class DomainCheckService {
         String publish = zone(name, "TXT", "\"" + expected + "\"") + "\n" + zone("mta-sts." + domain, "CNAME", host + ".");
         Optional<List<String>> records = txtStartingWith(name, "v=STSv1");
         if (records.isEmpty()) {
-            return new Item("mta-sts", Status.WARNING, "DNS gave no answer for " + name, null, null);
+            return unanswered("mta-sts", "DNS gave no answer for " + name);
         }
         if (records.get().isEmpty()) {
             return new Item("mta-sts", Status.WARNING, "no MTA-STS record: senders may deliver here without verified TLS", null, publish);
@@ -255,7 +308,7 @@ public class DomainCheckService {
         String publish = zone(name, "TXT", "\"v=TLSRPTv1; rua=mailto:postmaster@" + domain + "\"");
         Optional<List<String>> records = txtStartingWith(name, "v=TLSRPTv1");
         if (records.isEmpty()) {
-            return new Item("tls-rpt", Status.WARNING, "DNS gave no answer for " + name, null, null);
+            return unanswered("tls-rpt", "DNS gave no answer for " + name);
         }
         if (records.get().isEmpty()) {
             return new Item("tls-rpt", Status.WARNING, "no TLS-RPT record: senders cannot report TLS problems delivering here", null, publish);
@@ -264,7 +317,7 @@ public class DomainCheckService {
         if (records.get().size() > 1 || tag(records.get().get(0), "rua") == null) {
             return new Item("tls-rpt", Status.FAIL, "the TLS-RPT record must be one, with rua=", found, publish);
         }
-        return new Item("tls-rpt", Status.PASS, "reports go to " + tag(records.get().get(0), "rua"), found, null);
+        return new Item("tls-rpt", Status.PASS, "reports go to " + LogText.escape(tag(records.get().get(0), "rua")), found, null);
     }
 
     private List<Item> ptr(List<String> outbound, String host) {
@@ -277,12 +330,13 @@ public class DomainCheckService {
             try {
                 List<String> names = dns.ptr(address);
                 if (names.isEmpty()) {
-                    items.add(new Item("ptr", Status.FAIL, address + " has no reverse DNS: many receivers refuse mail from it", null, publish));
+                    items.add(new Item("ptr", Status.FAIL, address + " has no reverse DNS: many receivers refuse mail from it", null, publish)
+                            .about(address));
                     continue;
                 }
                 Optional<String> confirmed = Optional.empty();
-                for (String name : names) {
-                    if (dns.addresses(name).contains(address)) {
+                for (String name : names.stream().limit(MAX_PTR_NAMES).toList()) { // RFC 7208 5.5's limit, as receivers apply it
+                    if (dns.addresses(name, address.contains(":")).contains(address)) {
                         confirmed = Optional.of(name);
                         break;
                     }
@@ -290,25 +344,25 @@ public class DomainCheckService {
                 String found = String.join(", ", names);
                 if (confirmed.isEmpty()) {
                     items.add(new Item("ptr", Status.FAIL, address + "'s reverse name does not lead back to it (not forward-confirmed)",
-                            found, publish));
+                            found, publish).about(address));
                 } else if (!confirmed.get().equals(host)) {
-                    items.add(new Item("ptr", Status.WARNING, address + " is " + confirmed.get() + ", not SMTP_HOSTNAME " + host
-                            + " (the name in our EHLO)", found, publish));
+                    items.add(new Item("ptr", Status.WARNING, address + " is " + LogText.escape(confirmed.get()) + ", not SMTP_HOSTNAME " + host
+                            + " (the name in our EHLO)", found, publish).about(address));
                 } else {
-                    items.add(new Item("ptr", Status.PASS, address + " is " + host + ", both ways", found, null));
+                    items.add(new Item("ptr", Status.PASS, address + " is " + host + ", both ways", found, null).about(address));
                 }
             } catch (PublishedDns.Unanswered e) {
-                items.add(unanswered("ptr", e));
+                items.add(unanswered("ptr", e).about(address));
             }
         }
         return items;
     }
 
     private static String reverseName(String address) {
-        if (address.contains(":")) {
-            return address + " (ip6.arpa)";
-        }
         String[] octets = address.split("\\.");
+        if (address.contains(":") || octets.length != 4) {
+            return address + " (its reverse name)";
+        }
         return octets[3] + "." + octets[2] + "." + octets[1] + "." + octets[0] + ".in-addr.arpa";
     }
 
@@ -350,8 +404,10 @@ public class DomainCheckService {
     /** The TXT records of {@code name} that start with {@code prefix}; empty Optional when DNS did not answer. */
     private Optional<List<String>> txtStartingWith(String name, String prefix) {
         try {
+            boolean spf = prefix.equals("v=spf1"); // RFC 7208 4.5: a space or the end after it; the other records allow a ';'
             return Optional.of(dns.txt(name).stream().filter(record -> record.regionMatches(true, 0, prefix, 0, prefix.length())
-                    && (record.length() == prefix.length() || record.charAt(prefix.length()) == ';' || record.charAt(prefix.length()) == ' '))
+                    && (record.length() == prefix.length() || record.charAt(prefix.length()) == ' '
+                        || (!spf && record.charAt(prefix.length()) == ';')))
                     .toList());
         } catch (PublishedDns.Unanswered e) {
             return Optional.empty();
@@ -364,7 +420,11 @@ public class DomainCheckService {
     }
 
     private static Item unanswered(String check, PublishedDns.Unanswered e) {
-        return new Item(check, Status.WARNING, "DNS gave no answer (" + e.getMessage() + "): try again later", null, null);
+        return unanswered(check, "DNS gave no answer (" + LogText.escape(e.getMessage()) + "): try again later");
+    }
+
+    private static Item unanswered(String check, String reason) {
+        return new Item(check, Status.WARNING, reason, null, null, null, false);
     }
 
     private static String zone(String name, String type, String value) {

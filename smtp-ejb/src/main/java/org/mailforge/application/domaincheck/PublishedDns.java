@@ -17,6 +17,9 @@ public interface PublishedDns {
         }
     }
 
+    /** The organisational domain of {@code domain} (RFC 7489 3.2, by the public suffix list). */
+    String organisationalDomain(String domain);
+
     /** The TXT records of {@code name}, each one string (its parts joined); empty when there are none. */
     List<String> txt(String name) throws Unanswered;
 
@@ -26,9 +29,15 @@ public interface PublishedDns {
     /** The A and AAAA addresses of {@code host}. */
     List<String> addresses(String host) throws Unanswered;
 
+    /** The AAAA ({@code ipv6}) or the A addresses of {@code host}. */
+    List<String> addresses(String host, boolean ipv6) throws Unanswered;
+
     /** The PTR names of {@code address}, lower case. */
     List<String> ptr(String address) throws Unanswered;
 
-    /** The SPF result (RFC 7208: pass, fail, softfail, neutral, none, permerror, temperror) of mail from {@code domain} sent by {@code address}. */
-    String spf(String address, String domain);
+    /**
+     * The SPF result (RFC 7208: pass, fail, softfail, neutral, none, permerror, temperror) of mail
+     * from {@code domain} sent by {@code address}, which greeted as {@code helo}.
+     */
+    String spf(String address, String domain, String helo);
 }

@@ -27,10 +27,10 @@ public class JdbcDomainCheckRecords implements DomainCheckRecords {
     DataSource dataSource;
 
     @Override
-    public Optional<List<String>> claim(String domain, Instant now, Duration interval) {
+    public Optional<Previous> claim(String domain, Instant now, Duration interval) {
         return Jdbc.withConnection(dataSource, "domain checks", connection -> Jdbc.transaction(connection, c -> {
             try (PreparedStatement insert = c.prepareStatement(
-                    "INSERT INTO domain_checks (domain, failing, checked_at) VALUES (?, '', 0) ON CONFLICT DO NOTHING");
+                    "INSERT INTO domain_checks (domain, failing, checked_at) VALUES (?, NULL, 0) ON CONFLICT DO NOTHING");
                  PreparedStatement update = c.prepareStatement("UPDATE domain_checks SET checked_at = ? WHERE domain = ? AND checked_at < ?");
                  PreparedStatement query = c.prepareStatement("SELECT failing FROM domain_checks WHERE domain = ?")) {
                 insert.setString(1, domain);
@@ -39,12 +39,13 @@ public class JdbcDomainCheckRecords implements DomainCheckRecords {
                 update.setString(2, domain);
                 update.setLong(3, now.minus(interval).toEpochMilli());
                 if (update.executeUpdate() != 1) {
-                    return Optional.<List<String>>empty();
+                    return Optional.<Previous>empty();
                 }
                 query.setString(1, domain);
                 try (ResultSet row = query.executeQuery()) {
-                    String failing = row.next() ? row.getString(1) : "";
-                    return Optional.of(Arrays.stream(failing.split(",")).filter(name -> !name.isEmpty()).toList());
+                    String failing = row.next() ? row.getString(1) : null;
+                    return Optional.of(new Previous(failing != null,
+                            failing == null ? List.of() : Arrays.stream(failing.split(",")).filter(name -> !name.isEmpty()).toList()));
                 }
             }
         }));

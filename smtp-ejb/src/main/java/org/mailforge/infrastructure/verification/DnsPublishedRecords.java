@@ -53,6 +53,11 @@ public class DnsPublishedRecords implements PublishedDns {
     }
 
     @Override
+    public String organisationalDomain(String domain) {
+        return DmarcEvaluator.organisationalDomain(domain);
+    }
+
+    @Override
     public List<String> txt(String name) throws Unanswered {
         List<String> texts = new ArrayList<>();
         for (Record record : ask(name, Type.TXT)) {
@@ -86,6 +91,19 @@ public class DnsPublishedRecords implements PublishedDns {
     }
 
     @Override
+    public List<String> addresses(String host, boolean ipv6) throws Unanswered {
+        List<String> addresses = new ArrayList<>();
+        for (Record record : ask(host, ipv6 ? Type.AAAA : Type.A)) {
+            if (record instanceof ARecord a) {
+                addresses.add(a.getAddress().getHostAddress());
+            } else if (record instanceof AAAARecord aaaa) {
+                addresses.add(aaaa.getAddress().getHostAddress());
+            }
+        }
+        return addresses;
+    }
+
+    @Override
     public List<String> ptr(String address) throws Unanswered {
         String reverse;
         try {
@@ -98,8 +116,8 @@ public class DnsPublishedRecords implements PublishedDns {
     }
 
     @Override
-    public String spf(String address, String domain) {
-        return spf.check(address, "postmaster@" + domain, domain, Instant.now().plus(WAIT.multipliedBy(4))).result();
+    public String spf(String address, String domain, String helo) {
+        return spf.check(address, "postmaster@" + domain, helo, Instant.now().plus(WAIT.multipliedBy(4))).result();
     }
 
     private static String name(String absolute) {

@@ -24,18 +24,36 @@ public record Cidr(byte[] network, int prefix) {
         return List.copyOf(networks);
     }
 
+    private static final java.util.regex.Pattern IPV4 = java.util.regex.Pattern.compile(
+            "(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
+
+    /**
+     * An IP address literal, never looked up: four decimal octets of at most 255, or an IPv6
+     * literal (a string with a colon, which {@link InetAddress} parses and never resolves). A text
+     * such as {@code 999.1.1.1} would otherwise go to the system resolver as a host name.
+     *
+     * @throws IllegalArgumentException when the text is not one
+     */
+    public static InetAddress address(String text) {
+        String literal = text.strip();
+        if (!IPV4.matcher(literal).matches() && !literal.matches("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*")) {
+            throw new IllegalArgumentException("not an IP address: " + text);
+        }
+        try {
+            return InetAddress.getByName(literal);
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("not an IP address: " + text, e);
+        }
+    }
+
     /** @throws IllegalArgumentException when the text is not an address literal with an optional prefix */
     public static Cidr parse(String text) {
         int slash = text.indexOf('/');
         String address = slash < 0 ? text : text.substring(0, slash);
-        boolean literal = address.matches("\\d{1,3}(\\.\\d{1,3}){3}") || address.matches("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
-        if (!literal) {
-            throw new IllegalArgumentException("not an IP network: " + text);
-        }
         byte[] bytes;
         try {
-            bytes = InetAddress.getByName(address).getAddress(); // a literal: no lookup
-        } catch (UnknownHostException e) {
+            bytes = address(address).getAddress();
+        } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("not an IP network: " + text, e);
         }
         int bits = bytes.length * 8;
