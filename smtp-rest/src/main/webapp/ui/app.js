@@ -336,6 +336,7 @@ async function domains(main) {
     list.map((domain) => [domain.name, domain.configured ? 'Configuration' : 'Added here', number(domain.users), number(domain.aliases),
       domain.catch_all.length ? domain.catch_all.join(', ') : '—', domain.dkim_selectors.join(', ') || '—',
       buttons(small('DNS records', () => dnsRecords(domain.name), { 'aria-label': `DNS records of ${domain.name}` }),
+        small('Check DNS', () => dnsCheck(domain.name), { 'aria-label': `Check the DNS of ${domain.name}` }),
         small('Remove', () => dialog(`Remove ${domain.name}?`, el('p', {}, `Mail for ${domain.name} is no longer accepted.`), 'Remove domain',
           async () => {
             await api('DELETE', `/api/domains/${encodeURIComponent(domain.name)}`);
@@ -350,6 +351,20 @@ async function dnsRecords(domain) {
   dialog(`DNS records for ${domain}`, [
     table(`DNS records for ${domain}`, ['Name', 'Type', 'Value'], records.records.map((r) => [r.name, r.type, el('td', {}, el('code', {}, r.value), r.comment ? el('div', { class: 'muted' }, r.comment) : null)]), 'None.'),
     el('h3', {}, 'As a zone file'), el('pre', { class: 'zone' }, records.zone),
+  ], 'OK', null);
+}
+
+/** The live DNS check: what the domain publishes against what this server needs, item by item. */
+async function dnsCheck(domain) {
+  const check = await api('GET', `/api/domains/${encodeURIComponent(domain)}/check`);
+  const summary = check.status === 'pass' ? 'Everything is published as it should be.'
+    : check.failing.length ? `To fix: ${check.failing.join(', ')}.` : 'Nothing fails; some items warn.';
+  dialog(`DNS check of ${domain}`, [
+    el('p', { id: 'dns-check-summary' }, summary),
+    table(`DNS check of ${domain}`, ['Check', 'Result', 'Why', 'Publish'], check.items.map((item) => [item.check,
+      el('td', { 'data-check': item.check }, item.status), item.reason,
+      el('td', {}, item.publish ? el('code', {}, item.publish) : '—')]), 'Nothing to check.'),
+    el('p', { class: 'muted' }, `Judged for the outbound addresses ${check.outbound_addresses.join(', ') || '(unknown: set SMTP_OUTBOUND_ADDRESSES)'}; re-checked daily.`),
   ], 'OK', null);
 }
 

@@ -91,7 +91,9 @@ class AcmeIT {
                 "SMTP_ACME_CA_FILE=" + pebble.caFile(),
                 "SMTP_ACME_NAMES=api.example.test,bad.example.test",
                 "SMTP_WEBHOOK_URL=http://127.0.0.1:" + WEBHOOK_PORT + "/hooks",
-                "SMTP_WEBHOOK_EVENTS=certificate.issued,certificate.failed"));
+                "SMTP_WEBHOOK_EVENTS=certificate.issued,certificate.failed",
+                // the domain check asks pebble-challtestsrv, the only DNS here (every name is 127.0.0.1 unless pointed elsewhere)
+                "SMTP_DNS_SERVER=127.0.0.1:" + (PEBBLE_PORT + 2)));
         server.start();
     }
 
@@ -247,6 +249,39 @@ class AcmeIT {
                     .map(entry -> String.valueOf(entry.get(1))).toList();
         } catch (java.security.cert.CertificateParsingException e) {
             throw new AssertionError("unreadable names", e);
+        }
+    }
+
+    /**
+     * The web UI's DNS check of a domain (#35 item 5), in a real browser over the HTTPS port ACME
+     * gave its certificate: every item is shown, and the certificate passes.
+     */
+    @Test
+    @Order(5)
+    void theWebUiShowsADomainsDnsCheck() throws Exception {
+        org.openqa.selenium.chrome.ChromeDriver chrome = Chromium.start();
+        try {
+            var wait = new org.openqa.selenium.support.ui.WebDriverWait(chrome, Duration.ofSeconds(30));
+            chrome.get("https://127.0.0.1:" + HTTPS_PORT + "/ui/signin.html");
+            wait.until(org.openqa.selenium.support.ui.ExpectedConditions.visibilityOfElementLocated(org.openqa.selenium.By.id("login")))
+                    .sendKeys("admin");
+            chrome.findElement(org.openqa.selenium.By.id("password")).sendKeys(ADMIN_PASSWORD, org.openqa.selenium.Keys.ENTER);
+            wait.until(org.openqa.selenium.support.ui.ExpectedConditions.textToBe(org.openqa.selenium.By.cssSelector("main h1"), "Dashboard"));
+            wait.until(org.openqa.selenium.support.ui.ExpectedConditions.elementToBeClickable(
+                    org.openqa.selenium.By.cssSelector("#nav a[data-route='domains']"))).click();
+            wait.until(org.openqa.selenium.support.ui.ExpectedConditions.elementToBeClickable(
+                    org.openqa.selenium.By.cssSelector("button[aria-label='Check the DNS of example.test']"))).click();
+            org.openqa.selenium.WebElement dialog = wait.until(org.openqa.selenium.support.ui.ExpectedConditions
+                    .visibilityOfElementLocated(org.openqa.selenium.By.id("dialog")));
+            wait.until(browser -> !dialog.findElements(org.openqa.selenium.By.cssSelector("td[data-check]")).isEmpty());
+            List<String> checks = dialog.findElements(org.openqa.selenium.By.cssSelector("td[data-check]")).stream()
+                    .map(cell -> cell.getAttribute("data-check")).distinct().toList();
+            assertEquals(List.of("mx", "spf", "dkim", "dmarc", "mta-sts", "tls-rpt", "ptr", "certificate"), checks);
+            assertEquals("pass", dialog.findElement(org.openqa.selenium.By.cssSelector("td[data-check='certificate']")).getText(),
+                    "the certificate ACME got carries the host name: " + dialog.getText());
+            assertTrue(dialog.findElement(org.openqa.selenium.By.id("dns-check-summary")).getText().startsWith("To fix: "), dialog.getText());
+        } finally {
+            chrome.quit();
         }
     }
 

@@ -147,6 +147,7 @@ public class CertificateRenewal {
         try {
             Instant now = clock.instant();
             CertificateStore.OrderState state = store.orderState();
+            problem = null; // the database answers again
             Set<String> leftOut = stillLeftOut(state.failedNames(), now);
             List<String> own = wantedNames(leftOut);
             announce(own, now);
@@ -168,7 +169,6 @@ public class CertificateRenewal {
             } finally {
                 store.release(node);
             }
-            problem = null;
             return true;
         } catch (RuntimeException e) {
             String text = LogText.escape(String.valueOf(e.getMessage()));
