@@ -118,7 +118,7 @@ public class SmtpResourceAdapter implements ResourceAdapter {
             public void run() {
                 try {
                     work.run();
-                } catch (Throwable e) { // NOPMD: see above
+                } catch (Throwable e) { // every throwable: see above
                     LOG.log(java.util.logging.Level.WARNING, "looking for a renewed TLS certificate failed", e);
                 }
             }
