@@ -125,6 +125,18 @@ class MailAuthenticationIT {
                 "tls-rpt", "warning", "ptr", "pass", "certificate", "warning"), statuses, response.body());
         assertTrue(response.body().contains("SPF does not allow 127.0.0.1 (fail)"), response.body());
         assertEquals(404, TestServer.api(HTTP_PORT, "GET", "/api/domains/elsewhere.test/check", null, "admin", ADMIN_PASSWORD).statusCode());
+
+        // what a domain's owner publishes is hostile text: line breaks and long values shown escaped and cut, never raw
+        assertEquals(201, TestServer.api(HTTP_PORT, "POST", "/api/domains", "{\"name\":\"hostile.test\"}", "admin", ADMIN_PASSWORD).statusCode());
+        dns.add(TestDnsServer.txt("_dmarc.hostile.test.", "v=DMARC1; p=reject\r\nX-Injected: yes; " + "a".repeat(400)));
+        var hostile = jakarta.json.Json.createReader(new java.io.StringReader(TestServer.api(HTTP_PORT, "GET",
+                "/api/domains/hostile.test/check", null, "admin", ADMIN_PASSWORD).body())).readObject();
+        var dmarc = hostile.getJsonArray("items").getValuesAs(jakarta.json.JsonObject.class).stream()
+                .filter(item -> item.getString("check").equals("dmarc")).findFirst().orElseThrow();
+        assertEquals("fail", dmarc.getString("status"), "p= is no policy: " + dmarc);
+        String shown = dmarc.getString("found");
+        assertTrue(!shown.contains("\r") && !shown.contains("\n") && shown.contains("X-Injected"), shown);
+        assertTrue(shown.length() < 300, "cut to one line: " + shown.length());
         assertEquals(401, TestServer.api(HTTP_PORT, "GET", "/api/domains/checked.test/check", null, null, null).statusCode());
     }
 

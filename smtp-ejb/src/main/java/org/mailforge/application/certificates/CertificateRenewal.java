@@ -152,7 +152,7 @@ public class CertificateRenewal {
             List<String> own = wantedNames(leftOut);
             announce(own, now);
             List<String> wanted = clusterNames(own, store.namesWanted(now.minus(NODE_SEEN)), leftOut);
-            if (!due(state, wanted, now)) {
+            if (dueReason(store.certificate().orElse(null), wanted, state.renewRequested(), now) == null || !mayTry(state, now)) {
                 return false;
             }
             if (!store.lease(node, now.plus(LEASE), now)) {
@@ -163,7 +163,7 @@ public class CertificateRenewal {
                 state = store.orderState();
                 Optional<CertificateStore.StoredCertificate> current = store.certificate();
                 String reason = dueReason(current.orElse(null), wanted, state.renewRequested(), now);
-                if (reason != null && due(state, wanted, now)) {
+                if (reason != null && mayTry(state, now)) {
                     order(wanted, current.orElse(null), state, reason, now);
                 }
             } finally {
@@ -182,10 +182,9 @@ public class CertificateRenewal {
         }
     }
 
-    /** Whether an order is due now: a reason, and no retry pause (unless an administrator asked). */
-    private boolean due(CertificateStore.OrderState state, List<String> wanted, Instant now) {
-        String reason = dueReason(store.certificate().orElse(null), wanted, state.renewRequested(), now);
-        return reason != null && (!now.isBefore(state.nextAttempt()) || renewalPending(state));
+    /** Whether an order may start now: no retry pause, unless an administrator asked. */
+    private static boolean mayTry(CertificateStore.OrderState state, Instant now) {
+        return !now.isBefore(state.nextAttempt()) || renewalPending(state);
     }
 
     /** An administrator asked for a renewal after the last order ended. */

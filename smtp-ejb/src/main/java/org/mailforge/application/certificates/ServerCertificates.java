@@ -39,6 +39,8 @@ public class ServerCertificates {
     private Instant obtainedAt;
     private ServerCertificate stored;
     private String problem;
+    private String filesStamp;
+    private ServerCertificate filesCertificate;
 
     protected ServerCertificates() {
         // for CDI's client proxy
@@ -64,14 +66,30 @@ public class ServerCertificates {
     /** The certificate to serve now, if there is one yet. */
     public Optional<ServerCertificate> current() {
         if (fromFiles()) {
-            try {
-                return Optional.of(PemTls.read(Path.of(configuration.listener().tlsCert()), Path.of(configuration.listener().tlsKey())));
-            } catch (IOException | GeneralSecurityException e) {
-                LOG.warning("SMTP_TLS_CERT / SMTP_TLS_KEY cannot be read: " + e.getMessage());
-                return Optional.empty();
-            }
+            return Optional.ofNullable(files());
         }
         return configuration.certificateFromAcme() ? Optional.ofNullable(stored()) : Optional.empty();
+    }
+
+    /**
+     * The PEM pair, parsed again only when a file's modification time or size changed (the metrics
+     * gauge asks at every scrape, HTTPS every 20 s).
+     */
+    private synchronized ServerCertificate files() {
+        Path certificate = Path.of(configuration.listener().tlsCert());
+        Path key = Path.of(configuration.listener().tlsKey());
+        try {
+            String stamp = java.nio.file.Files.getLastModifiedTime(certificate) + "/" + java.nio.file.Files.size(certificate) + "/"
+                    + java.nio.file.Files.getLastModifiedTime(key) + "/" + java.nio.file.Files.size(key);
+            if (!stamp.equals(filesStamp)) {
+                filesCertificate = PemTls.read(certificate, key);
+                filesStamp = stamp;
+            }
+            return filesCertificate;
+        } catch (IOException | GeneralSecurityException e) {
+            LOG.warning("SMTP_TLS_CERT / SMTP_TLS_KEY cannot be read: " + e.getMessage());
+            return null;
+        }
     }
 
     /** The certificate ACME got, re-read from the database at most every {@link #STORE_CHECK}. */

@@ -37,9 +37,11 @@ public class DomainCheckService {
     private static final Duration CERTIFICATE_WARNS = Duration.ofDays(21);
     /** PTR names followed to confirm an address (RFC 7208 5.5 takes at most 10). */
     private static final int MAX_PTR_NAMES = 10;
+    /** The whole check answers within this, however many addresses, selectors and names it meets. */
+    static final Duration DEADLINE = Duration.ofSeconds(45);
 
     private ServerConfiguration configuration;
-    private PublishedDns dns;
+    private PublishedDns resolver;
     private DkimKeyService dkim;
     private MtaStsPublication mtaSts;
     private ServerCertificates certificates;
@@ -53,7 +55,7 @@ public class DomainCheckService {
     public DomainCheckService(ServerConfiguration configuration, PublishedDns dns, DkimKeyService dkim, MtaStsPublication mtaSts,
                               ServerCertificates certificates) {
         this.configuration = configuration;
-        this.dns = dns;
+        this.resolver = dns;
         this.dkim = dkim;
         this.mtaSts = mtaSts;
         this.certificates = certificates;
@@ -64,22 +66,24 @@ public class DomainCheckService {
     public DomainCheck check(String domain) {
         String name = domain.toLowerCase(Locale.ROOT);
         String host = configuration.listener().hostname().toLowerCase(Locale.ROOT);
-        List<String> outbound = outboundAddresses(host);
+        // every question of this check answers by one deadline: past it, the items left are unanswered
+        PublishedDns dns = resolver.within(clock.instant().plus(DEADLINE));
+        List<String> outbound = outboundAddresses(dns, host);
         List<Item> items = new ArrayList<>();
-        items.add(mx(name, host));
-        items.add(spf(name, outbound));
-        items.addAll(dkim(name));
-        items.add(dmarc(name));
-        boolean mtaStsPublished = !txtStartingWith("_mta-sts." + name, "v=STSv1").orElse(List.of()).isEmpty();
-        items.add(mtaSts(name, host));
-        items.add(tlsRpt(name));
-        items.addAll(ptr(outbound, host));
-        items.add(certificate(name, host, mtaStsPublished));
+        items.add(mx(dns, name, host));
+        items.add(spf(dns, name, outbound));
+        items.addAll(dkim(dns, name));
+        items.add(dmarc(dns, name));
+        Item policy = mtaSts(dns, name, host);
+        items.add(policy);
+        items.add(tlsRpt(dns, name));
+        items.addAll(ptr(dns, outbound, host));
+        items.add(certificate(name, host, policy.found() != null)); // found: the domain publishes an MTA-STS record
         return new DomainCheck(name, clock.instant(), outbound, items);
     }
 
     /** SMTP_OUTBOUND_ADDRESSES, else the relay host's addresses, else the host name's. */
-    private List<String> outboundAddresses(String host) {
+    private List<String> outboundAddresses(PublishedDns dns, String host) {
         if (!configuration.outbound().outboundAddresses().isEmpty()) {
             return configuration.outbound().outboundAddresses();
         }
@@ -98,7 +102,7 @@ public class DomainCheckService {
         }
     }
 
-    private Item mx(String domain, String host) {
+    private Item mx(PublishedDns dns, String domain, String host) {
         String publish = zone(domain, "MX", "10 " + host + ".");
         try {
             List<String> targets = dns.mx(domain);
@@ -127,8 +131,8 @@ public class DomainCheckService {
         return names;
     }
 
-    private Item spf(String domain, List<String> outbound) {
-        Optional<List<String>> records = txtStartingWith(domain, "v=spf1");
+    private Item spf(PublishedDns dns, String domain, List<String> outbound) {
+        Optional<List<String>> records = txtStartingWith(dns, domain, "v=spf1");
         String publish = zone(domain, "TXT", "\"" + spfSuggestion(records.orElse(List.of()), outbound) + "\"");
         if (records.isEmpty()) {
             return unanswered("spf", "DNS gave no answer for the domain's TXT records: try again later");
@@ -177,7 +181,7 @@ public class DomainCheckService {
         return all.find() ? record.substring(0, all.start()) + mechanisms + record.substring(all.start()) : record + mechanisms + " -all";
     }
 
-    private List<Item> dkim(String domain) {
+    private List<Item> dkim(PublishedDns dns, String domain) {
         List<DkimKey> active = dkim.list(domain).stream().filter(DkimKey::isActive).toList();
         if (active.isEmpty()) {
             return List.of(new Item("dkim", Status.WARNING, "no signing DKIM key: create one (POST /api/domains/" + domain
@@ -225,10 +229,10 @@ public class DomainCheckService {
         return "";
     }
 
-    private Item dmarc(String domain) {
+    private Item dmarc(PublishedDns dns, String domain) {
         String name = "_dmarc." + domain;
         String publish = zone(name, "TXT", "\"v=DMARC1; p=none; rua=mailto:postmaster@" + domain + "\"");
-        Optional<List<String>> records = txtStartingWith(name, "v=DMARC1");
+        Optional<List<String>> records = txtStartingWith(dns, name, "v=DMARC1");
         if (records.isEmpty()) {
             return unanswered("dmarc", "DNS gave no answer for " + name);
         }
@@ -236,7 +240,7 @@ public class DomainCheckService {
         String organisational = dns.organisationalDomain(domain);
         if (records.get().isEmpty() && !organisational.equals(domain)) {
             // RFC 7489 6.6.3: a subdomain without a record of its own takes its organisational domain's (its sp=, else p=)
-            Optional<List<String>> parent = txtStartingWith("_dmarc." + organisational, "v=DMARC1");
+            Optional<List<String>> parent = txtStartingWith(dns, "_dmarc." + organisational, "v=DMARC1");
             if (parent.isEmpty()) {
                 return unanswered("dmarc", "DNS gave no answer for _dmarc." + organisational);
             }
@@ -275,11 +279,11 @@ public class DomainCheckService {
         return null;
     }
 
-    private Item mtaSts(String domain, String host) {
+    private Item mtaSts(PublishedDns dns, String domain, String host) {
         String name = "_mta-sts." + domain;
         String expected = mtaSts.txtRecord();
         String publish = zone(name, "TXT", "\"" + expected + "\"") + "\n" + zone("mta-sts." + domain, "CNAME", host + ".");
-        Optional<List<String>> records = txtStartingWith(name, "v=STSv1");
+        Optional<List<String>> records = txtStartingWith(dns, name, "v=STSv1");
         if (records.isEmpty()) {
             return unanswered("mta-sts", "DNS gave no answer for " + name);
         }
@@ -303,10 +307,10 @@ public class DomainCheckService {
         return new Item("mta-sts", Status.PASS, "the record announces the policy served here", found, null);
     }
 
-    private Item tlsRpt(String domain) {
+    private Item tlsRpt(PublishedDns dns, String domain) {
         String name = "_smtp._tls." + domain;
         String publish = zone(name, "TXT", "\"v=TLSRPTv1; rua=mailto:postmaster@" + domain + "\"");
-        Optional<List<String>> records = txtStartingWith(name, "v=TLSRPTv1");
+        Optional<List<String>> records = txtStartingWith(dns, name, "v=TLSRPTv1");
         if (records.isEmpty()) {
             return unanswered("tls-rpt", "DNS gave no answer for " + name);
         }
@@ -320,7 +324,7 @@ public class DomainCheckService {
         return new Item("tls-rpt", Status.PASS, "reports go to " + LogText.escape(tag(records.get().get(0), "rua")), found, null);
     }
 
-    private List<Item> ptr(List<String> outbound, String host) {
+    private List<Item> ptr(PublishedDns dns, List<String> outbound, String host) {
         if (outbound.isEmpty()) {
             return List.of(new Item("ptr", Status.WARNING, "the addresses mail leaves from are unknown: set SMTP_OUTBOUND_ADDRESSES", null, null));
         }
@@ -402,7 +406,7 @@ public class DomainCheckService {
     }
 
     /** The TXT records of {@code name} that start with {@code prefix}; empty Optional when DNS did not answer. */
-    private Optional<List<String>> txtStartingWith(String name, String prefix) {
+    private Optional<List<String>> txtStartingWith(PublishedDns dns, String name, String prefix) {
         try {
             boolean spf = prefix.equals("v=spf1"); // RFC 7208 4.5: a space or the end after it; the other records allow a ';'
             return Optional.of(dns.txt(name).stream().filter(record -> record.regionMatches(true, 0, prefix, 0, prefix.length())

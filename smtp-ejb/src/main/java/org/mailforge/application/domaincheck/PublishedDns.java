@@ -17,6 +17,12 @@ public interface PublishedDns {
         }
     }
 
+    /**
+     * The same questions, each answered by {@code deadline} at the latest: past it, a question is
+     * unanswered at once (SPF: {@code temperror}).
+     */
+    PublishedDns within(java.time.Instant deadline);
+
     /** The organisational domain of {@code domain} (RFC 7489 3.2, by the public suffix list). */
     String organisationalDomain(String domain);
 

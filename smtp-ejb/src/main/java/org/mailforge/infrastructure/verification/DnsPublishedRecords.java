@@ -25,7 +25,8 @@ import org.xbill.DNS.Type;
 
 /**
  * The domain check's questions through the server's resolver (SMTP_DNS_SERVER), each within
- * {@link #WAIT}; SPF is evaluated by the same verifier that judges received mail.
+ * {@link #WAIT} and all by the check's deadline ({@link #within}); SPF is evaluated by the same
+ * verifier that judges received mail.
  */
 @ApplicationScoped
 public class DnsPublishedRecords implements PublishedDns {
@@ -44,12 +45,13 @@ public class DnsPublishedRecords implements PublishedDns {
         spf = new SpfVerifier(dns, configuration.listener().hostname());
     }
 
-    private List<Record> ask(String name, int type) throws Unanswered {
-        try {
-            return dns.query(name, type, Instant.now().plus(WAIT)).records();
-        } catch (DnsClient.DnsTimeoutException e) {
-            throw new Unanswered(Type.string(type) + " " + name + ": " + e.getMessage());
-        }
+    @Override
+    public PublishedDns within(Instant deadline) {
+        return new Bounded(deadline);
+    }
+
+    private PublishedDns unbounded() {
+        return new Bounded(Instant.now().plus(WAIT.multipliedBy(9)));
     }
 
     @Override
@@ -59,65 +61,135 @@ public class DnsPublishedRecords implements PublishedDns {
 
     @Override
     public List<String> txt(String name) throws Unanswered {
-        List<String> texts = new ArrayList<>();
-        for (Record record : ask(name, Type.TXT)) {
-            if (record instanceof TXTRecord txt) {
-                texts.add(String.join("", txt.getStrings()));
-            }
-        }
-        return texts;
+        return unbounded().txt(name);
     }
 
     @Override
     public List<String> mx(String domain) throws Unanswered {
-        return ask(domain, Type.MX).stream().filter(MXRecord.class::isInstance).map(MXRecord.class::cast)
-                .sorted(Comparator.comparingInt(MXRecord::getPriority)).map(mx -> name(mx.getTarget().toString())).toList();
+        return unbounded().mx(domain);
     }
 
     @Override
     public List<String> addresses(String host) throws Unanswered {
-        List<String> addresses = new ArrayList<>();
-        for (Record record : ask(host, Type.A)) {
-            if (record instanceof ARecord a) {
-                addresses.add(a.getAddress().getHostAddress());
-            }
-        }
-        for (Record record : ask(host, Type.AAAA)) {
-            if (record instanceof AAAARecord aaaa) {
-                addresses.add(aaaa.getAddress().getHostAddress());
-            }
-        }
-        return addresses;
+        return unbounded().addresses(host);
     }
 
     @Override
     public List<String> addresses(String host, boolean ipv6) throws Unanswered {
-        List<String> addresses = new ArrayList<>();
-        for (Record record : ask(host, ipv6 ? Type.AAAA : Type.A)) {
-            if (record instanceof ARecord a) {
-                addresses.add(a.getAddress().getHostAddress());
-            } else if (record instanceof AAAARecord aaaa) {
-                addresses.add(aaaa.getAddress().getHostAddress());
-            }
-        }
-        return addresses;
+        return unbounded().addresses(host, ipv6);
     }
 
     @Override
     public List<String> ptr(String address) throws Unanswered {
-        String reverse;
-        try {
-            reverse = ReverseMap.fromAddress(address).toString();
-        } catch (java.net.UnknownHostException e) {
-            return List.of();
-        }
-        return ask(reverse, Type.PTR).stream().filter(PTRRecord.class::isInstance)
-                .map(record -> name(((PTRRecord) record).getTarget().toString())).toList();
+        return unbounded().ptr(address);
     }
 
     @Override
     public String spf(String address, String domain, String helo) {
-        return spf.check(address, "postmaster@" + domain, helo, Instant.now().plus(WAIT.multipliedBy(4))).result();
+        return unbounded().spf(address, domain, helo);
+    }
+
+    /** The questions of one check, all answered by its deadline. */
+    private final class Bounded implements PublishedDns {
+
+        private final Instant deadline;
+
+        Bounded(Instant deadline) {
+            this.deadline = deadline;
+        }
+
+        private List<Record> ask(String name, int type) throws Unanswered {
+            Instant now = Instant.now();
+            if (!now.isBefore(deadline)) {
+                throw new Unanswered(Type.string(type) + " " + name + ": the check's time is up");
+            }
+            try {
+                return dns.query(name, type, earliest(now.plus(WAIT))).records();
+            } catch (DnsClient.DnsTimeoutException e) {
+                throw new Unanswered(Type.string(type) + " " + name + ": " + e.getMessage());
+            }
+        }
+
+        private Instant earliest(Instant instant) {
+            return instant.isBefore(deadline) ? instant : deadline;
+        }
+
+        @Override
+        public String organisationalDomain(String domain) {
+            return DmarcEvaluator.organisationalDomain(domain);
+        }
+
+        @Override
+        public PublishedDns within(Instant later) {
+            return new Bounded(earliest(later));
+        }
+
+        @Override
+        public List<String> txt(String name) throws Unanswered {
+            List<String> texts = new ArrayList<>();
+            for (Record record : ask(name, Type.TXT)) {
+                if (record instanceof TXTRecord txt) {
+                    texts.add(String.join("", txt.getStrings()));
+                }
+            }
+            return texts;
+        }
+
+        @Override
+        public List<String> mx(String domain) throws Unanswered {
+            return ask(domain, Type.MX).stream().filter(MXRecord.class::isInstance).map(MXRecord.class::cast)
+                    .sorted(Comparator.comparingInt(MXRecord::getPriority)).map(mx -> name(mx.getTarget().toString())).toList();
+        }
+
+        @Override
+        public List<String> addresses(String host) throws Unanswered {
+            List<String> addresses = new ArrayList<>();
+            for (Record record : ask(host, Type.A)) {
+                if (record instanceof ARecord a) {
+                    addresses.add(a.getAddress().getHostAddress());
+                }
+            }
+            for (Record record : ask(host, Type.AAAA)) {
+                if (record instanceof AAAARecord aaaa) {
+                    addresses.add(aaaa.getAddress().getHostAddress());
+                }
+            }
+            return addresses;
+        }
+
+        @Override
+        public List<String> addresses(String host, boolean ipv6) throws Unanswered {
+            List<String> addresses = new ArrayList<>();
+            for (Record record : ask(host, ipv6 ? Type.AAAA : Type.A)) {
+                if (record instanceof ARecord a) {
+                    addresses.add(a.getAddress().getHostAddress());
+                } else if (record instanceof AAAARecord aaaa) {
+                    addresses.add(aaaa.getAddress().getHostAddress());
+                }
+            }
+            return addresses;
+        }
+
+        @Override
+        public List<String> ptr(String address) throws Unanswered {
+            String reverse;
+            try {
+                reverse = ReverseMap.fromAddress(address).toString();
+            } catch (java.net.UnknownHostException e) {
+                return List.of();
+            }
+            return ask(reverse, Type.PTR).stream().filter(PTRRecord.class::isInstance)
+                    .map(record -> name(((PTRRecord) record).getTarget().toString())).toList();
+        }
+
+        @Override
+        public String spf(String address, String domain, String helo) {
+            Instant now = Instant.now();
+            if (!now.isBefore(deadline)) {
+                return "temperror";
+            }
+            return spf.check(address, "postmaster@" + domain, helo, earliest(now.plus(WAIT.multipliedBy(4)))).result();
+        }
     }
 
     private static String name(String absolute) {
