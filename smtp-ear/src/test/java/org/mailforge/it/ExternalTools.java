@@ -33,7 +33,11 @@ final class ExternalTools {
             java.util.Map.entry("rspamd", "rspamd"),
             java.util.Map.entry("redis-server", "redis-server"),
             java.util.Map.entry("pebble", "pebble"),
-            java.util.Map.entry("pebble-challtestsrv", "pebble"));
+            java.util.Map.entry("pebble-challtestsrv", "pebble"),
+            java.util.Map.entry("unbound", "unbound"),
+            java.util.Map.entry("ldns-keygen", "ldnsutils"),
+            java.util.Map.entry("ldns-signzone", "ldnsutils"),
+            java.util.Map.entry("ldns-key2ds", "ldnsutils"));
 
     /**
      * The program's path: on the PATH, or in /usr/sbin or /sbin, where Debian puts daemons and a

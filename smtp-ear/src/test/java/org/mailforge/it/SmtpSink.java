@@ -45,8 +45,13 @@ final class SmtpSink implements AutoCloseable {
 
     /** A sink that offers STARTTLS with this context (null: no STARTTLS). */
     SmtpSink(int port, javax.net.ssl.SSLContext tls) throws IOException {
+        this(InetAddress.getLoopbackAddress(), port, tls);
+    }
+
+    /** A sink on another loopback address (127.0.0.2 ...): a second MX host on the same port, with its own certificate. */
+    SmtpSink(InetAddress address, int port, javax.net.ssl.SSLContext tls) throws IOException {
         this.tls = tls;
-        server = new ServerSocket(port, 50, InetAddress.getLoopbackAddress());
+        server = new ServerSocket(port, 50, address);
         Thread acceptor = new Thread(this::accept, "smtp-sink");
         acceptor.setDaemon(true);
         acceptor.start();

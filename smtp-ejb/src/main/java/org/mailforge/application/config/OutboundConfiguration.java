@@ -39,6 +39,8 @@ import org.mailforge.smtp.settings.SettingsReader;
  * @param sweepInterval   how often the queue's safety net wakes entries overdue by more than it (SMTP_QUEUE_SWEEP_SECONDS)
  * @param dnsFailureThreshold questions in a row DNS leaves unanswered before the checks stop asking it; 0: always ask
  * @param dnsFailurePause how long they do not ask it then
+ * @param outboundAddresses the public addresses mail leaves from (SMTP_OUTBOUND_ADDRESSES), for the DNS check
+ * @param daneResolver    the validating resolver whose AD bit DANE trusts (SMTP_DANE_RESOLVER), or null: no DANE
  */
 public record OutboundConfiguration(
         String relayHost,
@@ -64,7 +66,8 @@ public record OutboundConfiguration(
         Duration sweepInterval,
         int dnsFailureThreshold,
         Duration dnsFailurePause,
-        List<String> outboundAddresses) {
+        List<String> outboundAddresses,
+        java.net.InetSocketAddress daneResolver) {
 
     /** Connecting to one destination host may take this long at most. */
     public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(30);
@@ -122,7 +125,51 @@ public record OutboundConfiguration(
                 Duration.ofSeconds(in.number(OutboundSetting.QUEUE_SWEEP_SECONDS)),
                 in.integer(OutboundSetting.DNS_FAILURE_THRESHOLD),
                 Duration.ofSeconds(in.number(OutboundSetting.DNS_FAILURE_PAUSE_SECONDS)),
-                outboundAddresses(in));
+                outboundAddresses(in),
+                daneResolver(in, relayHost));
+    }
+
+    /** SMTP_DANE_RESOLVER: an address literal (a name would need a resolver of its own to be trusted), with an optional port. */
+    private static java.net.InetSocketAddress daneResolver(SettingsReader in, String relayHost) {
+        String value = in.text(OutboundSetting.DANE_RESOLVER);
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        String resolver = value.strip();
+        in.require(relayHost == null, "SMTP_DANE_RESOLVER applies to delivery to MX hosts; with SMTP_RELAY_HOST every message"
+                + " goes to the smarthost, and DANE would protect nothing (unset one of them)");
+        String address = resolver;
+        int port = 53;
+        if (resolver.startsWith("[") && resolver.contains("]:")) {
+            address = resolver.substring(1, resolver.indexOf("]:"));
+            port = parsePort(resolver.substring(resolver.indexOf("]:") + 2));
+        } else if (resolver.indexOf(':') > 0 && resolver.indexOf(':') == resolver.lastIndexOf(':')) {
+            address = resolver.substring(0, resolver.indexOf(':'));
+            port = parsePort(resolver.substring(resolver.indexOf(':') + 1));
+        }
+        java.net.InetAddress literal;
+        try {
+            literal = org.mailforge.smtp.ratelimit.Cidr.address(address);
+        } catch (IllegalArgumentException e) {
+            literal = null;
+        }
+        in.require(literal != null && port > 0, "SMTP_DANE_RESOLVER must be an IP address with an optional port, such as"
+                + " 127.0.0.1 or 127.0.0.1:5353 or [::1]:53 (was '" + resolver + "')");
+        return literal != null && port > 0 ? new java.net.InetSocketAddress(literal, port) : null;
+    }
+
+    private static int parsePort(String text) {
+        try {
+            int port = Integer.parseInt(text);
+            return port >= 1 && port <= 65535 ? port : -1;
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /** Whether delivery to MX hosts verifies DANE (SMTP_DANE_RESOLVER is set). */
+    public boolean dane() {
+        return daneResolver != null;
     }
 
     /** SMTP_OUTBOUND_ADDRESSES: IP literals only (no name is looked up here). */

@@ -235,6 +235,17 @@ public class MailMetrics {
                 .withDescription("Deliveries to domains with an MTA-STS policy, by outcome").build(), new Tag("result", outcome)).inc();
     }
 
+    /**
+     * A delivery attempt to a domain whose MX hosts publish validated TLSA records (DANE, RFC 7672):
+     * {@code smtp_dane_total{result="verified"|"encrypted"|"deferred"|"without"}} (without: it went
+     * to one of the domain's hosts that has none).
+     */
+    public void dane(String outcome) {
+        registry.counter(Metadata.builder().withName("smtp.dane")
+                .withDescription("Delivery attempts to domains with DANE (validated TLSA records), by outcome").build(),
+                new Tag("result", outcome)).inc();
+    }
+
     /** An ACME order finished: {@code smtp_certificate_orders_total{result="issued"|"failed"}}. */
     public void certificateOrder(boolean issued) {
         registry.counter(Metadata.builder().withName("smtp.certificate.orders")

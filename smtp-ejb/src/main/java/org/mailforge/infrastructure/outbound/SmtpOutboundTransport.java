@@ -7,6 +7,7 @@ import java.net.Socket;
 import java.security.GeneralSecurityException;
 import java.security.cert.X509Certificate;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -60,6 +61,8 @@ public class SmtpOutboundTransport implements OutboundTransport {
     private SSLContext verified;
     /** MTA-STS policies of destinations; null with a smarthost or SMTP_OUTBOUND_MTA_STS=false. */
     private MtaSts mtaSts;
+    /** TLSA records of MX hosts (RFC 7672); null without SMTP_DANE_RESOLVER. */
+    private Dane dane;
     private MailMetrics metrics;
     /** Closes connections whose attempt ran out of time. */
     private ScheduledExecutorService deadlines;
@@ -69,7 +72,17 @@ public class SmtpOutboundTransport implements OutboundTransport {
         this.configuration = configuration;
         this.outbound = configuration.outbound();
         this.metrics = metrics;
-        this.resolver = outbound.usesRelayHost() ? null : new MxResolver(outbound.dnsServer(), outbound.timeout());
+        if (outbound.dane()) {
+            DeliveryDns validating = DeliveryDns.validating(outbound.daneResolver(), MxResolver.MAX_QUERY_TIME);
+            this.resolver = new MxResolver(validating, outbound.timeout());
+            this.dane = new Dane(validating, MxResolver.MAX_QUERY_TIME);
+            if (!outbound.daneResolver().getAddress().isLoopbackAddress()) {
+                LOG.warning("SMTP_DANE_RESOLVER=" + outbound.daneResolver().getAddress().getHostAddress() + " is not on this host: its AD"
+                        + " bit, which DANE trusts, crosses the network unauthenticated; run the validating resolver on loopback");
+            }
+        } else {
+            this.resolver = outbound.usesRelayHost() ? null : new MxResolver(outbound.dnsServer(), outbound.timeout());
+        }
         this.verified = TrustAnchors.context(outbound.caFile());
         this.deadlines = Executors.newSingleThreadScheduledExecutor(task -> {
             Thread thread = new Thread(task, "outbound-attempt-deadlines");
@@ -77,7 +90,8 @@ public class SmtpOutboundTransport implements OutboundTransport {
             return thread;
         });
         this.mtaSts = outbound.usesRelayHost() || !outbound.mtaSts() ? null
-                : new MtaSts(DnsClient.forChecks(outbound.dnsServer()), policies, verified, outbound.mtaStsPort(), outbound.allowPrivate(),
+                : new MtaSts(outbound.dane() ? new DnsClient(DeliveryDns.resolver(outbound.daneResolver(), MxResolver.MAX_QUERY_TIME))
+                        : DnsClient.forChecks(outbound.dnsServer()), policies, verified, outbound.mtaStsPort(), outbound.allowPrivate(),
                         outbound.mtaStsFetch(), deadlines);
     }
 
@@ -138,7 +152,10 @@ public class SmtpOutboundTransport implements OutboundTransport {
         } catch (MxResolver.DnsTemporaryException | IOException e) {
             return all(recipients, Reply.of(451, "4.4.3", "cannot resolve the destination of " + domain + ": " + e.getMessage()));
         }
-        MtaStsPolicy policy = mtaSts == null ? null
+        // DANE first (RFC 8461 2): a domain whose MX hosts publish validated TLSA records is not asked for its MTA-STS policy
+        Map<String, Dane.Tlsa> tlsa = dane == null ? Map.of() : tlsa(destinations, port, deadline);
+        boolean daneDomain = tlsa.values().stream().anyMatch(t -> t.requirement() != Dane.Requirement.NONE);
+        MtaStsPolicy policy = mtaSts == null || daneDomain ? null
                 : mtaSts.policyFor(domain, java.time.Instant.now().plusNanos(Math.max(0, deadline - System.nanoTime())))
                 .filter(p -> p.getMode() != MtaStsPolicy.Mode.NONE).orElse(null);
         boolean enforced = policy != null && policy.getMode() == MtaStsPolicy.Mode.ENFORCE;
@@ -154,20 +171,49 @@ public class SmtpOutboundTransport implements OutboundTransport {
         } else if (policy != null) {
             metrics.mtaSts("testing"); // mode testing: delivered as without a policy (TLS-RPT reports are not sent)
         }
-        List<RecipientReply> replies = attempt(domain, destinations, port, sender, recipients, content, smtpUtf8, enforced, deadline,
-                route);
+        List<RecipientReply> replies = attempt(domain, destinations, port, sender, recipients, content, smtpUtf8,
+                enforced ? Demand.STS : Demand.CONFIGURED, tlsa, deadline, route);
         route.append(policyText);
+        boolean securityDeferred = replies.stream().anyMatch(r -> r.reply().code() == 451 && "4.7.5".equals(r.reply().status()));
         if (enforced) {
-            metrics.mtaSts(replies.stream().anyMatch(r -> r.reply().code() == 451 && "4.7.5".equals(r.reply().status()))
-                    ? "deferred" : "enforced");
+            metrics.mtaSts(securityDeferred ? "deferred" : "enforced");
+        }
+        if (daneDomain) {
+            metrics.dane(securityDeferred ? "deferred" : route.indexOf(", DANE-") >= 0 ? "verified"
+                    : route.indexOf(DANE_ENCRYPTED) >= 0 ? "encrypted" : "without");
         }
         return replies;
     }
 
+    /** What TLS a host must give: the configured policy, MTA-STS's (verified by the Web PKI), or DANE's. */
+    private enum Demand {
+        /** SMTP_OUTBOUND_TLS (and verified TLS for smarthost credentials). */
+        CONFIGURED,
+        /** An enforced MTA-STS policy: TLS with a certificate the trust anchors verify for the host's name. */
+        STS,
+        /** Usable TLSA records: TLS with a certificate one of them matches. */
+        DANE,
+        /** TLSA records, none usable: TLS, any certificate. */
+        DANE_ENCRYPTED
+    }
+
+    private static final String DANE_ENCRYPTED = ", DANE: TLSA records, none usable (any certificate)";
+
+    /** The TLSA outcome of each distinct MX host, asked in order within the attempt's deadline. */
+    private Map<String, Dane.Tlsa> tlsa(List<MxResolver.Destination> destinations, int port, long deadline) {
+        Map<String, Dane.Tlsa> outcomes = new java.util.HashMap<>();
+        for (MxResolver.Destination destination : destinations.subList(0,
+                Math.min(destinations.size(), OutboundConfiguration.MAX_ADDRESSES_PER_ATTEMPT))) {
+            // all addresses of a host share its security (its MX and both address answers): one lookup each
+            outcomes.computeIfAbsent(destination.host(), host -> dane.lookup(destination, port, deadline));
+        }
+        return outcomes;
+    }
+
     /** Tries the destinations in order until one gives a verdict, within the attempt's deadline. */
     private List<RecipientReply> attempt(String domain, List<MxResolver.Destination> destinations, int port, String sender,
-                                         List<String> recipients, MessageContent content, boolean smtpUtf8, boolean verifiedTls,
-                                         long deadline, StringBuilder route) {
+                                         List<String> recipients, MessageContent content, boolean smtpUtf8, Demand domainDemand,
+                                         Map<String, Dane.Tlsa> tlsa, long deadline, StringBuilder route) {
         Reply lastFailure = Reply.of(451, "4.4.1", "no destination host for " + domain);
         for (MxResolver.Destination destination : destinations.subList(0,
                 Math.min(destinations.size(), OutboundConfiguration.MAX_ADDRESSES_PER_ATTEMPT))) {
@@ -176,11 +222,22 @@ public class SmtpOutboundTransport implements OutboundTransport {
             }
             route.setLength(0);
             route.append(destination.host()).append(" [").append(destination.address().getHostAddress()).append("]:").append(port);
+            Dane.Tlsa records = tlsa.getOrDefault(destination.host(), Dane.Tlsa.NONE);
+            if (records.requirement() == Dane.Requirement.UNAVAILABLE) {
+                // RFC 7672 2.2.3: without its TLSA records a host that may have them is not used
+                lastFailure = Reply.of(451, "4.7.5", destination.host() + ": " + records.text() + "; not delivered to it (DANE)");
+                continue;
+            }
+            Demand demand = switch (records.requirement()) {
+                case VERIFIED -> Demand.DANE;
+                case ENCRYPTED -> Demand.DANE_ENCRYPTED;
+                default -> domainDemand;
+            };
             try {
-                return converse(destination, port, sender, recipients, content, smtpUtf8, verifiedTls, deadline, route);
+                return converse(destination, port, sender, recipients, content, smtpUtf8, demand, records, deadline, route);
             } catch (IOException e) {
-                // under an enforced MTA-STS policy a host without (verified) TLS is a security failure (4.7.5)
-                boolean tls = verifiedTls && (e instanceof javax.net.ssl.SSLException || e instanceof TlsMissingException
+                // where MTA-STS or DANE require TLS, a host without it (or without a certificate they accept) is a security failure (4.7.5)
+                boolean tls = demand != Demand.CONFIGURED && (e instanceof javax.net.ssl.SSLException || e instanceof TlsMissingException
                         || e.getCause() instanceof GeneralSecurityException);
                 lastFailure = Reply.of(451, tls ? "4.7.5" : "4.4.1", destination.host() + "["
                         + destination.address().getHostAddress() + "]:" + port + ": " + e.getMessage());
@@ -196,8 +253,8 @@ public class SmtpOutboundTransport implements OutboundTransport {
 
     /** One conversation; an IOException means "this host gave no verdict, try the next". */
     private List<RecipientReply> converse(MxResolver.Destination destination, int port, String sender, List<String> recipients,
-                                          MessageContent content, boolean smtpUtf8, boolean verifiedTls, long deadline,
-                                          StringBuilder route) throws IOException {
+                                          MessageContent content, boolean smtpUtf8, Demand demand, Dane.Tlsa tlsa,
+                                          long deadline, StringBuilder route) throws IOException {
         int timeout = (int) outbound.timeout().toMillis();
         long remaining = deadline - System.nanoTime();
         try (Socket socket = new Socket()) {
@@ -206,7 +263,7 @@ public class SmtpOutboundTransport implements OutboundTransport {
                 socket.connect(new InetSocketAddress(destination.address(), port), (int) Math.max(1,
                         Math.min(OutboundConfiguration.CONNECT_TIMEOUT.toMillis(), TimeUnit.NANOSECONDS.toMillis(remaining))));
                 socket.setSoTimeout(timeout);
-                return converse(socket, destination, port, sender, recipients, content, smtpUtf8, verifiedTls, route);
+                return converse(socket, destination, port, sender, recipients, content, smtpUtf8, demand, tlsa, route);
             } finally {
                 cutOff.cancel(false);
             }
@@ -215,20 +272,25 @@ public class SmtpOutboundTransport implements OutboundTransport {
 
     private List<RecipientReply> converse(Socket socket, MxResolver.Destination destination, int port, String sender,
                                           List<String> recipients, MessageContent content, boolean smtpUtf8,
-                                          boolean verifiedTls, StringBuilder route) throws IOException {
+                                          Demand demand, Dane.Tlsa tlsa, StringBuilder route) throws IOException {
         Socket channel = socket;
         SmtpClient client = new SmtpClient(channel.getInputStream(), channel.getOutputStream());
         expect(client.greeting(), 220, "greeting");
         expect(client.hello(configuration.listener().hostname()), 250, "EHLO");
         // smarthost credentials only ever travel over TLS with a verified certificate
         boolean credentials = outbound.relayUsername() != null;
-        TlsPolicy policy = credentials || verifiedTls ? TlsPolicy.ENCRYPT : outbound.tls();
+        TlsPolicy policy = credentials || demand != Demand.CONFIGURED ? TlsPolicy.ENCRYPT : outbound.tls();
         if (policy != TlsPolicy.NONE && client.supports("STARTTLS")) {
             expect(client.command("STARTTLS"), 220, "STARTTLS");
-            SSLSocket tls = startTls(socket, destination.host(), port, policy);
+            Dane.Trust daneTrust = demand == Demand.DANE ? new Dane.Trust(tlsa.usable()) : null;
+            SSLSocket tls = startTls(socket, destination.host(), port, daneTrust != null ? contextOf(daneTrust)
+                    : policy == TlsPolicy.ENCRYPT && demand != Demand.DANE_ENCRYPTED ? verified : opportunistic(),
+                    policy == TlsPolicy.ENCRYPT && demand != Demand.DANE_ENCRYPTED);
             channel = tls;
             route.append(", ").append(tls.getSession().getProtocol()).append(' ').append(tls.getSession().getCipherSuite())
-                    .append(policy == TlsPolicy.ENCRYPT ? ", certificate verified" : ", certificate not verified (opportunistic TLS)");
+                    .append(daneTrust != null ? ", " + abbreviated(daneTrust.matched()) + " matched"
+                            : demand == Demand.DANE_ENCRYPTED ? DANE_ENCRYPTED
+                            : policy == TlsPolicy.ENCRYPT ? ", certificate verified" : ", certificate not verified (opportunistic TLS)");
             client = new SmtpClient(channel.getInputStream(), channel.getOutputStream());
             expect(client.hello(configuration.listener().hostname()), 250, "EHLO after STARTTLS");
         } else if (policy != TlsPolicy.ENCRYPT) {
@@ -236,7 +298,8 @@ public class SmtpOutboundTransport implements OutboundTransport {
         } else {
             throw new TlsMissingException(credentials
                     ? "the smarthost does not offer STARTTLS; SMTP_RELAY_USERNAME is only sent over verified TLS"
-                    : verifiedTls ? "STARTTLS is required by the domain's MTA-STS policy but not offered"
+                    : demand == Demand.STS ? "STARTTLS is required by the domain's MTA-STS policy but not offered"
+                    : demand != Demand.CONFIGURED ? "STARTTLS is required by the host's TLSA records (DANE) but not offered"
                     : "STARTTLS is required (SMTP_OUTBOUND_TLS=encrypt) but not offered");
         }
         try {
@@ -264,28 +327,40 @@ public class SmtpOutboundTransport implements OutboundTransport {
         }
     }
 
-    private SSLSocket startTls(Socket socket, String host, int port, TlsPolicy policy) throws IOException {
+    /**
+     * STARTTLS's handshake with the given trust. {@code identify}: the host's name is checked
+     * (by the Web PKI's trust manager; DANE's does it itself where RFC 7672 asks for it).
+     */
+    private static SSLSocket startTls(Socket socket, String host, int port, SSLContext context, boolean identify) throws IOException {
+        SSLSocket tls = (SSLSocket) context.getSocketFactory().createSocket(socket, host, port, true);
+        SSLParameters parameters = tls.getSSLParameters();
+        parameters.setProtocols(TLS_PROTOCOLS);
+        if (identify) {
+            parameters.setEndpointIdentificationAlgorithm("HTTPS");
+        }
+        tls.setSSLParameters(parameters);
+        tls.startHandshake();
+        return tls;
+    }
+
+    /** Opportunistic TLS (RFC 7435): encrypt whatever certificate the peer shows. */
+    private static SSLContext opportunistic() throws IOException {
+        return contextOf(new AnyCertificate());
+    }
+
+    private static SSLContext contextOf(X509TrustManager trust) throws IOException {
         try {
-            SSLContext context;
-            if (policy == TlsPolicy.ENCRYPT) {
-                context = verified;
-            } else {
-                // opportunistic (RFC 7435): encrypt whatever certificate the peer shows
-                context = SSLContext.getInstance("TLS");
-                context.init(null, new TrustManager[] {new AnyCertificate()}, null);
-            }
-            SSLSocket tls = (SSLSocket) context.getSocketFactory().createSocket(socket, host, port, true);
-            SSLParameters parameters = tls.getSSLParameters();
-            parameters.setProtocols(TLS_PROTOCOLS);
-            if (policy == TlsPolicy.ENCRYPT) {
-                parameters.setEndpointIdentificationAlgorithm("HTTPS");
-            }
-            tls.setSSLParameters(parameters);
-            tls.startHandshake();
-            return tls;
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, new TrustManager[] {trust}, null);
+            return context;
         } catch (GeneralSecurityException e) {
             throw new IOException("TLS setup failed: " + e.getMessage(), e);
         }
+    }
+
+    /** A matched record for the route: its parameters and the start of its data. */
+    private static String abbreviated(String matched) {
+        return matched == null || matched.length() <= 40 ? String.valueOf(matched) : matched.substring(0, 40) + "…";
     }
 
     /**

@@ -44,6 +44,12 @@ public enum OutboundSetting implements Setting {
     MTA_STS_FETCH_SECONDS(Spec.of("SMTP_MTA_STS_FETCH_SECONDS", "20", Rule.range(1, 120),
             "Wall-clock limit of one MTA-STS policy's discovery and fetch, however slowly its host answers " +
             "(1-120); the delivery then goes on as to a domain without a policy, or with the cached one")),
+    DANE_RESOLVER(Spec.of("SMTP_DANE_RESOLVER", "", Rule.ANY,
+            "`address` or `address:port` (an IP literal) of a DNSSEC-validating resolver whose AD bit outbound delivery " +
+            "trusts, as Postfix's `smtp_dns_support_level = dnssec`; set, it answers every MX, address, TLSA and MTA-STS question of " +
+            "delivery and DANE (RFC 7672) applies: an MX host with a validated TLSA record gets verified TLS or no mail " +
+            "(`4.7.5`), ahead of MTA-STS. Keep it on the same host (loopback): the AD bit travels unauthenticated " +
+            "([DANE](dane.md)). Empty = no DANE; not with `SMTP_RELAY_HOST`").shown("no DANE")),
     OUTBOUND_CA_FILE(Spec.of("SMTP_OUTBOUND_CA_FILE", null, Rule.ANY,
             "PEM file of extra trust anchors for verified outbound TLS (`encrypt`, MTA-STS, smarthost " +
             "credentials), beside the JVM's")),

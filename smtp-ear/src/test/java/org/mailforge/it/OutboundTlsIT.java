@@ -29,14 +29,23 @@ import org.junit.jupiter.api.Test;
 import org.mailforge.infrastructure.outbound.TestDnsServer;
 
 /**
- * MTA-STS (RFC 8461) for outbound mail on a real server: destination domains publish
- * {@code _mta-sts} TXT records on a DNS server on 127.0.0.1, their policies are served over HTTPS
- * on 127.0.0.1 (a certificate made by the JDK's keytool, trusted through SMTP_OUTBOUND_CA_FILE),
- * and the MX host is an SMTP server offering STARTTLS with that certificate. An enforced policy
- * naming the MX delivers over verified TLS; one naming another host, or an MX whose certificate
- * does not carry its name, defers. Policies are cached in the database for every node.
+ * The TLS of outbound mail on a real server: MTA-STS (RFC 8461) and DANE (RFC 7672).
+ *
+ * <p>MTA-STS: destination domains publish {@code _mta-sts} TXT records on a DNS server on
+ * 127.0.0.1, their policies are served over HTTPS on 127.0.0.1 (a certificate made by the JDK's
+ * keytool, trusted through SMTP_OUTBOUND_CA_FILE), and the MX host is an SMTP server offering
+ * STARTTLS with that certificate. An enforced policy naming the MX delivers over verified TLS;
+ * one naming another host, or an MX whose certificate does not carry its name, defers. Policies
+ * are cached in the database for every node.
+ *
+ * <p>DANE: the server asks every delivery question of {@code unbound}, a validating resolver on
+ * 127.0.0.1 (SMTP_DANE_RESOLVER) that trusts the zone {@code dane.test}, signed here with
+ * ldns-signzone; the MTA-STS domains above reach it unsigned. A TLSA record matching the MX
+ * host's certificate delivers, a mismatching one defers with {@code 4.7.5}, a forged (badly
+ * signed) one too, a DANE-TA record validates an openssl-made chain from its CA, and a mismatching
+ * TLSA record in an unsigned zone counts for nothing.
  */
-class MtaStsIT {
+class OutboundTlsIT {
 
     private static final int SMTP_PORT = TestPorts.port(3025);
     private static final int FETCH_SECONDS = 5;
@@ -46,8 +55,14 @@ class MtaStsIT {
     private static final String PASSWORD = "Mta-Sts-Pass-123";
     private static final char[] STORE_PASSWORD = "mta-sts-test".toCharArray();
 
+    private static final int RESOLVER_PORT = TestPorts.port(3053);
+    private static final String ADMIN_PASSWORD = "mta-sts-admin-password";
+
     private static TestDnsServer dns;
+    private static Unbound resolver;
     private static SmtpSink mx;
+    /** The MX host of ta.dane.test on 127.0.0.3: a certificate for its name, issued by a CA its TLSA record names. */
+    private static SmtpSink anchoredMx;
     private static HttpsServer policies;
     private static final Map<String, AtomicInteger> fetches = new ConcurrentHashMap<>();
     private static ExtraServer server;
@@ -61,7 +76,7 @@ class MtaStsIT {
         ExtraServer.deleteTree(data);
         Files.createDirectories(data);
         SSLContext tls = certificate(data, "mx.sts.test", "mta-sts.sts.test", "mta-sts.wrongmx.test", "mta-sts.certname.test",
-                "mta-sts.manyheaders.test", "mta-sts.longline.test", "mta-sts.trickle.test");
+                "mta-sts.manyheaders.test", "mta-sts.longline.test", "mta-sts.trickle.test", "mta-sts.ee.dane.test");
         policies = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), HTTPS_PORT), 10);
         policies.setHttpsConfigurator(new HttpsConfigurator(tls));
         policies.setExecutor(java.util.concurrent.Executors.newCachedThreadPool()); // a trickling host holds only its own thread
@@ -82,15 +97,33 @@ class MtaStsIT {
         });
         policies.start();
         mx = new SmtpSink(MX_PORT, tls);
-        TestDnsServer.Zone zone = TestDnsServer.zone();
+        anchoredMx = new SmtpSink(InetAddress.getByName("127.0.0.3"), MX_PORT, issuedByTestCa(data.resolve("ta"), "mx-ta.dane.test"));
+        // the destinations' zones are served by the validating resolver: the MTA-STS domains unsigned, dane.test signed
+        Map<String, String> unsigned = new java.util.LinkedHashMap<>();
         for (String domain : List.of("sts.test", "wrongmx.test", "certname.test", "manyheaders.test", "longline.test", "trickle.test")) {
-            zone.mx(domain, 10, "mx." + domain).a("mx." + domain, "127.0.0.1")
-                    .txt("_mta-sts." + domain, "v=STSv1; id=2026120201;").a("mta-sts." + domain, "127.0.0.1");
+            unsigned.put(domain, "@ IN MX 10 mx\nmx IN A 127.0.0.1\n_mta-sts IN TXT \"v=STSv1; id=2026120201;\"\nmta-sts IN A 127.0.0.1\n");
         }
-        dns = zone.serve();
+        // a TLSA record nothing matches, unsigned, so it must count for nothing: were it followed, mail to sts.test would wait
+        unsigned.merge("sts.test", "_" + MX_PORT + "._tcp.mx IN TLSA 3 1 1 " + "00".repeat(32) + "\n", String::concat);
+        dns = TestDnsServer.zone().serve(); // SMTP_DNS_SERVER: the checks of received mail
+        String eeDigest = sha256Hex(publicKeyOf(data.resolve("ca.pem")));
+        String taDigest = sha256Hex(certificateOf(data.resolve("ta/ca.pem")).getEncoded());
+        String tlsa = "._tcp.";
+        resolver = new Unbound(data.resolve("unbound"), RESOLVER_PORT, "dane.test", String.join("\n",
+                "ee IN MX 10 mx-ee.dane.test.", "mx-ee IN A 127.0.0.1", "_" + MX_PORT + tlsa + "mx-ee IN TLSA 3 1 1 " + eeDigest,
+                // an MTA-STS policy that would defer the mail (it names mx.ee.dane.test): DANE goes first, it is never fetched
+                "_mta-sts.ee IN TXT \"v=STSv1; id=1;\"", "mta-sts.ee IN A 127.0.0.1",
+                "bad IN MX 10 mx-bad.dane.test.", "mx-bad IN A 127.0.0.1", "_" + MX_PORT + tlsa + "mx-bad IN TLSA 3 1 1 " + "ee".repeat(32),
+                "ta IN MX 10 mx-ta.dane.test.", "mx-ta IN A 127.0.0.3", "_" + MX_PORT + tlsa + "mx-ta IN TLSA 2 0 1 " + taDigest,
+                "bogus IN MX 10 mx-bogus.dane.test.", "mx-bogus IN A 127.0.0.1",
+                "_" + MX_PORT + tlsa + "mx-bogus IN TLSA 3 1 1 " + "31415926" + eeDigest.substring(8),
+                // PKIX-EE(1) is not used by SMTP: TLS is required, any certificate will do
+                "pkix IN MX 10 mx-pkix.dane.test.", "mx-pkix IN A 127.0.0.1", "_" + MX_PORT + tlsa + "mx-pkix IN TLSA 1 1 1 " + "11".repeat(32),
+                ""), new String[] {"31415926", "27182818"}, unsigned);
         server = new ExtraServer("mailforgeMtaSts", ExtraServer.basics(SMTP_PORT, HTTP_PORT, data), List.of(
-                "SMTP_ADMIN_PASSWORD=mta-sts-admin-password",
+                "SMTP_ADMIN_PASSWORD=" + ADMIN_PASSWORD,
                 "SMTP_DNS_SERVER=" + dns.address(),
+                "SMTP_DANE_RESOLVER=" + resolver.address(),
                 "SMTP_MX_PORT=" + MX_PORT,
                 "SMTP_MTA_STS_PORT=" + HTTPS_PORT,
                 "SMTP_OUTBOUND_CA_FILE=" + data.resolve("ca.pem"),
@@ -101,7 +134,7 @@ class MtaStsIT {
                 "SMTP_QUEUE_RETRY_SCHEDULE=1h"));
         server.start();
         sender = TestServer.uniqueMailbox("example.test");
-        user = TestServer.createUser(HTTP_PORT, "mta-sts-admin-password", sender, PASSWORD);
+        user = TestServer.createUser(HTTP_PORT, ADMIN_PASSWORD, sender, PASSWORD);
     }
 
     @AfterAll
@@ -111,6 +144,12 @@ class MtaStsIT {
         }
         if (mx != null) {
             mx.close();
+        }
+        if (anchoredMx != null) {
+            anchoredMx.close();
+        }
+        if (resolver != null) {
+            resolver.close();
         }
         if (policies != null) {
             policies.stop(0);
@@ -264,7 +303,7 @@ class MtaStsIT {
     /** The queue entry of a recipient as the API lists it (JSON), or "" when there is none. */
     private static String queueEntry(String recipient) {
         try {
-            String body = TestServer.api(HTTP_PORT, "GET", "/api/queue?status=retry", null, "admin", "mta-sts-admin-password").body();
+            String body = TestServer.api(HTTP_PORT, "GET", "/api/queue?status=retry", null, "admin", ADMIN_PASSWORD).body();
             for (jakarta.json.JsonObject entry : jakarta.json.Json.createReader(new java.io.StringReader(body)).readObject()
                     .getJsonArray("messages").getValuesAs(jakarta.json.JsonObject.class)) {
                 if (entry.toString().contains(recipient)) {
@@ -275,5 +314,127 @@ class MtaStsIT {
         } catch (Exception e) {
             return "";
         }
+    }
+
+    /**
+     * DANE-EE: the MX host's key is the one its validated TLSA record names; the mail goes over
+     * TLS (the certificate's names do not matter), the trace says which record matched, and the
+     * domain's MTA-STS policy, which would have deferred it, is not even fetched.
+     */
+    @Test
+    void aMatchingTlsaRecordDeliversAheadOfMtaSts() throws Exception {
+        String recipient = "friend" + System.nanoTime() + "@ee.dane.test";
+        send(recipient);
+        TestServer.await(() -> !mx.receivedFor(recipient).isEmpty(), Duration.ofSeconds(30), "the MX host gets the message");
+        assertTrue(mx.receivedFor(recipient).get(0).tls().startsWith("TLSv1."), "over TLS");
+        String matched = "DANE-EE 3 1 1 " + publicKeyDigest().substring(0, 26).toUpperCase(java.util.Locale.ROOT);
+        awaitTrace(recipient, matched);
+        assertEquals(null, fetches.get("mta-sts.ee.dane.test"), "DANE goes first: the MTA-STS policy is not fetched");
+        assertTrue(TestServer.metric(HTTP_PORT + 1, TestServer.series("smtp_dane_total", "result", "verified")) >= 1);
+    }
+
+    /**
+     * A validated TLSA record the certificate does not match, and one whose signature was spoiled
+     * (the resolver answers SERVFAIL, as to a forged answer): the mail waits with 4.7.5, and never
+     * goes out unverified.
+     */
+    @Test
+    void aMismatchingOrForgedTlsaRecordDefersTheMail() throws Exception {
+        String mismatch = "friend" + System.nanoTime() + "@bad.dane.test";
+        String forged = "friend" + System.nanoTime() + "@bogus.dane.test";
+        send(mismatch);
+        send(forged);
+        for (String recipient : List.of(mismatch, forged)) {
+            TestServer.await(() -> queueEntry(recipient).contains("4.7.5"), Duration.ofSeconds(30), recipient + " is deferred by DANE");
+            assertTrue(queueEntry(recipient).contains("\"status\":\"retry\""), queueEntry(recipient));
+        }
+        assertTrue(queueEntry(mismatch).contains("matches none of its TLSA records"), queueEntry(mismatch));
+        assertTrue(queueEntry(forged).contains("TLSA lookup of _" + MX_PORT + "._tcp.mx-bogus.dane.test failed"), queueEntry(forged));
+        assertTrue(mx.receivedFor(mismatch).isEmpty() && mx.receivedFor(forged).isEmpty(), "nothing went out unverified");
+        assertTrue(TestServer.metric(HTTP_PORT + 1, TestServer.series("smtp_dane_total", "result", "deferred")) >= 2);
+    }
+
+    /**
+     * DANE-TA: the record names the CA; the MX host on 127.0.0.3 shows a chain from it for its
+     * name and gets the mail. A PKIX-EE record, which SMTP does not use, still requires TLS.
+     */
+    @Test
+    void aTrustAnchorRecordValidatesTheChainAndAnUnusableOneStillRequiresTls() throws Exception {
+        String anchored = "friend" + System.nanoTime() + "@ta.dane.test";
+        String unusable = "friend" + System.nanoTime() + "@pkix.dane.test";
+        send(anchored);
+        send(unusable);
+        TestServer.await(() -> !anchoredMx.receivedFor(anchored).isEmpty(), Duration.ofSeconds(30), "the anchored MX host gets the message");
+        awaitTrace(anchored, "DANE-TA 2 0 1 " + sha256Hex(certificateOf(data.resolve("ta/ca.pem")).getEncoded()).substring(0, 26)
+                .toUpperCase(java.util.Locale.ROOT));
+        TestServer.await(() -> !mx.receivedFor(unusable).isEmpty(), Duration.ofSeconds(30), "the unusable record's host gets the message");
+        assertTrue(mx.receivedFor(unusable).get(0).tls().startsWith("TLSv1."), "over TLS");
+        awaitTrace(unusable, "TLSA records, none usable");
+    }
+
+    /** Waits until the message's trace (its attempts with their routes) says this. */
+    private static void awaitTrace(String recipient, String text) throws Exception {
+        TestServer.await(() -> {
+            try {
+                return trace(recipient).contains(text);
+            } catch (Exception | AssertionError e) {
+                return false;
+            }
+        }, Duration.ofSeconds(20), "the trace of " + recipient + " says " + text);
+    }
+
+    /** The message's trace, its delivery attempts with their routes. */
+    private static String trace(String recipient) throws Exception {
+        String list = TestServer.api(HTTP_PORT, "GET", "/api/trace?recipient=" + recipient, null, "admin", ADMIN_PASSWORD).body();
+        java.util.regex.Matcher id = java.util.regex.Pattern.compile("\"id\":\"([A-Z0-9]+)\"").matcher(list);
+        assertTrue(id.find(), list);
+        return TestServer.api(HTTP_PORT, "GET", "/api/trace/" + id.group(1), null, "admin", ADMIN_PASSWORD).body();
+    }
+
+    private static String publicKeyDigest() throws Exception {
+        return sha256Hex(publicKeyOf(data.resolve("ca.pem")));
+    }
+
+    private static java.security.cert.X509Certificate certificateOf(Path pem) throws Exception {
+        try (InputStream in = Files.newInputStream(pem)) {
+            return (java.security.cert.X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in);
+        }
+    }
+
+    private static byte[] publicKeyOf(Path pem) throws Exception {
+        return certificateOf(pem).getPublicKey().getEncoded();
+    }
+
+    private static String sha256Hex(byte[] data) throws Exception {
+        return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(data));
+    }
+
+    /** A CA and a certificate it issues for the name, made with openssl; TLS presenting both (the chain DANE-TA needs). */
+    private static SSLContext issuedByTestCa(Path folder, String name) throws Exception {
+        Files.createDirectories(folder);
+        String openssl = ExternalTools.requireCommand("openssl");
+        runIn(folder, openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem", "-days", "2",
+                "-subj", "/CN=Mailforge test DANE-TA CA");
+        runIn(folder, openssl, "req", "-newkey", "rsa:2048", "-nodes", "-keyout", "mx.key", "-out", "mx.csr", "-subj", "/CN=" + name);
+        Files.writeString(folder.resolve("san.cnf"), "subjectAltName=DNS:" + name + "\n");
+        runIn(folder, openssl, "x509", "-req", "-in", "mx.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-out", "mx.pem",
+                "-days", "2", "-extfile", "san.cnf");
+        runIn(folder, openssl, "pkcs12", "-export", "-in", "mx.pem", "-inkey", "mx.key", "-certfile", "ca.pem", "-out", "mx.p12",
+                "-passout", "pass:" + new String(STORE_PASSWORD));
+        KeyStore keys = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(folder.resolve("mx.p12"))) {
+            keys.load(in, STORE_PASSWORD);
+        }
+        KeyManagerFactory managers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        managers.init(keys, STORE_PASSWORD);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(managers.getKeyManagers(), null, null);
+        return context;
+    }
+
+    private static void runIn(Path folder, String... command) throws Exception {
+        Process process = new ProcessBuilder(command).directory(folder.toFile()).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, process.waitFor(), String.join(" ", command) + ": " + output);
     }
 }
