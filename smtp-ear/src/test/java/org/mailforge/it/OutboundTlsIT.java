@@ -57,6 +57,8 @@ class OutboundTlsIT {
 
     private static final int RESOLVER_PORT = TestPorts.port(3053);
     private static final String ADMIN_PASSWORD = "mta-sts-admin-password";
+    /** A report address whose MX refuses it for good: it gets one report, and no more. */
+    private static final String BOUNCING_RUA = "gone@reports.test";
 
     private static TestDnsServer dns;
     private static Unbound resolver;
@@ -97,6 +99,7 @@ class OutboundTlsIT {
         });
         policies.start();
         mx = new SmtpSink(MX_PORT, tls);
+        mx.script(recipient -> recipient.equals(BOUNCING_RUA) ? List.of("550 5.1.1 no such mailbox") : List.of());
         anchoredMx = new SmtpSink(InetAddress.getByName("127.0.0.3"), MX_PORT, issuedByTestCa(data.resolve("ta"), "mx-ta.dane.test"));
         // the destinations' zones are served by the validating resolver: the MTA-STS domains unsigned, dane.test signed
         Map<String, String> unsigned = new java.util.LinkedHashMap<>();
@@ -105,7 +108,13 @@ class OutboundTlsIT {
         }
         // a TLSA record nothing matches, unsigned, so it must count for nothing: were it followed, mail to sts.test would wait
         unsigned.merge("sts.test", "_" + MX_PORT + "._tcp.mx IN TLSA 3 1 1 " + "00".repeat(32) + "\n", String::concat);
-        dns = TestDnsServer.zone().serve(); // SMTP_DNS_SERVER: the checks of received mail
+        unsigned.put("reports.test", "@ IN MX 10 mx\nmx IN A 127.0.0.1\n");
+        // SMTP_DNS_SERVER: the checks of received mail, and the TLS-RPT records (asked as the domain check asks them)
+        dns = TestDnsServer.zone()
+                .txt("_smtp._tls.sts.test", "v=TLSRPTv1; rua=mailto:tlsrpt@reports.test,https://reports.test/ignored")
+                .txt("_smtp._tls.bad.dane.test", "v=TLSRPTv1;rua=mailto:tlsrpt@reports.test")
+                .txt("_smtp._tls.wrongmx.test", "v=TLSRPTv1; rua=mailto:" + BOUNCING_RUA)
+                .serve();
         String eeDigest = sha256Hex(publicKeyOf(data.resolve("ca.pem")));
         String taDigest = sha256Hex(certificateOf(data.resolve("ta/ca.pem")).getEncoded());
         String tlsa = "._tcp.";
@@ -436,5 +445,103 @@ class OutboundTlsIT {
         Process process = new ProcessBuilder(command).directory(folder.toFile()).redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(0, process.waitFor(), String.join(" ", command) + ": " + output);
+    }
+
+    /**
+     * TLS reporting (RFC 8460): the day's report of each destination domain goes to the
+     * {@code mailto:} address of its {@code _smtp._tls} record, gzipped JSON that an independent
+     * reader (Python's email, gzip and jsonschema, against RFC 8460 4 as a schema) accepts: an
+     * MTA-STS domain's successful sessions under its policy, a DANE domain's mismatching TLSA
+     * record as {@code tlsa-invalid}. An address whose MX refused the report for good gets no
+     * further report.
+     */
+    @Test
+    void theDailyTlsReportReachesTheDomainsAddressAndAnAddressThatBouncedGetsNoMore() throws Exception {
+        String delivered = "report" + System.nanoTime() + "@sts.test";
+        String mismatch = "report" + System.nanoTime() + "@bad.dane.test";
+        String unnamed = "report" + System.nanoTime() + "@wrongmx.test";
+        for (String recipient : List.of(delivered, mismatch, unnamed)) {
+            send(recipient);
+        }
+        TestServer.await(() -> !mx.receivedFor(delivered).isEmpty(), Duration.ofSeconds(30), "the MX host gets the message");
+        TestServer.await(() -> queueEntry(mismatch).contains("4.7.5") && queueEntry(unnamed).contains("4.7.5"), Duration.ofSeconds(30),
+                "the DANE and MTA-STS failures are deferred");
+        String today = java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString();
+        var preview = TestServer.api(HTTP_PORT, "GET", "/api/tls-reports/" + today + "/sts.test", null, "admin", ADMIN_PASSWORD);
+        assertEquals(200, preview.statusCode(), preview.body());
+        assertTrue(preview.body().contains("\"policy-type\":\"sts\""), preview.body());
+        assertEquals(400, TestServer.api(HTTP_PORT, "POST", "/api/tls-reports/1999-01-01/send", null, "admin", ADMIN_PASSWORD).statusCode());
+        assertEquals(401, TestServer.api(HTTP_PORT, "POST", "/api/tls-reports/" + today + "/send", null, null, null).statusCode());
+
+        var sent = TestServer.api(HTTP_PORT, "POST", "/api/tls-reports/" + today + "/send", null, "admin", ADMIN_PASSWORD);
+        assertEquals(200, sent.statusCode(), sent.body());
+        assertTrue(sent.body().contains("{\"domain\":\"sts.test\",\"sent_to\":[\"tlsrpt@reports.test\"]"), sent.body());
+        TestServer.await(() -> mx.receivedFor("tlsrpt@reports.test").size() >= 2, Duration.ofSeconds(30), "two reports reach the rua");
+        Map<String, jakarta.json.JsonObject> reports = new java.util.HashMap<>();
+        for (SmtpSink.Received report : mx.receivedFor("tlsrpt@reports.test")) {
+            assertEquals("", report.mailFrom(), "reports leave with the null sender");
+            jakarta.json.JsonObject json = readReport(report.content());
+            reports.put(json.getJsonArray("policies").getJsonObject(0).getJsonObject("policy").getString("policy-domain"), json);
+        }
+        jakarta.json.JsonObject sts = reports.get("sts.test").getJsonArray("policies").getJsonObject(0);
+        assertEquals("sts", sts.getJsonObject("policy").getString("policy-type"), sts.toString());
+        assertTrue(sts.getJsonObject("policy").getJsonArray("policy-string").toString().contains("mode: enforce"), sts.toString());
+        assertEquals("[\"mx.sts.test\"]", sts.getJsonObject("policy").getJsonArray("mx-host").toString());
+        assertTrue(sts.getJsonObject("summary").getInt("total-successful-session-count") >= 1, sts.toString());
+        jakarta.json.JsonObject tlsa = reports.get("bad.dane.test").getJsonArray("policies").getJsonObject(0);
+        assertEquals("tlsa", tlsa.getJsonObject("policy").getString("policy-type"), tlsa.toString());
+        jakarta.json.JsonObject failure = tlsa.getJsonArray("failure-details").getJsonObject(0);
+        assertEquals("tlsa-invalid mx-bad.dane.test 127.0.0.1", failure.getString("result-type") + " "
+                + failure.getString("receiving-mx-hostname") + " " + failure.getString("receiving-ip"), failure.toString());
+
+        // the report to wrongmx.test's address is refused for good; the next day's is not sent there
+        TestServer.await(() -> failedEntryFor(BOUNCING_RUA), Duration.ofSeconds(30), "the report to " + BOUNCING_RUA + " fails");
+        String yesterday = java.time.LocalDate.now(java.time.ZoneOffset.UTC).minusDays(1).toString();
+        try (java.sql.Connection db = IndependentReaders.sqlite(data.resolve("smtp.db"));
+             java.sql.PreparedStatement insert = db.prepareStatement("INSERT INTO tls_report_counts (day, policy_domain, kind, policy_type,"
+                     + " policy_strings, policy_mx, mx_host, sending_ip, receiving_ip, result_type, detail, sessions)"
+                     + " VALUES (?, 'wrongmx.test', ?, 'no-policy-found', '', '', 'mx.wrongmx.test', '127.0.0.1', '127.0.0.1', '', '', 3)")) {
+            insert.setString(1, yesterday);
+            insert.setString(2, "0".repeat(64));
+            insert.executeUpdate();
+        }
+        var again = TestServer.api(HTTP_PORT, "POST", "/api/tls-reports/" + yesterday + "/send", null, "admin", ADMIN_PASSWORD);
+        assertTrue(again.body().contains("\"sent_to\":[],\"reason\":\"" + BOUNCING_RUA + ": a report bounced from it before\""), again.body());
+        assertEquals(1, mx.attempts(BOUNCING_RUA), "one report was refused, no other was tried");
+    }
+
+    private static boolean failedEntryFor(String address) {
+        try {
+            return TestServer.api(HTTP_PORT, "GET", "/api/queue?status=failed", null, "admin", ADMIN_PASSWORD).body().contains(address);
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    /** The report in a message, read by Python's email and gzip and judged by jsonschema against RFC 8460 4. */
+    private static jakarta.json.JsonObject readReport(String message) throws Exception {
+        String python = ExternalTools.requirePython("jsonschema");
+        Path schema = Path.of("src/test/resources/tlsrpt-report.schema.json").toAbsolutePath();
+        String script = String.join("\n",
+                "import email, email.policy, gzip, json, re, sys, jsonschema",
+                "message = email.message_from_bytes(sys.stdin.buffer.read(), policy=email.policy.default)",
+                "assert message.get_content_type() == 'multipart/report', message.get_content_type()",
+                "assert message.get_param('report-type') == 'tlsrpt', message.get_param('report-type')",
+                "assert message['TLS-Report-Domain'] and message['TLS-Report-Submitter'], 'RFC 8460 5.3 header fields'",
+                "assert message['Subject'].startswith('Report Domain: ' + message['TLS-Report-Domain'] + ' Submitter: '), message['Subject']",
+                "parts = [p for p in message.iter_attachments() if p.get_content_type() == 'application/tlsrpt+gzip']",
+                "assert len(parts) == 1, [p.get_content_type() for p in message.iter_parts()]",
+                "name = parts[0].get_filename()",
+                "assert re.fullmatch(r'[^!]+![^!]+!\\d+!\\d+![^!]+\\.json\\.gz', name), name",
+                "report = json.loads(gzip.decompress(parts[0].get_content()))",
+                "jsonschema.validate(report, json.load(open(sys.argv[1])), format_checker=jsonschema.FormatChecker())",
+                "json.dump(report, sys.stdout)", "");
+        Process process = new ProcessBuilder(python, "-c", script, schema.toString()).redirectErrorStream(false).start();
+        process.getOutputStream().write(message.getBytes(StandardCharsets.UTF_8));
+        process.getOutputStream().close();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String errors = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, process.waitFor(), "the report is refused: " + errors);
+        return jakarta.json.Json.createReader(new java.io.StringReader(output)).readObject();
     }
 }

@@ -41,6 +41,7 @@ import org.mailforge.smtp.settings.SettingsReader;
  * @param dnsFailurePause how long they do not ask it then
  * @param outboundAddresses the public addresses mail leaves from (SMTP_OUTBOUND_ADDRESSES), for the DNS check
  * @param daneResolver    the validating resolver whose AD bit DANE trusts (SMTP_DANE_RESOLVER), or null: no DANE
+ * @param tlsReports      the daily TLS reports to destination domains (RFC 8460)
  */
 public record OutboundConfiguration(
         String relayHost,
@@ -67,7 +68,23 @@ public record OutboundConfiguration(
         int dnsFailureThreshold,
         Duration dnsFailurePause,
         List<String> outboundAddresses,
-        java.net.InetSocketAddress daneResolver) {
+        java.net.InetSocketAddress daneResolver,
+        TlsReports tlsReports) {
+
+    /**
+     * The daily TLS reports (SMTP_TLS_REPORTS...).
+     *
+     * @param enabled   whether they are sent
+     * @param from      their From address
+     * @param maxPerDay report messages a day at most, all nodes together
+     */
+    public record TlsReports(boolean enabled, String from, int maxPerDay) {
+
+        /** The submitter: the From address's domain. */
+        public String submitter() {
+            return from.substring(from.lastIndexOf('@') + 1);
+        }
+    }
 
     /** Connecting to one destination host may take this long at most. */
     public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(30);
@@ -126,7 +143,19 @@ public record OutboundConfiguration(
                 in.integer(OutboundSetting.DNS_FAILURE_THRESHOLD),
                 Duration.ofSeconds(in.number(OutboundSetting.DNS_FAILURE_PAUSE_SECONDS)),
                 outboundAddresses(in),
-                daneResolver(in, relayHost));
+                daneResolver(in, relayHost),
+                tlsReports(in));
+    }
+
+    private static TlsReports tlsReports(SettingsReader in) {
+        String from = in.text(OutboundSetting.TLS_REPORTS_FROM);
+        if (from == null || from.isBlank()) {
+            from = "postmaster@" + in.text(org.mailforge.smtp.settings.ListenerSetting.HOSTNAME);
+        }
+        from = from.strip();
+        in.require(from.matches("[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[A-Za-z0-9.-]{1,253}"),
+                "SMTP_TLS_REPORTS_FROM must be a plain ASCII address such as tls-reports@example.com (was '" + from + "')");
+        return new TlsReports(in.bool(OutboundSetting.TLS_REPORTS), from, in.integer(OutboundSetting.TLS_REPORTS_MAX_PER_DAY));
     }
 
     /** SMTP_DANE_RESOLVER: an address literal (a name would need a resolver of its own to be trusted), with an optional port. */
@@ -140,7 +169,9 @@ public record OutboundConfiguration(
                 + " goes to the smarthost, and DANE would protect nothing (unset one of them)");
         String address = resolver;
         int port = 53;
-        if (resolver.startsWith("[") && resolver.contains("]:")) {
+        if (resolver.startsWith("[") && resolver.endsWith("]")) {
+            address = resolver.substring(1, resolver.length() - 1);
+        } else if (resolver.startsWith("[") && resolver.contains("]:")) {
             address = resolver.substring(1, resolver.indexOf("]:"));
             port = parsePort(resolver.substring(resolver.indexOf("]:") + 2));
         } else if (resolver.indexOf(':') > 0 && resolver.indexOf(':') == resolver.lastIndexOf(':')) {
@@ -155,7 +186,10 @@ public record OutboundConfiguration(
         }
         in.require(literal != null && port > 0, "SMTP_DANE_RESOLVER must be an IP address with an optional port, such as"
                 + " 127.0.0.1 or 127.0.0.1:5353 or [::1]:53 (was '" + resolver + "')");
-        return literal != null && port > 0 ? new java.net.InetSocketAddress(literal, port) : null;
+        // the AD bit crosses the path to the resolver unauthenticated: only loopback is a path no one else can write on
+        in.require(literal == null || literal.isLoopbackAddress(), "SMTP_DANE_RESOLVER must be on this host (127.0.0.1, ::1):"
+                + " DANE trusts the resolver's AD bit, which anyone on the network path to " + address + " could forge");
+        return literal != null && port > 0 && literal.isLoopbackAddress() ? new java.net.InetSocketAddress(literal, port) : null;
     }
 
     private static int parsePort(String text) {

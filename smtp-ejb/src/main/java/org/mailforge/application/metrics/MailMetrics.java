@@ -246,6 +246,13 @@ public class MailMetrics {
                 new Tag("result", outcome)).inc();
     }
 
+    /** A domain's daily TLS report (RFC 8460): {@code smtp_tls_reports_total{result="sent"|"not-sent"}}. */
+    public void tlsReport(String outcome) {
+        registry.counter(Metadata.builder().withName("smtp.tls.reports")
+                .withDescription("Daily TLS reports of destination domains, sent or not (no record, bounced before, DNS)").build(),
+                new Tag("result", outcome)).inc();
+    }
+
     /** An ACME order finished: {@code smtp_certificate_orders_total{result="issued"|"failed"}}. */
     public void certificateOrder(boolean issued) {
         registry.counter(Metadata.builder().withName("smtp.certificate.orders")

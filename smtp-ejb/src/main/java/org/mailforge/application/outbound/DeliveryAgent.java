@@ -72,6 +72,9 @@ public class DeliveryAgent {
     @Inject
     SendingGuardrails guardrails;
 
+    @Inject
+    org.mailforge.application.tlsreport.TlsReporting tlsReports;
+
     Clock clock = Clock.systemUTC();
 
     /** A suspended destination's entries are looked at again after this (a resume wakes them at once). */
@@ -149,6 +152,7 @@ public class DeliveryAgent {
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "queue entry " + entry.getId() + ": the guardrails could not count this attempt", e);
         }
+        tlsReports.record(attempt.tls()); // never throws
         List<RecipientReply> replies = new java.util.ArrayList<>(suppressed);
         replies.addAll(attempt.replies());
         traceAttempt(entry, suppressed, "not tried: the recipient is on the suppression list");

@@ -23,7 +23,7 @@ public interface OutboundTransport {
      * gave the verdict, the TLS and the policy that applied.
      */
     default Attempt attempt(String domain, String sender, List<String> recipients, MessageContent content, boolean smtpUtf8) {
-        return new Attempt(deliver(domain, sender, recipients, content, smtpUtf8), null);
+        return new Attempt(deliver(domain, sender, recipients, content, smtpUtf8), null, List.of());
     }
 
     /**
@@ -31,7 +31,12 @@ public interface OutboundTransport {
      *
      * @param route in words: the MX host and address, the TLS (version, cipher, whether the certificate was
      *              verified), the MTA-STS policy; null when not known
+     * @param tls   how the TLS of each connection went, under which policy, for the destinations' TLS reports
      */
-    record Attempt(List<RecipientReply> replies, String route) {
+    record Attempt(List<RecipientReply> replies, String route, List<org.mailforge.application.tlsreport.TlsSession> tls) {
+
+        public Attempt(List<RecipientReply> replies, String route) {
+            this(replies, route, List.of());
+        }
     }
 }

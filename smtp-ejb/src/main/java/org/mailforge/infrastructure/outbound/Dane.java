@@ -10,7 +10,9 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManagerFactory;
@@ -73,23 +75,52 @@ final class Dane {
     }
 
     /**
-     * The TLSA records of a destination: {@code _port._tcp.host}, asked only when the host's
-     * MX and address records were validated.
+     * The TLSA records of each distinct host of these destinations: {@code _port._tcp.host},
+     * asked only of hosts whose MX and address records were validated, all at once, each answer
+     * awaited until {@code deadlineNanos} at most: a slow name server of one host does not use up
+     * the time of the others.
      */
-    Tlsa lookup(MxResolver.Destination destination, int port, long deadlineNanos) {
-        if (!destination.secure()) {
-            return Tlsa.NONE;
+    Map<String, Tlsa> lookup(List<MxResolver.Destination> destinations, int port, long deadlineNanos) {
+        Map<String, java.util.concurrent.CompletableFuture<org.xbill.DNS.Message>> pending = new LinkedHashMap<>();
+        Map<String, Tlsa> outcomes = new LinkedHashMap<>();
+        for (MxResolver.Destination destination : destinations) {
+            String host = destination.host();
+            if (outcomes.containsKey(host) || pending.containsKey(host)) {
+                continue; // all addresses of a host share its security (its MX and both address answers)
+            }
+            if (!destination.secure()) {
+                outcomes.put(host, Tlsa.NONE);
+                continue;
+            }
+            try {
+                pending.put(host, dns.start(name(host, port), Type.TLSA));
+            } catch (TextParseException e) {
+                outcomes.put(host, Tlsa.NONE); // not a name a TLSA record could be published at
+            }
         }
-        String base = "_" + port + "._tcp." + destination.host();
-        long left = deadlineNanos - System.nanoTime();
-        if (left <= 0) {
-            return new Tlsa(Requirement.UNAVAILABLE, List.of(), "no time left to look up the TLSA records of " + base);
+        long end = Math.min(deadlineNanos, System.nanoTime() + timeout.toNanos());
+        for (var question : pending.entrySet()) {
+            outcomes.put(question.getKey(), outcome(question.getKey(), port, question.getValue(), end));
         }
+        return outcomes;
+    }
+
+    private static Name name(String host, int port) throws TextParseException {
+        return Name.fromString("_" + port + "._tcp." + host + ".");
+    }
+
+    private Tlsa outcome(String host, int port, java.util.concurrent.CompletableFuture<org.xbill.DNS.Message> pending, long end) {
+        String base = "_" + port + "._tcp." + host;
+        long left = end - System.nanoTime();
         DeliveryDns.Answer answer;
         try {
-            answer = dns.query(Name.fromString(base + "."), Type.TLSA, Duration.ofNanos(Math.min(left, timeout.toNanos())));
+            if (left <= 0 && !pending.isDone()) {
+                pending.cancel(true);
+                return new Tlsa(Requirement.UNAVAILABLE, List.of(), "no time left to look up the TLSA records of " + base);
+            }
+            answer = dns.await(name(host, port), Type.TLSA, pending, Duration.ofNanos(Math.max(1_000_000, left)));
         } catch (TextParseException e) {
-            return Tlsa.NONE; // not a name a TLSA record could be published at
+            return Tlsa.NONE;
         } catch (IOException e) {
             return new Tlsa(Requirement.UNAVAILABLE, List.of(), "the TLSA lookup of " + base + " failed: " + e.getMessage());
         }
@@ -132,7 +163,7 @@ final class Dane {
 
     /** Whether a certificate is the one a record names. */
     static boolean matches(TLSARecord record, X509Certificate certificate) {
-        byte[] selected = record.getSelector() == 0 ? encoded(certificate) : certificate.getPublicKey().getEncoded();
+        byte[] selected = record.getSelector() == 0 ? encoded(certificate) : subjectPublicKeyInfo(certificate);
         if (selected == null) {
             return false;
         }
@@ -146,6 +177,16 @@ final class Dane {
             return data != null && MessageDigest.isEqual(data, record.getCertificateAssociationData());
         } catch (GeneralSecurityException e) {
             return false;
+        }
+    }
+
+    /** The SubjectPublicKeyInfo as the certificate carries it (not as the JDK would encode the key again). */
+    private static byte[] subjectPublicKeyInfo(X509Certificate certificate) {
+        byte[] der = encoded(certificate);
+        try {
+            return der == null ? null : org.bouncycastle.asn1.x509.Certificate.getInstance(der).getSubjectPublicKeyInfo().getEncoded();
+        } catch (IOException | RuntimeException e) {
+            return null;
         }
     }
 
@@ -164,10 +205,13 @@ final class Dane {
     static final class Trust extends X509ExtendedTrustManager {
 
         private final List<TLSARecord> usable;
+        private final String host;
         private volatile String matched;
 
-        Trust(List<TLSARecord> usable) {
+        /** @param host the MX host's name: a DANE-TA chain's certificate must carry it (RFC 7672 3.2.2) */
+        Trust(List<TLSARecord> usable, String host) {
             this.usable = List.copyOf(usable);
+            this.host = host;
         }
 
         /** The record the server's chain matched, in presentation form; null before. */
@@ -177,20 +221,16 @@ final class Dane {
 
         @Override
         public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
-            check(chain, authType, socket, null);
+            checkServerTrusted(chain, authType);
         }
 
         @Override
         public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
-            check(chain, authType, null, engine);
+            checkServerTrusted(chain, authType);
         }
 
         @Override
         public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-            throw new CertificateException("DANE needs the connection to check the MX host's name");
-        }
-
-        private void check(X509Certificate[] chain, String authType, Socket socket, SSLEngine engine) throws CertificateException {
             if (chain == null || chain.length == 0) {
                 throw new CertificateException("the server showed no certificate");
             }
@@ -201,23 +241,20 @@ final class Dane {
                     return;
                 }
             }
-            // DANE-TA(2): a certificate of the chain is the trust anchor; the chain below it is validated, with the host's name
+            // DANE-TA(2): an issuer in the chain is the trust anchor; the chain below it is validated (dates, usages), with the host's name
             CertificateException last = null;
             for (TLSARecord record : usable) {
                 if (record.getCertificateUsage() != 2) {
                     continue;
                 }
-                for (int i = 0; i < chain.length; i++) {
+                for (int i = 1; i < chain.length; i++) { // not the leaf: an anchor that is the leaf would skip the chain's checks
                     if (!matches(record, chain[i])) {
                         continue;
                     }
                     try {
-                        X509ExtendedTrustManager anchored = anchoredAt(chain[i]);
-                        X509Certificate[] path = Arrays.copyOf(chain, i + 1);
-                        if (socket != null) {
-                            anchored.checkServerTrusted(path, authType, socket);
-                        } else {
-                            anchored.checkServerTrusted(path, authType, engine);
+                        anchoredAt(chain[i]).checkServerTrusted(Arrays.copyOf(chain, i + 1), authType);
+                        if (!names(chain[0], host)) {
+                            throw new CertificateException("the certificate does not carry the MX host's name " + host);
                         }
                         matched = "DANE-TA " + presentation(record);
                         return;
@@ -230,7 +267,51 @@ final class Dane {
                     + (last == null ? "" : " (" + last.getMessage() + ")"), last);
         }
 
-        /** PKIX with one trust anchor; its name check uses the MX host's name (the socket's endpoint identification). */
+        /**
+         * Whether the certificate is for the host (RFC 7672 3.2.3): a DNS name of its subject
+         * alternative names (the common name only without them) equal to it, or a wildcard that
+         * is the whole leftmost label and stands for exactly one.
+         */
+        static boolean names(X509Certificate certificate, String host) {
+            String wanted = host.toLowerCase(Locale.ROOT);
+            List<String> names = new java.util.ArrayList<>();
+            try {
+                java.util.Collection<List<?>> alternatives = certificate.getSubjectAlternativeNames();
+                if (alternatives != null) {
+                    for (List<?> alternative : alternatives) {
+                        if (alternative.size() == 2 && Integer.valueOf(2).equals(alternative.get(0))) {
+                            names.add(String.valueOf(alternative.get(1)));
+                        }
+                    }
+                }
+            } catch (java.security.cert.CertificateParsingException e) {
+                return false;
+            }
+            if (names.isEmpty()) {
+                java.util.regex.Matcher cn = java.util.regex.Pattern.compile("(?:^|,)CN=([^,]+)")
+                        .matcher(certificate.getSubjectX500Principal().getName());
+                if (cn.find()) {
+                    names.add(cn.group(1));
+                }
+            }
+            for (String name : names) {
+                String presented = name.toLowerCase(Locale.ROOT);
+                if (presented.endsWith(".")) {
+                    presented = presented.substring(0, presented.length() - 1);
+                }
+                if (presented.equals(wanted)) {
+                    return true;
+                }
+                int dot = wanted.indexOf('.');
+                if (presented.startsWith("*.") && dot > 0 && presented.substring(2).indexOf('.') > 0
+                        && presented.substring(1).equals(wanted.substring(dot))) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /** PKIX with one trust anchor, without a name check (ours follows). */
         private static X509ExtendedTrustManager anchoredAt(X509Certificate anchor) throws CertificateException {
             try {
                 KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());

@@ -77,15 +77,29 @@ final class DeliveryDns {
      * @throws IOException no answer (a timeout, a network error)
      */
     Answer query(Name name, int type, Duration timeout) throws IOException {
+        return await(name, type, start(name, type), timeout);
+    }
+
+    /** Sends the question and returns at once: several can be under way together ({@link #await}). */
+    java.util.concurrent.CompletableFuture<Message> start(Name name, int type) {
         Message question = Message.newQuery(Record.newRecord(name, type, DClass.IN));
         if (validating) {
             question.getHeader().setFlag(Flags.AD); // RFC 6840 5.7: tell whether the answer is authentic
         }
+        return resolver.sendAsync(question).toCompletableFuture();
+    }
+
+    /**
+     * The answer to a question {@link #start started} before, waiting at most {@code timeout}.
+     *
+     * @throws IOException no answer in time, or a network error
+     */
+    Answer await(Name name, int type, java.util.concurrent.CompletableFuture<Message> pending, Duration timeout) throws IOException {
         Message response;
         try {
-            response = resolver.sendAsync(question).toCompletableFuture()
-                    .get(Math.max(1, timeout.toMillis()), java.util.concurrent.TimeUnit.MILLISECONDS);
+            response = pending.get(Math.max(1, timeout.toMillis()), java.util.concurrent.TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.TimeoutException e) {
+            pending.cancel(true);
             throw new IOException("DNS did not answer for " + name + " " + org.xbill.DNS.Type.string(type) + " in time");
         } catch (java.util.concurrent.ExecutionException e) {
             throw new IOException("DNS lookup of " + name + " failed: " + e.getCause().getMessage(), e.getCause());
@@ -94,8 +108,28 @@ final class DeliveryDns {
             throw new IOException("interrupted while asking DNS for " + name);
         }
         int rcode = response.getRcode();
-        List<Record> records = rcode != Rcode.NOERROR ? List.of()
-                : Arrays.stream(response.getSectionArray(Section.ANSWER)).filter(r -> r.getType() == type).toList();
-        return new Answer(rcode, records, validating && response.getHeader().getFlag(Flags.AD));
+        return new Answer(rcode, rcode != Rcode.NOERROR ? List.of() : answers(response, name, type),
+                validating && response.getHeader().getFlag(Flags.AD));
+    }
+
+    /**
+     * The records of the type at the name, or at the end of its alias chain (CNAME): records of
+     * other names a server put in the answer section do not count.
+     */
+    private static List<Record> answers(Message response, Name name, int type) {
+        List<Record> section = Arrays.asList(response.getSectionArray(Section.ANSWER));
+        java.util.Set<Name> owners = new java.util.HashSet<>(List.of(name));
+        Name current = name;
+        for (int hops = 0; hops < 8 && type != org.xbill.DNS.Type.CNAME; hops++) {
+            Name from = current;
+            java.util.Optional<Record> alias = section.stream()
+                    .filter(r -> r instanceof org.xbill.DNS.CNAMERecord && r.getName().equals(from)).findFirst();
+            if (alias.isEmpty()) {
+                break;
+            }
+            current = ((org.xbill.DNS.CNAMERecord) alias.get()).getTarget();
+            owners.add(current);
+        }
+        return section.stream().filter(r -> r.getType() == type && owners.contains(r.getName())).toList();
     }
 }

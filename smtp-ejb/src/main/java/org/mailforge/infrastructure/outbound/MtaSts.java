@@ -104,11 +104,19 @@ final class MtaSts {
     }
 
     /**
+     * What discovery found: the policy to apply (empty: none), and why the domain's current policy
+     * could not be fetched when it could not (for the TLS report's {@code sts-policy-fetch-error}).
+     */
+    record Discovery(Optional<MtaStsPolicy> policy, String fetchError) {
+        static final Discovery NONE = new Discovery(Optional.empty(), null);
+    }
+
+    /**
      * The domain's policy, or empty when it has none (or none could be had and none is cached).
      *
      * @param deadline when the delivery attempt ends: discovery and fetch end by then, and within the fetch limit
      */
-    Optional<MtaStsPolicy> policyFor(String domain, Instant deadline) {
+    Discovery policyFor(String domain, Instant deadline) {
         Instant now = clock.instant();
         Instant end = now.plus(fetchLimit).isBefore(deadline) ? now.plus(fetchLimit) : deadline;
         Optional<MtaStsPolicy> cached = cached(domain).filter(policy -> !policy.isExpired(now));
@@ -116,19 +124,20 @@ final class MtaSts {
         try {
             id = currentId(domain, end.isBefore(now.plus(TIMEOUT)) ? end : now.plus(TIMEOUT));
         } catch (DnsClient.DnsTimeoutException e) {
-            return cached; // DNS unavailable: what we knew still holds until it expires
+            return new Discovery(cached, null); // DNS unavailable: what we knew still holds until it expires
         }
         if (id == null || cached.map(policy -> policy.getPolicyId().equals(id)).orElse(false)) {
-            return cached;
+            return new Discovery(cached, null);
         }
         try {
             MtaStsPolicy fetched = MtaStsPolicy.parse(domain, id, fetch(domain, end), now);
             store(fetched);
-            return Optional.of(fetched);
+            return new Discovery(Optional.of(fetched), null);
         } catch (IOException | IllegalArgumentException e) {
             LOG.log(Level.INFO, "MTA-STS policy of " + LogText.escape(domain) + " (id " + id + ") not fetched: "
                     + LogText.escape(String.valueOf(e.getMessage())) + (cached.isPresent() ? "; the cached one holds" : ""));
-            return cached;
+            return new Discovery(cached, cached.isPresent() ? null : "the MTA-STS policy (id " + id + ") could not be fetched: "
+                    + LogText.escape(String.valueOf(e.getMessage())));
         }
     }
 

@@ -30,6 +30,7 @@ import org.mailforge.application.outbound.OutboundTransport;
 import org.mailforge.application.config.OutboundConfiguration;
 import org.mailforge.application.config.OutboundConfiguration.TlsPolicy;
 import org.mailforge.application.config.ServerConfiguration;
+import org.mailforge.application.tlsreport.TlsSession;
 import org.mailforge.domain.outbound.MtaStsPolicy;
 import org.mailforge.domain.outbound.MtaStsPolicyRepository;
 import org.mailforge.infrastructure.dns.DnsClient;
@@ -59,6 +60,8 @@ public class SmtpOutboundTransport implements OutboundTransport {
     private MxResolver resolver;
     /** Trust for verified TLS: the JDK's anchors and SMTP_OUTBOUND_CA_FILE. */
     private SSLContext verified;
+    /** The same anchors, to judge a certificate opportunistic TLS took (MTA-STS testing, for the TLS report). */
+    private X509TrustManager verifiedTrust;
     /** MTA-STS policies of destinations; null with a smarthost or SMTP_OUTBOUND_MTA_STS=false. */
     private MtaSts mtaSts;
     /** TLSA records of MX hosts (RFC 7672); null without SMTP_DANE_RESOLVER. */
@@ -76,14 +79,11 @@ public class SmtpOutboundTransport implements OutboundTransport {
             DeliveryDns validating = DeliveryDns.validating(outbound.daneResolver(), MxResolver.MAX_QUERY_TIME);
             this.resolver = new MxResolver(validating, outbound.timeout());
             this.dane = new Dane(validating, MxResolver.MAX_QUERY_TIME);
-            if (!outbound.daneResolver().getAddress().isLoopbackAddress()) {
-                LOG.warning("SMTP_DANE_RESOLVER=" + outbound.daneResolver().getAddress().getHostAddress() + " is not on this host: its AD"
-                        + " bit, which DANE trusts, crosses the network unauthenticated; run the validating resolver on loopback");
-            }
         } else {
             this.resolver = outbound.usesRelayHost() ? null : new MxResolver(outbound.dnsServer(), outbound.timeout());
         }
-        this.verified = TrustAnchors.context(outbound.caFile());
+        this.verifiedTrust = TrustAnchors.trustManager(outbound.caFile());
+        this.verified = TrustAnchors.context(verifiedTrust);
         this.deadlines = Executors.newSingleThreadScheduledExecutor(task -> {
             Thread thread = new Thread(task, "outbound-attempt-deadlines");
             thread.setDaemon(true);
@@ -121,13 +121,33 @@ public class SmtpOutboundTransport implements OutboundTransport {
 
     @Override
     public Attempt attempt(String domain, String sender, List<String> recipients, MessageContent content, boolean smtpUtf8) {
-        StringBuilder route = new StringBuilder();
-        List<RecipientReply> replies = attempt(domain, sender, recipients, content, smtpUtf8, route);
-        return new Attempt(replies, route.isEmpty() ? null : route.toString());
+        Journey journey = new Journey();
+        List<RecipientReply> replies = attempt(domain, sender, recipients, content, smtpUtf8, journey);
+        return new Attempt(replies, journey.route.isEmpty() ? null : journey.route.toString(), List.copyOf(journey.tls));
+    }
+
+    /**
+     * What an attempt tells besides its replies: the route of its last connection, in words, and
+     * how each connection's TLS went, for the destination's TLS report (RFC 8460).
+     */
+    private static final class Journey {
+        final StringBuilder route = new StringBuilder();
+        final List<TlsSession> tls = new java.util.ArrayList<>();
+        /** The policy the next connection is under; its result type is preset when the policy itself failed. */
+        TlsSession policy;
+        /** Whether the connection under way has its TLS outcome recorded. */
+        boolean recorded;
+
+        void record(TlsSession session) {
+            if (!recorded && session != null) {
+                tls.add(session);
+                recorded = true;
+            }
+        }
     }
 
     private List<RecipientReply> attempt(String domain, String sender, List<String> recipients, MessageContent content,
-                                         boolean smtpUtf8, StringBuilder route) {
+                                         boolean smtpUtf8, Journey journey) {
         // the attempt's deadline starts before the MX hosts and the policy are looked for: slow DNS uses up its time, not more
         long deadline = System.nanoTime() + outbound.attemptTimeout().toNanos();
         List<MxResolver.Destination> destinations;
@@ -152,79 +172,127 @@ public class SmtpOutboundTransport implements OutboundTransport {
         } catch (MxResolver.DnsTemporaryException | IOException e) {
             return all(recipients, Reply.of(451, "4.4.3", "cannot resolve the destination of " + domain + ": " + e.getMessage()));
         }
-        // DANE first (RFC 8461 2): a domain whose MX hosts publish validated TLSA records is not asked for its MTA-STS policy
-        Map<String, Dane.Tlsa> tlsa = dane == null ? Map.of() : tlsa(destinations, port, deadline);
+        // DANE goes first (RFC 8461 2), host by host: a host with validated TLSA records is held to them; the others (and a
+        // domain whose hosts have none) to the MTA-STS policy, which is asked for unless every host has DANE's protection
+        Map<String, Dane.Tlsa> tlsa = dane == null ? Map.of() : dane.lookup(tried(destinations), port, deadline);
         boolean daneDomain = tlsa.values().stream().anyMatch(t -> t.requirement() != Dane.Requirement.NONE);
-        MtaStsPolicy policy = mtaSts == null || daneDomain ? null
-                : mtaSts.policyFor(domain, java.time.Instant.now().plusNanos(Math.max(0, deadline - System.nanoTime())))
-                .filter(p -> p.getMode() != MtaStsPolicy.Mode.NONE).orElse(null);
+        boolean policyNeeded = tried(destinations).stream().anyMatch(d -> !daneProtected(tlsa, d));
+        MtaSts.Discovery discovery = mtaSts == null || !policyNeeded ? MtaSts.Discovery.NONE
+                : mtaSts.policyFor(domain, java.time.Instant.now().plusNanos(Math.max(0, deadline - System.nanoTime())));
+        MtaStsPolicy policy = discovery.policy().filter(p -> p.getMode() != MtaStsPolicy.Mode.NONE).orElse(null);
         boolean enforced = policy != null && policy.getMode() == MtaStsPolicy.Mode.ENFORCE;
         String policyText = policy == null ? "" : ", MTA-STS " + policy.getMode().name().toLowerCase(java.util.Locale.ROOT);
+        boolean reporting = !outbound.usesRelayHost(); // TLS reports are about a domain's own MX hosts
+        TlsSession domainPolicy = !reporting ? null : policy != null
+                ? new TlsSession(domain, TlsSession.STS, policyStrings(policy), policy.mxPatterns(), null, null, null, null, null)
+                : discovery.fetchError() != null
+                ? new TlsSession(domain, TlsSession.STS, List.of(), List.of(), null, null, null, "sts-policy-fetch-error",
+                        discovery.fetchError())
+                : new TlsSession(domain, TlsSession.NO_POLICY, List.of(), List.of(), null, null, null, null, null);
         if (enforced) {
             // RFC 8461 4.1, 5.1: only the MX hosts the policy names, each over TLS with a certificate valid for its name
-            destinations = destinations.stream().filter(d -> policy.allows(d.host())).toList();
-            if (destinations.isEmpty()) {
+            List<MxResolver.Destination> named = destinations.stream().filter(d -> daneProtected(tlsa, d) || policy.allows(d.host()))
+                    .toList();
+            if (named.isEmpty()) {
                 metrics.mtaSts("deferred");
+                MxResolver.Destination first = destinations.get(0);
+                journey.tls.add(session(domainPolicy, first, null).failed("validation-failure",
+                        "the MX host is not named by the MTA-STS policy"));
                 return all(recipients, Reply.of(451, "4.7.5", "no MX host of " + domain + " is named by its MTA-STS policy ("
                         + String.join(" ", policy.mxPatterns()) + "); not delivered"));
             }
+            destinations = named;
         } else if (policy != null) {
-            metrics.mtaSts("testing"); // mode testing: delivered as without a policy (TLS-RPT reports are not sent)
+            metrics.mtaSts("testing"); // mode testing: delivered as without a policy; what enforcing would have refused is reported
         }
+        journey.policy = domainPolicy;
         List<RecipientReply> replies = attempt(domain, destinations, port, sender, recipients, content, smtpUtf8,
-                enforced ? Demand.STS : Demand.CONFIGURED, tlsa, deadline, route);
-        route.append(policyText);
+                enforced ? Demand.STS : policy != null ? Demand.STS_TESTING : Demand.CONFIGURED, policy, tlsa, deadline, journey);
+        journey.route.append(policyText);
         boolean securityDeferred = replies.stream().anyMatch(r -> r.reply().code() == 451 && "4.7.5".equals(r.reply().status()));
         if (enforced) {
             metrics.mtaSts(securityDeferred ? "deferred" : "enforced");
         }
         if (daneDomain) {
-            metrics.dane(securityDeferred ? "deferred" : route.indexOf(", DANE-") >= 0 ? "verified"
-                    : route.indexOf(DANE_ENCRYPTED) >= 0 ? "encrypted" : "without");
+            boolean delivered = replies.stream().anyMatch(RecipientReply::delivered);
+            metrics.dane(securityDeferred ? "deferred" : !delivered ? "undelivered" : journey.route.indexOf(", DANE-") >= 0 ? "verified"
+                    : journey.route.indexOf(DANE_ENCRYPTED) >= 0 ? "encrypted" : "without");
         }
         return replies;
+    }
+
+    /** The destinations an attempt tries at most. */
+    private static List<MxResolver.Destination> tried(List<MxResolver.Destination> destinations) {
+        return destinations.subList(0, Math.min(destinations.size(), OutboundConfiguration.MAX_ADDRESSES_PER_ATTEMPT));
+    }
+
+    /** Whether DANE decides this host's TLS: it has validated TLSA records (a failed lookup protects nothing: the host is skipped). */
+    private static boolean daneProtected(Map<String, Dane.Tlsa> tlsa, MxResolver.Destination destination) {
+        Dane.Requirement requirement = tlsa.getOrDefault(destination.host(), Dane.Tlsa.NONE).requirement();
+        return requirement == Dane.Requirement.VERIFIED || requirement == Dane.Requirement.ENCRYPTED;
+    }
+
+    /** An MTA-STS policy as a TLS report gives it: its lines (RFC 8460 4.4). */
+    private static List<String> policyStrings(MtaStsPolicy policy) {
+        List<String> lines = new java.util.ArrayList<>();
+        lines.add("version: STSv1");
+        lines.add("mode: " + policy.getMode().name().toLowerCase(java.util.Locale.ROOT));
+        policy.mxPatterns().forEach(pattern -> lines.add("mx: " + pattern));
+        lines.add("max_age: " + policy.getMaxAgeSeconds());
+        return lines;
+    }
+
+    /** The session of a connection to this destination under the policy (null: not reported). */
+    private static TlsSession session(TlsSession policy, MxResolver.Destination destination, Socket socket) {
+        if (policy == null) {
+            return null;
+        }
+        String sending = socket == null || socket.getLocalAddress() == null ? null : socket.getLocalAddress().getHostAddress();
+        return new TlsSession(policy.policyDomain(), policy.policyType(), policy.policyStrings(), policy.policyMx(), destination.host(),
+                sending, destination.address().getHostAddress(), policy.resultType(), policy.detail());
     }
 
     /** What TLS a host must give: the configured policy, MTA-STS's (verified by the Web PKI), or DANE's. */
     private enum Demand {
         /** SMTP_OUTBOUND_TLS (and verified TLS for smarthost credentials). */
         CONFIGURED,
+        /** An MTA-STS policy in mode testing: SMTP_OUTBOUND_TLS, with what enforcing would have refused reported. */
+        STS_TESTING,
         /** An enforced MTA-STS policy: TLS with a certificate the trust anchors verify for the host's name. */
         STS,
         /** Usable TLSA records: TLS with a certificate one of them matches. */
         DANE,
         /** TLSA records, none usable: TLS, any certificate. */
-        DANE_ENCRYPTED
+        DANE_ENCRYPTED;
+
+        boolean requiresTls() {
+            return this == STS || this == DANE || this == DANE_ENCRYPTED;
+        }
     }
 
     private static final String DANE_ENCRYPTED = ", DANE: TLSA records, none usable (any certificate)";
 
-    /** The TLSA outcome of each distinct MX host, asked in order within the attempt's deadline. */
-    private Map<String, Dane.Tlsa> tlsa(List<MxResolver.Destination> destinations, int port, long deadline) {
-        Map<String, Dane.Tlsa> outcomes = new java.util.HashMap<>();
-        for (MxResolver.Destination destination : destinations.subList(0,
-                Math.min(destinations.size(), OutboundConfiguration.MAX_ADDRESSES_PER_ATTEMPT))) {
-            // all addresses of a host share its security (its MX and both address answers): one lookup each
-            outcomes.computeIfAbsent(destination.host(), host -> dane.lookup(destination, port, deadline));
-        }
-        return outcomes;
-    }
-
     /** Tries the destinations in order until one gives a verdict, within the attempt's deadline. */
     private List<RecipientReply> attempt(String domain, List<MxResolver.Destination> destinations, int port, String sender,
                                          List<String> recipients, MessageContent content, boolean smtpUtf8, Demand domainDemand,
-                                         Map<String, Dane.Tlsa> tlsa, long deadline, StringBuilder route) {
+                                         MtaStsPolicy policy, Map<String, Dane.Tlsa> tlsa, long deadline, Journey journey) {
         Reply lastFailure = Reply.of(451, "4.4.1", "no destination host for " + domain);
+        TlsSession domainPolicy = journey.policy;
         for (MxResolver.Destination destination : destinations.subList(0,
                 Math.min(destinations.size(), OutboundConfiguration.MAX_ADDRESSES_PER_ATTEMPT))) {
             if (deadline - System.nanoTime() <= 0) {
                 break;
             }
-            route.setLength(0);
-            route.append(destination.host()).append(" [").append(destination.address().getHostAddress()).append("]:").append(port);
+            journey.route.setLength(0);
+            journey.route.append(destination.host()).append(" [").append(destination.address().getHostAddress()).append("]:").append(port);
+            journey.recorded = false;
             Dane.Tlsa records = tlsa.getOrDefault(destination.host(), Dane.Tlsa.NONE);
+            journey.policy = domainPolicy == null || records.requirement() == Dane.Requirement.NONE ? domainPolicy
+                    : new TlsSession(domain, TlsSession.TLSA, records.policyStrings(), List.of(), null, null, null, null, null);
             if (records.requirement() == Dane.Requirement.UNAVAILABLE) {
                 // RFC 7672 2.2.3: without its TLSA records a host that may have them is not used
+                TlsSession unavailable = session(journey.policy, destination, null);
+                journey.record(unavailable == null ? null : unavailable.failed("dnssec-invalid", records.text()));
                 lastFailure = Reply.of(451, "4.7.5", destination.host() + ": " + records.text() + "; not delivered to it (DANE)");
                 continue;
             }
@@ -234,10 +302,10 @@ public class SmtpOutboundTransport implements OutboundTransport {
                 default -> domainDemand;
             };
             try {
-                return converse(destination, port, sender, recipients, content, smtpUtf8, demand, records, deadline, route);
+                return converse(destination, port, sender, recipients, content, smtpUtf8, demand, policy, records, deadline, journey);
             } catch (IOException e) {
                 // where MTA-STS or DANE require TLS, a host without it (or without a certificate they accept) is a security failure (4.7.5)
-                boolean tls = demand != Demand.CONFIGURED && (e instanceof javax.net.ssl.SSLException || e instanceof TlsMissingException
+                boolean tls = demand.requiresTls() && (e instanceof javax.net.ssl.SSLException || e instanceof TlsMissingException
                         || e.getCause() instanceof GeneralSecurityException);
                 lastFailure = Reply.of(451, tls ? "4.7.5" : "4.4.1", destination.host() + "["
                         + destination.address().getHostAddress() + "]:" + port + ": " + e.getMessage());
@@ -253,8 +321,8 @@ public class SmtpOutboundTransport implements OutboundTransport {
 
     /** One conversation; an IOException means "this host gave no verdict, try the next". */
     private List<RecipientReply> converse(MxResolver.Destination destination, int port, String sender, List<String> recipients,
-                                          MessageContent content, boolean smtpUtf8, Demand demand, Dane.Tlsa tlsa,
-                                          long deadline, StringBuilder route) throws IOException {
+                                          MessageContent content, boolean smtpUtf8, Demand demand, MtaStsPolicy policy,
+                                          Dane.Tlsa tlsa, long deadline, Journey journey) throws IOException {
         int timeout = (int) outbound.timeout().toMillis();
         long remaining = deadline - System.nanoTime();
         try (Socket socket = new Socket()) {
@@ -263,7 +331,7 @@ public class SmtpOutboundTransport implements OutboundTransport {
                 socket.connect(new InetSocketAddress(destination.address(), port), (int) Math.max(1,
                         Math.min(OutboundConfiguration.CONNECT_TIMEOUT.toMillis(), TimeUnit.NANOSECONDS.toMillis(remaining))));
                 socket.setSoTimeout(timeout);
-                return converse(socket, destination, port, sender, recipients, content, smtpUtf8, demand, tlsa, route);
+                return converse(socket, destination, port, sender, recipients, content, smtpUtf8, demand, policy, tlsa, journey);
             } finally {
                 cutOff.cancel(false);
             }
@@ -272,34 +340,59 @@ public class SmtpOutboundTransport implements OutboundTransport {
 
     private List<RecipientReply> converse(Socket socket, MxResolver.Destination destination, int port, String sender,
                                           List<String> recipients, MessageContent content, boolean smtpUtf8,
-                                          Demand demand, Dane.Tlsa tlsa, StringBuilder route) throws IOException {
+                                          Demand demand, MtaStsPolicy stsPolicy, Dane.Tlsa tlsa, Journey journey) throws IOException {
         Socket channel = socket;
         SmtpClient client = new SmtpClient(channel.getInputStream(), channel.getOutputStream());
         expect(client.greeting(), 220, "greeting");
         expect(client.hello(configuration.listener().hostname()), 250, "EHLO");
+        TlsSession session = session(journey.policy, destination, socket);
         // smarthost credentials only ever travel over TLS with a verified certificate
         boolean credentials = outbound.relayUsername() != null;
-        TlsPolicy policy = credentials || demand != Demand.CONFIGURED ? TlsPolicy.ENCRYPT : outbound.tls();
+        TlsPolicy policy = credentials || demand.requiresTls() ? TlsPolicy.ENCRYPT : outbound.tls();
         if (policy != TlsPolicy.NONE && client.supports("STARTTLS")) {
-            expect(client.command("STARTTLS"), 220, "STARTTLS");
-            Dane.Trust daneTrust = demand == Demand.DANE ? new Dane.Trust(tlsa.usable()) : null;
-            SSLSocket tls = startTls(socket, destination.host(), port, daneTrust != null ? contextOf(daneTrust)
-                    : policy == TlsPolicy.ENCRYPT && demand != Demand.DANE_ENCRYPTED ? verified : opportunistic(),
-                    policy == TlsPolicy.ENCRYPT && demand != Demand.DANE_ENCRYPTED);
+            Reply refused = client.command("STARTTLS");
+            if (refused.code() != 220) {
+                journey.record(session == null || session.resultType() != null ? session
+                        : session.failed("starttls-not-supported", "STARTTLS answered " + refused.code()));
+                if (policy == TlsPolicy.ENCRYPT) {
+                    throw new TlsMissingException("STARTTLS answered " + refused.code() + " where TLS is required");
+                }
+                expect(refused, 220, "STARTTLS");
+            }
+            Dane.Trust daneTrust = demand == Demand.DANE ? new Dane.Trust(tlsa.usable(), destination.host()) : null;
+            SSLSocket tls;
+            try {
+                // the Web PKI's trust manager checks the host's name (HTTPS identification); DANE's checks it itself where RFC 7672 asks
+                boolean webPki = policy == TlsPolicy.ENCRYPT && daneTrust == null && demand != Demand.DANE_ENCRYPTED;
+                tls = startTls(socket, destination.host(), port, daneTrust != null ? contextOf(daneTrust) : webPki ? verified : opportunistic(),
+                        webPki);
+            } catch (IOException e) {
+                journey.record(session == null || session.resultType() != null ? session
+                        : session.failed(TlsFailures.resultType(e, demand == Demand.DANE), TlsFailures.detail(e)));
+                throw e;
+            }
             channel = tls;
-            route.append(", ").append(tls.getSession().getProtocol()).append(' ').append(tls.getSession().getCipherSuite())
+            journey.record(session == null || session.resultType() != null || demand != Demand.STS_TESTING ? session
+                    : TlsFailures.observe(session, tls, destination.host(), stsPolicy, verifiedTrust));
+            journey.route.append(", ").append(tls.getSession().getProtocol()).append(' ').append(tls.getSession().getCipherSuite())
                     .append(daneTrust != null ? ", " + abbreviated(daneTrust.matched()) + " matched"
                             : demand == Demand.DANE_ENCRYPTED ? DANE_ENCRYPTED
                             : policy == TlsPolicy.ENCRYPT ? ", certificate verified" : ", certificate not verified (opportunistic TLS)");
             client = new SmtpClient(channel.getInputStream(), channel.getOutputStream());
             expect(client.hello(configuration.listener().hostname()), 250, "EHLO after STARTTLS");
         } else if (policy != TlsPolicy.ENCRYPT) {
-            route.append(", no TLS");
+            if (policy != TlsPolicy.NONE) {
+                journey.record(session == null || session.resultType() != null ? session
+                        : session.failed("starttls-not-supported", "the MX host does not offer STARTTLS"));
+            }
+            journey.route.append(", no TLS");
         } else {
+            journey.record(session == null || session.resultType() != null ? session
+                    : session.failed("starttls-not-supported", "the MX host does not offer STARTTLS"));
             throw new TlsMissingException(credentials
                     ? "the smarthost does not offer STARTTLS; SMTP_RELAY_USERNAME is only sent over verified TLS"
                     : demand == Demand.STS ? "STARTTLS is required by the domain's MTA-STS policy but not offered"
-                    : demand != Demand.CONFIGURED ? "STARTTLS is required by the host's TLSA records (DANE) but not offered"
+                    : demand.requiresTls() ? "STARTTLS is required by the host's TLSA records (DANE) but not offered"
                     : "STARTTLS is required (SMTP_OUTBOUND_TLS=encrypt) but not offered");
         }
         try {
@@ -327,10 +420,7 @@ public class SmtpOutboundTransport implements OutboundTransport {
         }
     }
 
-    /**
-     * STARTTLS's handshake with the given trust. {@code identify}: the host's name is checked
-     * (by the Web PKI's trust manager; DANE's does it itself where RFC 7672 asks for it).
-     */
+    /** STARTTLS's handshake with the given trust. {@code identify}: the Web PKI's trust manager checks the host's name. */
     private static SSLSocket startTls(Socket socket, String host, int port, SSLContext context, boolean identify) throws IOException {
         SSLSocket tls = (SSLSocket) context.getSocketFactory().createSocket(socket, host, port, true);
         SSLParameters parameters = tls.getSSLParameters();

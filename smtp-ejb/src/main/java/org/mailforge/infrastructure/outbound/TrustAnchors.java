@@ -26,16 +26,29 @@ final class TrustAnchors {
     }
 
     static SSLContext context(Path caFile) {
+        return context(trustManager(caFile));
+    }
+
+    static SSLContext context(X509TrustManager trust) {
         try {
             SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, new TrustManager[] {trustManager(caFile)}, null);
+            context.init(null, new TrustManager[] {trust}, null);
             return context;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("no TLS: " + e.getMessage(), e);
+        }
+    }
+
+    /** The JDK's anchors and those of the file (null: the JDK's only). */
+    static X509TrustManager trustManager(Path caFile) {
+        try {
+            return anchors(caFile);
         } catch (GeneralSecurityException | IOException e) {
             throw new IllegalArgumentException("SMTP_OUTBOUND_CA_FILE=" + caFile + " cannot be used: " + e.getMessage(), e);
         }
     }
 
-    private static X509TrustManager trustManager(Path caFile) throws GeneralSecurityException, IOException {
+    private static X509TrustManager anchors(Path caFile) throws GeneralSecurityException, IOException {
         TrustManagerFactory jdk = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         jdk.init((KeyStore) null);
         if (caFile == null) {

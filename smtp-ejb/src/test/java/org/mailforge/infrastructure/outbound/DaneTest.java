@@ -50,10 +50,10 @@ class DaneTest {
         X509Certificate expired = certificate(keys, "CN=not.the.mx.host", new Date(0), new Date(1000));
         byte[] spki = MessageDigest.getInstance("SHA-256").digest(keys.getPublic().getEncoded());
         byte[] whole = MessageDigest.getInstance("SHA-512").digest(expired.getEncoded());
-        Dane.Trust byKey = new Dane.Trust(List.of(record(3, 1, 1, spki)));
+        Dane.Trust byKey = new Dane.Trust(List.of(record(3, 1, 1, spki)), "mx.example.test");
         byKey.checkServerTrusted(new X509Certificate[] {expired}, "ECDHE_ECDSA", (java.net.Socket) null);
         assertTrue(byKey.matched().startsWith("DANE-EE 3 1 1 "), byKey.matched());
-        new Dane.Trust(List.of(record(3, 0, 2, whole))).checkServerTrusted(new X509Certificate[] {expired}, "ECDHE_ECDSA",
+        new Dane.Trust(List.of(record(3, 0, 2, whole)), "mx.example.test").checkServerTrusted(new X509Certificate[] {expired}, "ECDHE_ECDSA",
                 (java.net.Socket) null);
 
         X509Certificate other = certificate(KeyPairGenerator.getInstance("EC").generateKeyPair(), "CN=other", new Date(0),
@@ -65,6 +65,28 @@ class DaneTest {
                 (java.net.Socket) null));
         assertEquals("3 1 1 " + java.util.HexFormat.of().formatHex(spki).toUpperCase(java.util.Locale.ROOT),
                 Dane.presentation(record(3, 1, 1, spki)));
+    }
+
+    /** RFC 7672 3.2.3: the name exactly, or a wildcard that is the whole leftmost label and stands for exactly one. */
+    @Test
+    void aDaneTaCertificateNamesTheHostExactlyOrByAWholeLabelWildcard() throws Exception {
+        KeyPair keys = KeyPairGenerator.getInstance("EC").generateKeyPair();
+        assertTrue(Dane.Trust.names(named(keys, "mx.example.test"), "MX.example.test"));
+        assertTrue(Dane.Trust.names(named(keys, "*.example.test"), "mx.example.test"));
+        assertFalse(Dane.Trust.names(named(keys, "*.example.test"), "a.mx.example.test"), "a wildcard stands for one label");
+        assertFalse(Dane.Trust.names(named(keys, "m*.example.test"), "mx.example.test"), "no partial wildcard");
+        assertFalse(Dane.Trust.names(named(keys, "*.test"), "example.test"), "no wildcard over a single-label suffix");
+        assertFalse(Dane.Trust.names(named(keys, "other.example.test"), "mx.example.test"));
+    }
+
+    private static X509Certificate named(KeyPair keys, String dnsName) throws Exception {
+        X500Name name = new X500Name("CN=ignored.when.there.are.alternatives");
+        JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(name, BigInteger.TWO, new Date(0),
+                new Date(System.currentTimeMillis() + 86_400_000L), name, keys.getPublic());
+        builder.addExtension(org.bouncycastle.asn1.x509.Extension.subjectAlternativeName, false, new org.bouncycastle.asn1.x509.GeneralNames(
+                new org.bouncycastle.asn1.x509.GeneralName(org.bouncycastle.asn1.x509.GeneralName.dNSName, dnsName)));
+        return new JcaX509CertificateConverter().getCertificate(builder.build(new JcaContentSignerBuilder("SHA256withECDSA")
+                .build(keys.getPrivate())));
     }
 
     private static X509Certificate certificate(KeyPair keys, String subject, Date from, Date to) throws Exception {

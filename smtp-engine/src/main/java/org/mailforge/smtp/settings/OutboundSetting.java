@@ -45,11 +45,19 @@ public enum OutboundSetting implements Setting {
             "Wall-clock limit of one MTA-STS policy's discovery and fetch, however slowly its host answers " +
             "(1-120); the delivery then goes on as to a domain without a policy, or with the cached one")),
     DANE_RESOLVER(Spec.of("SMTP_DANE_RESOLVER", "", Rule.ANY,
-            "`address` or `address:port` (an IP literal) of a DNSSEC-validating resolver whose AD bit outbound delivery " +
+            "`address`, `address:port` or `[address]:port` (a loopback IP literal) of a DNSSEC-validating resolver whose AD bit outbound delivery " +
             "trusts, as Postfix's `smtp_dns_support_level = dnssec`; set, it answers every MX, address, TLSA and MTA-STS question of " +
             "delivery and DANE (RFC 7672) applies: an MX host with a validated TLSA record gets verified TLS or no mail " +
-            "(`4.7.5`), ahead of MTA-STS. Keep it on the same host (loopback): the AD bit travels unauthenticated " +
+            "(`4.7.5`), ahead of MTA-STS. On loopback only: the AD bit travels unauthenticated " +
             "([DANE](dane.md)). Empty = no DANE; not with `SMTP_RELAY_HOST`").shown("no DANE")),
+    TLS_REPORTS(Spec.of("SMTP_TLS_REPORTS", "true", Rule.BOOLEAN,
+            "Send destination domains a daily TLS report (RFC 8460) of how the TLS of our connections to their MX hosts " +
+            "went, to the `mailto:` addresses of their `_smtp._tls` record ([TLS reports](tls-reports.md))")),
+    TLS_REPORTS_FROM(Spec.of("SMTP_TLS_REPORTS_FROM", "", Rule.ANY,
+            "The reports' From address (its domain is the submitter; give a domain Mailforge signs with DKIM)")
+            .shown("postmaster@`SMTP_HOSTNAME`")),
+    TLS_REPORTS_MAX_PER_DAY(Spec.of("SMTP_TLS_REPORTS_MAX_PER_DAY", "1000", Rule.range(1, 1_000_000),
+            "TLS report messages sent a day at most, all nodes together; the domains past it get none that day")),
     OUTBOUND_CA_FILE(Spec.of("SMTP_OUTBOUND_CA_FILE", null, Rule.ANY,
             "PEM file of extra trust anchors for verified outbound TLS (`encrypt`, MTA-STS, smarthost " +
             "credentials), beside the JVM's")),

@@ -27,7 +27,8 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
             @Tag(name = "queue", description = "Outbound delivery queue"),
             @Tag(name = "trace", description = "What happened to a message: the message trace"),
             @Tag(name = "monitoring", description = "Health and statistics"),
-            @Tag(name = "certificates", description = "The server's TLS certificate and ACME")})
+            @Tag(name = "certificates", description = "The server's TLS certificate and ACME"),
+            @Tag(name = "tls-reports", description = "TLS reports (RFC 8460) to the domains mail goes to")})
 @SecurityScheme(securitySchemeName = AdminApplication.BASIC_AUTH, type = SecuritySchemeType.HTTP, scheme = "basic")
 @ApplicationPath("/")
 @DeclareRoles({Roles.ADMIN, Roles.USER})

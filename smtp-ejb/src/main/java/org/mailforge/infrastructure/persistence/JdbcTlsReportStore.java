@@ -1,0 +1,201 @@
+package org.mailforge.infrastructure.persistence;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+
+import javax.sql.DataSource;
+
+import jakarta.annotation.Resource;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.mailforge.application.tlsreport.TlsReportStore;
+import org.mailforge.application.tlsreport.TlsSession;
+
+/**
+ * TLS report counts and sends in {@code tls_report_counts} and {@code tls_report_sends}, in plain
+ * JDBC: a session adds one to its row (an INSERT that becomes an UPDATE when the row is there),
+ * and a claim is an INSERT only one node's succeeds in.
+ */
+@ApplicationScoped
+public class JdbcTlsReportStore implements TlsReportStore {
+
+    @Resource(lookup = "jdbc/mailforge", shareable = false)
+    DataSource dataSource;
+
+    @Override
+    public void record(LocalDate day, List<TlsSession> sessions) {
+        if (sessions.isEmpty()) {
+            return;
+        }
+        Jdbc.withConnection(dataSource, "TLS report counts", connection -> Jdbc.transaction(connection, c -> {
+            try (PreparedStatement upsert = c.prepareStatement("INSERT INTO tls_report_counts (day, policy_domain, kind, policy_type,"
+                    + " policy_strings, policy_mx, mx_host, sending_ip, receiving_ip, result_type, detail, sessions)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)"
+                    + " ON CONFLICT (day, policy_domain, kind) DO UPDATE SET sessions = tls_report_counts.sessions + 1")) {
+                for (TlsSession session : sessions) {
+                    String[] fields = {session.policyType(), String.join("\n", session.policyStrings()), String.join("\n", session.policyMx()),
+                            text(session.mxHost()), text(session.sendingIp()), text(session.receivingIp()), text(session.resultType()),
+                            text(session.detail())};
+                    upsert.setString(1, day.toString());
+                    upsert.setString(2, session.policyDomain());
+                    upsert.setString(3, kind(fields));
+                    for (int i = 0; i < fields.length; i++) {
+                        upsert.setString(4 + i, fields[i]);
+                    }
+                    upsert.executeUpdate();
+                }
+                return sessions.size();
+            }
+        }));
+    }
+
+    @Override
+    public List<String> domains(LocalDate day, int limit) {
+        return Jdbc.withConnection(dataSource, "TLS report counts", connection -> {
+            try (PreparedStatement query = connection.prepareStatement(
+                    "SELECT DISTINCT policy_domain FROM tls_report_counts WHERE day = ? ORDER BY policy_domain LIMIT ?")) {
+                query.setString(1, day.toString());
+                query.setInt(2, limit);
+                List<String> domains = new ArrayList<>();
+                try (ResultSet rows = query.executeQuery()) {
+                    while (rows.next()) {
+                        domains.add(rows.getString(1));
+                    }
+                }
+                return domains;
+            }
+        });
+    }
+
+    @Override
+    public List<Count> counts(LocalDate day, String domain) {
+        return Jdbc.withConnection(dataSource, "TLS report counts", connection -> {
+            try (PreparedStatement query = connection.prepareStatement("SELECT policy_type, policy_strings, policy_mx, mx_host, sending_ip,"
+                    + " receiving_ip, result_type, detail, sessions FROM tls_report_counts WHERE day = ? AND policy_domain = ?"
+                    + " ORDER BY policy_type, policy_strings, result_type, mx_host, receiving_ip")) {
+                query.setString(1, day.toString());
+                query.setString(2, domain);
+                List<Count> counts = new ArrayList<>();
+                try (ResultSet rows = query.executeQuery()) {
+                    while (rows.next()) {
+                        counts.add(new Count(rows.getString(1), lines(rows.getString(2)), lines(rows.getString(3)), nullIfEmpty(rows.getString(4)),
+                                nullIfEmpty(rows.getString(5)), nullIfEmpty(rows.getString(6)), nullIfEmpty(rows.getString(7)),
+                                nullIfEmpty(rows.getString(8)), rows.getLong(9)));
+                    }
+                }
+                return counts;
+            }
+        });
+    }
+
+    @Override
+    public boolean claim(LocalDate day, String domain, Instant now) {
+        return Jdbc.withConnection(dataSource, "TLS report sends", connection -> {
+            try (PreparedStatement insert = connection.prepareStatement(
+                    "INSERT INTO tls_report_sends (day, policy_domain, claimed_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")) {
+                insert.setString(1, day.toString());
+                insert.setString(2, domain);
+                insert.setLong(3, now.toEpochMilli());
+                return insert.executeUpdate() == 1;
+            }
+        });
+    }
+
+    @Override
+    public void sent(LocalDate day, String domain, String outcome, int reports) {
+        Jdbc.withConnection(dataSource, "TLS report sends", connection -> {
+            try (PreparedStatement update = connection.prepareStatement(
+                    "UPDATE tls_report_sends SET outcome = ?, reports = ? WHERE day = ? AND policy_domain = ?")) {
+                update.setString(1, outcome);
+                update.setInt(2, reports);
+                update.setString(3, day.toString());
+                update.setString(4, domain);
+                return update.executeUpdate();
+            }
+        });
+    }
+
+    @Override
+    public int sentSince(Instant since) {
+        return Jdbc.withConnection(dataSource, "TLS report sends", connection -> {
+            try (PreparedStatement query = connection.prepareStatement("SELECT COALESCE(SUM(reports), 0) FROM tls_report_sends WHERE claimed_at >= ?")) {
+                query.setLong(1, since.toEpochMilli());
+                try (ResultSet row = query.executeQuery()) {
+                    return row.next() ? row.getInt(1) : 0;
+                }
+            }
+        });
+    }
+
+    @Override
+    public boolean bounced(String address) {
+        return Jdbc.withConnection(dataSource, "TLS report bounces", connection -> {
+            try (PreparedStatement query = connection.prepareStatement("SELECT 1 FROM tls_report_bounces WHERE address = ?")) {
+                query.setString(1, address.toLowerCase(java.util.Locale.ROOT));
+                try (ResultSet row = query.executeQuery()) {
+                    return row.next();
+                }
+            }
+        });
+    }
+
+    @Override
+    public void bounced(String address, Instant when) {
+        Jdbc.withConnection(dataSource, "TLS report bounces", connection -> {
+            try (PreparedStatement insert = connection.prepareStatement(
+                    "INSERT INTO tls_report_bounces (address, bounced_at) VALUES (?, ?) ON CONFLICT DO NOTHING")) {
+                insert.setString(1, address.toLowerCase(java.util.Locale.ROOT));
+                insert.setLong(2, when.toEpochMilli());
+                return insert.executeUpdate();
+            }
+        });
+    }
+
+    @Override
+    public int purge(LocalDate before) {
+        return Jdbc.withConnection(dataSource, "TLS report counts", connection -> {
+            int purged = 0;
+            for (String table : List.of("tls_report_counts", "tls_report_sends")) {
+                try (PreparedStatement delete = connection.prepareStatement("DELETE FROM " + table + " WHERE day < ?")) {
+                    delete.setString(1, before.toString());
+                    purged += delete.executeUpdate();
+                }
+            }
+            return purged;
+        });
+    }
+
+    private static String kind(String[] fields) {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            for (String field : fields) {
+                digest.update(field.getBytes(StandardCharsets.UTF_8));
+                digest.update((byte) 0);
+            }
+            return HexFormat.of().formatHex(digest.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String text(String value) {
+        return value == null ? "" : value;
+    }
+
+    private static String nullIfEmpty(String value) {
+        return value == null || value.isEmpty() ? null : value;
+    }
+
+    private static List<String> lines(String value) {
+        return value == null || value.isEmpty() ? List.of() : Arrays.asList(value.split("\n"));
+    }
+}
