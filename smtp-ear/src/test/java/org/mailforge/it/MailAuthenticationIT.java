@@ -89,7 +89,8 @@ class MailAuthenticationIT {
     /**
      * The live DNS check of a domain (#35): a zone with the MX, the DKIM key, DMARC and reverse DNS
      * right, an SPF record that leaves our outbound address out and an MTA-STS record with another
-     * id, and no TLS-RPT record: exactly SPF and MTA-STS fail, each with the record to publish.
+     * id, and no TLS-RPT record: exactly SPF and MTA-STS fail, each with the record to publish; a
+     * TLSA record of the host name while there is no certificate is a warning.
      */
     @Test
     void theDomainCheckNamesExactlyTheRecordsThatAreWrong() throws Exception {
@@ -108,6 +109,9 @@ class MailAuthenticationIT {
         dns.add(TestDnsServer.a("mta-sts.checked.test.", "127.0.0.1"));
         dns.add(TestDnsServer.txt("checked.test.", "v=spf1 ip4:192.0.2.1 -all")); // wrong: mail leaves from 127.0.0.1
         dns.add(TestDnsServer.txt("_mta-sts.checked.test.", "v=STSv1; id=2024010100")); // wrong: not the policy served here
+        // DANE for mail to us: a TLSA record at the host name, while this server has no certificate to match it (TLS is off)
+        dns.add(new org.xbill.DNS.TLSARecord(org.xbill.DNS.Name.fromString("_25._tcp." + HOST_NAME + "."), org.xbill.DNS.DClass.IN,
+                300, 3, 1, 1, new byte[32]));
 
         var response = TestServer.api(HTTP_PORT, "GET", "/api/domains/checked.test/check", null, "admin", ADMIN_PASSWORD);
         assertEquals(200, response.statusCode(), response.body());
@@ -122,7 +126,7 @@ class MailAuthenticationIT {
             }
         }
         assertEquals(java.util.Map.of("mx", "pass", "spf", "fail", "dkim", "pass", "dmarc", "pass", "mta-sts", "fail",
-                "tls-rpt", "warning", "ptr", "pass", "certificate", "warning"), statuses, response.body());
+                "tls-rpt", "warning", "ptr", "pass", "certificate", "warning", "tlsa", "warning"), statuses, response.body());
         assertTrue(response.body().contains("SPF does not allow 127.0.0.1 (fail)"), response.body());
         assertEquals(404, TestServer.api(HTTP_PORT, "GET", "/api/domains/elsewhere.test/check", null, "admin", ADMIN_PASSWORD).statusCode());
 

@@ -31,3 +31,10 @@ CREATE TABLE tls_report_bounces (
     address    TEXT PRIMARY KEY,
     bounced_at INTEGER NOT NULL
 );
+-- Reports sent to each address a day (UTC): a cap per address, however many domains name it.
+CREATE TABLE tls_report_addresses (
+    address TEXT NOT NULL,
+    day     TEXT NOT NULL,
+    reports INTEGER NOT NULL,
+    PRIMARY KEY (address, day)
+);

@@ -293,8 +293,8 @@ public class CertificateRenewal {
         LOG.info(() -> "ordering the server's certificate for " + names + " (" + reason + ")");
         try {
             CertificateAuthority.Account account = account();
+            KeyPair key = certificateKey(current);
             for (int attempt = 0; attempt < 2; attempt++) {
-                KeyPair key = KeyPairs.certificate();
                 CertificateAuthority.Issued issued = authority.order(account, names, key, challenges());
                 account = rememberLocation(account, issued.accountLocation());
                 if (issued.failedNames().isEmpty()) {
@@ -376,6 +376,23 @@ public class CertificateRenewal {
         StringBuilder text = new StringBuilder();
         refused.forEach((name, why) -> text.append(text.isEmpty() ? "" : "; ").append(name).append(": ").append(why));
         return text.toString();
+    }
+
+    /**
+     * The key of the certificate to order: the one in use (SMTP_ACME_REUSE_KEY, so that a TLSA
+     * record naming it stays true across renewals, as certbot's {@code --reuse-key}), else a new one.
+     */
+    private KeyPair certificateKey(CertificateStore.StoredCertificate current) throws GeneralSecurityException {
+        if (current != null && configuration.certificates().reuseKey()) {
+            try {
+                org.mailforge.smtp.spi.ServerCertificate inUse = org.mailforge.smtp.tls.PemTls.parse(current.chainPem(),
+                        certificates.openKey(current.sealedKey()));
+                return new KeyPair(inUse.leaf().getPublicKey(), inUse.key());
+            } catch (GeneralSecurityException | RuntimeException e) {
+                LOG.warning("the certificate's key cannot be read back (" + e.getClass().getSimpleName() + "): a new key is made");
+            }
+        }
+        return KeyPairs.certificate();
     }
 
     /** The account of the directory: its key from the database, or a new one kept there before it is first used. */

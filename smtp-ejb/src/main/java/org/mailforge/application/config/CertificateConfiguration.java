@@ -21,8 +21,10 @@ import org.mailforge.smtp.settings.SettingsReader;
  * @param caFile       {@code SMTP_ACME_CA_FILE}, or null for Java's trusted authorities
  * @param names        the names to order: {@code SMTP_HOSTNAME} first, then {@code SMTP_ACME_NAMES}
  * @param mtaStsNames  {@code SMTP_ACME_MTA_STS_NAMES}: also {@code mta-sts.<domain>} of the local domains
+ * @param reuseKey     {@code SMTP_ACME_REUSE_KEY}: a renewal keeps the certificate's key (TLSA 3 1 1 records stay true)
  */
-public record CertificateConfiguration(URI directory, String email, Path caFile, List<String> names, boolean mtaStsNames) {
+public record CertificateConfiguration(URI directory, String email, Path caFile, List<String> names, boolean mtaStsNames,
+                                       boolean reuseKey) {
 
     public CertificateConfiguration {
         names = List.copyOf(names);
@@ -34,7 +36,7 @@ public record CertificateConfiguration(URI directory, String email, Path caFile,
 
     /** ACME off: what the unit tests of other parts run with. */
     public static CertificateConfiguration off() {
-        return new CertificateConfiguration(null, null, null, List.of(), false);
+        return new CertificateConfiguration(null, null, null, List.of(), false, true);
     }
 
     static CertificateConfiguration load(SettingsReader in, String hostname) {
@@ -73,6 +75,6 @@ public record CertificateConfiguration(URI directory, String email, Path caFile,
         }
         in.require(invalid.isEmpty(), "SMTP_ACME_NAMES must be host names in A-label form, comma-separated (not " + invalid + ")");
         return new CertificateConfiguration(directory, email.isEmpty() ? null : email, ca.isEmpty() ? null : Path.of(ca),
-                List.copyOf(names), in.bool(CertificateSetting.ACME_MTA_STS_NAMES));
+                List.copyOf(names), in.bool(CertificateSetting.ACME_MTA_STS_NAMES), in.bool(CertificateSetting.ACME_REUSE_KEY));
     }
 }

@@ -79,6 +79,7 @@ public class DomainCheckService {
         items.add(tlsRpt(dns, name));
         items.addAll(ptr(dns, outbound, host));
         items.add(certificate(name, host, policy.found() != null)); // found: the domain publishes an MTA-STS record
+        tlsa(dns, host).ifPresent(items::add);
         return new DomainCheck(name, clock.instant(), outbound, items);
     }
 
@@ -398,6 +399,49 @@ public class DomainCheckService {
             return new Item("certificate", Status.WARNING, "the certificate expires within three weeks", found, null);
         }
         return new Item("certificate", Status.PASS, "valid for the names senders check", found, null);
+    }
+
+    /**
+     * DANE for mail to this server (RFC 7672): when {@code _25._tcp.<host>} publishes TLSA
+     * records, one usable record must match the certificate in use, or DANE senders defer all mail
+     * (4.7.5). No item when there are none: DANE needs a DNSSEC-signed zone and is optional.
+     */
+    private Optional<Item> tlsa(PublishedDns dns, String host) {
+        String name = "_25._tcp." + host;
+        List<org.mailforge.smtp.tls.Tlsa> records;
+        try {
+            records = dns.tlsa(name);
+        } catch (PublishedDns.Unanswered e) {
+            return Optional.empty(); // whether DANE is used cannot be told (some resolvers do not know the type): no item
+        }
+        if (records.isEmpty()) {
+            return Optional.empty();
+        }
+        String found = String.join("; ", records.stream().limit(10).map(org.mailforge.smtp.tls.Tlsa::presentation).toList());
+        Optional<ServerCertificate> current = certificates.current();
+        if (current.isEmpty()) {
+            return Optional.of(new Item("tlsa", Status.WARNING, "TLSA records are published but there is no certificate yet:"
+                    + " DANE senders defer mail here until there is one that a record matches", found, null));
+        }
+        List<java.security.cert.X509Certificate> chain = current.get().chain();
+        boolean matches = records.stream().filter(org.mailforge.smtp.tls.Tlsa::usable).anyMatch(record -> record.usage() == 3
+                ? record.matches(chain.get(0)) : chain.stream().skip(1).anyMatch(record::matches));
+        String publish;
+        try {
+            publish = name + ". IN TLSA " + org.mailforge.smtp.tls.Tlsa.daneEeKey(chain.get(0)).presentation();
+        } catch (java.security.GeneralSecurityException e) {
+            publish = null;
+        }
+        if (!matches) {
+            return Optional.of(new Item("tlsa", Status.FAIL, "no usable TLSA record matches the certificate in use: senders using"
+                    + " DANE defer all mail to this server", found, publish));
+        }
+        if (configuration.certificates().acme() && !configuration.certificates().reuseKey()
+                && records.stream().filter(org.mailforge.smtp.tls.Tlsa::usable).allMatch(r -> r.usage() == 3)) {
+            return Optional.of(new Item("tlsa", Status.WARNING, "the records match, but ACME makes a new key at the next renewal"
+                    + " (SMTP_ACME_REUSE_KEY=false): publish the new key's record first", found, null));
+        }
+        return Optional.of(new Item("tlsa", Status.PASS, "a TLSA record matches the certificate in use", found, null));
     }
 
     private static boolean covers(List<String> names, String name) {

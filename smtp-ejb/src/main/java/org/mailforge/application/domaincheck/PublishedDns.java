@@ -29,6 +29,9 @@ public interface PublishedDns {
     /** The TXT records of {@code name}, each one string (its parts joined); empty when there are none. */
     List<String> txt(String name) throws Unanswered;
 
+    /** The TLSA records at {@code name} (such as {@code _25._tcp.mx.example.com}). */
+    List<org.mailforge.smtp.tls.Tlsa> tlsa(String name) throws Unanswered;
+
     /** The MX targets of {@code domain}, lower case, by preference. */
     List<String> mx(String domain) throws Unanswered;
 

@@ -73,7 +73,7 @@ public class DeliveryAgent {
     SendingGuardrails guardrails;
 
     @Inject
-    org.mailforge.application.tlsreport.TlsReporting tlsReports;
+    org.mailforge.application.outbound.tlsreport.TlsReporting tlsReports;
 
     Clock clock = Clock.systemUTC();
 
@@ -152,7 +152,9 @@ public class DeliveryAgent {
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "queue entry " + entry.getId() + ": the guardrails could not count this attempt", e);
         }
-        tlsReports.record(attempt.tls()); // never throws
+        if (!entry.hasNullSender()) { // bounces and TLS reports are not counted: reports about reports would multiply
+            tlsReports.record(attempt.tls()); // never throws
+        }
         List<RecipientReply> replies = new java.util.ArrayList<>(suppressed);
         replies.addAll(attempt.replies());
         traceAttempt(entry, suppressed, "not tried: the recipient is on the suppression list");

@@ -33,7 +33,7 @@ public interface OutboundTransport {
      *              verified), the MTA-STS policy; null when not known
      * @param tls   how the TLS of each connection went, under which policy, for the destinations' TLS reports
      */
-    record Attempt(List<RecipientReply> replies, String route, List<org.mailforge.application.tlsreport.TlsSession> tls) {
+    record Attempt(List<RecipientReply> replies, String route, List<org.mailforge.application.outbound.tlsreport.TlsSession> tls) {
 
         public Attempt(List<RecipientReply> replies, String route) {
             this(replies, route, List.of());

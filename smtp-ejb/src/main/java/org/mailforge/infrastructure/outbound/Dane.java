@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.net.Socket;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
-import java.security.MessageDigest;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -142,60 +141,23 @@ final class Dane {
                 : new Tlsa(Requirement.VERIFIED, usable, base);
     }
 
+    private static org.mailforge.smtp.tls.Tlsa content(TLSARecord record) {
+        return new org.mailforge.smtp.tls.Tlsa(record.getCertificateUsage(), record.getSelector(), record.getMatchingType(),
+                record.getCertificateAssociationData());
+    }
+
     /** RFC 7672 3.1.3: PKIX-TA(0) and PKIX-EE(1) are not used in SMTP; unknown parameters and wrong digest lengths are not usable. */
     static boolean usable(TLSARecord record) {
-        int usage = record.getCertificateUsage();
-        int selector = record.getSelector();
-        int length = record.getCertificateAssociationData().length;
-        boolean data = switch (record.getMatchingType()) {
-            case 0 -> length > 0;
-            case 1 -> length == 32;
-            case 2 -> length == 64;
-            default -> false;
-        };
-        return (usage == 2 || usage == 3) && (selector == 0 || selector == 1) && data;
+        return content(record).usable();
     }
 
     static String presentation(TLSARecord record) {
-        return record.getCertificateUsage() + " " + record.getSelector() + " " + record.getMatchingType() + " "
-                + java.util.HexFormat.of().formatHex(record.getCertificateAssociationData()).toUpperCase(Locale.ROOT);
+        return content(record).presentation();
     }
 
     /** Whether a certificate is the one a record names. */
     static boolean matches(TLSARecord record, X509Certificate certificate) {
-        byte[] selected = record.getSelector() == 0 ? encoded(certificate) : subjectPublicKeyInfo(certificate);
-        if (selected == null) {
-            return false;
-        }
-        try {
-            byte[] data = switch (record.getMatchingType()) {
-                case 0 -> selected;
-                case 1 -> MessageDigest.getInstance("SHA-256").digest(selected);
-                case 2 -> MessageDigest.getInstance("SHA-512").digest(selected);
-                default -> null;
-            };
-            return data != null && MessageDigest.isEqual(data, record.getCertificateAssociationData());
-        } catch (GeneralSecurityException e) {
-            return false;
-        }
-    }
-
-    /** The SubjectPublicKeyInfo as the certificate carries it (not as the JDK would encode the key again). */
-    private static byte[] subjectPublicKeyInfo(X509Certificate certificate) {
-        byte[] der = encoded(certificate);
-        try {
-            return der == null ? null : org.bouncycastle.asn1.x509.Certificate.getInstance(der).getSubjectPublicKeyInfo().getEncoded();
-        } catch (IOException | RuntimeException e) {
-            return null;
-        }
-    }
-
-    private static byte[] encoded(X509Certificate certificate) {
-        try {
-            return certificate.getEncoded();
-        } catch (java.security.cert.CertificateEncodingException e) {
-            return null;
-        }
+        return content(record).matches(certificate);
     }
 
     /**

@@ -16,6 +16,7 @@ import org.xbill.DNS.Record;
 import org.xbill.DNS.Resolver;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.SimpleResolver;
+import org.xbill.DNS.Type;
 
 /**
  * The DNS questions of delivery (MX, address and TLSA records), asked of one resolver. With a
@@ -100,7 +101,7 @@ final class DeliveryDns {
             response = pending.get(Math.max(1, timeout.toMillis()), java.util.concurrent.TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.TimeoutException e) {
             pending.cancel(true);
-            throw new IOException("DNS did not answer for " + name + " " + org.xbill.DNS.Type.string(type) + " in time");
+            throw new IOException("DNS did not answer for " + name + " " + Type.string(type) + " in time");
         } catch (java.util.concurrent.ExecutionException e) {
             throw new IOException("DNS lookup of " + name + " failed: " + e.getCause().getMessage(), e.getCause());
         } catch (InterruptedException e) {
@@ -108,28 +109,38 @@ final class DeliveryDns {
             throw new IOException("interrupted while asking DNS for " + name);
         }
         int rcode = response.getRcode();
-        return new Answer(rcode, rcode != Rcode.NOERROR ? List.of() : answers(response, name, type),
-                validating && response.getHeader().getFlag(Flags.AD));
+        List<Record> records = rcode != Rcode.NOERROR ? List.of() : answers(response, name, type);
+        if (records == null) {
+            // records the question does not explain (another name, a chain too long): no answer, not an empty one
+            return new Answer(Rcode.SERVFAIL, List.of(), false);
+        }
+        return new Answer(rcode, records, validating && response.getHeader().getFlag(Flags.AD));
     }
 
     /**
-     * The records of the type at the name, or at the end of its alias chain (CNAME): records of
-     * other names a server put in the answer section do not count.
+     * The records of the type at the name, or at the end of its alias chain (CNAME), or null when
+     * the answer section holds records the question does not explain (of other names, or a chain
+     * longer than 8 aliases); their signatures (RRSIG) are the resolver's business.
      */
     private static List<Record> answers(Message response, Name name, int type) {
-        List<Record> section = Arrays.asList(response.getSectionArray(Section.ANSWER));
+        List<Record> section = Arrays.stream(response.getSectionArray(Section.ANSWER)).filter(r -> r.getType() != Type.RRSIG).toList();
         java.util.Set<Name> owners = new java.util.HashSet<>(List.of(name));
         Name current = name;
-        for (int hops = 0; hops < 8 && type != org.xbill.DNS.Type.CNAME; hops++) {
+        boolean ended = type == Type.CNAME;
+        for (int hops = 0; hops <= 8 && !ended; hops++) {
             Name from = current;
-            java.util.Optional<Record> alias = section.stream()
-                    .filter(r -> r instanceof org.xbill.DNS.CNAMERecord && r.getName().equals(from)).findFirst();
+            java.util.Optional<Record> alias = section.stream().filter(r -> r.getType() == Type.CNAME && r.getName().equals(from)).findFirst();
             if (alias.isEmpty()) {
-                break;
+                ended = true;
+            } else {
+                current = ((org.xbill.DNS.CNAMERecord) alias.get()).getTarget();
+                owners.add(current);
             }
-            current = ((org.xbill.DNS.CNAMERecord) alias.get()).getTarget();
-            owners.add(current);
         }
-        return section.stream().filter(r -> r.getType() == type && owners.contains(r.getName())).toList();
+        if (!ended) {
+            return null;
+        }
+        boolean unexplained = section.stream().anyMatch(r -> !owners.contains(r.getName()) || r.getType() != type && r.getType() != Type.CNAME);
+        return unexplained ? null : section.stream().filter(r -> r.getType() == type).toList();
     }
 }

@@ -104,10 +104,11 @@ final class MtaSts {
     }
 
     /**
-     * What discovery found: the policy to apply (empty: none), and why the domain's current policy
-     * could not be fetched when it could not (for the TLS report's {@code sts-policy-fetch-error}).
+     * What discovery found: the policy to apply (empty: none), and, when the domain's current
+     * policy could not be had, the TLS report's result type for it ({@code sts-policy-fetch-error},
+     * {@code sts-policy-invalid}, {@code sts-webpki-invalid}, RFC 8460 4.3.2.3).
      */
-    record Discovery(Optional<MtaStsPolicy> policy, String fetchError) {
+    record Discovery(Optional<MtaStsPolicy> policy, String failure) {
         static final Discovery NONE = new Discovery(Optional.empty(), null);
     }
 
@@ -136,8 +137,8 @@ final class MtaSts {
         } catch (IOException | IllegalArgumentException e) {
             LOG.log(Level.INFO, "MTA-STS policy of " + LogText.escape(domain) + " (id " + id + ") not fetched: "
                     + LogText.escape(String.valueOf(e.getMessage())) + (cached.isPresent() ? "; the cached one holds" : ""));
-            return new Discovery(cached, cached.isPresent() ? null : "the MTA-STS policy (id " + id + ") could not be fetched: "
-                    + LogText.escape(String.valueOf(e.getMessage())));
+            return new Discovery(cached, cached.isPresent() ? null : e instanceof IllegalArgumentException ? "sts-policy-invalid"
+                    : e instanceof javax.net.ssl.SSLException ? "sts-webpki-invalid" : "sts-policy-fetch-error");
         }
     }
 
@@ -226,11 +227,24 @@ final class MtaSts {
     }
 
     private void store(MtaStsPolicy policy) {
-        try {
-            cache.save(policy);
-        } catch (RuntimeException e) {
-            // another node stored it at the same moment, or the database is away: the next attempt fetches again
-            LOG.log(Level.FINE, "MTA-STS policy of " + policy.getDomain() + " not cached", e);
+        // SQLite refuses a write that meets another at once (busy), without waiting: a cache write is tried three times
+        for (int attempt = 1; ; attempt++) {
+            try {
+                cache.save(policy);
+                return;
+            } catch (RuntimeException e) {
+                if (attempt == 3) {
+                    // another node stored it at the same moment, or the database is away: the next attempt fetches again
+                    LOG.log(Level.FINE, "MTA-STS policy of " + policy.getDomain() + " not cached", e);
+                    return;
+                }
+                try {
+                    Thread.sleep(50L * attempt);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
         }
     }
 }

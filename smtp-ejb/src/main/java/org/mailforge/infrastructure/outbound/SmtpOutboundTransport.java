@@ -30,7 +30,7 @@ import org.mailforge.application.outbound.OutboundTransport;
 import org.mailforge.application.config.OutboundConfiguration;
 import org.mailforge.application.config.OutboundConfiguration.TlsPolicy;
 import org.mailforge.application.config.ServerConfiguration;
-import org.mailforge.application.tlsreport.TlsSession;
+import org.mailforge.application.outbound.tlsreport.TlsSession;
 import org.mailforge.domain.outbound.MtaStsPolicy;
 import org.mailforge.domain.outbound.MtaStsPolicyRepository;
 import org.mailforge.infrastructure.dns.DnsClient;
@@ -174,25 +174,35 @@ public class SmtpOutboundTransport implements OutboundTransport {
         }
         // DANE goes first (RFC 8461 2), host by host: a host with validated TLSA records is held to them; the others (and a
         // domain whose hosts have none) to the MTA-STS policy, which is asked for unless every host has DANE's protection
-        Map<String, Dane.Tlsa> tlsa = dane == null ? Map.of() : dane.lookup(tried(destinations), port, deadline);
-        boolean daneDomain = tlsa.values().stream().anyMatch(t -> t.requirement() != Dane.Requirement.NONE);
-        boolean policyNeeded = tried(destinations).stream().anyMatch(d -> !daneProtected(tlsa, d));
+        Map<String, Dane.Tlsa> asked = dane == null ? Map.of() : dane.lookup(tried(destinations), port, deadline);
+        Map<String, Dane.Tlsa> tlsa = asked;
+        boolean daneDomain = asked.values().stream().anyMatch(t -> t.requirement() != Dane.Requirement.NONE);
+        boolean policyNeeded = tried(destinations).stream().anyMatch(d -> !daneProtected(asked, d));
         MtaSts.Discovery discovery = mtaSts == null || !policyNeeded ? MtaSts.Discovery.NONE
                 : mtaSts.policyFor(domain, java.time.Instant.now().plusNanos(Math.max(0, deadline - System.nanoTime())));
         MtaStsPolicy policy = discovery.policy().filter(p -> p.getMode() != MtaStsPolicy.Mode.NONE).orElse(null);
         boolean enforced = policy != null && policy.getMode() == MtaStsPolicy.Mode.ENFORCE;
         String policyText = policy == null ? "" : ", MTA-STS " + policy.getMode().name().toLowerCase(java.util.Locale.ROOT);
         boolean reporting = !outbound.usesRelayHost(); // TLS reports are about a domain's own MX hosts
-        TlsSession domainPolicy = !reporting ? null : policy != null
-                ? new TlsSession(domain, TlsSession.STS, policyStrings(policy), policy.mxPatterns(), null, null, null, null, null)
-                : discovery.fetchError() != null
-                ? new TlsSession(domain, TlsSession.STS, List.of(), List.of(), null, null, null, "sts-policy-fetch-error",
-                        discovery.fetchError())
-                : new TlsSession(domain, TlsSession.NO_POLICY, List.of(), List.of(), null, null, null, null, null);
+        String reported = reportedDomain(domain);
+        TlsSession domainPolicy = !reporting || reported == null ? null : policy != null
+                ? new TlsSession(reported, TlsSession.STS, policyStrings(policy), policy.mxPatterns(), null, null, null, null, null)
+                : discovery.failure() != null
+                ? new TlsSession(reported, TlsSession.STS, List.of(), List.of(), null, null, null, discovery.failure(),
+                        "the domain's MTA-STS policy could not be had")
+                : new TlsSession(reported, TlsSession.NO_POLICY, List.of(), List.of(), null, null, null, null, null);
         if (enforced) {
             // RFC 8461 4.1, 5.1: only the MX hosts the policy names, each over TLS with a certificate valid for its name
-            List<MxResolver.Destination> named = destinations.stream().filter(d -> daneProtected(tlsa, d) || policy.allows(d.host()))
+            List<MxResolver.Destination> named = destinations.stream().filter(d -> daneProtected(asked, d) || policy.allows(d.host()))
                     .toList();
+            if (dane != null) {
+                // the hosts tried after the filter were maybe not among those asked: their TLSA records are asked now
+                List<MxResolver.Destination> unasked = tried(named).stream().filter(d -> !asked.containsKey(d.host())).toList();
+                if (!unasked.isEmpty()) {
+                    tlsa = new java.util.HashMap<>(tlsa);
+                    tlsa.putAll(dane.lookup(unasked, port, deadline));
+                }
+            }
             if (named.isEmpty()) {
                 metrics.mtaSts("deferred");
                 MxResolver.Destination first = destinations.get(0);
@@ -226,10 +236,26 @@ public class SmtpOutboundTransport implements OutboundTransport {
         return destinations.subList(0, Math.min(destinations.size(), OutboundConfiguration.MAX_ADDRESSES_PER_ATTEMPT));
     }
 
-    /** Whether DANE decides this host's TLS: it has validated TLSA records (a failed lookup protects nothing: the host is skipped). */
+    /**
+     * Whether DANE decides this host's TLS: it has validated usable TLSA records. A host whose
+     * records are all unusable gets no more than TLS of any kind from them, so MTA-STS still
+     * applies to it; a failed lookup protects nothing (the host is skipped).
+     */
     private static boolean daneProtected(Map<String, Dane.Tlsa> tlsa, MxResolver.Destination destination) {
-        Dane.Requirement requirement = tlsa.getOrDefault(destination.host(), Dane.Tlsa.NONE).requirement();
-        return requirement == Dane.Requirement.VERIFIED || requirement == Dane.Requirement.ENCRYPTED;
+        return tlsa.getOrDefault(destination.host(), Dane.Tlsa.NONE).requirement() == Dane.Requirement.VERIFIED;
+    }
+
+    /** The destination domain as reports name it (A-labels), or null when it has no such form. */
+    private static String reportedDomain(String domain) {
+        try {
+            return org.mailforge.smtp.spi.Domains.ascii(domain);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    private static TlsSession failedHandshake(TlsSession session, String resultType) {
+        return session.failed(resultType, TlsFailures.detail(resultType));
     }
 
     /** An MTA-STS policy as a TLS report gives it: its lines (RFC 8460 4.4). */
@@ -242,12 +268,19 @@ public class SmtpOutboundTransport implements OutboundTransport {
         return lines;
     }
 
-    /** The session of a connection to this destination under the policy (null: not reported). */
-    private static TlsSession session(TlsSession policy, MxResolver.Destination destination, Socket socket) {
+    /**
+     * The session of a connection to this destination under the policy (null: not reported). Our
+     * own address is named only when it is public or one of SMTP_OUTBOUND_ADDRESSES: a report goes
+     * to a third party, who has no business with the addresses behind our NAT.
+     */
+    private TlsSession session(TlsSession policy, MxResolver.Destination destination, Socket socket) {
         if (policy == null) {
             return null;
         }
-        String sending = socket == null || socket.getLocalAddress() == null ? null : socket.getLocalAddress().getHostAddress();
+        InetAddress local = socket == null ? null : socket.getLocalAddress();
+        String sending = local == null || local.isAnyLocalAddress() ? null
+                : !SpecialAddresses.isSpecial(local) || outbound.outboundAddresses().contains(local.getHostAddress())
+                ? local.getHostAddress() : null;
         return new TlsSession(policy.policyDomain(), policy.policyType(), policy.policyStrings(), policy.policyMx(), destination.host(),
                 sending, destination.address().getHostAddress(), policy.resultType(), policy.detail());
     }
@@ -292,13 +325,15 @@ public class SmtpOutboundTransport implements OutboundTransport {
             if (records.requirement() == Dane.Requirement.UNAVAILABLE) {
                 // RFC 7672 2.2.3: without its TLSA records a host that may have them is not used
                 TlsSession unavailable = session(journey.policy, destination, null);
-                journey.record(unavailable == null ? null : unavailable.failed("dnssec-invalid", records.text()));
+                journey.record(unavailable == null ? null : unavailable.failed("dnssec-invalid",
+                        "the TLSA records could not be had (DNSSEC validation failed, or no answer)"));
                 lastFailure = Reply.of(451, "4.7.5", destination.host() + ": " + records.text() + "; not delivered to it (DANE)");
                 continue;
             }
             Demand demand = switch (records.requirement()) {
                 case VERIFIED -> Demand.DANE;
-                case ENCRYPTED -> Demand.DANE_ENCRYPTED;
+                // unusable records require TLS; an enforced MTA-STS policy requires more (a certificate verified for the name)
+                case ENCRYPTED -> domainDemand == Demand.STS ? Demand.STS : Demand.DANE_ENCRYPTED;
                 default -> domainDemand;
             };
             try {
@@ -368,7 +403,7 @@ public class SmtpOutboundTransport implements OutboundTransport {
                         webPki);
             } catch (IOException e) {
                 journey.record(session == null || session.resultType() != null ? session
-                        : session.failed(TlsFailures.resultType(e, demand == Demand.DANE), TlsFailures.detail(e)));
+                        : failedHandshake(session, TlsFailures.resultType(e, demand == Demand.DANE)));
                 throw e;
             }
             channel = tls;

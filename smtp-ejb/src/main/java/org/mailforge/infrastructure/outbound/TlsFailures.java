@@ -14,7 +14,7 @@ import javax.net.ssl.X509TrustManager;
 
 import org.apache.http.conn.ssl.DefaultHostnameVerifier;
 import org.mailforge.application.common.LogText;
-import org.mailforge.application.tlsreport.TlsSession;
+import org.mailforge.application.outbound.tlsreport.TlsSession;
 import org.mailforge.domain.outbound.MtaStsPolicy;
 
 /** A failed TLS session in the terms of a TLS report (RFC 8460 4.3.2). */
@@ -39,12 +39,19 @@ final class TlsFailures {
         return certificate ? dane ? "tlsa-invalid" : "certificate-not-trusted" : "validation-failure";
     }
 
-    static String detail(IOException failure) {
-        Throwable root = failure;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return LogText.escape(String.valueOf(root.getMessage()));
+    /**
+     * The report's words for a failed handshake: fixed ones by result type, never the exception's
+     * own text (which can carry internal state, addresses or times, and would make every failure
+     * a row of its own).
+     */
+    static String detail(String resultType) {
+        return switch (resultType) {
+            case "certificate-expired" -> "the certificate has expired or is not yet valid";
+            case "certificate-host-mismatch" -> "the certificate does not carry the MX host's name";
+            case "certificate-not-trusted" -> "the certificate does not chain to a trusted authority";
+            case "tlsa-invalid" -> "the certificate matches none of the MX host's TLSA records";
+            default -> "the TLS handshake failed";
+        };
     }
 
     /**
@@ -66,12 +73,13 @@ final class TlsFailures {
         try {
             anchors.checkServerTrusted(chain, "UNKNOWN");
         } catch (java.security.cert.CertificateException e) {
-            return session.failed(resultType(new SSLException(e), false), detail(new SSLException(e)));
+            String type = resultType(new SSLException(e), false);
+            return session.failed(type, detail(type));
         }
         try {
             new DefaultHostnameVerifier().verify(host, chain[0]);
         } catch (SSLException e) {
-            return session.failed("certificate-host-mismatch", LogText.escape(String.valueOf(e.getMessage())));
+            return session.failed("certificate-host-mismatch", detail("certificate-host-mismatch"));
         }
         return session;
     }

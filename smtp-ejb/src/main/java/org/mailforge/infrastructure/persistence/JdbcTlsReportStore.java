@@ -17,8 +17,8 @@ import javax.sql.DataSource;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.mailforge.application.tlsreport.TlsReportStore;
-import org.mailforge.application.tlsreport.TlsSession;
+import org.mailforge.application.outbound.tlsreport.TlsReportStore;
+import org.mailforge.application.outbound.tlsreport.TlsSession;
 
 /**
  * TLS report counts and sends in {@code tls_report_counts} and {@code tls_report_sends}, in plain
@@ -32,19 +32,40 @@ public class JdbcTlsReportStore implements TlsReportStore {
     DataSource dataSource;
 
     @Override
-    public void record(LocalDate day, List<TlsSession> sessions) {
+    public void record(LocalDate day, List<TlsSession> sessions, int maxRows) {
         if (sessions.isEmpty()) {
             return;
         }
+        // the rows are counted before the writing transaction: SQLite refuses at once, without waiting, a transaction
+        // that read first and then wants to write while another writes
+        java.util.Set<String> full = new java.util.HashSet<>();
+        Jdbc.withConnection(dataSource, "TLS report counts", connection -> {
+            try (PreparedStatement rows = connection.prepareStatement(
+                    "SELECT COUNT(*) FROM tls_report_counts WHERE day = ? AND policy_domain = ?")) {
+                for (String domain : sessions.stream().map(TlsSession::policyDomain).distinct().toList()) {
+                    rows.setString(1, day.toString());
+                    rows.setString(2, domain);
+                    try (ResultSet count = rows.executeQuery()) {
+                        if (count.next() && count.getInt(1) >= maxRows) {
+                            full.add(domain);
+                        }
+                    }
+                }
+                return full.size();
+            }
+        });
         Jdbc.withConnection(dataSource, "TLS report counts", connection -> Jdbc.transaction(connection, c -> {
             try (PreparedStatement upsert = c.prepareStatement("INSERT INTO tls_report_counts (day, policy_domain, kind, policy_type,"
                     + " policy_strings, policy_mx, mx_host, sending_ip, receiving_ip, result_type, detail, sessions)"
                     + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)"
                     + " ON CONFLICT (day, policy_domain, kind) DO UPDATE SET sessions = tls_report_counts.sessions + 1")) {
                 for (TlsSession session : sessions) {
-                    String[] fields = {session.policyType(), String.join("\n", session.policyStrings()), String.join("\n", session.policyMx()),
-                            text(session.mxHost()), text(session.sendingIp()), text(session.receivingIp()), text(session.resultType()),
-                            text(session.detail())};
+                    // a destination that varies its hosts, addresses or policies without end gets one row per kind of result past the cap
+                    String[] fields = full.contains(session.policyDomain())
+                            ? new String[] {session.policyType(), "", "", "", "", "", text(session.resultType()), ""}
+                            : new String[] {session.policyType(), String.join("\n", session.policyStrings()),
+                                    String.join("\n", session.policyMx()), text(session.mxHost()), text(session.sendingIp()),
+                                    text(session.receivingIp()), text(session.resultType()), text(session.detail())};
                     upsert.setString(1, day.toString());
                     upsert.setString(2, session.policyDomain());
                     upsert.setString(3, kind(fields));
@@ -59,10 +80,40 @@ public class JdbcTlsReportStore implements TlsReportStore {
     }
 
     @Override
+    public void release(LocalDate day, String domain) {
+        Jdbc.withConnection(dataSource, "TLS report sends", connection -> {
+            try (PreparedStatement delete = connection.prepareStatement("DELETE FROM tls_report_sends WHERE day = ? AND policy_domain = ?")) {
+                delete.setString(1, day.toString());
+                delete.setString(2, domain);
+                return delete.executeUpdate();
+            }
+        });
+    }
+
+    @Override
+    public boolean countReportTo(String address, LocalDate day, int max) {
+        return Jdbc.withConnection(dataSource, "TLS report addresses", connection -> Jdbc.transaction(connection, c -> {
+            try (PreparedStatement insert = c.prepareStatement(
+                    "INSERT INTO tls_report_addresses (address, day, reports) VALUES (?, ?, 0) ON CONFLICT DO NOTHING");
+                 PreparedStatement update = c.prepareStatement(
+                         "UPDATE tls_report_addresses SET reports = reports + 1 WHERE address = ? AND day = ? AND reports < ?")) {
+                insert.setString(1, address.toLowerCase(java.util.Locale.ROOT));
+                insert.setString(2, day.toString());
+                insert.executeUpdate();
+                update.setString(1, address.toLowerCase(java.util.Locale.ROOT));
+                update.setString(2, day.toString());
+                update.setInt(3, max);
+                return update.executeUpdate() == 1;
+            }
+        }));
+    }
+
+    @Override
     public List<String> domains(LocalDate day, int limit) {
         return Jdbc.withConnection(dataSource, "TLS report counts", connection -> {
             try (PreparedStatement query = connection.prepareStatement(
-                    "SELECT DISTINCT policy_domain FROM tls_report_counts WHERE day = ? ORDER BY policy_domain LIMIT ?")) {
+                    "SELECT policy_domain FROM tls_report_counts WHERE day = ? GROUP BY policy_domain"
+                            + " ORDER BY SUM(sessions) DESC, policy_domain LIMIT ?")) {
                 query.setString(1, day.toString());
                 query.setInt(2, limit);
                 List<String> domains = new ArrayList<>();
@@ -164,7 +215,7 @@ public class JdbcTlsReportStore implements TlsReportStore {
     public int purge(LocalDate before) {
         return Jdbc.withConnection(dataSource, "TLS report counts", connection -> {
             int purged = 0;
-            for (String table : List.of("tls_report_counts", "tls_report_sends")) {
+            for (String table : List.of("tls_report_counts", "tls_report_sends", "tls_report_addresses")) {
                 try (PreparedStatement delete = connection.prepareStatement("DELETE FROM " + table + " WHERE day < ?")) {
                     delete.setString(1, before.toString());
                     purged += delete.executeUpdate();

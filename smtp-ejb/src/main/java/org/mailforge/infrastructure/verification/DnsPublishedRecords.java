@@ -70,6 +70,11 @@ public class DnsPublishedRecords implements PublishedDns {
     }
 
     @Override
+    public List<org.mailforge.smtp.tls.Tlsa> tlsa(String name) throws Unanswered {
+        return unbounded().tlsa(name);
+    }
+
+    @Override
     public List<String> addresses(String host) throws Unanswered {
         return unbounded().addresses(host);
     }
@@ -168,6 +173,13 @@ public class DnsPublishedRecords implements PublishedDns {
                 }
             }
             return addresses;
+        }
+
+        @Override
+        public List<org.mailforge.smtp.tls.Tlsa> tlsa(String name) throws Unanswered {
+            return ask(name, Type.TLSA).stream().filter(org.xbill.DNS.TLSARecord.class::isInstance).map(org.xbill.DNS.TLSARecord.class::cast)
+                    .map(r -> new org.mailforge.smtp.tls.Tlsa(r.getCertificateUsage(), r.getSelector(), r.getMatchingType(),
+                            r.getCertificateAssociationData())).toList();
         }
 
         @Override

@@ -100,7 +100,7 @@ class DeliveryAgentTest {
         agent.guardrails.controls = controls;
         agent.guardrails.configuration = agent.configuration;
         agent.guardrails.events = agent.events;
-        agent.tlsReports = new org.mailforge.application.tlsreport.TlsReporting(agent.configuration, null); // no store: counting fails quietly
+        agent.tlsReports = new org.mailforge.application.outbound.tlsreport.TlsReporting(agent.configuration, null); // no store: counting fails quietly
 
         agent.clock = time;
         agent.guardrails.clock = agent.clock;

@@ -23,7 +23,10 @@ public enum CertificateSetting implements Setting {
             "`SMTP_HOSTNAME` always is one")),
     ACME_MTA_STS_NAMES(Spec.of("SMTP_ACME_MTA_STS_NAMES", "true", Rule.BOOLEAN,
             "Also `mta-sts.<domain>` of every local domain, so the MTA-STS policy this server publishes is served " +
-            "with a valid certificate; a name whose challenge fails is left out for a day"));
+            "with a valid certificate; a name whose challenge fails is left out for a day")),
+    ACME_REUSE_KEY(Spec.of("SMTP_ACME_REUSE_KEY", "true", Rule.BOOLEAN,
+            "A renewal keeps the certificate's key, so that a published `3 1 1` TLSA record (DANE) stays true; `false`: a new " +
+            "key with every certificate ([DANE and ACME](certificates.md#dane))"));
 
     private final Spec spec;
 

@@ -26,8 +26,8 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import org.mailforge.application.tlsreport.TlsReport;
-import org.mailforge.application.tlsreport.TlsReporting;
+import org.mailforge.application.outbound.tlsreport.TlsReport;
+import org.mailforge.application.outbound.tlsreport.TlsReporting;
 import org.mailforge.interfaces.rest.AdminApplication;
 import org.mailforge.interfaces.rest.Roles;
 import org.mailforge.interfaces.rest.errors.ApiError;
@@ -79,9 +79,14 @@ public class TlsReportsResource {
     @APIResponse(responseCode = "404", description = "No session to that domain that day", content = @Content(
             mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     public JsonObject report(@PathParam("day") String day, @PathParam("domain") String domain) {
-        TlsReport report = reporting.report(day(day, false), domain.toLowerCase(java.util.Locale.ROOT));
+        TlsReport report;
+        try {
+            report = reporting.report(day(day, false), org.mailforge.smtp.spi.Domains.ascii(domain));
+        } catch (IllegalArgumentException e) {
+            report = null; // not a domain name: no sessions to it
+        }
         if (report == null) {
-            throw new NotFoundException("no TLS sessions to " + domain + " counted on " + day);
+            throw new NotFoundException("no TLS sessions to " + domain.substring(0, Math.min(domain.length(), 253)) + " counted on " + day);
         }
         return report.json();
     }

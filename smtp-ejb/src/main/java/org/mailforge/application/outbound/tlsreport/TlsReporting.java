@@ -1,4 +1,4 @@
-package org.mailforge.application.tlsreport;
+package org.mailforge.application.outbound.tlsreport;
 
 import java.io.IOException;
 import java.time.Clock;
@@ -43,8 +43,11 @@ import org.mailforge.smtp.spi.SessionIds;
  * sends each destination domain that publishes a {@code _smtp._tls} record the report of the day
  * before, gzipped JSON, to its {@code mailto:} addresses. One node sends each domain's report (a
  * claim in the database); at most {@code SMTP_TLS_REPORTS_MAX_PER_DAY} report messages go out a
- * day, at most {@link #MAX_ADDRESSES} per domain, none to an address a report bounced from before
- * or that is on the suppression list. Reports leave with the null sender, like bounces.
+ * day, at most {@link #MAX_ADDRESSES} per domain and {@link #MAX_PER_ADDRESS} a day per address
+ * (however many domains name it), none to an address a report bounced from before, that is on
+ * the suppression list or that is at a local domain. Reports leave with the null sender, like
+ * bounces, and deliveries with the null sender are not counted: a report about reports would let
+ * hostile domains make the reports multiply.
  */
 @Singleton
 @Startup
@@ -59,6 +62,10 @@ public class TlsReporting {
     static final int MAX_DOMAINS = 100_000;
     /** Days of counts kept, for the API and a late report. */
     static final int KEPT_DAYS = 8;
+    /** Reports to one address a day at most, however many domains name it. */
+    static final int MAX_PER_ADDRESS = 5;
+    /** Count rows of one domain a day at most: a destination varying its hosts or policies without end fills no table. */
+    static final int MAX_ROWS = 100;
     private static final Pattern RECORD = Pattern.compile("(?i)v=TLSRPTv1\\s*;(.*)");
     private static final Pattern ADDRESS = Pattern.compile("[A-Za-z0-9.!#$&'*+/=?^_`{|}~-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?");
 
@@ -76,6 +83,8 @@ public class TlsReporting {
     OutboundQueue queue;
     @Inject
     MailMetrics metrics;
+    @Inject
+    org.mailforge.application.directory.MailDirectory directory;
 
     Clock clock = Clock.systemUTC();
 
@@ -102,13 +111,16 @@ public class TlsReporting {
             return;
         }
         try {
-            store.record(LocalDate.now(clock.withZone(ZoneOffset.UTC)), sessions);
+            store.record(LocalDate.now(clock.withZone(ZoneOffset.UTC)), sessions, MAX_ROWS);
         } catch (RuntimeException e) {
             LOG.log(Level.FINE, "TLS report counts not written", e);
         }
     }
 
-    /** Every hour each node sends what is left of yesterday's reports, and forgets counts older than a week. */
+    /**
+     * Every hour each node sends what is left of the last two days' reports (a report DNS did not
+     * let out yesterday goes today), and forgets counts older than a week.
+     */
     @Schedule(hour = "*", minute = "41", second = "0", persistent = false)
     void hourly() {
         if (!configuration.outbound().tlsReports().enabled()) {
@@ -117,6 +129,7 @@ public class TlsReporting {
         LocalDate today = LocalDate.now(clock.withZone(ZoneOffset.UTC));
         try {
             store.purge(today.minusDays(KEPT_DAYS));
+            send(today.minusDays(2));
             send(today.minusDays(1));
         } catch (RuntimeException e) {
             LOG.warning("TLS reports not sent: " + e);
@@ -154,6 +167,11 @@ public class TlsReporting {
                 continue; // sent, or being sent, by this node or another
             }
             Outcome outcome = sendOne(day, domain, settings, now);
+            if (outcome == null) {
+                store.release(day, domain); // DNS did not answer: the next hour tries again
+                outcomes.add(new Outcome(domain, List.of(), "DNS did not answer for _smtp._tls." + domain + "; tried again later"));
+                continue;
+            }
             store.sent(day, domain, outcome.sentTo().isEmpty() ? outcome.reason() : "sent to " + String.join(", ", outcome.sentTo()),
                     outcome.sentTo().size());
             metrics.tlsReport(outcome.sentTo().isEmpty() ? "not-sent" : "sent");
@@ -162,12 +180,13 @@ public class TlsReporting {
         return outcomes;
     }
 
+    /** @return what became of the report, or null when DNS did not answer (the claim is then given back) */
     private Outcome sendOne(LocalDate day, String domain, OutboundConfiguration.TlsReports settings, Instant now) {
         List<String> addresses;
         try {
             addresses = rua(dns.txt("_smtp._tls." + domain));
         } catch (PublishedDns.Unanswered e) {
-            return new Outcome(domain, List.of(), "DNS did not answer for _smtp._tls." + domain);
+            return null;
         }
         if (addresses.isEmpty()) {
             return new Outcome(domain, List.of(), "no usable TLS-RPT record (v=TLSRPTv1 with a mailto: rua)");
@@ -182,6 +201,14 @@ public class TlsReporting {
             }
             if (guardrails.suppressed(address).isPresent()) {
                 skipped.add(address + ": on the suppression list");
+                continue;
+            }
+            if (directory.isLocal(address.substring(address.lastIndexOf('@') + 1))) {
+                skipped.add(address + ": a local address (a report is for another operator)");
+                continue;
+            }
+            if (!store.countReportTo(address, LocalDate.ofInstant(now, ZoneOffset.UTC), MAX_PER_ADDRESS)) {
+                skipped.add(address + ": " + MAX_PER_ADDRESS + " reports went to it today already");
                 continue;
             }
             try {

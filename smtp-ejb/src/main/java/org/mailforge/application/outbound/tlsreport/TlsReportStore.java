@@ -1,4 +1,4 @@
-package org.mailforge.application.tlsreport;
+package org.mailforge.application.outbound.tlsreport;
 
 import java.time.Instant;
 import java.time.LocalDate;
@@ -15,10 +15,13 @@ public interface TlsReportStore {
                  String receivingIp, String resultType, String detail, long sessions) {
     }
 
-    /** Adds these sessions to the counts of their day (UTC) and domain. */
-    void record(LocalDate day, List<TlsSession> sessions);
+    /**
+     * Adds these sessions to the counts of their day (UTC) and domain; past {@code maxRows} rows of
+     * a day and domain, a session is counted on one row without host, addresses or detail.
+     */
+    void record(LocalDate day, List<TlsSession> sessions, int maxRows);
 
-    /** The destination domains with sessions that day, at most {@code limit}. */
+    /** The destination domains with sessions that day, the most sessions first, at most {@code limit}. */
     List<String> domains(LocalDate day, int limit);
 
     /** The day's counts of a domain. */
@@ -29,6 +32,15 @@ public interface TlsReportStore {
      * report is then this node's to send), false when it was taken before.
      */
     boolean claim(LocalDate day, String domain, Instant now);
+
+    /** Gives a claim back (DNS did not answer): a later run sends the report. */
+    void release(LocalDate day, String domain);
+
+    /**
+     * Counts one more report to an address on a day: false, and nothing counted, when it had
+     * {@code max} already.
+     */
+    boolean countReportTo(String address, LocalDate day, int max);
 
     /** What became of a claimed report: the addresses it went to, or why not. */
     void sent(LocalDate day, String domain, String outcome, int reports);

@@ -1,4 +1,4 @@
-package org.mailforge.application.tlsreport;
+package org.mailforge.application.outbound.tlsreport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

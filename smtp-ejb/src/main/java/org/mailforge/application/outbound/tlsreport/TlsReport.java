@@ -1,4 +1,4 @@
-package org.mailforge.application.tlsreport;
+package org.mailforge.application.outbound.tlsreport;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
