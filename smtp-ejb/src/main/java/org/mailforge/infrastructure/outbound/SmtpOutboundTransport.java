@@ -205,9 +205,10 @@ public class SmtpOutboundTransport implements OutboundTransport {
             }
             if (named.isEmpty()) {
                 metrics.mtaSts("deferred");
-                MxResolver.Destination first = destinations.get(0);
-                journey.tls.add(session(domainPolicy, first, null).failed("validation-failure",
-                        "the MX host is not named by the MTA-STS policy"));
+                TlsSession unnamed = session(domainPolicy, destinations.get(0), null);
+                if (unnamed != null) {
+                    journey.tls.add(unnamed.failed("validation-failure", "the MX host is not named by the MTA-STS policy"));
+                }
                 return all(recipients, Reply.of(451, "4.7.5", "no MX host of " + domain + " is named by its MTA-STS policy ("
                         + String.join(" ", policy.mxPatterns()) + "); not delivered"));
             }
@@ -321,7 +322,8 @@ public class SmtpOutboundTransport implements OutboundTransport {
             journey.recorded = false;
             Dane.Tlsa records = tlsa.getOrDefault(destination.host(), Dane.Tlsa.NONE);
             journey.policy = domainPolicy == null || records.requirement() == Dane.Requirement.NONE ? domainPolicy
-                    : new TlsSession(domain, TlsSession.TLSA, records.policyStrings(), List.of(), null, null, null, null, null);
+                    : new TlsSession(domainPolicy.policyDomain(), TlsSession.TLSA, records.policyStrings(), List.of(), null, null, null,
+                            null, null);
             if (records.requirement() == Dane.Requirement.UNAVAILABLE) {
                 // RFC 7672 2.2.3: without its TLSA records a host that may have them is not used
                 TlsSession unavailable = session(journey.policy, destination, null);

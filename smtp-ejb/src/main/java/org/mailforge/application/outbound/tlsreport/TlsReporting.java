@@ -18,7 +18,6 @@ import jakarta.ejb.ConcurrencyManagement;
 import jakarta.ejb.ConcurrencyManagementType;
 import jakarta.ejb.Schedule;
 import jakarta.ejb.Singleton;
-import jakarta.ejb.Startup;
 import jakarta.ejb.TransactionManagement;
 import jakarta.ejb.TransactionManagementType;
 import jakarta.inject.Inject;
@@ -50,7 +49,6 @@ import org.mailforge.smtp.spi.SessionIds;
  * hostile domains make the reports multiply.
  */
 @Singleton
-@Startup
 @ConcurrencyManagement(ConcurrencyManagementType.BEAN)
 @TransactionManagement(TransactionManagementType.BEAN)
 public class TlsReporting {
@@ -62,6 +60,8 @@ public class TlsReporting {
     static final int MAX_DOMAINS = 100_000;
     /** Days of counts kept, for the API and a late report. */
     static final int KEPT_DAYS = 8;
+    /** DNS questions in a row left unanswered before a run stops (a dead resolver must not hold the timer for hours). */
+    static final int MAX_UNANSWERED = 5;
     /** Reports to one address a day at most, however many domains name it. */
     static final int MAX_PER_ADDRESS = 5;
     /** Count rows of one domain a day at most: a destination varying its hosts or policies without end fills no table. */
@@ -155,7 +155,13 @@ public class TlsReporting {
     public List<Outcome> send(LocalDate day) {
         OutboundConfiguration.TlsReports settings = configuration.outbound().tlsReports();
         List<Outcome> outcomes = new ArrayList<>();
+        int unanswered = 0;
         for (String domain : store.domains(day, MAX_DOMAINS)) {
+            if (unanswered >= MAX_UNANSWERED) {
+                LOG.warning("TLS reports: DNS left " + unanswered + " questions in a row unanswered; the rest of " + day
+                        + "'s reports wait for the next hour");
+                break;
+            }
             Instant now = clock.instant();
             if (store.sentSince(now.minus(1, ChronoUnit.DAYS)) >= settings.maxPerDay()) {
                 LOG.warning("TLS reports: SMTP_TLS_REPORTS_MAX_PER_DAY (" + settings.maxPerDay() + ") reached; the rest of " + day
@@ -167,6 +173,7 @@ public class TlsReporting {
                 continue; // sent, or being sent, by this node or another
             }
             Outcome outcome = sendOne(day, domain, settings, now);
+            unanswered = outcome == null ? unanswered + 1 : 0;
             if (outcome == null) {
                 store.release(day, domain); // DNS did not answer: the next hour tries again
                 outcomes.add(new Outcome(domain, List.of(), "DNS did not answer for _smtp._tls." + domain + "; tried again later"));
