@@ -134,15 +134,6 @@ public class MtaStsPolicy {
         return !now.isBefore(fetchedAt.plus(Duration.ofSeconds(maxAgeSeconds)));
     }
 
-    /** Takes over another fetch of the same domain (a new id, or the same policy fetched again). */
-    public void replaceWith(MtaStsPolicy newer) {
-        this.policyId = newer.policyId;
-        this.mode = newer.mode;
-        this.mx = newer.mx;
-        this.maxAgeSeconds = newer.maxAgeSeconds;
-        this.fetchedAt = newer.fetchedAt;
-    }
-
     public String getDomain() {
         return domain;
     }

@@ -120,10 +120,12 @@ final class DeliveryDns {
     /**
      * The records of the type at the name, or at the end of its alias chain (CNAME), or null when
      * the answer section holds records the question does not explain (of other names, or a chain
-     * longer than 8 aliases); their signatures (RRSIG) are the resolver's business.
+     * longer than 8 aliases).
      */
     private static List<Record> answers(Message response, Name name, int type) {
-        List<Record> section = Arrays.stream(response.getSectionArray(Section.ANSWER)).filter(r -> r.getType() != Type.RRSIG).toList();
+        // signatures are the resolver's business; a DNAME comes with the CNAME synthesized from it (RFC 6672), which is followed
+        List<Record> section = Arrays.stream(response.getSectionArray(Section.ANSWER))
+                .filter(r -> r.getType() != Type.RRSIG && r.getType() != Type.DNAME).toList();
         java.util.Set<Name> owners = new java.util.HashSet<>(List.of(name));
         Name current = name;
         boolean ended = type == Type.CNAME;

@@ -30,11 +30,9 @@ public class JpaMtaStsPolicyRepository implements MtaStsPolicyRepository {
     @Override
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     public void save(MtaStsPolicy policy) {
-        MtaStsPolicy stored = em.find(MtaStsPolicy.class, policy.getDomain());
-        if (stored == null) {
-            em.persist(policy);
-        } else {
-            stored.replaceWith(policy);
-        }
+        // the transaction starts with its write (server.xml's rule): SQLite refuses a read-then-write transaction at once,
+        // without waiting, when another writes; the policy replaces whatever was cached for the domain
+        em.createQuery("DELETE FROM MtaStsPolicy p WHERE p.domain = :domain").setParameter("domain", policy.getDomain()).executeUpdate();
+        em.persist(policy);
     }
 }
