@@ -246,10 +246,10 @@ class OutboundTlsIT {
         for (String name : names) {
             san.append(san.length() == 0 ? "SAN=" : ",").append("dns:").append(name);
         }
-        run(keytool, "-genkeypair", "-alias", "sts", "-keyalg", "RSA", "-keysize", "2048", "-validity", "30",
+        runIn(folder, keytool, "-genkeypair", "-alias", "sts", "-keyalg", "RSA", "-keysize", "2048", "-validity", "30",
                 "-dname", "CN=" + names[0], "-ext", san.toString(), "-keystore", store.toString(), "-storetype", "PKCS12",
                 "-storepass", new String(STORE_PASSWORD), "-keypass", new String(STORE_PASSWORD));
-        run(keytool, "-exportcert", "-rfc", "-alias", "sts", "-keystore", store.toString(), "-storepass", new String(STORE_PASSWORD),
+        runIn(folder, keytool, "-exportcert", "-rfc", "-alias", "sts", "-keystore", store.toString(), "-storepass", new String(STORE_PASSWORD),
                 "-file", folder.resolve("ca.pem").toString());
         KeyStore keys = KeyStore.getInstance("PKCS12");
         try (InputStream in = Files.newInputStream(store)) {
@@ -260,12 +260,6 @@ class OutboundTlsIT {
         SSLContext context = SSLContext.getInstance("TLS");
         context.init(managers.getKeyManagers(), null, null);
         return context;
-    }
-
-    private static void run(String... command) throws Exception {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, process.waitFor(), output);
     }
 
     private static void send(String recipient) throws Exception {

@@ -68,10 +68,6 @@ final class DeliveryDns {
         return simple;
     }
 
-    boolean validating() {
-        return validating;
-    }
-
     /**
      * Asks for the records of a type at a name (absolute).
      *

@@ -25,10 +25,6 @@ final class TrustAnchors {
     private TrustAnchors() {
     }
 
-    static SSLContext context(Path caFile) {
-        return context(trustManager(caFile));
-    }
-
     static SSLContext context(X509TrustManager trust) {
         try {
             SSLContext context = SSLContext.getInstance("TLS");

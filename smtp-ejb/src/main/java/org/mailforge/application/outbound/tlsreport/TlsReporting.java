@@ -156,6 +156,8 @@ public class TlsReporting {
         OutboundConfiguration.TlsReports settings = configuration.outbound().tlsReports();
         List<Outcome> outcomes = new ArrayList<>();
         int unanswered = 0;
+        // the reports of the last day, all nodes: asked once, then counted here (another node's meanwhile may pass the cap by a few)
+        int sent = store.sentSince(clock.instant().minus(1, ChronoUnit.DAYS));
         for (String domain : store.domains(day, MAX_DOMAINS)) {
             if (unanswered >= MAX_UNANSWERED) {
                 LOG.warning("TLS reports: DNS left " + unanswered + " questions in a row unanswered; the rest of " + day
@@ -163,7 +165,7 @@ public class TlsReporting {
                 break;
             }
             Instant now = clock.instant();
-            if (store.sentSince(now.minus(1, ChronoUnit.DAYS)) >= settings.maxPerDay()) {
+            if (sent >= settings.maxPerDay()) {
                 LOG.warning("TLS reports: SMTP_TLS_REPORTS_MAX_PER_DAY (" + settings.maxPerDay() + ") reached; the rest of " + day
                         + "'s are not sent");
                 outcomes.add(new Outcome(domain, List.of(), "the daily limit of reports is reached"));
@@ -181,6 +183,7 @@ public class TlsReporting {
             }
             store.sent(day, domain, outcome.sentTo().isEmpty() ? outcome.reason() : "sent to " + String.join(", ", outcome.sentTo()),
                     outcome.sentTo().size());
+            sent += outcome.sentTo().size();
             metrics.tlsReport(outcome.sentTo().isEmpty() ? "not-sent" : "sent");
             outcomes.add(outcome);
         }

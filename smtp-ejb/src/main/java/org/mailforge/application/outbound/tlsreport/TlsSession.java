@@ -35,10 +35,6 @@ public record TlsSession(String policyDomain, String policyType, List<String> po
         detail = detail == null ? null : cut(detail);
     }
 
-    public boolean successful() {
-        return resultType == null;
-    }
-
     /** The session, failed this way. */
     public TlsSession failed(String type, String why) {
         return new TlsSession(policyDomain, policyType, policyStrings, policyMx, mxHost, sendingIp, receivingIp, type, why);
