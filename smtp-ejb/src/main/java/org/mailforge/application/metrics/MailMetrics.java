@@ -219,11 +219,14 @@ public class MailMetrics {
 
     /** The results of the sender checks of one received message: method (spf, dkim, dmarc) to its results. */
     public void authenticationResults(java.util.Map<String, java.util.List<String>> byMethod) {
-        Metadata metadata = Metadata.builder().withName("smtp.auth.results")
-                .withDescription("Results of the sender checks of received mail (SPF, each DKIM signature, DMARC)").build();
-        byMethod.forEach((method, results) -> results.forEach(
-                result -> registry.counter(metadata, new Tag("method", method), new Tag("result", result)).inc()));
+        byMethod.forEach((method, results) -> results.forEach(result -> authResults.computeIfAbsent(method + " " + result,
+                key -> registry.counter(Metadata.builder().withName("smtp.auth.results")
+                        .withDescription("Results of the sender checks of received mail (SPF, each DKIM signature, DMARC)").build(),
+                        new Tag("method", method), new Tag("result", result))).inc()));
     }
+
+    /** The counters of {@link #authenticationResults} by method and result (words of RFC 8601: a few dozen at most). */
+    private final java.util.Map<String, Counter> authResults = new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
      * A delivery to a domain with an MTA-STS policy: {@code enforced} (over verified TLS to a host

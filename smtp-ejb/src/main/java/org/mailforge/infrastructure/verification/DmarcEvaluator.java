@@ -25,6 +25,8 @@ import org.xbill.DNS.Type;
 final class DmarcEvaluator {
 
     private static final int MAX_RECORD = 2048;
+    /** RFC 7489 6.4: a record starts with its version tag. */
+    private static final java.util.regex.Pattern VERSION = java.util.regex.Pattern.compile("(?s)v\\s*=\\s*DMARC1\\s*(;.*)?");
 
     private final DnsClient dns;
 
@@ -122,7 +124,7 @@ final class DmarcEvaluator {
                 continue;
             }
             String text = String.join("", txt.getStrings());
-            if (text.length() > MAX_RECORD || !text.matches("(?s)v\\s*=\\s*DMARC1\\s*(;.*)?")) {
+            if (text.length() > MAX_RECORD || !VERSION.matcher(text).matches()) {
                 continue;
             }
             if (found != null) {

@@ -42,7 +42,9 @@ final class SpfVerifier {
     /**
      * jSPF logs every directive it matches (INFO) and every broken record of a sender's domain with
      * a stack trace (WARNING): what senders publish must not write our log. Its own faults still
-     * show (SEVERE). Held here, since java.util.logging keeps loggers only weakly.
+     * show (SEVERE). This level holds outside Liberty (the unit tests); in Liberty, whose loggers
+     * take their levels from the server's trace specification only, server.xml's {@code <logging>}
+     * holds jSPF to SEVERE. Held here, since java.util.logging keeps loggers only weakly.
      */
     private static final java.util.logging.Logger JSPF_LOG = java.util.logging.Logger.getLogger("org.apache.james.jspf");
 

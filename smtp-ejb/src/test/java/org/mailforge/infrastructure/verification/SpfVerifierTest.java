@@ -88,6 +88,41 @@ class SpfVerifierTest {
         dns.close();
     }
 
+    /**
+     * One verifier serves every session at once: eight threads asking it over and over, cases
+     * that pass and fail on the same policies (a macro, include, redirect, a and mx terms) taking
+     * turns, each get the result the case asks for. It caught a cache of parsed policies (#38):
+     * jSPF adds to a parsed record while it checks it, so a parse serves one check only.
+     */
+    @Test
+    void concurrentChecksOfTheSamePoliciesGetTheirOwnResults() throws Exception {
+        SpfVerifier verifier = new SpfVerifier(new DnsClient(DnsClient.resolver(dns.address(), Duration.ofSeconds(2))), "mx.example.test");
+        List<Case> shared = CASES.stream().filter(c -> !c.expected().equals("permerror")).toList();
+        java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            List<java.util.concurrent.Future<List<String>>> runs = new ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                int offset = t;
+                runs.add(threads.submit(() -> {
+                    List<String> wrong = new ArrayList<>();
+                    for (int i = 0; i < 20 * shared.size(); i++) {
+                        Case c = shared.get((i + offset) % shared.size());
+                        String result = verifier.check(c.ip(), c.sender(), "client.example", Instant.now().plusSeconds(10)).result();
+                        if (!result.equals(c.expected())) {
+                            wrong.add(c + ": " + result);
+                        }
+                    }
+                    return wrong;
+                }));
+            }
+            for (java.util.concurrent.Future<List<String>> run : runs) {
+                assertEquals(List.of(), run.get(60, java.util.concurrent.TimeUnit.SECONDS));
+            }
+        } finally {
+            threads.shutdownNow();
+        }
+    }
+
     @Test
     void resultsFollowTheRfcAndAgreeWithPyspf() throws Exception {
         SpfVerifier verifier = new SpfVerifier(new DnsClient(DnsClient.resolver(dns.address(), Duration.ofSeconds(2))), "mx.example.test");
