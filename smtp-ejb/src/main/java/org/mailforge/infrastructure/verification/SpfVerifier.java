@@ -57,6 +57,8 @@ final class SpfVerifier {
         final Instant deadline;
         int voidLookups;
         boolean timedOut;
+        /** The shortest TTL of the records the check used (seconds); {@link #REMEMBER_SECONDS} when none. */
+        long shortestTtl = REMEMBER_SECONDS;
         /** Why the result is a permerror whatever jSPF concludes (too many MX records, a policy not in ASCII), or null. */
         String permerror;
 
@@ -65,8 +67,26 @@ final class SpfVerifier {
         }
     }
 
+    /**
+     * How long a result is remembered at most (and never longer than the TTL of any record it
+     * rests on): the same client, sender and HELO name within it get the same answer from the same
+     * DNS answers, so the policy is not evaluated again. A bulk sender's messages cost one
+     * evaluation a minute instead of one each (jSPF parses the policy and builds its checkers each
+     * time: half of the sender checks' CPU with answers from the cache, #38).
+     */
+    static final long REMEMBER_SECONDS = 60;
+    /** Results remembered at most; a full memory drops what expired, then everything. */
+    private static final int MAX_REMEMBERED = 10_000;
+
+    /** A result, without the sender and HELO name it is shown with, and until when it holds. */
+    private record Remembered(String result, String reason, long untilNanos) {
+    }
+
     private final BudgetedDns dns;
     private final SPF spf;
+    private final java.util.Map<String, Remembered> remembered = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Evaluations made (not answered from memory), for tests. */
+    private final java.util.concurrent.atomic.AtomicLong evaluations = new java.util.concurrent.atomic.AtomicLong();
 
     SpfVerifier(DnsClient client, String hostname) {
         this.dns = new BudgetedDns(client, hostname);
@@ -127,26 +147,58 @@ final class SpfVerifier {
 
     Spf check(String clientAddress, String mailFrom, String helo, Instant deadline) {
         String identity = mailFrom.isEmpty() ? "postmaster@" + helo : mailFrom;
+        // every macro a policy may use reads these three (the t, c and r macros only explanations, never fetched)
+        String key = clientAddress + " " + identity.toLowerCase(java.util.Locale.ROOT) + " " + helo.toLowerCase(java.util.Locale.ROOT);
+        long now = System.nanoTime();
+        Remembered known = remembered.get(key);
+        if (known != null && now - known.untilNanos() < 0) {
+            return new Spf(known.result(), mailFrom, helo, known.reason());
+        }
+        evaluations.incrementAndGet();
         Check check = new Check(deadline);
         dns.current.set(check);
+        Spf result;
         try {
-            SPFResult result = spf.checkSPF(clientAddress, identity, helo);
-            String verdict = result.getResult();
-            if (check.permerror != null) {
-                return new Spf("permerror", mailFrom, helo, check.permerror);
-            }
-            if (check.voidLookups > MAX_VOID_LOOKUPS) {
-                return new Spf("permerror", mailFrom, helo, "more than " + MAX_VOID_LOOKUPS + " void lookups");
-            }
-            if (check.timedOut) {
-                return new Spf("temperror", mailFrom, helo, "DNS did not answer in time");
-            }
-            return new Spf(verdict == null || verdict.isEmpty() ? "temperror" : verdict, mailFrom, helo, reason(verdict, clientAddress));
+            result = evaluate(check, clientAddress, identity, mailFrom, helo);
         } catch (RuntimeException e) {
             return new Spf("permerror", mailFrom, helo, "the sender cannot be checked");
         } finally {
             dns.current.remove();
         }
+        if (!"temperror".equals(result.result()) && check.shortestTtl > 0) {
+            remember(key, new Remembered(result.result(), result.reason(), now + java.util.concurrent.TimeUnit.SECONDS.toNanos(check.shortestTtl)), now);
+        }
+        return result;
+    }
+
+    private Spf evaluate(Check check, String clientAddress, String identity, String mailFrom, String helo) {
+        SPFResult result = spf.checkSPF(clientAddress, identity, helo);
+        String verdict = result.getResult();
+        if (check.permerror != null) {
+            return new Spf("permerror", mailFrom, helo, check.permerror);
+        }
+        if (check.voidLookups > MAX_VOID_LOOKUPS) {
+            return new Spf("permerror", mailFrom, helo, "more than " + MAX_VOID_LOOKUPS + " void lookups");
+        }
+        if (check.timedOut) {
+            return new Spf("temperror", mailFrom, helo, "DNS did not answer in time");
+        }
+        return new Spf(verdict == null || verdict.isEmpty() ? "temperror" : verdict, mailFrom, helo, reason(verdict, clientAddress));
+    }
+
+    private void remember(String key, Remembered result, long now) {
+        if (remembered.size() >= MAX_REMEMBERED) {
+            remembered.values().removeIf(old -> now - old.untilNanos() >= 0);
+            if (remembered.size() >= MAX_REMEMBERED) {
+                remembered.clear();
+            }
+        }
+        remembered.put(key, result);
+    }
+
+    /** Policies evaluated so far, not counting results given from memory (tests). */
+    long evaluations() {
+        return evaluations.get();
     }
 
     /** An SPF record (RFC 7208 4.5: "v=spf1" then a space or its end) with an octet outside ASCII. */
@@ -222,6 +274,9 @@ final class SpfVerifier {
                 return null; // jSPF's "no such records"
             }
             List<String> records = DNSServiceXBillImpl.convertRecordsToList(answer.records().toArray(new Record[0]));
+            if (check != null) {
+                answer.records().forEach(record -> check.shortestTtl = Math.min(check.shortestTtl, record.getTTL()));
+            }
             if (check != null && records != null) {
                 if (type == Type.MX && records.size() > MAX_MX_RECORDS) {
                     check.permerror = "more than " + MAX_MX_RECORDS + " MX records for an mx term";

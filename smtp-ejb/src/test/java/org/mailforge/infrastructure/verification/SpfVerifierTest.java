@@ -181,6 +181,45 @@ class SpfVerifierTest {
         }
     }
 
+    /**
+     * A result is remembered for the same client, sender and HELO name, a minute at most and never
+     * longer than the records it rests on: a policy published with TTL 0 is evaluated (and asked
+     * for) every time; a temporary error is never remembered.
+     */
+    @Test
+    void resultsAreRememberedNoLongerThanTheirRecordsAllow() throws Exception {
+        SpfVerifier verifier = new SpfVerifier(new DnsClient(DnsClient.resolver(dns.address(), Duration.ofSeconds(2))), "mx.example.test");
+        for (int i = 0; i < 3; i++) {
+            Spf result = verifier.check("127.0.0.1", i % 2 == 0 ? "a@pass.example" : "a@PASS.example", "client.example",
+                    Instant.now().plusSeconds(5));
+            assertEquals("pass", result.result());
+            assertEquals("127.0.0.1 is allowed", result.reason());
+        }
+        assertEquals(1, verifier.evaluations(), "the same client, sender and HELO: evaluated once");
+        Spf other = verifier.check("127.0.0.1", "b@pass.example", "client.example", Instant.now().plusSeconds(5));
+        assertEquals("b@pass.example", other.mailFrom(), "shown with its own sender");
+        assertEquals("fail", verifier.check("127.0.0.2", "a@pass.example", "client.example", Instant.now().plusSeconds(5)).result());
+        assertEquals(3, verifier.evaluations(), "another sender, another client: evaluated");
+
+        try (TestDnsServer shortLived = TestDnsServer.zone().add(new org.xbill.DNS.TXTRecord(org.xbill.DNS.Name.fromString("zero.example."),
+                org.xbill.DNS.DClass.IN, 0, "v=spf1 ip4:127.0.0.1 -all")).serve()) {
+            SpfVerifier zero = new SpfVerifier(new DnsClient(DnsClient.resolver(shortLived.address(), Duration.ofSeconds(2))), "mx.example.test");
+            for (int i = 0; i < 3; i++) {
+                assertEquals("pass", zero.check("127.0.0.1", "a@zero.example", "client.example", Instant.now().plusSeconds(5)).result());
+            }
+            assertEquals(3, zero.evaluations(), "TTL 0: evaluated every time");
+            assertEquals(3, shortLived.questions(), "and asked every time");
+        }
+        try (java.net.DatagramSocket silent = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
+            SpfVerifier unanswered = new SpfVerifier(new DnsClient(DnsClient.resolver("127.0.0.1:" + silent.getLocalPort(),
+                    Duration.ofSeconds(10))), "mx.example.test");
+            for (int i = 0; i < 2; i++) {
+                assertEquals("temperror", unanswered.check("127.0.0.1", "a@pass.example", "client.example", Instant.now().plusMillis(200)).result());
+            }
+            assertEquals(2, unanswered.evaluations(), "a temporary error is asked again");
+        }
+    }
+
     @Test
     void theNullSenderIsCheckedAsPostmasterOfTheHeloName() throws Exception {
         SpfVerifier verifier = new SpfVerifier(new DnsClient(DnsClient.resolver(dns.address(), Duration.ofSeconds(2))), "mx.example.test");
