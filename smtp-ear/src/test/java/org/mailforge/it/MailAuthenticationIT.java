@@ -52,7 +52,9 @@ class MailAuthenticationIT {
                 .txt("_dmarc.quarantine.example", "v=DMARC1; p=quarantine")
                 .refusing(org.xbill.DNS.Type.SPF) // as dnsmasq without upstream: SPF must ask for TXT only (RFC 7208 3.1)
                 // a policy jSPF cannot parse, naming a host whose name must never reach our log
-                .txt("broken.example", "v=spf1 a:sender-text-in-our-log.example ip4:300.0.0.1 -all");
+                .txt("broken.example", "v=spf1 a:sender-text-in-our-log.example ip4:300.0.0.1 -all")
+                // a macro jSPF fails on (its digit transformer overflows an int): it logged SEVERE with a stack trace
+                .txt("overflow.example", "v=spf1 a:%{d99999999999}.sender-text-in-our-log.example -all");
         for (String domain : List.of("sender.example", "quarantine.example", "nodmarc.example")) {
             zone.txt(domain, "v=spf1 ip4:127.0.0.1 -all")
                     .txt("mf._domainkey." + domain, "v=DKIM1; k=rsa; p=" + Base64.getEncoder().encodeToString(key.getPublic().getEncoded()));
@@ -221,17 +223,18 @@ class MailAuthenticationIT {
     }
 
     /**
-     * What senders publish does not write our log: jSPF logs every directive it matches (INFO)
-     * and every policy it cannot parse, with a stack trace (WARNING), and Liberty's loggers took
-     * both, one line a message (#38's profile found it: 5 % of the server's CPU under load). A
-     * passing check and a broken policy, then a refusal whose line we wait for: no jSPF line
-     * came before it.
+     * What senders publish does not write our log: jSPF logs every directive it matches (INFO),
+     * every policy it cannot parse (WARNING) and every policy it fails on (SEVERE), the last two
+     * with a stack trace, and Liberty's loggers took all three, one a message (#38's profile found
+     * it: 5 % of the server's CPU under load). A passing check, a broken policy and one jSPF fails
+     * on, then a refusal whose line we wait for: no jSPF line came before it.
      */
     @Test
     void whatSendersPublishNeverWritesOurLog() throws Exception {
         String recipient = "quiet" + System.nanoTime() + "@example.test";
         assertEquals(250, send("127.0.0.1", "a@nodmarc.example", recipient, "From: a@nodmarc.example\r\nSubject: hi\r\n\r\nhi\r\n"));
         assertEquals(250, send("127.0.0.1", "a@broken.example", recipient, "From: a@broken.example\r\nSubject: hi\r\n\r\nhi\r\n"));
+        assertEquals(250, send("127.0.0.1", "a@overflow.example", recipient, "From: a@overflow.example\r\nSubject: hi\r\n\r\nhi\r\n"));
         assertEquals(List.of(HOST_NAME, "spf permerror smtp.mailfrom=a@broken.example", "dkim none ", "dmarc none header.from=broken.example"),
                 authres(files(recipient, "new").stream().map(MailAuthenticationIT::read).filter(m -> m.contains("a@broken.example"))
                         .findFirst().orElseThrow()));

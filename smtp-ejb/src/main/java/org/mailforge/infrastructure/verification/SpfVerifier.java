@@ -41,15 +41,16 @@ final class SpfVerifier {
 
     /**
      * jSPF logs every directive it matches (INFO) and every broken record of a sender's domain with
-     * a stack trace (WARNING): what senders publish must not write our log. Its own faults still
-     * show (SEVERE). This level holds outside Liberty (the unit tests); in Liberty, whose loggers
-     * take their levels from the server's trace specification only, server.xml's {@code <logging>}
-     * holds jSPF to SEVERE. Held here, since java.util.logging keeps loggers only weakly.
+     * a stack trace (WARNING), and a policy that makes it fail (SEVERE, a stack trace): what
+     * senders publish must not write our log. This level holds outside Liberty (the unit tests);
+     * in Liberty, whose loggers take their levels from the server's trace specification only,
+     * server.xml's {@code <logging>} turns jSPF off. Held here, since java.util.logging keeps
+     * loggers only weakly.
      */
     private static final java.util.logging.Logger JSPF_LOG = java.util.logging.Logger.getLogger("org.apache.james.jspf");
 
     static {
-        JSPF_LOG.setLevel(java.util.logging.Level.SEVERE);
+        JSPF_LOG.setLevel(java.util.logging.Level.OFF);
     }
 
     /** The DNS state of the check running on this thread: its deadline and the void answers seen. */
@@ -57,7 +58,10 @@ final class SpfVerifier {
         final Instant deadline;
         int voidLookups;
         boolean timedOut;
-        /** The shortest TTL of the records the check used (seconds); {@link #REMEMBER_SECONDS} when none. */
+        /**
+         * The shortest TTL of the records the check used (seconds), {@link #REMEMBER_SECONDS} at most;
+         * 0 once an answer was empty (a negative answer carries no TTL of its own here).
+         */
         long shortestTtl = REMEMBER_SECONDS;
         /** Why the result is a permerror whatever jSPF concludes (too many MX records, a policy not in ASCII), or null. */
         String permerror;
@@ -68,11 +72,14 @@ final class SpfVerifier {
     }
 
     /**
-     * How long a result is remembered at most (and never longer than the TTL of any record it
-     * rests on): the same client, sender and HELO name within it get the same answer from the same
-     * DNS answers, so the policy is not evaluated again. A bulk sender's messages cost one
-     * evaluation a minute instead of one each (jSPF parses the policy and builds its checkers each
-     * time: half of the sender checks' CPU with answers from the cache, #38).
+     * How long a result is remembered at most: the same client, sender and HELO name within it get
+     * the same answer from the same DNS answers, so the policy is not evaluated again. A bulk
+     * sender's messages cost one evaluation a minute instead of one each (jSPF parses the policy
+     * and builds its checkers each time: half of the sender checks' CPU with answers from the
+     * cache, #38). Never longer than the TTL the records it rests on carry; since the DNS cache
+     * hands records out with the TTL they came with, not the time they have left, a result may
+     * outlive its records by up to this much. A result that rests on an empty answer (NXDOMAIN,
+     * no record of the type: a void lookup, a domain without a policy) is not remembered.
      */
     static final long REMEMBER_SECONDS = 60;
     /** Results remembered at most; a full memory drops what expired, then everything. */
@@ -83,22 +90,49 @@ final class SpfVerifier {
     }
 
     private final BudgetedDns dns;
-    private final SPF spf;
+    /**
+     * Idle jSPF engines, one per check at a time: jSPF's macro expander keeps the pattern of the
+     * macro it is expanding in a field, so two checks expanding macros in one engine at once could
+     * expand each other's (a wrong name, then a wrong result).
+     */
+    private final java.util.Queue<SPF> engines = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    /** Idle engines kept at most; more are made while more checks run at once, and let go after. */
+    private static final int MAX_IDLE_ENGINES = 64;
+    private final java.util.concurrent.atomic.AtomicInteger idleEngines = new java.util.concurrent.atomic.AtomicInteger();
     private final java.util.Map<String, Remembered> remembered = new java.util.concurrent.ConcurrentHashMap<>();
     /** Evaluations made (not answered from memory), for tests. */
     private final java.util.concurrent.atomic.AtomicLong evaluations = new java.util.concurrent.atomic.AtomicLong();
 
     SpfVerifier(DnsClient client, String hostname) {
         this.dns = new BudgetedDns(client, hostname);
+        release(engine()); // made once now: a jSPF that cannot be wired fails the start, not a message
+    }
+
+    /** An idle engine, or a new one. */
+    private SPF engine() {
+        SPF idle = engines.poll();
+        if (idle != null) {
+            idleEngines.decrementAndGet();
+            return idle;
+        }
         // what new SPF(dns) wires, with a parser whose exp= is never fetched (see the class comment)
         org.apache.james.jspf.wiring.WiringServiceTable wiring = new org.apache.james.jspf.wiring.WiringServiceTable();
         wiring.put(org.apache.james.jspf.core.DNSServiceEnabled.class, dns);
         org.apache.james.jspf.core.MacroExpand macros = new org.apache.james.jspf.core.MacroExpand(dns);
         wiring.put(org.apache.james.jspf.core.MacroExpandEnabled.class, macros);
-        this.spf = new SPF(dns, new org.apache.james.jspf.parser.RFC4408SPF1Parser(new WithoutExplanations(wiring).verified()), macros,
+        SPF spf = new SPF(dns, new org.apache.james.jspf.parser.RFC4408SPF1Parser(new WithoutExplanations(wiring).verified()), macros,
                 new org.apache.james.jspf.executor.SynchronousSPFExecutor(dns));
         wiring.put(org.apache.james.jspf.core.SPFCheckEnabled.class, spf);
         spf.setUseBestGuess(false);
+        return spf;
+    }
+
+    private void release(SPF engine) {
+        if (idleEngines.incrementAndGet() <= MAX_IDLE_ENGINES) {
+            engines.offer(engine);
+        } else {
+            idleEngines.decrementAndGet();
+        }
     }
 
     /** jSPF's terms with an exp modifier that is parsed (its syntax still counts) but never looked up. */
@@ -148,7 +182,7 @@ final class SpfVerifier {
     Spf check(String clientAddress, String mailFrom, String helo, Instant deadline) {
         String identity = mailFrom.isEmpty() ? "postmaster@" + helo : mailFrom;
         // every macro a policy may use reads these three (the t, c and r macros only explanations, never fetched)
-        String key = clientAddress + " " + identity.toLowerCase(java.util.Locale.ROOT) + " " + helo.toLowerCase(java.util.Locale.ROOT);
+        String key = clientAddress + " " + asciiLowerCase(identity) + " " + asciiLowerCase(helo);
         long now = System.nanoTime();
         Remembered known = remembered.get(key);
         if (known != null && now - known.untilNanos() < 0) {
@@ -171,8 +205,29 @@ final class SpfVerifier {
         return result;
     }
 
+    /** DNS folds the case of ASCII letters only (RFC 4343): other letters that lower-case alike may name other domains. */
+    private static String asciiLowerCase(String text) {
+        StringBuilder folded = null;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c >= 'A' && c <= 'Z') {
+                if (folded == null) {
+                    folded = new StringBuilder(text);
+                }
+                folded.setCharAt(i, (char) (c + ('a' - 'A')));
+            }
+        }
+        return folded == null ? text : folded.toString();
+    }
+
     private Spf evaluate(Check check, String clientAddress, String identity, String mailFrom, String helo) {
-        SPFResult result = spf.checkSPF(clientAddress, identity, helo);
+        SPF engine = engine();
+        SPFResult result;
+        try {
+            result = engine.checkSPF(clientAddress, identity, helo);
+        } finally {
+            release(engine);
+        }
         String verdict = result.getResult();
         if (check.permerror != null) {
             return new Spf("permerror", mailFrom, helo, check.permerror);
@@ -270,6 +325,7 @@ final class SpfVerifier {
             if (answer.isEmpty()) {
                 if (check != null) {
                     check.voidLookups++;
+                    check.shortestTtl = 0;
                 }
                 return null; // jSPF's "no such records"
             }

@@ -183,8 +183,9 @@ class SpfVerifierTest {
 
     /**
      * A result is remembered for the same client, sender and HELO name, a minute at most and never
-     * longer than the records it rests on: a policy published with TTL 0 is evaluated (and asked
-     * for) every time; a temporary error is never remembered.
+     * longer than the TTL of the records it rests on: a policy published with TTL 0 is evaluated
+     * (and asked for) every time, and so is a result resting on an empty answer (whose TTL is not
+     * known here); a temporary error is never remembered.
      */
     @Test
     void resultsAreRememberedNoLongerThanTheirRecordsAllow() throws Exception {
@@ -200,6 +201,10 @@ class SpfVerifierTest {
         assertEquals("b@pass.example", other.mailFrom(), "shown with its own sender");
         assertEquals("fail", verifier.check("127.0.0.2", "a@pass.example", "client.example", Instant.now().plusSeconds(5)).result());
         assertEquals(3, verifier.evaluations(), "another sender, another client: evaluated");
+        for (int i = 0; i < 2; i++) {
+            assertEquals("none", verifier.check("127.0.0.1", "a@nosuch.example", "client.example", Instant.now().plusSeconds(5)).result());
+        }
+        assertEquals(5, verifier.evaluations(), "a result resting on an empty answer (no such domain): evaluated every time");
 
         try (TestDnsServer shortLived = TestDnsServer.zone().add(new org.xbill.DNS.TXTRecord(org.xbill.DNS.Name.fromString("zero.example."),
                 org.xbill.DNS.DClass.IN, 0, "v=spf1 ip4:127.0.0.1 -all")).serve()) {
