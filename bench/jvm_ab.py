@@ -8,6 +8,7 @@ when they are compared. This is how docs/deployment.md compared the garbage coll
     python3 bench/jvm_ab.py --warm 4 --rounds 6 -- "-XX:+UseParallelGC" "-XX:+UseSerialGC"
     python3 bench/jvm_ab.py --ear-b /tmp/before.ear -- "-XX:+UseSerialGC" "-XX:+UseSerialGC"  # two builds
     BENCH_SMTP="SMTP_DMARC_POLICY=report" python3 bench/jvm_ab.py --smtp-b "SMTP_DMARC_POLICY=off" -- "" ""  # two settings
+    python3 bench/jvm_ab.py --java-b /usr/lib/jvm/java-17-openjdk-amd64 -- "-XX:+UseSerialGC" "-XX:+UseSerialGC"  # two JDKs
 
 (`--` first: the options begin with a dash.) Each argument is the whole jvm.options of one
 server (options separated by spaces; they replace the file the build wrote, so a collector there
@@ -42,7 +43,7 @@ def prepare(name, options, ear=None):
         shutil.copyfile(ear, folder / "apps" / "smtp-ear.ear")
 
 
-#: settings of server B alone (--smtp-b), on top of BENCH_SMTP's, which both servers get
+#: settings of server B alone (--smtp-b), on top of BENCH_SMTP's, which both servers get; JAVA_HOME for --java-b
 B_SETTINGS = {}
 
 
@@ -81,12 +82,15 @@ def main():
     parser.add_argument("--rounds", type=int, default=6, help="rounds measured")
     parser.add_argument("--count", type=int, default=3000, help="messages per cell (1 KB, concurrency 50)")
     parser.add_argument("--ear-b", help="an EAR for server B (another build); A runs the build's")
+    parser.add_argument("--java-b", help="the JDK of server B (JAVA_HOME); A runs bench/run.py's (the newest 21+)")
     parser.add_argument("--smtp-b", default="", help="settings of server B alone, e.g. \"SMTP_DMARC_POLICY=off\""
                         " (both get BENCH_SMTP's)")
     args = parser.parse_args()
     for setting in args.smtp_b.split():
         key, _, value = setting.partition("=")
         B_SETTINGS[key] = value
+    if args.java_b:
+        B_SETTINGS["JAVA_HOME"] = args.java_b
     variants = [args.a, args.b]
     shipped = run.WLP / "usr" / "servers" / run.SERVER / "jvm.options"
     original = shipped.read_text() if shipped.exists() else ""

@@ -39,9 +39,19 @@ ROOT = Path(__file__).resolve().parent.parent
 WORK = Path(os.environ.get("BENCH_WORK", "/tmp/mailforge-bench"))
 WLP = ROOT / ".liberty" / "wlp"
 SERVER = "mailforge"
-PORTS = {"mailforge": 2525, "postfix": 2526, "smtp-sink": 2527, "haraka": 2528}
+PORTS = {"mailforge": 2525, "postfix": 2526, "smtp-sink": 2527, "haraka": 2528, "mailforge-checks": 2545}
 PEERS = ("postfix", "haraka", "smtp-sink")
 HTTP_PORT = 2580
+#: the second Mailforge: the default sender checks (SPF, DKIM, DMARC with SMTP_DMARC_POLICY=report)
+#: against a local resolver (dnsmasq on DNS_PORT) that answers the load's sender domain at once
+CHECKS = "mailforge-checks"
+CHECKS_HTTP_PORT = 2600
+DNS_PORT = 5353
+#: what the resolver answers for smtp-source's sender (bench@client.test), with a TTL of 300 s as a
+#: caching resolver passes on: an SPF policy that passes 127.0.0.1 and a DMARC record
+SENDER_RECORDS = {"client.test": "v=spf1 ip4:127.0.0.0/8 -all", "_dmarc.client.test": "v=DMARC1; p=none"}
+#: messages each Mailforge takes after its start before the first measured round (batches of 1,000)
+WARMUP = 4000
 
 
 def log(text):
@@ -124,6 +134,39 @@ def mailforge_pid():
     return int((WLP / "usr" / "servers" / ".pid" / f"{SERVER}.pid").read_text().strip())
 
 
+def checks_env():
+    """The second server's settings: the default checks, its own ports and data."""
+    data = WORK / CHECKS
+    env = mailforge_env()
+    env.update({"SMTP_PORT": str(PORTS[CHECKS]), "SMTP_HEALTH_PORT": str(CHECKS_HTTP_PORT),
+                "SMTP_METRICS_PORT": str(CHECKS_HTTP_PORT + 1), "SMTP_ADMIN_CONSOLE_PORT": str(CHECKS_HTTP_PORT + 2),
+                "SMTP_STORAGE_PATH": str(data / "mail"), "SMTP_DB_PATH": str(data / "smtp.db"),
+                "SMTP_SPOOL_PATH": str(data / "spool"), "SMTP_QUEUE_PATH": str(data / "queue"),
+                "SMTP_DMARC_POLICY": "report", "SMTP_DNS_SERVER": f"127.0.0.1:{DNS_PORT}"})
+    return env
+
+
+def start_checks_server():
+    """A copy of the bench server's Liberty folder (same build, same jvm.options) with the default checks."""
+    folder = WLP / "usr" / "servers" / CHECKS
+    shutil.rmtree(folder, ignore_errors=True)
+    shutil.copytree(WLP / "usr" / "servers" / SERVER, folder, ignore=shutil.ignore_patterns("logs", "workarea", "tranlog", "messaging"))
+    run([str(WLP / "bin" / "server"), "start", CHECKS], env=checks_env(), stdout=subprocess.DEVNULL)
+    wait_for_greeting(PORTS[CHECKS])
+
+
+def stop_checks_server():
+    subprocess.run([str(WLP / "bin" / "server"), "stop", CHECKS], env=checks_env(), stdout=subprocess.DEVNULL)
+
+
+def start_resolver():
+    """dnsmasq on 127.0.0.1:DNS_PORT answering SENDER_RECORDS, every other name under .test NXDOMAIN."""
+    command = [shutil.which("dnsmasq", path=os.environ.get("PATH", "") + ":/usr/sbin"), "--no-daemon", f"--port={DNS_PORT}", "--listen-address=127.0.0.1", "--bind-interfaces",
+               "--no-resolv", "--no-hosts", "--local=/test/", "--local-ttl=300", "--log-facility=/dev/null"]
+    command += [f"--txt-record={name},{text}" for name, text in SENDER_RECORDS.items()]
+    return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
 def start_mailforge(clean=False, jvm_options=""):
     """Seconds from `server start` to the first 220; clean: without Liberty's caches (a cold start)."""
     started = time.monotonic()
@@ -174,6 +217,9 @@ def prepare(args):
         subprocess.run("echo 'postfix postfix/main_mailer_type select No configuration' | debconf-set-selections",
                        shell=True, check=False)
         run(["apt-get", "install", "-y", "-qq", "postfix"], env=dict(os.environ, DEBIAN_FRONTEND="noninteractive"))
+    if not shutil.which("dnsmasq", path=os.environ.get("PATH", "") + ":/usr/sbin"):
+        log("installing dnsmasq (the resolver of the default-checks server) from Debian")
+        run(["apt-get", "install", "-y", "-qq", "dnsmasq-base"], env=dict(os.environ, DEBIAN_FRONTEND="noninteractive"))
     if not args.no_build:
         log("building Mailforge and its Liberty server (mvn -DskipTests install)")
         run(["mvn", "-q", "-B", "-DskipTests", "install"], cwd=ROOT)
@@ -189,11 +235,11 @@ def prepare(args):
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     haraka = int(subprocess.run(["bash", str(ROOT / "bench" / "haraka-setup.sh"), str(PORTS["haraka"]), str(WORK / "haraka")],
                                 check=True, capture_output=True, text=True).stdout.strip())
-    return sink, haraka
+    return sink, haraka, start_resolver()
 
 
 def stores():
-    return {"mailforge": WORK / "mailforge" / "mail", "postfix": WORK / "postfix" / "mail",
+    return {"mailforge": WORK / "mailforge" / "mail", CHECKS: WORK / CHECKS / "mail", "postfix": WORK / "postfix" / "mail",
             "haraka": WORK / "haraka" / "mail", "smtp-sink": None}
 
 
@@ -364,11 +410,12 @@ def main():
         args.soak = min(args.soak, 60)
         args.rounds = 1
     seconds = 3 if args.quick else 10
+    # the headline cell first: its first round is the one right after the warm-up
     cells = [(1024, 50)] if args.only is None and args.quick else \
         [tuple(int(v) for v in args.only.split(":"))] if args.only else \
-        [(size, c) for size in (1024, 102400) for c in (1, 10, 50)]
+        [(1024, 50)] + [(size, c) for size in (1024, 102400) for c in (1, 10, 50) if (size, c) != (1024, 50)]
 
-    sink, haraka = prepare(args)
+    sink, haraka, resolver = prepare(args)
     report = {"machine": f"{os.cpu_count()} cores", "time": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
               "java": java_home() or "the default JDK"}
     try:
@@ -381,16 +428,21 @@ def main():
         report["startup_seconds"] = round(start_mailforge(), 1)
         pid = mailforge_pid()
         log(f"Mailforge up in {report['startup_seconds']} s warm, {report['startup_cold_seconds']} s cold (pid {pid})")
-        # the warm-up curve: the first 5,000 messages after the start, 1 KB at concurrency 50
+        # the warm-up curve: the first WARMUP messages after the start, 1 KB at concurrency 50
         report["warmup"] = []
-        for batch in range(5):
+        for batch in range(WARMUP // 1000):
             result = cell("mailforge", 1024, 50, count=1000)
             report["warmup"].append({"batch": batch + 1, "rate": round(result["stored_rate"]),
                                      "cpu_per_1000": round(result["cpu_per_1000"], 2)})
             log(f"warm-up batch {batch + 1}: {result['stored_rate']:.0f} stored/s, {result['cpu_per_1000']:.2f} CPU-s/1000")
+        # the default configuration beside it, warmed up alike (not during Mailforge's start and warm-up)
+        start_checks_server()
+        for batch in range(WARMUP // 1000):
+            result = cell(CHECKS, 1024, 50, count=1000)
+            log(f"{CHECKS} warm-up batch {batch + 1}: {result['stored_rate']:.0f} stored/s, {result['cpu_per_1000']:.2f} CPU-s/1000")
 
         matrix = {}
-        targets = ("mailforge",) + PEERS
+        targets = ("mailforge", CHECKS) + PEERS
         for size, concurrency in ([] if args.skip_matrix else cells):
             runs = {target: [] for target in targets}
             for round_ in range(args.rounds):
@@ -407,12 +459,13 @@ def main():
                 matrix[f"{target} {size} c{concurrency}"] = {
                     key: statistics.median(r[key] for r in runs[target]) for key in runs[target][0]}
                 matrix[f"{target} {size} c{concurrency}"]["runs"] = [round(r["stored_rate"]) for r in runs[target]]
+                matrix[f"{target} {size} c{concurrency}"]["cpu_runs"] = [round(r["cpu_per_1000"], 2) for r in runs[target]]
         report["matrix"] = matrix
         report["cells"] = [] if args.skip_matrix else cells
         report["heap_mb"] = round(heap_mb() or 0, 1)
 
         if not args.skip_matrix:
-            report["latency_c10"] = {target: load(PORTS[target], 10, count=5000) for target in targets}
+            report["latency_c10"] = {target: load(PORTS[target], 10, count=5000) for target in ("mailforge",) + PEERS}
             log("latency at c=10: " + json.dumps(report["latency_c10"]))
             before, during = idle_connections(PORTS["mailforge"], pid)
             report["idle_1000"] = {"rss_before_mb": round(before / 1024, 1), "rss_with_1000_idle_mb": round(during / 1024, 1)}
@@ -428,6 +481,8 @@ def main():
             log("kill -9 under load: " + json.dumps(report["durability"]))
     finally:
         stop_mailforge()
+        stop_checks_server()
+        resolver.terminate()
         sink.terminate()
         os.kill(haraka, signal.SIGTERM)
         subprocess.run(["postfix", "-c", str(WORK / "postfix" / "etc"), "stop"], stdout=subprocess.DEVNULL,
@@ -469,6 +524,41 @@ def render(report):
     return "\n".join(lines)
 
 
+def render_rounds(report):
+    """Every round of every cell with its own ratios, the first cell's first round (right after the
+    warm-up) marked; then the headline: the median of the rounds with that first round beside it."""
+    m = report["matrix"]
+    lines = ["Round by round (stored/s ratios from the same round; CPU ratios are Mailforge's CPU per message ÷ the peer's):", "",
+             "| size | conc | round | Mailforge stored/s @ CPU-s | ÷ Postfix | ÷ Haraka | CPU ÷ Postfix | CPU ÷ Haraka "
+             "| default checks ÷ checks off |", "|---|---|---|---|---|---|---|---|---|"]
+    headline = None
+    for index, (size, c) in enumerate(report["cells"]):
+        own, checks = m[f"mailforge {size} c{c}"], m[f"{CHECKS} {size} c{c}"]
+        postfix, haraka = m[f"postfix {size} c{c}"], m[f"haraka {size} c{c}"]
+        ratios = []
+        for i in range(len(own["runs"])):
+            r = {"postfix": own["runs"][i] / postfix["runs"][i], "haraka": own["runs"][i] / haraka["runs"][i],
+                 "cpu_postfix": own["cpu_runs"][i] / postfix["cpu_runs"][i], "cpu_haraka": own["cpu_runs"][i] / haraka["cpu_runs"][i],
+                 "checks": checks["runs"][i] / own["runs"][i]}
+            ratios.append(r)
+            label = f"{i + 1}" + (f" (first after {WARMUP:,} messages)" if index == 0 and i == 0 else "")
+            lines.append(f"| {size // 1024} KB | {c} | {label} | {own['runs'][i]} @ {own['cpu_runs'][i]} | {r['postfix']:.2f}x "
+                         f"| {r['haraka']:.2f}x | {r['cpu_postfix']:.2f} | {r['cpu_haraka']:.2f} | {r['checks']:.2f}x |")
+        if index == 0:
+            headline = (size, c, ratios)
+    if headline:
+        size, c, ratios = headline
+        median = {k: statistics.median(r[k] for r in ratios) for k in ratios[0]}
+        first = ratios[0]
+        lines += ["", f"**Headline** ({size // 1024} KB, concurrency {c}; medians of the {len(ratios)} rounds' own ratios, "
+                  f"the first round after the {WARMUP:,}-message warm-up beside them): Mailforge stores "
+                  f"**{median['postfix']:.2f}x** Postfix's rate (first round {first['postfix']:.2f}x) and "
+                  f"**{median['haraka']:.2f}x** Haraka's ({first['haraka']:.2f}x), at {median['cpu_postfix']:.2f} and "
+                  f"{median['cpu_haraka']:.2f} of their CPU per message ({first['cpu_postfix']:.2f}, {first['cpu_haraka']:.2f}); "
+                  f"with the default checks it keeps {median['checks']:.2f}x its checks-off rate ({first['checks']:.2f}x)."]
+    return lines + [""]
+
+
 def render_matrix(report):
     lines = ["Interleaved cells (medians of the rounds; each round runs every server once, in rotated order). "
              "Ratios are Mailforge's to each peer from the same rounds: these hold across days; the rates do not.", "",
@@ -477,13 +567,17 @@ def render_matrix(report):
     m = report["matrix"]
     for size, c in report["cells"]:
         f = m[f"mailforge {size} c{c}"]
-        for target in ("mailforge",) + PEERS:
+        for target in ("mailforge", CHECKS) + PEERS:
             r = m[f"{target} {size} c{c}"]
             stored = "—" if target == "smtp-sink" else f"{r['stored_rate']:.0f} ({', '.join(map(str, r['runs']))})"
             ratio = "" if target in ("mailforge", "smtp-sink") else f"{f['stored_rate'] / r['stored_rate']:.2f}x"
             cpu = "" if target == "mailforge" else f"{f['cpu_per_1000'] / r['cpu_per_1000']:.2f}"
             lines.append(f"| {size // 1024} KB | {c} | {target} | {r['accepted_rate']:.0f} | {stored} | {r['cpu_per_1000']:.2f} "
                          f"| {ratio} | {cpu} |")
+    lines += ["", f"`{CHECKS}`: the same build with the default sender checks (SPF, DKIM, DMARC, "
+              f"`SMTP_DMARC_POLICY=report`) against dnsmasq on 127.0.0.1 answering the sender's records (TTL 300 s); "
+              "`mailforge` runs them off, as Postfix and Haraka run without milters or plugins.", ""]
+    lines += render_rounds(report)
     rss = [v.get("rss_mb", 0) for v in m.values()]
     lines += ["", f"Heap after the matrix: {report['heap_mb']} MB; Mailforge's RSS peak: {max(rss):.0f} MB", ""]
     if "latency_c10" in report:
