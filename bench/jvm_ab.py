@@ -64,12 +64,12 @@ def server(command, name, smtp_port, http_port):
                    stdout=subprocess.DEVNULL, check=command == "start")
 
 
-def cell(name, smtp_port, count):
+def cell(name, smtp_port, count, size=1024):
     folder = run.WORK / name / "mail"
     before = run.count_files(folder)
     cpu0 = run.machine_cpu_seconds()
     started = time.monotonic()
-    elapsed = run.smtp_source(smtp_port, 1024, 50, count)
+    elapsed = run.smtp_source(smtp_port, size, 50, count)
     stored, until = run.wait_stored(folder, before, count, started)
     return stored / max(until, elapsed), (run.machine_cpu_seconds() - cpu0) / max(stored, 1) * 1000
 
@@ -80,7 +80,8 @@ def main():
     parser.add_argument("b", help="jvm.options of server B")
     parser.add_argument("--warm", type=int, default=5, help="rounds not counted (the JIT's warm-up)")
     parser.add_argument("--rounds", type=int, default=6, help="rounds measured")
-    parser.add_argument("--count", type=int, default=3000, help="messages per cell (1 KB, concurrency 50)")
+    parser.add_argument("--count", type=int, default=3000, help="messages per cell (concurrency 50)")
+    parser.add_argument("--size", type=int, default=1024, help="message size in octets")
     parser.add_argument("--ear-b", help="an EAR for server B (another build); A runs the build's")
     parser.add_argument("--java-b", help="the JDK of server B (JAVA_HOME); A runs bench/run.py's (the newest 21+)")
     parser.add_argument("--smtp-b", default="", help="settings of server B alone, e.g. \"SMTP_DMARC_POLICY=off\""
@@ -103,7 +104,7 @@ def main():
         for round_ in range(args.warm + args.rounds):
             for i in ([0, 1] if round_ % 2 == 0 else [1, 0]):
                 name, smtp_port, _ = SERVERS[i]
-                rate, cpu = cell(name, smtp_port, args.count)
+                rate, cpu = cell(name, smtp_port, args.count, args.size)
                 if round_ >= args.warm:
                     results[i]["rate"].append(rate)
                     results[i]["cpu"].append(cpu)

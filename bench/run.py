@@ -399,7 +399,7 @@ def main():
     parser.add_argument("--quick", action="store_true", help="one round of 3 s cells")
     parser.add_argument("--no-build", action="store_true", help="use the server built before")
     parser.add_argument("--skip-matrix", action="store_true", help="only start-up, the warm-up curve, the soak and the kill -9 run")
-    parser.add_argument("--only", help="cells of one size and concurrency, e.g. 1024:50")
+    parser.add_argument("--only", help="cells of these sizes and concurrencies only, e.g. 1024:50 or 102400:50,1024:500")
     parser.add_argument("--rounds", type=int, default=3, help="rounds of the interleaved cells")
     parser.add_argument("--soak", type=int, default=300, help="seconds of steady load watching the heap (0: skip)")
     parser.add_argument("--no-durability", action="store_true", help="skip the kill -9 run")
@@ -412,7 +412,7 @@ def main():
     seconds = 3 if args.quick else 10
     # the headline cell first: its first round is the one right after the warm-up
     cells = [(1024, 50)] if args.only is None and args.quick else \
-        [tuple(int(v) for v in args.only.split(":"))] if args.only else \
+        [tuple(int(v) for v in cell.split(":")) for cell in args.only.split(",")] if args.only else \
         [(1024, 50)] + [(size, c) for size in (1024, 102400) for c in (1, 10, 50) if (size, c) != (1024, 50)]
 
     sink, haraka, resolver = prepare(args)

@@ -18,6 +18,8 @@ public final class MessageHeaders {
 
     /** The most of a header block parsed for the subject and webhooks. */
     static final int MAX_HEADER_OCTETS = 64 * 1024;
+    /** What {@link #block} reads into first; it doubles while the block goes on. */
+    private static final int FIRST_READ = 8 * 1024;
     private static final java.util.Set<String> AUTHOR_FIELDS = java.util.Set.of("from", "sender");
     /** A subject longer than this is cut (the queue and webhooks carry it). */
     static final int MAX_SUBJECT_CHARS = 998;
@@ -168,13 +170,22 @@ public final class MessageHeaders {
         }
     }
 
-    /** The header block of a message, at most {@link #MAX_HEADER_OCTETS} of it, read in chunks. */
+    /**
+     * The header block of a message, at most {@link #MAX_HEADER_OCTETS} of it, read in chunks into
+     * a buffer that grows as the block does: a header block is a few KB, and a buffer the size of
+     * the limit (or of the message) for every read made large messages cost the sender checks a
+     * 64 KB allocation per read (#38: with the checks on, 100 KB messages cost 18 % more CPU).
+     */
     public static HeaderBlock block(org.mailforge.smtp.spi.MessageContent content) {
         try (InputStream in = content.openStream()) {
-            byte[] octets = new byte[(int) Math.min(MAX_HEADER_OCTETS, Math.max(0, content.size()))];
+            int limit = (int) Math.min(MAX_HEADER_OCTETS, Math.max(0, content.size()));
+            byte[] octets = new byte[Math.min(limit, FIRST_READ)];
             int length = 0;
             int scanned = 0;
-            while (length < octets.length) {
+            while (length < limit) {
+                if (length == octets.length) {
+                    octets = java.util.Arrays.copyOf(octets, Math.min(limit, octets.length * 2));
+                }
                 int n = in.read(octets, length, Math.min(4096, octets.length - length));
                 if (n < 0) {
                     return new HeaderBlock(octets, length, true); // the message ended: its block is whole

@@ -52,6 +52,24 @@ class MessageHeadersTest {
                 ("Subject: early\r\n" + filler + "\r\n").getBytes(StandardCharsets.US_ASCII))));
     }
 
+    /**
+     * The block is read into a buffer that grows as it goes (#38): a block of 8, 16, 40 or 64 KB,
+     * a body after it, and the From: at the block's end is found; a block past 64 KB is not
+     * complete, and the From: beyond the bound is not seen.
+     */
+    @Test
+    void aHeaderBlockOfAnySizeUpToTheBoundIsReadWhole() {
+        for (int padding : new int[] {0, 8 * 1024 - 60, 16 * 1024, 40 * 1024, MessageHeaders.MAX_HEADER_OCTETS - 200,
+                MessageHeaders.MAX_HEADER_OCTETS + 10}) {
+            String filler = padding == 0 ? "" : "X-Pad: " + "p".repeat(padding) + "\r\n";
+            byte[] message = (filler + "From: a@bank.example\r\n\r\n" + "body\r\n".repeat(20_000)).getBytes(StandardCharsets.US_ASCII);
+            MessageHeaders.HeaderBlock block = MessageHeaders.block(org.mailforge.smtp.spi.MessageContent.of(message));
+            boolean within = filler.length() + 24 <= MessageHeaders.MAX_HEADER_OCTETS;
+            assertEquals(within, block.complete(), "padding " + padding);
+            assertEquals(within, MessageHeaders.authors(block).singleFromDomain().isPresent(), "padding " + padding);
+        }
+    }
+
     @Test
     void aLongSubjectIsCut() {
         String subject = MessageHeaders.subject(new java.io.ByteArrayInputStream(
