@@ -33,11 +33,7 @@ SERVERS = [  # name, SMTP port, HTTP port (API; +1 metrics, +2 console)
 
 
 def prepare(name, options, ear=None):
-    folder = run.WLP / "usr" / "servers" / name
-    template = run.WLP / "usr" / "servers" / run.SERVER
-    if folder != template:
-        shutil.rmtree(folder, ignore_errors=True)
-        shutil.copytree(template, folder, ignore=shutil.ignore_patterns("logs", "workarea", "tranlog", "messaging"))
+    folder = run.copy_server(name) if name != run.SERVER else run.WLP / "usr" / "servers" / name
     (folder / "jvm.options").write_text("\n".join(options.split()) + "\n")
     if ear:
         shutil.copyfile(ear, folder / "apps" / "smtp-ear.ear")
@@ -48,14 +44,9 @@ B_SETTINGS = {}
 
 
 def environment(name, smtp_port, http_port):
-    data = run.WORK / name
-    env = run.mailforge_env()
+    env = run.server_env(name, smtp_port, http_port)
     if name == SERVERS[1][0]:
         env.update(B_SETTINGS)
-    env.update({"SMTP_PORT": str(smtp_port), "SMTP_HEALTH_PORT": str(http_port),
-                "SMTP_METRICS_PORT": str(http_port + 1), "SMTP_ADMIN_CONSOLE_PORT": str(http_port + 2),
-                "SMTP_STORAGE_PATH": str(data / "mail"), "SMTP_DB_PATH": str(data / "smtp.db"),
-                "SMTP_SPOOL_PATH": str(data / "spool"), "SMTP_QUEUE_PATH": str(data / "queue")})
     return env
 
 

@@ -134,23 +134,36 @@ def mailforge_pid():
     return int((WLP / "usr" / "servers" / ".pid" / f"{SERVER}.pid").read_text().strip())
 
 
+def server_env(name, smtp_port, http_port):
+    """The bench server's settings for another Mailforge beside it: its own ports (HTTP: API, +1
+    metrics, +2 console) and data under WORK/<name>."""
+    data = WORK / name
+    env = mailforge_env()
+    env.update({"SMTP_PORT": str(smtp_port), "SMTP_HEALTH_PORT": str(http_port),
+                "SMTP_METRICS_PORT": str(http_port + 1), "SMTP_ADMIN_CONSOLE_PORT": str(http_port + 2),
+                "SMTP_STORAGE_PATH": str(data / "mail"), "SMTP_DB_PATH": str(data / "smtp.db"),
+                "SMTP_SPOOL_PATH": str(data / "spool"), "SMTP_QUEUE_PATH": str(data / "queue")})
+    return env
+
+
+def copy_server(name):
+    """A copy of the bench server's Liberty folder (same build, same jvm.options) under another name."""
+    folder = WLP / "usr" / "servers" / name
+    shutil.rmtree(folder, ignore_errors=True)
+    shutil.copytree(WLP / "usr" / "servers" / SERVER, folder, ignore=shutil.ignore_patterns("logs", "workarea", "tranlog", "messaging"))
+    return folder
+
+
 def checks_env():
     """The second server's settings: the default checks, its own ports and data."""
-    data = WORK / CHECKS
-    env = mailforge_env()
-    env.update({"SMTP_PORT": str(PORTS[CHECKS]), "SMTP_HEALTH_PORT": str(CHECKS_HTTP_PORT),
-                "SMTP_METRICS_PORT": str(CHECKS_HTTP_PORT + 1), "SMTP_ADMIN_CONSOLE_PORT": str(CHECKS_HTTP_PORT + 2),
-                "SMTP_STORAGE_PATH": str(data / "mail"), "SMTP_DB_PATH": str(data / "smtp.db"),
-                "SMTP_SPOOL_PATH": str(data / "spool"), "SMTP_QUEUE_PATH": str(data / "queue"),
-                "SMTP_DMARC_POLICY": "report", "SMTP_DNS_SERVER": f"127.0.0.1:{DNS_PORT}"})
+    env = server_env(CHECKS, PORTS[CHECKS], CHECKS_HTTP_PORT)
+    env.update({"SMTP_DMARC_POLICY": "report", "SMTP_DNS_SERVER": f"127.0.0.1:{DNS_PORT}"})
     return env
 
 
 def start_checks_server():
-    """A copy of the bench server's Liberty folder (same build, same jvm.options) with the default checks."""
-    folder = WLP / "usr" / "servers" / CHECKS
-    shutil.rmtree(folder, ignore_errors=True)
-    shutil.copytree(WLP / "usr" / "servers" / SERVER, folder, ignore=shutil.ignore_patterns("logs", "workarea", "tranlog", "messaging"))
+    """The bench server's copy with the default checks."""
+    copy_server(CHECKS)
     run([str(WLP / "bin" / "server"), "start", CHECKS], env=checks_env(), stdout=subprocess.DEVNULL)
     wait_for_greeting(PORTS[CHECKS])
 

@@ -84,6 +84,8 @@ final class SpfVerifier {
     static final long REMEMBER_SECONDS = 60;
     /** Results remembered at most; a full memory drops what expired, then everything. */
     private static final int MAX_REMEMBERED = 10_000;
+    /** Idle jSPF engines kept at most; more are made while more checks run at once, and let go after. */
+    private static final int MAX_IDLE_ENGINES = 64;
 
     /** A result, without the sender and HELO name it is shown with, and until when it holds. */
     private record Remembered(String result, String reason, long untilNanos) {
@@ -95,10 +97,7 @@ final class SpfVerifier {
      * macro it is expanding in a field, so two checks expanding macros in one engine at once could
      * expand each other's (a wrong name, then a wrong result).
      */
-    private final java.util.Queue<SPF> engines = new java.util.concurrent.ConcurrentLinkedQueue<>();
-    /** Idle engines kept at most; more are made while more checks run at once, and let go after. */
-    private static final int MAX_IDLE_ENGINES = 64;
-    private final java.util.concurrent.atomic.AtomicInteger idleEngines = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.BlockingQueue<SPF> engines = new java.util.concurrent.ArrayBlockingQueue<>(MAX_IDLE_ENGINES);
     private final java.util.Map<String, Remembered> remembered = new java.util.concurrent.ConcurrentHashMap<>();
     /** Evaluations made (not answered from memory), for tests. */
     private final java.util.concurrent.atomic.AtomicLong evaluations = new java.util.concurrent.atomic.AtomicLong();
@@ -112,7 +111,6 @@ final class SpfVerifier {
     private SPF engine() {
         SPF idle = engines.poll();
         if (idle != null) {
-            idleEngines.decrementAndGet();
             return idle;
         }
         // what new SPF(dns) wires, with a parser whose exp= is never fetched (see the class comment)
@@ -127,12 +125,9 @@ final class SpfVerifier {
         return spf;
     }
 
+    /** Back among the idle ones, unless {@link #MAX_IDLE_ENGINES} are idle already. */
     private void release(SPF engine) {
-        if (idleEngines.incrementAndGet() <= MAX_IDLE_ENGINES) {
-            engines.offer(engine);
-        } else {
-            idleEngines.decrementAndGet();
-        }
+        engines.offer(engine);
     }
 
     /** jSPF's terms with an exp modifier that is parsed (its syntax still counts) but never looked up. */
