@@ -57,6 +57,8 @@ def main():
     folder = prepare()
     try:
         for clean, count in ((False, args.warm), (True, args.clean)):
+            if count == 0:
+                continue
             times = {"features only": [], "mailforge": []}
             for i in range(count):
                 order = ["features only", "mailforge"] if i % 2 == 0 else ["mailforge", "features only"]

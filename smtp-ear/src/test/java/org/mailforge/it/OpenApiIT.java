@@ -105,6 +105,9 @@ class OpenApiIT {
                 "CertificateView", "DomainCheckView")) {
             assertTrue(schemas.containsKey(schema), schema + " not in " + schemas.keySet());
         }
+        // the schemas name their fields (the JSON-B names), not only their types
+        assertTrue(schemas.getJsonObject("UserView").getJsonObject("properties").containsKey("username"), schemas.getJsonObject("UserView").toString());
+        assertTrue(schemas.getJsonObject("ApiError").getJsonObject("properties").containsKey("error"), schemas.getJsonObject("ApiError").toString());
         assertTrue(document().getJsonObject("components").getJsonObject("securitySchemes").containsKey("basic"));
         assertEquals("Mailforge admin API", document().getJsonObject("info").getString("title"));
     }

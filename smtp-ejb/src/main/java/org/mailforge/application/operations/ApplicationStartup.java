@@ -14,7 +14,6 @@ import jakarta.ejb.TransactionManagementType;
 import org.mailforge.domain.user.UserRepository;
 import jakarta.inject.Inject;
 
-import org.mailforge.domain.mail.StoredMessageRepository;
 import org.mailforge.application.config.ServerConfiguration;
 import org.mailforge.domain.mail.MailStore;
 import org.mailforge.application.users.GeneratedPassword;
@@ -40,9 +39,6 @@ public class ApplicationStartup {
     org.mailforge.domain.queue.QueueSpool queueSpool;
 
     @Inject
-    StoredMessageRepository messages;
-
-    @Inject
     UserRepository users;
 
     @Inject
@@ -62,9 +58,9 @@ public class ApplicationStartup {
         }
         migrateSchema();
         ensureAdministrator();
-        long stored = messages.countAll();
+        // no count of the stored messages here: on a large PostgreSQL it is a scan of the whole index (GET /api/stats has it)
         LOG.info(() -> "Mailforge ready: " + configuration.storage().type().name().toLowerCase() + " storage at "
-                + configuration.storage().describeStorage() + ", " + stored + " messages indexed, " + users.count() + " users");
+                + configuration.storage().describeStorage() + ", " + users.count() + " users");
     }
 
     private void migrateSchema() {

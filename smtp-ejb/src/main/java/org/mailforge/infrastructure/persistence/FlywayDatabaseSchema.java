@@ -7,7 +7,6 @@ import javax.sql.DataSource;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.flywaydb.core.api.output.MigrateResult;
 import org.mailforge.application.operations.DatabaseSchema;
 
 /** The server's schema migrations on its data source (user-cli runs the same ones on its own connection). */
@@ -19,7 +18,6 @@ public class FlywayDatabaseSchema implements DatabaseSchema {
 
     @Override
     public Migrated migrate() throws SQLException {
-        MigrateResult result = SchemaMigrations.migrate(dataSource);
-        return new Migrated(result.targetSchemaVersion, result.migrationsExecuted);
+        return SchemaMigrations.migrate(dataSource);
     }
 }
