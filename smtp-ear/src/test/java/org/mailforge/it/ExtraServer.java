@@ -98,6 +98,8 @@ final class ExtraServer {
         return bytes;
     }
 
+    private static final java.util.regex.Pattern INBOUND_ENDPOINT_ACTIVE = java.util.regex.Pattern.compile("J2CA8801I: [^\n]*/InboundMailBean\\b");
+
     /** Starts the server and waits until the application and its SMTP listener are up. */
     void start() throws Exception {
         awaitStopped();
@@ -107,7 +109,9 @@ final class ExtraServer {
         long deadline = System.currentTimeMillis() + 180_000;
         while (System.currentTimeMillis() < deadline) {
             String text = Files.exists(log()) ? Files.readString(log()) : "";
-            if (text.contains("CWWKZ0001I") && text.contains("SMTP listener ready")) {
+            // Liberty's own line for the inbound endpoint, logged once the adapter's listeners are open
+            // (Mailforge's "SMTP listener ready" is INFO, which SMTP_LOG_LEVEL=warn leaves out)
+            if (text.contains("CWWKZ0001I") && INBOUND_ENDPOINT_ACTIVE.matcher(text).find()) {
                 return;
             }
             if (text.contains("CWWKZ0002E") || text.contains("CWWKZ0106E")) {

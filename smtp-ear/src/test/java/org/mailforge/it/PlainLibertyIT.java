@@ -1,6 +1,7 @@
 package org.mailforge.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -28,12 +29,13 @@ class PlainLibertyIT {
         Path data = TestServer.DATA.resolveSibling("it-data-plain");
         ExtraServer.deleteTree(data);
         server = new ExtraServer("mailforgePlain", ExtraServer.basics(SMTP_PORT, HTTP_PORT, data),
-                List.of("SMTP_ENABLE_AUTH=false", "SMTP_ADMIN_PASSWORD=plain-admin-password", "SMTP_HOSTNAME=from-server-env.example"));
+                List.of("SMTP_ENABLE_AUTH=false", "SMTP_ADMIN_PASSWORD=plain-admin-password", "SMTP_HOSTNAME=from-server-env.example",
+                        "SMTP_LOG_LEVEL=warn"));
         Path shared = Path.of(System.getProperty("it.wlp.home"), "usr/shared/config/mailforge");
         Files.createDirectories(shared);
         Files.move(server.folder().resolve("server.xml"), shared.resolve("mailforge.xml"),
                 java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        // messaging-*.xml and console-*.xml stay in the server's folder (server.config.dir)
+        // messaging-*.xml, console-*.xml and logging-*.xml stay in the server's folder (server.config.dir)
         Files.writeString(server.folder().resolve("server.xml"), """
                 <?xml version="1.0" encoding="UTF-8"?>
                 <server description="an existing Liberty server that also runs other applications">
@@ -65,5 +67,14 @@ class PlainLibertyIT {
                 "Subject: plain Liberty\r\n\r\nhello\r\n").startsWith("250 2.0.0 "));
         assertEquals(200, TestServer.get(HTTP_PORT, "/health").statusCode());
         assertEquals(200, TestServer.api(HTTP_PORT, "GET", "/api/users", null, "admin", "plain-admin-password").statusCode());
+    }
+
+    /** SMTP_LOG_LEVEL=warn holds for Mailforge's loggers: none of their INFO lines (the listener's, the start's) is written. */
+    @Test
+    void theLogLevelHolds() throws Exception {
+        String log = Files.readString(server.log());
+        assertTrue(log.contains("org.mailforge.*=warning"), "the trace specification names the level");
+        java.util.regex.Matcher info = java.util.regex.Pattern.compile("(?m)^\\[[^\\]]+\\] \\S+ org\\.mailforge\\S*\\s+I .*$").matcher(log);
+        assertFalse(info.find(), () -> "an INFO line of Mailforge's at SMTP_LOG_LEVEL=warn: " + info.group());
     }
 }

@@ -14,20 +14,12 @@ import org.mailforge.smtp.settings.SettingsReader;
 public record AdminConfiguration(int healthPort, int metricsPort, int apiHttpsPort, LogLevel logLevel, String username,
         String password, String email) {
 
-    /** The spec's log levels and the java.util.logging level each maps to. */
+    /**
+     * The spec's log levels. Liberty applies them (server.xml includes {@code logging-<level>.xml});
+     * the application checks the word with the rest of its settings at start.
+     */
     public enum LogLevel {
-        DEBUG(java.util.logging.Level.FINE), INFO(java.util.logging.Level.INFO),
-        WARN(java.util.logging.Level.WARNING), ERROR(java.util.logging.Level.SEVERE);
-
-        private final java.util.logging.Level julLevel;
-
-        LogLevel(java.util.logging.Level julLevel) {
-            this.julLevel = julLevel;
-        }
-
-        public java.util.logging.Level julLevel() {
-            return julLevel;
-        }
+        DEBUG, INFO, WARN, ERROR
     }
 
     static AdminConfiguration load(SettingsReader in, String hostname) {

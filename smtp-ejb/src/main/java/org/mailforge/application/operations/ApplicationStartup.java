@@ -49,7 +49,6 @@ public class ApplicationStartup {
 
     @PostConstruct
     void start() {
-        Logger.getLogger("org.mailforge").setLevel(configuration.admin().logLevel().julLevel());
         store.checkAvailable();
         queueSpool.checkAvailable();
         LOG.info(() -> "outbound: " + configuration.outbound());

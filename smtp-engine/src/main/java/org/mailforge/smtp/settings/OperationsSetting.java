@@ -50,7 +50,8 @@ public enum OperationsSetting implements Setting {
             "How long the message trace keeps what happened to each message and refusal " +
             "([docs/message-trace.md](message-trace.md)); `0` keeps no trace")),
     LOG_LEVEL(Spec.of("SMTP_LOG_LEVEL", "info", Rule.oneOf("debug", "info", "warn", "error"),
-            "`debug`, `info`, `warn`, `error` for the `org.mailforge` loggers")),
+            "`debug`, `info`, `warn`, `error` for the `org.mailforge` loggers (Liberty's trace specification, " +
+            "`logging-<level>.xml` beside server.xml; `debug` messages go to `logs/trace.log`)").bundled("info").readByLiberty()),
     ADMIN_USERNAME(Spec.of("SMTP_ADMIN_USERNAME", "admin", Rule.TEXT,
             "The administrator created at first start when none exists (1-64 characters of a-z, 0-9, `.`, `_`, " +
             "`-`); also the console's user").bundled("admin").readByLiberty()),

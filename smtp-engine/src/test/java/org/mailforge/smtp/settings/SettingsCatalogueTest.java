@@ -163,6 +163,25 @@ class SettingsCatalogueTest {
         }
     }
 
+    /**
+     * SMTP_LOG_LEVEL is Liberty's: server.xml includes {@code logging-<level>.xml}, and every level the
+     * catalogue allows has that file, setting the org.mailforge loggers to a Liberty level of that name.
+     */
+    @Test
+    void everyLogLevelHasTheLoggingFileServerXmlIncludes() throws Exception {
+        Map<String, String> liberty = Map.of("debug", "fine", "info", "info", "warn", "warning", "error", "severe");
+        String shown = OperationsSetting.LOG_LEVEL.spec().rule().shown();
+        assertEquals(liberty.keySet(), Set.of(shown.split(", ")), "the levels SMTP_LOG_LEVEL allows");
+        for (Map.Entry<String, String> level : liberty.entrySet()) {
+            Path file = LIBERTY_CONFIG.resolve("logging-" + level.getKey() + ".xml");
+            assertTrue(Files.exists(file), file + " is missing");
+            String trace = ((Element) parse(file).getElementsByTagName("logging").item(0)).getAttribute("traceSpecification");
+            assertTrue(trace.contains("org.mailforge.*=" + level.getValue() + ":"), file + ": " + trace);
+            assertTrue(trace.endsWith("org.apache.james.jspf.*=off"), file + ": " + trace);
+        }
+        assertTrue(Files.readString(LIBERTY_CONFIG.resolve("server.xml")).contains("<include location=\"${server.config.dir}/logging-${SMTP_LOG_LEVEL}.xml\"/>"));
+    }
+
     private static Document parse(Path file) throws Exception {
         return DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(file.toFile());
     }
