@@ -37,6 +37,9 @@ default_process_limit = 200
 smtpd_client_connection_count_limit = 0
 smtpd_client_connection_rate_limit = 0
 biff = no
+# the 10 MB cell: Postfix's default limit (10,240,000 bytes) is below a 10 MiB message
+message_size_limit = 52428800
+virtual_mailbox_limit = 0
 CONF
 sed -e "s/^smtp      inet  n       -       y /127.0.0.1:$port inet n - n /" \
     -e "s/^\(postlog .*\)/\1/" /etc/postfix/master.cf > "$conf/master.cf"
