@@ -79,7 +79,8 @@ public class InboundAuthentication {
         if (message.authenticatedUser() != null) {
             return new Accept(message, false, null);
         }
-        MessageHeaders.Authors authors = MessageHeaders.authors(message.content());
+        MessageHeaders.HeaderBlock headers = MessageHeaders.block(message.content()); // read once, for every check below
+        MessageHeaders.Authors authors = MessageHeaders.authors(headers);
         // every author a reader may be shown (From:, Sender:) that is one of our domains or below one
         List<String> ownDomains = authors.all().stream().map(MessageHeaders.Authors::domainOf).distinct()
                 .filter(domain -> localParent(domain) != null).toList();
@@ -89,10 +90,10 @@ public class InboundAuthentication {
                 && authors.shownDomains().stream().noneMatch(domain -> localParent(domain) != null) ? null : unreadable(message);
         if (enforcement == DmarcEnforcement.OFF) {
             Reply spoof = unreadable != null ? unreadable
-                    : ownDomains.isEmpty() ? null : spoofed(message, ownDomains, checks.signatures(message));
+                    : ownDomains.isEmpty() ? null : spoofed(message, ownDomains, checks.signatures(message, headers));
             return spoof != null ? new Refuse(spoof, null) : new Accept(message, false, null);
         }
-        AuthenticationResults results = checks.check(message);
+        AuthenticationResults results = checks.check(message, headers);
         metrics.authenticationResults(results.byMethod());
         Reply spoof = unreadable != null ? unreadable : ownDomains.isEmpty() ? null : spoofed(message, ownDomains, results.dkim());
         if (spoof != null) {

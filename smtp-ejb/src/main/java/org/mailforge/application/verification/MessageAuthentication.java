@@ -1,5 +1,6 @@
 package org.mailforge.application.verification;
 
+import org.mailforge.application.common.MessageHeaders;
 import org.mailforge.smtp.spi.InboundMessage;
 
 /**
@@ -9,7 +10,11 @@ import org.mailforge.smtp.spi.InboundMessage;
  */
 public interface MessageAuthentication {
 
-    AuthenticationResults check(InboundMessage message);
+    /**
+     * The checks of a message whose header block the caller has read already: one read of the
+     * block serves the caller's own look at it (the authors) and every check here.
+     */
+    AuthenticationResults check(InboundMessage message, MessageHeaders.HeaderBlock headers);
 
     /**
      * SPF alone, for an envelope before its message arrives (greylisting asks at RCPT). An
@@ -25,8 +30,8 @@ public interface MessageAuthentication {
      * The DKIM signatures' results alone (no SPF, no DMARC): what the refusal of spoofed local
      * domains needs when the other checks are off. Asks DNS only when the message is signed.
      */
-    default java.util.List<AuthenticationResults.Dkim> signatures(InboundMessage message) {
-        return check(message).dkim();
+    default java.util.List<AuthenticationResults.Dkim> signatures(InboundMessage message, MessageHeaders.HeaderBlock headers) {
+        return check(message, headers).dkim();
     }
 
     /** Why the checks cannot do their work now (DNS not answering), for {@code /health}; empty when they can. */

@@ -61,19 +61,18 @@ public class DnsMessageAuthentication implements MessageAuthentication {
     }
 
     @Override
-    public AuthenticationResults check(InboundMessage message) {
+    public AuthenticationResults check(InboundMessage message, MessageHeaders.HeaderBlock headers) {
         Instant deadline = Instant.now().plus(BUDGET);
         AuthenticationResults.Spf spfResult = spf.check(message.clientAddress(), message.reversePath(), message.heloName(), deadline);
-        MessageHeaders.HeaderBlock block = MessageHeaders.block(message.content());
-        List<AuthenticationResults.Dkim> signatures = signatures(message, block, deadline);
+        List<AuthenticationResults.Dkim> signatures = signatures(message, headers, deadline);
         // RFC 7489 6.6.1: no From, several, one that cannot be read or one past what is read: not a message we take
-        String fromDomain = MessageHeaders.authors(block).singleFromDomain().orElse(null);
+        String fromDomain = MessageHeaders.authors(headers).singleFromDomain().orElse(null);
         return new AuthenticationResults(spfResult, signatures, dmarc.evaluate(fromDomain, spfResult, signatures, deadline));
     }
 
     @Override
-    public List<AuthenticationResults.Dkim> signatures(InboundMessage message) {
-        return signatures(message, MessageHeaders.block(message.content()), Instant.now().plus(BUDGET));
+    public List<AuthenticationResults.Dkim> signatures(InboundMessage message, MessageHeaders.HeaderBlock headers) {
+        return signatures(message, headers, Instant.now().plus(BUDGET));
     }
 
     private List<AuthenticationResults.Dkim> signatures(InboundMessage message, MessageHeaders.HeaderBlock block, Instant deadline) {

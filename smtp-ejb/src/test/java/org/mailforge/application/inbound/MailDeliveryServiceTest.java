@@ -214,7 +214,7 @@ class MailDeliveryServiceTest {
         quotas.users = service.users;
         service.quotas = quotas;
         service.directory = new MailDirectory(directory, service.users, configuration);
-        service.authentication = new InboundAuthentication(message -> {
+        service.authentication = new InboundAuthentication((message, headers) -> {
             checked++;
             return checkResults;
         }, configuration, service.metrics, service.directory);
@@ -229,6 +229,40 @@ class MailDeliveryServiceTest {
     private static InboundMessage message(String... recipients) {
         return new InboundMessage("s1", "192.0.2.1", "client.example", "sender@example.org", List.of(recipients),
                 MessageContent.of("Subject: x\r\n\r\nhello\r\n".getBytes(StandardCharsets.US_ASCII)), Instant.EPOCH, false, null, null);
+    }
+
+    /**
+     * The sender checks get the header block of the message as it will be stored (a sender's own
+     * spam verdict stripped), read once for the authors and every check (#38): the stripping's own
+     * pass over the original and that one read, no more.
+     */
+    @Test
+    void theSenderChecksShareOneReadOfTheStrippedHeaderBlock() {
+        MailDeliveryService service = service();
+        MessageContent content = MessageContent.of(("X-Spam-Status: No, a sender's own verdict\r\nFrom: a@example.org\r\n"
+                + "Subject: x\r\n\r\nhello\r\n").getBytes(StandardCharsets.US_ASCII));
+        int[] opens = {0};
+        MessageContent counted = new MessageContent() {
+            @Override
+            public long size() {
+                return content.size();
+            }
+
+            @Override
+            public java.io.InputStream openStream() throws java.io.IOException {
+                opens[0]++;
+                return content.openStream();
+            }
+        };
+        java.util.List<String> seen = new java.util.ArrayList<>();
+        service.authentication = new InboundAuthentication((message, headers) -> {
+            seen.add("reads " + opens[0] + ", subject " + headers.has("subject") + ", x-spam-status " + headers.has("x-spam-status"));
+            return checkResults;
+        }, service.configuration, service.metrics, service.directory);
+        Reply reply = service.deliver(new InboundMessage("s1", "192.0.2.1", "client.example", "a@example.org", List.of("alice@example.test"),
+                counted, Instant.EPOCH, false, null, null));
+        assertEquals(250, reply.code(), reply.render());
+        assertEquals(List.of("reads 2, subject true, x-spam-status false"), seen);
     }
 
     @Test

@@ -16,6 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
 import org.mailforge.application.metrics.MailMetrics;
 import org.mailforge.application.config.ScreeningConfiguration;
+import org.mailforge.application.common.MessageHeaders;
 import org.mailforge.application.verification.AuthenticationResults;
 import org.mailforge.application.verification.MessageAuthentication;
 import org.mailforge.domain.screening.GreylistTriplet;
@@ -130,7 +131,7 @@ class GreylistingTest {
                 autoAllow, Cidr.parseList("127.0.0.1/32"));
         MessageAuthentication spf = new MessageAuthentication() {
             @Override
-            public AuthenticationResults check(InboundMessage message) {
+            public AuthenticationResults check(InboundMessage message, MessageHeaders.HeaderBlock headers) {
                 throw new UnsupportedOperationException();
             }
 
@@ -143,8 +144,8 @@ class GreylistingTest {
         spfChecks = 0;
         return new Greylisting(settings, records, new MessageAuthentication() {
             @Override
-            public AuthenticationResults check(InboundMessage message) {
-                return spf.check(message);
+            public AuthenticationResults check(InboundMessage message, MessageHeaders.HeaderBlock headers) {
+                return spf.check(message, headers);
             }
 
             @Override
