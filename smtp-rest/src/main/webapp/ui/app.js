@@ -235,7 +235,9 @@ async function dashboard(main) {
           chart('Outbound queue', history.samples.map((s) => ({ at: s.at, value: s.queued })), 'line'))));
   };
   await refresh();
-  timer = setInterval(() => refresh().catch((error) => notify(error.message)), 30000);
+  if (main.isConnected) { // not when another page has replaced this one meanwhile
+    timer = setInterval(() => refresh().catch((error) => notify(error.message)), 30000);
+  }
 }
 
 /** A small chart of one value a minute: bars or a line, with a text summary for screen readers. */
@@ -758,6 +760,12 @@ const routes = {
 
 async function render() {
   clearInterval(timer);
+  // A page renders while it waits for the API; a click (a form sent, another page) can start the
+  // next render meanwhile. Each render fills a page of its own, which the next one takes out of
+  // <main>: what the older one adds later lands nowhere, and it leaves the notices alone.
+  const generation = render.generation = (render.generation || 0) + 1;
+  const moved = render.moved;
+  render.moved = false;
   const [, name = '', search = ''] = /^#\/([a-z]*)\??(.*)$/.exec(location.hash) || [];
   const home = me.admin ? 'dashboard' : 'account';
   const route = routes[name] && (me.admin || !routes[name].admin) ? name : home;
@@ -766,19 +774,18 @@ async function render() {
     else link.removeAttribute('aria-current');
   }
   document.title = `${routes[route].title} · Mailforge`;
-  const main = $('main');
   const heading = el('h1', { tabindex: '-1' }, routes[route].title);
-  main.replaceChildren(heading);
+  const page = el('div');
+  $('main').replaceChildren(heading, page);
   try {
-    await routes[route].render(main, Object.fromEntries(new URLSearchParams(search)));
+    await routes[route].render(page, Object.fromEntries(new URLSearchParams(search)));
   } catch (error) {
-    main.append(failure(error));
+    page.append(failure(error));
   }
-  if (render.moved) { // a new page: screen readers start at its title, old notices go
+  if (moved && generation === render.generation) { // a new page: screen readers start at its title, old notices go
     heading.focus();
     $('status').textContent = '';
   }
-  render.moved = false;
 }
 
 async function start() {
