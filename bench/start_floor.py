@@ -58,13 +58,13 @@ def start_floor(folder, clean):
 
 def start_build(server, clean):
     """Seconds from `server start` to the first 220 of the bench server or of its copy with build B."""
-    run.SERVER = server
+    previous, run.SERVER = run.SERVER, server
     try:
         elapsed = run.start_mailforge(clean)
         run.stop_mailforge()
         return elapsed
     finally:
-        run.SERVER = "mailforge"
+        run.SERVER = previous
 
 
 def main():

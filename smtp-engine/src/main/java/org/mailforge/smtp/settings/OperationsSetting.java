@@ -49,7 +49,7 @@ public enum OperationsSetting implements Setting {
     TRACE_RETENTION_DAYS(Spec.of("SMTP_TRACE_RETENTION_DAYS", "30", Rule.range(0, 3650),
             "How long the message trace keeps what happened to each message and refusal " +
             "([docs/message-trace.md](message-trace.md)); `0` keeps no trace")),
-    LOG_LEVEL(Spec.of("SMTP_LOG_LEVEL", "info", Rule.oneOf("debug", "info", "warn", "error"),
+    LOG_LEVEL(Spec.of("SMTP_LOG_LEVEL", "info", Rule.oneOfExactly("debug", "info", "warn", "error"),
             "`debug`, `info`, `warn`, `error` for the `org.mailforge` loggers (Liberty's trace specification, " +
             "`logging-<level>.xml` beside server.xml; `debug` messages go to `logs/trace.log`)").bundled("info").readByLiberty()),
     ADMIN_USERNAME(Spec.of("SMTP_ADMIN_USERNAME", "admin", Rule.TEXT,
@@ -59,7 +59,7 @@ public enum OperationsSetting implements Setting {
             "Its password (8+ characters); unset, a generated one is written once to the log at first start").shown("generated").asSecret()),
     ADMIN_EMAIL(Spec.of("SMTP_ADMIN_EMAIL", null, Rule.ANY,
             "Its address").shown("`admin@<SMTP_HOSTNAME>`")),
-    ADMIN_CONSOLE(Spec.of("SMTP_ADMIN_CONSOLE", "off", Rule.oneOf("on", "off"),
+    ADMIN_CONSOLE(Spec.of("SMTP_ADMIN_CONSOLE", "off", Rule.oneOfExactly("on", "off"),
             "`on` runs the Liberty admin console (`/adminCenter/`)").bundled("off").readByLiberty()),
     ADMIN_CONSOLE_PORT(Spec.of("SMTP_ADMIN_CONSOLE_PORT", "9443", Rule.PORT,
             "The console's HTTPS port").bundled("9443").readByLiberty()),

@@ -53,6 +53,17 @@ public interface Rule {
                 ? Optional.empty() : Optional.of("must be one of " + String.join(", ", allowed)));
     }
 
+    /**
+     * One of these words, exactly as written: for a setting Liberty's configuration reads itself
+     * to pick a file ({@code <include location="...-${VARIABLE}.xml"/>}), where {@code ON} would
+     * name a file that is not there and the include would be skipped with a warning.
+     */
+    static Rule oneOfExactly(String... words) {
+        List<String> allowed = List.of(words);
+        return rule(String.join(", ", allowed), value -> allowed.contains(value)
+                ? Optional.empty() : Optional.of("must be one of " + String.join(", ", allowed) + ", in lower case"));
+    }
+
     private static Rule rule(String shown, java.util.function.Function<String, Optional<String>> check) {
         return new Rule() {
             @Override

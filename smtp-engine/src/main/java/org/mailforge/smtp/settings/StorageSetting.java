@@ -54,7 +54,7 @@ public enum StorageSetting implements Setting {
             "`file` (queued content in `SMTP_QUEUE_PATH`) or `s3` (in `SMTP_S3_BUCKET` under `queue/`, so every " +
             "node of a cluster can deliver it); let the queue drain (`GET /api/queue` empty) before switching, " +
             "entries keep the name of their content")),
-    MESSAGING(Spec.of("SMTP_MESSAGING", "embedded", Rule.oneOf("embedded", "artemis"),
+    MESSAGING(Spec.of("SMTP_MESSAGING", "embedded", Rule.oneOfExactly("embedded", "artemis"),
             "`embedded` (Liberty's messaging engine, one machine) or `artemis` (a shared ActiveMQ Artemis broker " +
             "for a cluster)").bundled("embedded").readByLiberty()),
     ARTEMIS_CONNECTION(Spec.of("SMTP_ARTEMIS_CONNECTION", "host=127.0.0.1;port=61616", Rule.TEXT,

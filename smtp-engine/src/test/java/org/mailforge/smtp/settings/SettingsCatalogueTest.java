@@ -182,6 +182,30 @@ class SettingsCatalogueTest {
         assertTrue(Files.readString(LIBERTY_CONFIG.resolve("server.xml")).contains("<include location=\"${server.config.dir}/logging-${SMTP_LOG_LEVEL}.xml\"/>"));
     }
 
+    /**
+     * A variable that names a file Liberty includes is taken only as that file is named: a value
+     * in another case (SMTP_LOG_LEVEL=WARN) would name no file, Liberty would skip the include
+     * with a warning, and the application would start without what it brings.
+     */
+    @Test
+    void aVariableThatNamesAnIncludedFileIsTakenOnlyInItsOwnCase() throws Exception {
+        NodeList includes = parse(LIBERTY_CONFIG.resolve("server.xml")).getElementsByTagName("include");
+        Set<String> named = new TreeSet<>();
+        for (int i = 0; i < includes.getLength(); i++) {
+            Matcher variable = Pattern.compile("\\$\\{(SMTP_[A-Z_]+)}").matcher(((Element) includes.item(i)).getAttribute("location"));
+            while (variable.find()) {
+                named.add(variable.group(1));
+            }
+        }
+        assertEquals(Set.of("SMTP_ADMIN_CONSOLE", "SMTP_LOG_LEVEL", "SMTP_MESSAGING"), named);
+        for (String name : named) {
+            Setting setting = SettingsCatalogue.find(name).orElseThrow();
+            String value = setting.spec().defaultValue();
+            assertEquals(Optional.empty(), setting.problem(value), name + "=" + value);
+            assertTrue(setting.problem(value.toUpperCase(java.util.Locale.ROOT)).isPresent(), name + " taken in upper case");
+        }
+    }
+
     private static Document parse(Path file) throws Exception {
         return DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(file.toFile());
     }
