@@ -95,16 +95,16 @@ public class DeliveryAgent {
     public void attempt(String id) {
         Instant now = clock.instant();
         OutboundConfiguration outbound = configuration.outbound();
-        Optional<QueuedMessage> peek = queue.find(id);
-        if (peek.isEmpty()) {
+        Optional<String> destination = queue.destination(id); // a look at one column: the claim below loads the entry
+        if (destination.isEmpty()) {
             return;
         }
-        if (guardrails.isSuspended(peek.get().getDomain())) {
+        if (guardrails.isSuspended(destination.get())) {
             wakeups.wake(id, SUSPENDED_DELAY); // an administrator suspended the destination: not an attempt
             return;
         }
         // a destination that holds its connections (a tarpit) may take only its share of the workers
-        Slots.Slot slot = destinations.tryTake(peek.get().getDomain().toLowerCase(java.util.Locale.ROOT));
+        Slots.Slot slot = destinations.tryTake(destination.get().toLowerCase(java.util.Locale.ROOT));
         if (slot == null) {
             wakeups.wake(id, BUSY_DESTINATION_DELAY); // not an attempt: nothing is counted against the entry
             return;

@@ -11,6 +11,9 @@ public interface OutboundQueue {
 
     Optional<QueuedMessage> find(String id);
 
+    /** The entry's destination domain, read without the entry (a wake-up's first look), or empty when it is gone. */
+    Optional<String> destination(String id);
+
     /**
      * Takes the entry for one delivery attempt: succeeds only when no other attempt holds it and
      * it is due (or {@code force}), so duplicate wake-ups never deliver twice.

@@ -7,7 +7,10 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -78,13 +81,16 @@ public class JdbcTraceStore implements TraceStore {
         if (writes.isEmpty()) {
             return;
         }
+        Collection<RowChange> rows = rowChanges(writes);
         withConnection(connection -> Jdbc.transaction(connection, c -> {
             try (PreparedStatement merge = c.prepareStatement(MERGE);
                  PreparedStatement step = c.prepareStatement(INSERT_STEP)) {
+                for (RowChange row : rows) {
+                    row.bind(merge);
+                    merge.addBatch();
+                }
                 boolean steps = false;
                 for (TraceWrite write : writes) {
-                    bindMerge(merge, write);
-                    merge.addBatch();
                     for (TraceStep s : write.steps()) {
                         bindStep(step, write.traceId(), s);
                         step.addBatch();
@@ -100,29 +106,67 @@ public class JdbcTraceStore implements TraceStore {
         }));
     }
 
-    private static void bindMerge(PreparedStatement merge, TraceWrite write) throws SQLException {
-        long at = write.at().toEpochMilli();
-        merge.setString(1, cut(write.traceId(), 40));
-        merge.setLong(2, at);
-        merge.setLong(3, at);
-        TraceFacts f = write.facts();
-        Object[] facts = {f.node(), f.listener(), f.clientAddress(), f.clientName(), f.helo(), f.tls(), f.authUser(), f.sender(),
-                f.messageId(), f.subject(), f.sizeBytes(), f.recipients(), f.authentication(), f.scan()};
-        int index = 4;
-        for (int i = 0; i < facts.length; i++, index++) {
-            if (facts[i] == null) {
-                merge.setNull(index, i == 10 ? Types.BIGINT : Types.VARCHAR);
-            } else if (facts[i] instanceof Long number) {
-                merge.setLong(index, number);
-            } else {
-                merge.setString(index, cut((String) facts[i], FACT_LENGTHS[i]));
+    /**
+     * The writes of a batch folded into one change per message row, as the database would fold
+     * them one after another (first and last time widened, a later fact over an earlier one, counts
+     * added): a message received and delivered within the same second is one statement, not three.
+     */
+    static Collection<RowChange> rowChanges(List<TraceWrite> writes) {
+        Map<String, RowChange> rows = new LinkedHashMap<>();
+        for (TraceWrite write : writes) {
+            rows.computeIfAbsent(cut(write.traceId(), 40), RowChange::new).add(write);
+        }
+        return rows.values();
+    }
+
+    /** What a batch changes in one {@code trace_messages} row. */
+    static final class RowChange {
+        final String id;
+        long firstAt = Long.MAX_VALUE;
+        long lastAt = Long.MIN_VALUE;
+        final Object[] facts = new Object[FACT_COLUMNS.length];
+        final int[] counts = new int[COUNT_COLUMNS.length];
+
+        RowChange(String id) {
+            this.id = id;
+        }
+
+        void add(TraceWrite write) {
+            long at = write.at().toEpochMilli();
+            firstAt = Math.min(firstAt, at);
+            lastAt = Math.max(lastAt, at);
+            TraceFacts f = write.facts();
+            Object[] learnt = {f.node(), f.listener(), f.clientAddress(), f.clientName(), f.helo(), f.tls(), f.authUser(), f.sender(),
+                    f.messageId(), f.subject(), f.sizeBytes(), f.recipients(), f.authentication(), f.scan()};
+            for (int i = 0; i < learnt.length; i++) {
+                if (learnt[i] != null) {
+                    facts[i] = learnt[i];
+                }
+            }
+            int[] moved = {write.accepted(), write.openEntries(), write.failed(), write.temporary(), write.permanent()};
+            for (int i = 0; i < moved.length; i++) {
+                counts[i] += moved[i];
             }
         }
-        merge.setInt(index++, write.accepted());
-        merge.setInt(index++, write.openEntries());
-        merge.setInt(index++, write.failed());
-        merge.setInt(index++, write.temporary());
-        merge.setInt(index, write.permanent());
+
+        void bind(PreparedStatement merge) throws SQLException {
+            merge.setString(1, id);
+            merge.setLong(2, firstAt);
+            merge.setLong(3, lastAt);
+            int index = 4;
+            for (int i = 0; i < facts.length; i++, index++) {
+                if (facts[i] == null) {
+                    merge.setNull(index, i == 10 ? Types.BIGINT : Types.VARCHAR);
+                } else if (facts[i] instanceof Long number) {
+                    merge.setLong(index, number);
+                } else {
+                    merge.setString(index, cut((String) facts[i], FACT_LENGTHS[i]));
+                }
+            }
+            for (int count : counts) {
+                merge.setInt(index++, count);
+            }
+        }
     }
 
     private static void bindStep(PreparedStatement insert, String traceId, TraceStep step) throws SQLException {

@@ -36,6 +36,14 @@ public class JpaOutboundQueue implements OutboundQueue {
     }
 
     @Override
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public Optional<String> destination(String id) {
+        List<?> found = em.createNativeQuery("SELECT domain FROM outbound_messages WHERE id = ?1").setParameter(1, id)
+                .setMaxResults(1).getResultList();
+        return found.stream().findFirst().map(String::valueOf);
+    }
+
+    @Override
     @Transactional
     public Optional<QueuedMessage> claim(String id, Instant now, Instant leaseUntil) {
         return lease(id, now, leaseUntil, true);

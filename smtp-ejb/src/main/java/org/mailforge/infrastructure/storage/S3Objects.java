@@ -19,6 +19,7 @@ import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.ContentStreamProvider;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
@@ -26,6 +27,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
@@ -40,6 +42,9 @@ final class S3Objects implements AutoCloseable {
 
     private static final String MESSAGE = "message/rfc822";
     private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(S3Objects.class.getName());
+
+    /** Objects up to this size are read whole by {@link #open}: 256 KiB for each delivery under way at most. */
+    static final int READ_WHOLE_LIMIT = 256 * 1024;
 
     private final S3Client s3;
     private final S3Configuration configuration;
@@ -157,21 +162,34 @@ final class S3Objects implements AutoCloseable {
         }
     }
 
-    /** The object as content: its size now, a fresh GET for every stream. */
+    /**
+     * The object as content. One GET: an object of up to {@link #READ_WHOLE_LIMIT} octets (a
+     * queued message, nearly always) is read whole and served from memory, however many times the
+     * delivery reads it; a larger one keeps its size from that GET and streams a fresh GET each
+     * time it is read.
+     */
     MessageContent open(String key) throws IOException {
-        long size;
-        try {
-            size = s3.headObject(head -> head.bucket(configuration.bucket()).key(key)).contentLength();
-        } catch (SdkException e) {
-            throw failure("did not find " + key, e);
+        ResponseInputStream<GetObjectResponse> object = get(key);
+        long size = object.response().contentLength();
+        if (size > READ_WHOLE_LIMIT) {
+            object.abort(); // the octets come with each stream; only the size was wanted now
+            return new LazyContent(size, () -> get(key));
         }
-        return new LazyContent(size, () -> {
-            try {
-                return s3.getObject(get -> get.bucket(configuration.bucket()).key(key));
-            } catch (SdkException e) {
-                throw failure("did not return " + key, e);
+        try (object) {
+            byte[] octets = object.readNBytes((int) size);
+            if (octets.length != size || object.read() >= 0) {
+                throw new IOException("S3 " + configuration + " returned " + octets.length + " octets of " + key + ", not " + size);
             }
-        });
+            return MessageContent.of(octets);
+        }
+    }
+
+    private ResponseInputStream<GetObjectResponse> get(String key) throws IOException {
+        try {
+            return s3.getObject(get -> get.bucket(configuration.bucket()).key(key));
+        } catch (SdkException e) {
+            throw failure("did not return " + key, e);
+        }
     }
 
     void delete(String key) throws IOException {

@@ -295,6 +295,11 @@ class DeliveryAgentTest {
         private final Map<String, Instant> leases = new HashMap<>();
 
         @Override
+        public synchronized Optional<String> destination(String id) {
+            return Optional.ofNullable(queue.get(id)).map(QueuedMessage::getDomain);
+        }
+
+        @Override
         public synchronized Optional<QueuedMessage> claim(String id, Instant at, Instant leaseUntil) {
             Instant lease = leases.get(id);
             if (!queue.containsKey(id) || lease != null && lease.isAfter(at)) {

@@ -27,7 +27,7 @@ import org.mailforge.smtp.spi.MessageContent;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 
-/** The S3 store against a real S3-compatible server (s3proxy) on 127.0.0.1. */
+/** The S3 store, and the queue's content in S3, against a real S3-compatible server (s3proxy) on 127.0.0.1. */
 class S3MailStoreTest {
 
     private static final long MIB = 1024 * 1024;
@@ -100,6 +100,37 @@ class S3MailStoreTest {
             assertTrue(etag.endsWith("-3\""), "uploaded in three parts: " + etag);
         }
         assertEquals(0, reader.listMultipartUploads(l -> l.bucket("mail")).uploads().size(), "no upload left open");
+    }
+
+    @Test
+    void queuedContentIsFetchedOnceWhenSmallAndStreamedWhenLarge() throws Exception {
+        try (S3Objects bucket = S3Objects.connect(configuration("mail", server.endpoint()))) {
+            S3QueueSpool spool = new S3QueueSpool(bucket);
+            byte[] small = "Subject: queued\r\n\r\nread by one GET\r\n".getBytes(StandardCharsets.US_ASCII);
+            String smallKey = spool.write("q-small", MessageContent.of(small));
+            MessageContent opened = spool.open(smallKey);
+            reader.deleteObject(d -> d.bucket("mail").key(smallKey)); // gone from the bucket: only a copy read at open still serves
+            assertEquals(small.length, opened.size());
+            for (int read = 0; read < 2; read++) { // a delivery reads its content more than once
+                try (var in = opened.openStream()) {
+                    assertArrayEquals(small, in.readAllBytes());
+                }
+            }
+
+            byte[] large = new byte[S3Objects.READ_WHOLE_LIMIT + 1];
+            new Random(11).nextBytes(large);
+            String largeKey = spool.write("q-large", MessageContent.of(large));
+            MessageContent streamed = spool.open(largeKey);
+            assertEquals(large.length, streamed.size());
+            try (var in = streamed.openStream()) {
+                assertArrayEquals(large, in.readAllBytes());
+            }
+            reader.deleteObject(d -> d.bucket("mail").key(largeKey)); // not held in memory: each read is a GET of its own
+            assertThrows(IOException.class, streamed::openStream);
+
+            IOException missing = assertThrows(IOException.class, () -> spool.open("queue/no-such-entry.eml"));
+            assertTrue(missing.getMessage().contains("did not return queue/no-such-entry.eml"), missing.getMessage());
+        }
     }
 
     @Test
