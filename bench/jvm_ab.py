@@ -14,7 +14,8 @@ when they are compared. This is how docs/deployment.md compared the garbage coll
 server (options separated by spaces; they replace the file the build wrote, so a collector there
 does not clash). With --ear-b, server B runs that EAR (a copy of an earlier build's
 `.liberty/wlp/usr/servers/mailforge/apps/smtp-ear.ear`) instead of the build's: two builds side by
-side. Needs the bench server built by
+side. Each run gives both servers new, empty data folders (under BENCH_WORK, printed at the
+end), so neither carries more mail than the other. Needs the bench server built by
 `bench/run.py` (or `mvn -pl smtp-ear liberty:create liberty:deploy`) and smtp-source. Reports stored
 msgs/s and whole-machine CPU-seconds per 1,000 stored messages, medians of the measured cells.
 """
@@ -43,8 +44,17 @@ def prepare(name, options, ear=None):
 B_SETTINGS = {}
 
 
+#: both servers' data (mail, database, spool, queue), new for each run: the bench server's own
+#: store holds every earlier run's mail, and a side with a fuller maildir and database is the
+#: slower one (measured 2026-12-07: about 8 % to side B when A kept the bench server's store)
+STORES = run.WORK / time.strftime("ab-%Y%m%d-%H%M%S", time.gmtime())
+
+
 def environment(name, smtp_port, http_port):
     env = run.server_env(name, smtp_port, http_port)
+    data = STORES / name
+    env.update({"SMTP_STORAGE_PATH": str(data / "mail"), "SMTP_DB_PATH": str(data / "smtp.db"),
+                "SMTP_SPOOL_PATH": str(data / "spool"), "SMTP_QUEUE_PATH": str(data / "queue")})
     if name == SERVERS[1][0]:
         env.update(B_SETTINGS)
     return env
@@ -56,7 +66,7 @@ def server(command, name, smtp_port, http_port):
 
 
 def cell(name, smtp_port, count, size=1024):
-    folder = run.WORK / name / "mail"
+    folder = STORES / name / "mail"
     before = run.count_files(folder)
     cpu0 = run.machine_cpu_seconds()
     started = time.monotonic()
@@ -108,6 +118,8 @@ def main():
     for i, options in enumerate(variants):
         print(f"{'AB'[i]} [{options}]: {statistics.median(results[i]['rate']):.0f} stored/s, "
               f"{statistics.median(results[i]['cpu']):.2f} CPU-s per 1,000 (medians of {args.rounds} cells)")
+    # not removed here: deleting thousands of files slows the next minute's fsyncs (the disk discards)
+    print(f"both servers' data: {STORES} (remove it when no benchmark runs)")
 
 
 if __name__ == "__main__":

@@ -186,9 +186,9 @@ final class ScriptedSession {
         return copy;
     }
 
-    /** The session's and transaction's ids (twelve characters of SessionIds' alphabet, "-n" for the n-th) differ between runs. */
+    /** The session's and transaction's ids (eighteen characters of SessionIds' alphabet, "-n" for the n-th) differ between runs. */
     private static String withoutIds(String text) {
-        return text.replaceAll("\\b[0-9BCDFGHJKLMNPQRSTVWXYZ]{12}(-\\d+)?\\b", "<id>");
+        return text.replaceAll("\\b[0-9BCDFGHJKLMNPQRSTVWXYZ]{18}(-\\d+)?\\b", "<id>");
     }
 
     /** A message's content without the Received: field we add (its id and time differ between runs). */
