@@ -170,17 +170,29 @@ final class S3Objects implements AutoCloseable {
      */
     MessageContent open(String key) throws IOException {
         ResponseInputStream<GetObjectResponse> object = get(key);
-        long size = object.response().contentLength();
-        if (size > READ_WHOLE_LIMIT) {
+        Long length = object.response().contentLength(); // a store that streams without one: read to find out
+        if (length != null && length > READ_WHOLE_LIMIT) {
             object.abort(); // the octets come with each stream; only the size was wanted now
-            return new LazyContent(size, () -> get(key));
+            return new LazyContent(length, () -> get(key));
         }
         try (object) {
-            byte[] octets = object.readNBytes((int) size);
-            if (octets.length != size || object.read() >= 0) {
-                throw new IOException("S3 " + configuration + " returned " + octets.length + " octets of " + key + ", not " + size);
+            byte[] octets = object.readNBytes(READ_WHOLE_LIMIT + 1);
+            if (length == null && octets.length > READ_WHOLE_LIMIT) {
+                object.abort();
+                return new LazyContent(size(key), () -> get(key));
+            }
+            if (length != null && octets.length != length) {
+                throw new IOException("S3 " + configuration + " returned " + octets.length + " octets of " + key + ", not " + length);
             }
             return MessageContent.of(octets);
+        }
+    }
+
+    private long size(String key) throws IOException {
+        try {
+            return s3.headObject(head -> head.bucket(configuration.bucket()).key(key)).contentLength();
+        } catch (SdkException e) {
+            throw failure("did not find " + key, e);
         }
     }
 

@@ -7,7 +7,7 @@ import java.security.SecureRandom;
  * alphabet without vowels (no words by chance), the first nine the millisecond they were made in,
  * the other nine random (44 bits). Ids made later sort after earlier ones, so the message trace,
  * whose keys they are, adds each message at the end of its indexes instead of on a random page of
- * each ({@code bench/results/ab-trace-batches-20261207.md}: 40 against 71 us of CPU a message at
+ * each ({@code bench/results/ab-trace-ids-20261207.md}: 40 against 71 us of CPU a message at
  * 300,000 traces). Unique in practice (ids of one millisecond differ in 31^9 ways), not guessable
  * in practice; they name, they do not authorize.
  */
