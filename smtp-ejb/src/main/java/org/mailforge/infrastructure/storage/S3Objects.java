@@ -185,6 +185,8 @@ final class S3Objects implements AutoCloseable {
                 throw new IOException("S3 " + configuration + " returned " + octets.length + " octets of " + key + ", not " + length);
             }
             return MessageContent.of(octets);
+        } catch (SdkException e) {
+            throw failure("did not return " + key, e);
         }
     }
 
